@@ -1,0 +1,220 @@
+"""The report: what a user reads and what another tool consumes.
+
+Pure data (pydantic models); ``schemas/report.schema.json`` is generated from
+them. A report holds no timestamps, durations or absolute paths, so the same
+inputs give byte-identical output. Formatters (``assess.formats``) turn a
+`Report` into text, JSON, SARIF, JUnit, ...
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+REPORT_VERSION = "1.0"
+
+
+class Severity(StrEnum):
+    CRITICAL = "critical"
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        """0 for critical ... 4 for info: sort key, most serious first."""
+        return _SEVERITY_ORDER.index(self)
+
+    def at_least(self, other: Severity) -> bool:
+        """True when self is as serious as `other` or more."""
+        return self.rank <= other.rank
+
+
+_SEVERITY_ORDER = list(Severity)
+
+
+class Status(StrEnum):
+    PASS = "pass"
+    FAIL = "fail"
+    NOT_APPLICABLE = "not_applicable"
+    UNKNOWN = "unknown"
+    SUPPRESSED = "suppressed"
+
+
+class Maturity(StrEnum):
+    """Per step: the highest level whose requirements all pass.
+
+    absent: a critical rule fails (or the step has no data); crawl: a high rule
+    fails; walk: a medium rule fails; run: only low/info rules fail; fly: nothing fails.
+    """
+
+    ABSENT = "absent"
+    CRAWL = "crawl"
+    WALK = "walk"
+    RUN = "run"
+    FLY = "fly"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Finding(_Model):
+    """One failed check about one element of the plan."""
+
+    rule_id: str = Field(description="Stable rule id, e.g. 'POL-03'.")
+    step: int = Field(ge=1, le=11, description="The step of the article (1-11) the rule comes from.")
+    severity: Severity = Field(description="How serious the problem is.")
+    title: str = Field(description="The rule's title.")
+    message: str = Field(description="What is wrong, with the plan's own names, dates and counts.")
+    rationale: str = Field(description="Why it matters, citing the step of the article.")
+    recommendation: str = Field(description="What to do about it.")
+    pointer: str = Field(description="JSON pointer of the plan element the finding is about.")
+    line: int | None = Field(None, ge=1, description="1-based line of that element in the plan file.")
+    column: int | None = Field(None, ge=1, description="1-based column (in characters) of that element.")
+    fingerprint: str = Field(description="Stable identity of the finding across runs and edits elsewhere in the plan.")
+
+
+class SuppressedFinding(_Model):
+    finding: Finding = Field(description="The finding that was suppressed.")
+    justification: str = Field(description="Why the plan's authors accepted it.")
+    expires: dt.date | None = Field(None, description="When the suppression lapses.")
+
+
+class SuppressionNotice(_Model):
+    """A suppression that is expired, or that suppresses nothing."""
+
+    rule_id: str = Field(description="The suppressed rule id.")
+    problem: Literal["expired", "unused", "unknown_rule"] = Field(description="What is wrong with the suppression.")
+    message: str = Field(description="A sentence for the user.")
+    pointer: str = Field(description="JSON pointer of the suppression entry in the plan.")
+    line: int | None = Field(None, ge=1, description="Line of the suppression entry.")
+    column: int | None = Field(None, ge=1, description="Column of the suppression entry.")
+
+
+class RuleResult(_Model):
+    """The outcome of one rule on one plan (JUnit: one testcase)."""
+
+    rule_id: str = Field(description="Rule id.")
+    step: int = Field(ge=1, le=11, description="Step of the article.")
+    severity: Severity = Field(description="Effective severity (after configuration).")
+    title: str = Field(description="The rule's title.")
+    status: Status = Field(
+        description="pass, fail, not_applicable, unknown (the plan lacks what the rule needs) or suppressed."
+    )
+    findings: int = Field(ge=0, description="How many findings the rule produced (before suppression).")
+    missing: list[str] = Field(
+        default_factory=list, description="For unknown: JSON pointers of the fields the plan lacks."
+    )
+
+
+class StepResult(_Model):
+    step: int = Field(ge=1, le=11, description="Step number.")
+    key: str = Field(description="Step key, e.g. 'policies'.")
+    name: str = Field(description="Step name, e.g. 'Policies'.")
+    score: float | None = Field(
+        None, ge=0, le=100, description="0-100; null when no rule of the step could be decided."
+    )
+    maturity: Maturity = Field(description="Maturity level of the step.")
+    passed: int = Field(ge=0, description="Rules that passed.")
+    failed: int = Field(ge=0, description="Rules that failed.")
+    not_applicable: int = Field(ge=0, description="Rules that did not apply.")
+    unknown: int = Field(ge=0, description="Rules the plan lacks information for.")
+    capped: bool = Field(False, description="True when a failed critical rule capped the step's score.")
+
+
+class Recommendation(_Model):
+    """An action, with the score the plan would reach once it is done."""
+
+    rank: int = Field(ge=1, description="1 is the most valuable action.")
+    rule_id: str = Field(description="The rule whose findings this action fixes.")
+    step: int = Field(ge=1, le=11, description="Step of the article.")
+    severity: Severity = Field(description="Severity of the rule.")
+    title: str = Field(description="The rule's title.")
+    action: str = Field(description="What to do.")
+    findings: int = Field(ge=1, description="How many findings the action resolves.")
+    score_before: float = Field(ge=0, le=100, description="Overall score now.")
+    score_after: float = Field(
+        ge=0, le=100, description="Overall score once this rule passes, everything else unchanged."
+    )
+    step_score_before: float | None = Field(None, ge=0, le=100, description="Step score now.")
+    step_score_after: float | None = Field(None, ge=0, le=100, description="Step score once this rule passes.")
+
+
+class Score(_Model):
+    overall: float = Field(ge=0, le=100, description="Overall score, 0-100.")
+    grade: str = Field(description="Letter grade A-F from the overall score.")
+    completeness: float = Field(
+        ge=0,
+        le=100,
+        description="Share of applicable rules the plan gave enough information to decide (100 = none unknown).",
+    )
+    capped: bool = Field(False, description="True when a failed critical rule capped the overall score.")
+
+
+class PlanProblem(_Model):
+    """Why a plan could not be assessed (syntax or schema error, unreadable file...)."""
+
+    kind: str = Field(description="read, syntax, limit or schema.")
+    message: str = Field(description="What is wrong.")
+    pointer: str = Field(description="JSON pointer, '' for the whole document.")
+    line: int | None = Field(None, ge=1, description="1-based line.")
+    column: int | None = Field(None, ge=1, description="1-based column.")
+
+
+class PlanReport(_Model):
+    """The assessment of one plan (or why it could not be assessed)."""
+
+    file: str = Field(description="The plan file as given (relative), '<stdin>' or '<memory>'.")
+    sha256: str | None = Field(
+        None, description="SHA-256 of the plan's bytes (of its canonical JSON when it had none)."
+    )
+    organization: str | None = Field(None, description="The organisation's name.")
+    language: str = Field("en", description="Language of the report's texts.")
+    assessed: bool = Field(description="False when the plan could not be assessed; see problems.")
+    problems: list[PlanProblem] = Field(default_factory=list, description="Why the plan could not be assessed.")
+    score: Score | None = Field(None, description="Scores; null when not assessed.")
+    steps: list[StepResult] = Field(default_factory=list, description="One entry per step, 1 to 11.")
+    rules: list[RuleResult] = Field(default_factory=list, description="One entry per rule evaluated.")
+    findings: list[Finding] = Field(default_factory=list, description="Findings, most serious first.")
+    suppressed: list[SuppressedFinding] = Field(
+        default_factory=list, description="Findings accepted in the plan's x-assess section."
+    )
+    suppression_notices: list[SuppressionNotice] = Field(
+        default_factory=list, description="Expired or unused suppressions."
+    )
+    recommendations: list[Recommendation] = Field(default_factory=list, description="Top actions, by impact.")
+
+
+class ToolInfo(_Model):
+    name: str = Field(description="'assess'.")
+    version: str = Field(description="Version of assess.")
+    information_uri: str = Field(description="Where to read about the tool.")
+
+
+class RulePackInfo(_Model):
+    name: str = Field(description="Pack name.")
+    version: str = Field(description="Pack version.")
+    rules: int = Field(ge=0, description="Number of rules in the pack.")
+    sha256: str = Field(description="SHA-256 of the pack's canonical content.")
+
+
+class Summary(_Model):
+    plans: int = Field(ge=0, description="Plans given.")
+    assessed: int = Field(ge=0, description="Plans assessed.")
+    errors: int = Field(ge=0, description="Plans that could not be assessed.")
+    findings: dict[Severity, int] = Field(description="Unsuppressed findings by severity, over all plans.")
+
+
+class Report(_Model):
+    """The whole output of one run: the same shape for one plan or many."""
+
+    report_version: Literal["1.0"] = Field("1.0", description="Version of this report format.")
+    tool: ToolInfo = Field(description="The tool that made the report.")
+    rule_packs: list[RulePackInfo] = Field(description="The rule packs used.")
+    plans: list[PlanReport] = Field(description="One entry per plan, in a stable order.")
+    summary: Summary = Field(description="Totals over all plans.")

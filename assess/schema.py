@@ -1,0 +1,109 @@
+"""Generate the JSON Schemas from the pydantic models (the single source of truth).
+
+The committed files under ``schemas/`` are what `assess` validates with at run
+time (loading JSON is faster than generating it); ``tests/test_schema.py``
+checks they are current. Regenerate with ``python -m assess.schema``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+from pydantic import BaseModel
+
+from assess.resources import PLAN_SCHEMA_PATH, REPORT_SCHEMA_PATH
+
+DIALECT = "https://json-schema.org/draft/2020-12/schema"
+PLAN_SCHEMA_ID = "https://assess.invalid/schemas/plan/1.0/plan.schema.json"
+REPORT_SCHEMA_ID = "https://assess.invalid/schemas/report/1.0/report.schema.json"
+
+
+def _without_null(node: Any) -> Any:
+    """Drop the ``null`` branch pydantic adds for optional fields.
+
+    In a plan, an optional field is omitted rather than written as null, and a
+    schema without the null branches gives editors and error messages the
+    real type.
+    """
+    if isinstance(node, list):
+        return [_without_null(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    node = {key: _without_null(value) for key, value in node.items()}
+    branches = node.get("anyOf")
+    if isinstance(branches, list) and {"type": "null"} in branches:
+        rest = [b for b in branches if b != {"type": "null"}]
+        del node["anyOf"]
+        if node.get("default", "missing") is None:
+            del node["default"]
+        if len(rest) == 1:
+            node = {**rest[0], **node}
+        else:
+            node["anyOf"] = rest
+    return node
+
+
+def _titled(node: Any, key: str | None = None) -> Any:
+    """Give every property a title (pydantic omits it beside a $ref)."""
+    if isinstance(node, list):
+        return [_titled(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: _titled(v, k) for k, v in node.items()}
+    props = out.get("properties")
+    if isinstance(props, dict):
+        for name, prop in props.items():
+            if isinstance(prop, dict) and "title" not in prop:
+                prop["title"] = name.replace("_", " ").replace("-", " ").capitalize()
+    return out
+
+
+def model_schema(model: type[BaseModel], *, schema_id: str, description: str) -> dict[str, Any]:
+    raw = model.model_json_schema(by_alias=True, mode="validation")
+    body = _titled(_without_null(raw))
+    return {"$schema": DIALECT, "$id": schema_id, **body, "description": description}
+
+
+def plan_schema() -> dict[str, Any]:
+    from assess.model import Plan
+
+    return model_schema(
+        Plan,
+        schema_id=PLAN_SCHEMA_ID,
+        description=(
+            "A nonprofit social media strategy plan, organised by the eleven steps of "
+            "Julia Campbell's article: committee, goals, organisation, policies, channels, "
+            "listening, tools, content, visuals, measurement, celebration. Read by `assess`."
+        ),
+    )
+
+
+def report_schema() -> dict[str, Any]:
+    from assess.report import Report
+
+    return model_schema(
+        Report,
+        schema_id=REPORT_SCHEMA_ID,
+        description="The assessment report `assess` produces for one or more plans (--format json).",
+    )
+
+
+def dumps(schema: dict[str, Any]) -> str:
+    """The canonical text of a schema file (stable, so the committed file can be compared)."""
+    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+
+
+def main() -> None:
+    """Rewrite the committed schema files from the models."""
+    targets = {PLAN_SCHEMA_PATH: plan_schema}
+    if "--plan-only" not in sys.argv:
+        targets[REPORT_SCHEMA_PATH] = report_schema
+    for path, build in targets.items():
+        path.write_text(dumps(build()), encoding="utf-8")
+        print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main()
