@@ -22,11 +22,17 @@ from pydantic import BaseModel, ConfigDict, Field
 SCHEMA_VERSIONS = ("1.0",)
 """Plan schema versions this release understands."""
 
+# Patterns end with "$(?!\n)", not "$": in Python's `re` (the jsonschema library, and
+# pydantic with the python-re engine) "$" also matches before a final newline, in
+# ECMA-262 (jsonschema-rs, editors) it does not. The lookahead makes every engine agree
+# that "m1\n" is not an id. Rust's regex has no lookaround, hence regex_engine below.
 Id = Annotated[
     str,
     Field(
-        pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$",
-        description="A short identifier (letters, digits, '.', '_' or '-'), unique in its list.",
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$(?!\n)",
+        description="A short identifier (letters, digits, '.', '_' or '-', starting with a letter or digit, "
+        "at most 64 characters), unique in its list.",
+        examples=["m1", "volunteer-signups"],
     ),
 ]
 Text = Annotated[str, Field(min_length=1, max_length=2000)]
@@ -38,7 +44,7 @@ Amount = Annotated[float, Field(ge=0, le=1_000_000_000_000)]
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, regex_engine="python-re")
 
 
 class Cadence(StrEnum):
@@ -66,6 +72,8 @@ CADENCE_DAYS: dict[Cadence, int] = {
 
 
 class Language(StrEnum):
+    """A language `assess` writes reports in."""
+
     EN = "en"
     FR = "fr"
 
@@ -76,7 +84,9 @@ class Language(StrEnum):
 class Organization(_Section):
     """Who the plan is for."""
 
-    name: Name = Field(description="The organisation's name, as it should appear in reports.")
+    name: Name = Field(
+        description="The organisation's name, as it should appear in reports.", examples=["Riverside Food Bank"]
+    )
     type: Literal["charity", "foundation", "association", "advocacy", "social_enterprise", "other"] = Field(
         "other", description="The kind of organisation."
     )
@@ -88,15 +98,15 @@ class Organization(_Section):
         description="Staff hours per week available for social media, all people together. "
         "Compared with the channels' needs (step 5: don't take on more than you can staff).",
     )
-    website: Annotated[str, Field(max_length=500)] | None = Field(
-        None, description="The organisation's website address."
+    website: Annotated[str, Field(min_length=1, max_length=500)] | None = Field(
+        None, description="The organisation's website address.", examples=["https://riversidefoodbank.org"]
     )
 
 
 class PlanInfo(_Section):
     """The plan document itself."""
 
-    title: Name = Field(description="The plan's title.")
+    title: Name = Field(description="The plan's title.", examples=["Social media plan 2025"])
     owner: Id | None = Field(None, description="The person (id in `people`) who owns the plan.")
     language: Language = Field(Language.EN, description="Language the plan is written in; reports default to it.")
     start_date: dt.date | None = Field(None, description="When the plan starts (YYYY-MM-DD).")
@@ -133,6 +143,8 @@ class Trait(StrEnum):
 
 
 class CommitteeMember(_Section):
+    """A member of the social media committee, and what they bring to it."""
+
     person: Id = Field(description="The member (id in `people`).")
     traits: list[Trait] = Field(
         default_factory=list,
@@ -152,6 +164,8 @@ class Committee(_Section):
 
 
 class GoalCategory(StrEnum):
+    """The kind of result a goal seeks; fundraising is the top rung of the ladder, not the only one."""
+
     EMAIL_SIGNUPS = "email_signups"
     EVENT_PARTICIPATION = "event_participation"
     VOLUNTEER_SIGNUPS = "volunteer_signups"
@@ -166,7 +180,10 @@ class Goal(_Section):
     """Step 2: a goal, measurable and time-bound."""
 
     id: Id = Field(description="Identifier of the goal.")
-    statement: Text = Field(description="What the goal is, in one sentence.")
+    statement: Text = Field(
+        description="What the goal is, in one sentence.",
+        examples=["Grow the volunteer list by recruiting on Instagram and Facebook"],
+    )
     category: GoalCategory = Field(
         description="What kind of result it seeks. The rungs of the ladder of engagement: "
         "awareness, community, site traffic, email signups, event participation, advocacy, "
@@ -180,6 +197,8 @@ class Goal(_Section):
 
 
 class MetricKind(StrEnum):
+    """The kind of count a metric is; followers, likes, impressions and reach are vanity counts."""
+
     FOLLOWERS = "followers"
     LIKES = "likes"
     IMPRESSIONS = "impressions"
@@ -201,6 +220,8 @@ VANITY_METRICS = frozenset({MetricKind.FOLLOWERS, MetricKind.LIKES, MetricKind.I
 
 
 class Baseline(_Section):
+    """A metric's value when tracking started, so progress can be measured (step 3)."""
+
     value: Amount = Field(description="The metric's value at the start.")
     date: dt.date = Field(description="When it was recorded (YYYY-MM-DD).")
 
@@ -212,7 +233,9 @@ class Metric(_Section):
     name: Name = Field(description="What is counted, e.g. 'Newsletter signups from social'.")
     kind: MetricKind = Field(description="The kind of count.")
     source: Name | None = Field(
-        None, description="Where the number comes from, e.g. 'Facebook Insights', 'Google Analytics', 'Mailchimp'."
+        None,
+        description="Where the number comes from, e.g. 'Facebook Insights', 'Google Analytics', 'Mailchimp'.",
+        examples=["Google Analytics"],
     )
     baseline: Baseline | None = Field(None, description="The value recorded at the tracking start date (step 3).")
 
@@ -237,6 +260,8 @@ class Tracking(_Section):
 
 
 class Reviewer(StrEnum):
+    """Who can review a social media policy; the article asks for a lawyer or HR."""
+
     LEGAL = "legal"
     HR = "hr"
     LEADERSHIP = "leadership"
@@ -245,6 +270,8 @@ class Reviewer(StrEnum):
 
 
 class SocialMediaPolicy(_Section):
+    """Step 4: the written policy on what staff share, and who reviewed it."""
+
     document: Name | None = Field(None, description="Where the policy lives (name or link).")
     adopted_on: dt.date | None = Field(None, description="When it was adopted (YYYY-MM-DD).")
     reviewed_by: list[Reviewer] = Field(
@@ -253,6 +280,8 @@ class SocialMediaPolicy(_Section):
 
 
 class CrisisPlan(_Section):
+    """Step 4: who answers, and how fast, when something goes wrong in public."""
+
     document: Name | None = Field(None, description="Where the crisis communication plan lives (name or link).")
     contacts: list[Id] = Field(default_factory=list, description="People (ids) to alert in a crisis, in order.")
     backup_responder: Id | None = Field(
@@ -265,6 +294,8 @@ class CrisisPlan(_Section):
 
 
 class Training(_Section):
+    """Step 4: training staff on what they should and should not share."""
+
     last_session: dt.date | None = Field(
         None, description="Date of the last staff training on what to share (YYYY-MM-DD)."
     )
@@ -272,6 +303,8 @@ class Training(_Section):
 
 
 class CredentialStorage(StrEnum):
+    """Where passwords and log-ins are kept; personal storage loses them when people leave."""
+
     PASSWORD_MANAGER = "password_manager"
     SHARED_VAULT = "shared_vault"
     IT_MANAGED = "it_managed"
@@ -296,6 +329,8 @@ class Policies(_Section):
 
 
 class Platform(StrEnum):
+    """A social network or medium an organisation can use."""
+
     FACEBOOK = "facebook"
     INSTAGRAM = "instagram"
     X = "x"
@@ -313,6 +348,8 @@ class Platform(StrEnum):
 
 
 class ResearchMethod(StrEnum):
+    """How the audience was studied."""
+
     SURVEY = "survey"
     INTERVIEWS = "interviews"
     FOCUS_GROUP = "focus_group"
@@ -322,6 +359,8 @@ class ResearchMethod(StrEnum):
 
 
 class Research(_Section):
+    """Step 5: one piece of audience research, e.g. a survey of supporters."""
+
     id: Id = Field(description="Identifier of the research.")
     method: ResearchMethod = Field(description="How the audience was studied.")
     date: dt.date = Field(description="When the research was completed (YYYY-MM-DD).")
@@ -330,6 +369,8 @@ class Research(_Section):
 
 
 class Evidence(StrEnum):
+    """What knowledge of an audience segment rests on; "assumption" means nobody asked."""
+
     SURVEY = "survey"
     INTERVIEWS = "interviews"
     ANALYTICS = "analytics"
@@ -338,6 +379,8 @@ class Evidence(StrEnum):
 
 
 class Segment(_Section):
+    """Step 5: a group of people the plan wants to reach, and where they gather."""
+
     id: Id = Field(description="Identifier of the audience segment.")
     name: Name = Field(description="Who they are, e.g. 'Young volunteers'.")
     platforms: list[Platform] = Field(default_factory=list, description="Where this segment gathers online.")
@@ -355,7 +398,9 @@ class Audience(_Section):
 
 
 class Account(_Section):
-    handle: Name | None = Field(None, description="The account's handle or page name.")
+    """Step 4: who controls a channel's account; two admins means someone can take over."""
+
+    handle: Name | None = Field(None, description="The account's handle or page name.", examples=["@riversidefoodbank"])
     admins: list[Id] = Field(default_factory=list, description="People (ids) with full control of the account.")
     two_factor: bool | None = Field(None, description="Whether two-factor authentication is on for every admin.")
 
@@ -371,7 +416,11 @@ class Channel(_Section):
     selected_on: dt.date | None = Field(
         None, description="When the organisation decided to use this channel (YYYY-MM-DD)."
     )
-    rationale: Text | None = Field(None, description="Why this channel: which audience it reaches and why.")
+    rationale: Text | None = Field(
+        None,
+        description="Why this channel: which audience it reaches and why.",
+        examples=["62% of surveyed volunteers under 30 use Instagram daily"],
+    )
     segments: list[Id] = Field(default_factory=list, description="Ids of the audience segments reached here.")
     owner: Id | None = Field(None, description="The person (id) responsible for the channel.")
     hours_per_week: Hours | None = Field(None, description="Staff hours per week spent on this channel.")
@@ -423,11 +472,15 @@ class Engagement(_Section):
 
 
 class Calendar(_Section):
+    """Step 8: the editorial calendar, and the channels it covers."""
+
     tool: Name | None = Field(None, description="Where the editorial calendar is kept.")
     channels: list[Id] = Field(default_factory=list, description="Ids of the channels the calendar plans for.")
 
 
 class Pillar(_Section):
+    """Step 8: a recurring content theme."""
+
     name: Name = Field(description="A recurring theme the community wants to share.")
     percent: Percent | None = Field(None, description="Share of content given to this theme.")
 
@@ -444,6 +497,8 @@ class Content(_Section):
 
 
 class VisualFormat(StrEnum):
+    """A kind of visual content."""
+
     PHOTO = "photo"
     VIDEO = "video"
     INFOGRAPHIC = "infographic"
@@ -453,6 +508,8 @@ class VisualFormat(StrEnum):
 
 
 class VisualSource(StrEnum):
+    """Where visuals come from; logo and stock images reach few people."""
+
     ORIGINAL = "original"
     USER_GENERATED = "user_generated"
     PARTNER = "partner"
@@ -490,6 +547,8 @@ class Measurement(_Section):
 
 
 class Milestone(_Section):
+    """Step 11: a result worth celebrating with the community."""
+
     id: Id = Field(description="Identifier of the milestone.")
     description: Text = Field(description="What will be celebrated, e.g. '100 Facebook fans'.")
     metric: Id | None = Field(None, description="The metric (id) the milestone is measured on.")
@@ -507,7 +566,9 @@ class Celebration(_Section):
 
 
 class Suppression(_Section):
-    rule: Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9]*-[0-9]{2,3}$")] = Field(
+    """A finding the plan's authors have accepted, with the reason why."""
+
+    rule: Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9]*-[0-9]{2,3}$(?!\n)")] = Field(
         description="The rule id to suppress, e.g. 'CHN-04'."
     )
     justification: Annotated[str, Field(min_length=10, max_length=1000)] = Field(
@@ -516,7 +577,7 @@ class Suppression(_Section):
     expires: dt.date | None = Field(
         None, description="After this date the suppression lapses and is reported (YYYY-MM-DD)."
     )
-    pointer: Annotated[str, Field(pattern=r"^(/[^/]*)*$")] | None = Field(
+    pointer: Annotated[str, Field(pattern=r"^(/([^/~]|~[01])*)*$")] | None = Field(
         None, description="Only suppress findings about this element (a JSON pointer, e.g. '/channels/2')."
     )
 
@@ -537,6 +598,7 @@ class Plan(_Section):
         extra="forbid",
         frozen=True,
         populate_by_name=True,
+        regex_engine="python-re",
         title="Social media strategy plan",
     )
 
