@@ -1,0 +1,474 @@
+"""Document -> typed `Plan`, or every way the document breaks the plan schema.
+
+Most plans are valid, so the common case must be cheap: a compiled
+jsonschema-rs validator answers "valid?" (formats included, so 2025-02-30 is
+not a date), then references are resolved and pydantic builds the `Plan`. Only
+an invalid document pays for the slow path: the reference `jsonschema` library
+lists *every* error with its path, and each becomes a one-line `Problem` a
+non-programmer can act on ("'name' is missing: The organisation's name...",
+"must be one of: ... (found 'facebok'; did you mean 'facebook'?)"), located in
+the source with the document's source map.
+
+References between sections are data (`REFERENCES`, `ID_LISTS`): a dangling id
+or a duplicate id is reported like a schema error, at its own pointer.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+import jsonschema
+import jsonschema_rs
+from jsonschema.exceptions import ValidationError as SchemaViolation
+from jsonschema.exceptions import best_match
+from pydantic import ValidationError
+
+from assess.errors import PlanSchemaError, Problem
+from assess.model import ID_PATTERN, POINTER_PATTERN, RULE_ID_PATTERN, SCHEMA_VERSIONS, Plan
+from assess.resources import PLAN_SCHEMA_PATH
+from assess.sourcemap import pointer_join
+
+if TYPE_CHECKING:
+    from assess.load import Document
+    from assess.sourcemap import SourceMap
+
+__all__ = ["ID_LISTS", "REFERENCES", "Reference", "validate_data", "validate_document"]
+
+
+# ------------------------------------------------------------------ references
+
+
+@dataclass(frozen=True)
+class Reference:
+    """Values at ``source`` must be the id of an entry of the list at ``target``.
+
+    ``source`` is a JSON pointer in which ``*`` stands for every item of a list.
+    """
+
+    source: str
+    target: str
+    noun: str  # what the id names, for messages: "unknown metric 'm9'"
+
+
+REFERENCES: tuple[Reference, ...] = (
+    Reference("/plan/owner", "/people", "person"),
+    Reference("/committee/members/*/person", "/people", "person"),
+    Reference("/goals/*/metrics/*", "/metrics", "metric"),
+    Reference("/policies/crisis_plan/contacts/*", "/people", "person"),
+    Reference("/policies/crisis_plan/backup_responder", "/people", "person"),
+    Reference("/audience/segments/*/research/*", "/audience/research", "research entry"),
+    Reference("/channels/*/segments/*", "/audience/segments", "audience segment"),
+    Reference("/channels/*/owner", "/people", "person"),
+    Reference("/channels/*/account/admins/*", "/people", "person"),
+    Reference("/content/calendar/channels/*", "/channels", "channel"),
+    Reference("/celebration/milestones/*/metric", "/metrics", "metric"),
+)
+"""Every cross-reference of the plan format (pointer pattern -> list of targets)."""
+
+ID_LISTS: tuple[str, ...] = (
+    "/people",
+    "/goals",
+    "/metrics",
+    "/audience/research",
+    "/audience/segments",
+    "/channels",
+    "/celebration/milestones",
+)
+"""The lists whose entries have an ``id`` that must be unique within the list."""
+
+_SHOWN_IDS = 10  # known ids listed in a "dangling reference" message
+
+
+def _tokens(pattern: str) -> tuple[str, ...]:
+    return tuple(pattern.split("/")[1:])
+
+
+_COMPILED = tuple((ref, _tokens(ref.source), _tokens(ref.target)) for ref in REFERENCES)
+_ID_LIST_TOKENS = tuple(_tokens(path) for path in ID_LISTS)
+
+
+def _walk(node: Any, tokens: tuple[str, ...], pointer: str = "") -> Iterator[tuple[str, Any]]:
+    """(pointer, value) of every value the pattern reaches; tolerant of ill-typed documents."""
+    if not tokens:
+        yield pointer, node
+        return
+    head, rest = tokens[0], tokens[1:]
+    if head == "*":
+        if isinstance(node, list):
+            for index, item in enumerate(node):
+                yield from _walk(item, rest, f"{pointer}/{index}")
+    elif isinstance(node, dict) and head in node:
+        yield from _walk(node[head], rest, f"{pointer}/{head}")
+
+
+def _entries(data: Any, tokens: tuple[str, ...]) -> Iterator[tuple[str, str]]:
+    """(pointer of the id, id) of each entry of the list at ``tokens``."""
+    for pointer, entry in _walk(data, (*tokens, "*")):
+        if isinstance(entry, dict):
+            entry_id = entry.get("id")
+            if isinstance(entry_id, str):
+                yield f"{pointer}/id", entry_id
+
+
+def reference_problems(data: Any) -> list[tuple[str, str]]:
+    """(pointer, message) of each duplicate id and each reference to an unknown id."""
+    problems: list[tuple[str, str]] = []
+    known: dict[tuple[str, ...], list[str]] = {}
+    for tokens in _ID_LIST_TOKENS:
+        first: dict[str, str] = {}
+        for pointer, entry_id in _entries(data, tokens):
+            if entry_id in first:
+                problems.append((pointer, f"duplicate id '{entry_id}': {first[entry_id]} already has it"))
+            else:
+                first[entry_id] = pointer.removesuffix("/id")
+        known[tokens] = list(first)
+    for ref, source, target in _COMPILED:
+        ids = known[target]
+        for pointer, value in _walk(data, source):
+            if isinstance(value, str) and value not in ids:
+                problems.append((pointer, _dangling(ref, value, ids)))
+    return problems
+
+
+def _dangling(ref: Reference, value: str, ids: list[str]) -> str:
+    where = ".".join(_tokens(ref.target))
+    if not ids:
+        return f"unknown {ref.noun} {_quote(value)}: '{where}' has no entries to refer to"
+    shown = ", ".join(ids[:_SHOWN_IDS]) + (f" and {len(ids) - _SHOWN_IDS} more" if len(ids) > _SHOWN_IDS else "")
+    close = _closest(value, ids)
+    hint = f" (did you mean {_quote(close)}?)" if close else ""
+    return f"unknown {ref.noun} {_quote(value)}: no entry of '{where}' has this id{hint} (known: {shown})"
+
+
+# ------------------------------------------------------------------ validators
+
+T = TypeVar("T")
+
+
+class _Once(Generic[T]):
+    """A value built on first use, once per process even when threads race for it."""
+
+    def __init__(self, build: Callable[[], T]) -> None:
+        self._build = build
+        self._lock = threading.Lock()
+        self._value: T | None = None
+
+    def get(self) -> T:
+        value = self._value
+        if value is None:
+            with self._lock:
+                if self._value is None:
+                    self._value = self._build()
+                value = self._value
+        return value
+
+
+def _load_schema() -> dict[str, Any]:
+    schema: dict[str, Any] = json.loads(PLAN_SCHEMA_PATH.read_text(encoding="utf-8"))
+    return schema
+
+
+_SCHEMA = _Once(_load_schema)
+# Draft 2020-12 treats "format" as an annotation unless asked: both validators are asked.
+_FAST = _Once(lambda: jsonschema_rs.validator_for(_SCHEMA.get(), validate_formats=True))
+_SLOW = _Once(
+    lambda: jsonschema.Draft202012Validator(
+        _SCHEMA.get(), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
+)
+
+
+# ------------------------------------------------------------------ entry points
+
+
+def validate_document(doc: Document) -> Plan:
+    """The typed plan of a parsed document, or `PlanSchemaError` with every problem located."""
+    return _validate(doc.data, doc.name, doc.source_map)
+
+
+def validate_data(data: Any, *, name: str = "<memory>") -> Plan:
+    """The typed plan of JSON-compatible data (no source text, so problems have no line)."""
+    return _validate(data, name, None)
+
+
+def _validate(data: Any, name: str, source_map: SourceMap | None) -> Plan:
+    if _is_valid(data):
+        problems = reference_problems(data)
+        if not problems:
+            try:
+                return Plan.model_validate(data)
+            except ValidationError as error:  # the schema and the model disagree: a bug, still no traceback
+                problems = _pydantic_problems(error)
+    else:
+        version = _version_problem(data)
+        problems = [version] if version else [*_schema_problems(data), *reference_problems(data)]
+    raise PlanSchemaError(_located(problems, name, source_map))
+
+
+def _is_valid(data: Any) -> bool:
+    try:
+        return bool(_FAST.get().is_valid(data))
+    except (
+        ValueError,
+        TypeError,
+        OverflowError,
+    ):  # not JSON-compatible (e.g. a date object): let the slow path say why
+        return False
+
+
+def _version_problem(data: Any) -> tuple[str, str] | None:
+    """An unknown schema_version voids every other message: the document follows other rules."""
+    version = data.get("schema_version") if isinstance(data, dict) else None
+    if isinstance(version, str) and version not in SCHEMA_VERSIONS:
+        reads = ", ".join(SCHEMA_VERSIONS)
+        return "/schema_version", (
+            f"schema_version {_quote(version)} is not supported by this version of assess (it reads {reads})"
+        )
+    return None
+
+
+def _located(problems: Iterable[tuple[str, str]], name: str, source_map: SourceMap | None) -> list[Problem]:
+    located: list[Problem] = []
+    for pointer, message in dict.fromkeys(problems):  # one problem per place and message
+        position = source_map.locate(pointer) if source_map is not None else None
+        if position is None:
+            located.append(Problem(name, None, None, pointer, message))
+            continue
+        line, column = position
+        excerpt = source_map.excerpt(line, column) if source_map is not None else ""
+        located.append(Problem(name, line, column, pointer, message, excerpt or None))
+    located.sort(key=lambda p: (p.line or 0, p.column or 0, p.pointer, p.message))
+    return located
+
+
+def _pydantic_problems(error: ValidationError) -> list[tuple[str, str]]:
+    problems = []
+    for detail in error.errors(include_url=False):
+        pointer = ""
+        for token in detail["loc"]:
+            pointer = pointer_join(pointer, token)
+        problems.append((pointer, _one_line(detail["msg"])))
+    return problems
+
+
+# ------------------------------------------------------------------ schema messages
+
+
+def _schema_problems(data: Any) -> Iterator[tuple[str, str]]:
+    for error in _SLOW.get().iter_errors(data):
+        yield from _explain(error)
+
+
+def _explain(error: SchemaViolation) -> Iterator[tuple[str, str]]:
+    """(pointer, message) for one violation; some violations name several places."""
+    pointer = ""
+    for token in error.absolute_path:
+        pointer = pointer_join(pointer, token)
+    kind, found, schema = error.validator, error.instance, error.schema
+    expected: Any = error.validator_value
+    if kind in ("anyOf", "oneOf") and error.context:
+        yield from _explain(best_match(error.context))
+    elif kind == "required" and isinstance(found, dict) and isinstance(schema, dict):
+        for missing in expected:
+            if missing not in found:
+                yield pointer_join(pointer, missing), _missing(missing, schema)
+    elif kind == "additionalProperties" and isinstance(found, dict) and isinstance(schema, dict):
+        allowed = list(schema.get("properties", {}))
+        for key in found:
+            if key not in allowed:
+                yield pointer_join(pointer, key), _unknown_field(key, allowed)
+    else:
+        explain = _MESSAGES.get(str(kind))
+        message = explain(expected, found, schema) if explain else _one_line(error.message)
+        yield pointer, message
+
+
+def _missing(name: str, schema: dict[str, Any]) -> str:
+    prop = schema.get("properties", {}).get(name, {})
+    description = prop.get("description") or _definition(prop).get("description")
+    return f"'{name}' is missing: {description}" if description else f"'{name}' is missing"
+
+
+def _definition(prop: dict[str, Any]) -> dict[str, Any]:
+    """The local definition a ``$ref`` points to ({} if none)."""
+    ref = prop.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/$defs/"):
+        found: dict[str, Any] = _SCHEMA.get()["$defs"].get(ref.removeprefix("#/$defs/"), {})
+        return found
+    return {}
+
+
+def _unknown_field(key: str, allowed: list[str]) -> str:
+    close = _closest(key, allowed)
+    hint = f"; did you mean {_quote(close)}?" if close else ""
+    return f"unknown field {_quote(key)} (allowed here: {', '.join(allowed)}{hint})"
+
+
+_TYPES = {
+    "string": "text",
+    "number": "a number",
+    "integer": "a whole number",
+    "boolean": "true or false",
+    "array": "a list",
+    "object": "a set of named fields (an object)",
+    "null": "null",
+}
+
+_PATTERNS = {
+    ID_PATTERN: "an id: letters, digits, '.', '_' or '-', starting with a letter or digit, at most 64 characters",
+    RULE_ID_PATTERN: "a rule id like 'CHN-04'",
+    POINTER_PATTERN: "a JSON pointer like '/channels/2'",
+}
+
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _type(expected: Any, found: Any, schema: Any) -> str:
+    types = [expected] if isinstance(expected, str) else list(expected)
+    wanted = " or ".join(_TYPES.get(t, t) for t in types)
+    hint = ""
+    if isinstance(found, str) and {"number", "integer"} & set(types) and _is_number(found):
+        hint = " (remove the quotes)"
+    return f"must be {wanted} (found {_describe(found)}){hint}"
+
+
+def _enum(expected: Any, found: Any, schema: Any) -> str:
+    choices = [str(choice) for choice in expected]
+    close = _closest(found, choices)
+    hint = f"; did you mean {_quote(close)}?" if close else ""
+    return f"must be one of: {', '.join(choices)} (found {_short(found)}{hint})"
+
+
+def _const(expected: Any, found: Any, schema: Any) -> str:
+    return f"must be {_short(expected)} (found {_short(found)})"
+
+
+def _format(expected: Any, found: Any, schema: Any) -> str:
+    if expected == "date":
+        if isinstance(found, str) and _DATE.fullmatch(found):
+            return f"must be a real date like 2025-03-01 (found {_quote(found)}, which is not a day of the calendar)"
+        return f"must be a date like 2025-03-01 (found {_short(found)})"
+    return f"must be a valid {expected} (found {_short(found)})"
+
+
+def _pattern(expected: Any, found: Any, schema: Any) -> str:
+    what = _PATTERNS.get(expected, f"text matching the pattern {expected}")
+    return f"must be {what} (found {_short(found)})"
+
+
+def _bound(word: str) -> Callable[[Any, Any, Any], str]:
+    def explain(expected: Any, found: Any, schema: Any) -> str:
+        return f"must be {word} {_number(expected)} (found {_short(found)})"
+
+    return explain
+
+
+def _min_length(expected: Any, found: Any, schema: Any) -> str:
+    if expected == 1:
+        return "must not be empty"
+    return f"must be at least {expected} characters long (found {len(found)})"
+
+
+def _max_length(expected: Any, found: Any, schema: Any) -> str:
+    return f"must be at most {expected} characters long (found {len(found)})"
+
+
+def _min_items(expected: Any, found: Any, schema: Any) -> str:
+    return f"must have at least {expected} item{'s' * (expected != 1)} (found {len(found)})"
+
+
+def _max_items(expected: Any, found: Any, schema: Any) -> str:
+    return f"must have at most {expected} item{'s' * (expected != 1)} (found {len(found)})"
+
+
+def _unique_items(expected: Any, found: Any, schema: Any) -> str:
+    return "must not list the same item twice"
+
+
+_MESSAGES: dict[str, Callable[[Any, Any, Any], str]] = {
+    "type": _type,
+    "enum": _enum,
+    "const": _const,
+    "format": _format,
+    "pattern": _pattern,
+    "minimum": _bound("at least"),
+    "maximum": _bound("at most"),
+    "exclusiveMinimum": _bound("more than"),
+    "exclusiveMaximum": _bound("less than"),
+    "minLength": _min_length,
+    "maxLength": _max_length,
+    "minItems": _min_items,
+    "maxItems": _max_items,
+    "uniqueItems": _unique_items,
+}
+"""Validation keyword -> message; keywords not listed keep the library's wording."""
+
+
+# ------------------------------------------------------------------ wording helpers
+
+_QUOTED_MAX = 60
+
+
+def _one_line(text: str) -> str:
+    """``text`` with control characters escaped, so a message never spans lines."""
+    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
+
+
+def _quote(text: str) -> str:
+    if len(text) > _QUOTED_MAX:
+        text = text[: _QUOTED_MAX - 3] + "..."
+    return f"'{_one_line(text)}'"
+
+
+def _number(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
+        return str(int(value))
+    return str(value)
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _short(value: Any) -> str:
+    """A value as found in a message: strings quoted, others described."""
+    return _quote(value) if isinstance(value, str) else _describe(value)
+
+
+def _describe(value: Any) -> str:
+    """What a value is, in words: 'the text "ten"', 'the number 5', 'a list of 2 items'."""
+    if isinstance(value, str):
+        return f'the text "{_one_line(value if len(value) <= _QUOTED_MAX else value[: _QUOTED_MAX - 3] + "...")}"'
+    if value is None:
+        return "null (no value)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return f"the number {_number(value)}"
+    if isinstance(value, list):
+        return f"a list of {len(value)} item{'s' * (len(value) != 1)}"
+    if isinstance(value, dict):
+        return "a set of named fields (an object)"
+    return f"a {type(value).__name__}"
+
+
+def _closest(value: Any, choices: list[str]) -> str | None:
+    """The choice ``value`` is a near miss of ('facebok' -> 'facebook'), if any."""
+    if not isinstance(value, str):
+        return None
+    folded = value.strip().lower()
+    for choice in choices:
+        if choice.lower() == folded:
+            return choice
+    close = difflib.get_close_matches(folded, choices, n=1, cutoff=0.6)
+    return close[0] if close else None
