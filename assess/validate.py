@@ -124,7 +124,11 @@ def reference_problems(data: Any) -> list[tuple[str, str]]:
         first: dict[str, str] = {}
         for pointer, entry_id in _entries(data, tokens):
             if entry_id in first:
-                problems.append((pointer, f"duplicate id '{entry_id}': {first[entry_id]} already has it"))
+                where = ".".join(tokens)
+                message = (
+                    f"duplicate id {_quote(entry_id)}: {first[entry_id]} has it too (ids must be unique in '{where}')"
+                )
+                problems.append((pointer, message))
             else:
                 first[entry_id] = pointer.removesuffix("/id")
         known[tokens] = list(first)
@@ -142,8 +146,8 @@ def _dangling(ref: Reference, value: str, ids: list[str]) -> str:
         return f"unknown {ref.noun} {_quote(value)}: '{where}' has no entries to refer to"
     shown = ", ".join(ids[:_SHOWN_IDS]) + (f" and {len(ids) - _SHOWN_IDS} more" if len(ids) > _SHOWN_IDS else "")
     close = _closest(value, ids)
-    hint = f" (did you mean {_quote(close)}?)" if close else ""
-    return f"unknown {ref.noun} {_quote(value)}: no entry of '{where}' has this id{hint} (known: {shown})"
+    hint = f"; did you mean {_quote(close)}?" if close else ""
+    return f"unknown {ref.noun} {_quote(value)}: no entry of '{where}' has this id (known: {shown}{hint})"
 
 
 # ------------------------------------------------------------------ validators
