@@ -15,24 +15,28 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 SCHEMA_VERSIONS = ("1.0",)
 """Plan schema versions this release understands."""
 
-# Patterns end with "$(?!\n)", not "$": in Python's `re` (the jsonschema library, and
-# pydantic with the python-re engine) "$" also matches before a final newline, in
-# ECMA-262 (jsonschema-rs, editors) it does not. The lookahead makes every engine agree
-# that "m1\n" is not an id. Rust's regex has no lookaround, hence regex_engine below.
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
+RULE_ID_PATTERN = r"^[A-Z][A-Z0-9]*-[0-9]{2,3}$"
+POINTER_PATTERN = r"^(/([^/~]|~[01])*)*$"
+# In ECMA-262 regexes (JSON Schema, jsonschema-rs, editors) and in pydantic's Rust regex,
+# "$" is the end of the text; in Python's `re` (the jsonschema library) it also matches
+# before a final newline, so "m1\n" would pass there. Forbidding line breaks outright
+# makes every validator agree, without lookarounds (which would cost linear-time matching).
+ONE_LINE: dict[str, Any] = {"not": {"pattern": "\n"}}
 Id = Annotated[
     str,
     Field(
-        pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$(?!\n)",
+        pattern=ID_PATTERN,
+        json_schema_extra=ONE_LINE,
         description="A short identifier (letters, digits, '.', '_' or '-', starting with a letter or digit, "
         "at most 64 characters), unique in its list.",
-        examples=["m1", "volunteer-signups"],
     ),
 ]
 Text = Annotated[str, Field(min_length=1, max_length=2000)]
@@ -44,7 +48,7 @@ Amount = Annotated[float, Field(ge=0, le=1_000_000_000_000)]
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, regex_engine="python-re")
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
 class Cadence(StrEnum):
@@ -568,7 +572,7 @@ class Celebration(_Section):
 class Suppression(_Section):
     """A finding the plan's authors have accepted, with the reason why."""
 
-    rule: Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9]*-[0-9]{2,3}$(?!\n)")] = Field(
+    rule: Annotated[str, Field(pattern=RULE_ID_PATTERN, json_schema_extra=ONE_LINE)] = Field(
         description="The rule id to suppress, e.g. 'CHN-04'."
     )
     justification: Annotated[str, Field(min_length=10, max_length=1000)] = Field(
@@ -577,7 +581,7 @@ class Suppression(_Section):
     expires: dt.date | None = Field(
         None, description="After this date the suppression lapses and is reported (YYYY-MM-DD)."
     )
-    pointer: Annotated[str, Field(pattern=r"^(/([^/~]|~[01])*)*$")] | None = Field(
+    pointer: Annotated[str, Field(pattern=POINTER_PATTERN)] | None = Field(
         None, description="Only suppress findings about this element (a JSON pointer, e.g. '/channels/2')."
     )
 
@@ -598,7 +602,6 @@ class Plan(_Section):
         extra="forbid",
         frozen=True,
         populate_by_name=True,
-        regex_engine="python-re",
         title="Social media strategy plan",
     )
 
