@@ -1,0 +1,265 @@
+"""The library: load, validate and assess plans. The CLI is a thin shell over this.
+
+    >>> import assess
+    >>> report = assess.assess_plan(Path("samples/exemplary.json"))
+    >>> report.plans[0].score.overall
+
+Sources: a `pathlib.Path` (or any os.PathLike) is read from disk; ``bytes`` and
+``str`` are document text (a ``str`` naming an existing file is read as a path);
+a mapping is an already-parsed document; a `Plan` is used as it is.
+Every function is safe to call from several threads at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Union
+
+from assess._version import __version__
+from assess.catalog import Catalog, build_catalog
+from assess.config import Config
+from assess.errors import PlanError, Problem
+from assess.evaluate import RuleOutcome, evaluate, texts
+from assess.facts import build_facts
+from assess.load import DEFAULT_LIMITS, Document, Limits, SourceMap, load_path, parse_bytes
+from assess.model import Plan
+from assess.report import (
+    PlanProblem,
+    PlanReport,
+    Recommendation,
+    Report,
+    RuleResult,
+    Severity,
+    Status,
+    Summary,
+    ToolInfo,
+)
+from assess.score import Scored, rescore_with_pass, score
+from assess.suppress import apply_suppressions
+from assess.validate import validate_data, validate_document
+
+Source = Union[str, bytes, "os.PathLike[str]", Mapping[str, Any], Plan]
+INFORMATION_URI = "https://assess.invalid/"
+TOOL = ToolInfo(name="assess", version=__version__, information_uri=INFORMATION_URI)
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A validated plan with what is known of its origin."""
+
+    plan: Plan
+    name: str
+    data: Any
+    source_map: SourceMap | None
+    sha256: str
+
+
+def _document(source: Source, name: str | None, limits: Limits) -> Document | None:
+    if isinstance(source, os.PathLike):
+        return load_path(source, limits=limits)
+    if isinstance(source, str) and "\n" not in source and len(source) < 4096 and source and os.path.isfile(source):
+        return load_path(source, limits=limits)
+    if isinstance(source, str):
+        return parse_bytes(source.encode("utf-8"), name or "<memory>", limits=limits)
+    if isinstance(source, bytes):
+        return parse_bytes(source, name or "<memory>", limits=limits)
+    return None
+
+
+def _canonical_sha256(data: Any) -> str:
+    return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def load(source: Source, *, name: str | None = None, limits: Limits = DEFAULT_LIMITS) -> Loaded:
+    """Parse and validate a source; raises a `PlanError` subclass with located problems."""
+    if isinstance(source, Plan):
+        data = source.model_dump(mode="json", by_alias=True, exclude_none=True)
+        return Loaded(source, name or "<memory>", data, None, _canonical_sha256(data))
+    doc = _document(source, name, limits)
+    if doc is not None:
+        return Loaded(validate_document(doc), doc.name, doc.data, doc.source_map, doc.sha256)
+    if isinstance(source, Mapping):
+        data = dict(source)
+        plan = validate_data(data, name=name or "<memory>")
+        return Loaded(plan, name or "<memory>", data, None, _canonical_sha256(data))
+    raise TypeError(f"cannot assess a {type(source).__name__}: pass a path, text, bytes, a mapping or a Plan")
+
+
+def load_plan(source: Source, *, name: str | None = None, limits: Limits = DEFAULT_LIMITS) -> Plan:
+    """The typed plan of a source; raises `PlanError` (syntax, schema...) with file, line, column, pointer."""
+    return load(source, name=name, limits=limits).plan
+
+
+def validate_plan(source: Source, *, name: str | None = None, limits: Limits = DEFAULT_LIMITS) -> tuple[Problem, ...]:
+    """Every problem that stops the source from being a valid plan (empty when it is valid)."""
+    try:
+        load(source, name=name, limits=limits)
+    except PlanError as error:
+        return error.problems
+    return ()
+
+
+def _language(loaded: Loaded, config: Config) -> str:
+    if config.lang:
+        return config.lang
+    return loaded.plan.plan.language.value if loaded.plan.plan else "en"
+
+
+def assess_loaded(loaded: Loaded, catalog: Catalog, config: Config) -> PlanReport:
+    """Assess an already validated plan against a compiled catalog."""
+    lang = _language(loaded, config)
+    outcomes = evaluate(catalog, build_facts(loaded.plan), loaded.data, loaded.source_map, lang)
+    findings = [finding for outcome in outcomes for finding in outcome.findings]
+    settings = loaded.plan.x_assess
+    applied = apply_suppressions(
+        findings,
+        settings.suppress if settings else [],
+        known_rules={active.id for active in catalog.rules},
+        today=config.effective_today(),
+        source_map=loaded.source_map,
+    )
+    suppressed_ids = {s.finding.fingerprint for s in applied.suppressed}
+    scored: list[Scored] = []
+    rule_results: list[RuleResult] = []
+    for outcome in outcomes:
+        status = outcome.status
+        if status is Status.FAIL and all(f.fingerprint in suppressed_ids for f in outcome.findings):
+            status = Status.SUPPRESSED
+        active = outcome.active
+        scored.append(Scored(active.id, active.step, active.severity, active.weight, status))
+        rule_results.append(
+            RuleResult(
+                rule_id=active.id,
+                step=active.step,
+                severity=active.severity,
+                title=texts(active, lang)["title"],
+                status=status,
+                findings=len(outcome.findings),
+                missing=list(outcome.missing),
+            )
+        )
+    card = score(scored, config.scoring, lang)
+    kept = sorted(applied.findings, key=lambda f: (f.severity.rank, f.step, f.rule_id, f.line or 0, f.pointer))
+    return PlanReport(
+        file=loaded.name,
+        sha256=loaded.sha256,
+        organization=loaded.plan.organization.name,
+        language=lang,
+        assessed=True,
+        score=card.score,
+        steps=list(card.steps),
+        rules=rule_results,
+        findings=kept,
+        suppressed=list(applied.suppressed),
+        suppression_notices=list(applied.notices),
+        recommendations=_recommendations(outcomes, scored, card.score.overall, config, lang),
+    )
+
+
+def _recommendations(
+    outcomes: list[RuleOutcome], scored: list[Scored], overall: float, config: Config, lang: str
+) -> list[Recommendation]:
+    before = score(scored, config.scoring)
+    candidates: list[tuple[float, int, int, str, Recommendation]] = []
+    for outcome, result in zip(outcomes, scored, strict=True):
+        if result.status is not Status.FAIL:
+            continue
+        after = rescore_with_pass(scored, result.rule_id, config.scoring)
+        words = texts(outcome.active, lang)
+        recommendation = Recommendation(
+            rank=1,
+            rule_id=result.rule_id,
+            step=result.step,
+            severity=result.severity,
+            title=words["title"],
+            action=words["recommendation"],
+            findings=len(outcome.findings),
+            score_before=overall,
+            score_after=after.score.overall,
+            step_score_before=before.step_score(result.step),
+            step_score_after=after.step_score(result.step),
+        )
+        gain = after.score.overall - overall
+        step_gain = (after.step_score(result.step) or 0.0) - (before.step_score(result.step) or 0.0)
+        candidates.append((-gain, result.severity.rank, -int(step_gain * 10), result.rule_id, recommendation))
+    candidates.sort(key=lambda c: c[:4])
+    return [
+        rec.model_copy(update={"rank": rank})
+        for rank, (*_, rec) in enumerate(candidates[: config.recommendations], start=1)
+    ]
+
+
+def problem_report(name: str, error: PlanError) -> PlanReport:
+    """The report entry of a plan that could not be assessed."""
+    return PlanReport(
+        file=name,
+        assessed=False,
+        problems=[
+            PlanProblem(kind=error.kind, message=p.message, pointer=p.pointer, line=p.line, column=p.column)
+            for p in error.problems
+        ],
+    )
+
+
+def make_report(plans: Iterable[PlanReport], catalog: Catalog) -> Report:
+    """Wrap plan reports into the top-level report, with totals."""
+    plans = list(plans)
+    counts = {severity: 0 for severity in Severity}
+    for plan in plans:
+        for finding in plan.findings:
+            counts[finding.severity] += 1
+    assessed = sum(plan.assessed for plan in plans)
+    return Report(
+        tool=TOOL,
+        rule_packs=catalog.pack_info,
+        plans=plans,
+        summary=Summary(plans=len(plans), assessed=assessed, errors=len(plans) - assessed, findings=counts),
+    )
+
+
+def assess_plan(
+    source: Source, *, config: Config | None = None, name: str | None = None, limits: Limits = DEFAULT_LIMITS
+) -> Report:
+    """Assess one plan. Raises a `PlanError` subclass when it cannot be read or is invalid."""
+    config = config or Config()
+    catalog = build_catalog(config)
+    loaded = load(source, name=name, limits=limits)
+    return make_report([assess_loaded(loaded, catalog, config)], catalog)
+
+
+def assess_many(
+    sources: Iterable[tuple[str, Source]],
+    *,
+    config: Config | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    on_done: Callable[[PlanReport], None] | None = None,
+) -> Report:
+    """Assess many plans with one engine; a broken plan is reported in place, not raised.
+
+    `sources` yields (display name, source) pairs; the report keeps their order.
+    """
+    config = config or Config()
+    catalog = build_catalog(config)
+    plans: list[PlanReport] = []
+    for name, source in sources:
+        try:
+            plan_report = assess_loaded(load(source, name=name, limits=limits), catalog, config)
+        except PlanError as error:
+            plan_report = problem_report(name, error)
+        plans.append(plan_report)
+        if on_done is not None:
+            on_done(plan_report)
+    return make_report(plans, catalog)
+
+
+def display_name(path: Path) -> str:
+    """How a path appears in reports: relative to the working directory when under it, POSIX style."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()

@@ -1,0 +1,127 @@
+"""The catalog: the rule packs in use, filtered and tuned by configuration, compiled once.
+
+Building a catalog loads the packs, applies select/ignore, severity and
+threshold overrides, compiles every condition into durable_rules' language and
+prepares the engine. It is cached per configuration, so a batch of plans (or a
+library caller assessing thousands) pays for it once.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from assess.conditions import compile_condition
+from assess.config import Config
+from assess.engine import CompiledRule, Engine
+from assess.errors import ConfigError, RulePackError
+from assess.report import RulePackInfo, Severity
+from assess.resources import RULES_DIR
+from assess.rulepack import Rule, RulePack, load_pack
+
+
+@dataclass(frozen=True)
+class ActiveRule:
+    """A rule as it runs under a configuration."""
+
+    rule: Rule
+    severity: Severity
+    weight: float
+
+    @property
+    def id(self) -> str:
+        return self.rule.id
+
+    @property
+    def step(self) -> int:
+        return self.rule.spec.step
+
+
+@dataclass(frozen=True)
+class Catalog:
+    packs: tuple[RulePack, ...]
+    rules: tuple[ActiveRule, ...]
+    thresholds: dict[str, float]
+    engine: Engine
+
+    def rule(self, rule_id: str) -> ActiveRule | None:
+        for active in self.rules:
+            if active.id == rule_id:
+                return active
+        return None
+
+    @property
+    def pack_info(self) -> list[RulePackInfo]:
+        return [
+            RulePackInfo(name=pack.name, version=pack.version, rules=len(pack.rules), sha256=pack.sha256)
+            for pack in self.packs
+        ]
+
+    def help_uri(self, rule: Rule) -> str:
+        for pack in self.packs:
+            if pack.name == rule.pack and pack.help_uri:
+                return pack.help_uri.replace("{id}", rule.id)
+        return f"https://assess.invalid/rules/{rule.id}"
+
+
+_cache: dict[str, Catalog] = {}
+_pack_cache: dict[str, RulePack] = {}
+_lock = threading.Lock()
+
+
+def _pack(path: Path) -> RulePack:
+    key = str(path.resolve())
+    if key not in _pack_cache:
+        _pack_cache[key] = load_pack(path)
+    return _pack_cache[key]
+
+
+def load_packs(config: Config) -> tuple[RulePack, ...]:
+    paths = ([RULES_DIR] if config.builtin_rules else []) + list(config.rules)
+    packs = tuple(_pack(path) for path in paths)
+    seen: dict[str, str] = {}
+    for pack in packs:
+        for rule in pack.rules:
+            if rule.id in seen:
+                raise RulePackError(f"rule pack {pack.name}: rule {rule.id} is already defined by pack {seen[rule.id]}")
+            seen[rule.id] = pack.name
+    return packs
+
+
+def build_catalog(config: Config) -> Catalog:
+    """The compiled catalog for a configuration (cached)."""
+    key = config.model_dump_json(
+        include={"select", "ignore", "severity", "thresholds", "rules", "builtin_rules", "scoring"}
+    )
+    with _lock:
+        if key in _cache:
+            return _cache[key]
+        packs = load_packs(config)
+        thresholds: dict[str, float] = {}
+        for pack in packs:
+            for name, threshold in pack.thresholds.items():
+                thresholds.setdefault(name, threshold.value)
+        unknown = sorted(set(config.thresholds) - set(thresholds))
+        if unknown:
+            raise ConfigError(f"unknown threshold(s): {', '.join(unknown)} (known: {', '.join(sorted(thresholds))})")
+        thresholds.update(config.thresholds)
+        active: list[ActiveRule] = []
+        compiled: list[CompiledRule] = []
+        for pack in packs:
+            for rule in pack.rules:
+                if not config.selects(rule.id):
+                    continue
+                spec = rule.spec
+                severity = config.severity_for(rule.id, spec.severity)
+                weight = spec.weight if spec.weight is not None else config.scoring.severity_weights[severity]
+                active.append(ActiveRule(rule, severity, weight))
+                fail = compile_condition(spec.when, thresholds)
+                skip = compile_condition(spec.skip_when, thresholds) if spec.skip_when is not None else []
+                compiled.append(
+                    CompiledRule(rule.id, tuple(tuple(alt) for alt in fail), tuple(tuple(alt) for alt in skip))
+                )
+        active.sort(key=lambda a: (a.step, a.id))
+        catalog = Catalog(packs=packs, rules=tuple(active), thresholds=thresholds, engine=Engine(compiled))
+        _cache[key] = catalog
+        return catalog

@@ -1,0 +1,92 @@
+"""The `assess` command: a thin shell over the library.
+
+Subcommands live one per module in this package and are imported only when
+used, so that `assess --help` and `assess validate` stay fast. ``assess PLAN...``
+(no subcommand) is short for ``assess check PLAN...``.
+"""
+
+from __future__ import annotations
+
+import sys
+
+if sys.version_info < (3, 11) or sys.version_info >= (3, 13):  # pragma: no cover - depends on interpreter
+    sys.stderr.write(
+        "assess: needs Python 3.11 or 3.12 (its rule engine, durable_rules, does not import on "
+        f"Python {sys.version_info.major}.{sys.version_info.minor})\n"
+    )
+    raise SystemExit(2)
+
+import importlib
+import importlib.util
+from typing import Any
+
+import click
+
+from assess._version import __version__
+
+# name -> (module, attribute, one-line help shown by `assess --help`)
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "check": ("assess.cli.check", "check", "Assess plans and report findings (the default command)."),
+    "validate": ("assess.cli.validate", "validate", "Check plans against the plan schema only."),
+    "schema": ("assess.cli.schema", "schema", "Print the plan JSON Schema (or the report/rule-pack schema)."),
+    "init": ("assess.cli.init", "init", "Write a starter plan that guides its author."),
+    "rules": ("assess.cli.rules", "rules", "List, explain and test rules."),
+    "diff": ("assess.cli.diff", "diff", "Compare two versions of a plan."),
+    "facts": ("assess.cli.facts", "facts", "Print the facts the rule engine sees for a plan."),
+}
+DEFAULT_COMMAND = "check"
+
+
+class AssessGroup(click.Group):
+    """A group whose subcommands load lazily and whose default is `check`."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [name for name in COMMANDS if self._available(name)]
+
+    @staticmethod
+    def _available(name: str) -> bool:
+        return importlib.util.find_spec(COMMANDS[name][0]) is not None
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS or not self._available(cmd_name):
+            return None
+        module_name, attribute, _ = COMMANDS[cmd_name]
+        command = getattr(importlib.import_module(module_name), attribute)
+        assert isinstance(command, click.Command)
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, COMMANDS[name][2]) for name in self.list_commands(ctx)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        # Anything that is not a subcommand name (a path, a glob, "-", an option) goes to `check`.
+        if args and args[0] not in COMMANDS:
+            args = [DEFAULT_COMMAND, *args]
+        return super().resolve_command(ctx, args)
+
+
+@click.group(
+    cls=AssessGroup,
+    invoke_without_command=False,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+@click.version_option(__version__, "-V", "--version", prog_name="assess")
+def cli() -> None:
+    """Assess nonprofit social media strategy plans against the eleven steps of sound practice.
+
+    \b
+    assess PLAN...            assess plans (files, folders, globs, - for stdin)
+    assess validate PLAN...   schema check only
+    assess rules              the rule catalog; `assess rules show ID` explains one rule
+
+    Exit codes: 0 assessed and the gate passed; 1 the gate failed; 2 could not assess.
+    """
+
+
+def main(argv: list[str] | None = None) -> Any:
+    """Console-script entry point."""
+    return cli.main(args=argv, prog_name="assess")

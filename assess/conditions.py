@@ -1,0 +1,225 @@
+"""Check and translate rule conditions into durable_rules' own JSON rule language.
+
+A condition is a list of patterns, each ``{binding: expression}``, all of which
+must match (durable's ``all``); a binding whose name ends in ``$not`` must not
+match (durable's negation). ``{"any": [[...], [...]]}`` gives alternatives.
+
+Expressions are durable's: ``{field: value}`` equality, ``$lt $lte $gt $gte $neq``,
+``$ex``/``$nex``, ``$and``/``$or``, ``$iall``/``$iany`` with ``$i``, ``$mt``,
+joins to an earlier binding (``{"$lt": {"selected_day": {"r": "day"}}}``) and
+arithmetic (``$add $sub $mul $div`` with ``$l``/``$r``). Two additions, both
+resolved here so durable never sees them:
+
+- an object with several keys means all of them (durable silently reads only
+  one key of such an object, a trap this translation removes);
+- ``{"$threshold": "name"}`` is replaced by the configured threshold value.
+
+Every pattern must name its fact ``kind``, and every field must exist in
+`assess.facts.FACT_MODEL`: durable accepts a misspelt field and then never
+matches, so this check is what makes a wrong condition fail loudly.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from assess.facts import FACT_MODEL
+
+COMPARISONS = frozenset({"$lt", "$lte", "$gt", "$gte", "$neq"})
+ARITHMETIC = frozenset({"$add", "$sub", "$mul", "$div"})
+_BINDING = re.compile(r"^[a-z][a-z0-9_]*(\$not)?$")
+_COMMON_FIELDS = frozenset({"kind", "fid", "ptr"})
+
+
+class ConditionError(ValueError):
+    """A condition that is not valid; the message says where in the condition."""
+
+
+class _Scope:
+    """What the patterns seen so far have bound: binding name -> fact kind."""
+
+    def __init__(self) -> None:
+        self.bindings: dict[str, str] = {}
+
+
+def compile_condition(condition: Any, thresholds: Mapping[str, float | int]) -> list[list[dict[str, Any]]]:
+    """Alternatives, each a durable ``all`` list, or raise ConditionError."""
+    if isinstance(condition, dict) and set(condition) == {"any"}:
+        alternatives = condition["any"]
+        if not isinstance(alternatives, list) or not alternatives:
+            raise ConditionError("'any' takes a non-empty list of pattern lists")
+        return [_compile_patterns(alt, thresholds, f"any[{i}]") for i, alt in enumerate(alternatives)]
+    return [_compile_patterns(condition, thresholds, "")]
+
+
+def alternative_bindings(condition: Any) -> list[dict[str, str]]:
+    """For each alternative, its positive binding names -> fact kind, in pattern order.
+
+    Call only on a condition that `compile_condition` accepted.
+    """
+    alternatives = condition["any"] if isinstance(condition, dict) and "any" in condition else [condition]
+    result: list[dict[str, str]] = []
+    for patterns in alternatives:
+        found: dict[str, str] = {}
+        for pattern in patterns:
+            ((name, expression),) = pattern.items()
+            if not name.endswith("$not"):
+                found[name] = _kind_of(expression, name)
+        result.append(found)
+    return result
+
+
+def _compile_patterns(patterns: Any, thresholds: Mapping[str, float | int], where: str) -> list[dict[str, Any]]:
+    if not isinstance(patterns, list) or not patterns:
+        raise ConditionError(f"{where or 'condition'}: expected a non-empty list of patterns")
+    scope = _Scope()
+    out: list[dict[str, Any]] = []
+    for index, pattern in enumerate(patterns):
+        at = f"{where}[{index}]" if where else f"[{index}]"
+        if not isinstance(pattern, dict) or len(pattern) != 1:
+            raise ConditionError(f"{at}: a pattern is an object with exactly one binding name")
+        ((name, expression),) = pattern.items()
+        if not isinstance(name, str) or not _BINDING.match(name):
+            raise ConditionError(f"{at}: binding name {name!r} must be lower_snake_case, optionally ending in '$not'")
+        if name in scope.bindings or name.removesuffix("$not") in scope.bindings:
+            raise ConditionError(f"{at}: binding {name!r} is used twice")
+        kind = _kind_of(expression, at)
+        compiled = _expression(expression, kind, scope, thresholds, f"{at}.{name}")
+        out.append({name: compiled})
+        if not name.endswith("$not"):
+            scope.bindings[name] = kind
+    return out
+
+
+def _kind_of(expression: Any, at: str) -> str:
+    """The fact kind a pattern matches: a top-level ``kind`` equality is required."""
+    kinds: list[Any] = []
+    if isinstance(expression, dict):
+        if "kind" in expression:
+            kinds.append(expression["kind"])
+        for item in expression.get("$and", []) if isinstance(expression.get("$and"), list) else []:
+            if isinstance(item, dict) and "kind" in item:
+                kinds.append(item["kind"])
+    if len(kinds) != 1 or not isinstance(kinds[0], str):
+        raise ConditionError(f"{at}: a pattern must say which kind of fact it matches, e.g. {{kind: channel}}")
+    if kinds[0] not in FACT_MODEL:
+        raise ConditionError(f"{at}: unknown fact kind {kinds[0]!r} (known: {', '.join(sorted(FACT_MODEL))})")
+    return str(kinds[0])
+
+
+def _check_field(field: str, kind: str, at: str) -> None:
+    if field in _COMMON_FIELDS:
+        return
+    if field not in FACT_MODEL[kind]:
+        known = ", ".join(sorted(FACT_MODEL[kind]))
+        raise ConditionError(f"{at}: fact kind {kind!r} has no field {field!r} (fields: {known})")
+
+
+def _expression(
+    expression: Any, kind: str, scope: _Scope, thresholds: Mapping[str, float | int], at: str
+) -> dict[str, Any]:
+    if not isinstance(expression, dict) or not expression:
+        raise ConditionError(f"{at}: expected an expression object, found {expression!r}")
+    if len(expression) > 1:
+        parts = [{key: value} for key, value in expression.items()]
+        return {"$and": [_expression(part, kind, scope, thresholds, at) for part in parts]}
+    ((key, value),) = expression.items()
+    if key in ("$and", "$or"):
+        if not isinstance(value, list) or not value:
+            raise ConditionError(f"{at}: {key} takes a non-empty list")
+        return {key: [_expression(item, kind, scope, thresholds, f"{at}.{key}[{i}]") for i, item in enumerate(value)]}
+    if key in COMPARISONS:
+        field, operand = _single(value, key, at)
+        _check_field(field, kind, at)
+        return {key: {field: _operand(operand, scope, thresholds, f"{at}.{key}")}}
+    if key in ("$ex", "$nex"):
+        field, operand = _single(value, key, at)
+        _check_field(field, kind, at)
+        if operand != 1:
+            raise ConditionError(f"{at}: {key} takes {{field: 1}}")
+        return {key: {field: 1}}
+    if key == "$mt":
+        field, pattern = _single(value, key, at)
+        _check_field(field, kind, at)
+        if not isinstance(pattern, str):
+            raise ConditionError(f"{at}: $mt takes a regular expression string")
+        return {key: {field: pattern}}
+    if key in ("$iall", "$iany"):
+        field, inner = _single(value, key, at)
+        _check_field(field, kind, at)
+        return {key: {field: _item_expression(inner, thresholds, f"{at}.{key}")}}
+    if key.startswith("$"):
+        raise ConditionError(f"{at}: unknown operator {key!r}")
+    _check_field(key, kind, at)
+    return {key: _operand(value, scope, thresholds, f"{at}.{key}")}
+
+
+def _item_expression(expression: Any, thresholds: Mapping[str, float | int], at: str) -> dict[str, Any]:
+    """Inside $iall/$iany: tests on ``$i`` (the array item)."""
+    if not isinstance(expression, dict) or len(expression) != 1:
+        raise ConditionError(f"{at}: expected one test on $i, e.g. {{$i: x}} or {{$neq: {{$i: x}}}}")
+    ((key, value),) = expression.items()
+    if key == "$i":
+        return {"$i": _literal(value, thresholds, at)}
+    if key in ("$and", "$or") and isinstance(value, list):
+        return {key: [_item_expression(item, thresholds, at) for item in value]}
+    if key in COMPARISONS:
+        field, operand = _single(value, key, at)
+        if field != "$i":
+            raise ConditionError(f"{at}: inside {key}, compare $i (the item), e.g. {{{key}: {{$i: 3}}}}")
+        return {key: {"$i": _literal(operand, thresholds, at)}}
+    raise ConditionError(f"{at}: tests on array items must use $i (durable silently never matches otherwise)")
+
+
+def _single(value: Any, key: str, at: str) -> tuple[str, Any]:
+    if not isinstance(value, dict) or len(value) != 1:
+        raise ConditionError(f"{at}: {key} takes an object with one field")
+    ((field, operand),) = value.items()
+    return str(field), operand
+
+
+def _literal(value: Any, thresholds: Mapping[str, float | int], at: str) -> Any:
+    if isinstance(value, dict) and set(value) == {"$threshold"}:
+        return _threshold(value["$threshold"], thresholds, at)
+    if isinstance(value, bool) or value is None or isinstance(value, int | str):
+        return value
+    if isinstance(value, float):
+        if not value.is_integer() and abs(value) < 1e-4:
+            raise ConditionError(f"{at}: number {value!r} is too small for the engine")
+        return int(value) if value.is_integer() else value
+    raise ConditionError(f"{at}: expected a literal value, found {value!r}")
+
+
+def _threshold(name: Any, thresholds: Mapping[str, float | int], at: str) -> float | int:
+    if name not in thresholds:
+        raise ConditionError(f"{at}: unknown threshold {name!r} (known: {', '.join(sorted(thresholds))})")
+    value = thresholds[name]
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def _operand(value: Any, scope: _Scope, thresholds: Mapping[str, float | int], at: str) -> Any:
+    """A literal, a threshold, a join ``{binding: field}`` or arithmetic on those."""
+    if isinstance(value, dict) and len(value) == 1:
+        ((key, inner),) = value.items()
+        if key == "$threshold":
+            return _threshold(inner, thresholds, at)
+        if key in ARITHMETIC:
+            if not isinstance(inner, dict) or set(inner) != {"$l", "$r"}:
+                raise ConditionError(f"{at}: {key} takes {{$l: ..., $r: ...}}")
+            left = _operand(inner["$l"], scope, thresholds, f"{at}.{key}.$l")
+            right = _operand(inner["$r"], scope, thresholds, f"{at}.{key}.$r")
+            for side in (left, right):
+                # durable_rules crashes (segfault) on a float literal inside arithmetic.
+                if isinstance(side, float):
+                    raise ConditionError(f"{at}: arithmetic operands must be whole numbers or fields, found {side!r}")
+            return {key: {"$l": left, "$r": right}}
+        if isinstance(key, str) and not key.startswith("$"):
+            if key not in scope.bindings:
+                raise ConditionError(f"{at}: {key!r} is not a binding defined earlier in this condition")
+            if not isinstance(inner, str):
+                raise ConditionError(f"{at}: a join names a field of {key!r}")
+            _check_field(inner, scope.bindings[key], at)
+            return {key: inner}
+    return _literal(value, thresholds, at)

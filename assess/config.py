@@ -1,0 +1,153 @@
+"""Configuration: which rules run, how severe they are, thresholds, scoring and the gate.
+
+Read from ``[tool.assess]`` in a ``pyproject.toml`` or from an ``.assess.toml``,
+the first found from the plans' folder upward (``.assess.toml`` wins in the
+same folder), then overridden by command-line flags. The library takes a
+`Config` object directly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from assess.errors import ConfigError
+from assess.report import Severity
+
+RuleSelector = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9]*(-[0-9]*)?$")]
+
+
+class Scoring(BaseModel):
+    """The scoring formula's knobs (see README: Scoring)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    severity_weights: dict[Severity, float] = Field(
+        default_factory=lambda: {
+            Severity.CRITICAL: 10.0,
+            Severity.HIGH: 6.0,
+            Severity.MEDIUM: 3.0,
+            Severity.LOW: 1.0,
+            Severity.INFO: 0.0,
+        },
+        description="Weight of a rule of each severity (a rule's own weight wins).",
+    )
+    step_weights: dict[int, float] = Field(
+        default_factory=dict, description="Weight of each step (1-11) in the overall score; default 1 each."
+    )
+    critical_step_cap: float = Field(40.0, ge=0, le=100, description="Highest step score while a critical rule fails.")
+    critical_overall_cap: float = Field(
+        69.0, ge=0, le=100, description="Highest overall score while any critical rule fails."
+    )
+    grades: dict[str, float] = Field(
+        default_factory=lambda: {"A": 90.0, "B": 80.0, "C": 70.0, "D": 60.0},
+        description="Lowest overall score for each grade; below the last, F.",
+    )
+
+    @field_validator("step_weights")
+    @classmethod
+    def _steps_exist(cls, value: dict[int, float]) -> dict[int, float]:
+        for step, weight in value.items():
+            if not 1 <= step <= 11 or weight < 0:
+                raise ValueError(f"step weights are for steps 1-11 and not negative (got {step}: {weight})")
+        return value
+
+
+class Config(BaseModel):
+    """Everything that changes what `assess` reports, in one object."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    select: tuple[RuleSelector, ...] = Field((), description="Only these rule ids or prefixes (empty: all).")
+    ignore: tuple[RuleSelector, ...] = Field((), description="Skip these rule ids or prefixes.")
+    severity: dict[RuleSelector, Severity] = Field(
+        default_factory=dict, description="Severity overrides by rule id or prefix (the longest match wins)."
+    )
+    thresholds: dict[str, float] = Field(default_factory=dict, description="Threshold overrides by name.")
+    rules: tuple[Path, ...] = Field((), description="Extra rule packs (folders or files).")
+    builtin_rules: bool = Field(True, description="Whether the built-in catalog runs.")
+    fail_on: Severity | Literal["none"] = Field(
+        Severity.HIGH, description="Gate: fail when a finding is at least this severe ('none' to disable)."
+    )
+    fail_under: float | None = Field(None, ge=0, le=100, description="Gate: fail when a plan scores below this.")
+    recommendations: int = Field(5, ge=0, le=100, description="How many top actions to recommend.")
+    lang: Literal["en", "fr"] | None = Field(None, description="Report language (default: the plan's own).")
+    today: dt.date | None = Field(None, description="The date suppressions expire against (default: today).")
+    scoring: Scoring = Field(default_factory=Scoring, description="The scoring formula.")
+
+    def effective_today(self) -> dt.date:
+        return self.today or dt.date.today()
+
+    def selects(self, rule_id: str) -> bool:
+        def hit(selectors: tuple[str, ...]) -> bool:
+            return any(rule_id.startswith(selector) for selector in selectors)
+
+        if self.select and not hit(self.select):
+            return False
+        return not hit(self.ignore)
+
+    def severity_for(self, rule_id: str, default: Severity) -> Severity:
+        matches = [selector for selector in self.severity if rule_id.startswith(selector)]
+        if not matches:
+            return default
+        return self.severity[max(matches, key=len)]
+
+    def merged(self, **overrides: Any) -> Config:
+        """A copy with the given fields replaced (None values are ignored)."""
+        values = {key: value for key, value in overrides.items() if value is not None}
+        return self.model_validate({**self.model_dump(), **values})
+
+
+CONFIG_FILES = (".assess.toml", "pyproject.toml")
+
+
+def find_config_file(start: Path) -> Path | None:
+    """The first .assess.toml, or pyproject.toml with a [tool.assess] table, from `start` upward."""
+    folder = start if start.is_dir() else start.parent
+    for candidate in [folder, *folder.parents]:
+        dot = candidate / ".assess.toml"
+        if dot.is_file():
+            return dot
+        pyproject = candidate / "pyproject.toml"
+        if pyproject.is_file() and "assess" in _read_toml(pyproject).get("tool", {}):
+            return pyproject
+    return None
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+
+
+def load_config_file(path: Path) -> Config:
+    """Read a config file; pack paths in it are relative to the file's folder."""
+    data = _read_toml(path)
+    table = data.get("tool", {}).get("assess", {}) if path.name == "pyproject.toml" else data
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [tool.assess] must be a table")
+    table = {key.replace("-", "_"): value for key, value in table.items()}
+    if "rules" in table and isinstance(table["rules"], list):
+        table["rules"] = [str((path.parent / str(p)).resolve()) for p in table["rules"]]
+    try:
+        return Config.model_validate(table)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        where = ".".join(str(part) for part in error["loc"]) or "(top level)"
+        raise ConfigError(f"{path}: {where}: {error['msg']}") from None
+
+
+def discover_config(start: Path) -> tuple[Config, Path | None]:
+    """The configuration that applies to plans under `start`, and the file it came from."""
+    path = find_config_file(start.resolve())
+    if path is None:
+        return Config(), None
+    return load_config_file(path), path

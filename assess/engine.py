@@ -1,0 +1,192 @@
+"""The rule engine: durable_rules, wrapped so that none of its traps can bite.
+
+What the wrapper guarantees (each point answers a trap measured on durable_rules
+2.0.28, see the project docs):
+
+- one `Host` per process, without its background timer threads (they call into
+  the C engine concurrently and crashed it), and one lock around every
+  assessment so several threads can call in safely;
+- a ruleset is registered once per distinct set of compiled rules (durable
+  cannot unregister, and a registration costs memory that is never freed);
+- every rule starts with the trigger fact, which is asserted last, after all
+  data facts, in one call: a negation is only evaluated once every fact is in;
+- facts get unique ``fid`` keys (durable treats identical facts as one and raises);
+- a catch-all rule that can never complete consumes every fact, so no fact is
+  "not handled" (which would abort the batch and run actions later, on a thread);
+- a "done" rule fires on the trigger alone: it proves the run completed, and a
+  session in which no action ever ran crashes durable's ``delete_state``
+  (a segmentation fault, reproduced in tests/test_engine.py);
+- actions only record their bindings; an exception inside one (which durable
+  swallows) or an error result is re-raised as `EngineError`;
+- the session is deleted in ``finally`` (durable allows 1,024 live sessions);
+- matches are de-duplicated and sorted, so results never depend on the order
+  in which facts were asserted.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import hashlib
+import itertools
+import json
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from assess.facts import TRIGGER_KIND, Fact
+
+TRIGGER_BINDING = "assess_trigger"
+_CATCH_ALL = "assess_catch_all"
+_DONE = "assess_done"
+_NEVER_KIND = "assess_never"
+
+
+class EngineError(RuntimeError):
+    """The engine failed in a way that is a bug, not a user error."""
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    """What the engine runs for one rule: alternatives for failing and for skipping."""
+
+    rule_id: str
+    fail: tuple[tuple[dict[str, Any], ...], ...]
+    skip: tuple[tuple[dict[str, Any], ...], ...] = ()
+
+
+@dataclass(frozen=True)
+class Match:
+    """A rule that matched: ``outcome`` is "fail" or "skip"; ``bindings`` maps a binding name to its fact."""
+
+    rule_id: str
+    outcome: str
+    alternative: int
+    key: tuple[str, ...]
+    bindings: tuple[tuple[str, Fact], ...]
+
+    def binding(self, name: str) -> Fact | None:
+        for bound, fact in self.bindings:
+            if bound == name:
+                return fact
+        return None
+
+
+def _definitions(rules: Sequence[CompiledRule]) -> dict[str, Any]:
+    trigger = {TRIGGER_BINDING: {"kind": TRIGGER_KIND}}
+    definitions: dict[str, Any] = {}
+    for rule in rules:
+        for outcome, alternatives in (("fail", rule.fail), ("skip", rule.skip)):
+            for index, patterns in enumerate(alternatives):
+                name = f"{rule.rule_id}|{outcome}|{index}"
+                definitions[name] = {"all": [trigger, *patterns], "run": name}
+    definitions[_DONE] = {"all": [trigger], "run": _DONE}
+    definitions[_CATCH_ALL] = {
+        "all": [{"any_fact": {"$ex": {"kind": 1}}}, {"never": {"kind": _NEVER_KIND}}],
+        "run": _CATCH_ALL,
+    }
+    return definitions
+
+
+class _Recorder:
+    """Per-assessment sink the actions write into (only touched under the lock)."""
+
+    def __init__(self) -> None:
+        self.matches: list[tuple[str, dict[str, Any]]] = []
+        self.errors: list[BaseException] = []
+
+
+class _Host:
+    """The process-wide durable Host and the rulesets registered on it."""
+
+    _lock = threading.Lock()
+    _instance: _Host | None = None
+
+    def __init__(self) -> None:
+        from durable.engine import Host
+
+        recorder_holder = self
+
+        class QuietHost(Host):  # type: ignore[misc]
+            def _run(self) -> None:
+                """No background dispatch threads: everything runs in the caller's thread."""
+
+            def get_action(self, action_name: str) -> Any:
+                def record(c: Any) -> None:
+                    try:
+                        recorder_holder.recorder.matches.append((action_name, c._m))
+                    except BaseException as exc:
+                        recorder_holder.recorder.errors.append(exc)
+
+                return record
+
+        self.recorder = _Recorder()
+        self.host = QuietHost()
+        self.rulesets: dict[str, str] = {}
+        self.sessions = itertools.count(1)
+
+    @classmethod
+    def get(cls) -> _Host:
+        if cls._instance is None:
+            cls._instance = _Host()
+        return cls._instance
+
+
+class Engine:
+    """Runs compiled rules over facts. Cheap to create; registration is shared per process."""
+
+    def __init__(self, rules: Sequence[CompiledRule]) -> None:
+        self.rules = tuple(rules)
+        self._definitions = _definitions(self.rules)
+        digest = hashlib.sha256(json.dumps(self._definitions, sort_keys=True).encode()).hexdigest()[:16]
+        self.ruleset = f"assess_{digest}"
+
+    def _ensure_registered(self, host: _Host) -> None:
+        if self.ruleset not in host.rulesets:
+            # durable deletes "run" from the dicts it is given: hand it a copy.
+            host.host.register_rulesets({self.ruleset: copy.deepcopy(self._definitions)})
+            host.rulesets[self.ruleset] = self.ruleset
+
+    def run(self, facts: Sequence[Fact]) -> list[Match]:
+        """Assert the facts (trigger last) and return the sorted, de-duplicated matches."""
+        with _Host._lock:
+            host = _Host.get()
+            self._ensure_registered(host)
+            sid = str(next(host.sessions))
+            batch = [{**fact, "sid": sid} for fact in facts]
+            batch.append({"kind": TRIGGER_KIND, "fid": "trigger", "sid": sid})
+            host.recorder = _Recorder()
+            try:
+                try:
+                    host.host.assert_facts(self.ruleset, batch)
+                except Exception as exc:
+                    raise EngineError(f"rule engine failed: {type(exc).__name__}: {exc}") from exc
+                if host.recorder.errors:
+                    raise EngineError(f"a rule action failed: {host.recorder.errors[0]!r}")
+                raw = host.recorder.matches
+                if not any(action == _DONE for action, _ in raw):
+                    raise EngineError("the rule engine did not finish the run (the trigger rule never fired)")
+            finally:
+                with contextlib.suppress(Exception):
+                    host.host.delete_state(self.ruleset, sid)
+        return _matches(raw)
+
+
+def _matches(raw: list[tuple[str, dict[str, Any]]]) -> list[Match]:
+    found: dict[tuple[str, str, int, tuple[str, ...]], Match] = {}
+    for action, bound in raw:
+        if action == _DONE:
+            continue
+        rule_id, outcome, alternative = action.split("|")
+        bindings = tuple(
+            sorted(
+                (name, {k: v for k, v in fact.items() if k != "sid"})
+                for name, fact in bound.items()
+                if name != TRIGGER_BINDING
+            )
+        )
+        key = tuple(f"{name}={fact['fid']}" for name, fact in bindings)
+        index = int(alternative)
+        found.setdefault((rule_id, outcome, index, key), Match(rule_id, outcome, index, key, bindings))
+    return [found[k] for k in sorted(found)]

@@ -1,0 +1,148 @@
+"""From engine matches to rule outcomes and located findings.
+
+Each rule ends as one of: not applicable (its ``skip_when`` matched), fail (its
+``when`` matched: one finding per match), unknown (no failure, but a field in
+its ``requires`` is absent from the plan) or pass.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from assess.catalog import ActiveRule, Catalog
+from assess.engine import Match
+from assess.facts import Fact, from_epoch_day
+from assess.load import SourceMap
+from assess.report import Finding, Status
+from assess.rulepack import PLACEHOLDER
+
+
+@dataclass(frozen=True)
+class RuleOutcome:
+    active: ActiveRule
+    status: Status
+    findings: tuple[Finding, ...]
+    missing: tuple[str, ...]
+
+
+def texts(active: ActiveRule, lang: str) -> dict[str, str]:
+    """Title, rationale and recommendation in a language (English when the rule has no translation)."""
+    spec = active.rule.spec
+    if lang == "fr" and spec.fr is not None:
+        return {"title": spec.fr.title, "rationale": spec.fr.rationale, "recommendation": spec.fr.recommendation}
+    return {"title": spec.title, "rationale": spec.rationale, "recommendation": spec.recommendation}
+
+
+def _format_value(value: Any, flt: str | None) -> str:
+    if value is None:
+        return "?"
+    if flt == "date" and isinstance(value, int) and not isinstance(value, bool):
+        return from_epoch_day(value).isoformat()
+    if flt == "list" and isinstance(value, list):
+        return ", ".join(str(item) for item in value) or "-"
+    if flt == "round" and isinstance(value, int | float):
+        return f"{value:.0f}"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def render(template: str, match: Match, thresholds: dict[str, float]) -> str:
+    def fill(found: Any) -> str:
+        binding, name, flt = found.groups()
+        if binding == "threshold":
+            return _format_value(thresholds.get(name), flt)
+        fact = match.binding(binding)
+        return _format_value(fact.get(name) if fact else None, flt)
+
+    return PLACEHOLDER.sub(fill, template)
+
+
+def _identity(fact: Fact) -> str:
+    """What a fact stands for, independent of its position in the plan (for fingerprints)."""
+    kind = fact["kind"]
+    natural = fact.get(kind) if kind != "member" else fact.get("person")
+    return f"{kind}:{natural}" if isinstance(natural, str) else f"{kind}:{fact['ptr']}"
+
+
+def missing_pointers(data: Any, pattern: str) -> list[str]:
+    """Concrete pointers matching `pattern` ('*' = every array item) that are absent from `data`."""
+    tokens = pattern.split("/")[1:]
+    missing: list[str] = []
+
+    def walk(node: Any, index: int, prefix: str) -> None:
+        if index == len(tokens):
+            return
+        token = tokens[index]
+        if token == "*":
+            if isinstance(node, list):
+                for position, item in enumerate(node):
+                    walk(item, index + 1, f"{prefix}/{position}")
+            return
+        if isinstance(node, dict) and token in node and node[token] is not None:
+            walk(node[token], index + 1, f"{prefix}/{token}")
+        else:
+            missing.append(f"{prefix}/{token}")
+
+    walk(data, 0, "")
+    return missing
+
+
+def evaluate(
+    catalog: Catalog, facts: list[Fact], data: Any, source_map: SourceMap | None, lang: str
+) -> list[RuleOutcome]:
+    """Run the engine and turn its matches into one outcome per active rule, in catalog order."""
+    matches = catalog.engine.run(facts)
+    by_rule: dict[str, list[Match]] = {}
+    for match in matches:
+        by_rule.setdefault(match.rule_id, []).append(match)
+    outcomes: list[RuleOutcome] = []
+    for active in catalog.rules:
+        rule_matches = by_rule.get(active.id, [])
+        if any(m.outcome == "skip" for m in rule_matches):
+            outcomes.append(RuleOutcome(active, Status.NOT_APPLICABLE, (), ()))
+            continue
+        failures = [m for m in rule_matches if m.outcome == "fail"]
+        if failures:
+            findings = tuple(
+                sorted(
+                    {
+                        f.fingerprint: f for f in (_finding(catalog, active, m, source_map, lang) for m in failures)
+                    }.values(),
+                    key=lambda f: (f.line or 0, f.column or 0, f.pointer, f.message),
+                )
+            )
+            outcomes.append(RuleOutcome(active, Status.FAIL, findings, ()))
+            continue
+        missing = tuple(sorted({p for pattern in active.rule.spec.requires for p in missing_pointers(data, pattern)}))
+        status = Status.UNKNOWN if missing else Status.PASS
+        outcomes.append(RuleOutcome(active, status, (), missing))
+    return outcomes
+
+
+def _finding(catalog: Catalog, active: ActiveRule, match: Match, source_map: SourceMap | None, lang: str) -> Finding:
+    rule = active.rule
+    fact = match.binding(rule.about(match.alternative)) or match.bindings[0][1]
+    pointer = str(fact["ptr"])
+    if rule.spec.field:
+        pointer = f"{pointer}/{rule.spec.field}"
+    location = source_map.locate(pointer) if source_map is not None else None
+    words = texts(active, lang)
+    identity = "|".join([rule.id, rule.spec.field or "", *sorted(_identity(f) for _, f in match.bindings)])
+    return Finding(
+        rule_id=rule.id,
+        step=rule.spec.step,
+        severity=active.severity,
+        title=words["title"],
+        message=render(rule.message(match.alternative, lang), match, catalog.thresholds),
+        rationale=words["rationale"],
+        recommendation=words["recommendation"],
+        pointer=pointer,
+        line=location[0] if location else None,
+        column=location[1] if location else None,
+        fingerprint=hashlib.sha256(identity.encode()).hexdigest()[:16],
+    )

@@ -1,0 +1,555 @@
+"""Facts: the typed plan flattened into what the rule engine matches on.
+
+One fact per element the rules talk about (a goal, a metric, a channel, ...),
+one fact per section present (``crisis``, ``visuals``, ...), and a ``plan``
+fact of derived counts the engine cannot aggregate itself. `FACT_MODEL` below
+is the documentation *and* the contract: the rule-pack compiler rejects a
+condition that names a kind or a field not listed there, so a typo cannot
+silently make a rule never match.
+
+Normalisation, for durable_rules' sake (see docs on its traps):
+- every fact has ``kind``, a unique ``fid`` and the JSON pointer ``ptr`` of the
+  plan element it stands for; no fact has an ``id`` or ``sid`` data field;
+- dates become epoch days (ints), since ISO strings compare wrongly once unpadded;
+- numbers are ints, or floats rounded to 4 places (never exponent notation);
+- an absent optional field is an absent key, so ``$nex`` tests it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from assess.model import CADENCE_DAYS, VANITY_METRICS, Cadence, GoalCategory, Plan, Reviewer, Trait, VisualSource
+
+_EPOCH = dt.date(1970, 1, 1).toordinal()
+
+Fact = dict[str, Any]
+
+# kind -> field -> description. Every fact also has kind, fid and ptr.
+FACT_MODEL: dict[str, dict[str, str]] = {
+    "plan": {
+        "people": "number of people listed",
+        "goals": "number of goals",
+        "fundraising_goals": "goals whose category is fundraising",
+        "primary_goals": "goals marked primary",
+        "metrics": "number of metrics",
+        "goal_metrics": "distinct metrics referenced by goals",
+        "goal_outcome_metrics": "distinct metrics referenced by goals that are not vanity counts",
+        "channels": "number of channels (any status)",
+        "active_channels": "channels whose status is active",
+        "active_hours": "sum of hours_per_week over active channels that state it",
+        "research": "number of audience research entries",
+        "segments": "number of audience segments",
+        "assumption_segments": "segments whose evidence is 'assumption'",
+        "first_research_day": "epoch day of the earliest audience research (absent without research)",
+        "milestones": "number of milestones",
+    },
+    "organization": {
+        "name": "organisation name",
+        "type": "organisation type",
+        "size": "small, medium or large",
+        "staff_hours": "staff hours per week for social media",
+    },
+    "info": {
+        "title": "plan title",
+        "language": "plan language (en, fr)",
+        "start_day": "plan start (epoch day)",
+        "horizon_months": "months the plan covers",
+        "as_of_day": "the date the plan's facts were true (epoch day)",
+        "owner": "person id of the plan owner",
+    },
+    "committee": {
+        "members": "number of committee members",
+        "departments": "distinct departments among members (members without a department not counted)",
+        "traits": "distinct traits covered by members (of the five)",
+        "missing_traits": "list of the five traits no member covers",
+        "meets_days": "interval in days between meetings",
+    },
+    "member": {
+        "person": "person id",
+        "name": "person name",
+        "department": "department",
+        "traits": "list of traits",
+    },
+    "goal": {
+        "goal": "goal id",
+        "statement": "goal statement",
+        "category": "goal category",
+        "fundraising": "true when the category is fundraising",
+        "primary": "true when marked primary",
+        "metric_count": "number of metrics referenced",
+        "target_value": "target value",
+        "target_day": "target date (epoch day)",
+        "has_objective": "true when tied to an organisational objective",
+    },
+    "metric": {
+        "metric": "metric id",
+        "name": "metric name",
+        "type": "metric kind (followers, email_signups, ...)",
+        "vanity": "true for followers, likes, impressions, reach",
+        "source": "where the number comes from",
+        "baseline_value": "baseline value",
+        "baseline_day": "baseline date (epoch day)",
+        "goal_count": "number of goals using this metric",
+    },
+    "tracking": {
+        "sheet": "tracking sheet name or link",
+        "start_day": "tracking start (epoch day)",
+        "web_analytics": "web analytics tool",
+        "utm": "UTM convention",
+    },
+    "policies": {
+        "enforcement": "educate, mixed or punitive",
+        "credential_storage": "where passwords are kept",
+    },
+    "policy": {
+        "reviewers": "list of reviewers (legal, hr, ...)",
+        "legal_or_hr": "true when reviewed by legal or HR",
+        "adopted_day": "adoption date (epoch day)",
+    },
+    "crisis": {
+        "contacts": "number of crisis contacts",
+        "backup": "true when a backup responder is named",
+        "first_response_hours": "hours to the first public response",
+        "last_reviewed_day": "last review (epoch day)",
+    },
+    "training": {
+        "last_day": "date of the last training (epoch day)",
+        "topics": "number of topics covered",
+    },
+    "research": {
+        "research": "research id",
+        "method": "research method",
+        "day": "completion date (epoch day)",
+        "respondents": "number of respondents",
+    },
+    "segment": {
+        "segment": "segment id",
+        "name": "segment name",
+        "evidence": "survey, interviews, analytics, research or assumption",
+        "platforms": "list of platforms where the segment gathers",
+        "research_count": "research entries it rests on",
+    },
+    "channel": {
+        "channel": "channel id",
+        "platform": "platform",
+        "status": "planned, active, paused or retired",
+        "active": "true when status is active",
+        "selected_day": "date the channel was chosen (epoch day)",
+        "has_rationale": "true when a rationale is given",
+        "segment_count": "number of audience segments reached",
+        "owner": "person id of the owner",
+        "hours": "staff hours per week",
+        "posts_per_week": "posts per week",
+        "last_post_day": "date of the latest post (epoch day)",
+        "has_account": "true when account details are given",
+        "admins": "number of full-control admins",
+        "two_factor": "true/false when stated",
+        "in_calendar": "true when the editorial calendar covers it",
+    },
+    "listening": {
+        "keywords": "number of keywords monitored",
+        "cadence_days": "interval in days between listening sessions",
+        "peers": "number of peer organisations followed",
+    },
+    "tools": {
+        "has_scheduler": "true when a scheduler or dashboard is named",
+        "scheduler": "its name",
+        "live_check_days": "interval in days between live check-ins",
+        "automated_percent": "share of posts published automatically",
+    },
+    "engagement": {
+        "reply_target_hours": "reply target in hours",
+        "shares_others": "true/false when stated",
+        "acknowledges_sharers": "true/false when stated",
+    },
+    "content": {
+        "has_calendar": "true when an editorial calendar is given",
+        "calendar_channels": "number of channels the calendar covers",
+        "pillars": "number of content pillars",
+        "fundraising_percent": "share of posts asking for money",
+    },
+    "visuals": {
+        "share_percent": "target share of visual posts",
+        "assets_per_month": "visual assets produced per month",
+        "formats": "number of distinct formats",
+        "format_list": "list of formats",
+        "sources": "list of sources",
+        "own_sources": "number of sources that are not logo or stock",
+        "profile_images": "sized, stretched_logo or missing",
+    },
+    "measurement": {
+        "tools": "number of measurement tools",
+        "review_days": "interval in days between reviews",
+        "has_decision_rule": "true when a rule for acting on results is written",
+        "last_review_day": "last review (epoch day)",
+    },
+    "celebration": {
+        "milestones": "number of milestones",
+        "has_thanks": "true when thanks are planned",
+    },
+    "milestone": {
+        "milestone": "milestone id",
+        "description": "what is celebrated",
+        "metric": "metric id",
+        "value": "milestone value",
+    },
+}
+"""Every fact kind and its fields (besides kind, fid and ptr)."""
+
+TRIGGER_KIND = "assess"
+"""The trigger fact, asserted after every data fact (see engine.py)."""
+
+
+def epoch_day(value: dt.date) -> int:
+    return value.toordinal() - _EPOCH
+
+
+def from_epoch_day(day: int) -> dt.date:
+    return dt.date.fromordinal(day + _EPOCH)
+
+
+def _number(value: float) -> int | float:
+    """An int when integral, else a float rounded so that it never prints with an exponent."""
+    if float(value).is_integer():
+        return int(value)
+    rounded = round(value, 4)
+    return int(rounded) if rounded.is_integer() else rounded
+
+
+def _fact(kind: str, ptr: str, **fields: Any) -> Fact:
+    fact: Fact = {"kind": kind, "fid": f"{kind}:{ptr}", "ptr": ptr}
+    for name, value in fields.items():
+        if value is None:
+            continue
+        if isinstance(value, dt.date):
+            value = epoch_day(value)
+        elif isinstance(value, float):
+            value = _number(value)
+        fact[name] = value
+    return fact
+
+
+def _days(cadence: Cadence | None) -> int | None:
+    return None if cadence is None else CADENCE_DAYS[cadence]
+
+
+def build_facts(plan: Plan) -> list[Fact]:
+    """All data facts of a plan, in document order (the trigger is added by the engine)."""
+    facts: list[Fact] = []
+    people = {person.id: person for person in plan.people}
+    org = plan.organization
+    facts.append(
+        _fact(
+            "organization",
+            "/organization",
+            name=org.name,
+            type=org.type,
+            size=org.size,
+            staff_hours=org.staff_hours_per_week,
+        )
+    )
+    if plan.plan is not None:
+        info = plan.plan
+        facts.append(
+            _fact(
+                "info",
+                "/plan",
+                title=info.title,
+                language=info.language.value,
+                start_day=info.start_date,
+                horizon_months=info.horizon_months,
+                as_of_day=info.as_of,
+                owner=info.owner,
+            )
+        )
+    if plan.committee is not None:
+        facts.extend(_committee_facts(plan, people))
+    goal_metric_ids: set[str] = set()
+    for index, goal in enumerate(plan.goals):
+        goal_metric_ids.update(goal.metrics)
+        facts.append(
+            _fact(
+                "goal",
+                f"/goals/{index}",
+                goal=goal.id,
+                statement=goal.statement,
+                category=goal.category.value,
+                fundraising=goal.category is GoalCategory.FUNDRAISING,
+                primary=goal.primary,
+                metric_count=len(goal.metrics),
+                target_value=goal.target_value,
+                target_day=goal.target_date,
+                has_objective=goal.objective is not None,
+            )
+        )
+    metric_kinds = {metric.id: metric.kind for metric in plan.metrics}
+    for index, metric in enumerate(plan.metrics):
+        baseline = metric.baseline
+        facts.append(
+            _fact(
+                "metric",
+                f"/metrics/{index}",
+                metric=metric.id,
+                name=metric.name,
+                type=metric.kind.value,
+                vanity=metric.kind in VANITY_METRICS,
+                source=metric.source,
+                baseline_value=baseline.value if baseline else None,
+                baseline_day=baseline.date if baseline else None,
+                goal_count=sum(metric.id in goal.metrics for goal in plan.goals),
+            )
+        )
+    if plan.tracking is not None:
+        t = plan.tracking
+        facts.append(
+            _fact(
+                "tracking",
+                "/tracking",
+                sheet=t.sheet,
+                start_day=t.start_date,
+                web_analytics=t.web_analytics,
+                utm=t.utm_convention,
+            )
+        )
+    if plan.policies is not None:
+        facts.extend(_policy_facts(plan))
+    research_days: list[int] = []
+    segments = plan.audience.segments if plan.audience else []
+    if plan.audience is not None:
+        for index, research in enumerate(plan.audience.research):
+            research_days.append(epoch_day(research.date))
+            facts.append(
+                _fact(
+                    "research",
+                    f"/audience/research/{index}",
+                    research=research.id,
+                    method=research.method.value,
+                    day=research.date,
+                    respondents=research.respondents,
+                )
+            )
+        for index, segment in enumerate(segments):
+            facts.append(
+                _fact(
+                    "segment",
+                    f"/audience/segments/{index}",
+                    segment=segment.id,
+                    name=segment.name,
+                    evidence=segment.evidence.value,
+                    platforms=[p.value for p in segment.platforms],
+                    research_count=len(segment.research),
+                )
+            )
+    calendar = plan.content.calendar if plan.content else None
+    calendar_channels = set(calendar.channels) if calendar else set()
+    active_hours = 0.0
+    for index, channel in enumerate(plan.channels):
+        active = channel.status == "active"
+        if active and channel.hours_per_week is not None:
+            active_hours += channel.hours_per_week
+        account = channel.account
+        facts.append(
+            _fact(
+                "channel",
+                f"/channels/{index}",
+                channel=channel.id,
+                platform=channel.platform.value,
+                status=channel.status,
+                active=active,
+                selected_day=channel.selected_on,
+                has_rationale=channel.rationale is not None,
+                segment_count=len(channel.segments),
+                owner=channel.owner,
+                hours=channel.hours_per_week,
+                posts_per_week=channel.posts_per_week,
+                last_post_day=channel.last_post_on,
+                has_account=account is not None,
+                admins=len(set(account.admins)) if account else 0,
+                two_factor=account.two_factor if account else None,
+                in_calendar=channel.id in calendar_channels,
+            )
+        )
+    facts.extend(_section_facts(plan))
+    goals = plan.goals
+    facts.append(
+        _fact(
+            "plan",
+            "",
+            people=len(plan.people),
+            goals=len(goals),
+            fundraising_goals=sum(goal.category is GoalCategory.FUNDRAISING for goal in goals),
+            primary_goals=sum(goal.primary for goal in goals),
+            metrics=len(plan.metrics),
+            goal_metrics=len(goal_metric_ids & metric_kinds.keys()),
+            goal_outcome_metrics=sum(
+                1 for mid in goal_metric_ids if mid in metric_kinds and metric_kinds[mid] not in VANITY_METRICS
+            ),
+            channels=len(plan.channels),
+            active_channels=sum(channel.status == "active" for channel in plan.channels),
+            active_hours=active_hours,
+            research=len(research_days),
+            segments=len(segments),
+            assumption_segments=sum(segment.evidence.value == "assumption" for segment in segments),
+            first_research_day=min(research_days) if research_days else None,
+            milestones=len(plan.celebration.milestones) if plan.celebration else 0,
+        )
+    )
+    return facts
+
+
+def _committee_facts(plan: Plan, people: dict[str, Any]) -> Iterable[Fact]:
+    committee = plan.committee
+    assert committee is not None
+    departments: set[str] = set()
+    traits: set[str] = set()
+    members: list[Fact] = []
+    for index, member in enumerate(committee.members):
+        person = people.get(member.person)
+        department = person.department.strip().lower() if person and person.department else None
+        if department:
+            departments.add(department)
+        traits.update(trait.value for trait in member.traits)
+        members.append(
+            _fact(
+                "member",
+                f"/committee/members/{index}",
+                person=member.person,
+                name=person.name if person else member.person,
+                department=department,
+                traits=sorted(trait.value for trait in member.traits),
+            )
+        )
+    yield _fact(
+        "committee",
+        "/committee",
+        members=len(committee.members),
+        departments=len(departments),
+        traits=len(traits),
+        missing_traits=[trait.value for trait in Trait if trait.value not in traits],
+        meets_days=_days(committee.meets),
+    )
+    yield from members
+
+
+def _policy_facts(plan: Plan) -> Iterable[Fact]:
+    policies = plan.policies
+    assert policies is not None
+    yield _fact(
+        "policies",
+        "/policies",
+        enforcement=policies.enforcement,
+        credential_storage=policies.credential_storage.value if policies.credential_storage else None,
+    )
+    if policies.social_media_policy is not None:
+        policy = policies.social_media_policy
+        reviewers = sorted(reviewer.value for reviewer in policy.reviewed_by)
+        yield _fact(
+            "policy",
+            "/policies/social_media_policy",
+            reviewers=reviewers,
+            legal_or_hr=bool({Reviewer.LEGAL, Reviewer.HR} & set(policy.reviewed_by)),
+            adopted_day=policy.adopted_on,
+        )
+    if policies.crisis_plan is not None:
+        crisis = policies.crisis_plan
+        yield _fact(
+            "crisis",
+            "/policies/crisis_plan",
+            contacts=len(set(crisis.contacts)),
+            backup=crisis.backup_responder is not None,
+            first_response_hours=crisis.first_response_hours,
+            last_reviewed_day=crisis.last_reviewed,
+        )
+    if policies.training is not None:
+        training = policies.training
+        yield _fact(
+            "training",
+            "/policies/training",
+            last_day=training.last_session,
+            topics=len(training.topics),
+        )
+
+
+def _section_facts(plan: Plan) -> Iterable[Fact]:
+    if plan.listening is not None:
+        listening = plan.listening
+        yield _fact(
+            "listening",
+            "/listening",
+            keywords=len(listening.keywords),
+            cadence_days=_days(listening.cadence),
+            peers=len(listening.peers_followed),
+        )
+    if plan.tools is not None:
+        tools = plan.tools
+        yield _fact(
+            "tools",
+            "/tools",
+            has_scheduler=tools.scheduler is not None,
+            scheduler=tools.scheduler,
+            live_check_days=_days(tools.live_check),
+            automated_percent=tools.automated_percent,
+        )
+    if plan.engagement is not None:
+        engagement = plan.engagement
+        yield _fact(
+            "engagement",
+            "/engagement",
+            reply_target_hours=engagement.reply_target_hours,
+            shares_others=engagement.shares_others,
+            acknowledges_sharers=engagement.acknowledges_sharers,
+        )
+    if plan.content is not None:
+        content = plan.content
+        yield _fact(
+            "content",
+            "/content",
+            has_calendar=content.calendar is not None,
+            calendar_channels=len(set(content.calendar.channels)) if content.calendar else 0,
+            pillars=len(content.pillars),
+            fundraising_percent=content.fundraising_percent,
+        )
+    if plan.visuals is not None:
+        visuals = plan.visuals
+        sources = sorted({source.value for source in visuals.sources})
+        yield _fact(
+            "visuals",
+            "/visuals",
+            share_percent=visuals.share_percent,
+            assets_per_month=visuals.assets_per_month,
+            formats=len(set(visuals.formats)),
+            format_list=sorted({fmt.value for fmt in visuals.formats}),
+            sources=sources,
+            own_sources=sum(s not in (VisualSource.LOGO.value, VisualSource.STOCK.value) for s in sources),
+            profile_images=visuals.profile_images,
+        )
+    if plan.measurement is not None:
+        measurement = plan.measurement
+        yield _fact(
+            "measurement",
+            "/measurement",
+            tools=len(measurement.tools),
+            review_days=_days(measurement.review_cadence),
+            has_decision_rule=measurement.decision_rule is not None,
+            last_review_day=measurement.last_review,
+        )
+    if plan.celebration is not None:
+        celebration = plan.celebration
+        yield _fact(
+            "celebration",
+            "/celebration",
+            milestones=len(celebration.milestones),
+            has_thanks=celebration.thanks is not None,
+        )
+        for index, milestone in enumerate(celebration.milestones):
+            yield _fact(
+                "milestone",
+                f"/celebration/milestones/{index}",
+                milestone=milestone.id,
+                description=milestone.description,
+                metric=milestone.metric,
+                value=milestone.value,
+            )

@@ -1,0 +1,329 @@
+"""Rule packs: rules as data, with their own examples, loaded from YAML or JSON.
+
+A pack is a folder holding ``pack.yaml`` (name, version, thresholds, the base
+plan its examples patch) and any number of ``*.yaml`` files with a ``rules:``
+list, or a single file holding both. ``schemas/rule-pack.schema.json`` is
+generated from the models below. Loading checks everything a pack can get
+wrong (structure, conditions against the fact model, message placeholders,
+thresholds, duplicate ids) and reports the first problem as one
+`RulePackError` naming the pack, the rule and the problem.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated, Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from assess.conditions import ConditionError, alternative_bindings, compile_condition
+from assess.errors import RulePackError
+from assess.facts import FACT_MODEL
+from assess.report import Severity
+
+RULE_ID = r"^[A-Z][A-Z0-9]{1,7}-[0-9]{2,3}$"
+PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\.([a-z_][a-z0-9_]*)(?:\|([a-z]+))?\}")
+FILTERS = frozenset({"date", "list", "round"})
+DEFAULT_WEIGHTS: dict[Severity, float] = {
+    Severity.CRITICAL: 10,
+    Severity.HIGH: 6,
+    Severity.MEDIUM: 3,
+    Severity.LOW: 1,
+    Severity.INFO: 0,
+}
+
+Condition = Annotated[
+    list[dict[str, Any]] | dict[str, Any],
+    Field(
+        description="Patterns in durable_rules' rule language, all of which must match: "
+        "[{binding: {kind: ..., field: value, $lt: {field: n}}}, {other$not: {...}}]; "
+        "or {any: [[patterns], [patterns]]} for alternatives. Fields are those of the fact model."
+    ),
+]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Threshold(_Strict):
+    value: float = Field(description="The default value.")
+    unit: str = Field(description="Unit, e.g. 'hours per week'.")
+    description: str = Field(description="What the threshold is.")
+    source: str = Field(description="Where the value comes from (publication and year, or the article's step).")
+
+
+class Example(_Strict):
+    note: str = Field(description="What the example shows.")
+    patch: dict[str, Any] = Field(
+        default_factory=dict, description="JSON Merge Patch (RFC 7386) applied to the pack's base plan."
+    )
+    set: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Then, JSON pointer -> value: set that element (null removes it; '-' appends to a list).",
+    )
+    findings: int | None = Field(None, ge=1, description="For failing examples: how many findings are expected.")
+
+
+class Examples(_Strict):
+    passing: list[Example] = Field(alias="pass", min_length=1, description="Plans on which the rule must pass.")
+    failing: list[Example] = Field(alias="fail", min_length=1, description="Plans on which the rule must fail.")
+
+
+class Translation(_Strict):
+    title: str = Field(description="Translated title.")
+    message: str | list[str] = Field(description="Translated message template(s) (same placeholders).")
+    rationale: str = Field(description="Translated rationale.")
+    recommendation: str = Field(description="Translated recommendation.")
+
+
+class RuleSpec(_Strict):
+    """One rule, as written in a pack."""
+
+    id: Annotated[str, Field(pattern=RULE_ID)] = Field(description="Stable id: a prefix and a number, e.g. 'POL-03'.")
+    step: Annotated[int, Field(ge=1, le=11)] = Field(description="The step of the article (1-11).")
+    title: str = Field(min_length=3, description="What a passing plan does, in a few words.")
+    severity: Severity = Field(description="critical, high, medium, low or info.")
+    weight: float | None = Field(None, ge=0, description="Scoring weight; defaults to the severity's weight.")
+    rationale: str = Field(min_length=10, description="Why it matters, citing the step of the article.")
+    recommendation: str = Field(min_length=10, description="What to do.")
+    message: str | list[str] = Field(
+        description="Finding message; {binding.field} placeholders, optional |date, |list or |round. "
+        "A list gives one message per alternative of an 'any' condition."
+    )
+    about: str | None = Field(
+        None,
+        description="The binding whose plan element the finding points at, when the matched alternative has it "
+        "(default: the alternative's first binding).",
+    )
+    field: str | None = Field(None, description="A field of that element to point at more precisely.")
+    when: Condition
+    skip_when: Condition | None = Field(
+        None, description="When this matches, the rule does not apply (not applicable)."
+    )
+    requires: list[str] = Field(
+        default_factory=list,
+        description="JSON pointers ('*' for every item) the rule needs; when absent the result is 'unknown'.",
+    )
+    references: list[str] = Field(default_factory=list, description="Sources beyond the article.")
+    examples: Examples = Field(description="Plans that must pass and fail.")
+    fr: Translation | None = Field(None, description="French texts.")
+
+
+class PackHeader(_Strict):
+    pack: Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]*$")] = Field(description="Pack name.")
+    version: str = Field(description="Pack version.")
+    description: str = Field("", description="What the pack covers.")
+    thresholds: dict[str, Threshold] = Field(default_factory=dict, description="Named thresholds rules refer to.")
+    example_base: str | None = Field(None, description="Base plan for the examples, relative to the pack.")
+    help_uri: str | None = Field(None, description="Documentation address; '{id}' is replaced by the rule id.")
+
+
+class RulesFile(_Strict):
+    """A file of rules inside a pack folder."""
+
+    rules: list[RuleSpec] = Field(default_factory=list, description="Rules.")
+
+
+class PackFile(PackHeader):
+    """A single-file pack, or a folder's pack.yaml."""
+
+    rules: list[RuleSpec] = Field(default_factory=list, description="Rules.")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A loaded rule: its spec and where it came from."""
+
+    spec: RuleSpec
+    pack: str
+    source: Path
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+    @cached_property
+    def alternatives(self) -> list[dict[str, str]]:
+        """Per alternative of `when`: binding name -> fact kind, in pattern order."""
+        return alternative_bindings(self.spec.when)
+
+    def about(self, alternative: int) -> str:
+        bindings = self.alternatives[alternative]
+        if self.spec.about in bindings:
+            return self.spec.about
+        return next(iter(bindings))
+
+    def message(self, alternative: int, lang: str = "en") -> str:
+        spec = self.spec
+        template = spec.fr.message if lang == "fr" and spec.fr is not None else spec.message
+        return template[alternative] if isinstance(template, list) else template
+
+
+@dataclass(frozen=True)
+class RulePack:
+    name: str
+    version: str
+    description: str
+    path: Path
+    thresholds: dict[str, Threshold]
+    rules: tuple[Rule, ...]
+    example_base: dict[str, Any] | None
+    help_uri: str | None
+    sha256: str = field(default="")
+
+
+def _read_structured(path: Path, pack: str) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RulePackError(f"rule pack {pack}: cannot read {path}: {exc}") from None
+    try:
+        if path.suffix == ".json":
+            return json.loads(text)
+        return yaml.safe_load(text)
+    except (yaml.YAMLError, ValueError) as exc:
+        detail = str(exc).replace("\n", " ")
+        raise RulePackError(f"rule pack {pack}: {path} is not valid YAML/JSON: {detail}") from None
+
+
+def _pydantic_problem(exc: ValidationError, data: Any) -> str:
+    error = exc.errors()[0]
+    loc = list(error["loc"])
+    where = ""
+    if len(loc) >= 2 and loc[0] == "rules" and isinstance(loc[1], int) and isinstance(data, dict):
+        rules = data.get("rules") or []
+        if loc[1] < len(rules) and isinstance(rules[loc[1]], dict):
+            where = f"rule {rules[loc[1]].get('id', '#' + str(loc[1]))}: "
+        loc = loc[2:]
+    path = ".".join(str(part) for part in loc) or "(top level)"
+    return f"{where}{path}: {error['msg']}"
+
+
+def load_pack(path: str | Path) -> RulePack:
+    """Load and check a pack (a folder with pack.yaml, or one YAML/JSON file)."""
+    path = Path(path)
+    label = str(path)
+    if path.is_dir():
+        header_path = path / "pack.yaml"
+        if not header_path.is_file():
+            raise RulePackError(f"rule pack {label}: a pack folder needs a pack.yaml (name, version, thresholds)")
+        rule_files = (p for p in path.iterdir() if p.suffix in (".yaml", ".yml", ".json") and p.name != "pack.yaml")
+        files = [header_path, *sorted(rule_files)]
+    elif path.is_file():
+        files = [path]
+    else:
+        raise RulePackError(f"rule pack {label}: no such file or folder")
+
+    header_data = _read_structured(files[0], label)
+    try:
+        header = PackFile.model_validate(header_data)
+    except ValidationError as exc:
+        raise RulePackError(f"rule pack {label}: {files[0].name}: {_pydantic_problem(exc, header_data)}") from None
+    base_dir = files[0].parent
+    base_path = (base_dir / header.example_base) if header.example_base else None
+    rules: list[Rule] = [Rule(spec, header.pack, files[0]) for spec in header.rules]
+    for extra in files[1:]:
+        if base_path is not None and extra.resolve() == base_path.resolve():
+            continue
+        data = _read_structured(extra, label)
+        if data is None:
+            continue
+        try:
+            parsed = RulesFile.model_validate(data)
+        except ValidationError as exc:
+            raise RulePackError(f"rule pack {header.pack}: {extra.name}: {_pydantic_problem(exc, data)}") from None
+        rules.extend(Rule(spec, header.pack, extra) for spec in parsed.rules)
+
+    base = None
+    if base_path is not None:
+        base = _read_structured(base_path, header.pack)
+        if not isinstance(base, dict):
+            raise RulePackError(f"rule pack {header.pack}: example_base {base_path} is not a plan object")
+
+    thresholds = dict(header.thresholds)
+    _check_rules(header.pack, rules, {name: t.value for name, t in thresholds.items()})
+    canonical = json.dumps(
+        {
+            "header": header.model_dump(mode="json", exclude={"rules"}),
+            "rules": [rule.spec.model_dump(mode="json", by_alias=True) for rule in rules],
+        },
+        sort_keys=True,
+        ensure_ascii=False,
+    )
+    return RulePack(
+        name=header.pack,
+        version=header.version,
+        description=header.description,
+        path=path,
+        thresholds=thresholds,
+        rules=tuple(rules),
+        example_base=base,
+        help_uri=header.help_uri,
+        sha256=hashlib.sha256(canonical.encode()).hexdigest(),
+    )
+
+
+def _check_rules(pack: str, rules: Iterable[Rule], thresholds: Mapping[str, float]) -> None:
+    seen: dict[str, Path] = {}
+    for rule in rules:
+        spec = rule.spec
+        where = f"rule pack {pack}: rule {spec.id} ({rule.source.name})"
+        if spec.id in seen:
+            raise RulePackError(f"{where}: duplicate rule id (also in {seen[spec.id].name})")
+        seen[spec.id] = rule.source
+        try:
+            compile_condition(spec.when, thresholds)
+            if spec.skip_when is not None:
+                compile_condition(spec.skip_when, thresholds)
+        except ConditionError as exc:
+            raise RulePackError(f"{where}: condition {exc}") from None
+        alternatives = rule.alternatives
+        if not all(alternatives):
+            raise RulePackError(f"{where}: every alternative of 'when' needs a positive binding to report on")
+        if spec.about is not None and not any(spec.about in bindings for bindings in alternatives):
+            raise RulePackError(f"{where}: about {spec.about!r} is not a binding of 'when'")
+        templates = {"message": spec.message}
+        if spec.fr is not None:
+            templates["fr.message"] = spec.fr.message
+        for name, template in templates.items():
+            if isinstance(template, list) and len(template) != len(alternatives):
+                raise RulePackError(
+                    f"{where}: {name} has {len(template)} messages for {len(alternatives)} alternatives"
+                )
+            for index, bindings in enumerate(alternatives):
+                text = template[index] if isinstance(template, list) else template
+                problem = template_problem(text, bindings, thresholds)
+                if problem:
+                    raise RulePackError(f"{where}: {name}: {problem}")
+        for pointer in spec.requires:
+            if not pointer.startswith("/"):
+                raise RulePackError(f"{where}: requires {pointer!r} must be a JSON pointer starting with '/'")
+
+
+def template_problem(template: str, bindings: Mapping[str, str], thresholds: Mapping[str, float]) -> str | None:
+    """Why a message template cannot be filled, or None when it is fine."""
+    for match in PLACEHOLDER.finditer(template):
+        binding, name, flt = match.groups()
+        if flt is not None and flt not in FILTERS:
+            return f"unknown filter |{flt} (known: {', '.join(sorted(FILTERS))})"
+        if binding == "threshold":
+            if name not in thresholds:
+                return f"unknown threshold {{threshold.{name}}}"
+            continue
+        if binding not in bindings:
+            return f"placeholder {{{binding}.{name}}}: no binding {binding!r} (bindings: {', '.join(bindings)})"
+        kind = bindings[binding]
+        if name not in FACT_MODEL[kind] and name not in ("ptr",):
+            return f"placeholder {{{binding}.{name}}}: fact kind {kind!r} has no field {name!r}"
+    leftover = PLACEHOLDER.sub("", template)
+    if "{" in leftover or "}" in leftover:
+        return "stray '{' or '}' (placeholders look like {binding.field})"
+    return None

@@ -1,0 +1,140 @@
+"""Scores, grades, maturity levels and the recommendations' predicted scores.
+
+The formula (documented in the README, knobs in `assess.config.Scoring`):
+
+- a rule counts in its step when it passed or failed (suppressed counts as
+  passed); not applicable and unknown rules do not count;
+- step score = 100 x (1 - weight of failed rules / weight of counted rules),
+  capped at ``critical_step_cap`` while a critical rule of the step fails;
+- overall = mean of the step scores weighted by ``step_weights`` (steps with
+  no counted rule are left out), capped at ``critical_overall_cap`` while any
+  critical rule fails;
+- completeness = counted rules / (counted + unknown rules);
+- grade from ``grades``; maturity per step from the most severe failure.
+
+A recommendation's predicted score is this same function applied with that
+rule's status set to pass: an honest re-score, not an estimate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from assess.config import Scoring
+from assess.report import Maturity, Score, Severity, Status, StepResult
+from assess.steps import STEPS
+
+
+@dataclass(frozen=True)
+class Scored:
+    """What scoring needs to know of one rule's outcome."""
+
+    rule_id: str
+    step: int
+    severity: Severity
+    weight: float
+    status: Status
+
+
+_COUNTED = frozenset({Status.PASS, Status.FAIL, Status.SUPPRESSED})
+_MATURITY_BY_WORST = {
+    Severity.CRITICAL: Maturity.ABSENT,
+    Severity.HIGH: Maturity.CRAWL,
+    Severity.MEDIUM: Maturity.WALK,
+    Severity.LOW: Maturity.RUN,
+    Severity.INFO: Maturity.RUN,
+}
+
+
+def _round(value: float) -> float:
+    return round(value + 0.0, 1)
+
+
+@dataclass(frozen=True)
+class ScoreCard:
+    score: Score
+    steps: tuple[StepResult, ...]
+
+    def step_score(self, step: int) -> float | None:
+        return self.steps[step - 1].score
+
+
+def score(results: Sequence[Scored], scoring: Scoring, lang: str = "en") -> ScoreCard:
+    steps: list[StepResult] = []
+    weighted_sum = 0.0
+    weight_total = 0.0
+    any_critical = False
+    counted_rules = 0
+    unknown_rules = 0
+    for step in STEPS:
+        mine = [r for r in results if r.step == step.number]
+        counted = [r for r in mine if r.status in _COUNTED]
+        failed = [r for r in mine if r.status is Status.FAIL]
+        total = sum(r.weight for r in counted)
+        lost = sum(r.weight for r in failed)
+        critical = any(r.severity is Severity.CRITICAL for r in failed)
+        any_critical = any_critical or critical
+        value: float | None = None
+        capped = False
+        if total > 0:
+            value = 100.0 * (1.0 - lost / total)
+            if critical and value > scoring.critical_step_cap:
+                value, capped = scoring.critical_step_cap, True
+            value = _round(value)
+            step_weight = scoring.step_weights.get(step.number, 1.0)
+            weighted_sum += value * step_weight
+            weight_total += step_weight
+        elif failed:
+            # Only zero-weight rules counted, and one failed: the step is not perfect.
+            value = 0.0 if critical else None
+        counted_rules += len(counted)
+        unknown = sum(r.status is Status.UNKNOWN for r in mine)
+        unknown_rules += unknown
+        if failed:
+            worst = min((r.severity for r in failed), key=lambda s: s.rank)
+            maturity = _MATURITY_BY_WORST[worst]
+        elif counted:
+            maturity = Maturity.FLY
+        else:
+            maturity = Maturity.ABSENT
+        steps.append(
+            StepResult(
+                step=step.number,
+                key=step.key,
+                name=step.name.get(lang, step.name["en"]),
+                score=value,
+                maturity=maturity,
+                passed=sum(r.status in (Status.PASS, Status.SUPPRESSED) for r in mine),
+                failed=len(failed),
+                not_applicable=sum(r.status is Status.NOT_APPLICABLE for r in mine),
+                unknown=unknown,
+                capped=capped,
+            )
+        )
+    overall = weighted_sum / weight_total if weight_total else 0.0
+    overall_capped = False
+    if any_critical and overall > scoring.critical_overall_cap:
+        overall, overall_capped = scoring.critical_overall_cap, True
+    overall = _round(overall)
+    decided = counted_rules + unknown_rules
+    completeness = _round(100.0 * counted_rules / decided) if decided else 0.0
+    return ScoreCard(
+        Score(overall=overall, grade=grade(overall, scoring.grades), completeness=completeness, capped=overall_capped),
+        tuple(steps),
+    )
+
+
+def grade(value: float, grades: Mapping[str, float]) -> str:
+    for letter, floor in sorted(grades.items(), key=lambda item: -item[1]):
+        if value >= floor:
+            return letter
+    return "F"
+
+
+def rescore_with_pass(results: Sequence[Scored], rule_id: str, scoring: Scoring) -> ScoreCard:
+    """The score card if `rule_id` passed and nothing else changed."""
+    changed = [
+        Scored(r.rule_id, r.step, r.severity, r.weight, Status.PASS) if r.rule_id == rule_id else r for r in results
+    ]
+    return score(changed, scoring)
