@@ -13,11 +13,12 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from assess.resources import PLAN_SCHEMA_PATH, REPORT_SCHEMA_PATH
+from assess.resources import PLAN_SCHEMA_PATH, REPORT_SCHEMA_PATH, RULE_PACK_SCHEMA_PATH
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 PLAN_SCHEMA_ID = "https://assess.invalid/schemas/plan/1.0/plan.schema.json"
 REPORT_SCHEMA_ID = "https://assess.invalid/schemas/report/1.0/report.schema.json"
+RULE_PACK_SCHEMA_ID = "https://assess.invalid/schemas/rule-pack/1.0/rule-pack.schema.json"
 
 
 def _without_null(node: Any) -> Any:
@@ -90,6 +91,27 @@ def report_schema() -> dict[str, Any]:
     )
 
 
+def rule_pack_schema() -> dict[str, Any]:
+    """One schema for a pack file (pack.yaml or a single-file pack) and for a folder's rule files."""
+    from pydantic import TypeAdapter
+
+    from assess.rulepack import PackFile, RulesFile
+
+    raw = TypeAdapter(PackFile | RulesFile).json_schema(by_alias=True, mode="validation")
+    body = _titled(_without_null(raw))
+    return {
+        "$schema": DIALECT,
+        "$id": RULE_PACK_SCHEMA_ID,
+        "title": "assess rule pack",
+        **body,
+        "description": (
+            "A rule pack for `assess`: pack.yaml (name, version, thresholds, example base) or a file of "
+            "rules. Conditions are written in durable_rules' rule language over the fact model "
+            "(`assess facts --model`)."
+        ),
+    }
+
+
 def dumps(schema: dict[str, Any]) -> str:
     """The canonical text of a schema file (stable, so the committed file can be compared)."""
     return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
@@ -100,6 +122,7 @@ def main() -> None:
     targets = {PLAN_SCHEMA_PATH: plan_schema}
     if "--plan-only" not in sys.argv:
         targets[REPORT_SCHEMA_PATH] = report_schema
+        targets[RULE_PACK_SCHEMA_PATH] = rule_pack_schema
     for path, build in targets.items():
         path.write_text(dumps(build()), encoding="utf-8")
         print(f"wrote {path}")

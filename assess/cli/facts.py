@@ -1,0 +1,35 @@
+"""`assess facts PLAN`: the facts the rule engine sees, for rule authors."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+
+@click.command("facts", context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("plan", type=click.Path(path_type=Path, allow_dash=True))
+@click.option("--kind", multiple=True, help="Only facts of this kind (repeatable).")
+@click.option("--model", is_flag=True, help="Print the fact model (every kind and field) instead.")
+def facts(plan: Path, kind: tuple[str, ...], model: bool) -> None:
+    """Print the facts built from PLAN, one JSON object per line (see assess/facts.py)."""
+    from assess.api import load
+    from assess.errors import PlanError
+    from assess.facts import FACT_MODEL, build_facts
+
+    if model:
+        click.echo(json.dumps(FACT_MODEL, indent=2, ensure_ascii=False))
+        return
+    try:
+        loaded = load(
+            sys.stdin.buffer.read() if str(plan) == "-" else plan, name="<stdin>" if str(plan) == "-" else None
+        )
+    except PlanError as error:
+        for problem in error.problems:
+            click.echo(problem.one_line(), err=True)
+        sys.exit(2)
+    for fact in build_facts(loaded.plan):
+        if not kind or fact["kind"] in kind:
+            click.echo(json.dumps(fact, ensure_ascii=False, sort_keys=True))

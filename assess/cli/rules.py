@@ -1,0 +1,205 @@
+"""`assess rules`: list the catalog, explain one rule, test a pack's examples."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+
+def _catalog_rules(rule_paths: tuple[Path, ...], builtin: bool) -> list[Any]:
+    from assess.catalog import load_packs
+    from assess.config import Config
+
+    packs = load_packs(Config(rules=rule_paths, builtin_rules=builtin))
+    return sorted((rule for pack in packs for rule in pack.rules), key=lambda r: (r.spec.step, r.id))
+
+
+def _fail(message: str) -> None:
+    click.echo(f"assess: {message}", err=True)
+    sys.exit(2)
+
+
+@click.group(
+    "rules",
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+@click.option("--step", type=click.IntRange(1, 11), multiple=True, help="Only rules of this step (repeatable).")
+@click.option(
+    "--severity",
+    type=click.Choice(["critical", "high", "medium", "low", "info"]),
+    multiple=True,
+    help="Only rules of this severity (repeatable).",
+)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
+@click.option("--lang", type=click.Choice(["en", "fr"]), default="en", show_default=True)
+@click.option("--rules", "rule_paths", type=click.Path(path_type=Path), multiple=True, help="Add a rule pack.")
+@click.option("--no-builtin-rules", is_flag=True, help="Leave out the built-in catalog.")
+@click.pass_context
+def rules(
+    ctx: click.Context,
+    step: tuple[int, ...],
+    severity: tuple[str, ...],
+    fmt: str,
+    lang: str,
+    rule_paths: tuple[Path, ...],
+    no_builtin_rules: bool,
+) -> None:
+    """List the rules (filter by step and severity).
+
+    \b
+    assess rules --step 4 --severity critical
+    assess rules show POL-03        what it checks, why, examples, what to do
+    assess rules test rules/        run a pack's own examples
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from assess.errors import AssessError
+    from assess.steps import STEP_BY_NUMBER
+
+    try:
+        found = _catalog_rules(rule_paths, not no_builtin_rules)
+    except AssessError as error:
+        _fail(str(error))
+    found = [
+        r for r in found if (not step or r.spec.step in step) and (not severity or r.spec.severity.value in severity)
+    ]
+    if fmt == "json":
+        rows = [
+            {
+                "id": r.id,
+                "step": r.spec.step,
+                "step_name": STEP_BY_NUMBER[r.spec.step].name[lang],
+                "severity": r.spec.severity.value,
+                "title": _title(r, lang),
+                "pack": r.pack,
+            }
+            for r in found
+        ]
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    if fmt == "markdown":
+        click.echo("| id | step | severity | title |\n|---|---|---|---|")
+        for r in found:
+            step_name = STEP_BY_NUMBER[r.spec.step].name[lang]
+            click.echo(f"| {r.id} | {r.spec.step} {step_name} | {r.spec.severity.value} | {_title(r, lang)} |")
+        return
+    for r in found:
+        step_name = STEP_BY_NUMBER[r.spec.step].name[lang]
+        click.echo(f"{r.id:<8} {r.spec.step:>2} {step_name:<13} {r.spec.severity.value:<9} {_title(r, lang)}")
+    click.echo(f"{len(found)} rules", err=True)
+
+
+def _title(rule: Any, lang: str) -> str:
+    spec = rule.spec
+    return str(spec.fr.title if lang == "fr" and spec.fr else spec.title)
+
+
+@rules.command("show", context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("rule_id")
+@click.option("--lang", type=click.Choice(["en", "fr"]), default="en", show_default=True)
+@click.option("--rules", "rule_paths", type=click.Path(path_type=Path), multiple=True, help="Add a rule pack.")
+def show(rule_id: str, lang: str, rule_paths: tuple[Path, ...]) -> None:
+    """Explain one rule: what it checks, why, a failing and a passing example, what to do."""
+    from assess.errors import AssessError
+    from assess.rulepack import RulePack
+    from assess.ruletest import patched
+    from assess.steps import STEP_BY_NUMBER
+
+    try:
+        from assess.catalog import load_packs
+        from assess.config import Config
+
+        packs: tuple[RulePack, ...] = load_packs(Config(rules=rule_paths))
+    except AssessError as error:
+        _fail(str(error))
+    wanted = rule_id.upper()
+    for pack in packs:
+        for rule in pack.rules:
+            if rule.id != wanted:
+                continue
+            spec = rule.spec
+            words = spec.fr if lang == "fr" and spec.fr else spec
+            step = STEP_BY_NUMBER[spec.step]
+            lines = [
+                f"{rule.id}: {words.title}",
+                f"Step {spec.step} ({step.name[lang]}): {step.summary[lang]}",
+                f"Severity: {spec.severity.value}   Pack: {pack.name} {pack.version}   Source: {rule.source.name}",
+                "",
+                "Why it matters",
+                f"  {words.rationale}",
+                "",
+                "What to do",
+                f"  {words.recommendation}",
+                "",
+                "What it checks (durable_rules condition)",
+                _indent(_yaml(spec.when)),
+            ]
+            if spec.skip_when is not None:
+                lines += ["Not applicable when", _indent(_yaml(spec.skip_when))]
+            if spec.requires:
+                lines += ["Needs (unknown when absent)", *(f"  {p}" for p in spec.requires)]
+            message = words.message if isinstance(words.message, str) else " / ".join(words.message)
+            lines += ["", "Message", f"  {message}"]
+            for title, examples in (
+                ("Failing example", spec.examples.failing),
+                ("Passing example", spec.examples.passing),
+            ):
+                example = examples[0]
+                lines += ["", f"{title}: {example.note}"]
+                change = {"patch": example.patch, "set": example.set}
+                lines.append(_indent(_yaml({k: v for k, v in change.items() if v})))
+                if pack.example_base is not None and not example.patch and not example.set:
+                    lines.append("  (the pack's base plan as it is)")
+                elif pack.example_base is not None:
+                    patched(pack.example_base, example)  # proves the example applies
+            if spec.references:
+                lines += ["", "References", *(f"  {ref}" for ref in spec.references)]
+            click.echo("\n".join(lines))
+            return
+    _fail(f"no rule {wanted!r} (see `assess rules` for the list)")
+
+
+def _yaml(value: Any) -> str:
+    import yaml
+
+    return str(yaml.safe_dump(value, sort_keys=False, allow_unicode=True, default_flow_style=None, width=100)).rstrip()
+
+
+def _indent(text: str) -> str:
+    return "\n".join("  " + line for line in text.splitlines())
+
+
+@rules.command("test", context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("path", type=click.Path(path_type=Path), required=False)
+@click.option("-q", "--quiet", is_flag=True, help="Only failures and the summary.")
+def test(path: Path | None, quiet: bool) -> None:
+    """Run a pack's examples (default: the built-in catalog) and report each.
+
+    Exit 0 when every example behaves as it says, 1 when one does not, 2 when the
+    pack cannot be loaded.
+    """
+    from assess.errors import AssessError
+    from assess.ruletest import run_examples
+
+    passed = failed = 0
+    try:
+        for result in run_examples(path):
+            label = f"{result.rule_id} {result.kind}"
+            if result.kind != "base":
+                label += f" #{result.index + 1}"
+            if result.ok:
+                passed += 1
+                if not quiet:
+                    click.echo(f"ok    {label}: {result.note} ({result.detail})")
+            else:
+                failed += 1
+                click.echo(f"FAIL  {label}: {result.note}: {result.detail}")
+    except AssessError as error:
+        _fail(str(error))
+    click.echo(f"{passed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
