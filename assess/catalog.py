@@ -70,16 +70,29 @@ _pack_cache: dict[str, RulePack] = {}
 _lock = threading.Lock()
 
 
+def _signature(path: Path) -> str:
+    """Path plus size and mtime of its files, so an edited pack is loaded again."""
+    try:
+        files = sorted(path.iterdir()) if path.is_dir() else [path]
+        stats = [(f.name, f.stat().st_mtime_ns, f.stat().st_size) for f in files if f.is_file()]
+    except OSError:
+        stats = []
+    return f"{path.resolve()}|{stats}"
+
+
 def _pack(path: Path) -> RulePack:
-    key = str(path.resolve())
+    key = _signature(path)
     if key not in _pack_cache:
         _pack_cache[key] = load_pack(path)
     return _pack_cache[key]
 
 
+def _pack_paths(config: Config) -> list[Path]:
+    return ([RULES_DIR] if config.builtin_rules else []) + list(config.rules)
+
+
 def load_packs(config: Config) -> tuple[RulePack, ...]:
-    paths = ([RULES_DIR] if config.builtin_rules else []) + list(config.rules)
-    packs = tuple(_pack(path) for path in paths)
+    packs = tuple(_pack(path) for path in _pack_paths(config))
     seen: dict[str, str] = {}
     for pack in packs:
         for rule in pack.rules:
@@ -91,9 +104,8 @@ def load_packs(config: Config) -> tuple[RulePack, ...]:
 
 def build_catalog(config: Config) -> Catalog:
     """The compiled catalog for a configuration (cached)."""
-    key = config.model_dump_json(
-        include={"select", "ignore", "severity", "thresholds", "rules", "builtin_rules", "scoring"}
-    )
+    settings = config.model_dump_json(include={"select", "ignore", "severity", "thresholds", "scoring"})
+    key = "\n".join([settings, *(_signature(path) for path in _pack_paths(config))])
     with _lock:
         if key in _cache:
             return _cache[key]

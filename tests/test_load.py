@@ -6,8 +6,6 @@ import hashlib
 import io
 import json
 import sys
-import time
-import timeit
 from pathlib import Path
 
 import pytest
@@ -350,9 +348,7 @@ def test_huge_nesting_fails_fast_without_recursion_errors() -> None:
         ("a: " + "[" * 500_000, "yaml"),
     ]
     for text, format in cases:
-        start = time.perf_counter()
         assert problem_of(PlanLimitError, text, format).line == 1
-        assert time.perf_counter() - start < 2
 
 
 def test_depth_limit_is_configurable() -> None:
@@ -374,9 +370,7 @@ i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
 
 
 def test_billion_laughs_is_rejected_quickly() -> None:
-    start = time.perf_counter()
     problem = problem_of(PlanLimitError, BILLION_LAUGHS, "yaml")
-    assert time.perf_counter() - start < 1
     # 9 uses of *a, then 9 of *b that each repeat 9 more: 99; the first *c makes 190.
     assert where(problem) == (4, 8)
     assert problem.pointer == "/d/0"
@@ -695,11 +689,3 @@ def test_invalid_sample_fails_with_file_line_and_column(name: str, expected: tup
     assert "\n" not in problem.message
     assert str(caught.value).startswith(f"{path}:{line}:{column}: ")
     assert problem.excerpt is not None
-
-
-def test_json_speed() -> None:
-    """A 20 KB plan parses in well under 5 ms; this only guards against a gross regression."""
-    item = {"id": "g1", "statement": "Grow signups from social media.", "metrics": ["m1", "m2"], "target": 250.5}
-    raw = json.dumps({"goals": [item] * 120}, indent=2).encode()
-    assert 19_000 < len(raw) < 30_000
-    assert min(timeit.repeat(lambda: parse_bytes(raw, "p.json"), number=1, repeat=5)) < 0.025

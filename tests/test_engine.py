@@ -1,0 +1,198 @@
+"""The durable_rules wrapper: each trap it guards against, reproduced as a test."""
+
+from __future__ import annotations
+
+import random
+import subprocess
+import sys
+import textwrap
+import threading
+
+import pytest
+
+from assess.conditions import compile_condition
+from assess.engine import CompiledRule, Engine, EngineError, _Host
+
+
+def _rule(rule_id: str, when: object, skip: object | None = None, thresholds: dict[str, float] | None = None) -> CompiledRule:
+    fail = compile_condition(when, thresholds or {})
+    skipped = compile_condition(skip, thresholds or {}) if skip is not None else []
+    return CompiledRule(rule_id, tuple(tuple(a) for a in fail), tuple(tuple(a) for a in skipped))
+
+
+def _fact(kind: str, ptr: str, **fields: object) -> dict[str, object]:
+    return {"kind": kind, "fid": f"{kind}:{ptr}", "ptr": ptr, **fields}
+
+
+NO_CRISIS = _rule("T-01", [{"p": {"kind": "plan", "$gt": {"active_channels": 0}}}, {"c$not": {"kind": "crisis"}}])
+ALL_FUNDRAISING = _rule(
+    "T-02", [{"p": {"kind": "plan", "$gt": {"goals": 0}}}, {"other$not": {"kind": "goal", "fundraising": False}}]
+)
+ONE_ADMIN = _rule("T-03", [{"ch": {"kind": "channel", "active": True, "$lt": {"admins": 2}}}])
+BEFORE_RESEARCH = _rule(
+    "T-04",
+    [
+        {"ch": {"kind": "channel", "active": True, "$ex": {"selected_day": 1}}},
+        {"p": {"kind": "plan", "$gt": {"first_research_day": {"ch": "selected_day"}}}},
+    ],
+)
+ENGINE = Engine([NO_CRISIS, ALL_FUNDRAISING, ONE_ADMIN, BEFORE_RESEARCH])
+
+
+def _plan_facts(*, crisis: bool, goals: list[bool], admins: list[int], research_day: int | None) -> list[dict[str, object]]:
+    facts: list[dict[str, object]] = [
+        _fact(
+            "plan",
+            "",
+            active_channels=len(admins),
+            goals=len(goals),
+            **({"first_research_day": research_day} if research_day is not None else {}),
+        )
+    ]
+    facts += [_fact("goal", f"/goals/{i}", fundraising=f) for i, f in enumerate(goals)]
+    facts += [
+        _fact("channel", f"/channels/{i}", active=True, admins=n, selected_day=100 + i * 10) for i, n in enumerate(admins)
+    ]
+    if crisis:
+        facts.append(_fact("crisis", "/policies/crisis_plan", contacts=2))
+    return facts
+
+
+def _ids(matches: list) -> list[tuple[str, tuple[str, ...]]]:
+    return [(m.rule_id, m.key) for m in matches]
+
+
+def test_negation_sees_every_fact_whatever_the_order() -> None:
+    """Trap 1: the crisis fact arriving after the plan fact must still block T-01."""
+    facts = _plan_facts(crisis=True, goals=[True], admins=[2], research_day=50)
+    for seed in range(20):
+        random.Random(seed).shuffle(facts)
+        assert "T-01" not in {m.rule_id for m in ENGINE.run(facts)}
+
+
+def test_negation_fires_when_the_fact_is_absent() -> None:
+    matches = ENGINE.run(_plan_facts(crisis=False, goals=[False], admins=[2], research_day=50))
+    assert [m.rule_id for m in matches] == ["T-01"]
+    assert matches[0].binding("p") is not None
+
+
+def test_all_fundraising_needs_a_witness_that_is_not_the_exception() -> None:
+    """Trap 2: an awareness goal must stop the 'all goals are fundraising' rule."""
+    assert "T-02" not in {m.rule_id for m in ENGINE.run(_plan_facts(crisis=True, goals=[True, False], admins=[], research_day=None))}
+    assert "T-02" in {m.rule_id for m in ENGINE.run(_plan_facts(crisis=True, goals=[True, True], admins=[], research_day=None))}
+
+
+def test_one_match_per_element_and_sorted() -> None:
+    matches = ENGINE.run(_plan_facts(crisis=True, goals=[False], admins=[1, 2, 0], research_day=None))
+    assert _ids(matches) == [("T-03", ("ch=channel:/channels/0",)), ("T-03", ("ch=channel:/channels/2",))]
+
+
+def test_join_between_two_facts() -> None:
+    """Channels selected (days 100, 110, 120) before the first research on day 115: the first two."""
+    matches = ENGINE.run(_plan_facts(crisis=True, goals=[False], admins=[2, 2, 2], research_day=115))
+    found = [m.key for m in matches if m.rule_id == "T-04"]
+    assert found == [("ch=channel:/channels/0", "p=plan:"), ("ch=channel:/channels/1", "p=plan:")]
+
+
+def test_results_do_not_depend_on_fact_order() -> None:
+    facts = _plan_facts(crisis=False, goals=[True, True], admins=[1, 3, 1], research_day=105)
+    expected = _ids(ENGINE.run(facts))
+    for seed in range(10):
+        shuffled = list(facts)
+        random.Random(seed).shuffle(shuffled)
+        assert _ids(ENGINE.run(shuffled)) == expected
+
+
+def test_unhandled_fact_kinds_do_not_abort() -> None:
+    """Trap 5: a fact no rule consumes would raise MessageNotHandledException without the catch-all."""
+    facts = [*_plan_facts(crisis=True, goals=[False], admins=[2], research_day=1), _fact("visuals", "/visuals")]
+    assert ENGINE.run(facts) == []
+
+
+def test_a_run_with_no_match_still_deletes_its_session() -> None:
+    """A session where no action ran made durable's delete_state segfault: the 'done' rule prevents it.
+
+    Run in a subprocess so a regression shows as a crash of that process, not of the test runner.
+    """
+    code = textwrap.dedent(
+        """
+        from assess.conditions import compile_condition
+        from assess.engine import CompiledRule, Engine
+        rule = CompiledRule("X-01", tuple(tuple(a) for a in compile_condition([{"p": {"kind": "plan", "goals": 99}}], {})))
+        engine = Engine([rule])
+        for _ in range(3):
+            assert engine.run([{"kind": "plan", "fid": "plan:", "ptr": "", "goals": 1}]) == []
+        print("ok")
+        """
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"
+
+
+def test_more_sessions_than_durables_limit() -> None:
+    """Trap 8: 1,024 live sessions per ruleset at most; each run deletes its own."""
+    facts = _plan_facts(crisis=False, goals=[True], admins=[1], research_day=None)
+    for _ in range(1100):
+        assert len(ENGINE.run(facts)) == 3
+
+
+def test_duplicate_facts_are_an_engine_error_not_a_silent_merge() -> None:
+    """Trap 4: two facts with the same fid: the wrapper reports it loudly."""
+    fact = _fact("goal", "/goals/0", fundraising=True)
+    with pytest.raises(EngineError):
+        ENGINE.run([_fact("plan", "", goals=2, active_channels=0), fact, dict(fact)])
+
+
+def test_an_exception_in_an_action_is_raised(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Trap 6: durable swallows exceptions raised in actions; the wrapper must not."""
+    host = _Host.get()
+
+    class Broken(list):  # type: ignore[type-arg]
+        def append(self, item: object) -> None:
+            raise RuntimeError("boom")
+
+    original = host.recorder.__class__
+
+    class BrokenRecorder(original):  # type: ignore[misc, valid-type]
+        def __init__(self) -> None:
+            super().__init__()
+            self.matches = Broken()
+
+    monkeypatch.setattr("assess.engine._Recorder", BrokenRecorder)
+    with pytest.raises(EngineError, match="boom"):
+        ENGINE.run(_plan_facts(crisis=False, goals=[True], admins=[1], research_day=None))
+
+
+def test_registration_is_shared_between_engines_with_the_same_rules() -> None:
+    again = Engine([NO_CRISIS, ALL_FUNDRAISING, ONE_ADMIN, BEFORE_RESEARCH])
+    assert again.ruleset == ENGINE.ruleset
+    other = Engine([NO_CRISIS])
+    assert other.ruleset != ENGINE.ruleset
+
+
+def test_threads_get_the_same_results_as_serial_calls() -> None:
+    cases = [
+        _plan_facts(crisis=bool(i % 2), goals=[bool(i % 3), True], admins=[i % 3, 2], research_day=100 + i)
+        for i in range(16)
+    ]
+    expected = [_ids(ENGINE.run(facts)) for facts in cases]
+    results: list[list[tuple[str, tuple[str, ...]]] | None] = [None] * len(cases)
+
+    def work(index: int) -> None:
+        for _ in range(20):
+            results[index] = _ids(ENGINE.run(cases[index]))
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(len(cases))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == expected
+
+
+def test_no_background_threads_are_started() -> None:
+    ENGINE.run(_plan_facts(crisis=True, goals=[False], admins=[2], research_day=1))
+    names = [t.name for t in threading.enumerate()]
+    assert not any(name.startswith("Thread-") and "Timer" in name for name in names)
+    assert all(not isinstance(t, threading.Timer) for t in threading.enumerate())

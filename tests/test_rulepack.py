@@ -1,0 +1,192 @@
+"""Rule packs: loading, the one-line errors of broken packs, and `assess rules test` on them."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from assess.cli import cli
+from assess.errors import RulePackError
+from assess.resources import RULE_PACK_SCHEMA_PATH, RULES_DIR
+from assess.rulepack import load_pack
+from assess.ruletest import merge_patch, run_examples, set_pointer
+
+GOOD_RULE: dict[str, Any] = {
+    "id": "XTRA-01",
+    "step": 9,
+    "title": "Visual assets are produced every month",
+    "severity": "medium",
+    "rationale": "Step 9 of the article: a constant flow of images.",
+    "recommendation": "Plan at least ten new photos a month.",
+    "message": "only {v.assets_per_month} visual assets a month",
+    "when": [{"v": {"kind": "visuals", "$lt": {"assets_per_month": {"$threshold": "min_assets"}}}}],
+    "examples": {
+        "pass": [{"note": "the base plan makes 40 a month", "patch": {}}],
+        "fail": [{"note": "five a month", "set": {"/visuals/assets_per_month": 5}, "findings": 1}],
+    },
+}
+
+
+def write_pack(folder: Path, rules: list[dict[str, Any]], **header: Any) -> Path:
+    pack = {
+        "pack": "extra",
+        "version": "0.1.0",
+        "thresholds": {"min_assets": {"value": 10, "unit": "assets", "description": "x", "source": "test"}},
+        "rules": rules,
+        **header,
+    }
+    path = folder / "extra.yaml"
+    path.write_text(yaml.safe_dump(pack, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def with_change(**changes: Any) -> dict[str, Any]:
+    rule = json.loads(json.dumps(GOOD_RULE))
+    rule.update(changes)
+    return rule
+
+
+def test_the_builtin_pack_loads_and_matches_its_schema() -> None:
+    pack = load_pack(RULES_DIR)
+    assert pack.name == "core"
+    schema = json.loads(RULE_PACK_SCHEMA_PATH.read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    validator = jsonschema.Draft202012Validator(schema)
+    for path in sorted(RULES_DIR.glob("*.yaml")):
+        if path.name == "example-base.yaml":
+            continue
+        errors = [e.message for e in validator.iter_errors(yaml.safe_load(path.read_text(encoding="utf-8")))]
+        assert errors == [], path.name
+
+
+def test_a_good_custom_pack_passes_its_examples(tmp_path: Path) -> None:
+    path = write_pack(tmp_path, [GOOD_RULE])
+    results = list(run_examples(path))
+    assert [(r.kind, r.ok) for r in results] == [("pass", True), ("fail", True)]
+
+
+@pytest.mark.parametrize(
+    ("rule", "expected"),
+    [
+        (with_change(when=[{"v": {"kind": "visuals", "asets_per_month": 0}}]), "has no field 'asets_per_month'"),
+        (with_change(message="only {v.assets} assets"), "fact kind 'visuals' has no field 'assets'"),
+        (with_change(message="only {w.assets_per_month} assets"), "no binding 'w'"),
+        (with_change(severity="severe"), "severity"),
+        (with_change(step=12), "step"),
+        (with_change(id="bad id"), "id"),
+        (with_change(examples={"pass": [], "fail": []}), "examples"),
+        (with_change(when=[{"v": {"kind": "visuals", "$lt": {"assets_per_month": {"$threshold": "max_x"}}}}]), "unknown threshold"),
+        (with_change(message=["a", "b"]), "2 messages for 1 alternatives"),
+        (with_change(about="zz"), "about 'zz' is not a binding"),
+    ],
+)
+def test_a_broken_pack_gives_one_line_naming_pack_rule_and_problem(
+    tmp_path: Path, rule: dict[str, Any], expected: str
+) -> None:
+    path = write_pack(tmp_path, [rule])
+    with pytest.raises(RulePackError) as caught:
+        load_pack(path)
+    message = str(caught.value)
+    assert "\n" not in message
+    assert message.startswith("rule pack ")
+    assert expected in message
+    if expected not in ("id",):
+        assert "XTRA-01" in message
+
+
+def test_duplicate_ids_and_unreadable_files(tmp_path: Path) -> None:
+    with pytest.raises(RulePackError, match="duplicate rule id"):
+        load_pack(write_pack(tmp_path, [GOOD_RULE, GOOD_RULE]))
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("pack: [unclosed\n", encoding="utf-8")
+    with pytest.raises(RulePackError, match="not valid YAML"):
+        load_pack(broken)
+    with pytest.raises(RulePackError, match="no such file"):
+        load_pack(tmp_path / "absent.yaml")
+    (tmp_path / "folder").mkdir()
+    with pytest.raises(RulePackError, match="needs a pack.yaml"):
+        load_pack(tmp_path / "folder")
+
+
+def test_rules_test_fails_on_a_wrong_condition_and_on_a_failing_example(tmp_path: Path) -> None:
+    runner = CliRunner()
+    good = write_pack(tmp_path, [GOOD_RULE])
+    result = runner.invoke(cli, ["rules", "test", str(good)])
+    assert result.exit_code == 0, result.output
+    assert "2 passed, 0 failed" in result.output
+
+    # Well-formed but wrong: the rule never fires, so its failing example does not fail.
+    wrong = with_change(when=[{"v": {"kind": "visuals", "$lt": {"assets_per_month": 0}}}])
+    result = runner.invoke(cli, ["rules", "test", str(write_pack(tmp_path, [wrong]))])
+    assert result.exit_code == 1
+    assert "FAIL  XTRA-01 fail #1" in result.output
+
+    # An example that claims the wrong number of findings.
+    miscounted = with_change(
+        examples={
+            "pass": GOOD_RULE["examples"]["pass"],
+            "fail": [{"note": "five a month", "set": {"/visuals/assets_per_month": 5}, "findings": 2}],
+        }
+    )
+    result = runner.invoke(cli, ["rules", "test", str(write_pack(tmp_path, [miscounted]))])
+    assert result.exit_code == 1
+    assert "expected 2" in result.output
+
+    # An example that makes the plan invalid is reported as such.
+    invalid = with_change(
+        examples={"pass": GOOD_RULE["examples"]["pass"], "fail": [{"note": "bad", "set": {"/visuals/assets_per_month": -1}}]}
+    )
+    result = runner.invoke(cli, ["rules", "test", str(write_pack(tmp_path, [invalid]))])
+    assert result.exit_code == 1
+    assert "the patched plan is invalid: /visuals/assets_per_month" in result.output
+
+    # A broken pack cannot be tested at all: exit 2 with one line.
+    result = runner.invoke(cli, ["rules", "test", str(write_pack(tmp_path, [with_change(step=0)]))])
+    assert result.exit_code == 2
+    assert "rule pack" in result.output
+
+
+def test_rules_test_as_a_real_process() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "assess", "rules", "test", "rules/", "-q"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    assert result.stdout.strip().endswith("0 failed")
+    assert "Traceback" not in result.stderr
+
+
+def test_custom_pack_runs_alongside_the_catalog(tmp_path: Path) -> None:
+    from assess.api import assess_plan
+    from assess.config import Config
+
+    path = write_pack(tmp_path, [GOOD_RULE])
+    plan = merge_patch(load_pack(RULES_DIR).example_base, {})
+    set_pointer(plan, "/visuals/assets_per_month", 3)
+    report = assess_plan(plan, config=Config(rules=(path,)))
+    assert [f.message for f in report.plans[0].findings if f.rule_id == "XTRA-01"] == ["only 3 visual assets a month"]
+    assert {p.name for p in report.rule_packs} == {"core", "extra"}
+
+
+def test_merge_patch_and_set_pointer() -> None:
+    assert merge_patch({"a": {"b": 1, "c": 2}, "d": [1]}, {"a": {"b": None, "e": 3}, "d": [2]}) == {
+        "a": {"c": 2, "e": 3},
+        "d": [2],
+    }
+    document: dict[str, Any] = {"items": [{"x": 1}, {"x": 2}]}
+    set_pointer(document, "/items/1/x", 5)
+    set_pointer(document, "/items/-", {"x": 9})
+    set_pointer(document, "/items/0", None)
+    set_pointer(document, "/new/deep", True)
+    assert document == {"items": [{"x": 5}, {"x": 9}], "new": {"deep": True}}
