@@ -68,6 +68,63 @@ LABELS: dict[str, dict[str, str]] = {
     "plans": {"en": "Plans", "fr": "Plans"},
     "top_recommendation": {"en": "Top recommendation", "fr": "Première recommandation"},
     "critical_count": {"en": "Critical findings", "fr": "Constats critiques"},
+    # HTML report, plan comparison and portfolio (assess/formats/html.py, assess/diff.py, assess/portfolio.py)
+    "high_count": {"en": "High findings", "fr": "Constats de gravité élevée"},
+    "contents": {"en": "Contents", "fr": "Sommaire"},
+    "first_actions": {"en": "Three things to do first", "fr": "Les trois premières choses à faire"},
+    "nothing_to_do": {
+        "en": "Nothing urgent: every rule that could be decided passed.",
+        "fr": "Rien d'urgent : toutes les règles qui ont pu être vérifiées sont réussies.",
+    },
+    "out_of_100": {"en": "out of 100", "fr": "sur 100"},
+    "points": {"en": "points", "fr": "points"},
+    "not_available": {"en": "n/a", "fr": "n.d."},
+    "verdict_A": {
+        "en": "A strong plan: keep it up and polish the details below.",
+        "fr": "Un plan solide : continuez ainsi et peaufinez les détails ci-dessous.",
+    },
+    "verdict_B": {
+        "en": "A good plan with a few gaps to close.",
+        "fr": "Un bon plan, avec quelques lacunes à combler.",
+    },
+    "verdict_C": {
+        "en": "A workable plan with important gaps.",
+        "fr": "Un plan exploitable, avec des lacunes importantes.",
+    },
+    "verdict_D": {
+        "en": "A plan with serious gaps: act on the points below.",
+        "fr": "Un plan aux lacunes sérieuses : agissez sur les points ci-dessous.",
+    },
+    "verdict_F": {
+        "en": "Major gaps put the organisation at risk: start with the actions below.",
+        "fr": "Des lacunes majeures exposent l'organisation : commencez par les actions ci-dessous.",
+    },
+    "capped_note": {
+        "en": "A critical finding caps the score until it is fixed.",
+        "fr": "Un constat critique plafonne le score tant qu'il n'est pas corrigé.",
+    },
+    "completeness_note": {
+        "en": "share of the checks the plan gives enough information to decide",
+        "fr": "part des vérifications que le plan permet de trancher",
+    },
+    "article_step": {"en": "Step {number} of the article: {name}", "fr": "Étape {number} de l'article : {name}"},
+    "whole_plan": {"en": "the whole plan", "fr": "le plan entier"},
+    "json_pointer": {"en": "JSON pointer", "fr": "Pointeur JSON"},
+    "findings_fixed": {"en": "Findings fixed", "fr": "Constats résolus"},
+    "score_now_then": {"en": "Score: now → once done", "fr": "Score : actuel → une fois fait"},
+    "step_score": {"en": "Step score", "fr": "Score de l'étape"},
+    "problems": {"en": "Problems", "fr": "Problèmes"},
+    "no_expiry": {"en": "no expiry", "fr": "sans échéance"},
+    "rules_checked": {"en": "Rules checked", "fr": "Règles vérifiées"},
+    "sha256": {"en": "SHA-256 of the plan", "fr": "SHA-256 du plan"},
+    "version": {"en": "version", "fr": "version"},
+    "error": {"en": "Error", "fr": "Erreur"},
+    "diff_title": {"en": "What changed in the plan", "fr": "Ce qui a changé dans le plan"},
+    "old_version": {"en": "Old version", "fr": "Ancienne version"},
+    "new_version": {"en": "New version", "fr": "Nouvelle version"},
+    "change": {"en": "Change", "fr": "Évolution"},
+    "no_change": {"en": "No finding changed.", "fr": "Aucun constat n'a changé."},
+    "none": {"en": "None.", "fr": "Aucun."},
 }
 
 
