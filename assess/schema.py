@@ -61,9 +61,10 @@ def _titled(node: Any, key: str | None = None) -> Any:
     return out
 
 
-def model_schema(model: type[BaseModel], *, schema_id: str, description: str) -> dict[str, Any]:
+def model_schema(model: type[BaseModel], *, schema_id: str, description: str, omit_null: bool = True) -> dict[str, Any]:
+    """The model's schema; `omit_null` for documents people write (absent, not null, means unset)."""
     raw = model.model_json_schema(by_alias=True, mode="validation")
-    body = _titled(_without_null(raw))
+    body = _titled(_without_null(raw) if omit_null else raw)
     return {"$schema": DIALECT, "$id": schema_id, **body, "description": description}
 
 
@@ -88,6 +89,7 @@ def report_schema() -> dict[str, Any]:
         Report,
         schema_id=REPORT_SCHEMA_ID,
         description="The assessment report `assess` produces for one or more plans (--format json).",
+        omit_null=False,
     )
 
 

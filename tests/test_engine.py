@@ -11,7 +11,7 @@ import threading
 import pytest
 
 from assess.conditions import compile_condition
-from assess.engine import CompiledRule, Engine, EngineError, _Host
+from assess.engine import CompiledRule, Engine, EngineError, Match, _Host
 
 
 def _rule(rule_id: str, when: object, skip: object | None = None, thresholds: dict[str, float] | None = None) -> CompiledRule:
@@ -58,7 +58,7 @@ def _plan_facts(*, crisis: bool, goals: list[bool], admins: list[int], research_
     return facts
 
 
-def _ids(matches: list) -> list[tuple[str, tuple[str, ...]]]:
+def _ids(matches: list[Match]) -> list[tuple[str, tuple[str, ...]]]:
     return [(m.rule_id, m.key) for m in matches]
 
 

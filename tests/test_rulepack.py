@@ -49,7 +49,7 @@ def write_pack(folder: Path, rules: list[dict[str, Any]], **header: Any) -> Path
 
 
 def with_change(**changes: Any) -> dict[str, Any]:
-    rule = json.loads(json.dumps(GOOD_RULE))
+    rule: dict[str, Any] = json.loads(json.dumps(GOOD_RULE))
     rule.update(changes)
     return rule
 
@@ -112,7 +112,7 @@ def test_duplicate_ids_and_unreadable_files(tmp_path: Path) -> None:
     with pytest.raises(RulePackError, match="no such file"):
         load_pack(tmp_path / "absent.yaml")
     (tmp_path / "folder").mkdir()
-    with pytest.raises(RulePackError, match="needs a pack.yaml"):
+    with pytest.raises(RulePackError, match=r"needs a pack\.yaml"):
         load_pack(tmp_path / "folder")
 
 

@@ -1,0 +1,107 @@
+"""The scoring formula, worked by hand, and its properties."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from assess.config import Scoring
+from assess.report import Maturity, Severity, Status
+from assess.score import Scored, grade, rescore_with_pass, score
+
+DEFAULT = Scoring()
+
+
+def r(rule_id: str, step: int, severity: Severity, status: Status, weight: float | None = None) -> Scored:
+    return Scored(rule_id, step, severity, DEFAULT.severity_weights[severity] if weight is None else weight, status)
+
+
+def test_step_score_is_the_share_of_weight_kept() -> None:
+    results = [
+        r("A-01", 1, Severity.HIGH, Status.PASS),  # 6
+        r("A-02", 1, Severity.MEDIUM, Status.FAIL),  # 3 lost
+        r("A-03", 1, Severity.LOW, Status.PASS),  # 1
+        r("A-04", 1, Severity.LOW, Status.UNKNOWN),  # not counted
+        r("A-05", 1, Severity.HIGH, Status.NOT_APPLICABLE),  # not counted
+    ]
+    card = score(results, DEFAULT)
+    step = card.steps[0]
+    assert step.score == 70.0  # 100 * (1 - 3/10)
+    assert (step.passed, step.failed, step.unknown, step.not_applicable) == (2, 1, 1, 1)
+    assert step.maturity is Maturity.WALK
+    assert card.score.overall == 70.0  # the only step with a score
+    assert card.score.completeness == 75.0  # 3 counted of 4 decidable
+    assert card.score.grade == "C"
+
+
+def test_overall_is_the_weighted_mean_of_scored_steps() -> None:
+    results = [r("A-01", 1, Severity.HIGH, Status.PASS), r("B-01", 2, Severity.HIGH, Status.FAIL)]
+    assert score(results, DEFAULT).score.overall == 50.0
+    weighted = Scoring(step_weights={1: 3.0})
+    assert score(results, weighted).score.overall == 75.0
+
+
+def test_a_failed_critical_caps_the_step_and_the_total() -> None:
+    results = [r(f"A-{i:02}", 1, Severity.HIGH, Status.PASS) for i in range(1, 10)]
+    results.append(r("A-10", 1, Severity.CRITICAL, Status.FAIL))
+    results += [r(f"B-{i:02}", 2, Severity.HIGH, Status.PASS) for i in range(1, 4)]
+    card = score(results, DEFAULT)
+    assert card.steps[0].score == DEFAULT.critical_step_cap and card.steps[0].capped
+    assert card.steps[0].maturity is Maturity.ABSENT
+    # uncapped mean would be (40 + 100) / 2 = 70 > 69: the overall cap applies
+    assert card.score.overall == DEFAULT.critical_overall_cap and card.score.capped
+    assert card.steps[1].maturity is Maturity.FLY
+
+
+def test_suppressed_counts_as_passed_and_steps_without_rules_are_left_out() -> None:
+    card = score([r("A-01", 1, Severity.HIGH, Status.SUPPRESSED), r("A-02", 1, Severity.LOW, Status.FAIL)], DEFAULT)
+    assert card.steps[0].score == round(100 * 6 / 7, 1)
+    assert card.steps[1].score is None and card.steps[1].maturity is Maturity.ABSENT
+    assert card.score.overall == card.steps[0].score
+
+
+def test_grades() -> None:
+    assert [grade(v, DEFAULT.grades) for v in (100, 90, 89.9, 80, 70, 60, 59.9, 0)] == [
+        "A",
+        "A",
+        "B",
+        "B",
+        "C",
+        "D",
+        "F",
+        "F",
+    ]
+
+
+def test_rescore_with_pass_is_the_score_of_the_fixed_results() -> None:
+    results = [r("A-01", 1, Severity.CRITICAL, Status.FAIL), r("A-02", 1, Severity.LOW, Status.PASS)]
+    fixed = [r("A-01", 1, Severity.CRITICAL, Status.PASS), r("A-02", 1, Severity.LOW, Status.PASS)]
+    assert rescore_with_pass(results, "A-01", DEFAULT) == score(fixed, DEFAULT)
+    assert score(fixed, DEFAULT).score.overall == 100.0
+
+
+statuses = st.sampled_from([Status.PASS, Status.FAIL, Status.NOT_APPLICABLE, Status.UNKNOWN, Status.SUPPRESSED])
+results_strategy = st.lists(
+    st.builds(
+        lambda i, step, severity, status: r(f"R-{i:03}", step, severity, status),
+        st.integers(0, 999),
+        st.integers(1, 11),
+        st.sampled_from(list(Severity)),
+        statuses,
+    ),
+    max_size=60,
+    unique_by=lambda s: s.rule_id,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(results_strategy)
+def test_scores_stay_in_range_and_fixing_never_lowers_them(results: list[Scored]) -> None:
+    card = score(results, DEFAULT)
+    assert 0 <= card.score.overall <= 100
+    assert 0 <= card.score.completeness <= 100
+    for step in card.steps:
+        assert step.score is None or 0 <= step.score <= 100
+    for result in results:
+        if result.status is Status.FAIL:
+            assert rescore_with_pass(results, result.rule_id, DEFAULT).score.overall >= card.score.overall
