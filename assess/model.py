@@ -352,7 +352,7 @@ class Platform(StrEnum):
 
 
 class ResearchMethod(StrEnum):
-    """How the audience was studied."""
+    """A way of studying an audience: asking people (survey, interviews) or observing them (analytics)."""
 
     SURVEY = "survey"
     INTERVIEWS = "interviews"

@@ -290,8 +290,12 @@ def _pydantic_problems(error: ValidationError) -> list[tuple[str, str]]:
 
 
 def _schema_problems(data: Any) -> Iterator[tuple[str, str]]:
-    for error in _SLOW.get().iter_errors(data):
-        yield from _explain(error)
+    errors = list(_SLOW.get().iter_errors(data))
+    # "must be one of: ..." already says what type is expected; don't say it twice.
+    listed = {tuple(error.absolute_path) for error in errors if error.validator in ("enum", "const")}
+    for error in errors:
+        if not (error.validator == "type" and tuple(error.absolute_path) in listed):
+            yield from _explain(error)
 
 
 def _explain(error: SchemaViolation) -> Iterator[tuple[str, str]]:

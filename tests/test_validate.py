@@ -1,0 +1,425 @@
+"""Schema validation: typed plans on the fast path, and every problem explained on the slow one."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import assess.validate
+from assess.errors import PlanSchemaError, Problem
+from assess.load import parse_bytes
+from assess.model import ID_PATTERN, Plan
+from assess.resources import PLAN_SCHEMA_PATH
+from assess.validate import ID_LISTS, REFERENCES, reference_problems, validate_data, validate_document
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+EXEMPLARY: dict[str, Any] = json.loads((SAMPLES / "exemplary.json").read_text(encoding="utf-8"))
+MINIMAL: dict[str, Any] = {"schema_version": "1.0", "organization": {"name": "Riverside Food Bank"}}
+
+
+def problems_of(data: Any) -> list[Problem]:
+    with pytest.raises(PlanSchemaError) as raised:
+        validate_data(data)
+    return list(raised.value.problems)
+
+
+def messages(data: Any) -> dict[str, str]:
+    """pointer -> message of each problem (one per pointer in these tests)."""
+    return {problem.pointer: problem.message for problem in problems_of(data)}
+
+
+def with_changes(base: dict[str, Any], **sections: Any) -> dict[str, Any]:
+    data = copy.deepcopy(base)
+    data.update(sections)
+    return data
+
+
+# ------------------------------------------------------------------ the fast path
+
+
+def test_a_valid_plan_becomes_a_typed_plan() -> None:
+    plan = validate_data(EXEMPLARY)
+    assert isinstance(plan, Plan)
+    assert plan.organization.name == "Riverside Food Bank"
+    assert plan.plan is not None
+    assert plan.plan.as_of == dt.date(2025, 3, 1)
+
+
+def test_the_smallest_valid_plan() -> None:
+    assert validate_data(MINIMAL).organization.name == "Riverside Food Bank"
+
+
+def test_validate_document_uses_the_documents_name_and_positions() -> None:
+    raw = b'{\n  "schema_version": "1.0",\n  "organization": {\n    "name": "X",\n    "colour": "red"\n  }\n}\n'
+    with pytest.raises(PlanSchemaError) as raised:
+        validate_document(parse_bytes(raw, "plan.json"))
+    (problem,) = raised.value.problems
+    assert (problem.file, problem.line, problem.column, problem.pointer) == ("plan.json", 5, 5, "/organization/colour")
+    assert problem.excerpt == '    "colour": "red"\n    ^'
+    assert problem.one_line().startswith("plan.json:5:5: /organization/colour: unknown field 'colour'")
+
+
+def test_validate_data_problems_have_no_position() -> None:
+    (problem,) = problems_of({"organization": {"name": "X"}})
+    assert (problem.file, problem.line, problem.column, problem.excerpt) == ("<memory>", None, None, None)
+
+
+def test_fast_path_cost_per_plan() -> None:
+    """The pipeline needs >= 1000 plans/s; validation is budgeted at about 100 us (generous bound here)."""
+    validate_data(EXEMPLARY)
+    runs = 200
+    start = time.perf_counter()
+    for _ in range(runs):
+        validate_data(EXEMPLARY)
+    assert (time.perf_counter() - start) / runs < 0.002
+
+
+def test_the_validators_are_built_once_even_when_threads_race() -> None:
+    builds = []
+
+    def build() -> object:
+        builds.append(1)
+        time.sleep(0.05)
+        return object()
+
+    once = assess.validate._Once(build)
+    results: list[object] = []
+    threads = [threading.Thread(target=lambda: results.append(once.get())) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(builds) == 1
+    assert len({id(result) for result in results}) == 1
+
+
+def test_concurrent_validation_gives_the_same_answers() -> None:
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            for _ in range(20):
+                validate_data(EXEMPLARY)
+                assert len(problems_of({"organization": {}})) == 2
+        except BaseException as error:  # pragma: no cover - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+
+
+# ------------------------------------------------------------------ schema_version
+
+
+def test_an_unknown_schema_version_is_the_only_problem_reported() -> None:
+    data = {"schema_version": "2.0", "organization": {"colour": "red"}, "channels": "none"}
+    (problem,) = problems_of(data)
+    assert problem.pointer == "/schema_version"
+    assert problem.message == "schema_version '2.0' is not supported by this version of assess (it reads 1.0)"
+
+
+def test_a_missing_schema_version_is_an_ordinary_missing_field() -> None:
+    found = messages({"organization": {"name": "X"}})
+    assert found == {
+        "/schema_version": "'schema_version' is missing: Version of the plan format. This release reads '1.0'."
+    }
+
+
+def test_a_schema_version_written_as_a_number() -> None:
+    assert messages({**MINIMAL, "schema_version": 1.0}) == {"/schema_version": "must be '1.0' (found the number 1)"}
+
+
+# ------------------------------------------------------------------ messages
+
+
+def test_missing_field_quotes_the_fields_description() -> None:
+    assert messages({"schema_version": "1.0", "organization": {}}) == {
+        "/organization/name": "'name' is missing: The organisation's name, as it should appear in reports."
+    }
+
+
+def test_missing_section_quotes_the_description_beside_its_ref() -> None:
+    assert messages({"schema_version": "1.0"}) == {
+        "/organization": "'organization' is missing: The organisation the plan is for."
+    }
+
+
+def test_misspelt_choice_suggests_the_closest() -> None:
+    data = with_changes(MINIMAL, channels=[{"id": "fb", "platform": "facebok"}])
+    message = messages(data)["/channels/0/platform"]
+    assert message.startswith("must be one of: facebook, instagram, x, ")
+    assert message.endswith("(found 'facebok'; did you mean 'facebook'?)")
+
+
+def test_wrong_case_choice_suggests_the_right_case() -> None:
+    data = with_changes(MINIMAL, organization={"name": "X", "type": "Charity"})
+    assert messages(data)["/organization/type"].endswith("(found 'Charity'; did you mean 'charity'?)")
+
+
+def test_choice_far_from_every_option_gets_no_suggestion() -> None:
+    data = with_changes(MINIMAL, channels=[{"id": "fb", "platform": "carrier pigeon"}])
+    assert "did you mean" not in messages(data)["/channels/0/platform"]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("1/3/2025", "must be a date like 2025-03-01 (found '1/3/2025')"),
+        ("2025-3-1", "must be a date like 2025-03-01 (found '2025-3-1')"),
+        ("2025-02-30", "must be a real date like 2025-03-01 (found '2025-02-30', which is not a day of the calendar)"),
+        ("2023-02-29", "must be a real date like 2025-03-01 (found '2023-02-29', which is not a day of the calendar)"),
+        (20250301, "must be text (found the number 20250301)"),
+    ],
+)
+def test_dates_must_be_real_iso_dates(value: Any, expected: str) -> None:
+    data = with_changes(MINIMAL, plan={"title": "T", "as_of": value})
+    assert messages(data) == {"/plan/as_of": expected}
+
+
+def test_a_leap_day_is_a_real_date() -> None:
+    assert validate_data(with_changes(MINIMAL, plan={"title": "T", "as_of": "2024-02-29"}))
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("ten", 'must be a number (found the text "ten")'),
+        ("10", 'must be a number (found the text "10") (remove the quotes)'),
+        (True, "must be a number (found true)"),
+        (None, "must be a number (found null (no value))"),
+        ([1], "must be a number (found a list of 1 item)"),
+        (-1, "must be at least 0 (found the number -1)"),
+        (200, "must be at most 168 (found the number 200)"),
+    ],
+)
+def test_numbers(value: Any, expected: str) -> None:
+    data = with_changes(MINIMAL, organization={"name": "X", "staff_hours_per_week": value})
+    assert messages(data) == {"/organization/staff_hours_per_week": expected}
+
+
+def test_percentages_are_at_most_100() -> None:
+    data = with_changes(MINIMAL, visuals={"share_percent": 150})
+    assert messages(data) == {"/visuals/share_percent": "must be at most 100 (found the number 150)"}
+
+
+def test_whole_numbers() -> None:
+    data = with_changes(MINIMAL, plan={"title": "T", "horizon_months": 6.5})
+    assert messages(data) == {"/plan/horizon_months": "must be a whole number (found the number 6.5)"}
+
+
+def test_unknown_field_lists_the_allowed_ones_and_suggests() -> None:
+    data = with_changes(MINIMAL, organization={"name": "X", "nmae": "Y"})
+    assert messages(data) == {
+        "/organization/nmae": "unknown field 'nmae' (allowed here: name, type, size, staff_hours_per_week, website; "
+        "did you mean 'name'?)"
+    }
+
+
+def test_unknown_top_level_section() -> None:
+    message = messages(with_changes(MINIMAL, colour="green"))["/colour"]
+    assert message.startswith("unknown field 'colour' (allowed here: schema_version, organization, plan, ")
+
+
+def test_empty_text() -> None:
+    assert messages({"schema_version": "1.0", "organization": {"name": ""}}) == {
+        "/organization/name": "must not be empty"
+    }
+
+
+def test_too_long_text() -> None:
+    found = messages({"schema_version": "1.0", "organization": {"name": "x" * 201}})
+    assert found == {"/organization/name": "must be at most 200 characters long (found 201)"}
+
+
+@pytest.mark.parametrize("value", ["my id", "-m1", "m1\n", "x" * 65])
+def test_ids_have_a_form(value: str) -> None:
+    found = messages(with_changes(MINIMAL, people=[{"id": value, "name": "P"}]))
+    assert list(found) == ["/people/0/id"]
+    assert found["/people/0/id"].startswith("must be an id: letters, digits, '.', '_' or '-', ")
+
+
+def test_suppression_rule_ids_have_a_form() -> None:
+    data = with_changes(MINIMAL, **{"x-assess": {"suppress": [{"rule": "chn-4", "justification": "x" * 12}]}})
+    assert messages(data) == {"/x-assess/suppress/0/rule": "must be a rule id like 'CHN-04' (found 'chn-4')"}
+
+
+def test_a_wrong_type_for_a_section() -> None:
+    assert messages(with_changes(MINIMAL, channels={"id": "fb"})) == {
+        "/channels": "must be a list (found a set of named fields (an object))"
+    }
+
+
+def test_the_root_must_be_an_object() -> None:
+    assert messages(["not", "a", "plan"]) == {"": "must be a set of named fields (an object) (found a list of 3 items)"}
+
+
+def test_values_that_are_not_json_are_reported_not_raised() -> None:
+    found = messages(with_changes(MINIMAL, plan={"title": "T", "as_of": dt.date(2025, 3, 1)}))
+    assert found == {"/plan/as_of": "must be text (found a date)"}
+
+
+def test_every_error_is_reported_once_and_sorted() -> None:
+    data = with_changes(
+        MINIMAL,
+        organization={"name": "", "colour": "red"},
+        visuals={"share_percent": 101, "assets_per_month": -1},
+        channels=[{"id": "fb", "platform": "facebok", "owner": "nobody"}],
+    )
+    problems = problems_of(data)
+    pointers = [problem.pointer for problem in problems]
+    assert pointers == sorted(pointers)
+    assert len(set(pointers)) == len(pointers) == 6
+    assert all("\n" not in problem.message for problem in problems)
+
+
+def test_control_characters_in_values_do_not_break_the_line() -> None:
+    found = messages(with_changes(MINIMAL, channels=[{"id": "fb", "platform": "face\nbook\x1b[31m"}]))
+    assert "\n" not in found["/channels/0/platform"]
+    assert "\x1b" not in found["/channels/0/platform"]
+
+
+def test_a_very_long_value_is_shortened_in_the_message() -> None:
+    found = messages(with_changes(MINIMAL, channels=[{"id": "fb", "platform": "f" * 5000}]))
+    assert len(found["/channels/0/platform"]) < 300
+
+
+def test_model_errors_after_a_passing_schema_are_still_a_plan_schema_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Simulate a schema that lets through what the model refuses: the user must still get located lines.
+    monkeypatch.setattr(assess.validate, "_is_valid", lambda data: True)
+    (problem,) = problems_of(with_changes(MINIMAL, organization={"name": 5}))
+    assert problem.pointer == "/organization/name"
+    assert "string" in problem.message
+
+
+# ------------------------------------------------------------------ references
+
+
+def _first_pointer(data: Any, pattern: str) -> str:
+    """The pointer of the first value ``pattern`` reaches in ``data`` ("*" = any list item)."""
+    node, pointer = data, ""
+    for token in pattern.split("/")[1:]:
+        key: str | int = 0 if token == "*" else token
+        node = node[key]
+        pointer += f"/{key}"
+    return pointer
+
+
+def _set(data: Any, pointer: str, value: Any) -> None:
+    *parents, last = pointer.split("/")[1:]
+    node = data
+    for token in parents:
+        node = node[int(token)] if isinstance(node, list) else node[token]
+    if isinstance(node, list):
+        node[int(last)] = value
+    else:
+        node[last] = value
+
+
+@pytest.mark.parametrize("reference", REFERENCES, ids=lambda ref: ref.source)
+def test_each_dangling_reference_is_reported_at_its_own_pointer(reference: assess.validate.Reference) -> None:
+    data = copy.deepcopy(EXEMPLARY)
+    pointer = _first_pointer(data, reference.source)
+    _set(data, pointer, "nobody-by-this-id")
+    found = messages(data)
+    assert list(found) == [pointer]
+    assert found[pointer].startswith(f"unknown {reference.noun} 'nobody-by-this-id': no entry of ")
+
+
+def test_dangling_reference_message_lists_the_known_ids() -> None:
+    data = with_changes(
+        MINIMAL,
+        goals=[{"id": "g1", "statement": "S", "category": "awareness", "metrics": ["m9"]}],
+        metrics=[{"id": "m1", "name": "M", "kind": "likes"}, {"id": "m2", "name": "M", "kind": "likes"}],
+    )
+    assert messages(data) == {
+        "/goals/0/metrics/0": "unknown metric 'm9': no entry of 'metrics' has this id (known: m1, m2)"
+    }
+
+
+def test_dangling_reference_to_an_empty_list() -> None:
+    data = with_changes(MINIMAL, plan={"title": "T", "owner": "ana"})
+    assert messages(data) == {"/plan/owner": "unknown person 'ana': 'people' has no entries to refer to"}
+
+
+def test_dangling_reference_suggests_a_near_id() -> None:
+    data = with_changes(MINIMAL, people=[{"id": "colin", "name": "C"}], plan={"title": "T", "owner": "colinr"})
+    assert messages(data)["/plan/owner"].endswith("(known: colin; did you mean 'colin'?)")
+
+
+def test_long_lists_of_known_ids_are_cut() -> None:
+    people = [{"id": f"p{index}", "name": "P"} for index in range(25)]
+    message = messages(with_changes(MINIMAL, people=people, plan={"title": "T", "owner": "q"}))["/plan/owner"]
+    assert message.endswith("(known: p0, p1, p2, p3, p4, p5, p6, p7, p8, p9 and 15 more)")
+
+
+@pytest.mark.parametrize("id_list", ID_LISTS)
+def test_a_duplicate_id_is_reported_at_the_duplicate(id_list: str) -> None:
+    data = copy.deepcopy(EXEMPLARY)
+    entries: Any = data
+    for token in id_list.split("/")[1:]:
+        entries = entries[token]
+    entries.append(copy.deepcopy(entries[0]))
+    duplicate = f"{id_list}/{len(entries) - 1}/id"
+    found = messages(data)
+    assert list(found) == [duplicate]
+    assert found[duplicate].startswith(f"duplicate id '{entries[0]['id']}': {id_list}/0 has it too")
+
+
+def test_reference_problems_come_with_schema_problems() -> None:
+    data = with_changes(MINIMAL, plan={"title": "T", "owner": "ana", "as_of": "yesterday"})
+    assert set(messages(data)) == {"/plan/owner", "/plan/as_of"}
+
+
+def test_reference_checks_tolerate_ill_typed_documents() -> None:
+    data = with_changes(MINIMAL, people="everyone", channels=[3, {"owner": 5}, {"owner": "x"}], goals={"a": 1})
+    assert ("/channels/2/owner", "unknown person 'x': 'people' has no entries to refer to") in reference_problems(data)
+
+
+# ------------------------------------------------------------------ the reference table is complete
+
+
+SCHEMA: dict[str, Any] = json.loads(PLAN_SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+def _resolved(node: dict[str, Any]) -> dict[str, Any]:
+    ref = node.get("$ref")
+    return _resolved(SCHEMA["$defs"][ref.removeprefix("#/$defs/")]) if ref else node
+
+
+def _id_fields(node: dict[str, Any], pointer: str = "") -> tuple[set[str], set[str]]:
+    """(patterns of fields holding ids of other entries, lists whose entries have an id), from the schema."""
+    node = _resolved(node)
+    references: set[str] = set()
+    id_lists: set[str] = set()
+    if node.get("type") == "array":
+        item = _resolved(node["items"])
+        if "id" in item.get("properties", {}):
+            id_lists.add(pointer)
+        more = _id_fields(item, f"{pointer}/*")
+        return references | more[0], id_lists | more[1]
+    if node.get("pattern") == ID_PATTERN:
+        return {pointer}, id_lists
+    for name, prop in node.get("properties", {}).items():
+        if name != "id":
+            more = _id_fields(prop, f"{pointer}/{name}")
+            references |= more[0]
+            id_lists |= more[1]
+    return references, id_lists
+
+
+def test_every_id_field_of_the_model_is_in_the_reference_table() -> None:
+    references, id_lists = _id_fields(SCHEMA)
+    assert references == {ref.source for ref in REFERENCES}
+    assert id_lists == set(ID_LISTS)
+    assert {ref.target for ref in REFERENCES} <= set(ID_LISTS)
