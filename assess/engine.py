@@ -104,7 +104,12 @@ class _Host:
     _instance: _Host | None = None
 
     def __init__(self) -> None:
-        from durable.engine import Host
+        try:
+            from durable.engine import Host
+        except ImportError as exc:  # e.g. Python 3.13: "undefined symbol: PyEval_CallObject"
+            raise EngineError(
+                f"durable_rules cannot be imported (assess supports Python 3.11 and 3.12): {exc}"
+            ) from exc
 
         recorder_holder = self
 

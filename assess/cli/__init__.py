@@ -11,8 +11,8 @@ import sys
 
 if sys.version_info < (3, 11) or sys.version_info >= (3, 13):  # pragma: no cover - depends on interpreter
     sys.stderr.write(
-        "assess: needs Python 3.11 or 3.12 (its rule engine, durable_rules, does not import on "
-        f"Python {sys.version_info.major}.{sys.version_info.minor})\n"
+        f"assess: needs Python 3.11 or 3.12, not {sys.version_info.major}.{sys.version_info.minor} "
+        "(its rule engine, durable_rules, does not import on 3.13 and later)\n"
     )
     raise SystemExit(2)
 
