@@ -104,9 +104,10 @@ LABELS: dict[str, dict[str, str]] = {
         "fr": "Un constat critique plafonne le score tant qu'il n'est pas corrigé.",
     },
     "completeness_note": {
-        "en": "share of the checks the plan gives enough information to decide",
-        "fr": "part des vérifications que le plan permet de trancher",
+        "en": "Completeness: the share of the checks the plan gives enough information to decide.",
+        "fr": "Complétude : la part des vérifications que le plan permet de trancher.",
     },
+    "colon": {"en": ": ", "fr": "\u00a0: "},
     "article_step": {"en": "Step {number} of the article: {name}", "fr": "Étape {number} de l'article : {name}"},
     "whole_plan": {"en": "the whole plan", "fr": "le plan entier"},
     "json_pointer": {"en": "JSON pointer", "fr": "Pointeur JSON"},
@@ -125,6 +126,12 @@ LABELS: dict[str, dict[str, str]] = {
     "change": {"en": "Change", "fr": "Évolution"},
     "no_change": {"en": "No finding changed.", "fr": "Aucun constat n'a changé."},
     "none": {"en": "None.", "fr": "Aucun."},
+    "baselined_note": {
+        "en": "Findings accepted by the baseline, not shown: {count}.",
+        "fr": "Constats acceptés par la référence, non affichés : {count}.",
+    },
+    "checks": {"en": "What was checked", "fr": "Ce qui a été vérifié"},
+    "status": {"en": "Result", "fr": "Résultat"},
 }
 
 
