@@ -58,6 +58,7 @@ FACT_MODEL: dict[str, dict[str, str]] = {
         "start_day": "plan start (epoch day)",
         "horizon_months": "months the plan covers",
         "as_of_day": "the date the plan's facts were true (epoch day)",
+        "plan_age_days": "days from the plan's start to its as-of date (negative before the start; absent unless both)",
         "owner": "person id of the plan owner",
     },
     "committee": {
@@ -262,6 +263,7 @@ def build_facts(plan: Plan) -> list[Fact]:
                 start_day=info.start_date,
                 horizon_months=info.horizon_months,
                 as_of_day=info.as_of,
+                plan_age_days=(info.as_of - info.start_date).days if info.as_of and info.start_date else None,
                 owner=info.owner,
             )
         )
