@@ -306,7 +306,9 @@ def _explain(error: SchemaViolation) -> Iterator[tuple[str, str]]:
     kind, found, schema = error.validator, error.instance, error.schema
     expected: Any = error.validator_value
     if kind in ("anyOf", "oneOf") and error.context:
-        yield from _explain(best_match(error.context))
+        # A branch whose type fits the value is the one the author meant: explain why it failed.
+        fitting = [branch for branch in error.context if branch.validator != "type"]
+        yield from _explain(best_match(fitting or error.context))
     elif kind == "required" and isinstance(found, dict) and isinstance(schema, dict):
         for missing in expected:
             if missing not in found:

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 
 import assess.validate
@@ -423,3 +424,9 @@ def test_every_id_field_of_the_model_is_in_the_reference_table() -> None:
     assert references == {ref.source for ref in REFERENCES}
     assert id_lists == set(ID_LISTS)
     assert {ref.target for ref in REFERENCES} <= set(ID_LISTS)
+
+
+def test_any_of_is_narrowed_to_the_most_useful_branch() -> None:
+    validator = jsonschema.Draft202012Validator({"anyOf": [{"type": "string"}, {"type": "integer", "minimum": 5}]})
+    (error,) = validator.iter_errors(3)
+    assert list(assess.validate._explain(error)) == [("", "must be at least 5 (found the number 3)")]
