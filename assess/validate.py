@@ -38,7 +38,15 @@ if TYPE_CHECKING:
     from assess.load import Document
     from assess.sourcemap import SourceMap
 
-__all__ = ["ID_LISTS", "REFERENCES", "Reference", "validate_data", "validate_document"]
+__all__ = [
+    "ID_LISTS",
+    "REFERENCES",
+    "Reference",
+    "reference_problems",
+    "references_resolve",
+    "validate_data",
+    "validate_document",
+]
 
 
 # ------------------------------------------------------------------ references
@@ -243,12 +251,8 @@ def _validate(data: Any, name: str, source_map: SourceMap | None) -> Plan:
 def _is_valid(data: Any) -> bool:
     try:
         return bool(_FAST.get().is_valid(data))
-    except (
-        ValueError,
-        TypeError,
-        OverflowError,
-    ):  # not JSON-compatible (e.g. a date object): let the slow path say why
-        return False
+    except (ValueError, TypeError, OverflowError):
+        return False  # not JSON-compatible (e.g. a date object): the slow path says why
 
 
 def _version_problem(data: Any) -> tuple[str, str] | None:
