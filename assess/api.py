@@ -39,7 +39,7 @@ from assess.report import (
     Summary,
     ToolInfo,
 )
-from assess.score import Scored, rescore_with_pass, score
+from assess.score import ScoreCard, Scored, rescore_with_pass, score
 from assess.suppress import apply_suppressions
 from assess.validate import validate_data, validate_document
 
@@ -113,7 +113,7 @@ def _language(loaded: Loaded, config: Config) -> str:
 def assess_loaded(loaded: Loaded, catalog: Catalog, config: Config) -> PlanReport:
     """Assess an already validated plan against a compiled catalog."""
     lang = _language(loaded, config)
-    outcomes = evaluate(catalog, build_facts(loaded.plan), loaded.data, loaded.source_map, lang)
+    outcomes = evaluate(catalog, build_facts(loaded.plan), loaded.plan, loaded.source_map, lang)
     findings = [finding for outcome in outcomes for finding in outcome.findings]
     settings = loaded.plan.x_assess
     applied = apply_suppressions(
@@ -133,7 +133,7 @@ def assess_loaded(loaded: Loaded, catalog: Catalog, config: Config) -> PlanRepor
         active = outcome.active
         scored.append(Scored(active.id, active.step, active.severity, active.weight, status))
         rule_results.append(
-            RuleResult(
+            RuleResult.model_construct(
                 rule_id=active.id,
                 step=active.step,
                 severity=active.severity,
@@ -157,21 +157,21 @@ def assess_loaded(loaded: Loaded, catalog: Catalog, config: Config) -> PlanRepor
         findings=kept,
         suppressed=list(applied.suppressed),
         suppression_notices=list(applied.notices),
-        recommendations=_recommendations(outcomes, scored, card.score.overall, config, lang),
+        recommendations=_recommendations(outcomes, scored, card, config, lang),
     )
 
 
 def _recommendations(
-    outcomes: list[RuleOutcome], scored: list[Scored], overall: float, config: Config, lang: str
+    outcomes: list[RuleOutcome], scored: list[Scored], before: ScoreCard, config: Config, lang: str
 ) -> list[Recommendation]:
-    before = score(scored, config.scoring)
+    overall = before.score.overall
     candidates: list[tuple[float, int, int, str, Recommendation]] = []
     for outcome, result in zip(outcomes, scored, strict=True):
         if result.status is not Status.FAIL:
             continue
         after = rescore_with_pass(scored, result.rule_id, config.scoring)
         words = texts(outcome.active, lang)
-        recommendation = Recommendation(
+        recommendation = Recommendation.model_construct(
             rank=1,
             rule_id=result.rule_id,
             step=result.step,

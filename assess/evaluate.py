@@ -8,8 +8,11 @@ its ``requires`` is absent from the plan) or pass.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from typing import Any
+
+from pydantic import BaseModel
 
 from assess.catalog import ActiveRule, Catalog
 from assess.engine import Match
@@ -69,8 +72,22 @@ def _identity(fact: Fact) -> str:
     return f"{kind}:{natural}" if isinstance(natural, str) else f"{kind}:{fact['ptr']}"
 
 
-def missing_pointers(data: Any, pattern: str) -> list[str]:
-    """Concrete pointers matching `pattern` ('*' = every array item) that are absent from `data`."""
+_FILTERED = re.compile(r"^\*\[([a-z_]+)=([^\]]*)\]$")
+
+
+def _child(node: Any, name: str) -> Any:
+    if isinstance(node, BaseModel):
+        return getattr(node, name.replace("-", "_"), None)
+    return node.get(name) if isinstance(node, dict) else None
+
+
+def missing_pointers(plan: Any, pattern: str) -> list[str]:
+    """Concrete pointers matching `pattern` that the plan leaves unstated.
+
+    Walks the typed plan (so defaults count as stated). ``*`` stands for every item
+    of an array; ``*[field=value]`` for the items whose ``field`` equals ``value``
+    (e.g. ``/channels/*[status=active]/posts_per_week``).
+    """
     tokens = pattern.split("/")[1:]
     missing: list[str] = []
 
@@ -78,22 +95,26 @@ def missing_pointers(data: Any, pattern: str) -> list[str]:
         if index == len(tokens):
             return
         token = tokens[index]
-        if token == "*":
+        if token.startswith("*"):
+            selector = _FILTERED.match(token)
             if isinstance(node, list):
                 for position, item in enumerate(node):
+                    if selector and str(_child(item, selector[1])) != selector[2]:
+                        continue
                     walk(item, index + 1, f"{prefix}/{position}")
             return
-        if isinstance(node, dict) and token in node and node[token] is not None:
-            walk(node[token], index + 1, f"{prefix}/{token}")
-        else:
+        child = _child(node, token)
+        if child is None:
             missing.append(f"{prefix}/{token}")
+        else:
+            walk(child, index + 1, f"{prefix}/{token}")
 
-    walk(data, 0, "")
+    walk(plan, 0, "")
     return missing
 
 
 def evaluate(
-    catalog: Catalog, facts: list[Fact], data: Any, source_map: SourceMap | None, lang: str
+    catalog: Catalog, facts: list[Fact], plan: BaseModel, source_map: SourceMap | None, lang: str
 ) -> list[RuleOutcome]:
     """Run the engine and turn its matches into one outcome per active rule, in catalog order."""
     matches = catalog.engine.run(facts)
@@ -118,7 +139,7 @@ def evaluate(
             )
             outcomes.append(RuleOutcome(active, Status.FAIL, findings, ()))
             continue
-        missing = tuple(sorted({p for pattern in active.rule.spec.requires for p in missing_pointers(data, pattern)}))
+        missing = tuple(sorted({p for pattern in active.rule.spec.requires for p in missing_pointers(plan, pattern)}))
         status = Status.UNKNOWN if missing else Status.PASS
         outcomes.append(RuleOutcome(active, status, (), missing))
     return outcomes
@@ -133,7 +154,7 @@ def _finding(catalog: Catalog, active: ActiveRule, match: Match, source_map: Sou
     location = source_map.locate(pointer) if source_map is not None else None
     words = texts(active, lang)
     identity = "|".join([rule.id, rule.spec.field or "", *sorted(_identity(f) for _, f in match.bindings)])
-    return Finding(
+    return Finding.model_construct(
         rule_id=rule.id,
         step=rule.spec.step,
         severity=active.severity,

@@ -110,7 +110,8 @@ class RuleSpec(_Strict):
     )
     requires: list[str] = Field(
         default_factory=list,
-        description="JSON pointers ('*' for every item) the rule needs; when absent the result is 'unknown'.",
+        description="JSON pointers the rule needs ('*' for every item, '*[field=value]' for matching items); "
+        "when one is unstated and the rule did not fail, the result is 'unknown'.",
     )
     references: list[str] = Field(default_factory=list, description="Sources beyond the article.")
     examples: Examples = Field(description="Plans that must pass and fail.")

@@ -37,7 +37,6 @@ class Scored:
     status: Status
 
 
-_COUNTED = frozenset({Status.PASS, Status.FAIL, Status.SUPPRESSED})
 _MATURITY_BY_WORST = {
     Severity.CRITICAL: Maturity.ABSENT,
     Severity.HIGH: Maturity.CRAWL,
@@ -61,6 +60,9 @@ class ScoreCard:
 
 
 def score(results: Sequence[Scored], scoring: Scoring, lang: str = "en") -> ScoreCard:
+    by_step: dict[int, list[Scored]] = {step.number: [] for step in STEPS}
+    for result in results:
+        by_step[result.step].append(result)
     steps: list[StepResult] = []
     weighted_sum = 0.0
     weight_total = 0.0
@@ -68,12 +70,25 @@ def score(results: Sequence[Scored], scoring: Scoring, lang: str = "en") -> Scor
     counted_rules = 0
     unknown_rules = 0
     for step in STEPS:
-        mine = [r for r in results if r.step == step.number]
-        counted = [r for r in mine if r.status in _COUNTED]
-        failed = [r for r in mine if r.status is Status.FAIL]
-        total = sum(r.weight for r in counted)
-        lost = sum(r.weight for r in failed)
-        critical = any(r.severity is Severity.CRITICAL for r in failed)
+        total = lost = 0.0
+        passed = failed = not_applicable = unknown = 0
+        worst: Severity | None = None
+        for r in by_step[step.number]:
+            status = r.status
+            if status is Status.FAIL:
+                failed += 1
+                total += r.weight
+                lost += r.weight
+                if worst is None or r.severity.rank < worst.rank:
+                    worst = r.severity
+            elif status is Status.PASS or status is Status.SUPPRESSED:
+                passed += 1
+                total += r.weight
+            elif status is Status.UNKNOWN:
+                unknown += 1
+            else:
+                not_applicable += 1
+        critical = worst is Severity.CRITICAL
         any_critical = any_critical or critical
         value: float | None = None
         capped = False
@@ -85,29 +100,26 @@ def score(results: Sequence[Scored], scoring: Scoring, lang: str = "en") -> Scor
             step_weight = scoring.step_weights.get(step.number, 1.0)
             weighted_sum += value * step_weight
             weight_total += step_weight
-        elif failed:
-            # Only zero-weight rules counted, and one failed: the step is not perfect.
-            value = 0.0 if critical else None
-        counted_rules += len(counted)
-        unknown = sum(r.status is Status.UNKNOWN for r in mine)
+        elif critical:
+            value = 0.0  # only zero-weight rules counted, and a critical one failed
+        counted_rules += passed + failed
         unknown_rules += unknown
-        if failed:
-            worst = min((r.severity for r in failed), key=lambda s: s.rank)
+        if worst is not None:
             maturity = _MATURITY_BY_WORST[worst]
-        elif counted:
+        elif passed:
             maturity = Maturity.FLY
         else:
             maturity = Maturity.ABSENT
         steps.append(
-            StepResult(
+            StepResult.model_construct(
                 step=step.number,
                 key=step.key,
                 name=step.name.get(lang, step.name["en"]),
                 score=value,
                 maturity=maturity,
-                passed=sum(r.status in (Status.PASS, Status.SUPPRESSED) for r in mine),
-                failed=len(failed),
-                not_applicable=sum(r.status is Status.NOT_APPLICABLE for r in mine),
+                passed=passed,
+                failed=failed,
+                not_applicable=not_applicable,
                 unknown=unknown,
                 capped=capped,
             )
@@ -120,7 +132,9 @@ def score(results: Sequence[Scored], scoring: Scoring, lang: str = "en") -> Scor
     decided = counted_rules + unknown_rules
     completeness = _round(100.0 * counted_rules / decided) if decided else 0.0
     return ScoreCard(
-        Score(overall=overall, grade=grade(overall, scoring.grades), completeness=completeness, capped=overall_capped),
+        Score.model_construct(
+            overall=overall, grade=grade(overall, scoring.grades), completeness=completeness, capped=overall_capped
+        ),
         tuple(steps),
     )
 
