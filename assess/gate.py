@@ -1,0 +1,66 @@
+"""The gate: from a report and a configuration to an exit code CI can trust.
+
+    0  every plan was assessed and passed the gate;
+    1  every plan was assessed and at least one failed the gate;
+    2  at least one plan could not be assessed (missing, unreadable, invalid).
+
+"Could not assess" wins over "failed": a CI job must never look green, or merely
+red-for-findings, when a plan was not looked at. A plan fails the gate when it
+has an (unsuppressed, unbaselined) finding at least as severe as ``fail_on``
+(default ``high``; ``none`` turns this off) or scores below ``fail_under``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from assess.config import Config
+from assess.report import PlanReport, Report, Severity
+
+EXIT_OK = 0
+EXIT_GATE_FAILED = 1
+EXIT_ERROR = 2
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The exit code and, per failing plan, why (one line each, for people)."""
+
+    exit_code: int
+    reasons: tuple[str, ...]
+
+    @property
+    def passed(self) -> bool:
+        return self.exit_code == EXIT_OK
+
+
+def plan_failures(plan: PlanReport, config: Config) -> list[str]:
+    """Why an assessed plan fails the gate (empty when it passes)."""
+    reasons: list[str] = []
+    if config.fail_on != "none":
+        threshold = Severity(config.fail_on)
+        serious = [f for f in plan.findings if f.severity.at_least(threshold)]
+        if serious:
+            worst = min((f.severity for f in serious), key=lambda s: s.rank)
+            noun = "finding" if len(serious) == 1 else "findings"
+            reasons.append(f"{len(serious)} {noun} at or above {threshold} (worst: {worst}; --fail-on {threshold})")
+    if config.fail_under is not None and plan.score is not None and plan.score.overall < config.fail_under:
+        reasons.append(f"score {plan.score.overall:g} is below {config.fail_under:g} (--fail-under)")
+    return reasons
+
+
+def decide(report: Report, config: Config) -> Verdict:
+    """The exit code of a run (see the module docstring)."""
+    reasons: list[str] = []
+    unassessed = False
+    for plan in report.plans:
+        if not plan.assessed:
+            unassessed = True
+            reasons.append(f"{plan.file}: could not be assessed")
+            continue
+        reasons.extend(f"{plan.file}: {reason}" for reason in plan_failures(plan, config))
+    if not report.plans:
+        return Verdict(EXIT_ERROR, ("no plan to assess",))
+    if unassessed:
+        return Verdict(EXIT_ERROR, tuple(reasons))
+    return Verdict(EXIT_GATE_FAILED if reasons else EXIT_OK, tuple(reasons))

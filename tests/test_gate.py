@@ -1,0 +1,107 @@
+"""The gate: exit 0 passed, 1 gate failed, 2 could not assess (which wins over a failed gate)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assess.config import Config
+from assess.gate import EXIT_ERROR, EXIT_GATE_FAILED, EXIT_OK, decide, plan_failures
+from assess.report import Finding, PlanProblem, PlanReport, Report, Score, Severity, Summary, ToolInfo
+
+
+def finding(severity: Severity, rule_id: str = "POL-01") -> Finding:
+    return Finding(
+        rule_id=rule_id,
+        step=4,
+        severity=severity,
+        title="title",
+        message="message",
+        rationale="rationale",
+        recommendation="recommendation",
+        pointer="",
+        line=1,
+        column=1,
+        fingerprint=f"{rule_id}-{severity}",
+    )
+
+
+def assessed(file: str, overall: float, *severities: Severity) -> PlanReport:
+    return PlanReport(
+        file=file,
+        assessed=True,
+        score=Score(overall=overall, grade="B", completeness=100.0),
+        findings=[finding(severity) for severity in severities],
+    )
+
+
+def broken(file: str) -> PlanReport:
+    return PlanReport(file=file, assessed=False, problems=[PlanProblem(kind="syntax", message="bad", pointer="")])
+
+
+def report(*plans: PlanReport) -> Report:
+    return Report(
+        tool=ToolInfo(name="assess", version="0", information_uri="https://assess.invalid/"),
+        rule_packs=[],
+        plans=list(plans),
+        summary=Summary(
+            plans=len(plans),
+            assessed=sum(p.assessed for p in plans),
+            errors=sum(not p.assessed for p in plans),
+            findings={s: 0 for s in Severity},
+        ),
+    )
+
+
+def test_the_default_gate_fails_on_high_and_above() -> None:
+    assert Config().fail_on == Severity.HIGH
+    assert decide(report(assessed("a.json", 90, Severity.MEDIUM, Severity.LOW)), Config()).exit_code == EXIT_OK
+    verdict = decide(report(assessed("a.json", 90, Severity.HIGH)), Config())
+    assert verdict.exit_code == EXIT_GATE_FAILED
+    assert verdict.reasons == ("a.json: 1 finding at or above high (worst: high; --fail-on high)",)
+
+
+@pytest.mark.parametrize(
+    ("fail_on", "severity", "fails"),
+    [
+        ("critical", Severity.HIGH, False),
+        ("critical", Severity.CRITICAL, True),
+        ("medium", Severity.MEDIUM, True),
+        ("low", Severity.INFO, False),
+        ("info", Severity.INFO, True),
+        ("none", Severity.CRITICAL, False),
+    ],
+)
+def test_fail_on(fail_on: str, severity: Severity, fails: bool) -> None:
+    config = Config.model_validate({"fail_on": fail_on})
+    assert bool(plan_failures(assessed("a.json", 100, severity), config)) is fails
+
+
+def test_fail_under_compares_the_overall_score() -> None:
+    config = Config(fail_on="none", fail_under=60)
+    assert decide(report(assessed("a.json", 60)), config).passed
+    verdict = decide(report(assessed("a.json", 59.9)), config)
+    assert verdict.exit_code == EXIT_GATE_FAILED
+    assert "score 59.9 is below 60" in verdict.reasons[0]
+
+
+def test_both_gates_give_both_reasons() -> None:
+    reasons = plan_failures(assessed("a.json", 10, Severity.CRITICAL, Severity.CRITICAL), Config(fail_under=50))
+    assert len(reasons) == 2
+    assert reasons[0].startswith("2 findings at or above high (worst: critical")
+
+
+def test_a_plan_that_could_not_be_assessed_wins_over_a_failed_gate() -> None:
+    verdict = decide(report(assessed("a.json", 10, Severity.CRITICAL), broken("b.json")), Config())
+    assert verdict.exit_code == EXIT_ERROR
+    assert "b.json: could not be assessed" in verdict.reasons
+
+
+def test_a_batch_passes_only_when_every_plan_passes() -> None:
+    assert decide(report(assessed("a.json", 90), assessed("b.json", 95)), Config()).exit_code == EXIT_OK
+    verdict = decide(report(assessed("a.json", 90), assessed("b.json", 95, Severity.HIGH)), Config())
+    assert verdict.exit_code == EXIT_GATE_FAILED
+    assert [reason.split(":")[0] for reason in verdict.reasons] == ["b.json"]
+
+
+def test_an_empty_report_is_never_a_pass() -> None:
+    assert decide(report(), Config()).exit_code == EXIT_ERROR
