@@ -39,6 +39,7 @@ FACT_MODEL: dict[str, dict[str, str]] = {
         "goal_outcome_metrics": "distinct metrics referenced by goals that are not vanity counts",
         "channels": "number of channels (any status)",
         "active_channels": "channels whose status is active",
+        "planned_channels": "channels whose status is planned",
         "active_hours": "sum of hours_per_week over active channels that state it",
         "research": "number of audience research entries",
         "segments": "number of audience segments",
@@ -141,6 +142,7 @@ FACT_MODEL: dict[str, dict[str, str]] = {
         "selected_day": "date the channel was chosen (epoch day)",
         "has_rationale": "true when a rationale is given",
         "segment_count": "number of audience segments reached",
+        "audience_on_platform": "true when one of its segments gathers on its platform (absent without segments)",
         "owner": "person id of the owner",
         "hours": "staff hours per week",
         "posts_per_week": "posts per week",
@@ -345,6 +347,7 @@ def build_facts(plan: Plan) -> list[Fact]:
                     research_count=len(segment.research),
                 )
             )
+    segment_platforms = {segment.id: {p.value for p in segment.platforms} for segment in segments}
     calendar = plan.content.calendar if plan.content else None
     calendar_channels = set(calendar.channels) if calendar else set()
     active_hours = 0.0
@@ -364,6 +367,11 @@ def build_facts(plan: Plan) -> list[Fact]:
                 selected_day=channel.selected_on,
                 has_rationale=channel.rationale is not None,
                 segment_count=len(channel.segments),
+                audience_on_platform=(
+                    any(channel.platform.value in segment_platforms.get(sid, ()) for sid in channel.segments)
+                    if channel.segments
+                    else None
+                ),
                 owner=channel.owner,
                 hours=channel.hours_per_week,
                 posts_per_week=channel.posts_per_week,
@@ -391,6 +399,7 @@ def build_facts(plan: Plan) -> list[Fact]:
             ),
             channels=len(plan.channels),
             active_channels=sum(channel.status == "active" for channel in plan.channels),
+            planned_channels=sum(channel.status == "planned" for channel in plan.channels),
             active_hours=active_hours,
             research=len(research_days),
             segments=len(segments),
