@@ -1,0 +1,104 @@
+"""Output formats: each is a module with one pure function, ``render(report, options) -> str``.
+
+A formatter reads the `Report` (and the `RenderOptions`) and returns the whole
+output as text; it never prints, reads files or looks at the clock, so the same
+report gives the same bytes. `RenderOptions` carries what the report alone does
+not: colour and verbosity for people, the catalog's rule descriptions for the
+formats that describe every rule evaluated (SARIF, JUnit, HTML), and the
+findings a baseline set aside. A formatter ignores the options it has no use for,
+and a new option never changes a formatter's signature.
+
+Modules are imported by name on first use (`renderer`), so picking ``json``
+does not pay for rich or the HTML templates.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from assess.catalog import Catalog
+    from assess.report import Report, Severity
+
+# name -> module holding `render`
+FORMATS: dict[str, str] = {
+    "text": "assess.formats.text",
+    "json": "assess.formats.json",
+    "sarif": "assess.formats.sarif",
+    "junit": "assess.formats.junit",
+    "github": "assess.formats.github",
+    "markdown": "assess.formats.markdown",
+    "html": "assess.formats.html",
+}
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    """What a report says of a rule that did not necessarily fail: its texts and where it is documented."""
+
+    id: str
+    step: int
+    severity: Severity
+    title: str
+    rationale: str
+    recommendation: str
+    help_uri: str
+    pack: str
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """Everything a formatter may use besides the report.
+
+    ``quiet``: 0 full output, 1 one summary line per plan, 2 nothing (text only).
+    ``width``: text width for formats that lay out tables (a fixed default keeps piped output stable).
+    ``baselined``: per plan file, how many findings the baseline removed from the report.
+    """
+
+    color: bool = False
+    verbose: bool = False
+    quiet: int = 0
+    width: int = 100
+    rules: tuple[RuleInfo, ...] = ()
+    baselined: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+
+
+Renderer = Callable[["Report", RenderOptions], str]
+
+
+def renderer(name: str) -> Renderer:
+    """The `render` function of a format; `KeyError` for an unknown name."""
+    module = importlib.import_module(FORMATS[name])
+    render: Renderer = module.render
+    return render
+
+
+def render(name: str, report: Report, options: RenderOptions | None = None) -> str:
+    """Render `report` in the format `name` (library entry point)."""
+    return renderer(name)(report, options or RenderOptions())
+
+
+def rule_infos(catalog: Catalog, lang: str = "en") -> tuple[RuleInfo, ...]:
+    """The catalog's active rules, in catalog order (step, then id), with texts in `lang`."""
+    from assess.evaluate import texts
+
+    infos: list[RuleInfo] = []
+    for active in catalog.rules:
+        words = texts(active, lang)
+        infos.append(
+            RuleInfo(
+                id=active.id,
+                step=active.step,
+                severity=active.severity,
+                title=words["title"],
+                rationale=words["rationale"],
+                recommendation=words["recommendation"],
+                help_uri=catalog.help_uri(active.rule),
+                pack=active.rule.pack,
+            )
+        )
+    return tuple(infos)

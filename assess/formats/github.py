@@ -1,0 +1,91 @@
+"""GitHub Actions workflow commands: findings appear as annotations on the pull request's files.
+
+``::error file=F,line=L,col=C,title=ID title::message`` (``warning`` for medium,
+``notice`` for low and info), escaped as the Actions toolkit does: ``%``, CR and
+LF everywhere, and also ``:`` and ``,`` in properties. Each plan also gets one
+``::notice`` with its score; a plan that could not be assessed gets one
+``::error`` per problem.
+"""
+
+from __future__ import annotations
+
+from assess.formats import RenderOptions
+from assess.report import PlanReport, Report, Severity
+
+COMMANDS = {
+    Severity.CRITICAL: "error",
+    Severity.HIGH: "error",
+    Severity.MEDIUM: "warning",
+    Severity.LOW: "notice",
+    Severity.INFO: "notice",
+}
+
+
+def escape_data(text: str) -> str:
+    """The message part (after ``::``)."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    """A property value (file, title, ...)."""
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def command(name: str, message: str, **properties: str | int | None) -> str:
+    fields = ",".join(f"{key}={escape_property(str(value))}" for key, value in properties.items() if value is not None)
+    return f"::{name} {fields}::{escape_data(message)}" if fields else f"::{name}::{escape_data(message)}"
+
+
+def render(report: Report, options: RenderOptions) -> str:
+    lines: list[str] = []
+    for plan in report.plans:
+        lines.extend(_plan(plan, options))
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def _plan(plan: PlanReport, options: RenderOptions) -> list[str]:
+    if not plan.assessed or plan.score is None:
+        return [
+            command(
+                "error",
+                f"{plan.file} could not be assessed ({problem.kind}): {problem.pointer or '/'}: {problem.message}",
+                file=plan.file,
+                line=problem.line,
+                col=problem.column,
+                title="assess: could not assess",
+            )
+            for problem in plan.problems
+        ]
+    lines = [
+        command(
+            COMMANDS[finding.severity],
+            f"{finding.message}\n\nWhat to do: {finding.recommendation}",
+            file=plan.file,
+            line=finding.line or 1,
+            col=finding.column or 1,
+            title=f"{finding.rule_id} {finding.title}",
+        )
+        for finding in plan.findings
+    ]
+    lines.extend(
+        command(
+            "warning",
+            notice.message,
+            file=plan.file,
+            line=notice.line or 1,
+            col=notice.column or 1,
+            title=f"assess: suppression of {notice.rule_id}",
+        )
+        for notice in plan.suppression_notices
+    )
+    score = plan.score
+    counts: dict[Severity, int] = {}
+    for finding in plan.findings:
+        counts[finding.severity] = counts.get(finding.severity, 0) + 1
+    found = ", ".join(f"{counts[s]} {s.value}" for s in Severity if s in counts) or "no findings"
+    baselined = options.baselined.get(plan.file, 0)
+    summary = f"{plan.organization}: score {score.overall:g}/100 (grade {score.grade}), {found}"
+    if baselined:
+        summary += f", {baselined} baselined"
+    lines.append(command("notice", summary, file=plan.file, title="assess summary"))
+    return lines

@@ -1,0 +1,161 @@
+"""Markdown: a report a consultant can paste into a document or an issue, or a GitHub job summary.
+
+Per plan: the score, a table of step scores and maturity, the findings grouped
+by step (each with where it is and what to do), the top recommendations with
+the score they lead to, and accepted findings. GitHub-flavoured (pipe tables);
+plan texts are escaped so that a name with ``*`` or ``|`` cannot break the layout.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assess.formats import RenderOptions
+from assess.i18n import label
+from assess.report import PlanReport, Report
+
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
+
+
+def escape(text: str) -> str:
+    """Plan text as literal Markdown (also safe inside a table cell)."""
+    return _SPECIAL.sub(r"\\\1", text).replace("\r", " ").replace("\n", " ")
+
+
+def _score(value: float | None) -> str:
+    return "–" if value is None else f"{value:g}"
+
+
+def render(report: Report, options: RenderOptions) -> str:
+    lang = report.plans[0].language if report.plans else "en"
+    parts = [f"# {label('report_title', lang)}", ""]
+    if len(report.plans) > 1:
+        parts.extend(_overview(report, lang))
+    for plan in report.plans:
+        parts.extend(_plan(plan, options))
+    parts.append(f"<sub>{label('generated_by', lang)} {escape(report.tool.version)}</sub>")
+    return "\n".join(parts) + "\n"
+
+
+def _overview(report: Report, lang: str) -> list[str]:
+    rows = [
+        f"| {label('plan_file', lang)} | {label('organization', lang)} | {label('score', lang)} | "
+        f"{label('grade', lang)} | {label('findings', lang)} |",
+        "|---|---|---:|:-:|---:|",
+    ]
+    for plan in report.plans:
+        if plan.score is None:
+            rows.append(f"| `{plan.file}` | – | – | – | {label('could_not_assess', lang)} |")
+            continue
+        rows.append(
+            f"| `{plan.file}` | {escape(plan.organization or '')} | {_score(plan.score.overall)} | "
+            f"{plan.score.grade} | {len(plan.findings)} |"
+        )
+    return [*rows, ""]
+
+
+def _plan(plan: PlanReport, options: RenderOptions) -> list[str]:
+    lang = plan.language
+    title = escape(plan.organization) if plan.organization else f"`{plan.file}`"
+    lines = [f"## {title}", ""]
+    if plan.score is None:
+        lines.append(f"**{label('could_not_assess', lang)}** (`{plan.file}`):")
+        lines.append("")
+        for problem in plan.problems:
+            where = f"{plan.file}:{problem.line}:{problem.column or 1}" if problem.line else plan.file
+            lines.append(f"- `{where}` `{problem.pointer or '/'}`: {escape(problem.message)}")
+        return [*lines, ""]
+    score = plan.score
+    lines.append(
+        f"{label('plan_file', lang)}: `{plan.file}` · **{label('overall_score', lang)}: {_score(score.overall)}/100** "
+        f"· {label('grade', lang)} **{score.grade}** · {label('completeness', lang)} {_score(score.completeness)}%"
+        + (f" · _{label('capped', lang)}_" if score.capped else "")
+    )
+    lines.append("")
+    lines.extend(_steps(plan))
+    lines.extend(_findings(plan))
+    lines.extend(_recommendations(plan))
+    lines.extend(_suppressed(plan))
+    baselined = options.baselined.get(plan.file, 0)
+    if baselined:
+        lines.extend([f"_{baselined} finding(s) accepted by the baseline are not listed._", ""])
+    return lines
+
+
+def _steps(plan: PlanReport) -> list[str]:
+    lang = plan.language
+    rows = [
+        f"| {label('step', lang)} | {label('score', lang)} | {label('maturity', lang)} | {label('passed', lang)} | "
+        f"{label('failed', lang)} |",
+        "|---|---:|---|---:|---:|",
+    ]
+    for step in plan.steps:
+        rows.append(
+            f"| {step.step}. {step.name} | {_score(step.score)} | {label('mat_' + step.maturity.value, lang)} | "
+            f"{step.passed} | {step.failed} |"
+        )
+    return [*rows, ""]
+
+
+def _findings(plan: PlanReport) -> list[str]:
+    lang = plan.language
+    lines = [f"### {label('findings', lang)} ({len(plan.findings)})", ""]
+    if not plan.findings:
+        return [*lines, label("no_findings", lang), ""]
+    for step in plan.steps:
+        mine = sorted((f for f in plan.findings if f.step == step.step), key=lambda f: (f.severity.rank, f.rule_id))
+        if not mine:
+            continue
+        lines.extend([f"#### {step.step}. {step.name}", ""])
+        for rule_id in dict.fromkeys(f.rule_id for f in mine):
+            of_rule = [f for f in mine if f.rule_id == rule_id]
+            first = of_rule[0]
+            severity = label("sev_" + first.severity.value, lang)
+            lines.append(f"- **{severity}** · `{rule_id}` **{escape(first.title)}**")
+            for finding in of_rule:
+                where = f"{plan.file}:{finding.line or 1}:{finding.column or 1}"
+                lines.append(f"  - {escape(finding.message)} (`{where}`)")
+            lines.append(f"  - _{label('what_to_do', lang)}:_ {escape(first.recommendation)}")
+        lines.append("")
+    return lines
+
+
+def _recommendations(plan: PlanReport) -> list[str]:
+    lang = plan.language
+    if not plan.recommendations:
+        return []
+    lines = [
+        f"### {label('recommendations', lang)}",
+        "",
+        f"| # | {label('action', lang)} | {label('rule', lang)} | {label('score', lang)} | "
+        f"{label('predicted_score', lang)} |",
+        "|---:|---|---|---:|---:|",
+    ]
+    for rec in plan.recommendations:
+        step = ""
+        if rec.step_score_before != rec.step_score_after:
+            step = f" ({label('step', lang).lower()} {rec.step}: {_score(rec.step_score_after)})"
+        lines.append(
+            f"| {rec.rank} | **{escape(rec.title)}**: {escape(rec.action)} | `{rec.rule_id}` | "
+            f"{_score(rec.score_before)} | {_score(rec.score_after)}{step} |"
+        )
+    return [*lines, ""]
+
+
+def _suppressed(plan: PlanReport) -> list[str]:
+    lang = plan.language
+    lines: list[str] = []
+    if plan.suppressed:
+        lines.extend([f"### {label('suppressed', lang)}", ""])
+        for accepted in plan.suppressed:
+            finding = accepted.finding
+            expires = f" ({label('expires', lang)} {accepted.expires.isoformat()})" if accepted.expires else ""
+            lines.append(
+                f"- `{finding.rule_id}` {escape(finding.message)}: _{escape(accepted.justification)}_{expires}"
+            )
+        lines.append("")
+    if plan.suppression_notices:
+        lines.extend([f"### {label('suppression_notices', lang)}", ""])
+        lines.extend(f"- `{n.rule_id}` {escape(n.message)}" for n in plan.suppression_notices)
+        lines.append("")
+    return lines

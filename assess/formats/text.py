@@ -1,0 +1,291 @@
+"""Text for a person at a terminal: per plan, the score, the steps, the findings and what to do.
+
+Laid out with rich, to a string: colour only when the options ask for it (the CLI
+decides from the terminal, ``NO_COLOR`` and ``--color``), and a fixed width when
+piped, so the output is stable. Finding lines are never wrapped: each starts with
+``file:line:col`` and stays greppable and clickable in editors; explanations are
+wrapped and indented under them.
+"""
+
+from __future__ import annotations
+
+import io
+import textwrap
+from collections.abc import Iterable
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from assess.formats import RenderOptions
+from assess.i18n import label
+from assess.report import Finding, PlanReport, Report, Severity, Status
+
+SEVERITY_STYLES = {
+    Severity.CRITICAL: "bold red",
+    Severity.HIGH: "red",
+    Severity.MEDIUM: "yellow",
+    Severity.LOW: "cyan",
+    Severity.INFO: "dim",
+}
+MATURITY_STYLES = {"absent": "red", "crawl": "red", "walk": "yellow", "run": "cyan", "fly": "green"}
+INDENT = 4
+
+
+def render(report: Report, options: RenderOptions) -> str:
+    if options.quiet >= 2:
+        return ""
+    out = io.StringIO()
+    console = Console(
+        file=out,
+        width=options.width,
+        force_terminal=options.color,
+        force_jupyter=False,
+        force_interactive=False,
+        color_system="standard" if options.color else None,
+        no_color=not options.color,
+        legacy_windows=False,
+        markup=False,
+        emoji=False,
+        highlight=False,
+    )
+    if options.quiet:
+        for plan in report.plans:
+            console.print(summary_line(plan, options), soft_wrap=True)
+    else:
+        for index, plan in enumerate(report.plans):
+            if index:
+                console.print()
+            _plan(console, plan, options)
+    if len(report.plans) > 1:
+        if not options.quiet:
+            console.print()
+        console.print(_total_line(report), soft_wrap=True)
+    # Tables pad their last column; trailing blanks are noise in files and diffs.
+    return "".join(line.rstrip() + "\n" for line in out.getvalue().splitlines())
+
+
+def fmt_score(value: float | None) -> str:
+    """54.0 -> '54', 54.5 -> '54.5', None -> '-'."""
+    return "-" if value is None else f"{value:g}"
+
+
+def location(file: str, line: int | None, column: int | None) -> str:
+    """``file:line:col`` (line 1 when the element has no line, so editors can still jump)."""
+    return f"{file}:{line or 1}:{column or 1}"
+
+
+def _severity_counts(findings: Iterable[Finding], lang: str) -> str:
+    counts: dict[Severity, int] = {}
+    for finding in findings:
+        counts[finding.severity] = counts.get(finding.severity, 0) + 1
+    return ", ".join(f"{counts[s]} {label('sev_' + s.value, lang)}" for s in Severity if s in counts)
+
+
+def summary_line(plan: PlanReport, options: RenderOptions) -> Text:
+    """One line per plan: the score and grade and the findings by severity (or why it was not assessed)."""
+    lang = plan.language
+    text = Text(f"{plan.file}: ")
+    if not plan.assessed or plan.score is None:
+        kinds = sorted({problem.kind for problem in plan.problems})
+        text.append(f"{label('could_not_assess', lang).lower()} ({', '.join(kinds)})", style="bold red")
+        return text
+    text.append(f"{fmt_score(plan.score.overall)}/100 ({plan.score.grade})", style=_grade_style(plan.score.grade))
+    findings = plan.findings
+    if findings:
+        text.append(f", {len(findings)} {label('findings', lang).lower()} ({_severity_counts(findings, lang)})")
+    else:
+        text.append(f", {label('no_findings', lang).lower().rstrip('.')}")
+    baselined = options.baselined.get(plan.file, 0)
+    if baselined:
+        text.append(f", {baselined} baselined", style="dim")
+    return text
+
+
+def _grade_style(grade: str) -> str:
+    return {"A": "bold green", "B": "green", "C": "yellow", "D": "yellow"}.get(grade, "bold red")
+
+
+def _total_line(report: Report) -> Text:
+    lang = report.plans[0].language if report.plans else "en"
+    summary = report.summary
+    text = Text(f"{summary.plans} {label('plans', lang).lower()}: {summary.assessed} assessed")
+    if summary.errors:
+        text.append(f", {summary.errors} {label('could_not_assess', lang).lower()}", style="bold red")
+    total = sum(summary.findings.values())
+    counts = ", ".join(f"{n} {label('sev_' + s.value, lang)}" for s, n in summary.findings.items() if n)
+    text.append(f"; {total} {label('findings', lang).lower()}" + (f" ({counts})" if counts else ""))
+    return text
+
+
+def _heading(console: Console, words: str) -> None:
+    console.print()
+    console.print(Text(words, style="bold underline"))
+
+
+def _wrapped(console: Console, words: str, style: str = "", indent: int = INDENT) -> None:
+    """Explanations: wrapped to the width, indented under the line they explain."""
+    margin = " " * indent
+    wrapped = textwrap.fill(
+        words,
+        width=max(console.width, 40),
+        initial_indent=margin,
+        subsequent_indent=margin,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+    console.print(Text(wrapped, style=style), soft_wrap=True)
+
+
+def _plan(console: Console, plan: PlanReport, options: RenderOptions) -> None:
+    lang = plan.language
+    header = Text(plan.file, style="bold")
+    if plan.organization:
+        header.append(f"  {plan.organization}")
+    console.print(header, soft_wrap=True)
+    if not plan.assessed or plan.score is None:
+        _problems(console, plan, options)
+        return
+    score = plan.score
+    line = Text(f"{label('score', lang)} ")
+    line.append(f"{fmt_score(score.overall)}/100", style=_grade_style(score.grade))
+    line.append(f"  {label('grade', lang)} ")
+    line.append(score.grade, style=_grade_style(score.grade))
+    line.append(f"  {label('completeness', lang)} {fmt_score(score.completeness)}%")
+    if score.capped:
+        line.append(f"  ({label('capped', lang)})", style="red")
+    console.print(line, soft_wrap=True)
+    console.print()
+    console.print(_steps_table(plan))
+    _findings(console, plan, options)
+    _recommendations(console, plan)
+    _suppressions(console, plan)
+    if options.verbose:
+        _rules(console, plan)
+    baselined = options.baselined.get(plan.file, 0)
+    if baselined:
+        console.print()
+        noun = "finding" if baselined == 1 else "findings"
+        console.print(Text(f"{baselined} {noun} accepted by the baseline, not shown.", style="dim"))
+
+
+def _problems(console: Console, plan: PlanReport, options: RenderOptions) -> None:
+    lang = plan.language
+    problems = plan.problems if options.verbose else plan.problems[:1]
+    console.print(Text(label("could_not_assess", lang), style="bold red"))
+    for problem in problems:
+        where = location(plan.file, problem.line, problem.column) if problem.line else plan.file
+        console.print(Text(f"  {where}: {problem.pointer or '/'}: {problem.message}"), soft_wrap=True)
+    hidden = len(plan.problems) - len(problems)
+    if hidden:
+        console.print(Text(f"  ... and {hidden} more (--verbose)", style="dim"))
+
+
+def _steps_table(plan: PlanReport) -> Table:
+    lang = plan.language
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, expand=False)
+    table.add_column(label("step", lang))
+    table.add_column(label("score", lang), justify="right")
+    table.add_column(label("maturity", lang))
+    for column in ("passed", "failed", "not_applicable"):
+        table.add_column(label(column, lang), justify="right")
+    table.add_column(label("status_unknown", lang).capitalize(), justify="right")
+    for step in plan.steps:
+        style = MATURITY_STYLES.get(step.maturity.value, "")
+        table.add_row(
+            f"{step.step:>2} {step.name}",
+            fmt_score(step.score) + ("*" if step.capped else ""),
+            Text(label("mat_" + step.maturity.value, lang), style=style),
+            str(step.passed),
+            str(step.failed),
+            str(step.not_applicable),
+            str(step.unknown),
+        )
+    return table
+
+
+def _findings(console: Console, plan: PlanReport, options: RenderOptions) -> None:
+    lang = plan.language
+    _heading(console, f"{label('findings', lang)} ({len(plan.findings)})")
+    if not plan.findings:
+        console.print(Text(label("no_findings", lang), style="green"))
+        return
+    for severity in Severity:
+        mine = [f for f in plan.findings if f.severity is severity]
+        if not mine:
+            continue
+        style = SEVERITY_STYLES[severity]
+        console.print(Text(f"{label('sev_' + severity.value, lang).capitalize()} ({len(mine)})", style=style))
+        rule_ids = list(dict.fromkeys(f.rule_id for f in mine))
+        for rule_id in rule_ids:
+            of_rule = [f for f in mine if f.rule_id == rule_id]
+            for finding in of_rule:
+                line = Text("  ")
+                line.append(location(plan.file, finding.line, finding.column))
+                line.append("  ")
+                line.append(finding.rule_id, style=style)
+                line.append(f"  {finding.message}")
+                console.print(line, soft_wrap=True)
+            first = of_rule[0]
+            if options.verbose:
+                _wrapped(console, f"{label('why', lang)}: {first.rationale}", style="dim")
+            _wrapped(console, f"{label('what_to_do', lang)}: {first.recommendation}")
+
+
+def _recommendations(console: Console, plan: PlanReport) -> None:
+    lang = plan.language
+    if not plan.recommendations:
+        return
+    _heading(console, label("recommendations", lang))
+    for rec in plan.recommendations:
+        line = Text(f"{rec.rank:>2}. ")
+        line.append(rec.rule_id, style=SEVERITY_STYLES[rec.severity])
+        line.append(f" {rec.title}: ")
+        line.append(f"{fmt_score(rec.score_before)} -> {fmt_score(rec.score_after)}", style="bold")
+        if rec.step_score_before != rec.step_score_after:
+            # The overall score may not move while another critical rule caps it; the step's does.
+            step_name = plan.steps[rec.step - 1].name if len(plan.steps) >= rec.step else str(rec.step)
+            line.append(
+                f" ({label('step', lang).lower()} {rec.step} {step_name}: "
+                f"{fmt_score(rec.step_score_before)} -> {fmt_score(rec.step_score_after)})"
+            )
+        console.print(line, soft_wrap=True)
+        _wrapped(console, rec.action)
+
+
+def _suppressions(console: Console, plan: PlanReport) -> None:
+    lang = plan.language
+    if plan.suppressed:
+        _heading(console, f"{label('suppressed', lang)} ({len(plan.suppressed)})")
+        for accepted in plan.suppressed:
+            finding = accepted.finding
+            line = Text(f"  {location(plan.file, finding.line, finding.column)}  {finding.rule_id}  {finding.message}")
+            console.print(line, soft_wrap=True, style="dim")
+            expires = f" ({label('expires', lang)} {accepted.expires.isoformat()})" if accepted.expires else ""
+            _wrapped(console, f"{label('justification', lang)}: {accepted.justification}{expires}", style="dim")
+    if plan.suppression_notices:
+        _heading(console, label("suppression_notices", lang))
+        for notice in plan.suppression_notices:
+            line = Text(f"  {location(plan.file, notice.line, notice.column)}  ")
+            line.append(notice.rule_id, style="yellow")
+            line.append(f"  {notice.message}")
+            console.print(line, soft_wrap=True)
+
+
+def _rules(console: Console, plan: PlanReport) -> None:
+    """--verbose: the rules that did not fail, and what information the plan lacks."""
+    lang = plan.language
+    for status, key in (
+        (Status.PASS, "passed"),
+        (Status.NOT_APPLICABLE, "not_applicable"),
+        (Status.UNKNOWN, "unknown"),
+    ):
+        rules = [r for r in plan.rules if r.status is status]
+        if not rules:
+            continue
+        _heading(console, f"{label(key, lang)} ({len(rules)})")
+        for rule in rules:
+            console.print(Text(f"  {rule.rule_id}  {rule.title}"), soft_wrap=True)
+            if rule.missing:
+                _wrapped(console, f"{label('missing_information', lang)}: {', '.join(rule.missing)}", style="dim")
