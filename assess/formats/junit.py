@@ -1,0 +1,111 @@
+"""JUnit XML, for CI dashboards (GitLab, Jenkins, Azure DevOps, test reporters on GitHub).
+
+One testsuite per plan file; one testcase per rule evaluated, passes included so
+a dashboard counts them (classname = the step, name = "RULE-ID title"). A rule
+with findings is a ``<failure>`` (type = severity) whose text lists each finding
+as ``file:line:col: /pointer: message`` and what to do. A rule that was
+suppressed, did not apply, lacked information or whose findings the baseline
+accepted is ``<skipped>`` with the reason. A plan that could not be assessed is
+a testsuite with one ``<error>`` testcase. No timestamps or durations: the same
+report gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+from assess.formats import RenderOptions
+from assess.report import PlanReport, Report, RuleResult, Status
+from assess.steps import STEP_BY_NUMBER
+
+# Characters XML 1.0 cannot carry at all, even escaped (plan texts may hold control characters).
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _clean(text: str) -> str:
+    return _NOT_XML.sub("\ufffd", text)
+
+
+def render(report: Report, options: RenderOptions) -> str:
+    root = ET.Element("testsuites", name="assess")
+    totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+    suites = [_suite(plan, options) for plan in report.plans]
+    for suite in suites:
+        for key in totals:
+            totals[key] += int(suite.get(key, "0"))
+    for key, value in totals.items():
+        root.set(key, str(value))
+    root.extend(suites)
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def _suite(plan: PlanReport, options: RenderOptions) -> ET.Element:
+    suite = ET.Element("testsuite", name=_clean(plan.file))
+    counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+    if plan.score is not None:
+        properties = ET.SubElement(suite, "properties")
+        for name, value in (
+            ("organization", plan.organization or ""),
+            ("score", f"{plan.score.overall:g}"),
+            ("grade", plan.score.grade),
+            ("completeness", f"{plan.score.completeness:g}"),
+        ):
+            ET.SubElement(properties, "property", name=name, value=_clean(value))
+    if not plan.assessed:
+        case = ET.SubElement(suite, "testcase", classname="assess", name="plan can be assessed", file=_clean(plan.file))
+        first = plan.problems[0] if plan.problems else None
+        error = ET.SubElement(
+            case,
+            "error",
+            message=_clean(first.message if first else "could not be assessed"),
+            type=first.kind if first else "error",
+        )
+        error.text = _clean("\n".join(_where(plan, p.line, p.column, p.pointer, p.message) for p in plan.problems))
+        counts["tests"] = counts["errors"] = 1
+    for rule in plan.rules:
+        counts["tests"] += 1
+        outcome = _case(suite, plan, rule)
+        if outcome:
+            counts[outcome] += 1
+    for key, count in counts.items():
+        suite.set(key, str(count))
+    return suite
+
+
+def _where(plan: PlanReport, line: int | None, column: int | None, pointer: str, message: str) -> str:
+    place = f"{plan.file}:{line}:{column or 1}" if line else plan.file
+    return f"{place}: {pointer or '/'}: {message}"
+
+
+def _case(suite: ET.Element, plan: PlanReport, rule: RuleResult) -> str | None:
+    """Add the rule's testcase; returns 'failures', 'skipped' or None (passed)."""
+    case = ET.SubElement(
+        suite,
+        "testcase",
+        classname=STEP_BY_NUMBER[rule.step].name.get(plan.language, STEP_BY_NUMBER[rule.step].name["en"]),
+        name=_clean(f"{rule.rule_id} {rule.title}"),
+        file=_clean(plan.file),
+    )
+    if rule.status is Status.PASS:
+        return None
+    if rule.status is Status.FAIL:
+        findings = [f for f in plan.findings if f.rule_id == rule.rule_id]
+        if findings:
+            lines = [_where(plan, f.line, f.column, f.pointer, f.message) for f in findings]
+            lines.append(f"What to do: {findings[0].recommendation}")
+            message = findings[0].message if len(findings) == 1 else f"{len(findings)} findings: {findings[0].message}"
+            failure = ET.SubElement(case, "failure", message=_clean(message), type=rule.severity.value)
+            failure.text = _clean("\n".join(lines))
+            return "failures"
+        reason = "accepted by the baseline"
+    elif rule.status is Status.SUPPRESSED:
+        justifications = dict.fromkeys(s.justification for s in plan.suppressed if s.finding.rule_id == rule.rule_id)
+        reason = "suppressed: " + "; ".join(justifications) if justifications else "suppressed"
+    elif rule.status is Status.NOT_APPLICABLE:
+        reason = "not applicable to this plan"
+    else:
+        reason = "unknown: the plan lacks " + (", ".join(rule.missing) or "the information this rule needs")
+    ET.SubElement(case, "skipped", message=_clean(reason))
+    return "skipped"
