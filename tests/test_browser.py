@@ -1,0 +1,227 @@
+"""The HTML report in a real browser: headless Chromium loads each sample's report.
+
+Each test launches Chromium once, on a report written to a temporary folder, and
+gets back three things: the DOM after load (``--dump-dom``), the console
+(``--enable-logging=stderr``: console messages and Content-Security-Policy
+violations are logged as ``INFO:CONSOLE`` lines) and a screenshot. The checks do
+not depend on any particular payload:
+
+- the DOM the browser built has exactly the elements the report's source has,
+  all from the templates' small vocabulary, none with an event handler: nothing
+  added elements after load, and no plan text became an element;
+- the console is empty: a payload that ran would log, and one the CSP stopped
+  would log a violation; a report with no script produces neither;
+- the title is the one the report wrote.
+
+A control test loads a deliberately vulnerable page and shows that these checks
+do see a payload that runs. Locally the tests are skipped when Chromium is
+absent; in CI (``CI=true``) a missing Chromium is a failure, not a skip.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import struct
+import subprocess
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from assess.api import assess_plan
+from assess.config import Config
+from assess.formats.html import render
+from assess.steps import STEPS
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = sorted([*ROOT.glob("samples/*.json"), *ROOT.glob("samples/*.yaml")])
+CHROMIUM = os.environ.get("ASSESS_CHROMIUM", "/usr/bin/chromium")
+WINDOW = (1200, 2000)
+ALLOWED_TAGS = {
+    "html", "head", "meta", "title", "style", "body", "div", "header", "footer", "nav", "section", "article",
+    "h1", "h2", "h3", "h4", "p", "span", "strong", "a", "ol", "ul", "li", "table", "thead", "tbody", "tr", "th",
+    "td", "dl", "dt", "dd", "figure", "figcaption", "br", "svg", "path", "rect", "line", "text",
+}  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    path = CHROMIUM if Path(CHROMIUM).is_file() else shutil.which("chromium")
+    if path is None:
+        reason = f"headless Chromium is not installed ({CHROMIUM}); apt-get install chromium fonts-dejavu-core"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"CI=true: {reason}")
+        pytest.skip(reason)
+    return path
+
+
+class Elements(HTMLParser):
+    """Start tags with their attributes, and the document's title."""
+
+    def __init__(self, source: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.elements: list[tuple[str, dict[str, str | None]]] = []
+        self.title = ""
+        self._in_title = False
+        self.feed(source)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.elements.append((tag, dict(attrs)))
+        self._in_title = tag == "title" and self.title == ""
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_title = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_title:
+            self.title += data
+
+    @property
+    def tags(self) -> list[str]:
+        return [tag for tag, _ in self.elements]
+
+
+@dataclass(frozen=True)
+class Loaded:
+    source: str
+    dom: str
+    console: list[str]
+    screenshot: Path
+
+
+def load(chromium: str, html: str, folder: Path) -> Loaded:
+    """Load a page in a fresh headless Chromium: its DOM after load, its console, a screenshot."""
+    folder.mkdir(parents=True, exist_ok=True)
+    page = folder / "report.html"
+    page.write_text(html, encoding="utf-8")
+    screenshot = folder / "screenshot.png"
+    command = [
+        chromium,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-extensions",
+        "--mute-audio",
+        "--hide-scrollbars",
+        "--force-device-scale-factor=1",
+        f"--user-data-dir={folder / 'profile'}",
+        "--enable-logging=stderr",
+        "--v=0",
+        f"--screenshot={screenshot}",
+        f"--window-size={WINDOW[0]},{WINDOW[1]}",
+        "--dump-dom",
+        page.as_uri(),
+    ]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=90, check=False)
+    assert result.returncode == 0, result.stderr[-2000:]
+    console = [line for line in result.stderr.splitlines() if ":CONSOLE" in line]
+    return Loaded(html, result.stdout, console, screenshot)
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    header = path.read_bytes()[:24]
+    assert header[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    width, height = struct.unpack(">II", header[16:24])
+    return width, height
+
+
+def assert_nothing_ran(loaded: Loaded) -> None:
+    source, dom = Elements(loaded.source), Elements(loaded.dom)
+    assert dom.tags == source.tags, "the DOM after load differs from the report's markup"
+    assert set(dom.tags) <= ALLOWED_TAGS, set(dom.tags) - ALLOWED_TAGS
+    for tag, attrs in dom.elements:
+        assert not [name for name in attrs if name.startswith("on")], (tag, attrs)
+        assert not [name for name in attrs if name.startswith("data-")], (tag, attrs)
+    assert dom.title == source.title
+    assert loaded.console == [], loaded.console
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=[path.name for path in SAMPLES])
+def test_sample_report_loads_and_shows_what_matters(chromium: str, sample: Path, tmp_path: Path) -> None:
+    report = assess_plan(sample.read_bytes(), name=f"samples/{sample.name}")
+    plan = report.plans[0]
+    assert plan.score is not None and plan.organization is not None
+    loaded = load(chromium, render(report), tmp_path)
+
+    assert_nothing_ran(loaded)
+    text = " ".join(_text(loaded.dom).split())
+    assert " ".join(plan.organization.split()) in text
+    assert f">{plan.score.overall:.0f}</text>" in loaded.dom  # the gauge
+    assert plan.score.grade in text
+    for step in STEPS:
+        assert step.name[plan.language] in text
+    assert png_size(loaded.screenshot) == WINDOW
+    assert loaded.screenshot.stat().st_size > 20_000, "the screenshot looks blank"
+
+
+def test_french_report_loads(chromium: str, tmp_path: Path) -> None:
+    report = assess_plan((ROOT / "samples" / "small-nonprofit.json").read_bytes(), config=Config(lang="fr"))
+    loaded = load(chromium, render(report), tmp_path)
+    assert_nothing_ran(loaded)
+    assert '<html lang="fr">' in loaded.dom
+    assert "Synthèse" in loaded.dom
+
+
+def test_injection_payloads_execute_nothing(chromium: str, tmp_path: Path) -> None:
+    report = assess_plan((ROOT / "samples" / "injection.json").read_bytes(), name="samples/injection.json")
+    assert report.plans[0].organization is not None and "<script>" in report.plans[0].organization
+    loaded = load(chromium, render(report), tmp_path)
+    assert_nothing_ran(loaded)
+    for tag in ("script", "img", "iframe", "object", "embed", "form", "input", "base", "link"):
+        assert f"<{tag}" not in loaded.dom.lower()
+    assert "&lt;script&gt;" in loaded.dom  # the payload is shown, as text
+
+
+def test_the_checks_see_a_payload_that_runs(chromium: str, tmp_path: Path) -> None:
+    """Control: without escaping and without the CSP, the same checks fail."""
+    report = assess_plan((ROOT / "samples" / "exemplary.json").read_bytes())
+    organization = report.plans[0].organization
+    assert organization is not None
+    html = render(report).replace(
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
+        "img-src data:; base-uri 'none'; form-action 'none'\">",
+        "",
+    )
+    payload = (
+        "<script>document.title='PWNED'; console.log('payload ran');"
+        "document.body.appendChild(document.createElement('aside'))</script>"
+    )
+    vulnerable = html.replace(f"<h1>{organization}</h1>", f"<h1>{organization}{payload}</h1>", 1)
+    assert vulnerable != html
+    loaded = load(chromium, vulnerable, tmp_path)
+    with pytest.raises(AssertionError):
+        assert_nothing_ran(loaded)
+    assert Elements(loaded.dom).title == "PWNED"
+    assert any("payload ran" in line for line in loaded.console)
+
+
+def _text(dom: str) -> str:
+    class Text(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=True)
+            self.parts: list[str] = []
+            self.skip = False
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            self.skip = tag == "style"
+
+        def handle_endtag(self, tag: str) -> None:
+            self.skip = False
+
+        def handle_data(self, data: str) -> None:
+            if not self.skip:
+                self.parts.append(data)
+
+    parser = Text()
+    parser.feed(dom)
+    return " ".join(parser.parts)
