@@ -1,0 +1,143 @@
+"""Baselines: record today's findings, then report and gate only on new ones."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from assess.api import assess_many
+from assess.baseline import (
+    Baseline,
+    BaselineError,
+    apply_baseline,
+    baseline_text,
+    parse_baseline,
+    read_baseline,
+    write_baseline,
+)
+from assess.cli import cli
+from assess.report import Report
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+FAILING = "no-crisis-single-admin.json"
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    shutil.copy(SAMPLES / FAILING, tmp_path / "plan.json")
+    shutil.copy(SAMPLES / "exemplary.json", tmp_path / "good.json")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.fixture
+def report(workdir: Path) -> Report:
+    return assess_many([("plan.json", Path("plan.json")), ("good.json", Path("good.json"))])
+
+
+def test_the_baseline_file_is_sorted_deterministic_and_readable(report: Report) -> None:
+    text = baseline_text(report)
+    assert text == baseline_text(report)
+    assert text.endswith("\n")
+    document = json.loads(text)
+    assert document["assess_baseline"] == 1
+    entries = document["findings"]
+    assert entries, "the failing sample has findings"
+    keys = [(e["file"], e["rule_id"], e["fingerprint"]) for e in entries]
+    assert keys == sorted(keys)
+    assert {e["file"] for e in entries} == {"plan.json"}
+    assert all(e["message"] for e in entries)
+
+
+def test_write_and_read_round_trip(report: Report, workdir: Path) -> None:
+    count = write_baseline(workdir / "baseline.json", report)
+    baseline = read_baseline(workdir / "baseline.json")
+    assert len(baseline.entries) == count == len(report.plans[0].findings)
+
+
+def test_applying_the_baseline_removes_exactly_its_findings_and_keeps_the_scores(report: Report) -> None:
+    baseline = parse_baseline(baseline_text(report))
+    dropped = next(iter(sorted(baseline.entries)))
+    partial = Baseline(baseline.entries - {dropped})
+    filtered = apply_baseline(report, partial)
+    plan = filtered.report.plans[0]
+    assert [(plan.file, f.rule_id, f.fingerprint) for f in plan.findings] == [dropped]
+    assert filtered.baselined == {"plan.json": len(baseline.entries) - 1}
+    assert filtered.total == len(baseline.entries) - 1
+    assert plan.score == report.plans[0].score
+    assert sum(filtered.report.summary.findings.values()) == 1
+
+
+def test_a_baseline_for_another_file_does_not_apply(report: Report) -> None:
+    entries = {
+        ("other.json", rule, fingerprint) for _, rule, fingerprint in parse_baseline(baseline_text(report)).entries
+    }
+    filtered = apply_baseline(report, Baseline(frozenset(entries)))
+    assert filtered.report == report
+    assert filtered.total == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("not json", "not valid JSON"),
+        ("[]", "not an assess baseline"),
+        ('{"assess_baseline": 2, "findings": []}', "not an assess baseline"),
+        ('{"assess_baseline": 1, "findings": {}}', "'findings' must be a list"),
+        ('{"assess_baseline": 1, "findings": [{"file": "a"}]}', "/findings/0"),
+    ],
+)
+def test_a_broken_baseline_is_one_clear_error(text: str, message: str) -> None:
+    with pytest.raises(BaselineError, match=message):
+        parse_baseline(text, "b.json")
+
+
+def test_a_missing_baseline_says_how_to_make_one(tmp_path: Path) -> None:
+    with pytest.raises(BaselineError, match="--write-baseline"):
+        read_baseline(tmp_path / "nope.json")
+
+
+# ---------------------------------------------------------------- through the command line
+
+
+def test_write_baseline_then_only_new_findings_fail(workdir: Path) -> None:
+    runner = CliRunner()
+    written = runner.invoke(cli, ["plan.json", "good.json", "--write-baseline", "baseline.json", "-q"])
+    assert written.exit_code == 0, written.output
+    assert "wrote baseline.json" in written.stderr
+    first = (workdir / "baseline.json").read_bytes()
+
+    again = runner.invoke(cli, ["plan.json", "good.json", "--baseline", "baseline.json"])
+    assert again.exit_code == 0, again.output
+    entries = json.loads(first)["findings"]
+    assert f"{len(entries)} findings accepted by the baseline" in again.stdout
+
+    # Re-writing gives the same bytes: the file diffs cleanly in version control.
+    runner.invoke(cli, ["plan.json", "good.json", "--write-baseline", "baseline.json", "-q"])
+    assert (workdir / "baseline.json").read_bytes() == first
+
+    # A finding missing from the baseline is "new": it is reported and gated on.
+    pol01 = [e for e in entries if e["rule_id"] == "POL-01"]
+    assert pol01, "the failing sample has no crisis plan (POL-01)"
+    kept = [e for e in entries if e["rule_id"] != "POL-01"]
+    (workdir / "old.json").write_text(json.dumps({"assess_baseline": 1, "findings": kept}), encoding="utf-8")
+    new = runner.invoke(cli, ["plan.json", "--baseline", "old.json", "--format", "json"])
+    assert new.exit_code == 1
+    findings = json.loads(new.stdout)["plans"][0]["findings"]
+    assert {f["rule_id"] for f in findings} == {"POL-01"}
+
+
+def test_baseline_errors_exit_2_in_one_line(workdir: Path) -> None:
+    runner = CliRunner()
+    missing = runner.invoke(cli, ["plan.json", "--baseline", "nope.json"])
+    assert missing.exit_code == 2
+    assert missing.stderr.strip().splitlines() == [
+        "assess: nope.json: no such baseline file (write one with --write-baseline)"
+    ]
+    both = runner.invoke(cli, ["plan.json", "--baseline", "a.json", "--write-baseline", "b.json"])
+    assert both.exit_code == 2
+    assert "not both" in both.stderr
