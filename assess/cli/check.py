@@ -1,0 +1,402 @@
+"""`assess check PLAN...` (or just `assess PLAN...`): assess plans, write reports, exit with the gate's verdict.
+
+The command only parses arguments and wires library pieces together: discover
+the plans (`assess.discover`), resolve the configuration (`assess.cli.options`),
+assess them with one catalog (`assess.api`, in worker processes with --jobs),
+set baselined findings aside (`assess.baseline`), render each requested format
+(`assess.formats`), write files atomically (`assess.atomic`) and exit with the
+gate's code (`assess.gate`): 0 passed, 1 gate failed, 2 could not assess.
+
+Every error a user can cause ends as one line on standard error and exit 2,
+never a traceback. A plan that cannot be read or is invalid does not stop the
+others: its problems are printed as ``file:line:col: /pointer: message`` and it
+is reported as not assessed.
+
+Heavy modules (pydantic models, the engine, rich) are imported inside the
+functions, so ``assess --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import os
+import shutil
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, NoReturn
+
+import click
+
+from assess.cli import options as opts
+from assess.formats import FORMATS
+
+if TYPE_CHECKING:
+    from assess.api import Source
+    from assess.catalog import Catalog
+    from assess.config import Config
+    from assess.discover import Target
+    from assess.report import PlanReport, Report
+
+EXIT_ERROR = 2
+PROGRESS_MIN_PLANS = 20
+MAX_GATE_LINES = 10
+PIPED_WIDTH = 100
+
+
+@dataclass(frozen=True)
+class Output:
+    """One requested format and where it goes (None: standard output)."""
+
+    format: str
+    path: Path | None
+
+
+def parse_outputs(formats: Sequence[str], output: str | None) -> list[Output]:
+    """``--format FMT[:FILE]`` (repeatable) and ``--output FILE``; `click.UsageError` when they contradict."""
+    outputs: list[Output] = []
+    for spec in formats or ["text"]:
+        name, colon, file = spec.partition(":")
+        name = name.strip().lower()
+        if name not in FORMATS:
+            raise click.BadParameter(f"{name!r} is not a format (one of {', '.join(FORMATS)})", param_hint="'--format'")
+        if colon and not file:
+            raise click.BadParameter(f"{spec!r}: a file name must follow the colon", param_hint="'--format'")
+        outputs.append(Output(name, Path(file) if file else None))
+    if output is not None:
+        if len(outputs) != 1 or outputs[0].path is not None:
+            raise click.UsageError("--output goes with a single --format FMT; for several, use --format FMT:FILE")
+        outputs = [Output(outputs[0].format, Path(output))]
+    if sum(o.path is None for o in outputs) > 1:
+        raise click.UsageError("only one format can go to standard output; give the others a file: --format FMT:FILE")
+    files = [str(o.path.resolve()) for o in outputs if o.path is not None]
+    if len(files) != len(set(files)):
+        raise click.UsageError("two formats would write the same file")
+    return outputs
+
+
+def _fail(ctx: click.Context, message: str) -> NoReturn:
+    click.echo(f"assess: {message}", err=True)
+    ctx.exit(EXIT_ERROR)
+
+
+def _use_color(flag: bool | None, stream: IO[str]) -> bool:
+    """--color/--no-color win; otherwise colour on a terminal unless NO_COLOR is set (no-color.org)."""
+    if flag is not None:
+        return flag
+    if os.environ.get("NO_COLOR"):
+        return False
+    return _isatty(stream)
+
+
+def _isatty(stream: IO[str]) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _start_folder(targets: Sequence[Target]) -> Path:
+    """Where configuration discovery starts: the plans' common folder (the working folder for stdin)."""
+    folders = [os.path.dirname(os.path.abspath(t.path)) for t in targets if t.path not in (None, "-")]
+    if not folders:
+        return Path.cwd()
+    try:
+        return Path(os.path.commonpath(folders))
+    except ValueError:  # different drives
+        return Path.cwd()
+
+
+@click.command()
+@click.argument("plans", nargs=-1, required=True, metavar="PLAN...")
+@click.option(
+    "-f",
+    "--format",
+    "formats",
+    multiple=True,
+    metavar="FMT[:FILE]",
+    help=f"Output format: {', '.join(FORMATS)} (default: text). Add :FILE to write it to a file; "
+    "repeat for several, e.g. --format sarif:assess.sarif --format text.",
+)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False), metavar="FILE", help="Write the (single) format to FILE."
+)
+@opts.gate_options
+@click.option(
+    "--baseline",
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
+    help="Report and gate only on findings not recorded in FILE (see --write-baseline).",
+)
+@click.option(
+    "--write-baseline",
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
+    help="Record today's findings in FILE; this run then reports as if given --baseline FILE.",
+)
+@click.option("-q", "--quiet", count=True, help="Text: only a summary line per plan; -qq: nothing but errors.")
+@click.option("-v", "--verbose", is_flag=True, help="Text: also why each rule matters, passing and unknown rules.")
+@click.option("--color/--no-color", default=None, help="Force colour on or off (default: on a terminal, NO_COLOR off).")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
+    help="Assess in N processes (0: one per CPU). Worth it for large batches.",
+)
+@opts.config_options
+@click.pass_context
+def check(
+    ctx: click.Context,
+    plans: tuple[str, ...],
+    formats: tuple[str, ...],
+    output: str | None,
+    baseline: str | None,
+    write_baseline: str | None,
+    quiet: int,
+    verbose: bool,
+    color: bool | None,
+    jobs: int,
+) -> None:
+    """Assess PLAN... (files, folders, globs; - reads standard input) and report the findings.
+
+    Folders are searched recursively for *.json, *.yaml and *.yml plans (files
+    with a top-level schema_version). Exit codes: 0 every plan was assessed and
+    passed the gate; 1 a plan failed the gate (--fail-on, default high;
+    --fail-under); 2 a plan could not be assessed, or a usage or configuration error.
+    """
+    from assess.errors import AssessError
+
+    outputs = parse_outputs(formats, output)
+    if quiet and verbose:
+        raise click.UsageError("--quiet and --verbose contradict each other: use one")
+    if baseline is not None and write_baseline is not None:
+        raise click.UsageError("use --baseline FILE to compare, or --write-baseline FILE to record, not both")
+    try:
+        code = _run(plans, outputs, baseline, write_baseline, quiet, verbose, color, jobs, opts.flags(ctx))
+    except AssessError as error:
+        _fail(ctx, str(error))
+    except OSError as error:
+        where = f"{error.filename}: " if error.filename else ""
+        _fail(ctx, f"{where}{error.strerror or error}")
+    ctx.exit(code)
+
+
+def _run(
+    arguments: Sequence[str],
+    outputs: Sequence[Output],
+    baseline_file: str | None,
+    write_baseline_file: str | None,
+    quiet: int,
+    verbose: bool,
+    color_flag: bool | None,
+    jobs: int,
+    flags: opts.ConfigFlags,
+) -> int:
+    from assess.baseline import Baseline, apply_baseline, baseline_text, parse_baseline, read_baseline
+    from assess.catalog import build_catalog
+    from assess.discover import discover
+    from assess.formats import RenderOptions, renderer, rule_infos
+    from assess.gate import decide
+
+    targets = discover(arguments)
+    config, _ = opts.resolve_config(flags, _start_folder(targets))
+    catalog = build_catalog(config)
+    opts.check_selectors(config, catalog)
+    baseline = read_baseline(baseline_file) if baseline_file is not None else None
+    # Render functions are looked up before the (possibly long) assessment: a missing module fails fast.
+    render = {o.format: renderer(o.format) for o in outputs}
+
+    report = assess_targets(targets, config, catalog, jobs=jobs or os.cpu_count() or 1, progress=quiet < 2)
+    _print_problems(report)
+    if write_baseline_file is not None:
+        from assess.atomic import write_atomic
+
+        text = baseline_text(report)
+        write_atomic(write_baseline_file, text)
+        baseline = parse_baseline(text, write_baseline_file)
+        count = len(baseline.entries)
+        click.echo(f"assess: wrote {write_baseline_file} ({count} finding{'' if count == 1 else 's'})", err=True)
+    filtered = apply_baseline(report, baseline or Baseline(frozenset()))
+
+    stdout = sys.stdout
+    on_terminal = _isatty(stdout)
+    width = shutil.get_terminal_size((PIPED_WIDTH, 24)).columns if on_terminal else PIPED_WIDTH
+    base = RenderOptions(
+        verbose=verbose,
+        quiet=quiet,
+        width=PIPED_WIDTH,
+        rules=rule_infos(catalog, config.lang or "en"),
+        baselined=filtered.baselined,
+    )
+    rendered: list[tuple[Output, str, bool]] = []
+    for out in outputs:
+        # Colour and terminal width only for standard output; files are always plain and stable.
+        use_color = out.path is None and _use_color(color_flag, stdout)
+        fmt_options = dataclasses.replace(base, color=use_color, width=width) if out.path is None else base
+        text = render[out.format](filtered.report, fmt_options)
+        rendered.append((out, text if not text or text.endswith("\n") else text + "\n", use_color))
+    for out, text, use_color in rendered:
+        if out.path is None:
+            _echo(text, use_color)
+        else:
+            from assess.atomic import write_atomic
+
+            write_atomic(out.path, text)
+
+    verdict = decide(filtered.report, config)
+    if quiet < 2:
+        _print_verdict(verdict.exit_code, verdict.reasons, filtered.report)
+    return verdict.exit_code
+
+
+def _echo(text: str, color: bool) -> None:
+    """Write to standard output; a closed pipe (`assess ... | head`) is not an error."""
+    try:
+        click.echo(text, nl=False, color=color)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # Python flushes stdout again at exit; point it at devnull so that does not raise either.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+
+def _print_problems(report: Report) -> None:
+    from assess.errors import Problem
+
+    for plan in report.plans:
+        for problem in plan.problems:
+            click.echo(
+                Problem(plan.file, problem.line, problem.column, problem.pointer, problem.message).one_line(), err=True
+            )
+
+
+def _print_verdict(code: int, reasons: Sequence[str], report: Report) -> None:
+    from assess.gate import EXIT_ERROR as GATE_ERROR
+    from assess.gate import EXIT_GATE_FAILED
+
+    if code == GATE_ERROR:
+        errors = report.summary.errors
+        noun = "plan" if report.summary.plans == 1 else "plans"
+        click.echo(f"assess: {errors} of {report.summary.plans} {noun} could not be assessed (exit 2)", err=True)
+    elif code == EXIT_GATE_FAILED:
+        click.echo("assess: gate failed (exit 1):", err=True)
+        for reason in reasons[:MAX_GATE_LINES]:
+            click.echo(f"  {reason}", err=True)
+        if len(reasons) > MAX_GATE_LINES:
+            click.echo(f"  ... and {len(reasons) - MAX_GATE_LINES} more", err=True)
+
+
+# ------------------------------------------------------------------ assessing a batch
+
+
+def assess_targets(targets: Sequence[Target], config: Config, catalog: Catalog, *, jobs: int, progress: bool) -> Report:
+    """Assess every target with one catalog (per process), keeping the targets' order.
+
+    A target that has nothing to read (a glob that matched nothing) or cannot be
+    read or validated becomes a plan report saying why; the others are assessed.
+    """
+    from assess.api import make_report, problem_report
+    from assess.errors import PlanReadError, Problem
+    from assess.load import DEFAULT_LIMITS
+
+    reports: list[PlanReport | None] = [None] * len(targets)
+    work: list[tuple[int, str, Source]] = []
+    for index, target in enumerate(targets):
+        if target.path is None:
+            problem = Problem(target.name, None, None, "", target.problem or "nothing to read")
+            reports[index] = problem_report(target.name, PlanReadError([problem]))
+        elif target.path == "-":
+            raw = sys.stdin.buffer.read(DEFAULT_LIMITS.max_bytes + 1)
+            work.append((index, target.name, raw))
+        else:
+            work.append((index, target.name, Path(target.path)))
+
+    with _progress_bar(len(work), enabled=progress) as advance:
+        if jobs > 1 and len(work) > 1:
+            done = _assess_in_processes([(name, source) for _, name, source in work], config, jobs, advance)
+        else:
+            done = _assess_here([(name, source) for _, name, source in work], config, advance)
+    for (index, _, _), plan_report in zip(work, done, strict=True):
+        reports[index] = plan_report
+    return make_report([r for r in reports if r is not None], catalog)
+
+
+def _assess_here(items: list[tuple[str, Source]], config: Config, advance: Callable[[int], None]) -> list[PlanReport]:
+    from assess.api import assess_many
+
+    return assess_many(items, config=config, on_done=lambda _: advance(1)).plans
+
+
+def _assess_in_processes(
+    items: list[tuple[str, Source]], config: Config, jobs: int, advance: Callable[[int], None]
+) -> list[PlanReport]:
+    """Spread plans over processes (durable_rules is not thread-safe); results come back in input order."""
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures.process import BrokenProcessPool
+
+    from assess.errors import AssessError
+    from assess.report import PlanReport
+
+    jobs = min(jobs, len(items))
+    # A few chunks per worker: large enough to amortise the hand-over, small enough to balance the load.
+    size = max(1, min(50, -(-len(items) // (jobs * 4))))
+    chunks = [items[start : start + size] for start in range(0, len(items), size)]
+    try:
+        with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(config,)) as pool:
+            futures = [pool.submit(_assess_chunk, chunk) for chunk in chunks]
+            for future in as_completed(futures):
+                advance(len(future.result()))
+            return [PlanReport.model_validate_json(text) for future in futures for text in future.result()]
+    except BrokenProcessPool:
+        raise AssessError("a worker process died; run again with --jobs 1 to see which plan causes it") from None
+
+
+_worker_config: Config | None = None
+
+
+def _init_worker(config: Config) -> None:
+    """Runs once in each worker: keep the configuration and build the catalog (and its engine) once."""
+    from assess.catalog import build_catalog
+
+    global _worker_config
+    _worker_config = config
+    build_catalog(config)
+
+
+def _assess_chunk(items: list[tuple[str, Source]]) -> list[str]:
+    """In a worker: assess a chunk with the worker's catalog; plan reports travel back as JSON."""
+    from assess.api import assess_many
+
+    return [plan.model_dump_json() for plan in assess_many(items, config=_worker_config).plans]
+
+
+@contextlib.contextmanager
+def _progress_bar(total: int, *, enabled: bool) -> Iterator[Callable[[int], None]]:
+    """Yields `advance(n)`: a progress bar on standard error for large batches on a terminal, else nothing."""
+    if not (enabled and total > PROGRESS_MIN_PLANS and _isatty(sys.stderr)):
+        yield lambda _: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    # No auto-refresh: its thread would be running when worker processes are forked.
+    with Progress(
+        TextColumn("assessing"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+        auto_refresh=False,
+    ) as progress:
+        task = progress.add_task("assess", total=total)
+
+        def advance(count: int) -> None:
+            progress.advance(task, count)
+            progress.refresh()
+
+        yield advance

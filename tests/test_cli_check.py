@@ -1,0 +1,424 @@
+"""`assess PLAN...` end to end: exit codes, formats and files, config flags, batches, determinism.
+
+Most tests go through click's CliRunner (fast, in process); the ones about what a
+CI job really sees (exit codes, stdout bytes across runs and hash seeds, no
+traceback) run ``python -m assess`` in a subprocess.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import stat
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import CliRunner, Result
+
+from assess.atomic import atomic_writer, write_atomic
+from assess.cli import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+GOOD = "samples/exemplary.json"
+FAILING = "samples/no-crisis-single-admin.json"
+SYNTAX = "samples/invalid/syntax-error.json"
+SCHEMA = "samples/invalid/schema-violations.json"
+ANSI = re.compile(r"\x1b\[")
+
+
+@pytest.fixture(autouse=True)
+def at_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run from the repository root, as CI does, with no colour or config from the environment."""
+    monkeypatch.chdir(ROOT)
+    for name in ("NO_COLOR", "FORCE_COLOR", "COLUMNS"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def run(*args: str, input: str | bytes | None = None, env: dict[str, str] | None = None) -> Result:
+    return CliRunner().invoke(cli, list(args), input=input, env=env)
+
+
+def report_of(result: Result) -> dict[str, Any]:
+    document: dict[str, Any] = json.loads(result.stdout)
+    return document
+
+
+def assess_process(*args: str, seed: str = "0", cwd: Path = ROOT) -> subprocess.CompletedProcess[bytes]:
+    env = {key: value for key, value in os.environ.items() if key not in ("NO_COLOR", "FORCE_COLOR", "COLUMNS")}
+    env["PYTHONHASHSEED"] = seed
+    return subprocess.run(
+        [sys.executable, "-m", "assess", *args], cwd=cwd, env=env, capture_output=True, timeout=120, check=False
+    )
+
+
+# ---------------------------------------------------------------- exit codes (CliRunner)
+
+
+def test_a_clean_plan_exits_0() -> None:
+    result = run(GOOD)
+    assert result.exit_code == 0, result.output
+    assert "Riverside Food Bank" in result.stdout
+    assert result.stderr == ""
+
+
+def test_a_plan_failing_the_default_gate_exits_1_and_says_why() -> None:
+    result = run(FAILING)
+    assert result.exit_code == 1
+    assert re.search(rf"^  {FAILING}:\d+:\d+  POL-01  ", result.stdout, re.MULTILINE)
+    assert "gate failed" in result.stderr
+    assert "--fail-on high" in result.stderr
+
+
+def test_check_is_the_default_command() -> None:
+    assert run("check", FAILING, "-q").stdout == run(FAILING, "-q").stdout
+
+
+@pytest.mark.parametrize(
+    ("plan", "expected"),
+    [
+        ("samples/missing.json", "samples/missing.json: /: no such file"),
+        (SYNTAX, f"{SYNTAX}:11:5: /plan/start_date: "),
+        (SCHEMA, f"{SCHEMA}:6:5: /organization/colour: unknown field 'colour'"),
+        ("samples/*.toml", "samples/*.toml: /: no file matches this pattern"),
+    ],
+)
+def test_a_plan_that_cannot_be_assessed_exits_2_with_located_lines(plan: str, expected: str) -> None:
+    result = run(plan)
+    assert result.exit_code == 2
+    assert expected in result.stderr
+    assert "could not be assessed (exit 2)" in result.stderr
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_a_batch_with_broken_plans_exits_2_but_reports_every_good_plan() -> None:
+    result = run(GOOD, SYNTAX, FAILING, "samples/missing.json", "--format", "json")
+    assert result.exit_code == 2
+    plans = report_of(result)["plans"]
+    assert [p["file"] for p in plans] == [GOOD, SYNTAX, FAILING, "samples/missing.json"]
+    assert [p["assessed"] for p in plans] == [True, False, True, False]
+    assert any(f["rule_id"] == "POL-01" and f["line"] for f in plans[2]["findings"])
+    assert report_of(result)["summary"]["errors"] == 2
+
+
+def test_gate_flags() -> None:
+    assert run(FAILING, "--fail-on", "none", "-q").exit_code == 0
+    assert run(FAILING, "--fail-on", "NONE", "-q").exit_code == 0
+    assert run(GOOD, "--fail-under", "100", "-q").exit_code == 0
+    failed = run(FAILING, "--fail-on", "none", "--fail-under", "99.5", "-q")
+    assert failed.exit_code == 1
+    assert "is below 99.5 (--fail-under)" in failed.stderr
+    for bad in (["--fail-under", "101"], ["--fail-on", "severe"]):
+        usage = run(GOOD, *bad)
+        assert usage.exit_code == 2
+        assert "Error: Invalid value" in usage.stderr
+
+
+# ---------------------------------------------------------------- inputs
+
+
+def test_stdin_is_read_with_a_dash() -> None:
+    text = (ROOT / FAILING).read_text(encoding="utf-8")
+    result = run("-", "--format", "json", input=text)
+    assert result.exit_code == 1
+    (plan,) = report_of(result)["plans"]
+    assert plan["file"] == "<stdin>"
+    assert plan["findings"]
+
+
+def test_folders_and_globs_expand_in_sorted_order() -> None:
+    result = run("samples", "--format", "json", "--fail-on", "none")
+    files = [p["file"] for p in report_of(result)["plans"]]
+    assert files == sorted(files, key=lambda f: Path(f).parts)
+    assert GOOD in files and SYNTAX in files
+    assert result.exit_code == 2  # samples/invalid holds broken plans
+    globbed = run("samples/*.json", "--format", "json", "--fail-on", "none")
+    assert globbed.exit_code == 0
+    assert all(p["file"].count("/") == 1 for p in report_of(globbed)["plans"])
+
+
+# ---------------------------------------------------------------- formats and files
+
+
+def test_several_formats_in_one_run_written_atomically(tmp_path: Path) -> None:
+    sarif, junit = tmp_path / "out.sarif", tmp_path / "out.xml"
+    result = run(FAILING, "--format", f"sarif:{sarif}", "--format", f"junit:{junit}", "--format", "text")
+    assert result.exit_code == 1
+    assert "POL-01" in result.stdout
+    assert json.loads(sarif.read_text(encoding="utf-8"))["version"] == "2.1.0"
+    assert junit.read_text(encoding="utf-8").startswith("<?xml")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.sarif", "out.xml"]  # no temporary file left
+
+
+def test_output_applies_to_a_single_format(tmp_path: Path) -> None:
+    out = tmp_path / "report.json"
+    result = run(FAILING, "--format", "json", "--output", str(out))
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert json.loads(out.read_text(encoding="utf-8"))["plans"][0]["file"] == FAILING
+    text = tmp_path / "report.txt"
+    assert run(GOOD, "-o", str(text)).exit_code == 0
+    assert "Riverside Food Bank" in text.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--format", "pdf"], "'pdf' is not a format"),
+        (["--format", "json", "--format", "sarif"], "only one format can go to standard output"),
+        (["--format", "json", "--format", "sarif", "-o", "x"], "--output goes with a single --format"),
+        (["--format", "json:a.out", "--format", "sarif:a.out"], "the same file"),
+        (["--format", "json:"], "a file name must follow the colon"),
+        (["--quiet", "--verbose"], "contradict"),
+    ],
+)
+def test_output_usage_errors_exit_2(args: list[str], message: str) -> None:
+    result = run(GOOD, *args)
+    assert result.exit_code == 2
+    assert message in result.stderr
+
+
+def test_an_unwritable_output_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    result = run(GOOD, "--format", f"json:{tmp_path}/no/such/folder/r.json")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("assess: ")
+    assert "No such file or directory" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_json_output_is_the_report_model_with_a_final_newline() -> None:
+    result = run(GOOD, "--format", "json")
+    from assess.api import assess_many
+
+    expected = assess_many([(GOOD, Path(GOOD))]).model_dump_json(indent=2)
+    assert result.stdout == expected + "\n"
+
+
+def test_the_same_report_whatever_the_number_of_jobs() -> None:
+    plans = [GOOD, FAILING, SYNTAX, "samples/small-nonprofit.json", "samples/community-garden.yaml", SCHEMA]
+    one = run(*plans, "--format", "json", "--jobs", "1")
+    two = run(*plans, "--format", "json", "--jobs", "2")
+    assert one.exit_code == two.exit_code == 2
+    assert one.stdout == two.stdout
+    assert [p["file"] for p in report_of(two)["plans"]] == plans
+
+
+# ---------------------------------------------------------------- people: colour, quiet, verbose
+
+
+def test_colour_follows_the_flags_and_no_color() -> None:
+    assert ANSI.search(run(FAILING, "--color").stdout)
+    assert not ANSI.search(run(FAILING).stdout)  # not a terminal
+    assert not ANSI.search(run(FAILING, "--no-color").stdout)
+
+
+def test_no_color_wins_over_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    import assess.cli.check as check
+
+    monkeypatch.setattr(check, "_isatty", lambda stream: True)
+    assert ANSI.search(run(FAILING).stdout)
+    assert not ANSI.search(run(FAILING, env={"NO_COLOR": "1"}).stdout)
+
+
+def test_quiet_and_verbose() -> None:
+    quiet = run(GOOD, FAILING, "-q")
+    assert len(quiet.stdout.splitlines()) == 3
+    silent = run(GOOD, FAILING, "-qq")
+    assert silent.stdout == "" and silent.stderr == "" and silent.exit_code == 1
+    broken = run(SYNTAX, "-qq")
+    assert broken.stdout == "" and SYNTAX in broken.stderr
+    assert "Why: " in run(FAILING, "-v").stdout
+
+
+# ---------------------------------------------------------------- configuration flags
+
+
+def rules_run(result: Result) -> set[str]:
+    return {r["rule_id"] for r in report_of(result)["plans"][0]["rules"]}
+
+
+def test_select_ignore_and_severity() -> None:
+    selected = run(FAILING, "--format", "json", "--select", "pol-01,POL-03")
+    assert rules_run(selected) == {"POL-01", "POL-03"}
+    ignored = run(FAILING, "--format", "json", "--ignore", "POL", "--ignore", "CHN-")
+    assert not {r for r in rules_run(ignored) if r.startswith(("POL", "CHN-"))}
+    lowered = run(FAILING, "--format", "json", "--select", "POL-01", "--severity", "POL-01=low")
+    assert lowered.exit_code == 0
+    assert {f["severity"] for f in report_of(lowered)["plans"][0]["findings"]} == {"low"}
+
+
+def test_threshold_lang_and_today() -> None:
+    relaxed = run(FAILING, "--format", "json", "--select", "POL-03", "--threshold", "min_admins=1")
+    assert relaxed.exit_code == 0
+    assert report_of(relaxed)["plans"][0]["findings"] == []
+    french = run(FAILING, "--lang", "fr")
+    assert "Que faire" in french.stdout
+    assert run(GOOD, "--today", "2025-01-31", "-q").exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--select", "pol 01"], "is not a rule id or prefix"),
+        (["--select", "XYZ"], "select: 'XYZ' matches no rule"),
+        (["--severity", "POL-01"], "is not ID=LEVEL"),
+        (["--severity", "POL-01=severe"], "is not a severity"),
+        (["--threshold", "min_admins=many"], "is not a number"),
+        (["--threshold", "no_such=1"], "unknown threshold"),
+        (["--today", "31/01/2025"], "is not a date like"),
+        (["--lang", "de"], "Invalid value for '--lang'"),
+        (["--config", "nope.toml"], "does not exist"),
+        (["--rules", "nope/"], "does not exist"),
+    ],
+)
+def test_bad_configuration_values_are_one_clear_error_and_exit_2(args: list[str], message: str) -> None:
+    result = run(GOOD, *args)
+    assert result.exit_code == 2, result.output
+    assert message in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_config_file_discovery_explicit_file_and_no_config(tmp_path: Path) -> None:
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    (plans / "plan.json").write_bytes((ROOT / FAILING).read_bytes())
+    (tmp_path / ".assess.toml").write_text('fail_on = "none"\n', encoding="utf-8")
+    assert run(str(plans / "plan.json"), "-q").exit_code == 0  # discovered from the plan's folder upward
+    assert run(str(plans / "plan.json"), "-q", "--no-config").exit_code == 1
+    strict = tmp_path / "strict.toml"
+    strict.write_text('fail_on = "info"\nignore = ["POL-01"]\n', encoding="utf-8")
+    result = run(str(plans / "plan.json"), "--config", str(strict), "--format", "json")
+    assert result.exit_code == 1
+    assert "POL-01" not in rules_run(result)
+    assert "POL-03" in rules_run(result)
+    contradiction = run(str(plans / "plan.json"), "--config", str(strict), "--no-config")
+    assert contradiction.exit_code == 2
+    (tmp_path / ".assess.toml").write_text("fail_on = [", encoding="utf-8")
+    broken = run(str(plans / "plan.json"))
+    assert broken.exit_code == 2
+    assert "not valid TOML" in broken.stderr
+
+
+def test_a_broken_rule_pack_exits_2(tmp_path: Path) -> None:
+    pack = tmp_path / "pack.yaml"
+    pack.write_text("pack: extra\nversion: '1'\nrules:\n  - id: bad\n", encoding="utf-8")
+    result = run(GOOD, "--rules", str(pack))
+    assert result.exit_code == 2
+    assert result.stderr.startswith("assess: rule pack")
+
+
+# ---------------------------------------------------------------- atomic files
+
+
+def test_an_output_file_is_replaced_only_when_complete(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "report.json"
+    target.write_text("previous report\n", encoding="utf-8")
+
+    def broken_render(report: object, options: object) -> str:
+        raise RuntimeError("renderer bug")
+
+    import assess.formats.json as json_format
+
+    monkeypatch.setattr(json_format, "render", broken_render)
+    result = run(GOOD, "--format", f"json:{target}")
+    assert isinstance(result.exception, RuntimeError)
+    assert target.read_text(encoding="utf-8") == "previous report\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.json"]
+
+
+def test_atomic_writer_leaves_the_old_file_and_no_temporary_on_error(tmp_path: Path) -> None:
+    target = tmp_path / "out.txt"
+    target.write_text("old", encoding="utf-8")
+    target.chmod(0o640)
+
+    def interrupted() -> None:
+        with atomic_writer(target) as file:
+            file.write("new and half")
+            raise ValueError("half way")
+
+    with pytest.raises(ValueError, match="half way"):
+        interrupted()
+    assert target.read_text(encoding="utf-8") == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
+    write_atomic(target, "new\n")
+    assert target.read_text(encoding="utf-8") == "new\n"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640  # an existing file keeps its mode
+    write_atomic(tmp_path / "fresh.txt", "x")
+    assert (tmp_path / "fresh.txt").read_text(encoding="utf-8") == "x"
+
+
+# ---------------------------------------------------------------- progress, pre-commit, start-up
+
+
+def test_progress_bar_only_for_large_batches_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    import assess.cli.check as check
+
+    with check._progress_bar(100, enabled=True) as advance:  # stderr is not a terminal under pytest
+        advance(1)
+    monkeypatch.setattr(check, "_isatty", lambda stream: True)
+    with check._progress_bar(5, enabled=True) as advance:  # too small to bother
+        advance(5)
+    with check._progress_bar(30, enabled=True) as advance:
+        for _ in range(30):
+            advance(1)
+
+
+def test_pre_commit_hook_definition() -> None:
+    (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert hook["id"] == "assess"
+    assert hook["entry"] == "assess"
+    assert hook["pass_filenames"] is True
+    files = re.compile(hook["files"])
+    assert files.search("plans/riverside.json") and files.search("strategy.yaml") and files.search("a/b.yml")
+    assert not files.search("README.md")
+
+
+def test_start_up_does_not_import_heavy_modules() -> None:
+    code = (
+        "import sys; from assess.cli import cli; import assess.cli.check, assess.cli.options;"
+        "print(sorted(m for m in ('rich', 'pydantic', 'durable', 'jsonschema') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert out.stdout.strip() == "[]"
+
+
+# ---------------------------------------------------------------- a real process, as CI runs it
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        ([GOOD], 0),
+        ([FAILING], 1),
+        (["samples/missing.json"], 2),
+        ([SYNTAX], 2),
+        ([SCHEMA], 2),
+        (["--fail-under", "x", GOOD], 2),
+    ],
+)
+def test_exit_codes_in_a_real_process(args: list[str], code: int) -> None:
+    done = assess_process(*args)
+    assert done.returncode == code, done.stderr.decode()
+    assert b"Traceback" not in done.stderr
+
+
+def test_a_real_batch_reports_every_good_plan_and_exits_2() -> None:
+    done = assess_process(GOOD, SYNTAX, FAILING, "--format", "json")
+    assert done.returncode == 2
+    plans = json.loads(done.stdout)["plans"]
+    assert [(p["file"], p["assessed"]) for p in plans] == [(GOOD, True), (SYNTAX, False), (FAILING, True)]
+    assert f"{SYNTAX}:11:5:".encode() in done.stderr
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif", "text"])
+def test_output_is_byte_identical_across_runs_and_hash_seeds(fmt: str) -> None:
+    args = [GOOD, FAILING, "samples/community-garden.yaml", "--format", fmt, "--today", "2025-06-01"]
+    first = assess_process(*args, seed="1")
+    second = assess_process(*args, seed="2")
+    assert first.returncode == second.returncode == 1
+    assert first.stdout == second.stdout
+    assert str(ROOT).encode() not in first.stdout
