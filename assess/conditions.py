@@ -124,12 +124,13 @@ def _expression(
         raise ConditionError(f"{at}: expected an expression object, found {expression!r}")
     if len(expression) > 1:
         parts = [{key: value} for key, value in expression.items()]
-        return {"$and": [_expression(part, kind, scope, thresholds, at) for part in parts]}
+        return _conjunction([_expression(part, kind, scope, thresholds, at) for part in parts])
     ((key, value),) = expression.items()
     if key in ("$and", "$or"):
         if not isinstance(value, list) or not value:
             raise ConditionError(f"{at}: {key} takes a non-empty list")
-        return {key: [_expression(item, kind, scope, thresholds, f"{at}.{key}[{i}]") for i, item in enumerate(value)]}
+        items = [_expression(item, kind, scope, thresholds, f"{at}.{key}[{i}]") for i, item in enumerate(value)]
+        return _conjunction(items) if key == "$and" else {key: items}
     if key in COMPARISONS:
         field, operand = _single(value, key, at)
         _check_field(field, kind, at)
@@ -154,6 +155,32 @@ def _expression(
         raise ConditionError(f"{at}: unknown operator {key!r}")
     _check_field(key, kind, at)
     return {key: _operand(value, scope, thresholds, f"{at}.{key}")}
+
+
+def _has_join(term: dict[str, Any]) -> bool:
+    """A comparison whose operand names an earlier binding (possibly inside arithmetic)."""
+    ((key, value),) = term.items()
+    if key not in COMPARISONS and key.startswith("$"):
+        return False
+    operand = next(iter(value.values())) if key in COMPARISONS else value
+    return isinstance(operand, dict)  # thresholds are numbers by now: a dict is a binding or arithmetic
+
+
+def _conjunction(terms: list[dict[str, Any]]) -> dict[str, Any]:
+    """An ``$and`` durable evaluates as written: flat, joins before any nested ``$or``.
+
+    durable_rules silently drops a join that follows a nested ``$and``/``$or`` in the
+    same pattern (the pattern then matches every fact); nested ``$and`` is flattened
+    and joins are moved to the front, which changes nothing else since AND commutes.
+    """
+    flat: list[dict[str, Any]] = []
+    for term in terms:
+        if set(term) == {"$and"}:
+            flat.extend(term["$and"])
+        else:
+            flat.append(term)
+    order = sorted(range(len(flat)), key=lambda i: (0 if _has_join(flat[i]) else 2 if "$or" in flat[i] else 1, i))
+    return {"$and": [flat[i] for i in order]}
 
 
 def _item_expression(expression: Any, thresholds: Mapping[str, float | int], at: str) -> dict[str, Any]:

@@ -28,22 +28,33 @@ def test_joins_and_arithmetic() -> None:
         {
             "o": {
                 "kind": "organization",
-                "$lt": {"staff_hours": {"$mul": {"$l": {"p": "active_channels"}, "$r": {"$threshold": "hours_per_channel"}}}},
+                "$lt": {
+                    "staff_hours": {"$mul": {"$l": {"p": "active_channels"}, "$r": {"$threshold": "hours_per_channel"}}}
+                },
             }
         },
     ]
     (alternative,) = compile_condition(condition, THRESHOLDS)
-    assert alternative[1]["o"]["$and"][1] == {"$lt": {"staff_hours": {"$mul": {"$l": {"p": "active_channels"}, "$r": 2}}}}
+    assert alternative[1]["o"]["$and"][1] == {
+        "$lt": {"staff_hours": {"$mul": {"$l": {"p": "active_channels"}, "$r": 2}}}
+    }
 
 
 def test_any_gives_alternatives_with_their_own_bindings() -> None:
-    condition = {"any": [[{"p": {"kind": "plan"}}, {"v$not": {"kind": "visuals"}}], [{"v": {"kind": "visuals", "assets_per_month": 0}}]]}
+    condition = {
+        "any": [
+            [{"p": {"kind": "plan"}}, {"v$not": {"kind": "visuals"}}],
+            [{"v": {"kind": "visuals", "assets_per_month": 0}}],
+        ]
+    }
     assert len(compile_condition(condition, THRESHOLDS)) == 2
     assert alternative_bindings(condition) == [{"p": "plan"}, {"v": "visuals"}]
 
 
 def test_array_tests_use_the_item() -> None:
-    (alternative,) = compile_condition([{"s": {"kind": "segment", "$iany": {"platforms": {"$i": "tiktok"}}}}], THRESHOLDS)
+    (alternative,) = compile_condition(
+        [{"s": {"kind": "segment", "$iany": {"platforms": {"$i": "tiktok"}}}}], THRESHOLDS
+    )
     assert alternative[0]["s"]["$and"][1] == {"$iany": {"platforms": {"$i": "tiktok"}}}
 
 
@@ -66,14 +77,26 @@ def test_array_tests_use_the_item() -> None:
         (
             [
                 {"p": {"kind": "plan"}},
-                {"o": {"kind": "organization", "$lt": {"staff_hours": {"$mul": {"$l": {"p": "active_channels"}, "$r": 1.5}}}}},
+                {
+                    "o": {
+                        "kind": "organization",
+                        "$lt": {"staff_hours": {"$mul": {"$l": {"p": "active_channels"}, "$r": 1.5}}},
+                    }
+                },
             ],
             "whole numbers",
         ),
         (
             [
                 {"p": {"kind": "plan"}},
-                {"o": {"kind": "organization", "$lt": {"staff_hours": {"$mul": {"$l": {"p": "active_channels"}, "$r": {"$threshold": "share"}}}}}},
+                {
+                    "o": {
+                        "kind": "organization",
+                        "$lt": {
+                            "staff_hours": {"$mul": {"$l": {"p": "active_channels"}, "$r": {"$threshold": "share"}}}
+                        },
+                    }
+                },
             ],
             "whole numbers",
         ),
@@ -84,3 +107,27 @@ def test_mistakes_are_refused_with_a_precise_message(condition: object, message:
     with pytest.raises(ConditionError) as caught:
         compile_condition(condition, THRESHOLDS)
     assert message in str(caught.value)
+
+
+def test_joins_come_before_nested_alternatives_and_nested_and_is_flattened() -> None:
+    condition = [
+        {"p": {"kind": "plan"}},
+        {
+            "c": {
+                "kind": "channel",
+                "$or": [{"status": "active"}, {"status": "planned"}],
+                "$and": [{"active": True}, {"$gt": {"admins": {"p": "goals"}}}],
+                "$lt": {"selected_day": {"p": "first_research_day"}},
+            }
+        },
+    ]
+    (alternative,) = compile_condition(condition, THRESHOLDS)
+    assert alternative[1]["c"] == {
+        "$and": [
+            {"$gt": {"admins": {"p": "goals"}}},
+            {"$lt": {"selected_day": {"p": "first_research_day"}}},
+            {"kind": "channel"},
+            {"active": True},
+            {"$or": [{"status": "active"}, {"status": "planned"}]},
+        ]
+    }

@@ -14,7 +14,9 @@ from assess.conditions import compile_condition
 from assess.engine import CompiledRule, Engine, EngineError, Match, _Host
 
 
-def _rule(rule_id: str, when: object, skip: object | None = None, thresholds: dict[str, float] | None = None) -> CompiledRule:
+def _rule(
+    rule_id: str, when: object, skip: object | None = None, thresholds: dict[str, float] | None = None
+) -> CompiledRule:
     fail = compile_condition(when, thresholds or {})
     skipped = compile_condition(skip, thresholds or {}) if skip is not None else []
     return CompiledRule(rule_id, tuple(tuple(a) for a in fail), tuple(tuple(a) for a in skipped))
@@ -39,7 +41,9 @@ BEFORE_RESEARCH = _rule(
 ENGINE = Engine([NO_CRISIS, ALL_FUNDRAISING, ONE_ADMIN, BEFORE_RESEARCH])
 
 
-def _plan_facts(*, crisis: bool, goals: list[bool], admins: list[int], research_day: int | None) -> list[dict[str, object]]:
+def _plan_facts(
+    *, crisis: bool, goals: list[bool], admins: list[int], research_day: int | None
+) -> list[dict[str, object]]:
     facts: list[dict[str, object]] = [
         _fact(
             "plan",
@@ -51,7 +55,8 @@ def _plan_facts(*, crisis: bool, goals: list[bool], admins: list[int], research_
     ]
     facts += [_fact("goal", f"/goals/{i}", fundraising=f) for i, f in enumerate(goals)]
     facts += [
-        _fact("channel", f"/channels/{i}", active=True, admins=n, selected_day=100 + i * 10) for i, n in enumerate(admins)
+        _fact("channel", f"/channels/{i}", active=True, admins=n, selected_day=100 + i * 10)
+        for i, n in enumerate(admins)
     ]
     if crisis:
         facts.append(_fact("crisis", "/policies/crisis_plan", contacts=2))
@@ -78,8 +83,12 @@ def test_negation_fires_when_the_fact_is_absent() -> None:
 
 def test_all_fundraising_needs_a_witness_that_is_not_the_exception() -> None:
     """Trap 2: an awareness goal must stop the 'all goals are fundraising' rule."""
-    assert "T-02" not in {m.rule_id for m in ENGINE.run(_plan_facts(crisis=True, goals=[True, False], admins=[], research_day=None))}
-    assert "T-02" in {m.rule_id for m in ENGINE.run(_plan_facts(crisis=True, goals=[True, True], admins=[], research_day=None))}
+    assert "T-02" not in {
+        m.rule_id for m in ENGINE.run(_plan_facts(crisis=True, goals=[True, False], admins=[], research_day=None))
+    }
+    assert "T-02" in {
+        m.rule_id for m in ENGINE.run(_plan_facts(crisis=True, goals=[True, True], admins=[], research_day=None))
+    }
 
 
 def test_one_match_per_element_and_sorted() -> None:
@@ -196,3 +205,28 @@ def test_no_background_threads_are_started() -> None:
     names = [t.name for t in threading.enumerate()]
     assert not any(name.startswith("Thread-") and "Timer" in name for name in names)
     assert all(not isinstance(t, threading.Timer) for t in threading.enumerate())
+
+
+def test_a_join_after_a_nested_or_still_joins() -> None:
+    """durable drops a join written after a nested $or in the same pattern; the compiler reorders it."""
+    written_badly = _rule(
+        "T-05",
+        [
+            {"p": {"kind": "plan"}},
+            {
+                "ch": {
+                    "kind": "channel",
+                    "$or": [{"status": "active"}, {"status": "planned"}],
+                    "$lt": {"selected_day": {"p": "first_research_day"}},
+                }
+            },
+        ],
+    )
+    facts = [
+        _fact("plan", "", first_research_day=100),
+        _fact("channel", "/channels/0", status="active", selected_day=50),
+        _fact("channel", "/channels/1", status="active", selected_day=150),
+        _fact("channel", "/channels/2", status="paused", selected_day=50),
+    ]
+    keys = [m.key for m in Engine([written_badly]).run(facts)]
+    assert keys == [("ch=channel:/channels/0", "p=plan:")]
