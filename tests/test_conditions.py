@@ -35,7 +35,7 @@ def test_joins_and_arithmetic() -> None:
         },
     ]
     (alternative,) = compile_condition(condition, THRESHOLDS)
-    assert alternative[1]["o"]["$and"][1] == {
+    assert alternative[1]["o"]["$and"][0] == {
         "$lt": {"staff_hours": {"$mul": {"$l": {"p": "active_channels"}, "$r": 2}}}
     }
 
