@@ -174,3 +174,49 @@ def severity_counts(rows: Sequence[tuple[str, str, int]], *, title: str) -> str:
         label_width=110,
         grid=False,
     )
+
+
+def step_changes(rows: Sequence[tuple[str, float | None, float | None, str]], *, title: str) -> str:
+    """Scores per step in two versions (label, before, after, the change as text): a thin grey bar
+    for before above a band-coloured bar for after, so a reader sees at a glance which steps moved."""
+    label_width, plot_width, value_width = 180, 340, 64
+    row_height, top = 30, 8
+    width = label_width + plot_width + value_width
+    height = top * 2 + row_height * len(rows)
+    scale = plot_width / 100.0
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart bars" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" aria-label="{_text(title)}">',
+        f"<title>{_text(title)}</title>",
+    ]
+    for tick in range(5):
+        x = label_width + plot_width * tick / 4
+        dash = "" if tick == 0 else ' stroke-dasharray="2 3"'
+        parts.append(
+            f'<line x1="{_num(x)}" y1="{top - 4}" x2="{_num(x)}" y2="{height - top + 4}" stroke="{GRID}" '
+            f'stroke-width="1"{dash}/>'
+        )
+    for index, (label, before, after, change_text) in enumerate(rows):
+        y = top + row_height * index
+        parts.append(
+            f'<text x="{label_width - 10}" y="{_num(y + 19)}" text-anchor="end" font-size="12.5" fill="{INK}" '
+            f"{FONT}>{_text(label)}</text>"
+        )
+        parts.append(f'<rect x="{label_width}" y="{y + 5}" width="{plot_width}" height="6" fill="{TRACK}"/>')
+        if before:
+            parts.append(
+                f'<rect x="{label_width}" y="{y + 5}" width="{_num(max(2.0, before * scale))}" height="6" '
+                f'fill="{MUTED}"/>'
+            )
+        parts.append(f'<rect x="{label_width}" y="{y + 13}" width="{plot_width}" height="12" fill="{TRACK}"/>')
+        if after:
+            parts.append(
+                f'<rect x="{label_width}" y="{y + 13}" width="{_num(max(2.0, after * scale))}" height="12" '
+                f'fill="{score_colour(after)}"/>'
+            )
+        parts.append(
+            f'<text x="{label_width + plot_width + 8}" y="{_num(y + 23)}" font-size="12.5" font-weight="600" '
+            f'fill="{INK}" {FONT}>{_text(change_text)}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)

@@ -126,6 +126,7 @@ LABELS: dict[str, dict[str, str]] = {
     "change": {"en": "Change", "fr": "Évolution"},
     "no_change": {"en": "No finding changed.", "fr": "Aucun constat n'a changé."},
     "none": {"en": "None.", "fr": "Aucun."},
+    "accepted": {"en": "Now accepted (suppressed)", "fr": "Désormais acceptés (ignorés)"},
     "baselined_note": {
         "en": "Findings accepted by the baseline, not shown: {count}.",
         "fr": "Constats acceptés par la référence, non affichés : {count}.",

@@ -31,6 +31,8 @@ from assess.steps import STEP_BY_NUMBER
 if TYPE_CHECKING:
     import jinja2
 
+    from assess.diff import PlanDiff
+
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 FIRST_ACTIONS = 3
 # The appendix marks each rule's result with a symbol (explained in a legend), so 50 rules fit half a page.
@@ -71,6 +73,91 @@ def render(report: Report, options: RenderOptions | None = None, *, lang: str | 
         packs=report.rule_packs,
         marks=list(MARKS.items()),
     )
+
+
+def render_diff(diff: PlanDiff, *, lang: str | None = None) -> str:
+    """Two versions of a plan compared, as one HTML document (same layout, CSS and guarantees as the report)."""
+    from assess.diff import change
+
+    lang = lang or diff.language
+    t = _translator(lang)
+    organization = diff.organization or diff.new_file
+
+    def findings(key: str, file: str, items: Sequence[Finding]) -> tuple[str, str, list[_FindingView]]:
+        plan = PlanReport(file=file, assessed=True)
+        return key, t(key), [_finding_view(plan, finding, lang) for finding in items]
+
+    groups = [
+        findings("resolved", diff.old_file, diff.resolved),
+        findings("new", diff.new_file, diff.new),
+        findings("unchanged", diff.new_file, diff.unchanged),
+    ]
+    if diff.accepted:
+        groups.insert(1, findings("accepted", diff.old_file, diff.accepted))
+
+    def gauge(score: float, grade: str, which: str) -> Any:
+        return _markup(
+            charts.gauge(
+                score,
+                value_text=number(score, lang),
+                caption=f"{t('out_of_100')} · {t('grade')} {grade}",
+                title=f"{t(which)}: {number(score, lang)} {t('out_of_100')}",
+            )
+        )
+
+    template = _environment().get_template("diff.html.j2")
+    return template.render(
+        lang=lang,
+        t=t,
+        title=f"{t('diff_title')} · {organization}",
+        organization=organization,
+        diff=diff,
+        before_gauge=gauge(diff.score_before, diff.grade_before, "before"),
+        after_gauge=gauge(diff.score_after, diff.grade_after, "after"),
+        score_change=change(diff.score_before, diff.score_after, lang),
+        completeness_before=percent(diff.completeness_before, lang),
+        completeness_after=percent(diff.completeness_after, lang),
+        step_chart=_markup(
+            charts.step_changes(
+                [
+                    (f"{s.step}. {step_name(s.step, lang)}", s.before, s.after, change(s.before, s.after, lang))
+                    for s in diff.steps
+                ],
+                title=t("steps"),
+            )
+        ),
+        steps=[
+            {
+                "number": s.step,
+                "name": step_name(s.step, lang),
+                "before": number(s.before, lang),
+                "after": number(s.after, lang),
+                "band": band(s.after),
+                "change": change(s.before, s.after, lang),
+                "direction": _direction(s.before, s.after),
+                "maturity_before": t(f"mat_{s.maturity_before.value}"),
+                "maturity_after": t(f"mat_{s.maturity_after.value}"),
+                "maturity": s.maturity_after.value,
+            }
+            for s in diff.steps
+        ],
+        direction=_direction(diff.score_before, diff.score_after),
+        groups=groups,
+        tool=_tool(),
+        packs=[],
+    )
+
+
+def _direction(before: float | None, after: float | None) -> str:
+    if before is None or after is None or round(after - before, 1) == 0:
+        return "same"
+    return "up" if after > before else "down"
+
+
+def _tool() -> Any:
+    from assess.api import TOOL
+
+    return TOOL
 
 
 def _common_language(plans: Sequence[PlanReport]) -> str:

@@ -1,0 +1,180 @@
+"""`assess diff`: two versions of a plan, findings matched by fingerprint."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+from assess.api import assess_plan
+from assess.cli import cli
+from assess.diff import compare, compare_plans, new_at_least, render
+from assess.report import Severity
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "samples" / "no-crisis-single-admin.json"
+CRISIS_PLAN = {"contacts": ["nadia", "jonah"], "backup_responder": "jonah", "first_response_hours": 4}
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(cli, list(args))
+
+
+@pytest.fixture
+def versions(tmp_path: Path) -> tuple[Path, Path]:
+    """OLD is the sample; NEW adds a crisis plan (POL-01 resolved) and drops web analytics (ORG-03 new)."""
+    old: dict[str, Any] = json.loads(SAMPLE.read_text(encoding="utf-8"))
+    new = copy.deepcopy(old)
+    new["policies"]["crisis_plan"] = CRISIS_PLAN
+    del new["tracking"]["web_analytics"]
+    old_path, new_path = tmp_path / "old.json", tmp_path / "new.json"
+    old_path.write_text(json.dumps(old, indent=2), encoding="utf-8")
+    new_path.write_text(json.dumps(new, indent=2), encoding="utf-8")
+    return old_path, new_path
+
+
+def test_exactly_the_expected_findings_are_resolved_new_and_unchanged(versions: tuple[Path, Path]) -> None:
+    old_path, new_path = versions
+    old_findings = assess_plan(old_path).plans[0].findings
+    diff = compare_plans(old_path, new_path)
+    assert [f.rule_id for f in diff.resolved] == ["POL-01"]
+    assert [f.rule_id for f in diff.new] == ["ORG-03"]
+    assert sorted(f.fingerprint for f in diff.unchanged) == sorted(
+        f.fingerprint for f in old_findings if f.rule_id != "POL-01"
+    )
+    assert diff.accepted == []
+    assert diff.old_file.endswith("old.json") and diff.new_file.endswith("new.json")
+    steps = {step.step: step for step in diff.steps}
+    assert steps[4].after is not None and steps[4].before is not None and steps[4].after > steps[4].before
+    assert steps[3].after is not None and steps[3].before is not None and steps[3].after < steps[3].before
+
+
+def test_the_same_plan_twice_changes_nothing() -> None:
+    report = assess_plan(SAMPLE).plans[0]
+    diff = compare(report, report)
+    assert diff.resolved == [] and diff.new == [] and diff.accepted == []
+    assert len(diff.unchanged) == len(report.findings)
+    assert diff.score_change == 0
+    assert all(step.before == step.after for step in diff.steps)
+
+
+def test_moving_elements_around_does_not_make_findings_new(tmp_path: Path) -> None:
+    """Fingerprints name the plan elements, not their positions: reordering channels changes no finding."""
+    data = json.loads(SAMPLE.read_text(encoding="utf-8"))
+    moved = copy.deepcopy(data)
+    moved["channels"].reverse()
+    diff = compare_plans(data, moved)
+    assert diff.resolved == [] and diff.new == []
+    assert {f.pointer for f in diff.unchanged if f.rule_id == "POL-03"} == {"/channels/0", "/channels/1", "/channels/2"}
+
+
+def test_a_finding_suppressed_in_the_new_version_is_accepted_not_resolved() -> None:
+    data = json.loads(SAMPLE.read_text(encoding="utf-8"))
+    accepted = copy.deepcopy(data)
+    accepted["x-assess"] = {
+        "suppress": [{"rule": "POL-04", "justification": "Passwords move to the vault in the next quarter."}]
+    }
+    diff = compare_plans(data, accepted)
+    assert [f.rule_id for f in diff.accepted] == ["POL-04"]
+    assert diff.resolved == [] and diff.new == []
+    assert "Now accepted (suppressed) (1)" in render(diff, "text")
+
+
+def test_new_at_least_is_the_gate(versions: tuple[Path, Path]) -> None:
+    diff = compare_plans(*versions)
+    assert [f.rule_id for f in new_at_least(diff, Severity.HIGH)] == ["ORG-03"]
+    assert new_at_least(diff, Severity.CRITICAL) == []
+
+
+def test_cannot_compare_a_plan_that_was_not_assessed() -> None:
+    from assess.report import PlanReport
+
+    broken = PlanReport(file="broken.json", assessed=False)
+    with pytest.raises(ValueError, match=r"broken\.json"):
+        compare(broken, assess_plan(SAMPLE).plans[0])
+
+
+# ---------------------------------------------------------------- the command
+
+
+def test_text_output_lists_scores_and_each_group(versions: tuple[Path, Path]) -> None:
+    result = run("diff", *map(str, versions))
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "What changed in the plan: Clearwater River Alliance" in out
+    assert "Overall score: 69 -> 69 (0)" in out
+    assert "Resolved (1)" in out and "New (1)" in out and "Unchanged (5)" in out
+    resolved = out.split("Resolved (1)")[1].split("New (1)")[0]
+    assert "POL-01 [critical]" in resolved and "old.json:" in resolved
+    new = out.split("New (1)")[1].split("Unchanged")[0]
+    assert "ORG-03 [high]" in new and "new.json:" in new
+    for step in ("1 Committee", "4 Policies", "11 Celebration"):
+        assert step in out
+
+
+def test_json_output_is_the_diff_model(versions: tuple[Path, Path]) -> None:
+    result = run("diff", *map(str, versions), "--format", "json")
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert [f["rule_id"] for f in data["resolved"]] == ["POL-01"]
+    assert [f["rule_id"] for f in data["new"]] == ["ORG-03"]
+    assert len(data["steps"]) == 11
+    assert {"score_before", "score_after", "grade_before", "grade_after", "unchanged", "accepted"} <= set(data)
+
+
+def test_markdown_output(versions: tuple[Path, Path]) -> None:
+    result = run("diff", *map(str, versions), "-f", "markdown")
+    assert result.exit_code == 0
+    assert "## What changed in the plan: Clearwater River Alliance" in result.stdout
+    assert "| **Overall score** | 69 | **69** | 0 |" in result.stdout
+    assert "### Resolved (1)" in result.stdout
+    assert "- **ORG-03** (high)" in result.stdout
+
+
+def test_html_output_to_a_file(versions: tuple[Path, Path], tmp_path: Path) -> None:
+    target = tmp_path / "changes.html"
+    result = run("diff", *map(str, versions), "--format", "html", "--output", str(target))
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    html = target.read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>")
+    assert "Content-Security-Policy" in html and "<script" not in html
+    resolved = html.split("<h2>Resolved · 1</h2>")[1].split("<h2>")[0]
+    new = html.split("<h2>New · 1</h2>")[1].split("<h2>")[0]
+    assert "POL-01" in resolved and "ORG-03" not in resolved
+    assert "ORG-03" in new and "POL-01" not in new
+
+
+def test_french(versions: tuple[Path, Path]) -> None:
+    result = run("diff", *map(str, versions), "--lang", "fr")
+    assert result.exit_code == 0
+    assert "Ce qui a changé dans le plan\u00a0: Clearwater River Alliance" in result.stdout
+    assert "Résolus (1)" in result.stdout and "Nouveaux (1)" in result.stdout
+    assert "Un plan de communication de crise" not in result.stdout  # titles are not printed, messages are
+    assert "canal(aux) actif(s)" in result.stdout
+
+
+def test_fail_on_new(versions: tuple[Path, Path]) -> None:
+    assert run("diff", *map(str, versions), "--fail-on-new", "high").exit_code == 1
+    assert run("diff", *map(str, versions), "--fail-on-new", "critical").exit_code == 0
+    assert run("diff", *map(str, reversed(versions)), "--fail-on-new", "info").exit_code == 1  # POL-01 comes back
+
+
+def test_bad_input_is_one_line_and_exit_2(versions: tuple[Path, Path], tmp_path: Path) -> None:
+    old, _ = versions
+    missing = run("diff", str(old), str(tmp_path / "missing.json"))
+    assert missing.exit_code == 2
+    assert len(missing.stderr.strip().splitlines()) == 1
+    assert "missing.json" in missing.stderr
+    invalid = run("diff", str(old), str(ROOT / "samples" / "invalid" / "schema-violations.json"))
+    assert invalid.exit_code == 2
+    assert len(invalid.stderr.strip().splitlines()) == 1
+    assert "schema-violations.json:" in invalid.stderr
+    assert "Traceback" not in missing.output + invalid.output
+    assert run("diff", str(old)).exit_code == 2
+    assert run("diff", "-", "-").exit_code == 2
+    assert run("diff", str(old), str(old), "--format", "pdf").exit_code == 2
