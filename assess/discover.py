@@ -49,8 +49,12 @@ class Target:
     problem: str | None = None
 
 
-def discover(arguments: Sequence[str]) -> list[Target]:
-    """The targets of the arguments, in order, each file once (first mention wins)."""
+def discover(arguments: Sequence[str], *, only_plans: bool = False) -> list[Target]:
+    """The targets of the arguments, in order, each file once (first mention wins).
+
+    ``only_plans`` also drops named files that do not look like plans: pre-commit
+    passes every staged file its pattern matches, ``package.json`` included.
+    """
     targets: list[Target] = []
     seen: set[str] = set()
     for target in _expand(arguments):
@@ -59,6 +63,8 @@ def discover(arguments: Sequence[str]) -> list[Target]:
             if key in seen:
                 continue
             seen.add(key)
+            if only_plans and target.path != STDIN and os.path.isfile(key) and not looks_like_plan(Path(key)):
+                continue
         targets.append(target)
     return targets
 

@@ -370,11 +370,18 @@ def test_progress_bar_only_for_large_batches_on_a_terminal(monkeypatch: pytest.M
 def test_pre_commit_hook_definition() -> None:
     (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     assert hook["id"] == "assess"
-    assert hook["entry"] == "assess"
+    assert hook["entry"] == "assess check"
     assert hook["pass_filenames"] is True
     files = re.compile(hook["files"])
     assert files.search("plans/riverside.json") and files.search("strategy.yaml") and files.search("a/b.yml")
     assert not files.search("README.md")
+    # What pre-commit runs for a commit touching a plan and a file that is not one.
+    staged = [FAILING, "schemas/report.schema.json", ".pre-commit-hooks.yaml"]
+    command = [*hook["entry"].split()[1:], *hook["args"]]
+    result = run(*command, *staged)
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[0].startswith(f"{FAILING}: ")
+    assert run(*command, "schemas/report.schema.json").exit_code == 0  # no plan staged: nothing to do
 
 
 def test_start_up_does_not_import_heavy_modules() -> None:

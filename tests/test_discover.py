@@ -66,6 +66,11 @@ def test_an_explicit_file_is_taken_whatever_it_holds(tree: Path) -> None:
     assert discover(["plans/package.json"]) == [Target("plans/package.json", "plans/package.json")]
 
 
+def test_only_plans_drops_named_files_that_are_not_plans(tree: Path) -> None:
+    named = ["plans/package.json", "plans/a.yaml", "plans/.github/workflows/ci.yml", "plans/broken.json", "gone.json"]
+    assert names(discover(named, only_plans=True)) == ["plans/a.yaml", "plans/broken.json", "gone.json"]
+
+
 def test_a_missing_file_stays_a_target_so_reading_it_reports_the_problem(tree: Path) -> None:
     assert discover(["missing.json"]) == [Target("missing.json", "missing.json")]
 

@@ -136,6 +136,12 @@ def _start_folder(targets: Sequence[Target]) -> Path:
     metavar="FILE",
     help="Record today's findings in FILE; this run then reports as if given --baseline FILE.",
 )
+@click.option(
+    "--only-plans",
+    is_flag=True,
+    help="Skip named files that do not look like plans (no top-level schema_version), as folders do. "
+    "For pre-commit, which passes every staged JSON/YAML file.",
+)
 @click.option("-q", "--quiet", count=True, help="Text: only a summary line per plan; -qq: nothing but errors.")
 @click.option("-v", "--verbose", is_flag=True, help="Text: also why each rule matters, passing and unknown rules.")
 @click.option("--color/--no-color", default=None, help="Force colour on or off (default: on a terminal, NO_COLOR off).")
@@ -156,6 +162,7 @@ def check(
     output: str | None,
     baseline: str | None,
     write_baseline: str | None,
+    only_plans: bool,
     quiet: int,
     verbose: bool,
     color: bool | None,
@@ -176,7 +183,18 @@ def check(
     if baseline is not None and write_baseline is not None:
         raise click.UsageError("use --baseline FILE to compare, or --write-baseline FILE to record, not both")
     try:
-        code = _run(plans, outputs, baseline, write_baseline, quiet, verbose, color, jobs, opts.flags(ctx))
+        code = _run(
+            plans,
+            outputs,
+            flags=opts.flags(ctx),
+            baseline_file=baseline,
+            write_baseline_file=write_baseline,
+            only_plans=only_plans,
+            quiet=quiet,
+            verbose=verbose,
+            color_flag=color,
+            jobs=jobs,
+        )
     except AssessError as error:
         _fail(ctx, str(error))
     except OSError as error:
@@ -188,13 +206,15 @@ def check(
 def _run(
     arguments: Sequence[str],
     outputs: Sequence[Output],
+    *,
+    flags: opts.ConfigFlags,
     baseline_file: str | None,
     write_baseline_file: str | None,
+    only_plans: bool,
     quiet: int,
     verbose: bool,
     color_flag: bool | None,
     jobs: int,
-    flags: opts.ConfigFlags,
 ) -> int:
     from assess.baseline import Baseline, apply_baseline, baseline_text, parse_baseline, read_baseline
     from assess.catalog import build_catalog
@@ -202,7 +222,9 @@ def _run(
     from assess.formats import RenderOptions, renderer, rule_infos
     from assess.gate import decide
 
-    targets = discover(arguments)
+    targets = discover(arguments, only_plans=only_plans)
+    if not targets:  # --only-plans, and no named file was a plan: nothing to do, nothing wrong
+        return 0
     config, _ = opts.resolve_config(flags, _start_folder(targets))
     catalog = build_catalog(config)
     opts.check_selectors(config, catalog)
