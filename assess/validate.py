@@ -23,10 +23,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-import jsonschema
 import jsonschema_rs
-from jsonschema.exceptions import ValidationError as SchemaViolation
-from jsonschema.exceptions import best_match
 from pydantic import ValidationError
 
 from assess.errors import PlanSchemaError, Problem
@@ -35,6 +32,9 @@ from assess.resources import PLAN_SCHEMA_PATH
 from assess.sourcemap import pointer_join
 
 if TYPE_CHECKING:
+    import jsonschema
+    from jsonschema.exceptions import ValidationError as SchemaViolation
+
     from assess.load import Document
     from assess.sourcemap import SourceMap
 
@@ -213,11 +213,15 @@ def _load_schema() -> dict[str, Any]:
 _SCHEMA = _Once(_load_schema)
 # Draft 2020-12 treats "format" as an annotation unless asked: both validators are asked.
 _FAST = _Once(lambda: jsonschema_rs.validator_for(_SCHEMA.get(), validate_formats=True))
-_SLOW = _Once(
-    lambda: jsonschema.Draft202012Validator(
-        _SCHEMA.get(), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
-    )
-)
+
+
+def _slow_validator() -> jsonschema.Draft202012Validator:
+    import jsonschema  # only invalid documents need it: keep it out of every start-up
+
+    return jsonschema.Draft202012Validator(_SCHEMA.get(), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+
+
+_SLOW = _Once(_slow_validator)
 
 
 # ------------------------------------------------------------------ entry points
@@ -310,6 +314,8 @@ def _explain(error: SchemaViolation) -> Iterator[tuple[str, str]]:
     kind, found, schema = error.validator, error.instance, error.schema
     expected: Any = error.validator_value
     if kind in ("anyOf", "oneOf") and error.context:
+        from jsonschema.exceptions import best_match
+
         # A branch whose type fits the value is the one the author meant: explain why it failed.
         fitting = [branch for branch in error.context if branch.validator != "type"]
         yield from _explain(best_match(fitting or error.context))
