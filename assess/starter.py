@@ -18,10 +18,10 @@ import datetime as dt
 import json
 import os
 import re
-import secrets
 from pathlib import Path
 from typing import Any, Literal
 
+from assess.atomic import write_atomic
 from assess.model import Language
 
 Format = Literal["json", "yaml"]
@@ -376,27 +376,14 @@ def write_starter(
     force: bool = False,
     today: dt.date | None = None,
 ) -> Path:
-    """Write the starter plan to ``path`` atomically; `FileExistsError` if it exists and not ``force``.
+    """Write the starter plan to ``path``; `FileExistsError` if it exists and not ``force``.
 
-    The text goes to a temporary file in the same folder first, then replaces
-    ``path`` in one step, so an interrupted run never leaves half a plan behind.
+    The write is atomic (`assess.atomic`): an interrupted run never leaves half a plan behind.
     """
     target = Path(path)
     if target.exists() and not force:
         raise FileExistsError(f"{target} already exists")
-    text = starter_text(format_for(target), lang, today=today or dt.date.today())
-    temporary = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
-    # os.open with 0o666 lets the umask decide the mode, as for any file the user creates.
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as file:
-            file.write(text)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+    write_atomic(target, starter_text(format_for(target), lang, today=today or dt.date.today()))
     return target
 
 
