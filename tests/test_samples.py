@@ -211,3 +211,33 @@ def test_small_nonprofit_is_small_and_incomplete() -> None:
     assert sample.policies is None and sample.measurement is None and sample.tracking is None
     (channel,) = sample.channels
     assert channel.account is not None and len(channel.account.admins) == 1
+
+
+# ------------------------------------------------------------------ the named checks fire where promised
+
+NAMED = {"CHN-01", "CHN-02", "PLN-03", "POL-01", "POL-03", "VIS-01", "MEA-01"}
+"""The rules behind the five checks the product owner named (★ in samples/README.md)."""
+
+PROMISED = {
+    "exemplary.json": set(),
+    "small-nonprofit.json": {"POL-01", "POL-03", "CHN-01", "MEA-01"},
+    "fundraising-only.json": {"PLN-03"},
+    "channels-first.json": {"CHN-02"},
+    "no-crisis-single-admin.json": {"POL-01", "POL-03"},
+    "no-visuals-no-measurement.json": {"VIS-01", "MEA-01"},
+    "community-garden.yaml": set(),
+}
+
+
+@pytest.mark.parametrize(("name", "named"), PROMISED.items())
+def test_sample_triggers_exactly_the_named_checks_it_promises(name: str, named: set[str]) -> None:
+    from assess.api import assess_plan
+
+    (report,) = assess_plan(SAMPLES / name).plans
+    failing = {rule.rule_id for rule in report.rules if rule.status == "fail"}
+    assert failing & NAMED == named
+    if name == "exemplary.json":
+        assert failing == set()
+        assert report.score is not None and report.score.overall == 100
+    row = next(line for line in (SAMPLES / "README.md").read_text(encoding="utf-8").splitlines() if f"`{name}`" in line)
+    assert all(f"{rule} ★" in row for rule in named)
