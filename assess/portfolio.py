@@ -1,0 +1,183 @@
+"""The portfolio view: one row per plan, weakest first, for someone who looks after many organisations.
+
+``assess DIR --summary csv|markdown`` prints it. A row carries the plan's file,
+organisation, score, grade, critical and high counts and its top recommendation;
+a plan that could not be assessed keeps its row, with the first problem as its
+error, and comes first, since it needs attention before any score does. Then
+rows go by score, lowest first, then by file, so the order is stable.
+
+CSV is data for spreadsheets and scripts: its header names are fixed identifiers
+(the same in every language), numbers use a decimal point, and a text cell that
+a spreadsheet would run as a formula (starting with = + - @) is prefixed with an
+apostrophe, because organisation names come from untrusted plans. Markdown is
+for people: headers and numbers in the report's language, cells escaped.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+from assess.i18n import label
+from assess.report import PlanReport, Report, Severity
+
+SummaryFormat = Literal["csv", "markdown"]
+SUMMARY_FORMATS: tuple[SummaryFormat, ...] = ("csv", "markdown")
+CSV_COLUMNS = (
+    "file",
+    "organization",
+    "score",
+    "grade",
+    "critical",
+    "high",
+    "top_rule",
+    "top_recommendation",
+    "top_action",
+    "error",
+)
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class Row:
+    """One plan in the portfolio."""
+
+    file: str
+    organization: str
+    score: float | None
+    grade: str
+    critical: int
+    high: int
+    top_rule: str
+    top_title: str
+    top_action: str
+    error: str
+
+    @property
+    def sort_key(self) -> tuple[float, str]:
+        return (-1.0 if self.score is None else self.score, self.file)
+
+
+def row(plan: PlanReport) -> Row:
+    """The portfolio row of one plan."""
+    if not plan.assessed or plan.score is None:
+        problem = plan.problems[0] if plan.problems else None
+        where = f"{plan.file}:{problem.line}:{problem.column or 1}: " if problem and problem.line else ""
+        error = f"{where}{problem.pointer or '/'}: {problem.message}" if problem else "not assessed"
+        return Row(plan.file, plan.organization or "", None, "", 0, 0, "", "", "", error)
+    counts = {severity: 0 for severity in Severity}
+    for finding in plan.findings:
+        counts[finding.severity] += 1
+    top = plan.recommendations[0] if plan.recommendations else None
+    return Row(
+        file=plan.file,
+        organization=plan.organization or "",
+        score=plan.score.overall,
+        grade=plan.score.grade,
+        critical=counts[Severity.CRITICAL],
+        high=counts[Severity.HIGH],
+        top_rule=top.rule_id if top else "",
+        top_title=top.title if top else "",
+        top_action=" ".join(top.action.split()) if top else "",
+        error="",
+    )
+
+
+def rows(report: Report) -> list[Row]:
+    """Every plan's row: not assessed first, then by score ascending, then by file."""
+    return sorted((row(plan) for plan in report.plans), key=lambda r: r.sort_key)
+
+
+def render_summary(report: Report, fmt: SummaryFormat, lang: str | None = None) -> str:
+    """The portfolio table as CSV or Markdown.
+
+    `lang` is the language of the Markdown headers (default: the plans' common
+    language, else English); the rule texts are in the language of the report.
+    """
+    if fmt not in RENDERERS:
+        raise ValueError(f"{fmt!r} is not a summary format (one of {', '.join(SUMMARY_FORMATS)})")
+    return RENDERERS[fmt](rows(report), lang or _common_language(report))
+
+
+def _common_language(report: Report) -> str:
+    languages = {plan.language for plan in report.plans}
+    return languages.pop() if len(languages) == 1 else "en"
+
+
+def _cell(text: str) -> str:
+    """Text a spreadsheet shows as text, never runs as a formula (OWASP's CSV injection advice)."""
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def _csv_number(value: float | None) -> str:
+    return "" if value is None else f"{round(value, 1):g}"
+
+
+def _render_csv(table: list[Row], lang: str) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for r in table:
+        writer.writerow(
+            [
+                _cell(r.file),
+                _cell(r.organization),
+                _csv_number(r.score),
+                r.grade,
+                r.critical if r.score is not None else "",
+                r.high if r.score is not None else "",
+                r.top_rule,
+                _cell(r.top_title),
+                _cell(r.top_action),
+                _cell(r.error),
+            ]
+        )
+    return out.getvalue()
+
+
+def _md(text: str) -> str:
+    """Plan text in a Markdown table cell: no markup, no HTML, no broken table."""
+    escaped = "".join("\\" + char if char in "\\`*_[]<>|~" else char for char in text)
+    return " ".join(escaped.split())
+
+
+def _md_number(value: float | None, lang: str) -> str:
+    if value is None:
+        return ""
+    text = f"{round(value, 1):g}"
+    return text.replace(".", ",") if lang == "fr" else text
+
+
+def _render_markdown(table: list[Row], lang: str) -> str:
+    def t(key: str) -> str:
+        return label(key, lang)
+
+    headers = ["#", t("organization"), t("score"), t("grade"), t("critical_count"), t("high_count")]
+    headers += [t("top_recommendation"), t("plan_file")]
+    assessed = sum(r.score is not None for r in table)
+    lines = [
+        f"## {t('report_title')}{t('colon')}{len(table)} {t('plans').lower()}",
+        "",
+        "| " + " | ".join(headers) + " |",
+        "|---:|---|---:|:---:|---:|---:|---|---|",
+    ]
+    for index, r in enumerate(table, start=1):
+        if r.score is None:
+            cells = ["", "", "", "", f"**{t('could_not_assess')}**{t('colon')}{_md(r.error)}"]
+        else:
+            top = f"**{r.top_rule}** {_md(r.top_title)}" if r.top_rule else _md(t("nothing_to_do"))
+            cells = [_md_number(r.score, lang), r.grade, str(r.critical), str(r.high), top]
+        lines.append(f"| {index} | {_md(r.organization)} | " + " | ".join(cells) + f" | `{_code(r.file)}` |")
+    if assessed < len(table):
+        lines += ["", f"{t('could_not_assess')}{t('colon')}{len(table) - assessed}"]
+    return "\n".join(lines) + "\n"
+
+
+def _code(text: str) -> str:
+    return text.replace("`", "'").replace("|", "\\|").replace("\n", " ")
+
+
+RENDERERS: dict[str, Callable[[list[Row], str], str]] = {"csv": _render_csv, "markdown": _render_markdown}
