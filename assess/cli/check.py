@@ -123,6 +123,12 @@ def _start_folder(targets: Sequence[Target]) -> Path:
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False), metavar="FILE", help="Write the (single) format to FILE."
 )
+@click.option(
+    "--summary",
+    type=click.Choice(["csv", "markdown"], case_sensitive=False),
+    help="Portfolio view: one row per plan (file, organisation, score, grade, critical and high counts, "
+    "top recommendation), weakest first, on standard output (or --output FILE) instead of the text report.",
+)
 @opts.gate_options
 @click.option(
     "--baseline",
@@ -160,6 +166,7 @@ def check(
     plans: tuple[str, ...],
     formats: tuple[str, ...],
     output: str | None,
+    summary: str | None,
     baseline: str | None,
     write_baseline: str | None,
     only_plans: bool,
@@ -177,7 +184,15 @@ def check(
     """
     from assess.errors import AssessError
 
-    outputs = parse_outputs(formats, output)
+    summary_path = None
+    if summary is None:
+        outputs = parse_outputs(formats, output)
+    else:
+        # The summary takes standard output (or --output FILE); other formats need files of their own.
+        outputs = parse_outputs(formats, None) if formats else []
+        if any(o.path is None for o in outputs):
+            raise click.UsageError("--summary goes to standard output (or --output FILE): use --format FMT:FILE")
+        summary_path = Path(output) if output is not None else None
     if quiet and verbose:
         raise click.UsageError("--quiet and --verbose contradict each other: use one")
     if baseline is not None and write_baseline is not None:
@@ -194,6 +209,8 @@ def check(
             verbose=verbose,
             color_flag=color,
             jobs=jobs,
+            summary=summary.lower() if summary else None,
+            summary_path=summary_path,
         )
     except AssessError as error:
         _fail(ctx, str(error))
@@ -215,6 +232,8 @@ def _run(
     verbose: bool,
     color_flag: bool | None,
     jobs: int,
+    summary: str | None = None,
+    summary_path: Path | None = None,
 ) -> int:
     from assess.baseline import Baseline, apply_baseline, baseline_text, parse_baseline, read_baseline
     from assess.catalog import build_catalog
@@ -261,6 +280,11 @@ def _run(
         fmt_options = dataclasses.replace(base, color=use_color, width=width) if out.path is None else base
         text = render[out.format](filtered.report, fmt_options)
         rendered.append((out, text if not text or text.endswith("\n") else text + "\n", use_color))
+    if summary is not None:
+        from assess.portfolio import render_summary
+
+        table = render_summary(filtered.report, "csv" if summary == "csv" else "markdown", config.lang)
+        rendered.append((Output(f"summary-{summary}", summary_path), table, False))
     for out, text, use_color in rendered:
         if out.path is None:
             _echo(text, use_color)
