@@ -393,10 +393,13 @@ def _assess_in_processes(
     chunks = [items[start : start + size] for start in range(0, len(items), size)]
     try:
         with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(config,)) as pool:
-            futures = [pool.submit(_assess_chunk, chunk) for chunk in chunks]
+            futures = {pool.submit(_assess_chunk, chunk): position for position, chunk in enumerate(chunks)}
+            done: dict[int, list[PlanReport]] = {}
+            # Parse each chunk as it arrives, while the workers go on with the others.
             for future in as_completed(futures):
-                advance(len(future.result()))
-            return [PlanReport.model_validate_json(text) for future in futures for text in future.result()]
+                done[futures[future]] = [PlanReport.model_validate_json(text) for text in future.result()]
+                advance(len(done[futures[future]]))
+            return [plan for position in range(len(chunks)) for plan in done[position]]
     except BrokenProcessPool:
         raise AssessError("a worker process died; run again with --jobs 1 to see which plan causes it") from None
 
