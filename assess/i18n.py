@@ -127,9 +127,16 @@ LABELS: dict[str, dict[str, str]] = {
     "no_change": {"en": "No finding changed.", "fr": "Aucun constat n'a changé."},
     "none": {"en": "None.", "fr": "Aucun."},
     "accepted": {"en": "Now accepted (suppressed)", "fr": "Désormais acceptés (ignorés)"},
+    "baselined_short": {"en": "{count} baselined", "fr": "{count} dans la référence"},
+    "assessed_count": {"en": "{count} assessed", "fr": "{count} évalué(s)"},
+    "more_problems": {"en": "... and {count} more (--verbose)", "fr": "... et {count} de plus (--verbose)"},
     "baselined_note": {
-        "en": "Findings accepted by the baseline, not shown: {count}.",
-        "fr": "Constats acceptés par la référence, non affichés : {count}.",
+        "en": "{count} findings accepted by the baseline, not shown.",
+        "fr": "{count} constats acceptés par la référence, non affichés.",
+    },
+    "baselined_note_one": {
+        "en": "1 finding accepted by the baseline, not shown.",
+        "fr": "1 constat accepté par la référence, non affiché.",
     },
     "checks": {"en": "What was checked", "fr": "Ce qui a été vérifié"},
     "status": {"en": "Result", "fr": "Résultat"},

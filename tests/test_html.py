@@ -242,7 +242,7 @@ def test_suppressed_findings_show_their_justification_and_expiry() -> None:
 def test_baselined_findings_are_mentioned() -> None:
     report = assess_plan((ROOT / "samples" / "small-nonprofit.json").read_bytes(), name="p.json")
     text = Page(render(report, RenderOptions(baselined={"p.json": 4}))).text
-    assert "Findings accepted by the baseline, not shown: 4." in text
+    assert "4 findings accepted by the baseline, not shown." in text
 
 
 def test_french_report_uses_french_labels_and_numbers() -> None:

@@ -78,7 +78,8 @@ def _plan(plan: PlanReport, options: RenderOptions) -> list[str]:
     lines.extend(_suppressed(plan))
     baselined = options.baselined.get(plan.file, 0)
     if baselined:
-        lines.extend([f"_{baselined} finding(s) accepted by the baseline are not listed._", ""])
+        note = label("baselined_note_one" if baselined == 1 else "baselined_note", lang)
+        lines.extend([f"_{note.format(count=baselined)}_", ""])
     return lines
 
 

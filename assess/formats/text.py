@@ -99,7 +99,7 @@ def summary_line(plan: PlanReport, options: RenderOptions) -> Text:
         text.append(f", {label('no_findings', lang).lower().rstrip('.')}")
     baselined = options.baselined.get(plan.file, 0)
     if baselined:
-        text.append(f", {baselined} baselined", style="dim")
+        text.append(f", {label('baselined_short', lang).format(count=baselined)}", style="dim")
     return text
 
 
@@ -110,7 +110,8 @@ def _grade_style(grade: str) -> str:
 def _total_line(report: Report) -> Text:
     lang = report.plans[0].language if report.plans else "en"
     summary = report.summary
-    text = Text(f"{summary.plans} {label('plans', lang).lower()}: {summary.assessed} assessed")
+    assessed = label("assessed_count", lang).format(count=summary.assessed)
+    text = Text(f"{summary.plans} {label('plans', lang).lower()}: {assessed}")
     if summary.errors:
         text.append(f", {summary.errors} {label('could_not_assess', lang).lower()}", style="bold red")
     total = sum(summary.findings.values())
@@ -166,8 +167,8 @@ def _plan(console: Console, plan: PlanReport, options: RenderOptions) -> None:
     baselined = options.baselined.get(plan.file, 0)
     if baselined:
         console.print()
-        noun = "finding" if baselined == 1 else "findings"
-        console.print(Text(f"{baselined} {noun} accepted by the baseline, not shown.", style="dim"))
+        note = label("baselined_note_one" if baselined == 1 else "baselined_note", lang)
+        console.print(Text(note.format(count=baselined), style="dim"))
 
 
 def _problems(console: Console, plan: PlanReport, options: RenderOptions) -> None:
@@ -179,7 +180,7 @@ def _problems(console: Console, plan: PlanReport, options: RenderOptions) -> Non
         console.print(Text(f"  {where}: {problem.pointer or '/'}: {problem.message}"), soft_wrap=True)
     hidden = len(plan.problems) - len(problems)
     if hidden:
-        console.print(Text(f"  ... and {hidden} more (--verbose)", style="dim"))
+        console.print(Text("  " + label("more_problems", lang).format(count=hidden), style="dim"))
 
 
 def _steps_table(plan: PlanReport) -> Table:

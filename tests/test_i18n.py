@@ -1,0 +1,226 @@
+"""French: every label, every rule text and every human-readable output, complete and without English left over."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from assess.api import assess_many, assess_plan
+from assess.catalog import load_packs
+from assess.config import Config
+from assess.formats import RenderOptions, render
+from assess.i18n import LABELS, LANGUAGES, label
+from assess.report import Report
+from assess.rulepack import Rule
+from assess.steps import STEPS
+
+ROOT = Path(__file__).resolve().parent.parent
+# Plans with many findings of many rules, so that most rule texts reach the output.
+FR_SAMPLES = ("small-nonprofit.json", "no-visuals-no-measurement.json", "channels-first.json", "injection.json")
+HUMAN_FORMATS = ("text", "markdown", "html")
+PLACEHOLDER = re.compile(r"\{[^}]*\}")
+# Plan fields that hold free text (names, statements...): replaced by a neutral word, so that any English
+# left in a French report comes from the tool, not from the (English) sample plans.
+FREE_TEXT = {
+    "name", "statement", "objective", "rationale", "summary", "description", "thanks", "decision_rule", "title",
+    "document", "sheet", "web_analytics", "utm_convention", "tool", "scheduler", "keywords", "peers_followed",
+    "topics", "handle", "website", "role", "justification", "tools", "source",
+}  # fmt: skip
+# English words that are not also French: none may appear in a French report of a neutral plan.
+# A word glued to '.', '_', '-', '[', ']' or '/' is a field or file name (tracking.web_analytics,
+# no-crisis-single-admin.json), which stays as it is.
+ENGLISH = re.compile(
+    r"(?i)(?<![\w.\[\]/-])(the|and|of|is|are|not|with|findings?|more|assessed|baselined?|accepted|shown|listed|"
+    r"steps?|rules?|why|what|passed|failed|unknown|could|yes|no|none|channels?|goals?|missing|once|done|before|"
+    r"after|out|accounts?|where|which|has|have|this|that)(?![\w\[\]/-])"
+)
+
+
+def builtin_rules() -> list[Rule]:
+    return [rule for pack in load_packs(Config()) for rule in pack.rules]
+
+
+# ---------------------------------------------------------------- the tables are complete
+
+
+@pytest.mark.parametrize("key", sorted(LABELS))
+def test_every_label_has_every_language(key: str) -> None:
+    entry = LABELS[key]
+    assert set(entry) == set(LANGUAGES), f"{key}: {sorted(entry)}"
+    assert all(entry[lang].strip() for lang in LANGUAGES), key
+    placeholders = {lang: sorted(PLACEHOLDER.findall(entry[lang])) for lang in LANGUAGES}
+    assert placeholders["en"] == placeholders["fr"], f"{key}: placeholders differ {placeholders}"
+
+
+def test_unknown_language_falls_back_to_english() -> None:
+    assert label("findings", "de") == LABELS["findings"]["en"]
+
+
+def test_every_step_has_a_french_name_and_summary() -> None:
+    for step in STEPS:
+        assert step.name["fr"] and step.summary["fr"]
+        assert step.summary["fr"] != step.summary["en"]
+
+
+def test_the_catalog_is_not_empty() -> None:
+    assert len(builtin_rules()) >= 40
+
+
+@pytest.mark.parametrize("rule", builtin_rules(), ids=lambda rule: rule.id)
+def test_every_builtin_rule_has_french_texts_that_differ_from_english(rule: Rule) -> None:
+    spec = rule.spec
+    assert spec.fr is not None, f"{rule.id} has no fr: section"
+    for field in ("title", "rationale", "recommendation"):
+        english, french = getattr(spec, field), getattr(spec.fr, field)
+        assert french.strip(), f"{rule.id}: empty fr {field}"
+        assert french != english, f"{rule.id}: fr {field} is the English text"
+    english_messages = [spec.message] if isinstance(spec.message, str) else spec.message
+    french_messages = [spec.fr.message] if isinstance(spec.fr.message, str) else spec.fr.message
+    assert len(french_messages) == len(english_messages), f"{rule.id}: one French message per English one"
+    for english, french in zip(english_messages, french_messages, strict=True):
+        assert french != english, f"{rule.id}: fr message is the English text"
+        assert sorted(PLACEHOLDER.findall(french)) == sorted(PLACEHOLDER.findall(english)), rule.id
+
+
+# ---------------------------------------------------------------- the outputs are French
+
+
+class _Text(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._skip = tag == "style"
+
+    def handle_endtag(self, tag: str) -> None:
+        self._skip = False
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.parts.append(data)
+
+
+def readable(fmt: str, output: str) -> str:
+    """What a reader sees: the text of the HTML (not its CSS), Markdown without escapes; spaces collapsed."""
+    if fmt == "html":
+        parser = _Text()
+        parser.feed(output)
+        output = " ".join(parser.parts)
+    if fmt == "markdown":
+        output = re.sub(r"\\(.)", r"\1", output)
+    return " ".join(output.split())
+
+
+def french_report(sample: str) -> Report:
+    path = ROOT / "samples" / sample
+    return assess_plan(path.read_bytes(), name=f"samples/{sample}", config=Config(lang="fr"))
+
+
+def english_rule_texts(report: Report) -> list[tuple[str, str]]:
+    """(rule id, text) for the English texts of the rules that failed in the report, long enough to be telling."""
+    failed = {finding.rule_id for finding in report.plans[0].findings}
+    failed |= {item.finding.rule_id for item in report.plans[0].suppressed}
+    texts: list[tuple[str, str]] = []
+    for rule in builtin_rules():
+        if rule.id not in failed:
+            continue
+        spec = rule.spec
+        texts += [(rule.id, spec.title), (rule.id, spec.rationale), (rule.id, spec.recommendation)]
+        for message in [spec.message] if isinstance(spec.message, str) else spec.message:
+            # The fixed words of a message: the longest run between placeholders.
+            texts.append((rule.id, max(PLACEHOLDER.split(message), key=len)))
+    return [(rule_id, " ".join(text.split())) for rule_id, text in texts if len(text.strip()) >= 12]
+
+
+def english_labels() -> list[str]:
+    """English labels that differ from their French, minus placeholders: none may appear in French output."""
+    found: list[str] = []
+    for entry in LABELS.values():
+        if entry["en"] == entry["fr"]:
+            continue
+        for piece in PLACEHOLDER.split(entry["en"]):
+            piece = piece.strip(" :.;,()")
+            if len(piece) >= 3:
+                found.append(piece)
+    return found
+
+
+@pytest.mark.parametrize("fmt", HUMAN_FORMATS)
+@pytest.mark.parametrize("sample", FR_SAMPLES)
+def test_french_output_has_no_english_rule_text(sample: str, fmt: str) -> None:
+    report = french_report(sample)
+    assert report.plans[0].language == "fr"
+    assert report.plans[0].findings, "the sample should have findings to translate"
+    text = readable(fmt, render(fmt, report, RenderOptions(verbose=True)))
+    leftovers = [f"{rule_id}: {words}" for rule_id, words in english_rule_texts(report) if words in text]
+    assert leftovers == []
+    for finding in report.plans[0].findings:
+        assert " ".join(finding.message.split()) in text
+
+
+@pytest.mark.parametrize("fmt", HUMAN_FORMATS)
+@pytest.mark.parametrize("sample", FR_SAMPLES)
+def test_french_output_has_no_english_label(sample: str, fmt: str) -> None:
+    report = french_report(sample)
+    text = readable(fmt, render(fmt, report, RenderOptions(verbose=True, baselined={f"samples/{sample}": 2})))
+    plan_text = (ROOT / "samples" / sample).read_text(encoding="utf-8")
+    leftovers = [
+        words
+        for words in english_labels()
+        if re.search(rf"(?<![\w-]){re.escape(words)}(?![\w-])", text)
+        # A word the plan itself contains (its names are English) is the plan's, not a label.
+        and not re.search(rf"(?<![\w-]){re.escape(words)}(?![\w-])", plan_text)
+    ]
+    assert leftovers == []
+
+
+@pytest.mark.parametrize("fmt", HUMAN_FORMATS)
+def test_french_output_uses_french_labels(fmt: str) -> None:
+    report = french_report("small-nonprofit.json")
+    text = readable(fmt, render(fmt, report, RenderOptions(verbose=True)))
+    for key in ("findings", "what_to_do", "grade", "completeness"):
+        assert label(key, "fr") in text, key
+    for step in STEPS:
+        assert step.name["fr"] in text
+
+
+def test_the_plans_declared_language_is_the_default(tmp_path: Path) -> None:
+    source = (ROOT / "samples" / "exemplary.json").read_text(encoding="utf-8")
+    french = source.replace('"language": "en"', '"language": "fr"')
+    assert french != source
+    plan = tmp_path / "plan.json"
+    plan.write_text(french, encoding="utf-8")
+    assert assess_plan(plan).plans[0].language == "fr"
+    assert assess_plan(plan, config=Config(lang="en")).plans[0].language == "en"
+
+
+def neutral(node: Any, key: str = "") -> Any:
+    if isinstance(node, dict):
+        return {k: neutral(v, k) for k, v in node.items()}
+    if isinstance(node, list):
+        return [neutral(v, key) for v in node]
+    if isinstance(node, str) and key in FREE_TEXT:
+        return "Zyxwvu zyxwvu"
+    return node
+
+
+@pytest.mark.parametrize("fmt", HUMAN_FORMATS)
+def test_french_report_of_neutral_plans_has_no_english_word(fmt: str) -> None:
+    """Every word the tool itself writes (labels, rule texts, messages, notes) is French."""
+    names = (*FR_SAMPLES, "fundraising-only.json", "no-crisis-single-admin.json", "exemplary.json")
+    sources = [(name, neutral(json.loads((ROOT / "samples" / name).read_text(encoding="utf-8")))) for name in names]
+    report = assess_many(sources, config=Config(lang="fr"))
+    assert all(plan.assessed for plan in report.plans)
+    for options in (
+        RenderOptions(verbose=True, baselined={"small-nonprofit.json": 2, "exemplary.json": 1}),
+        RenderOptions(quiet=1, baselined={"small-nonprofit.json": 2}),
+    ):
+        text = readable(fmt, render(fmt, report, options))
+        assert sorted({word.lower() for word in ENGLISH.findall(text)}) == []
