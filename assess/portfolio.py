@@ -159,7 +159,7 @@ def _render_markdown(table: list[Row], lang: str) -> str:
     headers += [t("top_recommendation"), t("plan_file")]
     assessed = sum(r.score is not None for r in table)
     lines = [
-        f"## {t('report_title')}{t('colon')}{len(table)} {t('plans').lower()}",
+        f"## {t('report_title')} · {t('plans')}{t('colon')}{len(table)}",
         "",
         "| " + " | ".join(headers) + " |",
         "|---:|---|---:|:---:|---:|---:|---|---|",

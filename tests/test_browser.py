@@ -30,8 +30,10 @@ from pathlib import Path
 
 import pytest
 
-from assess.api import assess_plan
+from assess.api import assess_many, assess_plan
 from assess.config import Config
+from assess.diff import compare_plans
+from assess.diff import render as render_diff
 from assess.formats.html import render
 from assess.steps import STEPS
 
@@ -170,6 +172,29 @@ def test_french_report_loads(chromium: str, tmp_path: Path) -> None:
     assert_nothing_ran(loaded)
     assert '<html lang="fr">' in loaded.dom
     assert "Synthèse" in loaded.dom
+
+
+def test_a_report_of_every_sample_has_a_working_table_of_contents(chromium: str, tmp_path: Path) -> None:
+    broken = ("broken.json", b'{"schema_version": "1.0", "organization": {}}')
+    report = assess_many([*((f"samples/{p.name}", p.read_bytes()) for p in SAMPLES), broken])
+    loaded = load(chromium, render(report), tmp_path)
+    assert_nothing_ran(loaded)
+    dom = Elements(loaded.dom)
+    sections = [attrs["id"] for tag, attrs in dom.elements if tag == "section"]
+    links = [attrs["href"] for tag, attrs in dom.elements if tag == "a"]
+    assert len(sections) == len(SAMPLES) + 1
+    assert links == [f"#{section}" for section in sections]
+
+
+def test_plan_comparison_loads(chromium: str, tmp_path: Path) -> None:
+    import json
+
+    old = json.loads((ROOT / "samples" / "no-crisis-single-admin.json").read_text(encoding="utf-8"))
+    new = json.loads(json.dumps(old))
+    new["policies"]["crisis_plan"] = {"contacts": ["nadia", "jonah"], "backup_responder": "jonah"}
+    loaded = load(chromium, render_diff(compare_plans(old, new), "html"), tmp_path)
+    assert_nothing_ran(loaded)
+    assert "POL-01" in loaded.dom
 
 
 def test_injection_payloads_execute_nothing(chromium: str, tmp_path: Path) -> None:

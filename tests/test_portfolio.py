@@ -128,7 +128,7 @@ def test_two_hundred_plans_from_a_folder(tmp_path: Path) -> None:
 def test_summary_markdown_from_the_command_line() -> None:
     result = run(*(str(path) for path in SAMPLES), "--summary", "markdown", "--fail-on", "none")
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith("## Social media plan assessment: ")
+    assert result.stdout.startswith(f"## Social media plan assessment · Plans: {len(SAMPLES)}\n")
     assert result.stdout.count("\n| ") == len(SAMPLES) + 1
 
 
