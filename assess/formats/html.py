@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assess import charts
+from assess._version import __version__
 from assess.formats import RenderOptions
 from assess.i18n import LABELS, label
 from assess.report import Finding, PlanReport, Report, Severity, Status
@@ -84,8 +85,7 @@ def render_diff(diff: PlanDiff, *, lang: str | None = None) -> str:
     organization = diff.organization or diff.new_file
 
     def findings(key: str, file: str, items: Sequence[Finding]) -> tuple[str, str, list[_FindingView]]:
-        plan = PlanReport(file=file, assessed=True)
-        return key, t(key), [_finding_view(plan, finding, lang) for finding in items]
+        return key, t(key), [_finding_view(file, finding, lang) for finding in items]
 
     groups = [
         findings("resolved", diff.old_file, diff.resolved),
@@ -143,7 +143,7 @@ def render_diff(diff: PlanDiff, *, lang: str | None = None) -> str:
         ],
         direction=_direction(diff.score_before, diff.score_after),
         groups=groups,
-        tool=_tool(),
+        tool={"name": "assess", "version": __version__},
         packs=[],
     )
 
@@ -152,12 +152,6 @@ def _direction(before: float | None, after: float | None) -> str:
     if before is None or after is None or round(after - before, 1) == 0:
         return "same"
     return "up" if after > before else "down"
-
-
-def _tool() -> Any:
-    from assess.api import TOOL
-
-    return TOOL
 
 
 def _common_language(plans: Sequence[PlanReport]) -> str:
@@ -282,6 +276,13 @@ class _NoticeView:
 
 
 @dataclass(frozen=True)
+class _ProblemView:
+    location: str
+    pointer: str
+    message: str
+
+
+@dataclass(frozen=True)
 class _UnknownView:
     rule_id: str
     title: str
@@ -308,7 +309,7 @@ class _PlanView:
     file: str
     sha256: str
     assessed: bool
-    problems: list[_NoticeView] = field(default_factory=list)
+    problems: list[_ProblemView] = field(default_factory=list)
     score: str = ""
     band: str = ""
     grade: str = ""
@@ -338,7 +339,7 @@ def band(score: float | None) -> str:
     return {charts.GOOD: "good", charts.FAIR: "fair"}.get(charts.score_colour(score), "poor")
 
 
-def _finding_view(plan: PlanReport, finding: Finding, lang: str) -> _FindingView:
+def _finding_view(file: str, finding: Finding, lang: str) -> _FindingView:
     t = _translator(lang)
     return _FindingView(
         rule_id=finding.rule_id,
@@ -349,7 +350,7 @@ def _finding_view(plan: PlanReport, finding: Finding, lang: str) -> _FindingView
         rationale=finding.rationale,
         step=t("article_step", number=finding.step, name=step_name(finding.step, lang)),
         recommendation=finding.recommendation,
-        location=location(plan.file, finding.line, finding.column),
+        location=location(file, finding.line, finding.column),
         pointer=finding.pointer or f"/ ({t('whole_plan')})",
     )
 
@@ -367,8 +368,7 @@ def _plan_view(index: int, plan: PlanReport, lang: str, baselined: int) -> _Plan
     }
     if not plan.assessed or plan.score is None:
         problems = [
-            _NoticeView(p.kind, p.message, location(plan.file, p.line, p.column), p.pointer or "/")
-            for p in plan.problems
+            _ProblemView(location(plan.file, p.line, p.column), p.pointer or "/", p.message) for p in plan.problems
         ]
         return _PlanView(**common, problems=problems)
 
@@ -414,7 +414,7 @@ def _plan_view(index: int, plan: PlanReport, lang: str, baselined: int) -> _Plan
         (
             severity.value,
             t(f"sev_{severity.value}"),
-            [_finding_view(plan, f, lang) for f in plan.findings if f.severity is severity],
+            [_finding_view(plan.file, f, lang) for f in plan.findings if f.severity is severity],
         )
         for severity in Severity
     ]
@@ -462,7 +462,7 @@ def _plan_view(index: int, plan: PlanReport, lang: str, baselined: int) -> _Plan
         unknown=unknown,
         suppressed=[
             _SuppressedView(
-                _finding_view(plan, s.finding, lang),
+                _finding_view(plan.file, s.finding, lang),
                 s.justification,
                 s.expires.isoformat() if s.expires else t("no_expiry"),
             )
