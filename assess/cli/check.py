@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from assess.discover import Target
     from assess.report import PlanReport, Report
 
-EXIT_ERROR = 2
+EXIT_ERROR = 2  # = assess.gate.EXIT_ERROR, without importing the models at start-up
 PROGRESS_MIN_PLANS = 20
 MAX_GATE_LINES = 10
 PIPED_WIDTH = 100
@@ -321,10 +321,9 @@ def _print_problems(report: Report) -> None:
 
 
 def _print_verdict(code: int, reasons: Sequence[str], report: Report) -> None:
-    from assess.gate import EXIT_ERROR as GATE_ERROR
     from assess.gate import EXIT_GATE_FAILED
 
-    if code == GATE_ERROR:
+    if code == EXIT_ERROR:
         errors = report.summary.errors
         noun = "plan" if report.summary.plans == 1 else "plans"
         click.echo(f"assess: {errors} of {report.summary.plans} {noun} could not be assessed (exit 2)", err=True)
