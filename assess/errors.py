@@ -34,7 +34,9 @@ class Problem:
         return f"{self.file}:{self.line}:{self.column or 1}"
 
     def one_line(self) -> str:
-        """The canonical ``file:line:col: /pointer: message`` form."""
+        """The canonical ``file:line:col: /pointer: message`` form (``file: message`` when unlocated)."""
+        if self.line is None and not self.pointer:
+            return f"{self.file}: {self.message}"
         pointer = self.pointer or "/"
         return f"{self.where}: {pointer}: {self.message}"
 

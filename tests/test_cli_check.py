@@ -81,10 +81,10 @@ def test_check_is_the_default_command() -> None:
 @pytest.mark.parametrize(
     ("plan", "expected"),
     [
-        ("samples/missing.json", "samples/missing.json: /: no such file"),
+        ("samples/missing.json", "samples/missing.json: no such file"),
         (SYNTAX, f"{SYNTAX}:11:5: /plan/start_date: "),
         (SCHEMA, f"{SCHEMA}:6:5: /organization/colour: unknown field 'colour'"),
-        ("samples/*.toml", "samples/*.toml: /: no file matches this pattern"),
+        ("samples/*.toml", "samples/*.toml: no file matches this pattern"),
     ],
 )
 def test_a_plan_that_cannot_be_assessed_exits_2_with_located_lines(plan: str, expected: str) -> None:

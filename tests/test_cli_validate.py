@@ -104,7 +104,7 @@ def test_validate_a_missing_file(tmp_path: Path) -> None:
     missing = tmp_path / "nope.json"
     result = run("validate", missing)
     assert result.exit_code == 2
-    assert f"{missing}: /: no such file" in result.output
+    assert f"{missing}: no such file" in result.output
 
 
 def test_validate_a_directory(tmp_path: Path) -> None:

@@ -60,13 +60,12 @@ class AssessGroup(click.Group):
         with formatter.section("Commands"):
             formatter.write_dl(rows)
 
-    def resolve_command(
-        self, ctx: click.Context, args: list[str]
-    ) -> tuple[str | None, click.Command | None, list[str]]:
-        # Anything that is not a subcommand name (a path, a glob, "-", an option) goes to `check`.
-        if args and args[0] not in COMMANDS:
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        # Anything that is not a subcommand name or a group option (a path, a glob, "-",
+        # an option of `check` such as --fail-on) means `check`.
+        if args and args[0] not in COMMANDS and args[0] not in ("-h", "--help", "-V", "--version"):
             args = [DEFAULT_COMMAND, *args]
-        return super().resolve_command(ctx, args)
+        return super().parse_args(ctx, args)
 
 
 @click.group(

@@ -176,6 +176,9 @@ def _problems(console: Console, plan: PlanReport, options: RenderOptions) -> Non
     problems = plan.problems if options.verbose else plan.problems[:1]
     console.print(Text(label("could_not_assess", lang), style="bold red"))
     for problem in problems:
+        if problem.line is None and not problem.pointer:
+            console.print(Text(f"  {plan.file}: {problem.message}"), soft_wrap=True)
+            continue
         where = location(plan.file, problem.line, problem.column) if problem.line else plan.file
         console.print(Text(f"  {where}: {problem.pointer or '/'}: {problem.message}"), soft_wrap=True)
     hidden = len(plan.problems) - len(problems)
