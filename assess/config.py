@@ -40,6 +40,13 @@ class Scoring(BaseModel):
         default_factory=dict, description="Weight of each step (1-11) in the overall score; default 1 each."
     )
     critical_step_cap: float = Field(40.0, ge=0, le=100, description="Highest step score while a critical rule fails.")
+    critical_cap_step_down: float = Field(
+        10.0,
+        ge=0,
+        le=100,
+        description="Each further failed critical rule lowers both caps by this much, so fixing any one of "
+        "several critical problems still shows in the score.",
+    )
     critical_overall_cap: float = Field(
         69.0, ge=0, le=100, description="Highest overall score while any critical rule fails."
     )

@@ -5,10 +5,12 @@ The formula (documented in the README, knobs in `assess.config.Scoring`):
 - a rule counts in its step when it passed or failed (suppressed counts as
   passed); not applicable and unknown rules do not count;
 - step score = 100 x (1 - weight of failed rules / weight of counted rules),
-  capped at ``critical_step_cap`` while a critical rule of the step fails;
+  capped at ``critical_step_cap`` while a critical rule of the step fails, and
+  ``critical_cap_step_down`` lower for each further critical rule failing there;
 - overall = mean of the step scores weighted by ``step_weights`` (steps with
   no counted rule are left out), capped at ``critical_overall_cap`` while any
-  critical rule fails;
+  critical rule fails, ``critical_cap_step_down`` lower for each further one
+  (so that fixing one of several critical problems raises the score);
 - completeness = counted rules / (counted + unknown rules);
 - grade from ``grades``; maturity per step from the most severe failure.
 
@@ -66,12 +68,12 @@ def score(results: Sequence[Scored], scoring: Scoring, lang: str = "en") -> Scor
     steps: list[StepResult] = []
     weighted_sum = 0.0
     weight_total = 0.0
-    any_critical = False
+    critical_failures = 0
     counted_rules = 0
     unknown_rules = 0
     for step in STEPS:
         total = lost = 0.0
-        passed = failed = not_applicable = unknown = 0
+        passed = failed = not_applicable = unknown = critical_here = 0
         worst: Severity | None = None
         for r in by_step[step.number]:
             status = r.status
@@ -81,6 +83,7 @@ def score(results: Sequence[Scored], scoring: Scoring, lang: str = "en") -> Scor
                 lost += r.weight
                 if worst is None or r.severity.rank < worst.rank:
                     worst = r.severity
+                critical_here += r.severity is Severity.CRITICAL
             elif status is Status.PASS or status is Status.SUPPRESSED:
                 passed += 1
                 total += r.weight
@@ -88,14 +91,15 @@ def score(results: Sequence[Scored], scoring: Scoring, lang: str = "en") -> Scor
                 unknown += 1
             else:
                 not_applicable += 1
-        critical = worst is Severity.CRITICAL
-        any_critical = any_critical or critical
+        critical = critical_here > 0
+        critical_failures += critical_here
         value: float | None = None
         capped = False
         if total > 0:
             value = 100.0 * (1.0 - lost / total)
-            if critical and value > scoring.critical_step_cap:
-                value, capped = scoring.critical_step_cap, True
+            step_cap = _cap(scoring.critical_step_cap, critical_here, scoring)
+            if critical and value > step_cap:
+                value, capped = step_cap, True
             value = _round(value)
             step_weight = scoring.step_weights.get(step.number, 1.0)
             weighted_sum += value * step_weight
@@ -126,8 +130,9 @@ def score(results: Sequence[Scored], scoring: Scoring, lang: str = "en") -> Scor
         )
     overall = weighted_sum / weight_total if weight_total else 0.0
     overall_capped = False
-    if any_critical and overall > scoring.critical_overall_cap:
-        overall, overall_capped = scoring.critical_overall_cap, True
+    overall_cap = _cap(scoring.critical_overall_cap, critical_failures, scoring)
+    if critical_failures and overall > overall_cap:
+        overall, overall_capped = overall_cap, True
     overall = _round(overall)
     decided = counted_rules + unknown_rules
     completeness = _round(100.0 * counted_rules / decided) if decided else 0.0
@@ -137,6 +142,10 @@ def score(results: Sequence[Scored], scoring: Scoring, lang: str = "en") -> Scor
         ),
         tuple(steps),
     )
+
+
+def _cap(first: float, failures: int, scoring: Scoring) -> float:
+    return max(0.0, first - scoring.critical_cap_step_down * max(0, failures - 1))
 
 
 def grade(value: float, grades: Mapping[str, float]) -> str:

@@ -105,3 +105,15 @@ def test_scores_stay_in_range_and_fixing_never_lowers_them(results: list[Scored]
     for result in results:
         if result.status is Status.FAIL:
             assert rescore_with_pass(results, result.rule_id, DEFAULT).score.overall >= card.score.overall
+
+
+def test_each_further_critical_failure_lowers_the_caps() -> None:
+    passing = [r(f"B-{i:02}", 2, Severity.HIGH, Status.PASS) for i in range(1, 4)]
+    two = [r("A-01", 1, Severity.CRITICAL, Status.FAIL), r("A-02", 1, Severity.CRITICAL, Status.FAIL)]
+    two += [r(f"A-{i:02}", 1, Severity.LOW, Status.PASS) for i in range(3, 40)]
+    card = score([*two, *passing], DEFAULT)
+    step_cap = DEFAULT.critical_step_cap - DEFAULT.critical_cap_step_down
+    assert card.steps[0].score == min(step_cap, card.steps[0].score or 0)
+    assert card.score.overall == DEFAULT.critical_overall_cap - DEFAULT.critical_cap_step_down
+    # Fixing either critical problem now shows in the score.
+    assert rescore_with_pass([*two, *passing], "A-01", DEFAULT).score.overall == DEFAULT.critical_overall_cap
