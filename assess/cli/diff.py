@@ -13,7 +13,6 @@ on a usage or configuration error, with one line on standard error.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import NoReturn
 
@@ -60,6 +59,8 @@ def diff(ctx: click.Context, old: str, new: str, fmt: str, output: str | None, f
     assess diff plan-v1.json plan-v2.json
     assess diff old.yaml new.yaml --format markdown --output changes.md
     assess diff main.json branch.json --fail-on-new high    exit 1 if the change adds a high finding
+
+    Exit codes: 0 compared; 1 --fail-on-new tripped; 2 a version cannot be read or is invalid.
     """
     from assess.errors import AssessError, PlanError
 
@@ -100,7 +101,3 @@ def _run(ctx: click.Context, old: str, new: str, fmt: str, fail_on_new: str | No
     result = compare_plans(Path(old), Path(new), config=config)
     added = len(new_at_least(result, Severity(fail_on_new.lower()))) if fail_on_new else 0
     return render(result, fmt), added
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(diff())
