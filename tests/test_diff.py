@@ -24,6 +24,15 @@ def run(*args: str) -> Result:
     return CliRunner().invoke(cli, list(args))
 
 
+def scores(versions: tuple[Path, Path]) -> tuple[str, str, str]:
+    """Old and new overall scores and their change, as the outputs print them."""
+    before, after = (assess_plan(path).plans[0].score for path in versions)
+    assert before is not None and after is not None
+    delta = round(after.overall - before.overall, 1)
+    sign = "+" if delta > 0 else "-" if delta < 0 else ""
+    return f"{before.overall:g}", f"{after.overall:g}", f"{sign}{abs(delta):g}"
+
+
 @pytest.fixture
 def versions(tmp_path: Path) -> tuple[Path, Path]:
     """OLD is the sample; NEW adds a crisis plan (POL-01 resolved) and drops web analytics (ORG-03 new)."""
@@ -106,7 +115,8 @@ def test_text_output_lists_scores_and_each_group(versions: tuple[Path, Path]) ->
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert "What changed in the plan: Clearwater River Alliance" in out
-    assert "Overall score: 69 -> 69 (0)" in out
+    before, after, change = scores(versions)
+    assert f"Overall score: {before} -> {after} ({change})" in out
     assert "Resolved (1)" in out and "New (1)" in out and "Unchanged (5)" in out
     resolved = out.split("Resolved (1)")[1].split("New (1)")[0]
     assert "POL-01 [critical]" in resolved and "old.json:" in resolved
@@ -130,7 +140,8 @@ def test_markdown_output(versions: tuple[Path, Path]) -> None:
     result = run("diff", *map(str, versions), "-f", "markdown")
     assert result.exit_code == 0
     assert "## What changed in the plan: Clearwater River Alliance" in result.stdout
-    assert "| **Overall score** | 69 | **69** | 0 |" in result.stdout
+    before, after, change = scores(versions)
+    assert f"| **Overall score** | {before} | **{after}** | {change} |" in result.stdout
     assert "### Resolved (1)" in result.stdout
     assert "- **ORG-03** (high)" in result.stdout
 
