@@ -194,10 +194,11 @@ def _recommendations(
     ]
 
 
-def problem_report(name: str, error: PlanError) -> PlanReport:
+def problem_report(name: str, error: PlanError, lang: str = "en") -> PlanReport:
     """The report entry of a plan that could not be assessed."""
     return PlanReport(
         file=name,
+        language=lang,
         assessed=False,
         problems=[
             PlanProblem(kind=error.kind, message=p.message, pointer=p.pointer, line=p.line, column=p.column)
@@ -250,7 +251,7 @@ def assess_many(
         try:
             plan_report = assess_loaded(load(source, name=name, limits=limits), catalog, config)
         except PlanError as error:
-            plan_report = problem_report(name, error)
+            plan_report = problem_report(name, error, config.lang or "en")
         plans.append(plan_report)
         if on_done is not None:
             on_done(plan_report)

@@ -353,7 +353,7 @@ def assess_targets(targets: Sequence[Target], config: Config, catalog: Catalog, 
     for index, target in enumerate(targets):
         if target.path is None:
             problem = Problem(target.name, None, None, "", target.problem or "nothing to read")
-            reports[index] = problem_report(target.name, PlanReadError([problem]))
+            reports[index] = problem_report(target.name, PlanReadError([problem]), config.lang or "en")
         elif target.path == "-":
             raw = sys.stdin.buffer.read(DEFAULT_LIMITS.max_bytes + 1)
             work.append((index, target.name, raw))
