@@ -7,11 +7,17 @@ Figures are printed, never asserted: a shared CI runner is too noisy for a timed
 test to mean anything, so the targets are checked here, by eye, next to each figure.
 
 - Cold CLI: each command is a fresh process, run round-robin so that a burst of
-  load on the machine hits every command alike; the median is reported.
-  check-jsonschema validating the same plan against the same schema is the peer:
-  `assess` should *assess* a plan faster than it *validates* one.
+  load on the machine hits every command alike; the median is reported, wall
+  time and CPU time (user + system: steadier on a shared machine). check-jsonschema
+  validating the same plan against the same schema is the peer: `assess` should
+  *assess* a plan faster than it *validates* one. Every command reads its bytecode
+  from a private cache (PYTHONPYCACHEPREFIX), as after a normal install; when the
+  environment forbids bytecode files (PYTHONDONTWRITEBYTECODE) one more row shows
+  what that costs.
 - Throughput and memory run in fresh child processes pinned to one core, so
-  that neither the parent's imports nor a second core flatter the figures.
+  that neither the parent's imports nor a second core flatter the figures. Plans
+  per second are counted on the process's CPU time (what one core delivers) and
+  on wall time (what a caller waits, slower when the machine is shared).
 """
 
 from __future__ import annotations
@@ -26,9 +32,10 @@ import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -53,45 +60,62 @@ TARGET_RSS_GROWTH_MB = 10.0
 class Command:
     label: str
     argv: list[str]
+    env: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class ColdResult:
     label: str
-    argv: list[str]
-    median_ms: float | None
-    min_ms: float | None
-    max_rss_mb: float | None
+    median_ms: float | None = None
+    min_ms: float | None = None
+    cpu_ms: float | None = None
+    max_rss_mb: float | None = None
     note: str = ""
 
 
-def _commands() -> list[Command]:
+ASSESS_LABEL = f"assess {SAMPLE} --format json"
+PEER_LABEL = f"check-jsonschema --schemafile {SCHEMA} {SAMPLE}"
+
+
+def _commands(pycache: str) -> list[Command]:
     assess = str(BIN / "assess")
-    return [
-        Command("python -c pass (interpreter start, the floor)", [sys.executable, "-c", "pass"]),
-        Command(f"assess {SAMPLE} --format json", [assess, SAMPLE, "--format", "json"]),
-        Command(f"assess validate {SAMPLE}", [assess, "validate", SAMPLE]),
-        Command(
-            f"check-jsonschema --schemafile {SCHEMA} {SAMPLE}",
-            [str(BIN / "check-jsonschema"), "--schemafile", SCHEMA, SAMPLE],
-        ),
+    # Bytecode read from (and, on the warm-up runs, written to) a private folder, as after an install.
+    cached = {"PYTHONPYCACHEPREFIX": pycache, "PYTHONDONTWRITEBYTECODE": ""}
+    commands = [
+        Command("python -c pass (interpreter start, the floor)", [sys.executable, "-c", "pass"], cached),
+        Command(ASSESS_LABEL, [assess, SAMPLE, "--format", "json"], cached),
+        Command(f"assess validate {SAMPLE}", [assess, "validate", SAMPLE], cached),
+        Command(PEER_LABEL, [str(BIN / "check-jsonschema"), "--schemafile", SCHEMA, SAMPLE], cached),
     ]
+    if os.environ.get("PYTHONDONTWRITEBYTECODE"):
+        label = f"{ASSESS_LABEL} (PYTHONDONTWRITEBYTECODE=1: assess compiled on every start)"
+        commands.append(Command(label, [assess, SAMPLE, "--format", "json"]))
+    return commands
 
 
-def _run_once(argv: list[str]) -> tuple[float, int, float]:
-    """Wall seconds, exit code and peak RSS (MB) of one fresh process."""
+def _environment(command: Command) -> dict[str, str]:
+    env = {**os.environ, **command.env}
+    return {name: value for name, value in env.items() if value != "" or name not in command.env}
+
+
+def _run_once(command: Command) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds (user + system) and peak RSS (MB) of one fresh process."""
     start = time.perf_counter()
-    process = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        command.argv, cwd=ROOT, env=_environment(command), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - start
     process.returncode = os.waitstatus_to_exitcode(status)
-    return elapsed, process.returncode, usage.ru_maxrss / 1024
+    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
 def _usable(command: Command) -> str:
     """Empty when the command runs as expected, else why not (e.g. a subcommand not written yet)."""
     try:
-        done = subprocess.run(command.argv, cwd=ROOT, capture_output=True, text=True, timeout=60)
+        done = subprocess.run(
+            command.argv, cwd=ROOT, env=_environment(command), capture_output=True, text=True, timeout=60
+        )
     except OSError as error:
         return f"cannot run: {error}"
     # assess exits 1 when its gate fails: still a complete assessment.
@@ -102,32 +126,31 @@ def _usable(command: Command) -> str:
 
 
 def cold_cli(runs: int) -> list[ColdResult]:
-    commands = _commands()
-    notes = {command.label: _usable(command) for command in commands}
-    live = [command for command in commands if not notes[command.label]]
-    times: dict[str, list[float]] = {command.label: [] for command in live}
-    rss: dict[str, float] = {}
-    for _ in range(2):  # warm the page cache and .pyc files; not counted
-        for command in live:
-            _run_once(command.argv)
-    for _ in range(runs):
-        for command in live:
-            elapsed, _, peak = _run_once(command.argv)
-            times[command.label].append(elapsed)
-            rss[command.label] = max(rss.get(command.label, 0.0), peak)
+    with tempfile.TemporaryDirectory(prefix="assess-bench-pycache-") as pycache:
+        commands = _commands(pycache)
+        notes = {command.label: _usable(command) for command in commands}
+        live = [command for command in commands if not notes[command.label]]
+        samples: dict[str, list[tuple[float, float, float]]] = {command.label: [] for command in live}
+        for _ in range(2):  # warm the page cache and write the bytecode; not counted
+            for command in live:
+                _run_once(command)
+        for _ in range(runs):
+            for command in live:
+                samples[command.label].append(_run_once(command))
     results = []
     for command in commands:
-        samples = times.get(command.label)
-        if not samples:
-            results.append(ColdResult(command.label, command.argv, None, None, None, notes[command.label]))
+        runs_of = samples.get(command.label)
+        if not runs_of:
+            results.append(ColdResult(command.label, note=notes[command.label]))
             continue
+        walls, cpus, peaks = zip(*runs_of, strict=True)
         results.append(
             ColdResult(
                 command.label,
-                command.argv,
-                statistics.median(samples) * 1000,
-                min(samples) * 1000,
-                rss[command.label],
+                median_ms=statistics.median(walls) * 1000,
+                min_ms=min(walls) * 1000,
+                cpu_ms=statistics.median(cpus) * 1000,
+                max_rss_mb=max(peaks),
             )
         )
     return results
@@ -176,37 +199,37 @@ def child_throughput(count: int) -> dict[str, Any]:
     for plan in plans[:200]:  # warm-up: validators compiled, ruleset registered, caches filled
         _assess_one(plan, catalog, config)
 
-    gc.collect()
-    start = time.perf_counter()
-    total_bytes = 0
-    for plan in plans:
-        total_bytes += len(_assess_one(plan, catalog, config))
-    from_data = time.perf_counter() - start
+    def timed(sources: list[Any]) -> tuple[float, float, int]:
+        """Wall and CPU seconds to assess every source, and the bytes of JSON written."""
+        gc.collect()
+        wall, cpu, written = time.perf_counter(), time.process_time(), 0
+        for source in sources:
+            written += len(_assess_one(source, catalog, config))
+        return time.perf_counter() - wall, time.process_time() - cpu, written
 
-    start = time.perf_counter()
-    for text in texts:
-        _assess_one(text, catalog, config)
-    from_text = time.perf_counter() - start
+    from_data_wall, from_data_cpu, total_bytes = timed(plans)
+    from_text_wall, from_text_cpu, _ = timed(texts)
 
-    # Where the time goes, stage by stage, on a sample of the same plans.
+    # Where the time goes, stage by stage (CPU time), on a sample of the same plans.
+    clock = time.process_time
     stages: dict[str, float] = dict.fromkeys(STAGES, 0.0)
     actions: Counter[str] = Counter()
     findings = 0
     sample = plans[: min(len(plans), 2000)]
     for plan in sample:
-        t0 = time.perf_counter()
+        t0 = clock()
         loaded = load(plan)
-        t1 = time.perf_counter()
+        t1 = clock()
         facts = build_facts(loaded.plan)
-        t2 = time.perf_counter()
+        t2 = clock()
         catalog.engine.run(facts)
-        t3 = time.perf_counter()
+        t3 = clock()
         for action, _ in _Host.get().recorder.matches:  # every action durable ran (the 15 µs each)
             actions[action.split("|")[0]] += 1
         plan_report = assess_loaded(loaded, catalog, config)  # runs facts and engine again
-        t4 = time.perf_counter()
+        t4 = clock()
         make_report([plan_report], catalog).model_dump_json()
-        t5 = time.perf_counter()
+        t5 = clock()
         findings += len(plan_report.findings)
         for stage, seconds in zip(STAGES, (t1 - t0, t2 - t1, t3 - t2, t4 - t3 - (t3 - t1), t5 - t4), strict=True):
             stages[stage] += seconds
@@ -214,12 +237,18 @@ def child_throughput(count: int) -> dict[str, Any]:
         "cpu": cpu,
         "plans": count,
         "rules": len(catalog.rules),
-        "from_data_s": from_data,
-        "from_text_s": from_text,
+        "from_data_wall_s": from_data_wall,
+        "from_data_cpu_s": from_data_cpu,
+        "from_text_wall_s": from_text_wall,
+        "from_text_cpu_s": from_text_cpu,
+        "definitions": sorted(
+            ((rule.rule_id, len(rule.fail) + len(rule.skip)) for rule in catalog.engine.rules), key=lambda r: -r[1]
+        ),
         "mean_json_bytes": total_bytes / count,
         "mean_text_bytes": sum(len(text) for text in texts) / count,
         "stage_us": {name: seconds / len(sample) * 1e6 for name, seconds in stages.items()},
         "actions_per_plan": {rule: n / len(sample) for rule, n in actions.most_common()},
+        "sample": len(sample),
         "findings_per_plan": findings / len(sample),
         "facts_per_plan": sum(len(build_facts(load(plan).plan)) for plan in sample) / len(sample),
     }
@@ -228,12 +257,13 @@ def child_throughput(count: int) -> dict[str, Any]:
 # ------------------------------------------------------------------ (c) memory, in a child process
 
 
-def _vm_rss_mb() -> float:
+def _status_mb(field_name: str = "VmRSS") -> float:
+    """A memory figure of this process from /proc/self/status (VmRSS: now; VmHWM: the peak), in MB."""
     with open("/proc/self/status", encoding="ascii") as status:
         for line in status:
-            if line.startswith("VmRSS:"):
+            if line.startswith(f"{field_name}:"):
                 return int(line.split()[1]) / 1024
-    raise RuntimeError("no VmRSS in /proc/self/status")
+    raise RuntimeError(f"no {field_name} in /proc/self/status")
 
 
 def child_memory(warmup: int, count: int) -> dict[str, Any]:
@@ -249,16 +279,16 @@ def child_memory(warmup: int, count: int) -> dict[str, Any]:
     for _ in range(warmup):
         _assess_one(next(plans), catalog, config)
     gc.collect()
-    before = _vm_rss_mb()
+    before = _status_mb()
     curve = [(0, before)]
     step = max(1, count // 4)
     for done in range(1, count + 1):
         _assess_one(next(plans), catalog, config)
         if done % step == 0:
             gc.collect()
-            curve.append((done, _vm_rss_mb()))
+            curve.append((done, _status_mb()))
     gc.collect()
-    after = _vm_rss_mb()
+    after = _status_mb()
     return {
         "warmup": warmup,
         "plans": count,
@@ -266,7 +296,8 @@ def child_memory(warmup: int, count: int) -> dict[str, Any]:
         "after_mb": after,
         "growth_mb": after - before,
         "curve": curve,
-        "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_mb": _status_mb("VmHWM"),
+        "ru_maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
 
 
@@ -325,82 +356,105 @@ def _verdict(ok: bool) -> str:
     return "met" if ok else "**missed**"
 
 
-def render(
-    cold: list[ColdResult], runs: int, throughput: dict[str, Any], memory: dict[str, Any], host: dict[str, str]
-) -> str:
-    by_label = {result.label: result for result in cold}
-    assess_cli = cold[1]
-    peer = cold[3]
-    lines = ["# Benchmark results", "", f"Produced by `.venv/bin/python bench/run.py` on {host['date']}.", ""]
-
-    lines += [f"## Cold command line (one plan, fresh process, median of {runs} runs)", ""]
-    lines += ["| command | median | fastest | peak RSS |", "|---|---:|---:|---:|"]
-    for result in by_label.values():
+def _cold_section(cold: list[ColdResult], runs: int) -> list[str]:
+    lines = [f"## Cold command line (one plan, fresh process, median of {runs} runs)", ""]
+    lines += ["| command | wall, median | wall, fastest | CPU, median | peak RSS |", "|---|---:|---:|---:|---:|"]
+    for result in cold:
         rss = "n/a" if result.max_rss_mb is None else f"{result.max_rss_mb:.0f} MB"
         note = f" ({result.note})" if result.note else ""
-        lines.append(f"| `{result.label}`{note} | {_ms(result.median_ms)} | {_ms(result.min_ms)} | {rss} |")
-    if assess_cli.median_ms is not None and peer.median_ms is not None:
-        ratio = assess_cli.median_ms / peer.median_ms
-        ok = assess_cli.median_ms < peer.median_ms
+        lines.append(
+            f"| `{result.label}`{note} | {_ms(result.median_ms)} | {_ms(result.min_ms)} | {_ms(result.cpu_ms)} "
+            f"| {rss} |"
+        )
+    by_label = {result.label: result for result in cold}
+    mine, peer = by_label[ASSESS_LABEL], by_label[PEER_LABEL]
+    if mine.median_ms is not None and peer.median_ms is not None and mine.cpu_ms and peer.cpu_ms:
         lines += [
             "",
-            f"Target: `assess` assesses one plan in less wall time than check-jsonschema takes to validate it: "
-            f"{assess_cli.median_ms:.0f} ms vs {peer.median_ms:.0f} ms ({ratio:.2f}x), {_verdict(ok)}.",
+            "Target: `assess` assesses one plan in less wall time than check-jsonschema takes to validate it: "
+            f"{mine.median_ms:.0f} ms vs {peer.median_ms:.0f} ms ({mine.median_ms / peer.median_ms:.2f}x; "
+            f"CPU {mine.cpu_ms / peer.cpu_ms:.2f}x), {_verdict(mine.median_ms < peer.median_ms)}.",
         ]
+    return lines
 
-    per_second = throughput["plans"] / throughput["from_data_s"]
-    per_second_text = throughput["plans"] / throughput["from_text_s"]
-    lines += [
-        "",
-        f"## Library throughput (one core, {throughput['plans']:,} generated valid plans, {throughput['rules']} rules)",
+
+def _throughput_section(throughput: dict[str, Any]) -> list[str]:
+    plans = throughput["plans"]
+    rows = [
+        ("parsed data (a dict)", throughput["from_data_cpu_s"], throughput["from_data_wall_s"]),
+        (
+            f"JSON text (parse and source map too, {throughput['mean_text_bytes'] / 1024:.0f} KB a plan)",
+            throughput["from_text_cpu_s"],
+            throughput["from_text_wall_s"],
+        ),
+    ]
+    per_core = plans / throughput["from_data_cpu_s"]
+    lines = [
+        f"## Library throughput (one core, {plans:,} generated valid plans, {throughput['rules']} rules)",
         "",
         "Per plan: validation (jsonschema-rs, references, pydantic), facts, rules, scoring, "
         "recommendations and the JSON report (`model_dump_json`).",
         "",
-        "| source | plans/s | per plan |",
-        "|---|---:|---:|",
-        f"| parsed data (a dict) | {per_second:,.0f} | {1e3 / per_second:.2f} ms |",
-        f"| JSON text (parse + source map too, {throughput['mean_text_bytes'] / 1024:.0f} KB a plan) "
-        f"| {per_second_text:,.0f} | {1e3 / per_second_text:.2f} ms |",
-        "",
-        f"Target: at least {TARGET_PLANS_PER_SECOND:,} plans/s on one core: {per_second:,.0f}, "
-        f"{_verdict(per_second >= TARGET_PLANS_PER_SECOND)}.",
-        "",
-        f"Where the time goes (mean per plan over the first 2,000; {throughput['facts_per_plan']:.0f} facts and "
-        f"{throughput['findings_per_plan']:.1f} findings a plan):",
-        "",
-        "| stage | µs per plan |",
-        "|---|---:|",
+        "| source | plans/s (CPU time) | per plan | plans/s (wall time) |",
+        "|---|---:|---:|---:|",
     ]
-    for stage, micros in throughput["stage_us"].items():
-        lines.append(f"| {stage} | {micros:,.0f} |")
-    actions = throughput["actions_per_plan"]
+    for label, cpu, wall in rows:
+        lines.append(f"| {label} | {plans / cpu:,.0f} | {cpu / plans * 1e3:.2f} ms | {plans / wall:,.0f} |")
     lines += [
         "",
-        f"durable_rules actions per plan: {sum(actions.values()):.1f} (about 15 µs each). Rules that match most:",
+        f"Target: at least {TARGET_PLANS_PER_SECOND:,} plans/s on one core: {per_core:,.0f}, "
+        f"{_verdict(per_core >= TARGET_PLANS_PER_SECOND)}.",
+        "",
+        f"Where the time goes (CPU, mean per plan over the first {throughput['sample']:,}; "
+        f"{throughput['facts_per_plan']:.0f} facts and "
+        f"{throughput['findings_per_plan']:.1f} findings a plan):",
+        "",
+        "| stage | µs per plan | share |",
+        "|---|---:|---:|",
+    ]
+    total = sum(throughput["stage_us"].values())
+    for stage, micros in throughput["stage_us"].items():
+        lines.append(f"| {stage} | {micros:,.0f} | {micros / total:.0%} |")
+    actions = throughput["actions_per_plan"]
+    definitions = throughput["definitions"]
+    lines += [
+        "",
+        f"The engine runs {sum(n for _, n in definitions) + 2} durable_rules rules for {len(definitions)} catalog "
+        f"rules (one per alternative of `when` and `skip_when`, plus two of the wrapper's) and "
+        f"{sum(actions.values()):.1f} actions a plan. Most alternatives: "
+        + ", ".join(f"{rule} {n}" for rule, n in definitions[:6])
+        + ". Rules whose actions run most often:",
         "",
         "| rule | actions per plan |",
         "|---|---:|",
     ]
     for rule, mean in list(actions.items())[:8]:
         lines.append(f"| {rule} | {mean:.2f} |")
+    return lines
 
+
+def _memory_section(memory: dict[str, Any]) -> list[str]:
     growth = memory["growth_mb"]
     curve = ", ".join(f"{done:,}: {mb:.1f}" for done, mb in memory["curve"])
-    lines += [
-        "",
+    return [
         f"## Memory ({memory['plans']:,} plans in one fresh process, after a warm-up of {memory['warmup']:,})",
         "",
         f"VmRSS {memory['before_mb']:.1f} MB -> {memory['after_mb']:.1f} MB: growth {growth:+.1f} MB "
-        f"(peak {memory['max_rss_mb']:.1f} MB). Target: under {TARGET_RSS_GROWTH_MB:.0f} MB, "
+        f"(peak VmHWM {memory['peak_mb']:.1f} MB). Target: under {TARGET_RSS_GROWTH_MB:.0f} MB, "
         f"{_verdict(growth < TARGET_RSS_GROWTH_MB)}.",
         "",
         f"VmRSS (MB) after n plans: {curve}.",
-        "",
-        "## Machine",
-        "",
     ]
-    lines += [f"- {name}: {value}" for name, value in host.items()]
+
+
+def render(
+    cold: list[ColdResult], runs: int, throughput: dict[str, Any], memory: dict[str, Any], host: dict[str, str]
+) -> str:
+    lines = ["# Benchmark results", "", f"Produced by `.venv/bin/python bench/run.py` on {host['date']}.", ""]
+    lines += _cold_section(cold, runs)
+    lines += ["", *_throughput_section(throughput)]
+    lines += ["", *_memory_section(memory)]
+    lines += ["", "## Machine", "", *(f"- {name}: {value}" for name, value in host.items())]
     return "\n".join(lines) + "\n"
 
 
@@ -424,6 +478,8 @@ def main(argv: list[str] | None = None) -> None:
     throughput = _child("_throughput", str(plans))
     print("memory...", file=sys.stderr)
     memory = _child("_memory", str(warmup), str(memory_plans))
+    load1, load5, _ = os.getloadavg()
+    host["load average at end"] = f"{load1:.2f} (1 min), {load5:.2f} (5 min)"
     text = render(cold, runs, throughput, memory, host)
     print(text)
     if not args.no_write and not args.quick:
