@@ -22,9 +22,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from assess.config import Scoring
-from assess.report import Maturity, Score, Severity, Status, StepResult
+from assess.report import Maturity, Severity, Status
 from assess.steps import STEPS
 
 
@@ -52,96 +53,151 @@ def _round(value: float) -> float:
     return round(value + 0.0, 1)
 
 
+@dataclass(frozen=True, slots=True)
+class StepScore:
+    """One step's result: the fields of `assess.report.StepResult`, plus what the overall needs.
+
+    Plain data rather than pydantic models, because re-scoring for recommendations makes many.
+    """
+
+    step: int
+    key: str
+    name: str
+    score: float | None
+    maturity: Maturity
+    passed: int
+    failed: int
+    not_applicable: int
+    unknown: int
+    capped: bool
+    criticals: int
+    in_overall: bool  # some counted rule has weight: the step takes part in the overall mean
+
+    def as_report_fields(self) -> dict[str, Any]:
+        return {
+            "step": self.step,
+            "key": self.key,
+            "name": self.name,
+            "score": self.score,
+            "maturity": self.maturity,
+            "passed": self.passed,
+            "failed": self.failed,
+            "not_applicable": self.not_applicable,
+            "unknown": self.unknown,
+            "capped": self.capped,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class OverallScore:
+    """The fields of `assess.report.Score`."""
+
+    overall: float
+    grade: str
+    completeness: float
+    capped: bool
+
+
 @dataclass(frozen=True)
 class ScoreCard:
-    score: Score
-    steps: tuple[StepResult, ...]
+    score: OverallScore
+    steps: tuple[StepScore, ...]
 
     def step_score(self, step: int) -> float | None:
         return self.steps[step - 1].score
+
+    def as_report_fields(self) -> dict[str, Any]:
+        """``score`` and ``steps`` as the report model expects them."""
+        overall = self.score
+        return {
+            "score": {
+                "overall": overall.overall,
+                "grade": overall.grade,
+                "completeness": overall.completeness,
+                "capped": overall.capped,
+            },
+            "steps": [step.as_report_fields() for step in self.steps],
+        }
+
+
+def _step(number: int, results: Sequence[Scored], scoring: Scoring, lang: str) -> StepScore:
+    total = lost = 0.0
+    passed = failed = not_applicable = unknown = criticals = 0
+    worst: Severity | None = None
+    for r in results:
+        status = r.status
+        if status is Status.FAIL:
+            failed += 1
+            total += r.weight
+            lost += r.weight
+            if worst is None or r.severity.rank < worst.rank:
+                worst = r.severity
+            criticals += r.severity is Severity.CRITICAL
+        elif status is Status.PASS or status is Status.SUPPRESSED:
+            passed += 1
+            total += r.weight
+        elif status is Status.UNKNOWN:
+            unknown += 1
+        else:
+            not_applicable += 1
+    value: float | None = None
+    capped = False
+    if total > 0:
+        value = 100.0 * (1.0 - lost / total)
+        cap = _cap(scoring.critical_step_cap, criticals, scoring)
+        if criticals and value > cap:
+            value, capped = cap, True
+        value = _round(value)
+    elif criticals:
+        value = 0.0  # only zero-weight rules counted, and a critical one failed
+    if worst is not None:
+        maturity = _MATURITY_BY_WORST[worst]
+    elif passed:
+        maturity = Maturity.FLY
+    else:
+        maturity = Maturity.ABSENT
+    step = STEPS[number - 1]
+    return StepScore(
+        step=number,
+        key=step.key,
+        name=step.name.get(lang, step.name["en"]),
+        score=value,
+        maturity=maturity,
+        passed=passed,
+        failed=failed,
+        not_applicable=not_applicable,
+        unknown=unknown,
+        capped=capped,
+        criticals=criticals,
+        in_overall=total > 0,
+    )
+
+
+def _card(steps: tuple[StepScore, ...], scoring: Scoring) -> ScoreCard:
+    weighted_sum = weight_total = 0.0
+    for step in steps:
+        if step.in_overall and step.score is not None:
+            weight = scoring.step_weights.get(step.step, 1.0)
+            weighted_sum += step.score * weight
+            weight_total += weight
+    criticals = sum(step.criticals for step in steps)
+    overall = weighted_sum / weight_total if weight_total else 0.0
+    capped = False
+    cap = _cap(scoring.critical_overall_cap, criticals, scoring)
+    if criticals and overall > cap:
+        overall, capped = cap, True
+    overall = _round(overall)
+    counted = sum(step.passed + step.failed for step in steps)
+    decided = counted + sum(step.unknown for step in steps)
+    completeness = _round(100.0 * counted / decided) if decided else 0.0
+    return ScoreCard(OverallScore(overall, grade(overall, scoring.grades), completeness, capped), steps)
 
 
 def score(results: Sequence[Scored], scoring: Scoring, lang: str = "en") -> ScoreCard:
     by_step: dict[int, list[Scored]] = {step.number: [] for step in STEPS}
     for result in results:
         by_step[result.step].append(result)
-    steps: list[StepResult] = []
-    weighted_sum = 0.0
-    weight_total = 0.0
-    critical_failures = 0
-    counted_rules = 0
-    unknown_rules = 0
-    for step in STEPS:
-        total = lost = 0.0
-        passed = failed = not_applicable = unknown = critical_here = 0
-        worst: Severity | None = None
-        for r in by_step[step.number]:
-            status = r.status
-            if status is Status.FAIL:
-                failed += 1
-                total += r.weight
-                lost += r.weight
-                if worst is None or r.severity.rank < worst.rank:
-                    worst = r.severity
-                critical_here += r.severity is Severity.CRITICAL
-            elif status is Status.PASS or status is Status.SUPPRESSED:
-                passed += 1
-                total += r.weight
-            elif status is Status.UNKNOWN:
-                unknown += 1
-            else:
-                not_applicable += 1
-        critical = critical_here > 0
-        critical_failures += critical_here
-        value: float | None = None
-        capped = False
-        if total > 0:
-            value = 100.0 * (1.0 - lost / total)
-            step_cap = _cap(scoring.critical_step_cap, critical_here, scoring)
-            if critical and value > step_cap:
-                value, capped = step_cap, True
-            value = _round(value)
-            step_weight = scoring.step_weights.get(step.number, 1.0)
-            weighted_sum += value * step_weight
-            weight_total += step_weight
-        elif critical:
-            value = 0.0  # only zero-weight rules counted, and a critical one failed
-        counted_rules += passed + failed
-        unknown_rules += unknown
-        if worst is not None:
-            maturity = _MATURITY_BY_WORST[worst]
-        elif passed:
-            maturity = Maturity.FLY
-        else:
-            maturity = Maturity.ABSENT
-        steps.append(
-            StepResult.model_construct(
-                step=step.number,
-                key=step.key,
-                name=step.name.get(lang, step.name["en"]),
-                score=value,
-                maturity=maturity,
-                passed=passed,
-                failed=failed,
-                not_applicable=not_applicable,
-                unknown=unknown,
-                capped=capped,
-            )
-        )
-    overall = weighted_sum / weight_total if weight_total else 0.0
-    overall_capped = False
-    overall_cap = _cap(scoring.critical_overall_cap, critical_failures, scoring)
-    if critical_failures and overall > overall_cap:
-        overall, overall_capped = overall_cap, True
-    overall = _round(overall)
-    decided = counted_rules + unknown_rules
-    completeness = _round(100.0 * counted_rules / decided) if decided else 0.0
-    return ScoreCard(
-        Score.model_construct(
-            overall=overall, grade=grade(overall, scoring.grades), completeness=completeness, capped=overall_capped
-        ),
-        tuple(steps),
-    )
+    return _card(tuple(_step(number, by_step[number], scoring, lang) for number in by_step), scoring)
 
 
 def _cap(first: float, failures: int, scoring: Scoring) -> float:
@@ -155,9 +211,18 @@ def grade(value: float, grades: Mapping[str, float]) -> str:
     return "F"
 
 
-def rescore_with_pass(results: Sequence[Scored], rule_id: str, scoring: Scoring) -> ScoreCard:
-    """The score card if `rule_id` passed and nothing else changed."""
+def rescore_with_pass(
+    results: Sequence[Scored], rule_id: str, scoring: Scoring, before: ScoreCard | None = None, lang: str = "en"
+) -> ScoreCard:
+    """The score card if `rule_id` passed and nothing else changed.
+
+    With `before` (the card of `results`), only the rule's own step is computed again.
+    """
     changed = [
         Scored(r.rule_id, r.step, r.severity, r.weight, Status.PASS) if r.rule_id == rule_id else r for r in results
     ]
-    return score(changed, scoring)
+    if before is None:
+        return score(changed, scoring, lang)
+    number = next(r.step for r in results if r.rule_id == rule_id)
+    step = _step(number, [r for r in changed if r.step == number], scoring, lang)
+    return _card(tuple(step if s.step == number else s for s in before.steps), scoring)
