@@ -18,6 +18,8 @@ What the wrapper guarantees (each point answers a trap measured on durable_rules
   (a segmentation fault, reproduced in tests/test_engine.py);
 - actions only record their bindings; an exception inside one (which durable
   swallows) or an error result is re-raised as `EngineError`;
+- a condition shared by several rules (e.g. "no active channel") is registered
+  once and its match is credited to each owner (fewer rules to match, fewer actions);
 - the session is deleted in ``finally`` (durable allows 1,024 live sessions);
 - matches are de-duplicated and sorted, so results never depend on the order
   in which facts were asserted.
@@ -73,20 +75,37 @@ class Match:
         return None
 
 
-def _definitions(rules: Sequence[CompiledRule]) -> dict[str, Any]:
+Owner = tuple[str, str, int]  # (rule id, "fail" or "skip", alternative)
+
+
+def _definitions(rules: Sequence[CompiledRule]) -> tuple[dict[str, Any], dict[str, tuple[Owner, ...]]]:
+    """durable rule definitions, one per *distinct* condition, and the rule alternatives owning each.
+
+    Many rules share a condition (e.g. "no active channel" makes a dozen rules not
+    applicable): it is registered and evaluated once, and its match counts for each owner.
+    """
     trigger = {TRIGGER_BINDING: {"kind": TRIGGER_KIND}}
-    definitions: dict[str, Any] = {}
+    owners: dict[str, list[Owner]] = {}
+    patterns_by_key: dict[str, tuple[dict[str, Any], ...]] = {}
     for rule in rules:
         for outcome, alternatives in (("fail", rule.fail), ("skip", rule.skip)):
             for index, patterns in enumerate(alternatives):
-                name = f"{rule.rule_id}|{outcome}|{index}"
-                definitions[name] = {"all": [trigger, *patterns], "run": name}
+                key = json.dumps(patterns, sort_keys=True)
+                owners.setdefault(key, []).append((rule.rule_id, outcome, index))
+                patterns_by_key[key] = patterns
+    definitions: dict[str, Any] = {}
+    owned: dict[str, tuple[Owner, ...]] = {}
+    for key, owning in owners.items():
+        rule_id, outcome, index = owning[0]  # a shared condition is named after its first owner
+        name = f"{rule_id}|{outcome}|{index}"
+        definitions[name] = {"all": [trigger, *patterns_by_key[key]], "run": name}
+        owned[name] = tuple(owning)
     definitions[_DONE] = {"all": [trigger], "run": _DONE}
     definitions[_CATCH_ALL] = {
         "all": [{"any_fact": {"$ex": {"kind": 1}}}, {"never": {"kind": _NEVER_KIND}}],
         "run": _CATCH_ALL,
     }
-    return definitions
+    return definitions, owned
 
 
 class _Recorder:
@@ -143,7 +162,7 @@ class Engine:
 
     def __init__(self, rules: Sequence[CompiledRule]) -> None:
         self.rules = tuple(rules)
-        self._definitions = _definitions(self.rules)
+        self._definitions, self._owners = _definitions(self.rules)
         digest = hashlib.sha256(json.dumps(self._definitions, sort_keys=True).encode()).hexdigest()[:16]
         self.ruleset = f"assess_{digest}"
 
@@ -175,15 +194,14 @@ class Engine:
             finally:
                 with contextlib.suppress(Exception):
                     host.host.delete_state(self.ruleset, sid)
-        return _matches(raw)
+        return _matches(raw, self._owners)
 
 
-def _matches(raw: list[tuple[str, dict[str, Any]]]) -> list[Match]:
+def _matches(raw: list[tuple[str, dict[str, Any]]], owners: dict[str, tuple[Owner, ...]]) -> list[Match]:
     found: dict[tuple[str, str, int, tuple[str, ...]], Match] = {}
     for action, bound in raw:
         if action == _DONE:
             continue
-        rule_id, outcome, alternative = action.split("|")
         bindings = tuple(
             sorted(
                 (name, {k: v for k, v in fact.items() if k != "sid"})
@@ -192,6 +210,6 @@ def _matches(raw: list[tuple[str, dict[str, Any]]]) -> list[Match]:
             )
         )
         key = tuple(f"{name}={fact['fid']}" for name, fact in bindings)
-        index = int(alternative)
-        found.setdefault((rule_id, outcome, index, key), Match(rule_id, outcome, index, key, bindings))
+        for rule_id, outcome, index in owners[action]:
+            found.setdefault((rule_id, outcome, index, key), Match(rule_id, outcome, index, key, bindings))
     return [found[k] for k in sorted(found)]

@@ -173,6 +173,15 @@ def test_an_exception_in_an_action_is_raised(monkeypatch: pytest.MonkeyPatch) ->
         ENGINE.run(_plan_facts(crisis=False, goals=[True], admins=[1], research_day=None))
 
 
+def test_shared_conditions_are_evaluated_once_and_credited_to_each_rule() -> None:
+    no_channel = [{"p": {"kind": "plan", "active_channels": 0}}]
+    rules = [_rule("S-01", no_channel), _rule("S-02", no_channel), _rule("S-03", [{"p": {"kind": "plan", "goals": 0}}])]
+    engine = Engine(rules)
+    assert [name for name in engine._definitions if name.startswith("S-")] == ["S-01|fail|0", "S-03|fail|0"]
+    matches = engine.run([_fact("plan", "", active_channels=0, goals=1)])
+    assert [m.rule_id for m in matches] == ["S-01", "S-02"]
+
+
 def test_registration_is_shared_between_engines_with_the_same_rules() -> None:
     again = Engine([NO_CRISIS, ALL_FUNDRAISING, ONE_ADMIN, BEFORE_RESEARCH])
     assert again.ruleset == ENGINE.ruleset
