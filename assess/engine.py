@@ -28,7 +28,6 @@ What the wrapper guarantees (each point answers a trap measured on durable_rules
 from __future__ import annotations
 
 import contextlib
-import copy
 import hashlib
 import itertools
 import json
@@ -169,7 +168,7 @@ class Engine:
     def _ensure_registered(self, host: _Host) -> None:
         if self.ruleset not in host.rulesets:
             # durable deletes "run" from the dicts it is given: hand it a copy.
-            host.host.register_rulesets({self.ruleset: copy.deepcopy(self._definitions)})
+            host.host.register_rulesets({self.ruleset: json.loads(json.dumps(self._definitions))})
             host.rulesets[self.ruleset] = self.ruleset
 
     def run(self, facts: Sequence[Fact]) -> list[Match]:

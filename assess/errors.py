@@ -9,6 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# Characters that would break a line in a terminal, a CI log or an editor's problem list.
+_BREAKS = {ord(c): f"\\u{ord(c):04x}" for c in "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"}
+
+
+def single_line(text: str) -> str:
+    """`text` with line breaks escaped (a JSON key or value may hold one)."""
+    return text.translate(_BREAKS)
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -36,9 +44,9 @@ class Problem:
     def one_line(self) -> str:
         """The canonical ``file:line:col: /pointer: message`` form (``file: message`` when unlocated)."""
         if self.line is None and not self.pointer:
-            return f"{self.file}: {self.message}"
+            return single_line(f"{self.file}: {self.message}")
         pointer = self.pointer or "/"
-        return f"{self.where}: {pointer}: {self.message}"
+        return single_line(f"{self.where}: {pointer}: {self.message}")
 
 
 class AssessError(Exception):

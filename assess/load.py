@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from assess._jsonparse import parse_json
-from assess._yamlparse import parse_yaml
 from assess.errors import PlanError, PlanLimitError, PlanReadError, PlanSyntaxError, Problem
 from assess.sourcemap import SourceError, SourceMap, pointer_join, pointer_parts
 
@@ -81,6 +80,8 @@ def parse_bytes(raw: bytes, name: str, *, format: Format | None = None, limits: 
         if kind == "json":
             data, positions = parse_json(text, limits.max_depth)
         else:
+            from assess._yamlparse import parse_yaml  # PyYAML is imported only for YAML plans
+
             data, positions, aliases = parse_yaml(text, limits.max_depth, limits.max_aliases)
     except SourceError as error:
         raise _located(error.error, name, SourceMap(text, {}), error.offset, error.pointer, error.message) from None

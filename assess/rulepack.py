@@ -11,8 +11,10 @@ thresholds, duplicate ids) and reports the first problem as one
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -20,15 +22,12 @@ from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from assess.conditions import ConditionError, alternative_bindings, compile_condition
 from assess.errors import RulePackError
 from assess.facts import FACT_MODEL
 from assess.report import Severity
-
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 RULE_ID = r"^[A-Z][A-Z0-9]{1,7}-[0-9]{2,3}$"
 PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\.([a-z_][a-z0-9_]*)(?:\|([a-z]+))?\}")
@@ -178,23 +177,72 @@ class RulePack:
     path: Path
     thresholds: dict[str, Threshold]
     rules: tuple[Rule, ...]
-    example_base: dict[str, Any] | None
+    example_base_path: Path | None
     help_uri: str | None
-    sha256: str = field(default="")
+    sha256: str = field(default="")  # of the pack's files (names and bytes)
+
+    @cached_property
+    def example_base(self) -> dict[str, Any] | None:
+        """The plan the examples patch (read on first use: only rule tests and pages need it)."""
+        if self.example_base_path is None:
+            return None
+        base = _read_structured(self.example_base_path, self.name)
+        if not isinstance(base, dict):
+            raise RulePackError(f"rule pack {self.name}: example_base {self.example_base_path} is not a plan object")
+        return base
 
 
-def _read_structured(path: Path, pack: str) -> Any:
+def _cache_dir() -> Path | None:
+    configured = os.environ.get("ASSESS_CACHE_DIR")
+    if configured == "":
+        return None
+    if configured:
+        return Path(configured)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "assess" / "packs"
+
+
+def _parse_yaml(text: str, digest: str) -> Any:
+    """YAML, through a JSON cache keyed by the text's hash.
+
+    The catalog is read on every cold start: libyaml takes ~60 ms of it, JSON ~5 ms.
+    A cache that cannot be read or written is simply not used.
+    """
+    folder = _cache_dir()
+    cached = folder / f"{digest}.json" if folder is not None else None
+    if cached is not None:
+        with contextlib.suppress(OSError, ValueError):
+            return json.loads(cached.read_text(encoding="utf-8"))
+    import yaml  # here, not at the top: a warm cache never needs it
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available; safe either way
     try:
-        text = path.read_text(encoding="utf-8")
+        data = yaml.load(text, Loader=loader)
+    except yaml.YAMLError as exc:
+        raise ValueError(str(exc)) from None
+    if cached is not None:
+        with contextlib.suppress(OSError, TypeError, ValueError):
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            temporary = cached.with_suffix(f".{os.getpid()}.tmp")
+            temporary.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+            os.replace(temporary, cached)
+    return data
+
+
+def _read_structured(path: Path, pack: str, digest: Any = None) -> Any:
+    """The parsed file; its bytes are added to `digest` (a hashlib object) when given."""
+    try:
+        raw = path.read_bytes()
+        text = raw.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise RulePackError(f"rule pack {pack}: cannot read {path}: {exc}") from None
+    if digest is not None:
+        digest.update(path.name.encode() + b"\0" + raw + b"\0")
     try:
         if path.suffix == ".json":
             return json.loads(text)
-        # libyaml when available: the catalog is read on every cold start, and the pure-Python
-        # parser took ~250 ms of it (the C one ~25 ms).
-        return yaml.load(text, Loader=_YAML_LOADER)  # a safe loader either way
-    except (yaml.YAMLError, ValueError) as exc:
+        return _parse_yaml(text, hashlib.sha256(raw).hexdigest())
+    except ValueError as exc:  # json.JSONDecodeError, or a YAML error from _parse_yaml
         detail = str(exc).replace("\n", " ")
         raise RulePackError(f"rule pack {pack}: {path} is not valid YAML/JSON: {detail}") from None
 
@@ -227,7 +275,8 @@ def load_pack(path: str | Path) -> RulePack:
     else:
         raise RulePackError(f"rule pack {label}: no such file or folder")
 
-    header_data = _read_structured(files[0], label)
+    digest = hashlib.sha256()
+    header_data = _read_structured(files[0], label, digest)
     try:
         header = PackFile.model_validate(header_data)
     except ValidationError as exc:
@@ -238,7 +287,7 @@ def load_pack(path: str | Path) -> RulePack:
     for extra in files[1:]:
         if base_path is not None and extra.resolve() == base_path.resolve():
             continue
-        data = _read_structured(extra, label)
+        data = _read_structured(extra, label, digest)
         if data is None:
             continue
         try:
@@ -247,22 +296,10 @@ def load_pack(path: str | Path) -> RulePack:
             raise RulePackError(f"rule pack {header.pack}: {extra.name}: {_pydantic_problem(exc, data)}") from None
         rules.extend(Rule(spec, header.pack, extra) for spec in parsed.rules)
 
-    base = None
-    if base_path is not None:
-        base = _read_structured(base_path, header.pack)
-        if not isinstance(base, dict):
-            raise RulePackError(f"rule pack {header.pack}: example_base {base_path} is not a plan object")
-
+    if base_path is not None and not base_path.is_file():
+        raise RulePackError(f"rule pack {header.pack}: example_base {base_path} does not exist")
     thresholds = dict(header.thresholds)
     _check_rules(header.pack, rules, {name: t.value for name, t in thresholds.items()})
-    canonical = json.dumps(
-        {
-            "header": header.model_dump(mode="json", exclude={"rules"}),
-            "rules": [rule.spec.model_dump(mode="json", by_alias=True) for rule in rules],
-        },
-        sort_keys=True,
-        ensure_ascii=False,
-    )
     return RulePack(
         name=header.pack,
         version=header.version,
@@ -270,9 +307,9 @@ def load_pack(path: str | Path) -> RulePack:
         path=path,
         thresholds=thresholds,
         rules=tuple(rules),
-        example_base=base,
+        example_base_path=base_path,
         help_uri=header.help_uri,
-        sha256=hashlib.sha256(canonical.encode()).hexdigest(),
+        sha256=digest.hexdigest(),
     )
 
 
