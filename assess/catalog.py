@@ -9,7 +9,7 @@ library caller assessing thousands) pays for it once.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from assess.conditions import compile_condition
@@ -28,14 +28,12 @@ class ActiveRule:
     rule: Rule
     severity: Severity
     weight: float
+    id: str = field(init=False)  # copied from the rule: read on every assessment, many times
+    step: int = field(init=False)
 
-    @property
-    def id(self) -> str:
-        return self.rule.id
-
-    @property
-    def step(self) -> int:
-        return self.rule.spec.step
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "id", self.rule.id)
+        object.__setattr__(self, "step", self.rule.spec.step)
 
 
 @dataclass(frozen=True)

@@ -201,13 +201,9 @@ def _matches(raw: list[tuple[str, dict[str, Any]]], owners: dict[str, tuple[Owne
     for action, bound in raw:
         if action == _DONE:
             continue
-        bindings = tuple(
-            sorted(
-                (name, {k: v for k, v in fact.items() if k != "sid"})
-                for name, fact in bound.items()
-                if name != TRIGGER_BINDING
-            )
-        )
+        for fact in bound.values():
+            fact.pop("sid", None)  # the session id is the wrapper's, not the plan's (the dicts are ours)
+        bindings = tuple(sorted((name, fact) for name, fact in bound.items() if name != TRIGGER_BINDING))
         key = tuple(f"{name}={fact['fid']}" for name, fact in bindings)
         for rule_id, outcome, index in owners[action]:
             found.setdefault((rule_id, outcome, index, key), Match(rule_id, outcome, index, key, bindings))
