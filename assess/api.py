@@ -167,11 +167,13 @@ def _recommendations(
 ) -> list[dict[str, Any]]:
     """Each failing rule re-scored as passing; the best `config.recommendations` of them, ranked."""
     overall = before.score.overall
+    status_of = {result.rule_id: result.status for result in scored}
     candidates: list[tuple[float, int, float, str, dict[str, Any]]] = []
     for outcome, result in zip(outcomes, scored, strict=True):
         if result.status is not Status.FAIL:
             continue
-        after = rescore_with_pass(scored, result.rule_id, config.scoring, before)
+        unlocked = [r for r in outcome.active.rule.spec.unlocks if status_of.get(r) is Status.NOT_APPLICABLE]
+        after = rescore_with_pass(scored, [result.rule_id, *unlocked], config.scoring, before)
         words = texts(outcome.active, lang)
         step_before = before.step_score(result.step)
         step_after = after.step_score(result.step)

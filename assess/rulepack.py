@@ -114,6 +114,11 @@ class RuleSpec(_Strict):
         description="JSON pointers the rule needs ('*' for every item, '*[field=value]' for matching items); "
         "when one is unstated and the rule did not fail, the result is 'unknown'.",
     )
+    unlocks: list[Annotated[str, Field(pattern=RULE_ID)]] = Field(
+        default_factory=list,
+        description="Rules that do not apply while this one fails (e.g. the details of a missing section). "
+        "The score predicted for fixing this rule counts them as passing, as the recommendation asks.",
+    )
     references: list[str] = Field(default_factory=list, description="Sources beyond the article.")
     examples: Examples = Field(description="Plans that must pass and fail.")
     fr: Translation | None = Field(None, description="French texts.")
@@ -314,6 +319,15 @@ def load_pack(path: str | Path) -> RulePack:
 
 
 def _check_rules(pack: str, rules: Iterable[Rule], thresholds: Mapping[str, float]) -> None:
+    rules = list(rules)
+    ids = {rule.id for rule in rules}
+    for rule in rules:
+        unknown = [other for other in rule.spec.unlocks if other not in ids or other == rule.id]
+        if unknown:
+            raise RulePackError(
+                f"rule pack {pack}: rule {rule.id} ({rule.source.name}): unlocks {', '.join(unknown)}, "
+                "which is not another rule of this pack"
+            )
     seen: dict[str, Path] = {}
     for rule in rules:
         spec = rule.spec

@@ -15,12 +15,14 @@ The formula (documented in the README, knobs in `assess.config.Scoring`):
 - grade from ``grades``; maturity per step from the most severe failure.
 
 A recommendation's predicted score is this same function applied with that
-rule's status set to pass: an honest re-score, not an estimate.
+rule's status set to pass (and the rules it `unlocks`, the details of a missing
+section that do not apply while it is missing, passing too): an honest re-score
+of the plan once the recommendation is done, not an estimate.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -212,17 +214,25 @@ def grade(value: float, grades: Mapping[str, float]) -> str:
 
 
 def rescore_with_pass(
-    results: Sequence[Scored], rule_id: str, scoring: Scoring, before: ScoreCard | None = None, lang: str = "en"
+    results: Sequence[Scored],
+    rule_ids: str | Collection[str],
+    scoring: Scoring,
+    before: ScoreCard | None = None,
+    lang: str = "en",
 ) -> ScoreCard:
-    """The score card if `rule_id` passed and nothing else changed.
+    """The score card if the given rules passed and nothing else changed.
 
-    With `before` (the card of `results`), only the rule's own step is computed again.
+    With `before` (the card of `results`), only the steps of those rules are computed again.
     """
+    passing = {rule_ids} if isinstance(rule_ids, str) else set(rule_ids)
     changed = [
-        Scored(r.rule_id, r.step, r.severity, r.weight, Status.PASS) if r.rule_id == rule_id else r for r in results
+        Scored(r.rule_id, r.step, r.severity, r.weight, Status.PASS) if r.rule_id in passing else r for r in results
     ]
     if before is None:
         return score(changed, scoring, lang)
-    number = next(r.step for r in results if r.rule_id == rule_id)
-    step = _step(number, [r for r in changed if r.step == number], scoring, lang)
-    return _card(tuple(step if s.step == number else s for s in before.steps), scoring)
+    numbers = {r.step for r in results if r.rule_id in passing}
+    steps = tuple(
+        _step(s.step, [r for r in changed if r.step == s.step], scoring, lang) if s.step in numbers else s
+        for s in before.steps
+    )
+    return _card(steps, scoring)

@@ -1,0 +1,141 @@
+"""Each recommendation's predicted score is the score the plan gets once the fix is made.
+
+For the samples' recommendations, the fix the recommendation describes is applied to the
+plan (done properly, as the recommendation asks: a crisis plan with two contacts, a
+backup and a fast first response, not an empty one) and the plan is assessed again.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import assess
+from assess.config import Config
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+CONFIG = Config(today=__import__("datetime").date(2025, 6, 1), recommendations=20)
+
+Plan = dict[str, Any]
+
+
+def _people(plan: Plan) -> list[str]:
+    return [person["id"] for person in plan["people"]]
+
+
+def _as_of(plan: Plan) -> str:
+    return str(plan.get("plan", {}).get("as_of", "2025-03-01"))
+
+
+def fix_crisis_plan(plan: Plan) -> None:
+    first, second = _people(plan)[:2]
+    plan.setdefault("policies", {})["crisis_plan"] = {
+        "document": "Crisis communication plan (shared drive)",
+        "contacts": [first, second],
+        "backup_responder": second,
+        "first_response_hours": 2,
+        "last_reviewed": _as_of(plan),
+    }
+
+
+def fix_backup_admins(plan: Plan) -> None:
+    first, second = _people(plan)[:2]
+    for channel in plan["channels"]:
+        if channel.get("status", "active") == "active":
+            account = channel.setdefault("account", {})
+            account["admins"] = [first, second]
+
+
+def fix_visuals(plan: Plan) -> None:
+    plan["visuals"] = {
+        "share_percent": 80,
+        "assets_per_month": 30,
+        "formats": ["photo", "video", "infographic"],
+        "sources": ["original", "user_generated"],
+        "profile_images": "sized",
+    }
+
+
+def fix_measurement(plan: Plan) -> None:
+    plan["measurement"] = {
+        "tools": ["Platform insights", "Web analytics"],
+        "review_cadence": "monthly",
+        "decision_rule": "Each month, do more of the two post formats that brought the most sign-ups.",
+        "last_review": _as_of(plan),
+    }
+
+
+def fix_fundraising_only(plan: Plan) -> None:
+    metric = plan["goals"][0]["metrics"][0]
+    plan["goals"].append(
+        {
+            "id": "g-newsletter",
+            "statement": "Grow the newsletter with readers who found us on social media.",
+            "category": "email_signups",
+            "metrics": [metric],
+            "target_value": 500,
+            "target_date": "2025-12-31",
+            "objective": "Build a list of supporters we can invite to events.",
+        }
+    )
+
+
+FIXES: dict[str, Callable[[Plan], None]] = {
+    "POL-01": fix_crisis_plan,
+    "POL-03": fix_backup_admins,
+    "VIS-01": fix_visuals,
+    "MEA-01": fix_measurement,
+    "PLN-03": fix_fundraising_only,
+}
+
+
+def _report(plan: Plan) -> assess.PlanReport:
+    return assess.assess_plan(plan, config=CONFIG).plans[0]
+
+
+@pytest.mark.parametrize(
+    "sample",
+    ["small-nonprofit.json", "no-crisis-single-admin.json", "no-visuals-no-measurement.json", "fundraising-only.json"],
+)
+def test_predicted_scores_are_reached_once_the_fix_is_made(sample: str) -> None:
+    plan = json.loads((SAMPLES / sample).read_text(encoding="utf-8"))
+    report = _report(plan)
+    assert report.score is not None
+    checked = 0
+    for recommendation in report.recommendations:
+        fix = FIXES.get(recommendation.rule_id)
+        if fix is None:
+            continue
+        fixed_plan = copy.deepcopy(plan)
+        fix(fixed_plan)
+        fixed = _report(fixed_plan)
+        assert fixed.score is not None
+        statuses = {rule.rule_id: rule.status.value for rule in fixed.rules}
+        assert statuses[recommendation.rule_id] == "pass", (
+            f"{sample}: the fix for {recommendation.rule_id} does not fix it"
+        )
+        assert recommendation.score_before == report.score.overall
+        assert recommendation.score_after == fixed.score.overall, (sample, recommendation.rule_id)
+        step = fixed.steps[recommendation.step - 1]
+        assert recommendation.step_score_after == step.score, (sample, recommendation.rule_id)
+        checked += 1
+    assert checked >= 1, f"{sample}: no recommendation with a known fix"
+
+
+def test_every_named_check_is_among_the_recommendations_it_should_be() -> None:
+    """The samples' named problems come first or near the top (they are critical or high)."""
+    ranks = {}
+    for sample, rule in [
+        ("no-crisis-single-admin.json", "POL-01"),
+        ("no-crisis-single-admin.json", "POL-03"),
+        ("no-visuals-no-measurement.json", "MEA-01"),
+        ("fundraising-only.json", "PLN-03"),
+    ]:
+        report = _report(json.loads((SAMPLES / sample).read_text(encoding="utf-8")))
+        ranks[(sample, rule)] = next(r.rank for r in report.recommendations if r.rule_id == rule)
+    assert all(rank <= 3 for rank in ranks.values()), ranks
