@@ -83,7 +83,10 @@ def test_a_good_custom_pack_passes_its_examples(tmp_path: Path) -> None:
         (with_change(step=12), "step"),
         (with_change(id="bad id"), "id"),
         (with_change(examples={"pass": [], "fail": []}), "examples"),
-        (with_change(when=[{"v": {"kind": "visuals", "$lt": {"assets_per_month": {"$threshold": "max_x"}}}}]), "unknown threshold"),
+        (
+            with_change(when=[{"v": {"kind": "visuals", "$lt": {"assets_per_month": {"$threshold": "max_x"}}}}]),
+            "unknown threshold",
+        ),
         (with_change(message=["a", "b"]), "2 messages for 1 alternatives"),
         (with_change(about="zz"), "about 'zz' is not a binding"),
     ],
@@ -142,7 +145,10 @@ def test_rules_test_fails_on_a_wrong_condition_and_on_a_failing_example(tmp_path
 
     # An example that makes the plan invalid is reported as such.
     invalid = with_change(
-        examples={"pass": GOOD_RULE["examples"]["pass"], "fail": [{"note": "bad", "set": {"/visuals/assets_per_month": -1}}]}
+        examples={
+            "pass": GOOD_RULE["examples"]["pass"],
+            "fail": [{"note": "bad", "set": {"/visuals/assets_per_month": -1}}],
+        }
     )
     result = runner.invoke(cli, ["rules", "test", str(write_pack(tmp_path, [invalid]))])
     assert result.exit_code == 1
