@@ -20,6 +20,10 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 SCHEMA_VERSIONS = ("1.0",)
+
+MAX_ITEMS = 500
+"""Longest list a plan may hold. Real plans hold a handful of goals or channels; the cap keeps
+hostile input from reaching the rule engine (durable_rules crashed at ~35,000 facts)."""
 """Plan schema versions this release understands."""
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
@@ -153,6 +157,7 @@ class CommitteeMember(_Section):
     person: Id = Field(description="The member (id in `people`).")
     traits: list[Trait] = Field(
         default_factory=list,
+        max_length=MAX_ITEMS,
         description="What this member brings: likes talking with stakeholders, comfortable with "
         "technology, creative, follows the news, well connected and enthusiastic.",
     )
@@ -161,7 +166,9 @@ class CommitteeMember(_Section):
 class Committee(_Section):
     """Step 1: social media can't be done in a silo."""
 
-    members: list[CommitteeMember] = Field(default_factory=list, description="The committee's members.")
+    members: list[CommitteeMember] = Field(
+        default_factory=list, max_length=MAX_ITEMS, description="The committee's members."
+    )
     meets: Cadence | None = Field(None, description="How often the committee meets.")
 
 
@@ -195,7 +202,9 @@ class Goal(_Section):
         "volunteer signups, fundraising."
     )
     primary: bool = Field(False, description="Whether this is one of the plan's primary goals.")
-    metrics: list[Id] = Field(default_factory=list, description="Ids of the metrics (in `metrics`) that show progress.")
+    metrics: list[Id] = Field(
+        default_factory=list, max_length=MAX_ITEMS, description="Ids of the metrics (in `metrics`) that show progress."
+    )
     target_value: Amount | None = Field(None, description="The value of the main metric that means success.")
     target_date: dt.date | None = Field(None, description="When the target should be reached (YYYY-MM-DD).")
     objective: Text | None = Field(None, description="The organisational objective this goal serves.")
@@ -280,7 +289,7 @@ class SocialMediaPolicy(_Section):
     document: Name | None = Field(None, description="Where the policy lives (name or link).")
     adopted_on: dt.date | None = Field(None, description="When it was adopted (YYYY-MM-DD).")
     reviewed_by: list[Reviewer] = Field(
-        default_factory=list, description="Who reviewed it; the article asks for a lawyer or HR."
+        default_factory=list, max_length=MAX_ITEMS, description="Who reviewed it; the article asks for a lawyer or HR."
     )
 
 
@@ -288,7 +297,9 @@ class CrisisPlan(_Section):
     """Step 4: who answers, and how fast, when something goes wrong in public."""
 
     document: Name | None = Field(None, description="Where the crisis communication plan lives (name or link).")
-    contacts: list[Id] = Field(default_factory=list, description="People (ids) to alert in a crisis, in order.")
+    contacts: list[Id] = Field(
+        default_factory=list, max_length=MAX_ITEMS, description="People (ids) to alert in a crisis, in order."
+    )
     backup_responder: Id | None = Field(
         None, description="Who responds when the first contact is away (id in `people`)."
     )
@@ -304,7 +315,7 @@ class Training(_Section):
     last_session: dt.date | None = Field(
         None, description="Date of the last staff training on what to share (YYYY-MM-DD)."
     )
-    topics: list[Name] = Field(default_factory=list, description="What the training covers.")
+    topics: list[Name] = Field(default_factory=list, max_length=MAX_ITEMS, description="What the training covers.")
 
 
 class CredentialStorage(StrEnum):
@@ -388,25 +399,33 @@ class Segment(_Section):
 
     id: Id = Field(description="Identifier of the audience segment.")
     name: Name = Field(description="Who they are, e.g. 'Young volunteers'.")
-    platforms: list[Platform] = Field(default_factory=list, description="Where this segment gathers online.")
+    platforms: list[Platform] = Field(
+        default_factory=list, max_length=MAX_ITEMS, description="Where this segment gathers online."
+    )
     evidence: Evidence = Field(description="What the knowledge of this segment rests on.")
-    research: list[Id] = Field(default_factory=list, description="Ids of the research entries it comes from.")
+    research: list[Id] = Field(
+        default_factory=list, max_length=MAX_ITEMS, description="Ids of the research entries it comes from."
+    )
 
 
 class Audience(_Section):
     """Step 5: know the audience and where it gathers before choosing channels."""
 
     research: list[Research] = Field(
-        default_factory=list, description="Audience research done (surveys of supporters...)."
+        default_factory=list, max_length=MAX_ITEMS, description="Audience research done (surveys of supporters...)."
     )
-    segments: list[Segment] = Field(default_factory=list, description="The audience segments the plan addresses.")
+    segments: list[Segment] = Field(
+        default_factory=list, max_length=MAX_ITEMS, description="The audience segments the plan addresses."
+    )
 
 
 class Account(_Section):
     """Step 4: who controls a channel's account; two admins means someone can take over."""
 
     handle: Name | None = Field(None, description="The account's handle or page name.", examples=["@riversidefoodbank"])
-    admins: list[Id] = Field(default_factory=list, description="People (ids) with full control of the account.")
+    admins: list[Id] = Field(
+        default_factory=list, max_length=MAX_ITEMS, description="People (ids) with full control of the account."
+    )
     two_factor: bool | None = Field(None, description="Whether two-factor authentication is on for every admin.")
 
 
@@ -426,7 +445,9 @@ class Channel(_Section):
         description="Why this channel: which audience it reaches and why.",
         examples=["62% of surveyed volunteers under 30 use Instagram daily"],
     )
-    segments: list[Id] = Field(default_factory=list, description="Ids of the audience segments reached here.")
+    segments: list[Id] = Field(
+        default_factory=list, max_length=MAX_ITEMS, description="Ids of the audience segments reached here."
+    )
     owner: Id | None = Field(None, description="The person (id) responsible for the channel.")
     hours_per_week: Hours | None = Field(None, description="Staff hours per week spent on this channel.")
     posts_per_week: Annotated[float, Field(ge=0, le=1000)] | None = Field(None, description="Posts per week.")
@@ -440,10 +461,12 @@ class Channel(_Section):
 class Listening(_Section):
     """Step 6: listen before and while you talk."""
 
-    keywords: list[Name] = Field(default_factory=list, description="Names, topics and hashtags monitored.")
+    keywords: list[Name] = Field(
+        default_factory=list, max_length=MAX_ITEMS, description="Names, topics and hashtags monitored."
+    )
     cadence: Cadence | None = Field(None, description="How often someone listens.")
     peers_followed: list[Name] = Field(
-        default_factory=list, description="Similar organisations followed to learn from."
+        default_factory=list, max_length=MAX_ITEMS, description="Similar organisations followed to learn from."
     )
     tool: Name | None = Field(None, description="Listening tool, if any.")
 
@@ -480,7 +503,9 @@ class Calendar(_Section):
     """Step 8: the editorial calendar, and the channels it covers."""
 
     tool: Name | None = Field(None, description="Where the editorial calendar is kept.")
-    channels: list[Id] = Field(default_factory=list, description="Ids of the channels the calendar plans for.")
+    channels: list[Id] = Field(
+        default_factory=list, max_length=MAX_ITEMS, description="Ids of the channels the calendar plans for."
+    )
 
 
 class Pillar(_Section):
@@ -494,7 +519,7 @@ class Content(_Section):
     """Step 8: content the community wants to share."""
 
     calendar: Calendar | None = Field(None, description="The editorial calendar.")
-    pillars: list[Pillar] = Field(default_factory=list, description="Content themes.")
+    pillars: list[Pillar] = Field(default_factory=list, max_length=MAX_ITEMS, description="Content themes.")
     fundraising_percent: Percent | None = Field(None, description="Share of posts that ask for money.")
 
 
@@ -527,8 +552,10 @@ class Visuals(_Section):
 
     share_percent: Percent | None = Field(None, description="Target share of posts that carry an image or video.")
     assets_per_month: Count | None = Field(None, description="New photos, videos and graphics produced per month.")
-    formats: list[VisualFormat] = Field(default_factory=list, description="Visual formats used.")
-    sources: list[VisualSource] = Field(default_factory=list, description="Where the visuals come from.")
+    formats: list[VisualFormat] = Field(default_factory=list, max_length=MAX_ITEMS, description="Visual formats used.")
+    sources: list[VisualSource] = Field(
+        default_factory=list, max_length=MAX_ITEMS, description="Where the visuals come from."
+    )
     profile_images: Literal["sized", "stretched_logo", "missing"] | None = Field(
         None, description="Profile and cover images: sized for each network, or the logo stretched across."
     )
@@ -540,7 +567,9 @@ class Visuals(_Section):
 class Measurement(_Section):
     """Step 10: measure, and do more of what works."""
 
-    tools: list[Name] = Field(default_factory=list, description="Where numbers are read, e.g. 'Facebook Insights'.")
+    tools: list[Name] = Field(
+        default_factory=list, max_length=MAX_ITEMS, description="Where numbers are read, e.g. 'Facebook Insights'."
+    )
     review_cadence: Cadence | None = Field(None, description="How often results are reviewed.")
     decision_rule: Text | None = Field(
         None, description="How results change what you do (e.g. 'double the formats that beat the median')."
@@ -563,7 +592,9 @@ class Milestone(_Section):
 class Celebration(_Section):
     """Step 11: celebrate successes."""
 
-    milestones: list[Milestone] = Field(default_factory=list, description="Milestones to celebrate.")
+    milestones: list[Milestone] = Field(
+        default_factory=list, max_length=MAX_ITEMS, description="Milestones to celebrate."
+    )
     thanks: Text | None = Field(None, description="How the community and helpers are thanked.")
 
 
@@ -590,7 +621,9 @@ class Suppression(_Section):
 class AssessSettings(_Section):
     """Settings for the `assess` tool itself."""
 
-    suppress: list[Suppression] = Field(default_factory=list, description="Findings the plan's authors have accepted.")
+    suppress: list[Suppression] = Field(
+        default_factory=list, max_length=MAX_ITEMS, description="Findings the plan's authors have accepted."
+    )
 
 
 # --------------------------------------------------------------------- the plan
@@ -610,19 +643,25 @@ class Plan(_Section):
     organization: Organization = Field(description="The organisation the plan is for.")
     plan: PlanInfo | None = Field(None, description="About the plan document: title, owner, dates, language.")
     people: list[Person] = Field(
-        default_factory=list, description="Everyone the plan names; other sections refer to them by id."
+        default_factory=list,
+        max_length=MAX_ITEMS,
+        description="Everyone the plan names; other sections refer to them by id.",
     )
     committee: Committee | None = Field(None, description="Step 1: the social media committee.")
-    goals: list[Goal] = Field(default_factory=list, description="Step 2: goals and objectives.")
+    goals: list[Goal] = Field(default_factory=list, max_length=MAX_ITEMS, description="Step 2: goals and objectives.")
     metrics: list[Metric] = Field(
-        default_factory=list, description="Steps 2, 3 and 10: what is counted and where the numbers come from."
+        default_factory=list,
+        max_length=MAX_ITEMS,
+        description="Steps 2, 3 and 10: what is counted and where the numbers come from.",
     )
     tracking: Tracking | None = Field(None, description="Step 3: the tracking sheet and web analytics.")
     policies: Policies | None = Field(
         None, description="Step 4: social media policy, crisis plan, training, credentials."
     )
     audience: Audience | None = Field(None, description="Step 5: audience research and segments.")
-    channels: list[Channel] = Field(default_factory=list, description="Step 5: the channels chosen.")
+    channels: list[Channel] = Field(
+        default_factory=list, max_length=MAX_ITEMS, description="Step 5: the channels chosen."
+    )
     listening: Listening | None = Field(None, description="Step 6: listening plan.")
     tools: Tools | None = Field(None, description="Step 7: scheduling and dashboard tools.")
     engagement: Engagement | None = Field(None, description="Step 7: replying and sharing.")

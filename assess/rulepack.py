@@ -225,11 +225,14 @@ def _parse_yaml(text: str, digest: str) -> Any:
         data = yaml.load(text, Loader=loader)
     except yaml.YAMLError as exc:
         raise ValueError(str(exc)) from None
-    if cached is not None:
-        with contextlib.suppress(OSError, TypeError, ValueError):
+    if cached is None:
+        return data
+    with contextlib.suppress(OSError, TypeError, ValueError):
+        text_form = json.dumps(data, ensure_ascii=False)
+        if json.loads(text_form) == data:  # only what JSON keeps as it is (no int keys, no dates)
             cached.parent.mkdir(parents=True, exist_ok=True)
             temporary = cached.with_suffix(f".{os.getpid()}.tmp")
-            temporary.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+            temporary.write_text(text_form, encoding="utf-8")
             os.replace(temporary, cached)
     return data
 

@@ -196,3 +196,21 @@ def test_merge_patch_and_set_pointer() -> None:
     set_pointer(document, "/items/0", None)
     set_pointer(document, "/new/deep", True)
     assert document == {"items": [{"x": 5}, {"x": 9}], "new": {"deep": True}}
+
+
+def test_the_yaml_cache_keeps_only_what_json_keeps(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import datetime as dt
+
+    from assess.rulepack import _parse_yaml
+
+    monkeypatch.setenv("ASSESS_CACHE_DIR", str(tmp_path / "cache"))
+    plain = "rules:\n  - id: X-01\n    note: fine\n"
+    assert _parse_yaml(plain, "a") == _parse_yaml(plain, "a") == {"rules": [{"id": "X-01", "note": "fine"}]}
+    assert (tmp_path / "cache" / "a.json").is_file()
+    odd = "when: 2025-01-01\n1: one\n"
+    first = _parse_yaml(odd, "b")
+    assert first == {"when": dt.date(2025, 1, 1), 1: "one"}
+    assert _parse_yaml(odd, "b") == first  # not cached: JSON would have turned 1 into "1" and the date into text
+    assert not (tmp_path / "cache" / "b.json").exists()
+    monkeypatch.setenv("ASSESS_CACHE_DIR", "")
+    assert _parse_yaml(plain, "c") == {"rules": [{"id": "X-01", "note": "fine"}]}  # caching off
