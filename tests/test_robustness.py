@@ -309,8 +309,6 @@ def test_valid_plans_are_assessed_with_scores_in_range_and_stable_json(plan: dic
 # from pass, not applicable or unknown to fail when the element is added. Each entry is a catalog
 # issue reported to the rule authors; delete it once the rule is fixed and the property holds.
 KNOWN_DROPS: dict[str, frozenset[str]] = {
-    # POL-01 (no crisis plan) is skipped without active channels; POL-02 (a thin crisis plan) is not.
-    "crisis plan": frozenset({"POL-02"}),
     # No rule asks for an engagement section: WRK-03/04 are only judged once one is stated.
     "engagement": frozenset({"WRK-03", "WRK-04"}),
     # WRK-02 (live check) and WRK-05 (automation) are only judged once a tools section is stated;
