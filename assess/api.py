@@ -80,7 +80,8 @@ def load(source: Source, *, name: str | None = None, limits: Limits = DEFAULT_LI
         return Loaded(source, name or "<memory>", data, None, _canonical_sha256(data))
     doc = _document(source, name, limits)
     if doc is not None:
-        return Loaded(validate_document(doc), doc.name, doc.data, doc.source_map, doc.sha256)
+        display = name or doc.name  # a caller's name wins, for paths too (e.g. relative in reports)
+        return Loaded(validate_document(doc), display, doc.data, doc.source_map, doc.sha256)
     if isinstance(source, Mapping):
         data = dict(source)
         plan = validate_data(data, name=name or "<memory>")
