@@ -6,7 +6,6 @@ import csv
 import io
 import json
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -111,9 +110,7 @@ def test_two_hundred_plans_from_a_folder(tmp_path: Path) -> None:
     for index, text in enumerate(broken):
         (folder / f"broken-{index}.json").write_text(text, encoding="utf-8")
 
-    started = time.perf_counter()
     result = run(str(folder), "--summary", "csv", "--fail-on", "none", "--no-config")
-    elapsed = time.perf_counter() - started
     assert result.exit_code == 2, result.output  # broken plans: could not assess
     table = parse_csv(result.stdout)
     assert len(table) == 203
@@ -122,7 +119,6 @@ def test_two_hundred_plans_from_a_folder(tmp_path: Path) -> None:
     keys = [(float(r["score"]), r["file"]) for r in table[3:]]
     assert keys == sorted(keys)
     assert len({r["organization"] for r in table[3:]}) == 200
-    assert elapsed < 60, f"{elapsed:.1f}s for 200 plans"
 
 
 def test_summary_markdown_from_the_command_line() -> None:

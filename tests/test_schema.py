@@ -33,7 +33,7 @@ RS = jsonschema_rs.validator_for(SCHEMA, validate_formats=True)
 PY = jsonschema.Draft202012Validator(SCHEMA, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
 
 PROPERTY_SETTINGS = settings(
-    max_examples=100,
+    max_examples=150,  # x2 tests: 300 generated documents read by both validators
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
