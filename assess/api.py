@@ -52,7 +52,6 @@ class Loaded:
 
     plan: Plan
     name: str
-    data: Any
     source_map: SourceMap | None
     sha256: str
 
@@ -77,15 +76,15 @@ def load(source: Source, *, name: str | None = None, limits: Limits = DEFAULT_LI
     """Parse and validate a source; raises a `PlanError` subclass with located problems."""
     if isinstance(source, Plan):
         data = source.model_dump(mode="json", by_alias=True, exclude_none=True)
-        return Loaded(source, name or "<memory>", data, None, _canonical_sha256(data))
+        return Loaded(source, name or "<memory>", None, _canonical_sha256(data))
     doc = _document(source, name, limits)
     if doc is not None:
         display = name or doc.name  # a caller's name wins, for paths too (e.g. relative in reports)
-        return Loaded(validate_document(doc), display, doc.data, doc.source_map, doc.sha256)
+        return Loaded(validate_document(doc), display, doc.source_map, doc.sha256)
     if isinstance(source, Mapping):
         data = dict(source)
         plan = validate_data(data, name=name or "<memory>")
-        return Loaded(plan, name or "<memory>", data, None, _canonical_sha256(data))
+        return Loaded(plan, name or "<memory>", None, _canonical_sha256(data))
     raise TypeError(f"cannot assess a {type(source).__name__}: pass a path, text, bytes, a mapping or a Plan")
 
 
