@@ -204,7 +204,9 @@ def problem_report(name: str, error: PlanError, lang: str = "en") -> PlanReport:
         language=lang,
         assessed=False,
         problems=[
-            PlanProblem(kind=error.kind, message=p.message, pointer=p.pointer, line=p.line, column=p.column)
+            PlanProblem(
+                kind=error.kind, message=p.message, pointer=p.pointer, line=p.line, column=p.column, excerpt=p.excerpt
+            )
             for p in error.problems
         ],
     )

@@ -164,6 +164,7 @@ class PlanProblem(_Model):
     pointer: str = Field(description="JSON pointer, '' for the whole document.")
     line: int | None = Field(None, ge=1, description="1-based line.")
     column: int | None = Field(None, ge=1, description="1-based column.")
+    excerpt: str | None = Field(None, description="The offending source line and a caret under the column.")
 
 
 class PlanReport(_Model):
