@@ -17,7 +17,6 @@ import json
 import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Union
 
 from assess._version import __version__
@@ -261,11 +260,3 @@ def assess_many(
         if on_done is not None:
             on_done(plan_report)
     return make_report(plans, catalog)
-
-
-def display_name(path: Path) -> str:
-    """How a path appears in reports: relative to the working directory when under it, POSIX style."""
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()

@@ -22,8 +22,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from assess.api import display_name
-
 STDIN = "-"
 STDIN_NAME = "<stdin>"
 PLAN_SUFFIXES = (".json", ".yaml", ".yml")
@@ -33,6 +31,14 @@ _GLOB_MAGIC = re.compile(r"[*?[]")
 _YAML_KEY = re.compile(rb"^[\"']?schema_version[\"']?[ \t]*:", re.MULTILINE)
 _JSON_KEY = re.compile(rb"\"schema_version\"\s*:")
 _SNIFF_LIMIT = 10 * 1024 * 1024
+
+
+def display_name(path: Path) -> str:
+    """How a path appears in reports: relative to the working directory when under it, POSIX style."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
 
 
 @dataclass(frozen=True)

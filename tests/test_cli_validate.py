@@ -19,6 +19,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from assess.cli import cli
+from assess.discover import display_name
 from assess.load import load_path, parse_bytes
 from assess.model import Language
 from assess.resources import PLAN_SCHEMA_PATH, REPORT_SCHEMA_PATH, RULE_PACK_SCHEMA_PATH
@@ -69,7 +70,7 @@ def test_validate_each_invalid_sample(path: Path) -> None:
     assert result.exit_code == 2
     located = LOCATED.findall(result.output)
     assert located, result.output
-    assert all(file == str(path) for file, *_ in located)
+    assert all(file == display_name(path) for file, *_ in located)  # relative to the working directory, as in reports
     assert "Traceback" not in result.output
     assert result.output.endswith("1 of 1 file invalid\n")
 
@@ -79,7 +80,7 @@ def test_validate_prints_file_line_col_pointer_message_then_the_excerpt() -> Non
     lines = result.output.splitlines()
     first = lines.index(next(line for line in lines if "/organization/colour" in line))
     assert lines[first] == (
-        f"{SAMPLES / 'invalid' / 'schema-violations.json'}:6:5: /organization/colour: unknown field 'colour' "
+        f"{display_name(SAMPLES / 'invalid' / 'schema-violations.json')}:6:5: /organization/colour: unknown field 'colour' "
         "(allowed here: name, type, size, staff_hours_per_week, website)"
     )
     assert lines[first + 1] == '    "colour": "green"'
@@ -104,13 +105,25 @@ def test_validate_a_missing_file(tmp_path: Path) -> None:
     missing = tmp_path / "nope.json"
     result = run("validate", missing)
     assert result.exit_code == 2
-    assert f"{missing}: no such file" in result.output
+    assert f"{display_name(missing)}: no such file" in result.output
 
 
-def test_validate_a_directory(tmp_path: Path) -> None:
+def test_validate_a_folder_checks_the_plans_in_it(tmp_path: Path) -> None:
     result = run("validate", tmp_path)
     assert result.exit_code == 2
-    assert "is a directory" in result.output
+    assert "no plan in this folder" in result.output
+    (tmp_path / "deep").mkdir()
+    (tmp_path / "deep" / "plan.json").write_text(
+        (SAMPLES / "exemplary.json").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    (tmp_path / "notes.json").write_text('{"not": "a plan"}', encoding="utf-8")
+    result = run("validate", tmp_path)
+    assert result.exit_code == 0, result.output
+    assert result.output.endswith("is valid\n")
+    (tmp_path / "broken.yaml").write_text("schema_version: '1.0'\norganization: {}\n", encoding="utf-8")
+    result = run("validate", tmp_path, "-q")
+    assert result.exit_code == 2
+    assert result.output.endswith("1 of 2 files invalid\n")
 
 
 def test_validate_standard_input() -> None:

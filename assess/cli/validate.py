@@ -1,4 +1,4 @@
-"""`assess validate FILE...`: the plan schema check alone, one line per problem.
+"""`assess validate PLAN...`: the plan schema check alone, one line per problem.
 
 Useful in an editor loop or a pre-commit hook: it reads, parses and validates,
 and says exactly where each file breaks the format, without assessing anything.
@@ -16,36 +16,42 @@ EXIT_INVALID = 2
 
 
 @click.command()
-@click.argument("files", nargs=-1, required=True, metavar="FILE...")
+@click.argument("files", nargs=-1, required=True, metavar="PLAN...")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the problem lines, without the source excerpts.")
 @click.pass_context
 def validate(ctx: click.Context, files: tuple[str, ...], quiet: bool) -> None:
-    """Check plan files (JSON or YAML; - for stdin) against the plan schema.
+    """Check plans (files, folders searched for plans, globs, - for stdin) against the plan schema.
 
     Prints each problem as FILE:LINE:COL: /POINTER: MESSAGE, followed by the
     source line and a caret unless --quiet. Exits 0 when every file is valid, 2 otherwise.
     """
     # Imported here: `assess --help` should not pay for the validators.
+    from assess.discover import discover
     from assess.load import load_path
     from assess.validate import validate_document
 
+    targets = discover(files)
     invalid = 0
-    for name in files:
+    for target in targets:
+        if target.path is None:
+            invalid += 1
+            _print(Problem(target.name, None, None, "", target.problem or "nothing to read"), quiet)
+            continue
         try:
-            validate_document(load_path(name))
+            validate_document(load_path(target.path))
         except PlanError as error:
             invalid += 1
             for problem in error.problems:
                 _print(problem, quiet)
         except (AssessError, OSError) as error:
             invalid += 1
-            _print(Problem(name, None, None, "", str(error) or type(error).__name__), quiet)
-    total = len(files)
+            _print(Problem(target.name, None, None, "", str(error) or type(error).__name__), quiet)
+    total = len(targets)
     noun = "file" if total == 1 else "files"
     if invalid:
         click.echo(f"{invalid} of {total} {noun} invalid")
         ctx.exit(EXIT_INVALID)
-    click.echo(f"{total} {noun} valid" if total > 1 else f"{files[0]} is valid")
+    click.echo(f"{total} {noun} valid" if total > 1 else f"{targets[0].name} is valid")
 
 
 def _print(problem: Problem, quiet: bool) -> None:
