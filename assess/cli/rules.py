@@ -106,6 +106,7 @@ def _title(rule: Any, lang: str) -> str:
 def show(rule_id: str, lang: str, rule_paths: tuple[Path, ...]) -> None:
     """Explain one rule: what it checks, why, a failing and a passing example, what to do."""
     from assess.errors import AssessError
+    from assess.i18n import label
     from assess.rulepack import RulePack
     from assess.ruletest import patched
     from assess.steps import STEP_BY_NUMBER
@@ -125,40 +126,45 @@ def show(rule_id: str, lang: str, rule_paths: tuple[Path, ...]) -> None:
             spec = rule.spec
             words = spec.fr if lang == "fr" and spec.fr else spec
             step = STEP_BY_NUMBER[spec.step]
+            severity = label(f"sev_{spec.severity.value}", lang)
             lines = [
                 f"{rule.id}: {words.title}",
-                f"Step {spec.step} ({step.name[lang]}): {step.summary[lang]}",
-                f"Severity: {spec.severity.value}   Pack: {pack.name} {pack.version}   Source: {rule.source.name}",
+                f"{label('step', lang)} {spec.step} ({step.name[lang]}): {step.summary[lang]}",
+                f"{label('severity', lang)}: {severity}   {label('rule_pack', lang)}: {pack.name} {pack.version}"
+                f"   {label('rule_source', lang)}: {rule.source.name}",
                 "",
-                "Why it matters",
+                label("why", lang),
                 f"  {words.rationale}",
                 "",
-                "What to do",
+                label("what_to_do", lang),
                 f"  {words.recommendation}",
                 "",
-                "What it checks (durable_rules condition)",
+                label("rule_checks", lang),
                 _indent(_yaml(spec.when)),
             ]
             if spec.skip_when is not None:
-                lines += ["Not applicable when", _indent(_yaml(spec.skip_when))]
+                lines += [label("rule_not_applicable_when", lang), _indent(_yaml(spec.skip_when))]
             if spec.requires:
-                lines += ["Needs (unknown when absent)", *(f"  {p}" for p in spec.requires)]
+                lines += [label("rule_needs", lang), *(f"  {p}" for p in spec.requires)]
+            if spec.unlocks:
+                lines += [label("rule_unlocks", lang), f"  {', '.join(spec.unlocks)}"]
             message = words.message if isinstance(words.message, str) else " / ".join(words.message)
-            lines += ["", "Message", f"  {message}"]
+            lines += ["", label("rule_message", lang), f"  {message}"]
             for title, examples in (
-                ("Failing example", spec.examples.failing),
-                ("Passing example", spec.examples.passing),
+                (label("rule_failing_example", lang), spec.examples.failing),
+                (label("rule_passing_example", lang), spec.examples.passing),
             ):
                 example = examples[0]
-                lines += ["", f"{title}: {example.note}"]
+                # Example notes are written for rule authors, in the pack's language (English here).
+                lines += ["", f"{title}: {example.note}" if lang == "en" else title]
                 change = {"patch": example.patch, "set": example.set}
                 lines.append(_indent(_yaml({k: v for k, v in change.items() if v})))
                 if pack.example_base is not None and not example.patch and not example.set:
-                    lines.append("  (the pack's base plan as it is)")
+                    lines.append(f"  {label('rule_base_as_is', lang)}")
                 elif pack.example_base is not None:
                     patched(pack.example_base, example)  # proves the example applies
             if spec.references:
-                lines += ["", "References", *(f"  {ref}" for ref in spec.references)]
+                lines += ["", label("rule_references", lang), *(f"  {ref}" for ref in spec.references)]
             click.echo("\n".join(lines))
             return
     _fail(f"no rule {wanted!r} (see `assess rules` for the list)")
