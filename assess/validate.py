@@ -148,6 +148,34 @@ def references_resolve(data: Any) -> bool:
     return all(known[target].issuperset(_values(data, source)) for _, source, target in _COMPILED)
 
 
+D = TypeVar("D", bound=dict[str, Any])
+
+_REQUIRED_REFERENCES = frozenset({"/committee/members/*/person"})
+"""References the model requires: the entry holding one goes when its target goes."""
+
+
+def drop_dangling_references(data: D) -> D:
+    """Remove, in place, every reference to an id that is not there (for plan generators and fixers).
+
+    A reference in a list of ids loses its item; an optional single reference loses
+    its key; a required one (a committee member's person) takes its entry with it.
+    """
+    known = {tokens: {entry["id"] for entry in _values(data, (*tokens, "*"))} for tokens in _ID_LIST_TOKENS}
+    for reference, source, target in _COMPILED:
+        *parent, last = source
+        ids = known[target]
+        if reference.source in _REQUIRED_REFERENCES:
+            for entries in _values(data, tuple(parent[:-1])):
+                entries[:] = [entry for entry in entries if entry.get(last) in ids]
+            continue
+        for node in _values(data, tuple(parent)):
+            if last == "*" and isinstance(node, list):
+                node[:] = [value for value in node if value in ids]
+            elif isinstance(node, dict) and last in node and node[last] not in ids:
+                del node[last]
+    return data
+
+
 def reference_problems(data: Any) -> list[tuple[str, str]]:
     """(pointer, message) of each duplicate id and each reference to an unknown id."""
     problems: list[tuple[str, str]] = []

@@ -36,7 +36,7 @@ from assess.model import (
     VisualFormat,
     VisualSource,
 )
-from assess.validate import ID_LISTS, REFERENCES
+from assess.validate import drop_dangling_references
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE_PATH = ROOT / "samples" / "exemplary.json"
@@ -277,45 +277,6 @@ SECTIONS: dict[str, tuple[float, Mutation]] = {
 }
 
 
-# ------------------------------------------------------------------ references
-
-
-def _nodes(data: Any, tokens: list[str]) -> list[Any]:
-    nodes = [data]
-    for token in tokens:
-        if token == "*":
-            nodes = [item for node in nodes if isinstance(node, list) for item in node]
-        else:
-            nodes = [node[token] for node in nodes if isinstance(node, dict) and token in node]
-    return nodes
-
-
-# References the model requires: the entry holding one goes when its target goes.
-_REQUIRED = {"/committee/members/*/person"}
-
-
-def drop_dangling(plan: Plan) -> Plan:
-    """Remove every reference to an id that is no longer there (the validator's own table of references).
-
-    A reference in a list of ids loses its item; an optional single reference loses
-    its key; a required one (a committee member's person) takes its entry with it.
-    """
-    ids = {target: {entry["id"] for entry in _nodes(plan, [*target.split("/")[1:], "*"])} for target in ID_LISTS}
-    for reference in REFERENCES:
-        *parent, last = reference.source.split("/")[1:]
-        known = ids[reference.target]
-        if reference.source in _REQUIRED:
-            for entries in _nodes(plan, parent[:-1]):
-                entries[:] = [entry for entry in entries if entry.get(last) in known]
-            continue
-        for node in _nodes(plan, parent):
-            if last == "*" and isinstance(node, list):
-                node[:] = [value for value in node if value in known]
-            elif isinstance(node, dict) and last in node and node[last] not in known:
-                del node[last]
-    return plan
-
-
 # ------------------------------------------------------------------ entry points
 
 
@@ -329,7 +290,7 @@ def mutate(rng: random.Random, base_text: str) -> Plan:
             del plan[section]
         elif rng.random() < 0.6:  # leave some sections exemplary
             change(rng, plan)
-    return drop_dangling(plan)
+    return drop_dangling_references(plan)
 
 
 def stream(seed: int = 2025, base_path: Path = BASE_PATH) -> Iterator[Plan]:

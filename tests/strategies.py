@@ -44,7 +44,7 @@ from assess.model import (
 )
 from assess.model import Channel as ChannelModel
 from assess.model import Visuals as VisualsModel
-from assess.validate import ID_LISTS, REFERENCES
+from assess.validate import drop_dangling_references
 
 Plan = dict[str, Any]
 Draw = Callable[..., Any]
@@ -312,41 +312,6 @@ def _channel(draw: Draw, channel_id: str, people: list[str], segments: list[str]
 # ------------------------------------------------------------------ taking one element out
 
 
-def _nodes(data: Any, tokens: list[str]) -> list[Any]:
-    nodes = [data]
-    for token in tokens:
-        if token == "*":
-            nodes = [item for node in nodes if isinstance(node, list) for item in node]
-        else:
-            nodes = [node[token] for node in nodes if isinstance(node, dict) and token in node]
-    return nodes
-
-
-_REQUIRED_REFERENCES = {"/committee/members/*/person"}
-
-
-def drop_dangling(plan: Plan) -> Plan:
-    """Remove references to ids that are gone, using the validator's own table of references.
-
-    A reference in a list of ids loses its item; an optional single reference loses its
-    key; a required one (a committee member's person) takes its entry with it.
-    """
-    known = {target: {entry["id"] for entry in _nodes(plan, [*target.split("/")[1:], "*"])} for target in ID_LISTS}
-    for reference in REFERENCES:
-        *parent, last = reference.source.split("/")[1:]
-        targets = known[reference.target]
-        if reference.source in _REQUIRED_REFERENCES:
-            for entries in _nodes(plan, parent[:-1]):
-                entries[:] = [entry for entry in entries if entry.get(last) in targets]
-            continue
-        for node in _nodes(plan, parent):
-            if last == "*" and isinstance(node, list):
-                node[:] = [value for value in node if value in targets]
-            elif isinstance(node, dict) and last in node and node[last] not in targets:
-                del node[last]
-    return plan
-
-
 def _without(*path: str) -> Callable[[Plan], Plan | None]:
     """Remove the element at ``path`` (None when the plan does not have it)."""
 
@@ -361,7 +326,7 @@ def _without(*path: str) -> Callable[[Plan], Plan | None]:
         for key in path[:-1]:
             holder = holder[key]
         del holder[path[-1]]
-        return drop_dangling(smaller)
+        return drop_dangling_references(smaller)
 
     return remove
 

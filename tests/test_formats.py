@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Any
 
 import pytest
+from support import sample
 
 from assess.api import assess_many
 from assess.config import Config
@@ -20,12 +20,6 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
 ANSI = re.compile(r"\x1b\[")
 FAILING = "samples/no-crisis-single-admin.json"
-
-
-def sample(name: str, **extra: Any) -> tuple[str, bytes]:
-    data = json.loads((SAMPLES / name).read_text(encoding="utf-8"))
-    data.update(extra)
-    return f"samples/{name}", json.dumps(data, indent=2).encode()
 
 
 @pytest.fixture(scope="module")

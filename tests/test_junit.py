@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 from junitparser import Error, Failure, JUnitXml, Skipped
+from support import sample
 
 from assess.api import assess_many
 from assess.config import Config
@@ -16,12 +16,6 @@ from assess.report import Report, Status
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 JUSTIFICATION = "The second admin starts next month; tracked in the board minutes."
-
-
-def sample(name: str, **extra: Any) -> tuple[str, bytes]:
-    data = json.loads((SAMPLES / name).read_text(encoding="utf-8"))
-    data.update(extra)
-    return f"samples/{name}", json.dumps(data, indent=2).encode()
 
 
 @pytest.fixture(scope="module")

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support import sample
 
 from assess.api import assess_many
 from assess.catalog import build_catalog
@@ -25,12 +26,6 @@ SUPPRESS = {
         {"rule": "POL-02", "justification": "Kept to check that an unused suppression is reported."},
     ]
 }
-
-
-def sample(name: str, **extra: Any) -> tuple[str, bytes]:
-    data = json.loads((SAMPLES / name).read_text(encoding="utf-8"))
-    data.update(extra)
-    return f"samples/{name}", json.dumps(data, indent=2).encode()
 
 
 @pytest.fixture(scope="module")

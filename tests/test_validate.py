@@ -433,3 +433,17 @@ def test_any_of_is_narrowed_to_the_most_useful_branch() -> None:
     validator = jsonschema.Draft202012Validator({"anyOf": [{"type": "string"}, {"type": "integer", "minimum": 5}]})
     (error,) = validator.iter_errors(3)
     assert list(assess.validate._explain(error)) == [("", "must be at least 5 (found the number 3)")]
+
+
+def test_dangling_references_can_be_dropped() -> None:
+    from assess.validate import drop_dangling_references, references_resolve
+
+    plan = copy.deepcopy(EXEMPLARY)
+    del plan["metrics"][0]  # used by a goal and a milestone
+    plan["people"] = [p for p in plan["people"] if p["id"] != "ben"]  # a committee member, an admin, an owner
+    assert not references_resolve(plan)
+    fixed = drop_dangling_references(plan)
+    assert fixed is plan
+    assert references_resolve(plan)
+    assert "ben" not in {m["person"] for m in plan["committee"]["members"]}
+    assert validate_data(plan).organization.name == EXEMPLARY["organization"]["name"]
