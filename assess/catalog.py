@@ -30,10 +30,23 @@ class ActiveRule:
     weight: float
     id: str = field(init=False)  # copied from the rule: read on every assessment, many times
     step: int = field(init=False)
+    _texts: dict[str, dict[str, str]] = field(init=False, default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "id", self.rule.id)
         object.__setattr__(self, "step", self.rule.spec.step)
+
+    def texts(self, lang: str) -> dict[str, str]:
+        """Title, rationale and recommendation in a language (English when the rule has no translation)."""
+        found = self._texts.get(lang)
+        if found is None:
+            spec = self.rule.spec
+            if lang == "fr" and spec.fr is not None:
+                found = {"title": spec.fr.title, "rationale": spec.fr.rationale, "recommendation": spec.fr.recommendation}
+            else:
+                found = {"title": spec.title, "rationale": spec.rationale, "recommendation": spec.recommendation}
+            self._texts[lang] = found
+        return found
 
 
 @dataclass(frozen=True)

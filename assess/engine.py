@@ -21,6 +21,8 @@ What the wrapper guarantees (each point answers a trap measured on durable_rules
 - a condition shared by several rules (e.g. "no active channel") is registered
   once and its match is credited to each owner (fewer rules to match, fewer actions);
 - the session is deleted in ``finally`` (durable allows 1,024 live sessions);
+- only the fields some condition reads are sent to durable (less JSON to write,
+  parse and match); the matches are mapped back to the full facts by ``fid``;
 - matches are de-duplicated and sorted, so results never depend on the order
   in which facts were asserted.
 """
@@ -107,6 +109,21 @@ def _definitions(rules: Sequence[CompiledRule]) -> tuple[dict[str, Any], dict[st
     return definitions, owned
 
 
+def _names_in(node: Any, into: set[str]) -> set[str]:
+    """Every non-operator key and every string value of a definition: a superset of the fields it reads."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if not key.startswith("$"):
+                into.add(key)
+            _names_in(value, into)
+    elif isinstance(node, list | tuple):
+        for item in node:
+            _names_in(item, into)
+    elif isinstance(node, str):
+        into.add(node)
+    return into
+
+
 class _Recorder:
     """Per-assessment sink the actions write into (only touched under the lock)."""
 
@@ -162,6 +179,7 @@ class Engine:
     def __init__(self, rules: Sequence[CompiledRule]) -> None:
         self.rules = tuple(rules)
         self._definitions, self._owners = _definitions(self.rules)
+        self._read = frozenset(_names_in(self._definitions, {"kind", "fid"}))
         digest = hashlib.sha256(json.dumps(self._definitions, sort_keys=True).encode()).hexdigest()[:16]
         self.ruleset = f"assess_{digest}"
 
@@ -177,7 +195,10 @@ class Engine:
             host = _Host.get()
             self._ensure_registered(host)
             sid = str(next(host.sessions))
-            batch = [{**fact, "sid": sid} for fact in facts]
+            read = self._read
+            batch = [{name: value for name, value in fact.items() if name in read} for fact in facts]
+            for sent in batch:
+                sent["sid"] = sid
             batch.append({"kind": TRIGGER_KIND, "fid": "trigger", "sid": sid})
             host.recorder = _Recorder()
             try:
@@ -193,17 +214,19 @@ class Engine:
             finally:
                 with contextlib.suppress(Exception):
                     host.host.delete_state(self.ruleset, sid)
-        return _matches(raw, self._owners)
+        return _matches(raw, self._owners, {fact["fid"]: fact for fact in facts})
 
 
-def _matches(raw: list[tuple[str, dict[str, Any]]], owners: dict[str, tuple[Owner, ...]]) -> list[Match]:
+def _matches(
+    raw: list[tuple[str, dict[str, Any]]], owners: dict[str, tuple[Owner, ...]], by_fid: dict[str, Fact]
+) -> list[Match]:
     found: dict[tuple[str, str, int, tuple[str, ...]], Match] = {}
     for action, bound in raw:
         if action == _DONE:
             continue
-        for fact in bound.values():
-            fact.pop("sid", None)  # the session id is the wrapper's, not the plan's (the dicts are ours)
-        bindings = tuple(sorted((name, fact) for name, fact in bound.items() if name != TRIGGER_BINDING))
+        bindings = tuple(
+            sorted((name, by_fid[fact["fid"]]) for name, fact in bound.items() if name != TRIGGER_BINDING)
+        )
         key = tuple(f"{name}={fact['fid']}" for name, fact in bindings)
         for rule_id, outcome, index in owners[action]:
             found.setdefault((rule_id, outcome, index, key), Match(rule_id, outcome, index, key, bindings))

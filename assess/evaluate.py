@@ -32,10 +32,7 @@ class RuleOutcome:
 
 def texts(active: ActiveRule, lang: str) -> dict[str, str]:
     """Title, rationale and recommendation in a language (English when the rule has no translation)."""
-    spec = active.rule.spec
-    if lang == "fr" and spec.fr is not None:
-        return {"title": spec.fr.title, "rationale": spec.fr.rationale, "recommendation": spec.fr.recommendation}
-    return {"title": spec.title, "rationale": spec.rationale, "recommendation": spec.recommendation}
+    return active.texts(lang)
 
 
 def _format_value(value: Any, flt: str | None) -> str:

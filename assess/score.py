@@ -22,8 +22,9 @@ of the plan once the recommendation is done, not an estimate.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from assess.config import Scoring
@@ -104,6 +105,7 @@ class OverallScore:
 class ScoreCard:
     score: OverallScore
     steps: tuple[StepScore, ...]
+    by_step: tuple[tuple[Scored, ...], ...] = field(default=(), compare=False, repr=False)
 
     def step_score(self, step: int) -> float | None:
         return self.steps[step - 1].score
@@ -122,39 +124,63 @@ class ScoreCard:
         }
 
 
-def _step(number: int, results: Sequence[Scored], scoring: Scoring, lang: str) -> StepScore:
-    total = lost = 0.0
-    passed = failed = not_applicable = unknown = criticals = 0
-    worst: Severity | None = None
-    for r in results:
-        status = r.status
-        if status is Status.FAIL:
-            failed += 1
-            total += r.weight
-            lost += r.weight
-            if worst is None or r.severity.rank < worst.rank:
-                worst = r.severity
-            criticals += r.severity is Severity.CRITICAL
-        elif status is Status.PASS or status is Status.SUPPRESSED:
-            passed += 1
-            total += r.weight
-        elif status is Status.UNKNOWN:
-            unknown += 1
-        else:
-            not_applicable += 1
+@dataclass(slots=True)
+class _Tally:
+    """The sums a step's score is made of."""
+
+    total: float = 0.0
+    lost: float = 0.0
+    passed: int = 0
+    failed: int = 0
+    not_applicable: int = 0
+    unknown: int = 0
+    criticals: int = 0
+    failed_by_rank: dict[int, int] = field(default_factory=dict)  # severity rank -> failing rules
+
+
+    @classmethod
+    def of(cls, results: Sequence[Scored]) -> _Tally:
+        """The sums of a step's results."""
+        tally = cls()
+        for r in results:
+            status = r.status
+            if status is Status.FAIL:
+                tally.total += r.weight
+                tally.lost += r.weight
+                rank = r.severity.rank
+                tally.failed_by_rank[rank] = tally.failed_by_rank.get(rank, 0) + 1
+                tally.criticals += r.severity is Severity.CRITICAL
+            if status is Status.FAIL:
+                tally.failed += 1
+            elif status is Status.PASS or status is Status.SUPPRESSED:
+                tally.passed += 1
+                tally.total += r.weight
+            elif status is Status.UNKNOWN:
+                tally.unknown += 1
+            else:
+                tally.not_applicable += 1
+        return tally
+
+
+_SEVERITY_BY_RANK = {severity.rank: severity for severity in Severity}
+
+
+def _step(number: int, tally: _Tally, scoring: Scoring, lang: str) -> StepScore:
+    total, criticals = tally.total, tally.criticals
     value: float | None = None
     capped = False
     if total > 0:
-        value = 100.0 * (1.0 - lost / total)
+        value = 100.0 * (1.0 - tally.lost / total)
         cap = _cap(scoring.critical_step_cap, criticals, scoring)
         if criticals and value > cap:
             value, capped = cap, True
         value = _round(value)
     elif criticals:
         value = 0.0  # only zero-weight rules counted, and a critical one failed
-    if worst is not None:
-        maturity = _MATURITY_BY_WORST[worst]
-    elif passed:
+    failing_ranks = [rank for rank, count in tally.failed_by_rank.items() if count > 0]
+    if failing_ranks:
+        maturity = _MATURITY_BY_WORST[_SEVERITY_BY_RANK[min(failing_ranks)]]
+    elif tally.passed:
         maturity = Maturity.FLY
     else:
         maturity = Maturity.ABSENT
@@ -165,17 +191,17 @@ def _step(number: int, results: Sequence[Scored], scoring: Scoring, lang: str) -
         name=step.name.get(lang, step.name["en"]),
         score=value,
         maturity=maturity,
-        passed=passed,
-        failed=failed,
-        not_applicable=not_applicable,
-        unknown=unknown,
+        passed=tally.passed,
+        failed=tally.failed,
+        not_applicable=tally.not_applicable,
+        unknown=tally.unknown,
         capped=capped,
         criticals=criticals,
         in_overall=total > 0,
     )
 
 
-def _card(steps: tuple[StepScore, ...], scoring: Scoring) -> ScoreCard:
+def _card(steps: tuple[StepScore, ...], scoring: Scoring, by_step: tuple[tuple[Scored, ...], ...]) -> ScoreCard:
     weighted_sum = weight_total = 0.0
     for step in steps:
         if step.in_overall and step.score is not None:
@@ -192,14 +218,21 @@ def _card(steps: tuple[StepScore, ...], scoring: Scoring) -> ScoreCard:
     counted = sum(step.passed + step.failed for step in steps)
     decided = counted + sum(step.unknown for step in steps)
     completeness = _round(100.0 * counted / decided) if decided else 0.0
-    return ScoreCard(OverallScore(overall, grade(overall, scoring.grades), completeness, capped), steps)
+    return ScoreCard(OverallScore(overall, grade(overall, scoring.grades), completeness, capped), steps, by_step)
 
 
 def score(results: Sequence[Scored], scoring: Scoring, lang: str = "en") -> ScoreCard:
-    by_step: dict[int, list[Scored]] = {step.number: [] for step in STEPS}
+    grouped: list[list[Scored]] = [[] for _ in STEPS]
     for result in results:
-        by_step[result.step].append(result)
-    return _card(tuple(_step(number, by_step[number], scoring, lang) for number in by_step), scoring)
+        grouped[result.step - 1].append(result)
+    by_step = tuple(tuple(group) for group in grouped)
+    steps = tuple(_step(index + 1, _Tally.of(group), scoring, lang) for index, group in enumerate(by_step))
+    return _card(steps, scoring, by_step)
+
+
+@functools.lru_cache(maxsize=16)
+def _by_floor(grades: tuple[tuple[str, float], ...]) -> tuple[tuple[str, float], ...]:
+    return tuple(sorted(grades, key=lambda item: -item[1]))
 
 
 def _cap(first: float, failures: int, scoring: Scoring) -> float:
@@ -207,7 +240,7 @@ def _cap(first: float, failures: int, scoring: Scoring) -> float:
 
 
 def grade(value: float, grades: Mapping[str, float]) -> str:
-    for letter, floor in sorted(grades.items(), key=lambda item: -item[1]):
+    for letter, floor in _by_floor(tuple(grades.items())):
         if value >= floor:
             return letter
     return "F"
@@ -222,17 +255,19 @@ def rescore_with_pass(
 ) -> ScoreCard:
     """The score card if the given rules passed and nothing else changed.
 
-    With `before` (the card of `results`), only the steps of those rules are computed again.
+    With `before` (the card of `results`), only the steps of those rules are summed again.
     """
     passing = {rule_ids} if isinstance(rule_ids, str) else set(rule_ids)
-    changed = [
-        Scored(r.rule_id, r.step, r.severity, r.weight, Status.PASS) if r.rule_id in passing else r for r in results
-    ]
-    if before is None:
-        return score(changed, scoring, lang)
-    numbers = {r.step for r in results if r.rule_id in passing}
-    steps = tuple(
-        _step(s.step, [r for r in changed if r.step == s.step], scoring, lang) if s.step in numbers else s
-        for s in before.steps
-    )
-    return _card(steps, scoring)
+
+    def fixed(r: Scored) -> Scored:
+        return Scored(r.rule_id, r.step, r.severity, r.weight, Status.PASS) if r.rule_id in passing else r
+
+    if before is None or len(before.by_step) != len(STEPS):
+        return score([fixed(r) for r in results], scoring, lang)
+    by_step = list(before.by_step)
+    steps = list(before.steps)
+    for index in {r.step - 1 for r in results if r.rule_id in passing}:
+        group = tuple([fixed(r) for r in by_step[index]])
+        by_step[index] = group
+        steps[index] = _step(index + 1, _Tally.of(group), scoring, lang)
+    return _card(tuple(steps), scoring, tuple(by_step))

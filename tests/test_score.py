@@ -117,3 +117,16 @@ def test_each_further_critical_failure_lowers_the_caps() -> None:
     assert card.score.overall == DEFAULT.critical_overall_cap - DEFAULT.critical_cap_step_down
     # Fixing either critical problem now shows in the score.
     assert rescore_with_pass([*two, *passing], "A-01", DEFAULT).score.overall == DEFAULT.critical_overall_cap
+
+
+@settings(max_examples=300, deadline=None)
+@given(results_strategy, st.data())
+def test_rescoring_from_a_card_equals_scoring_again(results: list[Scored], data: st.DataObject) -> None:
+    """The recommendations' fast path (only the touched steps summed again) is the full formula."""
+    card = score(results, DEFAULT)
+    ids = [result.rule_id for result in results]
+    chosen = data.draw(st.lists(st.sampled_from(ids), max_size=4)) if ids else []
+    fast = rescore_with_pass(results, chosen, DEFAULT, card)
+    full = rescore_with_pass(results, chosen, DEFAULT)
+    assert fast == full
+    assert fast.by_step == full.by_step  # so a fast card can itself be re-scored
