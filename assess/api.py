@@ -121,14 +121,20 @@ def assess_loaded(loaded: Loaded, catalog: Catalog, config: Config) -> PlanRepor
         source_map=loaded.source_map,
     )
     suppressed_ids = {s.finding.fingerprint for s in applied.suppressed}
-    scored: list[Scored] = []
-    rule_results: list[dict[str, Any]] = []
+    statuses: dict[str, Status] = {}
     for outcome in outcomes:
         status = outcome.status
         if status is Status.FAIL and all(f.fingerprint in suppressed_ids for f in outcome.findings):
             status = Status.SUPPRESSED
+        statuses[outcome.active.id] = status
+    blockers = _blockers(outcomes, statuses)
+    scored: list[Scored] = []
+    rule_results: list[dict[str, Any]] = []
+    for outcome in outcomes:
         active = outcome.active
-        scored.append(Scored(active.id, active.step, active.severity, active.weight, status))
+        status = statuses[active.id]
+        blocked_by = blockers.get(active.id)
+        scored.append(Scored(active.id, active.step, active.severity, active.weight, status, blocked_by is not None))
         rule_results.append(
             {
                 "rule_id": active.id,
@@ -138,6 +144,7 @@ def assess_loaded(loaded: Loaded, catalog: Catalog, config: Config) -> PlanRepor
                 "status": status,
                 "findings": len(outcome.findings),
                 "missing": list(outcome.missing),
+                "blocked_by": blocked_by,
             }
         )
     card = score(scored, config.scoring, lang)
@@ -161,6 +168,26 @@ def assess_loaded(loaded: Loaded, catalog: Catalog, config: Config) -> PlanRepor
     )
 
 
+_UNDECIDED = (Status.NOT_APPLICABLE, Status.UNKNOWN)
+
+
+def _blockers(outcomes: list[RuleOutcome], statuses: Mapping[str, Status]) -> dict[str, str]:
+    """Rules that cannot be judged because a failing rule hides them -> that rule.
+
+    A rule `unlocks` the details of its section (WRK-01, "a scheduling tool", unlocks
+    WRK-02, "still log in daily"). While it fails, those details are not applicable or
+    unknown; they are scored as failed, so a missing section costs what its details
+    are worth and stating it can never lower the score.
+    """
+    blocked: dict[str, str] = {}
+    for outcome in outcomes:
+        if statuses[outcome.active.id] is Status.FAIL:
+            for hidden in outcome.active.rule.spec.unlocks:
+                if statuses.get(hidden) in _UNDECIDED:
+                    blocked.setdefault(hidden, outcome.active.id)
+    return blocked
+
+
 def _recommendations(
     outcomes: list[RuleOutcome], scored: list[Scored], before: ScoreCard, config: Config, lang: str
 ) -> list[dict[str, Any]]:
@@ -171,7 +198,7 @@ def _recommendations(
     for outcome, result in zip(outcomes, scored, strict=True):
         if result.status is not Status.FAIL:
             continue
-        unlocked = [r for r in outcome.active.rule.spec.unlocks if status_of.get(r) is Status.NOT_APPLICABLE]
+        unlocked = [r for r in outcome.active.rule.spec.unlocks if status_of.get(r) in _UNDECIDED]
         after = rescore_with_pass(scored, [result.rule_id, *unlocked], config.scoring, before)
         words = texts(outcome.active, lang)
         step_before = before.step_score(result.step)

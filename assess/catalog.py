@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from assess.conditions import compile_condition
 from assess.config import Config
@@ -41,10 +42,8 @@ class ActiveRule:
         found = self._texts.get(lang)
         if found is None:
             spec = self.rule.spec
-            if lang == "fr" and spec.fr is not None:
-                found = {"title": spec.fr.title, "rationale": spec.fr.rationale, "recommendation": spec.fr.recommendation}
-            else:
-                found = {"title": spec.title, "rationale": spec.rationale, "recommendation": spec.recommendation}
+            words: Any = spec.fr if lang == "fr" and spec.fr is not None else spec
+            found = {"title": words.title, "rationale": words.rationale, "recommendation": words.recommendation}
             self._texts[lang] = found
         return found
 

@@ -224,9 +224,7 @@ def _matches(
     for action, bound in raw:
         if action == _DONE:
             continue
-        bindings = tuple(
-            sorted((name, by_fid[fact["fid"]]) for name, fact in bound.items() if name != TRIGGER_BINDING)
-        )
+        bindings = tuple(sorted((name, by_fid[fact["fid"]]) for name, fact in bound.items() if name != TRIGGER_BINDING))
         key = tuple(f"{name}={fact['fid']}" for name, fact in bindings)
         for rule_id, outcome, index in owners[action]:
             found.setdefault((rule_id, outcome, index, key), Match(rule_id, outcome, index, key, bindings))

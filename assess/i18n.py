@@ -39,6 +39,10 @@ LABELS: dict[str, dict[str, str]] = {
     "not_applicable": {"en": "Not applicable", "fr": "Non applicables"},
     "unknown": {"en": "Unknown (information missing)", "fr": "Inconnues (information manquante)"},
     "missing_information": {"en": "Missing information", "fr": "Informations manquantes"},
+    "blocked_by": {
+        "en": "Hidden while {rule} fails: scored as failed until then",
+        "fr": "Masquée tant que {rule} échoue : comptée comme échouée d'ici là",
+    },
     "executive_summary": {"en": "Executive summary", "fr": "Synthèse"},
     "could_not_assess": {"en": "Could not be assessed", "fr": "N'a pas pu être évalué"},
     "capped": {"en": "capped by a critical finding", "fr": "plafonné par un constat critique"},

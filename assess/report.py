@@ -110,6 +110,13 @@ class RuleResult(_Model):
     missing: list[str] = Field(
         default_factory=list, description="For unknown: JSON pointers of the fields the plan lacks."
     )
+    blocked_by: str | None = Field(
+        None,
+        description=(
+            "For not_applicable or unknown: the failing rule whose missing section hides this one"
+            " (its `unlocks`); the score counts this rule as failed until that is fixed."
+        ),
+    )
 
 
 class StepResult(_Model):

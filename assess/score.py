@@ -3,7 +3,9 @@
 The formula (documented in the README, knobs in `assess.config.Scoring`):
 
 - a rule counts in its step when it passed or failed (suppressed counts as
-  passed); not applicable and unknown rules do not count;
+  passed); not applicable and unknown rules do not count, unless a failing
+  rule hides them (`Scored.charged`, the details of a missing section): those
+  count as failed, so stating a section can never lower the score;
 - step score = 100 x (1 - weight of failed rules / weight of counted rules),
   capped at ``critical_step_cap`` while a critical rule of the step fails, and
   ``critical_cap_step_down`` lower for each further critical rule failing there;
@@ -41,6 +43,7 @@ class Scored:
     severity: Severity
     weight: float
     status: Status
+    charged: bool = False  # not applicable or unknown only because a failing rule hides it: scored as failed
 
 
 _MATURITY_BY_WORST = {
@@ -137,14 +140,13 @@ class _Tally:
     criticals: int = 0
     failed_by_rank: dict[int, int] = field(default_factory=dict)  # severity rank -> failing rules
 
-
     @classmethod
     def of(cls, results: Sequence[Scored]) -> _Tally:
         """The sums of a step's results."""
         tally = cls()
         for r in results:
             status = r.status
-            if status is Status.FAIL:
+            if status is Status.FAIL or r.charged:  # a charged rule counts under its own status
                 tally.total += r.weight
                 tally.lost += r.weight
                 rank = r.severity.rank

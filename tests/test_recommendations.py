@@ -85,12 +85,17 @@ def fix_fundraising_only(plan: Plan) -> None:
     )
 
 
+def fix_tools(plan: Plan) -> None:
+    plan["tools"] = {"scheduler": "Buffer", "live_check": "daily", "automated_percent": 30}
+
+
 FIXES: dict[str, Callable[[Plan], None]] = {
     "POL-01": fix_crisis_plan,
     "POL-03": fix_backup_admins,
     "VIS-01": fix_visuals,
     "MEA-01": fix_measurement,
     "PLN-03": fix_fundraising_only,
+    "WRK-01": fix_tools,
 }
 
 
@@ -139,3 +144,29 @@ def test_every_named_check_is_among_the_recommendations_it_should_be() -> None:
         report = _report(json.loads((SAMPLES / sample).read_text(encoding="utf-8")))
         ranks[(sample, rule)] = next(r.rank for r in report.recommendations if r.rule_id == rule)
     assert all(rank <= 3 for rank in ranks.values()), ranks
+
+
+def test_a_missing_section_blocks_its_details_and_costs_what_they_are_worth() -> None:
+    """Without a tools section, WRK-02/05 cannot be judged: blocked by WRK-01 and scored as failed."""
+    plan = json.loads((SAMPLES / "exemplary.json").read_text(encoding="utf-8"))
+    complete = _report(plan)
+    del plan["tools"]
+    report = _report(plan)
+    rules = {rule.rule_id: rule for rule in report.rules}
+    assert rules["WRK-01"].status.value == "fail"
+    for detail in ("WRK-02", "WRK-05"):
+        assert rules[detail].status.value in ("not_applicable", "unknown")
+        assert rules[detail].blocked_by == "WRK-01"
+    assert all(rule.blocked_by is None for rule in complete.rules)
+    tools_step = report.steps[6]
+    assert tools_step.score is not None and complete.steps[6].score is not None
+    # WRK-01 is low (1) and the hidden details high (6) and medium (3): 10 of the step's weight lost.
+    weights = {"critical": 10, "high": 6, "medium": 3, "low": 1, "info": 0}
+    counted = [r for r in report.rules if r.step == 7 and (r.status.value in ("pass", "fail") or r.blocked_by)]
+    lost = sum(weights[r.severity.value] for r in counted if r.status.value == "fail" or r.blocked_by)
+    total = sum(weights[r.severity.value] for r in counted)
+    assert tools_step.score == round(100 * (1 - lost / total), 1)
+    recommendation = next(r for r in report.recommendations if r.rule_id == "WRK-01")
+    fix_tools(plan)
+    fixed = _report(plan)
+    assert fixed.score is not None and recommendation.score_after == fixed.score.overall

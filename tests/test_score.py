@@ -83,11 +83,19 @@ def test_rescore_with_pass_is_the_score_of_the_fixed_results() -> None:
 statuses = st.sampled_from([Status.PASS, Status.FAIL, Status.NOT_APPLICABLE, Status.UNKNOWN, Status.SUPPRESSED])
 results_strategy = st.lists(
     st.builds(
-        lambda i, step, severity, status: r(f"R-{i:03}", step, severity, status),
+        lambda i, step, severity, status, charged: Scored(
+            f"R-{i:03}",
+            step,
+            severity,
+            DEFAULT.severity_weights[severity],
+            status,
+            charged and status in (Status.NOT_APPLICABLE, Status.UNKNOWN),
+        ),
         st.integers(0, 999),
         st.integers(1, 11),
         st.sampled_from(list(Severity)),
         statuses,
+        st.booleans(),
     ),
     max_size=60,
     unique_by=lambda s: s.rule_id,
@@ -130,3 +138,19 @@ def test_rescoring_from_a_card_equals_scoring_again(results: list[Scored], data:
     full = rescore_with_pass(results, chosen, DEFAULT)
     assert fast == full
     assert fast.by_step == full.by_step  # so a fast card can itself be re-scored
+
+
+def test_a_rule_hidden_by_a_failing_one_is_scored_as_failed() -> None:
+    """A blocked detail (charged) costs its weight; passing its blocker with it restores it."""
+    gate = r("A-01", 1, Severity.LOW, Status.FAIL)
+    hidden = Scored("A-02", 1, Severity.HIGH, DEFAULT.severity_weights[Severity.HIGH], Status.NOT_APPLICABLE, True)
+    other = r("A-03", 1, Severity.MEDIUM, Status.PASS)
+    card = score([gate, hidden, other], DEFAULT)
+    step = card.steps[0]
+    assert (step.passed, step.failed, step.not_applicable) == (1, 1, 1)  # counted under its own status
+    assert step.score == 30.0  # lost 1 + 6 of 10
+    assert step.maturity is Maturity.CRAWL  # the hidden high failure counts for maturity too
+    fixed = rescore_with_pass([gate, hidden, other], ["A-01", "A-02"], DEFAULT, card)
+    assert fixed.steps[0].score == 100.0
+    uncharged = score([gate, Scored("A-02", 1, Severity.HIGH, 6.0, Status.NOT_APPLICABLE), other], DEFAULT)
+    assert uncharged.steps[0].score == 75.0  # lost 1 of 4: what a missing section used to earn

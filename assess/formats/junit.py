@@ -107,5 +107,7 @@ def _case(suite: ET.Element, plan: PlanReport, rule: RuleResult) -> str | None:
         reason = "not applicable to this plan"
     else:
         reason = "unknown: the plan lacks " + (", ".join(rule.missing) or "the information this rule needs")
+    if rule.blocked_by:
+        reason += f" (hidden while {rule.blocked_by} fails: scored as failed until then)"
     ET.SubElement(case, "skipped", message=_clean(reason))
     return "skipped"

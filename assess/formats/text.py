@@ -293,3 +293,5 @@ def _rules(console: Console, plan: PlanReport) -> None:
             console.print(Text(f"  {rule.rule_id}  {rule.title}"), soft_wrap=True)
             if rule.missing:
                 _wrapped(console, f"{label('missing_information', lang)}: {', '.join(rule.missing)}", style="dim")
+            if rule.blocked_by:
+                _wrapped(console, label("blocked_by", lang).format(rule=rule.blocked_by), style="dim")
