@@ -36,7 +36,7 @@ from assess.report import (
     Summary,
     ToolInfo,
 )
-from assess.score import ScoreCard, Scored, rescore_with_pass, score
+from assess.score import ScoreCard, Scored, predict_with_pass, score
 from assess.suppress import apply_suppressions
 from assess.validate import validate_data, validate_document
 
@@ -199,10 +199,10 @@ def _recommendations(
         if result.status is not Status.FAIL:
             continue
         unlocked = [r for r in outcome.active.rule.spec.unlocks if status_of.get(r) in _UNDECIDED]
-        after = rescore_with_pass(scored, [result.rule_id, *unlocked], config.scoring, before)
+        overall_after, steps_after = predict_with_pass(before, [result.rule_id, *unlocked], config.scoring)
         words = texts(outcome.active, lang)
         step_before = before.step_score(result.step)
-        step_after = after.step_score(result.step)
+        step_after = steps_after.get(result.step, step_before)
         recommendation = {
             "rule_id": result.rule_id,
             "step": result.step,
@@ -211,14 +211,12 @@ def _recommendations(
             "action": words["recommendation"],
             "findings": len(outcome.findings),
             "score_before": overall,
-            "score_after": after.score.overall,
+            "score_after": overall_after,
             "step_score_before": step_before,
             "step_score_after": step_after,
         }
         step_gain = (step_after or 0.0) - (step_before or 0.0)
-        candidates.append(
-            (overall - after.score.overall, result.severity.rank, -step_gain, result.rule_id, recommendation)
-        )
+        candidates.append((overall - overall_after, result.severity.rank, -step_gain, result.rule_id, recommendation))
     candidates.sort(key=lambda c: c[:4])
     return [{**rec, "rank": rank} for rank, (*_, rec) in enumerate(candidates[: config.recommendations], start=1)]
 

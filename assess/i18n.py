@@ -78,7 +78,10 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "rule_not_applicable_when": {"en": "Not applicable when", "fr": "Ne s'applique pas quand"},
     "rule_needs": {"en": "Needs (unknown when absent)", "fr": "A besoin de (inconnue en leur absence)"},
-    "rule_unlocks": {"en": "Once it passes, these apply too", "fr": "Une fois réussie, celles-ci s'appliquent aussi"},
+    "rule_unlocks": {
+        "en": "Hides while it fails (they are scored as failed), judged once it passes",
+        "fr": "Masque tant qu'elle échoue (comptées comme échouées), jugées une fois réussie",
+    },
     "rule_message": {"en": "Message", "fr": "Message"},
     "rule_failing_example": {"en": "Failing example", "fr": "Exemple qui échoue"},
     "rule_passing_example": {"en": "Passing example", "fr": "Exemple qui réussit"},

@@ -116,8 +116,10 @@ class RuleSpec(_Strict):
     )
     unlocks: list[Annotated[str, Field(pattern=RULE_ID)]] = Field(
         default_factory=list,
-        description="Rules that do not apply while this one fails (e.g. the details of a missing section). "
-        "The score predicted for fixing this rule counts them as passing, as the recommendation asks.",
+        description="Rules that cannot be judged while this one fails (the details of a missing section). "
+        "While it fails, those that are not applicable or unknown are blocked: scored as failed, so "
+        "stating the section never lowers the score. The score predicted for fixing this rule counts "
+        "them as passing, as the recommendation asks.",
     )
     references: list[str] = Field(default_factory=list, description="Sources beyond the article.")
     examples: Examples = Field(description="Plans that must pass and fail.")

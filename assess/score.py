@@ -25,7 +25,7 @@ of the plan once the recommendation is done, not an estimate.
 from __future__ import annotations
 
 import functools
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -163,22 +163,25 @@ class _Tally:
                 tally.not_applicable += 1
         return tally
 
+    def value(self, scoring: Scoring) -> tuple[float | None, bool]:
+        """The step score (None when nothing counted) and whether a critical failure capped it."""
+        if self.total > 0:
+            value = 100.0 * (1.0 - self.lost / self.total)
+            cap = _cap(scoring.critical_step_cap, self.criticals, scoring)
+            if self.criticals and value > cap:
+                return _round(cap), True
+            return _round(value), False
+        if self.criticals:
+            return 0.0, False  # only zero-weight rules counted, and a critical one failed
+        return None, False
+
 
 _SEVERITY_BY_RANK = {severity.rank: severity for severity in Severity}
 
 
 def _step(number: int, tally: _Tally, scoring: Scoring, lang: str) -> StepScore:
     total, criticals = tally.total, tally.criticals
-    value: float | None = None
-    capped = False
-    if total > 0:
-        value = 100.0 * (1.0 - tally.lost / total)
-        cap = _cap(scoring.critical_step_cap, criticals, scoring)
-        if criticals and value > cap:
-            value, capped = cap, True
-        value = _round(value)
-    elif criticals:
-        value = 0.0  # only zero-weight rules counted, and a critical one failed
+    value, capped = tally.value(scoring)
     failing_ranks = [rank for rank, count in tally.failed_by_rank.items() if count > 0]
     if failing_ranks:
         maturity = _MATURITY_BY_WORST[_SEVERITY_BY_RANK[min(failing_ranks)]]
@@ -203,20 +206,25 @@ def _step(number: int, tally: _Tally, scoring: Scoring, lang: str) -> StepScore:
     )
 
 
-def _card(steps: tuple[StepScore, ...], scoring: Scoring, by_step: tuple[tuple[Scored, ...], ...]) -> ScoreCard:
+def _overall(steps: Iterable[tuple[int, bool, float | None, int]], scoring: Scoring) -> tuple[float, bool]:
+    """The overall score of (step number, in overall, step score, critical failures), and whether it is capped."""
     weighted_sum = weight_total = 0.0
-    for step in steps:
-        if step.in_overall and step.score is not None:
-            weight = scoring.step_weights.get(step.step, 1.0)
-            weighted_sum += step.score * weight
+    criticals = 0
+    for number, in_overall, value, step_criticals in steps:
+        criticals += step_criticals
+        if in_overall and value is not None:
+            weight = scoring.step_weights.get(number, 1.0)
+            weighted_sum += value * weight
             weight_total += weight
-    criticals = sum(step.criticals for step in steps)
     overall = weighted_sum / weight_total if weight_total else 0.0
-    capped = False
     cap = _cap(scoring.critical_overall_cap, criticals, scoring)
     if criticals and overall > cap:
-        overall, capped = cap, True
-    overall = _round(overall)
+        return _round(cap), True
+    return _round(overall), False
+
+
+def _card(steps: tuple[StepScore, ...], scoring: Scoring, by_step: tuple[tuple[Scored, ...], ...]) -> ScoreCard:
+    overall, capped = _overall(((s.step, s.in_overall, s.score, s.criticals) for s in steps), scoring)
     counted = sum(step.passed + step.failed for step in steps)
     decided = counted + sum(step.unknown for step in steps)
     completeness = _round(100.0 * counted / decided) if decided else 0.0
@@ -248,6 +256,10 @@ def grade(value: float, grades: Mapping[str, float]) -> str:
     return "F"
 
 
+def _passed(r: Scored) -> Scored:
+    return Scored(r.rule_id, r.step, r.severity, r.weight, Status.PASS)
+
+
 def rescore_with_pass(
     results: Sequence[Scored],
     rule_ids: str | Collection[str],
@@ -262,7 +274,7 @@ def rescore_with_pass(
     passing = {rule_ids} if isinstance(rule_ids, str) else set(rule_ids)
 
     def fixed(r: Scored) -> Scored:
-        return Scored(r.rule_id, r.step, r.severity, r.weight, Status.PASS) if r.rule_id in passing else r
+        return _passed(r) if r.rule_id in passing else r
 
     if before is None or len(before.by_step) != len(STEPS):
         return score([fixed(r) for r in results], scoring, lang)
@@ -273,3 +285,24 @@ def rescore_with_pass(
         by_step[index] = group
         steps[index] = _step(index + 1, _Tally.of(group), scoring, lang)
     return _card(tuple(steps), scoring, tuple(by_step))
+
+
+def predict_with_pass(
+    card: ScoreCard, rule_ids: Collection[str], scoring: Scoring
+) -> tuple[float, dict[int, float | None]]:
+    """The overall score and the touched steps' scores if the given rules passed: what
+    `rescore_with_pass` gives, without building a card (recommendations rank every failing rule).
+    """
+    passing = set(rule_ids)
+    values: list[tuple[int, bool, float | None, int]] = [
+        (step.step, step.in_overall, step.score, step.criticals) for step in card.steps
+    ]
+    changed: dict[int, float | None] = {}
+    for index, group in enumerate(card.by_step):
+        if any(r.rule_id in passing for r in group):
+            tally = _Tally.of([_passed(r) if r.rule_id in passing else r for r in group])
+            value, _ = tally.value(scoring)
+            values[index] = (index + 1, tally.total > 0, value, tally.criticals)
+            changed[index + 1] = value
+    overall, _ = _overall(values, scoring)
+    return overall, changed

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from assess.config import Scoring
 from assess.report import Maturity, Severity, Status
-from assess.score import Scored, grade, rescore_with_pass, score
+from assess.score import Scored, grade, predict_with_pass, rescore_with_pass, score
 
 DEFAULT = Scoring()
 
@@ -154,3 +154,16 @@ def test_a_rule_hidden_by_a_failing_one_is_scored_as_failed() -> None:
     assert fixed.steps[0].score == 100.0
     uncharged = score([gate, Scored("A-02", 1, Severity.HIGH, 6.0, Status.NOT_APPLICABLE), other], DEFAULT)
     assert uncharged.steps[0].score == 75.0  # lost 1 of 4: what a missing section used to earn
+
+
+@settings(max_examples=300, deadline=None)
+@given(results_strategy, st.data())
+def test_the_recommendations_prediction_is_the_rescored_card(results: list[Scored], data: st.DataObject) -> None:
+    card = score(results, DEFAULT)
+    ids = [result.rule_id for result in results]
+    chosen = data.draw(st.lists(st.sampled_from(ids), max_size=4)) if ids else []
+    overall, steps = predict_with_pass(card, chosen, DEFAULT)
+    full = rescore_with_pass(results, chosen, DEFAULT)
+    assert overall == full.score.overall
+    touched = {result.step for result in results if result.rule_id in chosen}
+    assert steps == {number: full.step_score(number) for number in touched}
