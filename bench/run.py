@@ -195,6 +195,20 @@ STAGES = (
 )
 
 
+def reference_workload() -> float:
+    """CPU seconds of a fixed pure-Python workload (dicts, strings, sorting, JSON): the machine's speed now.
+
+    A virtual machine's speed drifts between runs (a noisy neighbour): throughput figures from
+    two runs compare only as far as this figure does.
+    """
+    start = time.process_time()
+    for round_ in range(40):
+        table = {f"key-{i}": (i % 2 == 0, -i, str(i) * 3) for i in range(2000)}
+        ordered = sorted(table.values())
+        json.loads(json.dumps(ordered[: 200 + round_]))
+    return time.process_time() - start
+
+
 def child_throughput(count: int) -> dict[str, Any]:
     from bench.plans import generate
 
@@ -220,8 +234,10 @@ def child_throughput(count: int) -> dict[str, Any]:
             written += len(_assess_one(source, catalog, config))
         return time.perf_counter() - wall, time.process_time() - cpu, written
 
+    reference_before = min(reference_workload() for _ in range(3))
     from_data_wall, from_data_cpu, total_bytes = timed(plans)
     from_text_wall, from_text_cpu, _ = timed(texts)
+    reference_after = min(reference_workload() for _ in range(3))
 
     # Where the time goes, stage by stage (CPU time), on a sample of the same plans.
     clock = time.process_time
@@ -249,6 +265,7 @@ def child_throughput(count: int) -> dict[str, Any]:
         "cpu": cpu,
         "plans": count,
         "rules": len(catalog.rules),
+        "reference_ms": (reference_before * 1e3, reference_after * 1e3),
         "from_data_wall_s": from_data_wall,
         "from_data_cpu_s": from_data_cpu,
         "from_text_wall_s": from_text_wall,
@@ -417,6 +434,11 @@ def _throughput_section(throughput: dict[str, Any]) -> list[str]:
         "",
         f"Target: at least {TARGET_PLANS_PER_SECOND:,} plans/s on one core: {per_core:,.0f}, "
         f"{_verdict(per_core >= TARGET_PLANS_PER_SECOND)}.",
+        "",
+        "Machine speed during the run: a fixed pure-Python reference workload took "
+        + " ms before and ".join(f"{ms:.0f}" for ms in throughput["reference_ms"])
+        + " ms after (best of 3; lower is faster). This virtual machine's speed drifts between runs, "
+        "by 20% or more: compare two runs' throughput only together with this figure.",
         "",
         f"Where the time goes (CPU, mean per plan over the first {throughput['sample']:,}; "
         f"{throughput['facts_per_plan']:.0f} facts and "
