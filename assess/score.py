@@ -138,7 +138,7 @@ class _Tally:
     not_applicable: int = 0
     unknown: int = 0
     criticals: int = 0
-    failed_by_rank: dict[int, int] = field(default_factory=dict)  # severity rank -> failing rules
+    failed_by_rank: dict[int, int] = field(default_factory=dict)  # severity rank -> failing or charged rules
 
     @classmethod
     def of(cls, results: Sequence[Scored]) -> _Tally:
@@ -182,9 +182,8 @@ _SEVERITY_BY_RANK = {severity.rank: severity for severity in Severity}
 def _step(number: int, tally: _Tally, scoring: Scoring, lang: str) -> StepScore:
     total, criticals = tally.total, tally.criticals
     value, capped = tally.value(scoring)
-    failing_ranks = [rank for rank, count in tally.failed_by_rank.items() if count > 0]
-    if failing_ranks:
-        maturity = _MATURITY_BY_WORST[_SEVERITY_BY_RANK[min(failing_ranks)]]
+    if tally.failed_by_rank:
+        maturity = _MATURITY_BY_WORST[_SEVERITY_BY_RANK[min(tally.failed_by_rank)]]
     elif tally.passed:
         maturity = Maturity.FLY
     else:
@@ -290,8 +289,10 @@ def rescore_with_pass(
 def predict_with_pass(
     card: ScoreCard, rule_ids: Collection[str], scoring: Scoring
 ) -> tuple[float, dict[int, float | None]]:
-    """The overall score and the touched steps' scores if the given rules passed: what
-    `rescore_with_pass` gives, without building a card (recommendations rank every failing rule).
+    """The overall score, and the touched steps' scores, if the given rules passed.
+
+    The same figures as `rescore_with_pass(results, rule_ids, scoring, card)`, without building
+    a card: the recommendations rank every failing rule this way.
     """
     passing = set(rule_ids)
     values: list[tuple[int, bool, float | None, int]] = [
