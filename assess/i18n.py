@@ -39,6 +39,14 @@ LABELS: dict[str, dict[str, str]] = {
     "not_applicable": {"en": "Not applicable", "fr": "Non applicables"},
     "unknown": {"en": "Unknown (information missing)", "fr": "Inconnues (information manquante)"},
     "missing_information": {"en": "Missing information", "fr": "Informations manquantes"},
+    "blocked_heading": {"en": "Not judged while a section is missing", "fr": "Non jugées tant qu'une section manque"},
+    "blocked_explained": {
+        "en": "These checks look at a section the plan does not have yet. Until the rule that asks for it "
+        "passes, they count as failed in the score, so that adding the section never lowers it.",
+        "fr": "Ces vérifications portent sur une section que le plan n'a pas encore. Tant que la règle qui la "
+        "demande échoue, elles comptent comme échouées dans le score : ajouter la section ne le fait jamais baisser.",
+    },
+    "blocked_until": {"en": "Judged once this passes", "fr": "Jugée une fois celle-ci réussie"},
     "blocked_by": {
         "en": "Hidden while {rule} fails: scored as failed until then",
         "fr": "Masquée tant que {rule} échoue : comptée comme échouée d'ici là",

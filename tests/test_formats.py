@@ -213,3 +213,13 @@ def test_markdown_escapes_plan_text() -> None:
     data["organization"]["name"] = "Pipes | *Stars*"
     text = render("markdown", assess_many([("p.json", data)]), RenderOptions())
     assert r"## Pipes \| \*Stars\*" in text
+
+
+def test_a_blocked_rule_says_what_hides_it_in_verbose_text_and_junit() -> None:
+    plan = json.loads((SAMPLES / "exemplary.json").read_text(encoding="utf-8"))
+    del plan["tools"]
+    report = assess_many([("no-tools.json", plan)], config=Config())
+    verbose = " ".join(render("text", report, RenderOptions(verbose=True, width=200)).split())
+    assert "Hidden while WRK-01 fails: scored as failed until then" in verbose
+    junit = render("junit", report, RenderOptions())
+    assert "(hidden while WRK-01 fails: scored as failed until then)" in junit

@@ -300,3 +300,21 @@ class TestCharts:
     def test_no_counts_at_all_still_draws(self) -> None:
         svg = charts.severity_counts([("info", "info", 0)], title="t")
         assert svg.startswith("<svg") and svg.endswith("</svg>")
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_checks_hidden_by_a_missing_section_are_listed_with_what_unblocks_them(lang: str) -> None:
+    import json
+
+    plan = json.loads((ROOT / "samples" / "exemplary.json").read_text(encoding="utf-8"))
+    del plan["tools"]
+    report = assess_plan(plan, config=Config(lang=lang))
+    blocked = [rule for rule in report.plans[0].rules if rule.blocked_by]
+    assert {rule.rule_id for rule in blocked} >= {"WRK-02", "WRK-05"}
+    text = Page(render(report)).text
+    assert label("blocked_heading", lang) in text
+    assert label("blocked_explained", lang) in text
+    for rule in blocked:
+        assert f"{rule.rule_id} {rule.title}" in text
+    complete = Page(render(assess_plan(ROOT / "samples" / "exemplary.json", config=Config(lang=lang)))).text
+    assert label("blocked_heading", lang) not in complete

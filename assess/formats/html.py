@@ -291,6 +291,14 @@ class _UnknownView:
 
 
 @dataclass(frozen=True)
+class _BlockedView:
+    rule_id: str
+    title: str
+    step: str
+    blocker: str
+
+
+@dataclass(frozen=True)
 class _CheckView:
     rule_id: str
     title: str
@@ -325,6 +333,7 @@ class _PlanView:
     steps: list[_StepView] = field(default_factory=list)
     findings: list[tuple[str, str, list[_FindingView]]] = field(default_factory=list)
     unknown: list[_UnknownView] = field(default_factory=list)
+    blocked: list[_BlockedView] = field(default_factory=list)
     suppressed: list[_SuppressedView] = field(default_factory=list)
     notices: list[_NoticeView] = field(default_factory=list)
     rules_checked: int = 0
@@ -425,6 +434,13 @@ def _plan_view(index: int, plan: PlanReport, lang: str, baselined: int) -> _Plan
         for rule in plan.rules
         if rule.status is Status.UNKNOWN
     ]
+    blocked = [
+        _BlockedView(
+            rule.rule_id, rule.title, t("article_step", number=rule.step, name=step_name(rule.step, lang)), blocker
+        )
+        for rule in plan.rules
+        if (blocker := rule.blocked_by) is not None
+    ]
     verdict_key = f"verdict_{score.grade}"
     return _PlanView(
         **common,
@@ -460,6 +476,7 @@ def _plan_view(index: int, plan: PlanReport, lang: str, baselined: int) -> _Plan
         steps=steps,
         findings=[group for group in by_severity if group[2]],
         unknown=unknown,
+        blocked=blocked,
         suppressed=[
             _SuppressedView(
                 _finding_view(plan.file, s.finding, lang),
