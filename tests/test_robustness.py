@@ -305,7 +305,7 @@ def test_valid_plans_are_assessed_with_scores_in_range_and_stable_json(plan: dic
     assert first.model_dump_json() == again.model_dump_json()
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(plans(full=True))
 def test_adding_a_missing_element_never_lowers_the_score(plan: dict[str, Any]) -> None:
     """Remove one element at a time (a crisis plan, a second admin, a section...): the score must not rise.
