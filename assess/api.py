@@ -163,42 +163,54 @@ def assess_loaded(loaded: Loaded, catalog: Catalog, config: Config) -> PlanRepor
             "findings": kept,
             "suppressed": list(applied.suppressed),
             "suppression_notices": list(applied.notices),
-            "recommendations": _recommendations(outcomes, scored, card, config, lang),
+            "recommendations": _recommendations(outcomes, scored, card, blockers, config, lang),
         }
     )
-
-
-_UNDECIDED = (Status.NOT_APPLICABLE, Status.UNKNOWN)
 
 
 def _blockers(outcomes: list[RuleOutcome], statuses: Mapping[str, Status]) -> dict[str, str]:
     """Rules that cannot be judged because a failing rule hides them -> that rule.
 
     A rule `unlocks` the details of its section (WRK-01, "a scheduling tool", unlocks
-    WRK-02, "still log in daily"). While it fails, those details are not applicable or
-    unknown; they are scored as failed, so a missing section costs what its details
-    are worth and stating it can never lower the score.
+    WRK-02, "still log in daily"). While it fails, those details are not applicable, or
+    unknown because the section itself is absent; they are scored as failed, so a
+    missing section costs what its details are worth and stating it can never lower
+    the score. A detail that is unknown only because one of its own fields is unstated
+    is not hidden by anything: it stays out of the score, as unknowns do.
     """
+    by_id = {outcome.active.id: outcome for outcome in outcomes}
     blocked: dict[str, str] = {}
     for outcome in outcomes:
-        if statuses[outcome.active.id] is Status.FAIL:
-            for hidden in outcome.active.rule.spec.unlocks:
-                if statuses.get(hidden) in _UNDECIDED:
-                    blocked.setdefault(hidden, outcome.active.id)
+        if statuses[outcome.active.id] is not Status.FAIL:
+            continue
+        for hidden in outcome.active.rule.spec.unlocks:
+            status = statuses.get(hidden)
+            if status is Status.NOT_APPLICABLE or (status is Status.UNKNOWN and _section_missing(by_id[hidden])):
+                blocked.setdefault(hidden, outcome.active.id)
     return blocked
 
 
+def _section_missing(outcome: RuleOutcome) -> bool:
+    """Whether an unknown rule lacks a whole part of the plan above the fields it needs (not just a field)."""
+    depth = min((pattern.count("/") for pattern in outcome.active.rule.spec.requires), default=0)
+    return any(pointer.count("/") < depth for pointer in outcome.missing)
+
+
 def _recommendations(
-    outcomes: list[RuleOutcome], scored: list[Scored], before: ScoreCard, config: Config, lang: str
+    outcomes: list[RuleOutcome],
+    scored: list[Scored],
+    before: ScoreCard,
+    blockers: Mapping[str, str],
+    config: Config,
+    lang: str,
 ) -> list[dict[str, Any]]:
     """Each failing rule re-scored as passing; the best `config.recommendations` of them, ranked."""
     overall = before.score.overall
-    status_of = {result.rule_id: result.status for result in scored}
     candidates: list[tuple[float, int, float, str, dict[str, Any]]] = []
     for outcome, result in zip(outcomes, scored, strict=True):
         if result.status is not Status.FAIL:
             continue
-        unlocked = [r for r in outcome.active.rule.spec.unlocks if status_of.get(r) in _UNDECIDED]
+        unlocked = [r for r in outcome.active.rule.spec.unlocks if blockers.get(r) == result.rule_id]
         overall_after, steps_after = predict_with_pass(before, [result.rule_id, *unlocked], config.scoring)
         words = texts(outcome.active, lang)
         step_before = before.step_score(result.step)

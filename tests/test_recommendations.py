@@ -170,3 +170,23 @@ def test_a_missing_section_blocks_its_details_and_costs_what_they_are_worth() ->
     fix_tools(plan)
     fixed = _report(plan)
     assert fixed.score is not None and recommendation.score_after == fixed.score.overall
+
+
+def test_a_detail_unknown_for_its_own_unstated_field_is_not_blocked() -> None:
+    """WRK-04 is unknown when the engagement section is missing (blocked by WRK-03, counted as
+    failed) and also when only its own field is unstated (not blocked: out of the score)."""
+    plan = json.loads((SAMPLES / "exemplary.json").read_text(encoding="utf-8"))
+    slow_and_silent = copy.deepcopy(plan)
+    slow_and_silent["engagement"] = {"reply_target_hours": 72}  # WRK-03 fails; WRK-04's fields unstated
+    report = _report(slow_and_silent)
+    rules = {rule.rule_id: rule for rule in report.rules}
+    assert rules["WRK-03"].status.value == "fail"
+    assert rules["WRK-04"].status.value == "unknown" and rules["WRK-04"].blocked_by is None
+    recommendation = next(r for r in report.recommendations if r.rule_id == "WRK-03")
+    fixed_plan = copy.deepcopy(slow_and_silent)
+    fixed_plan["engagement"]["reply_target_hours"] = 4
+    fixed = _report(fixed_plan)
+    assert fixed.score is not None and recommendation.score_after == fixed.score.overall
+    del plan["engagement"]
+    missing = {rule.rule_id: rule for rule in _report(plan).rules}
+    assert missing["WRK-04"].status.value == "unknown" and missing["WRK-04"].blocked_by == "WRK-03"
