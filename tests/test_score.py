@@ -127,13 +127,20 @@ def test_each_further_critical_failure_lowers_the_caps() -> None:
     assert rescore_with_pass([*two, *passing], "A-01", DEFAULT).score.overall == DEFAULT.critical_overall_cap
 
 
-@settings(max_examples=300, deadline=None)
-@given(results_strategy, st.data())
-def test_rescoring_from_a_card_equals_scoring_again(results: list[Scored], data: st.DataObject) -> None:
-    """The recommendations' fast path (only the touched steps summed again) is the full formula."""
-    card = score(results, DEFAULT)
+@st.composite
+def results_and_fixes(draw: st.DrawFn) -> tuple[list[Scored], list[str]]:
+    """Rule results, and a few of their rule ids to re-score as passing."""
+    results = draw(results_strategy)
     ids = [result.rule_id for result in results]
-    chosen = data.draw(st.lists(st.sampled_from(ids), max_size=4)) if ids else []
+    return results, draw(st.lists(st.sampled_from(ids), max_size=4)) if ids else []
+
+
+@settings(max_examples=300, deadline=None)
+@given(results_and_fixes())
+def test_rescoring_from_a_card_equals_scoring_again(drawn: tuple[list[Scored], list[str]]) -> None:
+    """The recommendations' fast path (only the touched steps summed again) is the full formula."""
+    results, chosen = drawn
+    card = score(results, DEFAULT)
     fast = rescore_with_pass(results, chosen, DEFAULT, card)
     full = rescore_with_pass(results, chosen, DEFAULT)
     assert fast == full
@@ -157,11 +164,10 @@ def test_a_rule_hidden_by_a_failing_one_is_scored_as_failed() -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(results_strategy, st.data())
-def test_the_recommendations_prediction_is_the_rescored_card(results: list[Scored], data: st.DataObject) -> None:
+@given(results_and_fixes())
+def test_the_recommendations_prediction_is_the_rescored_card(drawn: tuple[list[Scored], list[str]]) -> None:
+    results, chosen = drawn
     card = score(results, DEFAULT)
-    ids = [result.rule_id for result in results]
-    chosen = data.draw(st.lists(st.sampled_from(ids), max_size=4)) if ids else []
     overall, steps = predict_with_pass(card, chosen, DEFAULT)
     full = rescore_with_pass(results, chosen, DEFAULT)
     assert overall == full.score.overall
