@@ -106,6 +106,26 @@ class Bar:
     colour: str
 
 
+def _bars_start(width: int, height: int, title: str, grid: tuple[int, int, int] | None) -> list[str]:
+    """The opening of a bar chart: the svg element, its title, and (label width, plot width,
+    top margin) given, a vertical grid line at 0, 25, 50, 75 and 100% of the plot."""
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart bars" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" aria-label="{_text(title)}">',
+        f"<title>{_text(title)}</title>",
+    ]
+    if grid is not None:
+        label_width, plot_width, top = grid
+        for tick in range(5):
+            x = label_width + plot_width * tick / 4
+            dash = "" if tick == 0 else ' stroke-dasharray="2 3"'
+            parts.append(
+                f'<line x1="{_num(x)}" y1="{top - 4}" x2="{_num(x)}" y2="{height - top + 4}" stroke="{GRID}" '
+                f'stroke-width="1"{dash}/>'
+            )
+    return parts
+
+
 def bars(rows: Sequence[Bar], *, maximum: float, title: str, label_width: int = 180, grid: bool = True) -> str:
     """A horizontal bar chart: one row per bar, its label on the left and its value after the bar.
 
@@ -117,19 +137,7 @@ def bars(rows: Sequence[Bar], *, maximum: float, title: str, label_width: int = 
     width = label_width + plot_width + value_width
     height = top * 2 + row_height * len(rows)
     scale = plot_width / maximum if maximum > 0 else 0.0
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart bars" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" role="img" aria-label="{_text(title)}">',
-        f"<title>{_text(title)}</title>",
-    ]
-    if grid:
-        for tick in range(5):
-            x = label_width + plot_width * tick / 4
-            dash = "" if tick == 0 else ' stroke-dasharray="2 3"'
-            parts.append(
-                f'<line x1="{_num(x)}" y1="{top - 4}" x2="{_num(x)}" y2="{height - top + 4}" stroke="{GRID}" '
-                f'stroke-width="1"{dash}/>'
-            )
+    parts = _bars_start(width, height, title, (label_width, plot_width, top) if grid else None)
     for index, row in enumerate(rows):
         y = top + row_height * index
         middle = y + row_height / 2
@@ -184,18 +192,7 @@ def step_changes(rows: Sequence[tuple[str, float | None, float | None, str]], *,
     width = label_width + plot_width + value_width
     height = top * 2 + row_height * len(rows)
     scale = plot_width / 100.0
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart bars" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" role="img" aria-label="{_text(title)}">',
-        f"<title>{_text(title)}</title>",
-    ]
-    for tick in range(5):
-        x = label_width + plot_width * tick / 4
-        dash = "" if tick == 0 else ' stroke-dasharray="2 3"'
-        parts.append(
-            f'<line x1="{_num(x)}" y1="{top - 4}" x2="{_num(x)}" y2="{height - top + 4}" stroke="{GRID}" '
-            f'stroke-width="1"{dash}/>'
-        )
+    parts = _bars_start(width, height, title, (label_width, plot_width, top))
     for index, (label, before, after, change_text) in enumerate(rows):
         y = top + row_height * index
         parts.append(
