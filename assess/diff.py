@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from assess.i18n import label
+from assess.i18n import label, number, percent
 from assess.report import Finding, Maturity, PlanReport, Severity
 from assess.steps import STEP_BY_NUMBER
 
@@ -135,19 +135,6 @@ def new_at_least(diff: PlanDiff, severity: Severity) -> list[Finding]:
 
 
 # ------------------------------------------------------------------ rendering
-
-
-def number(value: float | None, lang: str) -> str:
-    """A score with at most one decimal, French with a decimal comma; n/a for None."""
-    if value is None:
-        return label("not_available", lang)
-    text = f"{round(value, 1):g}"
-    return text.replace(".", ",") if lang == "fr" else text
-
-
-def percent(value: float, lang: str) -> str:
-    """90% in English, 90 % (no-break space) in French."""
-    return f"{number(value, lang)}\u00a0%" if lang == "fr" else f"{number(value, lang)}%"
 
 
 def change(before: float | None, after: float | None, lang: str) -> str:

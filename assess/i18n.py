@@ -176,3 +176,21 @@ def label(key: str, lang: str = "en") -> str:
     """The label in `lang` (English when the language is unknown)."""
     entry = LABELS[key]
     return entry.get(lang, entry["en"])
+
+
+def number(value: float | None, lang: str, digits: int | None = None) -> str:
+    """A figure as a reader of `lang` writes it (French uses a decimal comma); n/a for None.
+
+    With `digits`, exactly that many decimals; without, at most one and no trailing zero
+    (54.0 -> "54", 54.5 -> "54.5"), as scores are computed.
+    """
+    if value is None:
+        return label("not_available", lang)
+    text = f"{round(value, 1):g}" if digits is None else f"{value:.{digits}f}"
+    return text.replace(".", ",") if lang == "fr" else text
+
+
+def percent(value: float, lang: str, digits: int | None = None) -> str:
+    """A percentage as a reader of `lang` writes it: 90% in English, 90 % (no-break space) in French."""
+    text = number(value, lang, digits)
+    return f"{text}\u00a0%" if lang == "fr" else f"{text}%"

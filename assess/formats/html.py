@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from assess import charts
 from assess._version import __version__
 from assess.formats import RenderOptions
-from assess.i18n import LABELS, label
+from assess.i18n import LABELS, label, number, percent
 from assess.report import Finding, PlanReport, Report, Severity, Status
 from assess.steps import STEP_BY_NUMBER
 
@@ -99,9 +99,9 @@ def render_diff(diff: PlanDiff, *, lang: str | None = None) -> str:
         return _markup(
             charts.gauge(
                 score,
-                value_text=number(score, lang),
+                value_text=number(score, lang, 0),
                 caption=f"{t('out_of_100')} · {t('grade')} {grade}",
-                title=f"{t(which)}: {number(score, lang)} {t('out_of_100')}",
+                title=f"{t(which)}: {number(score, lang, 0)} {t('out_of_100')}",
             )
         )
 
@@ -115,8 +115,8 @@ def render_diff(diff: PlanDiff, *, lang: str | None = None) -> str:
         before_gauge=gauge(diff.score_before, diff.grade_before, "before"),
         after_gauge=gauge(diff.score_after, diff.grade_after, "after"),
         score_change=change(diff.score_before, diff.score_after, lang),
-        completeness_before=percent(diff.completeness_before, lang),
-        completeness_after=percent(diff.completeness_after, lang),
+        completeness_before=percent(diff.completeness_before, lang, 0),
+        completeness_after=percent(diff.completeness_after, lang, 0),
         step_chart=_markup(
             charts.step_changes(
                 [
@@ -130,8 +130,8 @@ def render_diff(diff: PlanDiff, *, lang: str | None = None) -> str:
             {
                 "number": s.step,
                 "name": step_name(s.step, lang),
-                "before": number(s.before, lang),
-                "after": number(s.after, lang),
+                "before": number(s.before, lang, 0),
+                "after": number(s.after, lang, 0),
                 "band": band(s.after),
                 "change": change(s.before, s.after, lang),
                 "direction": _direction(s.before, s.after),
@@ -187,19 +187,6 @@ def _translator(lang: str) -> Callable[..., str]:
         return text.format(**values) if values else text
 
     return t
-
-
-def number(value: float | None, lang: str, digits: int = 0) -> str:
-    """A score as a reader of `lang` writes it (French uses a decimal comma)."""
-    if value is None:
-        return label("not_available", lang)
-    text = f"{value:.{digits}f}"
-    return text.replace(".", ",") if lang == "fr" else text
-
-
-def percent(value: float, lang: str) -> str:
-    """A percentage as a reader of `lang` writes it (French puts a no-break space before %)."""
-    return f"{number(value, lang)}\u00a0%" if lang == "fr" else f"{number(value, lang)}%"
 
 
 def step_name(number_: int, lang: str) -> str:
@@ -395,11 +382,11 @@ def _plan_view(index: int, plan: PlanReport, lang: str, baselined: int) -> _Plan
             severity_label=t(f"sev_{rec.severity.value}"),
             step=t("article_step", number=rec.step, name=step_name(rec.step, lang)),
             findings=rec.findings,
-            before=number(rec.score_before, lang),
-            after=number(rec.score_after, lang),
+            before=number(rec.score_before, lang, 0),
+            after=number(rec.score_after, lang, 0),
             gain=f"+{number(max(0.0, rec.score_after - rec.score_before), lang, 1)}",
-            step_before=number(rec.step_score_before, lang),
-            step_after=number(rec.step_score_after, lang),
+            step_before=number(rec.step_score_before, lang, 0),
+            step_after=number(rec.step_score_after, lang, 0),
         )
         for rec in plan.recommendations
     ]
@@ -407,7 +394,7 @@ def _plan_view(index: int, plan: PlanReport, lang: str, baselined: int) -> _Plan
         _StepView(
             number=step.step,
             name=step_name(step.step, lang),
-            score=number(step.score, lang),
+            score=number(step.score, lang, 0),
             band=band(step.score),
             maturity=step.maturity.value,
             maturity_label=t(f"mat_{step.maturity.value}"),
@@ -444,10 +431,10 @@ def _plan_view(index: int, plan: PlanReport, lang: str, baselined: int) -> _Plan
     verdict_key = f"verdict_{score.grade}"
     return _PlanView(
         **common,
-        score=number(score.overall, lang),
+        score=number(score.overall, lang, 0),
         band=band(score.overall),
         grade=score.grade,
-        completeness=percent(score.completeness, lang),
+        completeness=percent(score.completeness, lang, 0),
         verdict=t(verdict_key) if verdict_key in LABELS else "",
         capped=score.capped,
         counts=counts,
@@ -456,9 +443,9 @@ def _plan_view(index: int, plan: PlanReport, lang: str, baselined: int) -> _Plan
         gauge=_markup(
             charts.gauge(
                 score.overall,
-                value_text=number(score.overall, lang),
+                value_text=number(score.overall, lang, 0),
                 caption=f"{t('out_of_100')} · {t('grade')} {score.grade}",
-                title=f"{t('overall_score')}: {number(score.overall, lang)} {t('out_of_100')}",
+                title=f"{t('overall_score')}: {number(score.overall, lang, 0)} {t('out_of_100')}",
             )
         ),
         step_chart=_markup(
