@@ -260,30 +260,11 @@ def _passed(r: Scored) -> Scored:
 
 
 def rescore_with_pass(
-    results: Sequence[Scored],
-    rule_ids: str | Collection[str],
-    scoring: Scoring,
-    before: ScoreCard | None = None,
-    lang: str = "en",
+    results: Sequence[Scored], rule_ids: str | Collection[str], scoring: Scoring, lang: str = "en"
 ) -> ScoreCard:
-    """The score card if the given rules passed and nothing else changed.
-
-    With `before` (the card of `results`), only the steps of those rules are summed again.
-    """
+    """The score card if the given rules passed and nothing else changed (the reference for `predict_with_pass`)."""
     passing = {rule_ids} if isinstance(rule_ids, str) else set(rule_ids)
-
-    def fixed(r: Scored) -> Scored:
-        return _passed(r) if r.rule_id in passing else r
-
-    if before is None or len(before.by_step) != len(STEPS):
-        return score([fixed(r) for r in results], scoring, lang)
-    by_step = list(before.by_step)
-    steps = list(before.steps)
-    for index in {r.step - 1 for r in results if r.rule_id in passing}:
-        group = tuple([fixed(r) for r in by_step[index]])
-        by_step[index] = group
-        steps[index] = _step(index + 1, _Tally.of(group), scoring, lang)
-    return _card(tuple(steps), scoring, tuple(by_step))
+    return score([_passed(r) if r.rule_id in passing else r for r in results], scoring, lang)
 
 
 def predict_with_pass(
@@ -291,8 +272,8 @@ def predict_with_pass(
 ) -> tuple[float, dict[int, float | None]]:
     """The overall score, and the touched steps' scores, if the given rules passed.
 
-    The same figures as `rescore_with_pass(results, rule_ids, scoring, card)`, without building
-    a card: the recommendations rank every failing rule this way.
+    The same figures as `rescore_with_pass`, summing again only the steps of those rules
+    (kept in ``card.by_step``): the recommendations rank every failing rule this way.
     """
     passing = set(rule_ids)
     values: list[tuple[int, bool, float | None, int]] = [
