@@ -23,7 +23,7 @@ from assess._version import __version__
 from assess.catalog import Catalog, build_catalog
 from assess.config import Config
 from assess.errors import PlanError, Problem
-from assess.evaluate import RuleOutcome, evaluate, texts
+from assess.evaluate import RuleOutcome, evaluate
 from assess.facts import build_facts
 from assess.load import DEFAULT_LIMITS, Document, Limits, SourceMap, load_path, parse_bytes
 from assess.model import Plan
@@ -140,7 +140,7 @@ def assess_loaded(loaded: Loaded, catalog: Catalog, config: Config) -> PlanRepor
                 "rule_id": active.id,
                 "step": active.step,
                 "severity": active.severity,
-                "title": texts(active, lang)["title"],
+                "title": active.texts(lang)["title"],
                 "status": status,
                 "findings": len(outcome.findings),
                 "missing": list(outcome.missing),
@@ -212,7 +212,7 @@ def _recommendations(
             continue
         unlocked = [r for r in outcome.active.rule.spec.unlocks if blockers.get(r) == result.rule_id]
         overall_after, steps_after = predict_with_pass(before, [result.rule_id, *unlocked], config.scoring)
-        words = texts(outcome.active, lang)
+        words = outcome.active.texts(lang)
         step_before = before.step_score(result.step)
         step_after = steps_after.get(result.step, step_before)
         recommendation = {

@@ -30,11 +30,6 @@ class RuleOutcome:
     missing: tuple[str, ...]
 
 
-def texts(active: ActiveRule, lang: str) -> dict[str, str]:
-    """Title, rationale and recommendation in a language (English when the rule has no translation)."""
-    return active.texts(lang)
-
-
 def _format_value(value: Any, flt: str | None) -> str:
     if value is None:
         return "?"
@@ -149,7 +144,7 @@ def _finding(catalog: Catalog, active: ActiveRule, match: Match, source_map: Sou
     if rule.spec.field:
         pointer = f"{pointer}/{rule.spec.field}"
     location = source_map.locate(pointer) if source_map is not None else None
-    words = texts(active, lang)
+    words = active.texts(lang)
     identity = "|".join([rule.id, rule.spec.field or "", *sorted(_identity(f) for _, f in match.bindings)])
     # Validated from plain data: pydantic's core does it in half the time of model_construct.
     return Finding.model_validate(

@@ -84,11 +84,9 @@ def render(name: str, report: Report, options: RenderOptions | None = None) -> s
 
 def rule_infos(catalog: Catalog, lang: str = "en") -> tuple[RuleInfo, ...]:
     """The catalog's active rules, in catalog order (step, then id), with texts in `lang`."""
-    from assess.evaluate import texts
-
     infos: list[RuleInfo] = []
     for active in catalog.rules:
-        words = texts(active, lang)
+        words = active.texts(lang)
         infos.append(
             RuleInfo(
                 id=active.id,
