@@ -71,6 +71,24 @@ def alternative_bindings(condition: Any) -> list[dict[str, str]]:
     return result
 
 
+def absent_kinds(condition: Any) -> list[str | None]:
+    """For each alternative, the kind of its first negated binding (what it says is missing), or None.
+
+    Call only on a condition that `compile_condition` accepted.
+    """
+    alternatives = condition["any"] if isinstance(condition, dict) and "any" in condition else [condition]
+    result: list[str | None] = []
+    for patterns in alternatives:
+        negated = [
+            _kind_of(expression, name)
+            for pattern in patterns
+            for name, expression in pattern.items()
+            if name.endswith("$not")
+        ]
+        result.append(negated[0] if negated else None)
+    return result
+
+
 def _compile_patterns(patterns: Any, thresholds: Mapping[str, float | int], where: str) -> list[dict[str, Any]]:
     if not isinstance(patterns, list) or not patterns:
         raise ConditionError(f"{where or 'condition'}: expected a non-empty list of patterns")

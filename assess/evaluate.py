@@ -143,6 +143,8 @@ def _finding(catalog: Catalog, active: ActiveRule, match: Match, source_map: Sou
     pointer = str(fact["ptr"])
     if rule.spec.field:
         pointer = f"{pointer}/{rule.spec.field}"
+    elif not pointer:  # about the plan as a whole: point at the element it says is missing, if any
+        pointer = rule.absent[match.alternative] or pointer
     location = source_map.locate(pointer) if source_map is not None else None
     words = active.texts(lang)
     identity = "|".join([rule.id, rule.spec.field or "", *sorted(_identity(f) for _, f in match.bindings)])

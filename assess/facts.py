@@ -222,6 +222,28 @@ def _number(value: float) -> int | float:
     return int(rounded) if rounded.is_integer() else rounded
 
 
+SECTIONS: dict[str, str] = {
+    "organization": "/organization",
+    "info": "/plan",
+    "tracking": "/tracking",
+    "plan": "",
+    "committee": "/committee",
+    "policies": "/policies",
+    "policy": "/policies/social_media_policy",
+    "crisis": "/policies/crisis_plan",
+    "training": "/policies/training",
+    "listening": "/listening",
+    "tools": "/tools",
+    "engagement": "/engagement",
+    "content": "/content",
+    "visuals": "/visuals",
+    "measurement": "/measurement",
+    "celebration": "/celebration",
+}
+"""Where each one-of-a-kind fact stands in the plan (kind -> JSON pointer): the facts' ``ptr``, and
+where a finding about a missing one points."""
+
+
 def _fact(kind: str, ptr: str, **fields: Any) -> Fact:
     fact: Fact = {"kind": kind, "fid": f"{kind}:{ptr}", "ptr": ptr}
     for name, value in fields.items():
@@ -247,7 +269,7 @@ def build_facts(plan: Plan) -> list[Fact]:
     facts.append(
         _fact(
             "organization",
-            "/organization",
+            SECTIONS["organization"],
             name=org.name,
             type=org.type,
             size=org.size,
@@ -259,7 +281,7 @@ def build_facts(plan: Plan) -> list[Fact]:
         facts.append(
             _fact(
                 "info",
-                "/plan",
+                SECTIONS["info"],
                 title=info.title,
                 language=info.language.value,
                 start_day=info.start_date,
@@ -311,7 +333,7 @@ def build_facts(plan: Plan) -> list[Fact]:
         facts.append(
             _fact(
                 "tracking",
-                "/tracking",
+                SECTIONS["tracking"],
                 sheet=t.sheet,
                 start_day=t.start_date,
                 web_analytics=t.web_analytics,
@@ -387,7 +409,7 @@ def build_facts(plan: Plan) -> list[Fact]:
     facts.append(
         _fact(
             "plan",
-            "",
+            SECTIONS["plan"],
             people=len(plan.people),
             goals=len(goals),
             fundraising_goals=sum(goal.category is GoalCategory.FUNDRAISING for goal in goals),
@@ -435,7 +457,7 @@ def _committee_facts(plan: Plan, people: dict[str, Any]) -> Iterable[Fact]:
         )
     yield _fact(
         "committee",
-        "/committee",
+        SECTIONS["committee"],
         members=len(committee.members),
         departments=len(departments),
         traits=len(traits),
@@ -450,7 +472,7 @@ def _policy_facts(plan: Plan) -> Iterable[Fact]:
     assert policies is not None
     yield _fact(
         "policies",
-        "/policies",
+        SECTIONS["policies"],
         enforcement=policies.enforcement,
         credential_storage=policies.credential_storage.value if policies.credential_storage else None,
     )
@@ -459,7 +481,7 @@ def _policy_facts(plan: Plan) -> Iterable[Fact]:
         reviewers = sorted(reviewer.value for reviewer in policy.reviewed_by)
         yield _fact(
             "policy",
-            "/policies/social_media_policy",
+            SECTIONS["policy"],
             reviewers=reviewers,
             legal_or_hr=bool({Reviewer.LEGAL, Reviewer.HR} & set(policy.reviewed_by)),
             adopted_day=policy.adopted_on,
@@ -468,7 +490,7 @@ def _policy_facts(plan: Plan) -> Iterable[Fact]:
         crisis = policies.crisis_plan
         yield _fact(
             "crisis",
-            "/policies/crisis_plan",
+            SECTIONS["crisis"],
             contacts=len(set(crisis.contacts)),
             backup=crisis.backup_responder is not None,
             first_response_hours=crisis.first_response_hours,
@@ -478,7 +500,7 @@ def _policy_facts(plan: Plan) -> Iterable[Fact]:
         training = policies.training
         yield _fact(
             "training",
-            "/policies/training",
+            SECTIONS["training"],
             last_day=training.last_session,
             topics=len(training.topics),
         )
@@ -489,7 +511,7 @@ def _section_facts(plan: Plan) -> Iterable[Fact]:
         listening = plan.listening
         yield _fact(
             "listening",
-            "/listening",
+            SECTIONS["listening"],
             keywords=len(listening.keywords),
             cadence_days=_days(listening.cadence),
             peers=len(listening.peers_followed),
@@ -498,7 +520,7 @@ def _section_facts(plan: Plan) -> Iterable[Fact]:
         tools = plan.tools
         yield _fact(
             "tools",
-            "/tools",
+            SECTIONS["tools"],
             has_scheduler=tools.scheduler is not None,
             scheduler=tools.scheduler,
             live_check_days=_days(tools.live_check),
@@ -508,7 +530,7 @@ def _section_facts(plan: Plan) -> Iterable[Fact]:
         engagement = plan.engagement
         yield _fact(
             "engagement",
-            "/engagement",
+            SECTIONS["engagement"],
             reply_target_hours=engagement.reply_target_hours,
             shares_others=engagement.shares_others,
             acknowledges_sharers=engagement.acknowledges_sharers,
@@ -517,7 +539,7 @@ def _section_facts(plan: Plan) -> Iterable[Fact]:
         content = plan.content
         yield _fact(
             "content",
-            "/content",
+            SECTIONS["content"],
             has_calendar=content.calendar is not None,
             calendar_channels=len(set(content.calendar.channels)) if content.calendar else 0,
             pillars=len(content.pillars),
@@ -528,7 +550,7 @@ def _section_facts(plan: Plan) -> Iterable[Fact]:
         sources = sorted({source.value for source in visuals.sources})
         yield _fact(
             "visuals",
-            "/visuals",
+            SECTIONS["visuals"],
             share_percent=visuals.share_percent,
             assets_per_month=visuals.assets_per_month,
             formats=len(set(visuals.formats)),
@@ -541,7 +563,7 @@ def _section_facts(plan: Plan) -> Iterable[Fact]:
         measurement = plan.measurement
         yield _fact(
             "measurement",
-            "/measurement",
+            SECTIONS["measurement"],
             tools=len(measurement.tools),
             review_days=_days(measurement.review_cadence),
             has_decision_rule=measurement.decision_rule is not None,
@@ -551,7 +573,7 @@ def _section_facts(plan: Plan) -> Iterable[Fact]:
         celebration = plan.celebration
         yield _fact(
             "celebration",
-            "/celebration",
+            SECTIONS["celebration"],
             milestones=len(celebration.milestones),
             has_thanks=celebration.thanks is not None,
         )

@@ -24,9 +24,9 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from assess.conditions import ConditionError, alternative_bindings, compile_condition
+from assess.conditions import ConditionError, absent_kinds, alternative_bindings, compile_condition
 from assess.errors import RulePackError
-from assess.facts import FACT_MODEL
+from assess.facts import FACT_MODEL, SECTIONS
 from assess.report import Severity
 
 RULE_ID = r"^[A-Z][A-Z0-9]{1,7}-[0-9]{2,3}$"
@@ -163,6 +163,12 @@ class Rule:
     def alternatives(self) -> list[dict[str, str]]:
         """Per alternative of `when`: binding name -> fact kind, in pattern order."""
         return alternative_bindings(self.spec.when)
+
+    @cached_property
+    def absent(self) -> list[str | None]:
+        """Per alternative of `when`: the plan element it says is missing (the pointer of its first
+        negated one-of-a-kind fact, e.g. /policies/crisis_plan), or None."""
+        return [SECTIONS.get(kind) if kind else None for kind in absent_kinds(self.spec.when)]
 
     def about(self, alternative: int) -> str:
         bindings = self.alternatives[alternative]

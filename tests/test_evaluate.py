@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 from typing import Any
 
+import assess
 from assess.evaluate import missing_pointers
+from assess.facts import SECTIONS, build_facts
 from assess.model import Plan
 from assess.resources import RULES_DIR
 from assess.rulepack import load_pack
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 
 BASE: dict[str, Any] = load_pack(RULES_DIR).example_base or {}
 
@@ -35,3 +40,21 @@ def test_missing_pointers_walks_items_and_filters_them() -> None:
     assert missing_pointers(plan, "/content/pillars/*/name") == []
     assert missing_pointers(plan, "/x-assess/suppress") == ["/x-assess"]
     assert missing_pointers(plan_with(visuals=None), "/visuals/share_percent") == ["/visuals"]
+
+
+def test_a_finding_about_a_missing_section_points_at_it_and_at_its_nearest_parent_in_the_file() -> None:
+    """POL-01 (no crisis plan) names /policies/crisis_plan and is located on the "policies" key, not at 1:1."""
+    path = SAMPLES / "no-crisis-single-admin.json"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    report = assess.assess_plan(path).plans[0]
+    finding = next(f for f in report.findings if f.rule_id == "POL-01")
+    assert finding.pointer == "/policies/crisis_plan"
+    assert finding.line is not None and finding.column is not None
+    assert lines[finding.line - 1][finding.column - 1 :].startswith('"policies"')
+
+
+def test_every_one_of_a_kind_fact_stands_where_the_sections_table_says() -> None:
+    facts = build_facts(assess.load_plan(SAMPLES / "exemplary.json"))
+    singles = {fact["kind"]: fact["ptr"] for fact in facts if fact["kind"] in SECTIONS}
+    assert singles == {kind: SECTIONS[kind] for kind in singles}
+    assert len(singles) >= 14  # the exemplary plan has nearly every section
