@@ -36,6 +36,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "facts": ("assess.cli.facts", "facts", "Print the facts the rule engine sees for a plan."),
 }
 DEFAULT_COMMAND = "check"
+EXIT_INTERRUPTED = 130
 
 
 class AssessGroup(click.Group):
@@ -61,6 +62,15 @@ class AssessGroup(click.Group):
         with formatter.section("Commands"):
             formatter.write_dl(rows)
 
+    def invoke(self, ctx: click.Context) -> Any:
+        # Ctrl-C: exit 130 (128 + SIGINT, as shells report it), one line, no traceback. Files are
+        # written atomically and standard output only at the end, so nothing partial is left.
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo("assess: interrupted (exit 130)", err=True)
+            raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
+
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         # Anything that is not a subcommand name or a group option (a path, a glob, "-",
         # an option of `check` such as --fail-on) means `check`.
@@ -83,7 +93,8 @@ def cli() -> None:
     assess validate PLAN...   schema check only
     assess rules              the rule catalog; `assess rules show ID` explains one rule
 
-    Exit codes: 0 assessed and the gate passed; 1 the gate failed; 2 could not assess.
+    Exit codes: 0 assessed and the gate passed; 1 the gate failed; 2 could not assess;
+    130 interrupted (Ctrl-C).
     """
 
 

@@ -244,7 +244,9 @@ def _run(
     targets = discover(arguments, only_plans=only_plans)
     if not targets:  # --only-plans, and no named file was a plan: nothing to do, nothing wrong
         return 0
-    config, _ = opts.resolve_config(flags, _start_folder(targets))
+    config, config_path = opts.resolve_config(flags, _start_folder(targets))
+    # Every output is checked before the (possibly long) assessment: never onto an input, and writable.
+    _check_outputs(arguments, targets, outputs, summary_path, baseline_file, write_baseline_file, config, config_path)
     catalog = build_catalog(config)
     opts.check_selectors(config, catalog)
     baseline = read_baseline(baseline_file) if baseline_file is not None else None
@@ -297,6 +299,32 @@ def _run(
     if quiet < 2:
         _print_verdict(verdict.exit_code, verdict.reasons, filtered.report)
     return verdict.exit_code
+
+
+def _check_outputs(
+    arguments: Sequence[str],
+    targets: Sequence[Target],
+    outputs: Sequence[Output],
+    summary_path: Path | None,
+    baseline_file: str | None,
+    write_baseline_file: str | None,
+    config: Config,
+    config_path: Path | None,
+) -> None:
+    from assess.cli.outputs import Input, OutputError, check_outputs, plan_inputs
+
+    files: list[str] = [str(o.path) for o in outputs if o.path is not None]
+    files += [str(path) for path in (summary_path, write_baseline_file) if path is not None]
+    real = [os.path.realpath(file) for file in files]
+    if len(set(real)) != len(real):
+        raise OutputError("two outputs would write the same file")
+    inputs = plan_inputs(arguments, [t.path for t in targets if t.path is not None])
+    if baseline_file is not None:
+        inputs.append(Input(Path(baseline_file), "baseline"))
+    if config_path is not None:
+        inputs.append(Input(config_path, "configuration file"))
+    inputs += [Input(path, "rule pack") for path in config.rules]
+    check_outputs(files, inputs)
 
 
 def _echo(text: str, color: bool) -> None:

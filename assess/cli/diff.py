@@ -67,7 +67,7 @@ def diff(ctx: click.Context, old: str, new: str, fmt: str, output: str | None, f
     if old == "-" and new == "-":
         raise click.UsageError("only one of OLD and NEW can be - (standard input)")
     try:
-        text, added = _run(ctx, old, new, fmt.lower(), fail_on_new)
+        text, added = _run(ctx, old, new, fmt.lower(), fail_on_new, output)
         if output is None:
             click.echo(text, nl=False)
         else:
@@ -89,14 +89,22 @@ def diff(ctx: click.Context, old: str, new: str, fmt: str, output: str | None, f
         ctx.exit(EXIT_GATE_FAILED)
 
 
-def _run(ctx: click.Context, old: str, new: str, fmt: str, fail_on_new: str | None) -> tuple[str, int]:
+def _run(
+    ctx: click.Context, old: str, new: str, fmt: str, fail_on_new: str | None, output: str | None
+) -> tuple[str, int]:
     """The rendered comparison and how many new findings trip the gate."""
+    from assess.cli.outputs import Input, check_outputs
     from assess.results.diff import compare_plans, new_at_least, render
     from assess.results.report import Severity
     from assess.rules.catalog import build_catalog
 
     start = Path.cwd() if new == "-" else Path(new).resolve().parent
-    config, _ = opts.resolve_config(opts.flags(ctx), start)
+    config, config_path = opts.resolve_config(opts.flags(ctx), start)
+    if output is not None:  # before assessing: never onto a version being compared, and writable
+        inputs = [Input(Path(version), "plan") for version in (old, new) if version != "-"]
+        if config_path is not None:
+            inputs.append(Input(config_path, "configuration file"))
+        check_outputs([output], [*inputs, *(Input(path, "rule pack") for path in config.rules)])
     opts.check_selectors(config, build_catalog(config))
     result = compare_plans(Path(old), Path(new), config=config)
     added = len(new_at_least(result, Severity(fail_on_new.lower()))) if fail_on_new else 0
