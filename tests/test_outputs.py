@@ -107,10 +107,24 @@ def test_an_unwritable_output_names_the_users_path_before_the_batch(plan: Path, 
     assert result.exit_code == 2 and "is a folder" in result.stderr
 
 
-@pytest.mark.skipif(not os.path.exists("/dev/null"), reason="POSIX devices")
+def _device(folder: Path, name: str, minor: int) -> Path:
+    """A character device like /dev/null (minor 3) or /dev/full (7), made in `folder`, never the real one."""
+    path = folder / name
+    try:
+        os.mknod(path, stat.S_IFCHR | 0o666, os.makedev(1, minor))
+    except (PermissionError, AttributeError, OSError):
+        pytest.skip("making device nodes needs root on Linux")
+    return path
+
+
 def test_special_files_are_written_in_place(tmp_path: Path) -> None:
-    write_atomic("/dev/null", "anything\n")
-    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+    null = _device(tmp_path, "null", 3)
+    write_atomic(null, "anything\n")
+    assert stat.S_ISCHR(os.stat(null).st_mode)
+    stdout = tmp_path / "stdout"
+    stdout.symlink_to(null)  # like /dev/stdout, a link to a device
+    write_atomic(stdout, "through the link\n")
+    assert stdout.is_symlink() and stat.S_ISCHR(os.stat(null).st_mode)
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
     received: list[bytes] = []
@@ -120,9 +134,11 @@ def test_special_files_are_written_in_place(tmp_path: Path) -> None:
     reader.join(10)
     assert received == [b"through the pipe\n"]
     assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+    full = _device(tmp_path, "full", 7)
     with pytest.raises(OSError, match="space") as caught:
-        write_atomic("/dev/full", "x" * 100_000)
-    assert caught.value.filename == "/dev/full"
+        write_atomic(full, "x" * 100_000)
+    assert caught.value.filename == str(full)
+    assert stat.S_ISCHR(os.stat(full).st_mode)
 
 
 def test_a_symlink_output_is_followed_and_stays_a_link(tmp_path: Path) -> None:
