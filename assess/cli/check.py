@@ -31,6 +31,7 @@ from typing import IO, TYPE_CHECKING, NoReturn
 import click
 
 from assess.cli import options as opts
+from assess.errors import for_log
 from assess.formats import FORMATS
 
 if TYPE_CHECKING:
@@ -77,8 +78,13 @@ def parse_outputs(formats: Sequence[str], output: str | None) -> list[Output]:
     return outputs
 
 
+def _err(message: str) -> None:
+    """One line on standard error: plan-supplied text cannot break it, drive the terminal or command CI."""
+    click.echo(for_log(message), err=True)
+
+
 def _fail(ctx: click.Context, message: str) -> NoReturn:
-    click.echo(f"assess: {message}", err=True)
+    _err(f"assess: {message}")
     ctx.exit(EXIT_ERROR)
 
 
@@ -262,7 +268,9 @@ def _run(
         write_atomic(write_baseline_file, text)
         baseline = parse_baseline(text, write_baseline_file)
         count = len(baseline.entries)
-        click.echo(f"assess: wrote {write_baseline_file} ({count} finding{'' if count == 1 else 's'})", err=True)
+        click.echo(
+            for_log(f"assess: wrote {write_baseline_file} ({count} finding{'' if count == 1 else 's'})"), err=True
+        )
     filtered = apply_baseline(report, baseline or Baseline(frozenset()))
 
     stdout = sys.stdout
@@ -354,13 +362,15 @@ def _print_verdict(code: int, reasons: Sequence[str], report: Report) -> None:
     if code == EXIT_ERROR:
         errors = report.summary.errors
         noun = "plan" if report.summary.plans == 1 else "plans"
-        click.echo(f"assess: {errors} of {report.summary.plans} {noun} could not be assessed (exit 2)", err=True)
+        click.echo(
+            for_log(f"assess: {errors} of {report.summary.plans} {noun} could not be assessed (exit 2)"), err=True
+        )
     elif code == EXIT_GATE_FAILED:
-        click.echo("assess: gate failed (exit 1):", err=True)
+        _err("assess: gate failed (exit 1):")
         for reason in reasons[:MAX_GATE_LINES]:
-            click.echo(f"  {reason}", err=True)
+            _err(f"  {reason}")
         if len(reasons) > MAX_GATE_LINES:
-            click.echo(f"  ... and {len(reasons) - MAX_GATE_LINES} more", err=True)
+            _err(f"  ... and {len(reasons) - MAX_GATE_LINES} more")
 
 
 # ------------------------------------------------------------------ assessing a batch

@@ -19,6 +19,7 @@ from typing import NoReturn
 import click
 
 from assess.cli import options as opts
+from assess.errors import for_log
 
 FORMATS = ("text", "markdown", "json", "html")
 EXIT_GATE_FAILED = 1
@@ -26,7 +27,7 @@ EXIT_ERROR = 2
 
 
 def _fail(ctx: click.Context, message: str) -> NoReturn:
-    click.echo(f"assess: {message}", err=True)
+    click.echo(for_log(f"assess: {message}"), err=True)
     ctx.exit(EXIT_ERROR)
 
 
@@ -85,7 +86,7 @@ def diff(ctx: click.Context, old: str, new: str, fmt: str, output: str | None, f
         where = f"{error.filename}: " if error.filename else ""
         _fail(ctx, f"{where}{error.strerror or error}")
     if added:
-        click.echo(f"assess: {added} new finding(s) at least {fail_on_new} (exit 1)", err=True)
+        click.echo(for_log(f"assess: {added} new finding(s) at least {fail_on_new} (exit 1)"), err=True)
         ctx.exit(EXIT_GATE_FAILED)
 
 

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import click
 
+from assess.errors import for_log
+
 
 @click.command("facts", context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("plan", type=click.Path(path_type=Path, allow_dash=True))
@@ -28,7 +30,7 @@ def facts(plan: Path, kind: tuple[str, ...], model: bool) -> None:
         )
     except PlanError as error:
         for problem in error.problems:
-            click.echo(problem.one_line(), err=True)
+            click.echo(for_log(problem.one_line()), err=True)
         sys.exit(2)
     for fact in build_facts(loaded.plan):
         if not kind or fact["kind"] in kind:

@@ -9,6 +9,8 @@ from typing import Any
 
 import click
 
+from assess.errors import for_log
+
 
 def _catalog_rules(rule_paths: tuple[Path, ...], builtin: bool) -> list[Any]:
     from assess.config import Config
@@ -19,7 +21,7 @@ def _catalog_rules(rule_paths: tuple[Path, ...], builtin: bool) -> list[Any]:
 
 
 def _fail(message: str) -> None:
-    click.echo(f"assess: {message}", err=True)
+    click.echo(for_log(f"assess: {message}"), err=True)
     sys.exit(2)
 
 
@@ -91,7 +93,7 @@ def rules(
     for r in found:
         step_name = STEP_BY_NUMBER[r.spec.step].name[lang]
         click.echo(f"{r.id:<8} {r.spec.step:>2} {step_name:<13} {r.spec.severity.value:<9} {_title(r, lang)}")
-    click.echo(f"{len(found)} rules", err=True)
+    click.echo(for_log(f"{len(found)} rules"), err=True)
 
 
 def _title(rule: Any, lang: str) -> str:

@@ -18,7 +18,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from assess.formats import RenderOptions
+from assess.errors import no_workflow_commands
+from assess.formats import RenderOptions, for_people
 from assess.i18n import label
 from assess.results.report import Finding, PlanReport, Report, Severity, Status
 
@@ -36,6 +37,7 @@ INDENT = 4
 def render(report: Report, options: RenderOptions) -> str:
     if options.quiet >= 2:
         return ""
+    report, options = for_people(report, options)
     out = io.StringIO()
     console = Console(
         file=out,
@@ -63,7 +65,7 @@ def render(report: Report, options: RenderOptions) -> str:
             console.print()
         console.print(_total_line(report), soft_wrap=True)
     # Tables pad their last column; trailing blanks are noise in files and diffs.
-    return "".join(line.rstrip() + "\n" for line in out.getvalue().splitlines())
+    return no_workflow_commands("".join(line.rstrip() + "\n" for line in out.getvalue().splitlines()))
 
 
 def fmt_score(value: float | None) -> str:

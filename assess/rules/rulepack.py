@@ -24,7 +24,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from assess.errors import RulePackError
+from assess.errors import RulePackError, single_line
 from assess.results.report import Severity
 from assess.rules.conditions import ConditionError, absent_kinds, alternative_bindings, compile_condition
 from assess.rules.facts import FACT_MODEL, SECTIONS
@@ -32,6 +32,8 @@ from assess.rules.facts import FACT_MODEL, SECTIONS
 RULE_ID = r"^[A-Z][A-Z0-9]{1,7}-[0-9]{2,3}$"
 PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\.([a-z_][a-z0-9_]*)(?:\|([a-z]+))?\}")
 FILTERS = frozenset({"date", "list", "round"})
+# Reports link to it (SARIF helpUri, HTML): a web address only, never javascript: or data:, no blanks or controls.
+_WEB_ADDRESS = re.compile(r"^https?://[^\s\x00-\x1f\x7f-\x9f\"<>\\^`|]+$", re.IGNORECASE)
 DEFAULT_WEIGHTS: dict[Severity, float] = {
     Severity.CRITICAL: 10,
     Severity.HIGH: 6,
@@ -299,6 +301,14 @@ def load_pack(path: str | Path) -> RulePack:
         raise RulePackError(f"rule pack {label}: {files[0].name}: {_pydantic_problem(exc, header_data)}") from None
     base_dir = files[0].parent
     base_path = (base_dir / header.example_base) if header.example_base else None
+    if base_path is not None and not base_path.resolve().is_relative_to(base_dir.resolve()):
+        raise RulePackError(
+            f"rule pack {header.pack}: example_base {header.example_base!r} must stay inside the pack's folder"
+        )
+    if header.help_uri is not None and not _WEB_ADDRESS.match(header.help_uri):
+        raise RulePackError(
+            f"rule pack {header.pack}: help_uri {single_line(header.help_uri)!r} must be an http:// or https:// address"
+        )
     rules: list[Rule] = [Rule(spec, header.pack, files[0]) for spec in header.rules]
     for extra in files[1:]:
         if base_path is not None and extra.resolve() == base_path.resolve():
