@@ -47,7 +47,7 @@ hostile = st.one_of(
     st.text(
         alphabet=st.one_of(
             st.sampled_from(list("\x00\x07\x08\x0b\x0c\r\n\x1b\x7f\x85\x9b\x9d\u2028`~|:=+-@<>*_[]\\")),
-            st.characters(codec="utf-8", exclude_categories=("Cs",)),
+            st.characters(codec="utf-8", exclude_categories=["Cs"]),
         ),
         min_size=1,
         max_size=30,
