@@ -9,11 +9,8 @@ from __future__ import annotations
 
 import sys
 
-if sys.version_info < (3, 11) or sys.version_info >= (3, 13):  # pragma: no cover - depends on interpreter
-    sys.stderr.write(
-        f"assess: needs Python 3.11 or 3.12, not {sys.version_info.major}.{sys.version_info.minor} "
-        "(its rule engine, durable_rules, does not import on 3.13 and later)\n"
-    )
+if sys.version_info < (3, 11):  # pragma: no cover - depends on interpreter
+    sys.stderr.write(f"assess: needs Python 3.11 or later, not {sys.version_info.major}.{sys.version_info.minor}\n")
     raise SystemExit(2)
 
 import importlib
