@@ -29,7 +29,7 @@ def test_requires_python_has_no_upper_bound() -> None:
 def test_durable_rules_is_an_extra_not_a_dependency() -> None:
     assert not [d for d in PROJECT["dependencies"] if d.lower().startswith(("durable-rules", "durable_rules"))]
     assert PROJECT["optional-dependencies"]["durable"] == ["durable-rules==2.0.28"]
-    assert DURABLE_EXTRA == f"{PROJECT['name']}[durable]"
+    assert f"{PROJECT['name']}[durable]" == DURABLE_EXTRA
 
 
 def test_makefile_installs_durable_with_the_flags_gcc_14_needs() -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 
-if sys.version_info < (3, 11):  # pragma: no cover - depends on interpreter
+if sys.version_info < (3, 11):  # noqa: UP036  # pragma: no cover - runs where requires-python was bypassed
     sys.stderr.write(f"assess: needs Python 3.11 or later, not {sys.version_info.major}.{sys.version_info.minor}\n")
     raise SystemExit(2)
 
