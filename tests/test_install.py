@@ -15,8 +15,12 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
-from assess.engine import DURABLE_EXTRA, EngineError, import_durable_host
+from assess import engines
+from assess._version import __version__
+from assess.cli import cli
+from assess.engines.durable import DURABLE_EXTRA, EngineError, import_durable_host
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
@@ -69,3 +73,22 @@ def test_missing_durable_rules_names_the_extra_in_one_line(monkeypatch: pytest.M
     assert f"pip install '{DURABLE_EXTRA}'" in message
     if before is not None:
         assert sys.getdlopenflags() == before
+
+
+@pytest.mark.skipif(importlib.util.find_spec("durable") is None, reason="durable_rules is not installed")
+def test_version_names_durable_rules_where_it_imports() -> None:
+    result = CliRunner().invoke(cli, ["--version"])
+    assert result.exit_code == 0
+    assert result.output.splitlines() == [f"assess, version {__version__}", "engine: durable_rules 2.0.28"]
+    assert engines.available()[0] == engines.DURABLE
+
+
+def test_version_names_the_engine_that_will_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(engines, "available", lambda: (engines.BUILTIN,))
+    assert CliRunner().invoke(cli, ["-V"]).output.splitlines()[1] == "engine: builtin"
+    monkeypatch.setattr(engines, "available", tuple)
+    result = CliRunner().invoke(cli, ["-V"])
+    assert result.exit_code == 0
+    assert (
+        result.output.splitlines()[1] == f"engine: none (durable_rules is not installed: pip install '{DURABLE_EXTRA}')"
+    )

@@ -173,7 +173,7 @@ class _Host:
         Host = import_durable_host()
         recorder_holder = self
 
-        class QuietHost(Host):  # type: ignore[misc]
+        class QuietHost(Host):  # type: ignore[misc,valid-type]
             def _run(self) -> None:
                 """No background dispatch threads: everything runs in the caller's thread."""
 
