@@ -55,6 +55,7 @@ class ConfigFlags:
     today: dt.date | None = None
     fail_on: str | None = None
     fail_under: float | None = None
+    allow_no_rules: bool = False
 
 
 def flags(ctx: click.Context) -> ConfigFlags:
@@ -223,6 +224,13 @@ def config_options(command: F) -> F:
             help="Language of the report's texts (default: each plan's own).",
         ),
         click.option(
+            "--allow-no-rules",
+            is_flag=True,
+            expose_value=False,
+            callback=_store(_identity),
+            help="Allow a run in which no rule is active (by default an error: it would check nothing).",
+        ),
+        click.option(
             "--today",
             metavar="YYYY-MM-DD",
             expose_value=False,
@@ -261,8 +269,6 @@ def gate_options(command: F) -> F:
 
 def resolve_config(given: ConfigFlags, start: Path) -> tuple[Config, Path | None]:
     """The configuration file's settings (or the defaults) with the flags applied; `ConfigError` if invalid."""
-    from pydantic import ValidationError
-
     from assess.config import Config, discover_config, load_config_file
     from assess.errors import ConfigError
 
@@ -290,12 +296,9 @@ def resolve_config(given: ConfigFlags, start: Path) -> tuple[Config, Path | None
         overrides["thresholds"] = {**base.thresholds, **given.thresholds}
     if given.rules:
         overrides["rules"] = tuple(dict.fromkeys((*base.rules, *given.rules)))
-    try:
-        return base.merged(**overrides), path
-    except ValidationError as error:
-        problem = error.errors()[0]
-        where = ".".join(str(part) for part in problem["loc"])
-        raise ConfigError(f"{where}: {problem['msg']}") from None
+    if given.allow_no_rules:
+        overrides["allow_no_rules"] = True
+    return base.merged(**overrides), path
 
 
 def check_selectors(config: Config, catalog: Catalog) -> None:
