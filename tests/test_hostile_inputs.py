@@ -121,7 +121,9 @@ def test_no_active_rule_is_an_error_unless_allowed(plan: Path) -> None:
 
 def test_config_values_raise_config_error_in_the_library() -> None:
     with pytest.raises(ConfigError, match="lang"):
-        assess.Config(lang="de")  # type: ignore[arg-type]
+        assess.Config(**{"lang": "de"})
+    with pytest.raises(ConfigError, match="lang"):
+        assess.Config.model_validate({"lang": "de"})
     with pytest.raises(ConfigError, match="thresholds"):
         assess.Config(thresholds={"min_admins": math.inf})
 
@@ -218,7 +220,8 @@ def test_a_tampered_pack_cache_is_not_trusted(tmp_path: Path, monkeypatch: pytes
     digest = "0" * 64
     assert rulepack._parse_yaml(text, digest) == {"pack": "x", "version": "1", "rules": [{"id": "A-01"}]}
     (entry,) = cache.iterdir()
-    for forged in ({"rules": []}, {**json.loads(entry.read_text()), "data": {"rules": []}}, "not json"):
+    forgeries: list[Any] = [{"rules": []}, {**json.loads(entry.read_text()), "data": {"rules": []}}, "not json"]
+    for forged in forgeries:
         entry.write_text(forged if isinstance(forged, str) else json.dumps(forged), encoding="utf-8")
         assert rulepack._parse_yaml(text, digest)["rules"] == [{"id": "A-01"}]
     assert [p.name for p in cache.iterdir()] == [entry.name]  # rewritten, no temporary left

@@ -21,6 +21,7 @@ matches, so this check is what makes a wrong condition fail loudly.
 
 from __future__ import annotations
 
+import importlib
 import math
 import re
 from collections.abc import Mapping
@@ -334,7 +335,7 @@ def regex_problem(pattern: str) -> str | None:
         return f"longer than {MAX_REGEX_LENGTH} characters"
     if "\\p" in pattern or "\\P" in pattern or "[:" in pattern:
         return "Unicode properties (\\p{...}) and POSIX classes ([:alpha:]) are not supported"
-    from re import _parser  # type: ignore[attr-defined]  # the standard parser (private, stable since 3.11): its tree is walked below
+    _parser: Any = importlib.import_module("re._parser")  # the standard parser (private; stable since 3.11)
 
     try:
         parsed = _parser.parse(pattern)
