@@ -43,8 +43,8 @@ from assess.rules.catalog import Catalog, build_catalog
 from assess.rules.facts import build_facts
 
 Source = Union[str, bytes, "os.PathLike[str]", Mapping[str, Any], Plan]
-INFORMATION_URI = "https://assess.invalid/"
-TOOL = ToolInfo(name="assess", version=__version__, information_uri=INFORMATION_URI)
+# No informationUri: the project publishes no documentation site yet (a made-up address would mislead).
+TOOL = ToolInfo(name="assess", version=__version__)
 
 
 @dataclass(frozen=True)

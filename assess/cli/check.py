@@ -247,7 +247,11 @@ def _run(
     from assess.results.gate import decide
     from assess.rules.catalog import build_catalog
 
-    targets = discover(arguments, only_plans=only_plans)
+    skipped: list[str] = []
+    targets = discover(arguments, only_plans=only_plans, skipped=skipped)
+    if skipped:
+        files = "1 file skipped: not a plan" if len(skipped) == 1 else f"{len(skipped)} files skipped: not plans"
+        _err(f"assess: {files} (no schema_version): {', '.join(skipped[:3])}{', ...' if len(skipped) > 3 else ''}")
     if not targets:  # --only-plans, and no named file was a plan: nothing to do, nothing wrong
         return 0
     config, config_path = opts.resolve_config(flags, _start_folder(targets))
@@ -260,6 +264,8 @@ def _run(
     render = {o.format: renderer(o.format) for o in outputs}
 
     report = assess_targets(targets, config, catalog, jobs=jobs or os.cpu_count() or 1, progress=quiet < 2)
+    if skipped:
+        report = report.model_copy(update={"summary": report.summary.model_copy(update={"skipped": len(skipped)})})
     _print_problems(report)
     if write_baseline_file is not None:
         from assess.atomic import write_atomic
@@ -282,6 +288,7 @@ def _run(
         width=PIPED_WIDTH,
         rules=rule_infos(catalog, config.lang or "en"),
         baselined=filtered.baselined,
+        fail_on=str(config.fail_on),
     )
     rendered: list[tuple[Output, str, bool]] = []
     for out in outputs:
@@ -305,7 +312,7 @@ def _run(
 
     verdict = decide(filtered.report, config)
     if quiet < 2:
-        _print_verdict(verdict.exit_code, verdict.reasons, filtered.report)
+        _print_verdict(verdict.exit_code, verdict.reasons, filtered.report, config)
     return verdict.exit_code
 
 
@@ -356,8 +363,9 @@ def _print_problems(report: Report) -> None:
             )
 
 
-def _print_verdict(code: int, reasons: Sequence[str], report: Report) -> None:
+def _print_verdict(code: int, reasons: Sequence[str], report: Report, config: Config) -> None:
     from assess.results.gate import EXIT_GATE_FAILED
+    from assess.results.report import Severity
 
     if code == EXIT_ERROR:
         errors = report.summary.errors
@@ -371,6 +379,20 @@ def _print_verdict(code: int, reasons: Sequence[str], report: Report) -> None:
             _err(f"  {reason}")
         if len(reasons) > MAX_GATE_LINES:
             _err(f"  ... and {len(reasons) - MAX_GATE_LINES} more")
+        # Which findings failed it, one line each: a pre-commit hook (--quiet) shows them, not only counts.
+        failing = [
+            (plan, finding)
+            for plan in report.plans
+            for finding in plan.findings
+            if config.fail_on != "none" and finding.severity.at_least(Severity(config.fail_on))
+        ]
+        if failing:
+            _err("assess: findings that fail the gate:")
+        for plan, finding in failing[:MAX_GATE_LINES]:
+            where = f"{plan.file}:{finding.line or 1}:{finding.column or 1}"
+            _err(f"  {where}: {finding.rule_id} [{finding.severity.value}] {finding.message}")
+        if len(failing) > MAX_GATE_LINES:
+            _err(f"  ... and {len(failing) - MAX_GATE_LINES} more")
 
 
 # ------------------------------------------------------------------ assessing a batch

@@ -205,7 +205,8 @@ def config_options(command: F) -> F:
             metavar="NAME=VALUE",
             expose_value=False,
             callback=_store(parse_thresholds),
-            help="Override a threshold, e.g. --threshold min_admins=3 (`assess rules` lists them). Repeatable.",
+            help="Override a threshold, e.g. --threshold min_admins=3 (`assess rules --thresholds` lists them). "
+            "Repeatable.",
         ),
         click.option(
             "--rules",

@@ -58,6 +58,8 @@ class RenderOptions:
     ``quiet``: 0 full output, 1 one summary line per plan, 2 nothing (text only).
     ``width``: text width for formats that lay out tables (a fixed default keeps piped output stable).
     ``baselined``: per plan file, how many findings the baseline removed from the report.
+    ``fail_on``: the gate's severity (``"none"``: nothing fails it), so that formats which mark
+    failures (JUnit) fail exactly what the gate fails; None: every finding is a failure.
     """
 
     color: bool = False
@@ -66,6 +68,7 @@ class RenderOptions:
     width: int = 100
     rules: tuple[RuleInfo, ...] = ()
     baselined: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+    fail_on: str | None = None
 
 
 Renderer = Callable[["Report", RenderOptions], str]

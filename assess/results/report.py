@@ -201,7 +201,7 @@ class PlanReport(_Model):
 class ToolInfo(_Model):
     name: str = Field(description="'assess'.")
     version: str = Field(description="Version of assess.")
-    information_uri: str = Field(description="Where to read about the tool.")
+    information_uri: str | None = Field(default=None, description="Where to read about the tool (when published).")
 
 
 class RulePackInfo(_Model):
@@ -216,6 +216,9 @@ class Summary(_Model):
     assessed: int = Field(ge=0, description="Plans assessed.")
     errors: int = Field(ge=0, description="Plans that could not be assessed.")
     findings: dict[Severity, int] = Field(description="Unsuppressed findings by severity, over all plans.")
+    skipped: int = Field(
+        default=0, ge=0, description="Files in the folders searched that were skipped: not plans (no schema_version)."
+    )
 
 
 class Report(_Model):
