@@ -121,7 +121,7 @@ def _folder(folder: Path, skipped: list[str]) -> Iterator[Target]:
         )
 
 
-def _plan_files(folder: Path, skipped: list[str]) -> Iterable[Path]:
+def _plan_files(folder: Path, skipped: list[str] | None = None) -> Iterable[Path]:
     """Plan-looking files under `folder`, in sorted order (by path parts, so a/b sorts before a-b)."""
     found: list[Path] = []
     others: list[Path] = []
@@ -131,7 +131,8 @@ def _plan_files(folder: Path, skipped: list[str]) -> Iterable[Path]:
             path = Path(root, name)
             if path.suffix.lower() in PLAN_SUFFIXES and not name.startswith("."):
                 (found if looks_like_plan(path) else others).append(path)
-    skipped.extend(display_name(path) for path in sorted(others, key=lambda path: path.parts))
+    if skipped is not None:
+        skipped.extend(display_name(path) for path in sorted(others, key=lambda path: path.parts))
     return sorted(found, key=lambda path: path.parts)
 
 
