@@ -29,7 +29,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
 schemas: $(STAMP)
-	$(BIN)/python -m assess.schema
+	$(BIN)/python -m assess.plan.schema
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

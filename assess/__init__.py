@@ -23,12 +23,12 @@ _EXPORTS = {
     "load_plan": "assess.api",
     "validate_plan": "assess.api",
     "Config": "assess.config",
-    "Limits": "assess.load",
-    "Plan": "assess.model",
-    "Report": "assess.report",
-    "PlanReport": "assess.report",
-    "Finding": "assess.report",
-    "Severity": "assess.report",
+    "Limits": "assess.plan.load",
+    "Plan": "assess.plan.model",
+    "Report": "assess.results.report",
+    "PlanReport": "assess.results.report",
+    "Finding": "assess.results.report",
+    "Severity": "assess.results.report",
     "AssessError": "assess.errors",
     "PlanError": "assess.errors",
     "PlanReadError": "assess.errors",
@@ -78,9 +78,9 @@ if TYPE_CHECKING:
         Problem,
         RulePackError,
     )
-    from assess.load import Limits
-    from assess.model import Plan
-    from assess.report import Finding, PlanReport, Report, Severity
+    from assess.plan.load import Limits
+    from assess.plan.model import Plan
+    from assess.results.report import Finding, PlanReport, Report, Severity
 
 
 def __getattr__(name: str) -> Any:

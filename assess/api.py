@@ -20,14 +20,13 @@ from dataclasses import dataclass
 from typing import Any, Union
 
 from assess._version import __version__
-from assess.catalog import Catalog, build_catalog
 from assess.config import Config
+from assess.engines.evaluate import RuleOutcome, evaluate
 from assess.errors import PlanError, Problem
-from assess.evaluate import RuleOutcome, evaluate
-from assess.facts import build_facts
-from assess.load import DEFAULT_LIMITS, Document, Limits, SourceMap, load_path, parse_bytes
-from assess.model import Plan
-from assess.report import (
+from assess.plan.load import DEFAULT_LIMITS, Document, Limits, SourceMap, load_path, parse_bytes
+from assess.plan.model import Plan
+from assess.plan.validate import validate_data, validate_document
+from assess.results.report import (
     PlanProblem,
     PlanReport,
     Report,
@@ -36,9 +35,10 @@ from assess.report import (
     Summary,
     ToolInfo,
 )
-from assess.score import ScoreCard, Scored, predict_with_pass, score
-from assess.suppress import apply_suppressions
-from assess.validate import validate_data, validate_document
+from assess.results.score import ScoreCard, Scored, predict_with_pass, score
+from assess.results.suppress import apply_suppressions
+from assess.rules.catalog import Catalog, build_catalog
+from assess.rules.facts import build_facts
 
 Source = Union[str, bytes, "os.PathLike[str]", Mapping[str, Any], Plan]
 INFORMATION_URI = "https://assess.invalid/"

@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from assess.errors import ConfigError
-from assess.report import Severity
+from assess.results.report import Severity
 
 RuleSelector = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9]*(-[0-9]*)?$")]
 

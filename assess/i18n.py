@@ -97,7 +97,7 @@ LABELS: dict[str, dict[str, str]] = {
     "rule_references": {"en": "References", "fr": "Références"},
     "rule_pack": {"en": "Pack", "fr": "Jeu de règles"},
     "rule_source": {"en": "Source", "fr": "Source"},
-    # HTML report, plan comparison and portfolio (assess/formats/html.py, assess/diff.py, assess/portfolio.py)
+    # HTML report, plan comparison and portfolio (formats/html.py, results/diff.py, results/portfolio.py)
     "high_count": {"en": "High findings", "fr": "Constats de gravité élevée"},
     "contents": {"en": "Contents", "fr": "Sommaire"},
     "first_actions": {"en": "Three things to do first", "fr": "Les trois premières choses à faire"},

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from assess.model import (
+from assess.plan.model import (
     Cadence,
     CredentialStorage,
     Evidence,
@@ -36,7 +36,7 @@ from assess.model import (
     VisualFormat,
     VisualSource,
 )
-from assess.validate import drop_dangling_references
+from assess.plan.validate import drop_dangling_references
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE_PATH = ROOT / "samples" / "exemplary.json"

@@ -214,10 +214,10 @@ def child_throughput(count: int) -> dict[str, Any]:
 
     cpu = _pin_to_one_core()
     from assess.api import assess_loaded, load, make_report
-    from assess.catalog import build_catalog
     from assess.config import Config
-    from assess.engine import _Host
-    from assess.facts import build_facts
+    from assess.engines.durable import _Host
+    from assess.rules.catalog import build_catalog
+    from assess.rules.facts import build_facts
 
     plans = generate(count, SEED)  # up front, not timed
     texts = [json.dumps(plan, indent=2, ensure_ascii=False).encode() for plan in plans]
@@ -300,8 +300,8 @@ def child_memory(warmup: int, count: int) -> dict[str, Any]:
     from bench.plans import stream
 
     _pin_to_one_core()
-    from assess.catalog import build_catalog
     from assess.config import Config
+    from assess.rules.catalog import build_catalog
 
     config = Config()
     catalog = build_catalog(config)

@@ -26,7 +26,7 @@ from typing import Any, get_args
 
 from hypothesis import strategies as st
 
-from assess.model import (
+from assess.plan.model import (
     Cadence,
     CredentialStorage,
     Evidence,
@@ -42,9 +42,9 @@ from assess.model import (
     VisualFormat,
     VisualSource,
 )
-from assess.model import Channel as ChannelModel
-from assess.model import Visuals as VisualsModel
-from assess.validate import drop_dangling_references
+from assess.plan.model import Channel as ChannelModel
+from assess.plan.model import Visuals as VisualsModel
+from assess.plan.validate import drop_dangling_references
 
 Plan = dict[str, Any]
 Draw = Callable[..., Any]

@@ -15,10 +15,10 @@ import pytest
 import assess
 from assess.config import Config
 from assess.errors import PlanSchemaError, PlanSyntaxError
-from assess.model import Plan
+from assess.plan.model import Plan
 from assess.resources import REPORT_SCHEMA_PATH, RULES_DIR
-from assess.rulepack import load_pack
-from assess.ruletest import set_pointer
+from assess.rules.rulepack import load_pack
+from assess.rules.ruletest import set_pointer
 
 BASE: dict[str, Any] = load_pack(RULES_DIR).example_base or {}
 TODAY = Config(today=dt.date(2025, 6, 1))

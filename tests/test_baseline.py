@@ -10,7 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from assess.api import assess_many
-from assess.baseline import (
+from assess.cli import cli
+from assess.results.baseline import (
     Baseline,
     BaselineError,
     apply_baseline,
@@ -19,8 +20,7 @@ from assess.baseline import (
     read_baseline,
     write_baseline,
 )
-from assess.cli import cli
-from assess.report import Report
+from assess.results.report import Report
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 FAILING = "no-crisis-single-admin.json"

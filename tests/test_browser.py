@@ -32,9 +32,9 @@ import pytest
 
 from assess.api import assess_many, assess_plan
 from assess.config import Config
-from assess.diff import compare_plans
-from assess.diff import render as render_diff
 from assess.formats.html import render
+from assess.results.diff import compare_plans
+from assess.results.diff import render as render_diff
 from assess.steps import STEPS
 
 pytestmark = pytest.mark.browser

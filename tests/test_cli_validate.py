@@ -19,12 +19,12 @@ import pytest
 from click.testing import CliRunner, Result
 
 from assess.cli import cli
-from assess.discover import display_name
-from assess.load import load_path, parse_bytes
-from assess.model import Language
+from assess.plan.discover import display_name
+from assess.plan.load import load_path, parse_bytes
+from assess.plan.model import Language
+from assess.plan.starter import starter_data, starter_text
+from assess.plan.validate import validate_document
 from assess.resources import PLAN_SCHEMA_PATH, REPORT_SCHEMA_PATH, RULE_PACK_SCHEMA_PATH
-from assess.starter import starter_data, starter_text
-from assess.validate import validate_document
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assess.conditions import ConditionError, alternative_bindings, compile_condition
+from assess.rules.conditions import ConditionError, alternative_bindings, compile_condition
 
 THRESHOLDS = {"min_admins": 2, "hours_per_channel": 2, "share": 50.5}
 

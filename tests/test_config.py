@@ -8,7 +8,7 @@ import pytest
 
 from assess.config import Config, discover_config, find_config_file, load_config_file
 from assess.errors import ConfigError
-from assess.report import Severity
+from assess.results.report import Severity
 
 
 def test_dot_assess_toml_is_found_from_a_subfolder(tmp_path: Path) -> None:

@@ -12,8 +12,8 @@ from click.testing import CliRunner, Result
 
 from assess.api import assess_plan
 from assess.cli import cli
-from assess.diff import compare, compare_plans, new_at_least, render
-from assess.report import Severity
+from assess.results.diff import compare, compare_plans, new_at_least, render
+from assess.results.report import Severity
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "samples" / "no-crisis-single-admin.json"
@@ -100,7 +100,7 @@ def test_new_at_least_is_the_gate(versions: tuple[Path, Path]) -> None:
 
 
 def test_cannot_compare_a_plan_that_was_not_assessed() -> None:
-    from assess.report import PlanReport
+    from assess.results.report import PlanReport
 
     broken = PlanReport(file="broken.json", assessed=False)
     with pytest.raises(ValueError, match=r"broken\.json"):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from assess.discover import STDIN_NAME, Target, discover, looks_like_plan
+from assess.plan.discover import STDIN_NAME, Target, discover, looks_like_plan
 
 PLAN_JSON = json.dumps({"schema_version": "1.0", "organization": {"name": "x"}})
 PLAN_YAML = "# a plan\nschema_version: '1.0'\norganization:\n  name: x\n"

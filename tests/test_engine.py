@@ -10,8 +10,8 @@ import threading
 
 import pytest
 
-from assess.conditions import compile_condition
-from assess.engine import CompiledRule, Engine, EngineError, Match, _Host
+from assess.engines.durable import CompiledRule, Engine, EngineError, Match, _Host
+from assess.rules.conditions import compile_condition
 
 
 def _rule(
@@ -125,8 +125,8 @@ def test_a_run_with_no_match_still_deletes_its_session() -> None:
     """
     code = textwrap.dedent(
         """
-        from assess.conditions import compile_condition
-        from assess.engine import CompiledRule, Engine
+        from assess.rules.conditions import compile_condition
+        from assess.engines.durable import CompiledRule, Engine
         rule = CompiledRule("X-01", tuple(tuple(a) for a in compile_condition([{"p": {"kind": "plan", "goals": 99}}], {})))
         engine = Engine([rule])
         for _ in range(3):
@@ -168,7 +168,7 @@ def test_an_exception_in_an_action_is_raised(monkeypatch: pytest.MonkeyPatch) ->
             super().__init__()
             self.matches = Broken()
 
-    monkeypatch.setattr("assess.engine._Recorder", BrokenRecorder)
+    monkeypatch.setattr("assess.engines.durable._Recorder", BrokenRecorder)
     with pytest.raises(EngineError, match="boom"):
         ENGINE.run(_plan_facts(crisis=False, goals=[True], admins=[1], research_day=None))
 

@@ -7,11 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import assess
-from assess.evaluate import missing_pointers
-from assess.facts import SECTIONS, build_facts
-from assess.model import Plan
+from assess.engines.evaluate import missing_pointers
+from assess.plan.model import Plan
 from assess.resources import RULES_DIR
-from assess.rulepack import load_pack
+from assess.rules.facts import SECTIONS, build_facts
+from assess.rules.rulepack import load_pack
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 

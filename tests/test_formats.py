@@ -14,7 +14,7 @@ from assess.config import Config
 from assess.formats import FORMATS, RenderOptions, render, renderer
 from assess.formats.github import escape_data, escape_property
 from assess.formats.markdown import escape
-from assess.report import Report, Severity
+from assess.results.report import Report, Severity
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from assess.config import Config
-from assess.gate import EXIT_ERROR, EXIT_GATE_FAILED, EXIT_OK, decide, plan_failures
-from assess.report import Finding, PlanProblem, PlanReport, Report, Score, Severity, Summary, ToolInfo
+from assess.results.gate import EXIT_ERROR, EXIT_GATE_FAILED, EXIT_OK, decide, plan_failures
+from assess.results.report import Finding, PlanProblem, PlanReport, Report, Score, Severity, Summary, ToolInfo
 
 
 def finding(severity: Severity, rule_id: str = "POL-01") -> Finding:

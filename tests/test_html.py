@@ -8,13 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from assess import charts
 from assess.api import assess_many, assess_plan
 from assess.config import Config
-from assess.formats import RenderOptions
+from assess.formats import RenderOptions, charts
 from assess.formats.html import render
 from assess.i18n import label
-from assess.report import Report
+from assess.results.report import Report
 from assess.steps import STEPS
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -11,12 +11,12 @@ from typing import Any
 import pytest
 
 from assess.api import assess_many, assess_plan
-from assess.catalog import load_packs
 from assess.config import Config
 from assess.formats import RenderOptions, render
 from assess.i18n import LABELS, LANGUAGES, label
-from assess.report import Report
-from assess.rulepack import Rule
+from assess.results.report import Report
+from assess.rules.catalog import load_packs
+from assess.rules.rulepack import Rule
 from assess.steps import STEPS
 
 ROOT = Path(__file__).resolve().parent.parent

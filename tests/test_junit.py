@@ -12,7 +12,7 @@ from support import sample
 from assess.api import assess_many
 from assess.config import Config
 from assess.formats import RenderOptions, render
-from assess.report import Report, Status
+from assess.results.report import Report, Status
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 JUSTIFICATION = "The second admin starts next month; tracked in the board minutes."

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-import assess.load
+import assess.plan.load
 from assess.errors import PlanError, PlanLimitError, PlanReadError, PlanSyntaxError, Problem
-from assess.load import (
+from assess.plan.load import (
     DEFAULT_LIMITS,
     Document,
     Format,
@@ -443,7 +443,7 @@ def test_permission_denied(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     def refuse(*args: object, **kwargs: object) -> None:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(assess.load, "open", refuse, raising=False)
+    monkeypatch.setattr(assess.plan.load, "open", refuse, raising=False)
     with pytest.raises(PlanReadError, match="permission denied"):
         load_path(tmp_path / "plan.json")
 

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from assess.errors import PlanError
-from assess.load import DEFAULT_LIMITS, Format, Limits, parse_bytes, pointer_join
+from assess.plan.load import DEFAULT_LIMITS, Format, Limits, parse_bytes, pointer_join
 
 SETTINGS = settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 LINE_BREAK = re.compile(r"\r\n|\r|\n")

@@ -18,12 +18,12 @@ from hypothesis import strategies as st
 
 import assess
 from assess.api import load
-from assess.catalog import build_catalog
 from assess.config import Config
-from assess.facts import build_facts
-from assess.model import Cadence, GoalCategory, Platform
+from assess.plan.model import Cadence, GoalCategory, Platform
 from assess.resources import RULES_DIR
-from assess.rulepack import load_pack
+from assess.rules.catalog import build_catalog
+from assess.rules.facts import build_facts
+from assess.rules.rulepack import load_pack
 
 BASE: dict[str, Any] = load_pack(RULES_DIR).example_base or {}
 PEOPLE = [person["id"] for person in BASE["people"]]

@@ -13,8 +13,8 @@ from click.testing import CliRunner, Result
 
 from assess.api import assess_many
 from assess.cli import cli
-from assess.portfolio import CSV_COLUMNS, render_summary, rows
-from assess.report import Report
+from assess.results.portfolio import CSV_COLUMNS, render_summary, rows
+from assess.results.report import Report
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted([*ROOT.glob("samples/*.json"), *ROOT.glob("samples/*.yaml")])

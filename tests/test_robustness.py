@@ -33,7 +33,7 @@ import assess
 from assess.cli import cli
 from assess.config import Config
 from assess.errors import PlanError
-from assess.report import PlanReport, Report
+from assess.results.report import PlanReport, Report
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"

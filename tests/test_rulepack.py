@@ -16,8 +16,8 @@ from click.testing import CliRunner
 from assess.cli import cli
 from assess.errors import RulePackError
 from assess.resources import RULE_PACK_SCHEMA_PATH, RULES_DIR
-from assess.rulepack import load_pack
-from assess.ruletest import merge_patch, run_examples, set_pointer
+from assess.rules.rulepack import load_pack
+from assess.rules.ruletest import merge_patch, run_examples, set_pointer
 
 GOOD_RULE: dict[str, Any] = {
     "id": "XTRA-01",
@@ -201,7 +201,7 @@ def test_merge_patch_and_set_pointer() -> None:
 def test_the_yaml_cache_keeps_only_what_json_keeps(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import datetime as dt
 
-    from assess.rulepack import _parse_yaml
+    from assess.rules.rulepack import _parse_yaml
 
     monkeypatch.setenv("ASSESS_CACHE_DIR", str(tmp_path / "cache"))
     plain = "rules:\n  - id: X-01\n    note: fine\n"

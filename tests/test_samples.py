@@ -17,10 +17,10 @@ import jsonschema_rs
 import pytest
 
 from assess.errors import PlanError, PlanSchemaError
-from assess.load import load_path
-from assess.model import Plan
+from assess.plan.load import load_path
+from assess.plan.model import Plan
+from assess.plan.validate import validate_document
 from assess.resources import PLAN_SCHEMA_PATH
-from assess.validate import validate_document
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 VALID = sorted([*SAMPLES.glob("*.json"), *SAMPLES.glob("*.yaml")])

@@ -10,10 +10,10 @@ import pytest
 from support import sample
 
 from assess.api import assess_many
-from assess.catalog import build_catalog
 from assess.config import Config
 from assess.formats import RenderOptions, render, rule_infos
-from assess.report import Report
+from assess.results.report import Report
+from assess.rules.catalog import build_catalog
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"

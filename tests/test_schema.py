@@ -23,10 +23,10 @@ from hypothesis import strategies as st
 from hypothesis_jsonschema import from_schema
 
 from assess.errors import PlanSchemaError
-from assess.model import Plan
+from assess.plan.model import Plan
+from assess.plan.schema import PLAN_SCHEMA_ID, dumps, plan_schema
+from assess.plan.validate import validate_data
 from assess.resources import PLAN_SCHEMA_PATH
-from assess.schema import PLAN_SCHEMA_ID, dumps, plan_schema
-from assess.validate import validate_data
 
 SCHEMA: dict[str, Any] = json.loads(PLAN_SCHEMA_PATH.read_text(encoding="utf-8"))
 RS = jsonschema_rs.validator_for(SCHEMA, validate_formats=True)
@@ -45,7 +45,7 @@ PROPERTY_SETTINGS = settings(
 
 def test_committed_schema_is_generated_from_the_model() -> None:
     assert PLAN_SCHEMA_PATH.read_text(encoding="utf-8") == dumps(plan_schema()), (
-        "schemas/plan.schema.json is stale: run `python -m assess.schema --plan-only`"
+        "schemas/plan.schema.json is stale: run `python -m assess.plan.schema --plan-only`"
     )
 
 

@@ -6,8 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from assess.config import Scoring
-from assess.report import Maturity, Severity, Status
-from assess.score import Scored, grade, predict_with_pass, rescore_with_pass, score
+from assess.results.report import Maturity, Severity, Status
+from assess.results.score import Scored, grade, predict_with_pass, rescore_with_pass, score
 
 DEFAULT = Scoring()
 

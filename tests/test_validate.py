@@ -13,12 +13,12 @@ from typing import Any
 import jsonschema
 import pytest
 
-import assess.validate
+import assess.plan.validate
 from assess.errors import PlanSchemaError, Problem
-from assess.load import parse_bytes
-from assess.model import ID_PATTERN, Plan
+from assess.plan.load import parse_bytes
+from assess.plan.model import ID_PATTERN, Plan
+from assess.plan.validate import ID_LISTS, REFERENCES, reference_problems, validate_data, validate_document
 from assess.resources import PLAN_SCHEMA_PATH
-from assess.validate import ID_LISTS, REFERENCES, reference_problems, validate_data, validate_document
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 EXEMPLARY: dict[str, Any] = json.loads((SAMPLES / "exemplary.json").read_text(encoding="utf-8"))
@@ -78,7 +78,7 @@ def test_a_valid_plan_never_reaches_the_slow_path(monkeypatch: pytest.MonkeyPatc
     def slow_path(data: Any) -> Any:
         raise AssertionError("the Python jsonschema library ran for a valid plan")
 
-    monkeypatch.setattr("assess.validate._schema_problems", slow_path)
+    monkeypatch.setattr("assess.plan.validate._schema_problems", slow_path)
     assert validate_data(EXEMPLARY).organization.name == EXEMPLARY["organization"]["name"]
     broken = {**EXEMPLARY, "organization": {}}
     with pytest.raises(AssertionError, match="ran for a valid plan"):
@@ -93,7 +93,7 @@ def test_the_validators_are_built_once_even_when_threads_race() -> None:
         time.sleep(0.05)
         return object()
 
-    once = assess.validate._Once(build)
+    once = assess.plan.validate._Once(build)
     results: list[object] = []
     threads = [threading.Thread(target=lambda: results.append(once.get())) for _ in range(8)]
     for thread in threads:
@@ -300,7 +300,7 @@ def test_a_very_long_value_is_shortened_in_the_message() -> None:
 
 def test_model_errors_after_a_passing_schema_are_still_a_plan_schema_error(monkeypatch: pytest.MonkeyPatch) -> None:
     # Simulate a schema that lets through what the model refuses: the user must still get located lines.
-    monkeypatch.setattr(assess.validate, "_is_valid", lambda data: True)
+    monkeypatch.setattr(assess.plan.validate, "_is_valid", lambda data: True)
     (problem,) = problems_of(with_changes(MINIMAL, organization={"name": 5}))
     assert problem.pointer == "/organization/name"
     assert "string" in problem.message
@@ -331,7 +331,7 @@ def _set(data: Any, pointer: str, value: Any) -> None:
 
 
 @pytest.mark.parametrize("reference", REFERENCES, ids=lambda ref: ref.source)
-def test_each_dangling_reference_is_reported_at_its_own_pointer(reference: assess.validate.Reference) -> None:
+def test_each_dangling_reference_is_reported_at_its_own_pointer(reference: assess.plan.validate.Reference) -> None:
     data = copy.deepcopy(EXEMPLARY)
     pointer = _first_pointer(data, reference.source)
     _set(data, pointer, "nobody-by-this-id")
@@ -432,11 +432,11 @@ def test_every_id_field_of_the_model_is_in_the_reference_table() -> None:
 def test_any_of_is_narrowed_to_the_most_useful_branch() -> None:
     validator = jsonschema.Draft202012Validator({"anyOf": [{"type": "string"}, {"type": "integer", "minimum": 5}]})
     (error,) = validator.iter_errors(3)
-    assert list(assess.validate._explain(error)) == [("", "must be at least 5 (found the number 3)")]
+    assert list(assess.plan.validate._explain(error)) == [("", "must be at least 5 (found the number 3)")]
 
 
 def test_dangling_references_can_be_dropped() -> None:
-    from assess.validate import drop_dangling_references, references_resolve
+    from assess.plan.validate import drop_dangling_references, references_resolve
 
     plan = copy.deepcopy(EXEMPLARY)
     del plan["metrics"][0]  # used by a goal and a milestone

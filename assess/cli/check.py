@@ -1,11 +1,11 @@
 """`assess check PLAN...` (or just `assess PLAN...`): assess plans, write reports, exit with the gate's verdict.
 
 The command only parses arguments and wires library pieces together: discover
-the plans (`assess.discover`), resolve the configuration (`assess.cli.options`),
+the plans (`assess.plan.discover`), resolve the configuration (`assess.cli.options`),
 assess them with one catalog (`assess.api`, in worker processes with --jobs),
-set baselined findings aside (`assess.baseline`), render each requested format
+set baselined findings aside (`assess.results.baseline`), render each requested format
 (`assess.formats`), write files atomically (`assess.atomic`) and exit with the
-gate's code (`assess.gate`): 0 passed, 1 gate failed, 2 could not assess.
+gate's code (`assess.results.gate`): 0 passed, 1 gate failed, 2 could not assess.
 
 Every error a user can cause ends as one line on standard error and exit 2,
 never a traceback. A plan that cannot be read or is invalid does not stop the
@@ -35,12 +35,12 @@ from assess.formats import FORMATS
 
 if TYPE_CHECKING:
     from assess.api import Source
-    from assess.catalog import Catalog
     from assess.config import Config
-    from assess.discover import Target
-    from assess.report import PlanReport, Report
+    from assess.plan.discover import Target
+    from assess.results.report import PlanReport, Report
+    from assess.rules.catalog import Catalog
 
-EXIT_ERROR = 2  # = assess.gate.EXIT_ERROR, without importing the models at start-up
+EXIT_ERROR = 2  # = assess.results.gate.EXIT_ERROR, without importing the models at start-up
 PROGRESS_MIN_PLANS = 20
 MAX_GATE_LINES = 10
 PIPED_WIDTH = 100
@@ -235,11 +235,11 @@ def _run(
     summary: str | None = None,
     summary_path: Path | None = None,
 ) -> int:
-    from assess.baseline import Baseline, apply_baseline, baseline_text, parse_baseline, read_baseline
-    from assess.catalog import build_catalog
-    from assess.discover import discover
     from assess.formats import RenderOptions, renderer, rule_infos
-    from assess.gate import decide
+    from assess.plan.discover import discover
+    from assess.results.baseline import Baseline, apply_baseline, baseline_text, parse_baseline, read_baseline
+    from assess.results.gate import decide
+    from assess.rules.catalog import build_catalog
 
     targets = discover(arguments, only_plans=only_plans)
     if not targets:  # --only-plans, and no named file was a plan: nothing to do, nothing wrong
@@ -281,7 +281,7 @@ def _run(
         text = render[out.format](filtered.report, fmt_options)
         rendered.append((out, text if not text or text.endswith("\n") else text + "\n", use_color))
     if summary is not None:
-        from assess.portfolio import render_summary
+        from assess.results.portfolio import render_summary
 
         table = render_summary(filtered.report, "csv" if summary == "csv" else "markdown", config.lang)
         rendered.append((Output(f"summary-{summary}", summary_path), table, False))
@@ -321,7 +321,7 @@ def _print_problems(report: Report) -> None:
 
 
 def _print_verdict(code: int, reasons: Sequence[str], report: Report) -> None:
-    from assess.gate import EXIT_GATE_FAILED
+    from assess.results.gate import EXIT_GATE_FAILED
 
     if code == EXIT_ERROR:
         errors = report.summary.errors
@@ -346,7 +346,7 @@ def assess_targets(targets: Sequence[Target], config: Config, catalog: Catalog, 
     """
     from assess.api import make_report, problem_report
     from assess.errors import PlanReadError, Problem
-    from assess.load import DEFAULT_LIMITS
+    from assess.plan.load import DEFAULT_LIMITS
 
     reports: list[PlanReport | None] = [None] * len(targets)
     work: list[tuple[int, str, Source]] = []
@@ -384,7 +384,7 @@ def _assess_in_processes(
     from concurrent.futures.process import BrokenProcessPool
 
     from assess.errors import AssessError
-    from assess.report import PlanReport
+    from assess.results.report import PlanReport
 
     jobs = min(jobs, len(items))
     # A few chunks per worker: large enough to amortise the hand-over, small enough to balance the load.
@@ -408,7 +408,7 @@ _worker_config: Config | None = None
 
 def _init_worker(config: Config) -> None:
     """Runs once in each worker: keep the configuration and build the catalog (and its engine) once."""
-    from assess.catalog import build_catalog
+    from assess.rules.catalog import build_catalog
 
     global _worker_config
     _worker_config = config

@@ -1,7 +1,7 @@
 """`assess diff OLD NEW`: what changed between two versions of a plan.
 
 Both versions are assessed with the same configuration (discovered from NEW's
-folder, or --config) and compared by finding fingerprint (`assess.diff`). The
+folder, or --config) and compared by finding fingerprint (`assess.results.diff`). The
 output says how the overall and per-step scores moved and which findings were
 resolved, are new, or are unchanged.
 
@@ -91,9 +91,9 @@ def diff(ctx: click.Context, old: str, new: str, fmt: str, output: str | None, f
 
 def _run(ctx: click.Context, old: str, new: str, fmt: str, fail_on_new: str | None) -> tuple[str, int]:
     """The rendered comparison and how many new findings trip the gate."""
-    from assess.catalog import build_catalog
-    from assess.diff import compare_plans, new_at_least, render
-    from assess.report import Severity
+    from assess.results.diff import compare_plans, new_at_least, render
+    from assess.results.report import Severity
+    from assess.rules.catalog import build_catalog
 
     start = Path.cwd() if new == "-" else Path(new).resolve().parent
     config, _ = opts.resolve_config(opts.flags(ctx), start)

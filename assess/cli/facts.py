@@ -14,10 +14,10 @@ import click
 @click.option("--kind", multiple=True, help="Only facts of this kind (repeatable).")
 @click.option("--model", is_flag=True, help="Print the fact model (every kind and field) instead.")
 def facts(plan: Path, kind: tuple[str, ...], model: bool) -> None:
-    """Print the facts built from PLAN, one JSON object per line (see assess/facts.py)."""
+    """Print the facts built from PLAN, one JSON object per line (see assess/rules/facts.py)."""
     from assess.api import load
     from assess.errors import PlanError
-    from assess.facts import FACT_MODEL, build_facts
+    from assess.rules.facts import FACT_MODEL, build_facts
 
     if model:
         click.echo(json.dumps(FACT_MODEL, indent=2, ensure_ascii=False))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import click
 
-from assess.model import Language
+from assess.plan.model import Language
 
 EXIT_ERROR = 2
 
@@ -31,7 +31,7 @@ def init(ctx: click.Context, path: str, force: bool, lang: str) -> None:
     The starter validates as it is; replace its placeholders with your facts,
     then run `assess PATH` to see what the plan still lacks.
     """
-    from assess.starter import write_starter
+    from assess.plan.starter import write_starter
 
     try:
         written = write_starter(path, lang=Language(lang), force=force)

@@ -29,8 +29,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 if TYPE_CHECKING:
-    from assess.catalog import Catalog
     from assess.config import Config
+    from assess.rules.catalog import Catalog
 
 F = TypeVar("F", bound=Callable[..., Any])
 

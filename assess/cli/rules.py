@@ -11,8 +11,8 @@ import click
 
 
 def _catalog_rules(rule_paths: tuple[Path, ...], builtin: bool) -> list[Any]:
-    from assess.catalog import load_packs
     from assess.config import Config
+    from assess.rules.catalog import load_packs
 
     packs = load_packs(Config(rules=rule_paths, builtin_rules=builtin))
     return sorted((rule for pack in packs for rule in pack.rules), key=lambda r: (r.spec.step, r.id))
@@ -107,13 +107,13 @@ def show(rule_id: str, lang: str, rule_paths: tuple[Path, ...]) -> None:
     """Explain one rule: what it checks, why, a failing and a passing example, what to do."""
     from assess.errors import AssessError
     from assess.i18n import label
-    from assess.rulepack import RulePack
-    from assess.ruletest import patched
+    from assess.rules.rulepack import RulePack
+    from assess.rules.ruletest import patched
     from assess.steps import STEP_BY_NUMBER
 
     try:
-        from assess.catalog import load_packs
         from assess.config import Config
+        from assess.rules.catalog import load_packs
 
         packs: tuple[RulePack, ...] = load_packs(Config(rules=rule_paths))
     except AssessError as error:
@@ -190,7 +190,7 @@ def test(path: Path | None, quiet: bool) -> None:
     pack cannot be loaded.
     """
     from assess.errors import AssessError
-    from assess.ruletest import run_examples
+    from assess.rules.ruletest import run_examples
 
     passed = failed = 0
     try:

@@ -2,7 +2,7 @@
 
 Editors and other tools validate plans with the same file `assess` uses, e.g.
 ``assess schema > plan.schema.json``. The files are generated from the models
-(``python -m assess.schema``), so printing them verbatim is always current.
+(``python -m assess.plan.schema``), so printing them verbatim is always current.
 """
 
 from __future__ import annotations

@@ -26,9 +26,9 @@ def validate(ctx: click.Context, files: tuple[str, ...], quiet: bool) -> None:
     source line and a caret unless --quiet. Exits 0 when every file is valid, 2 otherwise.
     """
     # Imported here: `assess --help` should not pay for the validators.
-    from assess.discover import discover
-    from assess.load import load_path
-    from assess.validate import validate_document
+    from assess.plan.discover import discover
+    from assess.plan.load import load_path
+    from assess.plan.validate import validate_document
 
     targets = discover(files)
     invalid = 0

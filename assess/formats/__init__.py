@@ -21,8 +21,8 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from assess.catalog import Catalog
-    from assess.report import Report, Severity
+    from assess.results.report import Report, Severity
+    from assess.rules.catalog import Catalog
 
 # name -> module holding `render`
 FORMATS: dict[str, str] = {

@@ -10,7 +10,7 @@ LF everywhere, and also ``:`` and ``,`` in properties. Each plan also gets one
 from __future__ import annotations
 
 from assess.formats import RenderOptions
-from assess.report import PlanReport, Report, Severity
+from assess.results.report import PlanReport, Report, Severity
 
 COMMANDS = {
     Severity.CRITICAL: "error",

@@ -7,7 +7,7 @@ Why it is built this way:
   (``default-src 'none'``) makes the browser refuse anything else, so even a
   mistake in escaping could not run a script or load a tracker.
 - Plans are untrusted text: Jinja2 renders with autoescape on, and the only
-  markup that is not escaped is the SVG that `assess.charts` writes (which
+  markup that is not escaped is the SVG that `assess.formats.charts` writes (which
   escapes its own labels).
 - Deterministic: no timestamps, no random ids; the same report gives the same bytes.
 - The template receives a ready-made view (`_PlanView`): every label is looked up
@@ -22,17 +22,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from assess import charts
 from assess._version import __version__
-from assess.formats import RenderOptions
+from assess.formats import RenderOptions, charts
 from assess.i18n import LABELS, label, number, percent
-from assess.report import Finding, PlanReport, Report, Severity, Status
+from assess.results.report import Finding, PlanReport, Report, Severity, Status
 from assess.steps import STEP_BY_NUMBER
 
 if TYPE_CHECKING:
     import jinja2
 
-    from assess.diff import PlanDiff
+    from assess.results.diff import PlanDiff
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 FIRST_ACTIONS = 3
@@ -78,7 +77,7 @@ def render(report: Report, options: RenderOptions | None = None, *, lang: str | 
 
 def render_diff(diff: PlanDiff, *, lang: str | None = None) -> str:
     """Two versions of a plan compared, as one HTML document (same layout, CSS and guarantees as the report)."""
-    from assess.diff import change
+    from assess.results.diff import change
 
     lang = lang or diff.language
     t = _translator(lang)
@@ -175,7 +174,7 @@ def _environment() -> jinja2.Environment:
 
 
 def _markup(svg: str) -> Any:
-    """Mark chart SVG as safe: `assess.charts` escapes every text it writes."""
+    """Mark chart SVG as safe: `assess.formats.charts` escapes every text it writes."""
     import markupsafe
 
     return markupsafe.Markup(svg)

@@ -7,7 +7,7 @@ number of files; ``assess schema --report`` prints the schema it validates again
 from __future__ import annotations
 
 from assess.formats import RenderOptions
-from assess.report import Report
+from assess.results.report import Report
 
 
 def render(report: Report, options: RenderOptions) -> str:

@@ -16,7 +16,7 @@ import re
 import xml.etree.ElementTree as ET
 
 from assess.formats import RenderOptions
-from assess.report import PlanReport, Report, RuleResult, Status
+from assess.results.report import PlanReport, Report, RuleResult, Status
 from assess.steps import STEP_BY_NUMBER
 
 # Characters XML 1.0 cannot carry at all, even escaped (plan texts may hold control characters).

@@ -12,7 +12,7 @@ import re
 
 from assess.formats import RenderOptions
 from assess.i18n import label
-from assess.report import PlanReport, Report
+from assess.results.report import PlanReport, Report
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
 

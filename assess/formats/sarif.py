@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import quote
 
 from assess.formats import RenderOptions, RuleInfo
-from assess.report import Finding, PlanReport, Report, Severity
+from assess.results.report import Finding, PlanReport, Report, Severity
 from assess.steps import STEP_BY_NUMBER
 
 SARIF_VERSION = "2.1.0"

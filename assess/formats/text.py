@@ -20,7 +20,7 @@ from rich.text import Text
 
 from assess.formats import RenderOptions
 from assess.i18n import label
-from assess.report import Finding, PlanReport, Report, Severity, Status
+from assess.results.report import Finding, PlanReport, Report, Severity, Status
 
 SEVERITY_STYLES = {
     Severity.CRITICAL: "bold red",

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from assess.atomic import write_atomic
-from assess.model import Language
+from assess.plan.model import Language
 
 Format = Literal["json", "yaml"]
 

@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from assess.conditions import compile_condition
 from assess.config import Config
-from assess.engine import CompiledRule, Engine
+from assess.engines.durable import CompiledRule, Engine
 from assess.errors import ConfigError, RulePackError
-from assess.report import RulePackInfo, Severity
 from assess.resources import RULES_DIR
-from assess.rulepack import Rule, RulePack, load_pack
+from assess.results.report import RulePackInfo, Severity
+from assess.rules.conditions import compile_condition
+from assess.rules.rulepack import Rule, RulePack, load_pack
 
 
 @dataclass(frozen=True)

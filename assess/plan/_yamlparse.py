@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 
 from assess.errors import PlanLimitError, PlanSyntaxError
-from assess.sourcemap import SourceError, SourceMap, pointer_join
+from assess.plan.sourcemap import SourceError, SourceMap, pointer_join
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
 

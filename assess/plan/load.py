@@ -16,9 +16,9 @@ import sys
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from assess._jsonparse import parse_json
 from assess.errors import PlanError, PlanLimitError, PlanReadError, PlanSyntaxError, Problem
-from assess.sourcemap import SourceError, SourceMap, pointer_join, pointer_parts
+from assess.plan._jsonparse import parse_json
+from assess.plan.sourcemap import SourceError, SourceMap, pointer_join, pointer_parts
 
 __all__ = [
     "DEFAULT_LIMITS",
@@ -80,7 +80,7 @@ def parse_bytes(raw: bytes, name: str, *, format: Format | None = None, limits: 
         if kind == "json":
             data, positions = parse_json(text, limits.max_depth)
         else:
-            from assess._yamlparse import parse_yaml  # PyYAML is imported only for YAML plans
+            from assess.plan._yamlparse import parse_yaml  # PyYAML is imported only for YAML plans
 
             data, positions, aliases = parse_yaml(text, limits.max_depth, limits.max_aliases)
     except SourceError as error:

@@ -16,7 +16,7 @@ from json.decoder import JSONDecodeError
 from typing import Any
 
 from assess.errors import PlanLimitError, PlanSyntaxError
-from assess.sourcemap import SourceError, SourceMap, pointer_join
+from assess.plan.sourcemap import SourceError, SourceMap, pointer_join
 
 # The C-accelerated string scanner the stdlib decoder uses (typeshed does not declare it).
 _scanstring: Callable[[str, int, bool], tuple[str, int]] = json.decoder.scanstring  # type: ignore[attr-defined]

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from assess.config import Config
-from assess.report import PlanReport, Report, Severity
+from assess.results.report import PlanReport, Report, Severity
 
 EXIT_OK = 0
 EXIT_GATE_FAILED = 1

@@ -2,7 +2,7 @@
 
 The committed files under ``schemas/`` are what `assess` validates with at run
 time (loading JSON is faster than generating it); ``tests/test_schema.py``
-checks they are current. Regenerate with ``python -m assess.schema``.
+checks they are current. Regenerate with ``python -m assess.plan.schema``.
 """
 
 from __future__ import annotations
@@ -69,7 +69,7 @@ def model_schema(model: type[BaseModel], *, schema_id: str, description: str, om
 
 
 def plan_schema() -> dict[str, Any]:
-    from assess.model import Plan
+    from assess.plan.model import Plan
 
     return model_schema(
         Plan,
@@ -83,7 +83,7 @@ def plan_schema() -> dict[str, Any]:
 
 
 def report_schema() -> dict[str, Any]:
-    from assess.report import Report
+    from assess.results.report import Report
 
     return model_schema(
         Report,
@@ -97,7 +97,7 @@ def rule_pack_schema() -> dict[str, Any]:
     """One schema for a pack file (pack.yaml or a single-file pack) and for a folder's rule files."""
     from pydantic import TypeAdapter
 
-    from assess.rulepack import PackFile, RulesFile
+    from assess.rules.rulepack import PackFile, RulesFile
 
     raw = TypeAdapter(PackFile | RulesFile).json_schema(by_alias=True, mode="validation")
     body = _titled(_without_null(raw))

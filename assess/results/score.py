@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assess.config import Scoring
-from assess.report import Maturity, Severity, Status
+from assess.results.report import Maturity, Severity, Status
 from assess.steps import STEPS
 
 
@@ -61,7 +61,7 @@ def _round(value: float) -> float:
 
 @dataclass(frozen=True, slots=True)
 class StepScore:
-    """One step's result: the fields of `assess.report.StepResult`, plus what the overall needs.
+    """One step's result: the fields of `assess.results.report.StepResult`, plus what the overall needs.
 
     Plain data rather than pydantic models, because re-scoring for recommendations makes many.
     """
@@ -96,7 +96,7 @@ class StepScore:
 
 @dataclass(frozen=True, slots=True)
 class OverallScore:
-    """The fields of `assess.report.Score`."""
+    """The fields of `assess.results.report.Score`."""
 
     overall: float
     grade: str

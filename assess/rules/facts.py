@@ -21,7 +21,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from assess.model import CADENCE_DAYS, VANITY_METRICS, Cadence, GoalCategory, Plan, Reviewer, Trait, VisualSource
+from assess.plan.model import CADENCE_DAYS, VANITY_METRICS, Cadence, GoalCategory, Plan, Reviewer, Trait, VisualSource
 
 _EPOCH = dt.date(1970, 1, 1).toordinal()
 

@@ -1,4 +1,4 @@
-"""Suppressions written in the plan itself (``x-assess.suppress``).
+"""Suppressions written in the plan itself (``x-assess.results.suppress``).
 
 Each entry names a rule, a mandatory justification, and optionally an expiry
 date and a JSON pointer that narrows it to one element. A suppressed finding is
@@ -14,9 +14,9 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from assess.load import SourceMap
-from assess.model import Suppression
-from assess.report import Finding, SuppressedFinding, SuppressionNotice
+from assess.plan.load import SourceMap
+from assess.plan.model import Suppression
+from assess.results.report import Finding, SuppressedFinding, SuppressionNotice
 
 
 @dataclass(frozen=True)

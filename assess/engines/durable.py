@@ -38,7 +38,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from assess.facts import TRIGGER_KIND, Fact
+from assess.rules.facts import TRIGGER_KIND, Fact
 
 TRIGGER_BINDING = "assess_trigger"
 _CATCH_ALL = "assess_catch_all"

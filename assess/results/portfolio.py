@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from assess.i18n import label
-from assess.report import PlanReport, Report, Severity
+from assess.results.report import PlanReport, Report, Severity
 
 SummaryFormat = Literal["csv", "markdown"]
 SUMMARY_FORMATS: tuple[SummaryFormat, ...] = ("csv", "markdown")

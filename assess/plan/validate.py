@@ -27,16 +27,16 @@ import jsonschema_rs
 from pydantic import ValidationError
 
 from assess.errors import PlanSchemaError, Problem
-from assess.model import ID_PATTERN, ONE_LINE, POINTER_PATTERN, RULE_ID_PATTERN, SCHEMA_VERSIONS, Plan
+from assess.plan.model import ID_PATTERN, ONE_LINE, POINTER_PATTERN, RULE_ID_PATTERN, SCHEMA_VERSIONS, Plan
+from assess.plan.sourcemap import pointer_join
 from assess.resources import PLAN_SCHEMA_PATH
-from assess.sourcemap import pointer_join
 
 if TYPE_CHECKING:
     import jsonschema
     from jsonschema.exceptions import ValidationError as SchemaViolation
 
-    from assess.load import Document
-    from assess.sourcemap import SourceMap
+    from assess.plan.load import Document
+    from assess.plan.sourcemap import SourceMap
 
 __all__ = [
     "ID_LISTS",

@@ -24,10 +24,10 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from assess.conditions import ConditionError, absent_kinds, alternative_bindings, compile_condition
 from assess.errors import RulePackError
-from assess.facts import FACT_MODEL, SECTIONS
-from assess.report import Severity
+from assess.results.report import Severity
+from assess.rules.conditions import ConditionError, absent_kinds, alternative_bindings, compile_condition
+from assess.rules.facts import FACT_MODEL, SECTIONS
 
 RULE_ID = r"^[A-Z][A-Z0-9]{1,7}-[0-9]{2,3}$"
 PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\.([a-z_][a-z0-9_]*)(?:\|([a-z]+))?\}")

@@ -15,7 +15,7 @@ resolved here so durable never sees them:
 - ``{"$threshold": "name"}`` is replaced by the configured threshold value.
 
 Every pattern must name its fact ``kind``, and every field must exist in
-`assess.facts.FACT_MODEL`: durable accepts a misspelt field and then never
+`assess.rules.facts.FACT_MODEL`: durable accepts a misspelt field and then never
 matches, so this check is what makes a wrong condition fail loudly.
 """
 
@@ -25,7 +25,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from assess.facts import FACT_MODEL
+from assess.rules.facts import FACT_MODEL
 
 COMPARISONS = frozenset({"$lt", "$lte", "$gt", "$gte", "$neq"})
 ARITHMETIC = frozenset({"$add", "$sub", "$mul", "$div"})

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, ConfigDict, Field
 
 from assess.i18n import label, number, percent
-from assess.report import Finding, Maturity, PlanReport, Severity
+from assess.results.report import Finding, Maturity, PlanReport, Severity
 from assess.steps import STEP_BY_NUMBER
 
 if TYPE_CHECKING:
@@ -119,8 +119,8 @@ def compare_plans(
     Raises a `PlanError` subclass when either cannot be read or is invalid.
     """
     from assess.api import assess_loaded, load
-    from assess.catalog import build_catalog
     from assess.config import Config
+    from assess.rules.catalog import build_catalog
 
     config = config or Config()
     catalog = build_catalog(config)

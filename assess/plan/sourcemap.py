@@ -38,7 +38,7 @@ def pointer_parts(pointer: str) -> list[str]:
 
 
 class SourceError(Exception):
-    """A parser's complaint at a character offset; `assess.load` turns it into a Problem.
+    """A parser's complaint at a character offset; `assess.plan.load` turns it into a Problem.
 
     Parsers know offsets but not the file name or line table, so they raise this and
     let the loader build the located `Problem` (and pick the `PlanError` subclass).

@@ -16,12 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from assess.api import Loaded, assess_loaded, load
-from assess.catalog import build_catalog, load_packs
 from assess.config import Config
 from assess.errors import PlanError
-from assess.report import PlanReport, Status
 from assess.resources import RULES_DIR
-from assess.rulepack import Example, RulePack, load_pack
+from assess.results.report import PlanReport, Status
+from assess.rules.catalog import build_catalog, load_packs
+from assess.rules.rulepack import Example, RulePack, load_pack
 
 
 def merge_patch(target: Any, patch: Any) -> Any:

@@ -14,12 +14,12 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from assess.catalog import ActiveRule, Catalog
-from assess.engine import Match
-from assess.facts import Fact, from_epoch_day
-from assess.load import SourceMap
-from assess.report import Finding, Status
-from assess.rulepack import PLACEHOLDER
+from assess.engines.durable import Match
+from assess.plan.load import SourceMap
+from assess.results.report import Finding, Status
+from assess.rules.catalog import ActiveRule, Catalog
+from assess.rules.facts import Fact, from_epoch_day
+from assess.rules.rulepack import PLACEHOLDER
 
 
 @dataclass(frozen=True)

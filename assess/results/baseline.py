@@ -22,7 +22,7 @@ from typing import Any
 
 from assess.atomic import write_atomic
 from assess.errors import AssessError
-from assess.report import PlanReport, Report, Severity
+from assess.results.report import PlanReport, Report, Severity
 
 BASELINE_VERSION = 1
 
