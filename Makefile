@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint unit bench schemas clean
+.PHONY: demo test lint unit bench schemas corpus clean
 
 $(STAMP): pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ test: lint unit
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+# The expert-labelled corpus gate (issue 12): prints recall, precision, false criticals, rho...
+corpus: $(STAMP)
+	$(BIN)/python -m corpus.gate
 
 schemas: $(STAMP)
 	$(BIN)/python -m assess.plan.schema

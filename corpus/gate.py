@@ -368,13 +368,57 @@ def load_labels(path: Path, known_rules: Iterable[str]) -> Labels:
 # --- observing assess --------------------------------------------------------------------------
 
 
-def observe(path: Path, name: str | None = None) -> Outcome:
+# The optional fields schema 1.1 adds (issue 12), by where they stand; see strip_new_fields.
+NEW_FIELDS: dict[str, tuple[str, ...]] = {
+    "people": ("left_on", "same_as"),
+    "channels": ("reconfirmed_on",),
+    "account": ("ownership",),
+    "research": ("participants",),
+    "crisis_plan": ("responder",),
+    "social_media_policy": ("last_reviewed",),
+}
+
+
+def strip_new_fields(document: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of a parsed plan without the schema 1.1 fields, declared as 1.0.
+
+    Diagnostic only (``--strip-new-fields``): it shows what `assess` concludes from a plan when it
+    cannot read the facts 1.1 states (who left, who is whom, what was reconfirmed...).
+    """
+    plan: dict[str, Any] = json.loads(json.dumps(document, default=str))
+    if plan.get("schema_version") == "1.1":
+        plan["schema_version"] = "1.0"
+
+    def drop(entry: Any, keys: tuple[str, ...]) -> None:
+        if isinstance(entry, dict):
+            for key in keys:
+                entry.pop(key, None)
+
+    for person in plan.get("people") or []:
+        drop(person, NEW_FIELDS["people"])
+    for channel in plan.get("channels") or []:
+        drop(channel, NEW_FIELDS["channels"])
+        if isinstance(channel, dict):
+            drop(channel.get("account"), NEW_FIELDS["account"])
+    for research in (plan.get("audience") or {}).get("research") or []:
+        drop(research, NEW_FIELDS["research"])
+    policies = plan.get("policies") or {}
+    drop(policies.get("crisis_plan"), NEW_FIELDS["crisis_plan"])
+    drop(policies.get("social_media_policy"), NEW_FIELDS["social_media_policy"])
+    return plan
+
+
+def observe(path: Path, name: str | None = None, *, strip: bool = False) -> Outcome:
     """Assess one plan file through the library and keep what the gate compares."""
     import assess
 
     name = name or path.name
     try:
-        report = assess.assess_plan(path)
+        if strip:
+            document = yaml.safe_load(path.read_text(encoding="utf-8"))
+            report = assess.assess_plan(strip_new_fields(document), name=name)
+        else:
+            report = assess.assess_plan(path)
     except assess.PlanError as error:
         return Outcome(name=name, fired={}, score=None, top=None, problem=str(error).splitlines()[0])
     plan = report.plans[0]
@@ -483,7 +527,7 @@ def plan_files(directory: Path) -> dict[str, Path]:
 
 
 def run(
-    labels_path: Path = DEFAULT_LABELS, plans_dir: Path = DEFAULT_PLANS
+    labels_path: Path = DEFAULT_LABELS, plans_dir: Path = DEFAULT_PLANS, *, strip: bool = False
 ) -> tuple[Labels, Summary, dict[str, Outcome]]:
     """Assess the corpus and compare it with the labels."""
     labels = load_labels(labels_path, known_rule_ids())
@@ -491,7 +535,7 @@ def run(
     unlabelled, absent = sorted(set(files) - set(labels.plans)), sorted(set(labels.plans) - set(files))
     if unlabelled or absent:
         raise LabelError(f"plans and labels differ: unlabelled {unlabelled}, labelled but absent {absent}")
-    outcomes = {name: observe(path, name) for name, path in files.items()}
+    outcomes = {name: observe(path, name, strip=strip) for name, path in files.items()}
     return labels, summarise(labels, outcomes), outcomes
 
 
@@ -586,10 +630,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--labels", type=Path, default=DEFAULT_LABELS, help="the labels file")
     parser.add_argument("--plans", type=Path, default=DEFAULT_PLANS, help="the folder of corpus plans")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument(
+        "--strip-new-fields",
+        action="store_true",
+        help="diagnostic: assess each plan without its schema 1.1 fields (as a 1.0 plan)",
+    )
     args = parser.parse_args(argv)
     thresholds = Thresholds()
     try:
-        labels, summary, outcomes = run(args.labels, args.plans)
+        labels, summary, outcomes = run(args.labels, args.plans, strip=args.strip_new_fields)
     except LabelError as error:
         print(f"corpus gate: {error}", file=sys.stderr)
         return 2
