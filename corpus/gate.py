@@ -420,7 +420,8 @@ def observe(path: Path, name: str | None = None, *, strip: bool = False) -> Outc
         else:
             report = assess.assess_plan(path)
     except assess.PlanError as error:
-        return Outcome(name=name, fired={}, score=None, top=None, problem=str(error).splitlines()[0])
+        problem = str(error).splitlines()[0].replace(str(path), name)  # no machine-specific path
+        return Outcome(name=name, fired={}, score=None, top=None, problem=problem)
     plan = report.plans[0]
     if not plan.assessed or plan.score is None:
         problem = "; ".join(p.message for p in plan.problems) or "not assessed"
