@@ -31,6 +31,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "rules": ("assess.cli.rules", "rules", "List, explain and test rules."),
     "diff": ("assess.cli.diff", "diff", "Compare two versions of a plan."),
     "facts": ("assess.cli.facts", "facts", "Print the facts the rule engine sees for a plan."),
+    "serve": ("assess.cli.serve", "serve", "Fill in, assess and fix plans in the browser (the workbench)."),
 }
 DEFAULT_COMMAND = "check"
 
