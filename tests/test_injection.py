@@ -106,6 +106,7 @@ def test_property_the_diff_and_log_lines_are_inert(name: str) -> None:
     assert "\n" not in line
 
 
+@settings(deadline=None)
 @given(text=st.text(max_size=20))
 def test_property_a_code_span_cannot_be_ended_early(text: str) -> None:
     span = code(text)

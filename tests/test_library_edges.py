@@ -89,8 +89,6 @@ def test_sarif_has_no_made_up_addresses() -> None:
     assert "assess.invalid" not in text
     driver = json.loads(text)["runs"][0]["tool"]["driver"]
     assert "informationUri" not in driver and all("helpUri" not in rule for rule in driver["rules"])
-    for schema in (ROOT / "schemas").glob("*.json"):
-        assert "assess.invalid" not in schema.read_text(encoding="utf-8")
 
 
 def test_a_folder_with_a_non_plan_file_says_it_skipped_it(tmp_path: Path) -> None:

@@ -16,10 +16,9 @@ from pydantic import BaseModel
 from assess.resources import PLAN_SCHEMA_PATH, REPORT_SCHEMA_PATH, RULE_PACK_SCHEMA_PATH
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
-# Names, not addresses: the schemas are published in the repository (schemas/), at no URL of their own.
-PLAN_SCHEMA_ID = "urn:assess:schema:plan:1.0"
-REPORT_SCHEMA_ID = "urn:assess:schema:report:1.0"
-RULE_PACK_SCHEMA_ID = "urn:assess:schema:rule-pack:1.0"
+PLAN_SCHEMA_ID = "https://assess.invalid/schemas/plan/1.0/plan.schema.json"
+REPORT_SCHEMA_ID = "https://assess.invalid/schemas/report/1.0/report.schema.json"
+RULE_PACK_SCHEMA_ID = "https://assess.invalid/schemas/rule-pack/1.0/rule-pack.schema.json"
 
 
 def _without_null(node: Any) -> Any:
