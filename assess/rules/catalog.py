@@ -19,7 +19,8 @@ from assess.errors import ConfigError, RulePackError
 from assess.resources import RULES_DIR
 from assess.results.report import RulePackInfo, Severity
 from assess.rules.conditions import compile_condition
-from assess.rules.rulepack import Rule, RulePack, load_pack
+from assess.rules.placeholders import Detector
+from assess.rules.rulepack import Placeholders, Rule, RulePack, load_pack, merge_placeholders
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ class Catalog:
     rules: tuple[ActiveRule, ...]
     thresholds: dict[str, float]
     engine: Engine
+    placeholders: Detector = field(default_factory=lambda: Detector(Placeholders()))  # every pack's, together
 
     def rule(self, rule_id: str) -> ActiveRule | None:
         for active in self.rules:
@@ -144,6 +146,12 @@ def build_catalog(config: Config) -> Catalog:
                     CompiledRule(rule.id, tuple(tuple(alt) for alt in fail), tuple(tuple(alt) for alt in skip))
                 )
         active.sort(key=lambda a: (a.step, a.id))
-        catalog = Catalog(packs=packs, rules=tuple(active), thresholds=thresholds, engine=Engine(compiled))
+        catalog = Catalog(
+            packs=packs,
+            rules=tuple(active),
+            thresholds=thresholds,
+            engine=Engine(compiled),
+            placeholders=Detector(merge_placeholders(pack.placeholders for pack in packs)),
+        )
         _cache[key] = catalog
         return catalog
