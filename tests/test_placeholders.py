@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import assess
-from assess.api import assess_loaded, load
+from assess.api import assess_loaded, load, make_report
 from assess.config import Config
 from assess.errors import RulePackError
 from assess.formats import render
@@ -259,7 +259,7 @@ def test_an_untouched_starter_reports_itself_as_not_started(lang: Language, fmt:
     assert "/goals/0/statement" in report.fill_first
     name = starter_data(lang, today=TODAY)["organization"]["name"]
     assert report.organization != name and name in (report.organization or "")
-    whole = assess.make_report([report], CATALOG)
+    whole = make_report([report], CATALOG)
     words = {"en": ("Not started", "Fill in first"), "fr": ("Plan non commencé", "À remplir d'abord")}[lang.value]
     for output in ("text", "markdown", "html"):
         rendered = render(output, whole)

@@ -78,7 +78,7 @@ def _plan(plan: PlanReport, options: RenderOptions) -> list[str]:
         lines.append(f"**{escape(label(key, lang).format(written=_score(score.written), count=plan.placeholders))}**")
         if plan.fill_first:
             fields = ", ".join(f"`{field_name(pointer)}`" for pointer in plan.fill_first)
-            lines.append(f"{label('fill_first', lang)}: {fields}")
+            lines.append(label("fill_first", lang).format(fields=fields))
         lines.append("")
     lines.extend(_steps(plan))
     lines.extend(_findings(plan))

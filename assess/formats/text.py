@@ -184,7 +184,7 @@ def _placeholders(console: Console, plan: PlanReport) -> None:
     console.print(Text(words, style="bold red" if key == "not_started" else "yellow"), soft_wrap=True)
     if plan.fill_first:
         fields = ", ".join(field_name(pointer) for pointer in plan.fill_first)
-        console.print(Text(f"{label('fill_first', lang)}: {fields}"), soft_wrap=True)
+        console.print(Text(label("fill_first", lang).format(fields=fields)), soft_wrap=True)
 
 
 def _problems(console: Console, plan: PlanReport, options: RenderOptions) -> None:

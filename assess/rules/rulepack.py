@@ -353,7 +353,7 @@ def load_pack(path: str | Path) -> RulePack:
             re.compile(pattern)
         except re.error as exc:
             raise RulePackError(
-                f"rule pack {header.pack}: placeholders: pattern {pattern!r} is not valid: {exc}"
+                f"rule pack {header.pack}: placeholder pattern {pattern!r} is not valid: {exc}"
             ) from None
     return RulePack(
         name=header.pack,
