@@ -57,12 +57,13 @@ _SECTIONS = frozenset({"organization", "plan"})
 
 def normalise(text: str) -> str:
     """Compared form: NFKC (so '…' is '...'), straight quotes, one space, no case."""
-    return _SPACES.sub(" ", unicodedata.normalize("NFKC", text).translate(_QUOTES)).strip().casefold()
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    return _SPACES.sub(" ", text).strip().casefold()
 
 
-def _key(text: str) -> str:
-    """A whole text as compared: normalised, without trailing punctuation (unless that is all there is)."""
-    norm = normalise(text)
+def _key(norm: str) -> str:
+    """A whole (normalised) text as compared: without trailing punctuation, unless that is all there is."""
     return norm.rstrip(_TRAILING) or norm
 
 
@@ -87,24 +88,29 @@ class Detector:
 
     def __init__(self, placeholders: Placeholders) -> None:
         self.placeholders = placeholders
-        self._texts = {_key(text) for text in placeholders.texts}
-        self._starter = {_key(text) for text in placeholders.starter}
+        self._texts = {_key(normalise(text)) for text in placeholders.texts}
+        self._starter = {_key(normalise(text)) for text in placeholders.starter}
         words = sorted({normalise(word) for word in placeholders.words if word.strip()}, key=len, reverse=True)
         self._words = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, words)) + r")(?!\w)") if words else None
-        self._patterns = [re.compile(pattern, re.IGNORECASE) for pattern in placeholders.patterns]
+        patterns = placeholders.patterns
+        try:  # one search for all of them
+            self._patterns = [re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)] if patterns else []
+        except re.error:  # e.g. a pattern with its own global flags: one search each
+            self._patterns = [re.compile(pattern, re.IGNORECASE) for pattern in patterns]
 
     def match(self, text: str) -> tuple[str, bool] | None:
         """(marker, from the starter) when `text` is a placeholder, else None."""
-        key = _key(text)
+        norm = normalise(text)
+        key = _key(norm)
         if key in self._starter:
             return text, True
         if key in self._texts:
             return text, False
         if self._words is not None:
-            found = self._words.search(normalise(text))
+            found = self._words.search(norm)
             if found:
                 return found.group(0), False
-        nfkc = unicodedata.normalize("NFKC", text)
+        nfkc = text if text.isascii() else unicodedata.normalize("NFKC", text)
         for pattern in self._patterns:
             hit = pattern.search(nfkc)
             if hit:
@@ -168,42 +174,36 @@ def _text_kind(annotation: Any) -> str | None:
 
 
 @functools.cache
-def _text_fields(cls: type[BaseModel]) -> dict[str, str]:
-    fields: dict[str, str] = {}
+def _fields(cls: type[BaseModel]) -> tuple[tuple[str, str, str | None, bool], ...]:
+    """Per field of a model: (attribute, key in the plan, 'text'/'list' for free text or None, required)."""
+    fields = []
     for name, info in cls.model_fields.items():
-        if any(getattr(item, "pattern", None) for item in info.metadata):
-            continue
-        kind = _text_kind(info.annotation)
-        if kind is not None:
-            fields[name] = kind
-    return fields
+        patterned = any(getattr(item, "pattern", None) for item in info.metadata)
+        kind = None if patterned else _text_kind(info.annotation)
+        fields.append((name, info.alias or name, kind, info.is_required()))
+    return tuple(fields)
 
 
-def _texts(node: Any, pointer: str = "", top: bool = True) -> Iterator[tuple[str, str, str | None]]:
+def _texts(node: BaseModel, pointer: str = "") -> Iterator[tuple[str, str, str | None]]:
     """(pointer, text, element it names or None) of every free-text value under a model."""
-    if isinstance(node, AssessSettings):
-        return  # the tool's settings, not the plan
-    if isinstance(node, BaseModel):
-        cls = type(node)
-        texts = _text_fields(cls)
-        for name, info in cls.model_fields.items():
-            value = getattr(node, name)
-            if value is None:
-                continue
-            key = info.alias or name
-            here = f"{pointer}/{key}"
-            kind = texts.get(name)
-            if kind == "text" and isinstance(value, str):
-                yield here, value, _named(cls, name, info.is_required(), pointer)
-            elif kind == "list" and isinstance(value, list):
-                for index, item in enumerate(value):
-                    yield f"{here}/{index}", item, None
-            elif isinstance(value, BaseModel):
-                yield from _texts(value, here, False)
-            elif isinstance(value, list):
-                for index, item in enumerate(value):
-                    if isinstance(item, BaseModel):
-                        yield from _texts(item, f"{here}/{index}", False)
+    cls = type(node)
+    for name, key, kind, required in _fields(cls):
+        value = getattr(node, name)
+        if value is None:
+            continue
+        here = f"{pointer}/{key}"
+        if kind == "text" and isinstance(value, str):
+            yield here, value, _named(cls, name, required, pointer)
+        elif kind == "list" and isinstance(value, list):
+            for index, item in enumerate(value):
+                yield f"{here}/{index}", item, None
+        elif isinstance(value, BaseModel):
+            if not isinstance(value, AssessSettings):  # the tool's settings, not the plan
+                yield from _texts(value, here)
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                if isinstance(item, BaseModel):
+                    yield from _texts(item, f"{here}/{index}")
 
 
 def _named(cls: type[BaseModel], name: str, required: bool, element: str) -> str | None:
