@@ -74,7 +74,15 @@ class AssessGroup(click.Group):
     invoke_without_command=False,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
-@click.version_option(__version__, "-V", "--version", prog_name="assess")
+@click.option(
+    "-V",
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=lambda ctx, param, value: _print_version(ctx, value),
+    help="Show the version and the rule engine that would run, and exit.",
+)
 def cli() -> None:
     """Assess nonprofit social media strategy plans against the eleven steps of sound practice.
 
@@ -85,6 +93,25 @@ def cli() -> None:
 
     Exit codes: 0 assessed and the gate passed; 1 the gate failed; 2 could not assess.
     """
+
+
+def _print_version(ctx: click.Context, value: bool) -> None:
+    """``assess X.Y (engine: durable_rules 2.0.28)``: the engine the configuration found here would run."""
+    if not value or ctx.resilient_parsing:
+        return
+    from pathlib import Path
+
+    from assess.config import discover_config
+    from assess.engines.select import engine_name
+    from assess.errors import AssessError
+
+    try:
+        choice = discover_config(Path.cwd())[0].engine
+        engine = engine_name(choice)
+    except AssessError as error:
+        engine = f"unavailable: {error}"
+    click.echo(f"assess {__version__} (engine: {engine})")
+    ctx.exit()
 
 
 def main(argv: list[str] | None = None) -> Any:
