@@ -14,16 +14,16 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import packgen  # noqa: E402
+import packgen
 
-from assess.api import load  # noqa: E402
-from assess.config import Config  # noqa: E402
-from assess.engines.base import EngineError  # noqa: E402
-from assess.engines.builtin import BuiltinEngine  # noqa: E402
-from assess.engines.durable import DurableEngine  # noqa: E402
-from assess.rules.catalog import build_catalog  # noqa: E402
-from assess.rules.facts import build_facts  # noqa: E402
-from bench.plans import generate  # noqa: E402
+from assess.api import load
+from assess.config import Config
+from assess.engines.base import EngineError
+from assess.engines.builtin import BuiltinEngine
+from assess.engines.durable import DurableEngine
+from assess.rules.catalog import build_catalog
+from assess.rules.facts import build_facts
+from bench.plans import generate
 
 
 def _run(engine: object, facts: list[dict[str, object]]) -> object:

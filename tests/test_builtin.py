@@ -158,7 +158,7 @@ def test_matching_semantics(
 
 def test_a_join_to_an_absent_field_is_an_error_of_the_run() -> None:
     # durable: error 311 (or a crash); the compiler guards every joined field with $ex so it never happens.
-    patterns = [
+    patterns: list[dict[str, Any]] = [
         {"p": {"kind": "plan"}},
         {"a": {"$and": [{"$lt": {"selected_day": {"p": "first_research_day"}}}, {"kind": "channel"}]}},
     ]
@@ -181,7 +181,10 @@ def test_values_compare_and_compute_like_durables_c_code() -> None:
 
 
 def test_matches_are_independent_of_fact_order() -> None:
-    patterns = [{"a": {"kind": "channel"}}, {"b": {"$and": [{"kind": "channel"}, {"$gt": {"hours": {"a": "hours"}}}]}}]
+    patterns: list[dict[str, Any]] = [
+        {"a": {"kind": "channel"}},
+        {"b": {"$and": [{"kind": "channel"}, {"$gt": {"hours": {"a": "hours"}}}]}},
+    ]
     facts = _facts(*(_ch(hours=h) for h in (3, 1, 2, 5)))
     engine = BuiltinEngine([CompiledRule("T-01", (tuple(patterns),))])
     assert engine.run(facts) == engine.run(list(reversed(facts)))

@@ -33,7 +33,7 @@ pytestmark = pytest.mark.skipif(durable_problem() is not None, reason="durable_r
 
 
 def _report(document: Any, name: str, engine: str) -> str:
-    config = Config(engine=engine)  # type: ignore[arg-type]
+    config = Config.model_validate({"engine": engine})
     catalog = build_catalog(config)
     try:
         loaded = load(document, name=name)
