@@ -9,11 +9,8 @@ from __future__ import annotations
 
 import sys
 
-if sys.version_info < (3, 11) or sys.version_info >= (3, 13):  # pragma: no cover - depends on interpreter
-    sys.stderr.write(
-        f"assess: needs Python 3.11 or 3.12, not {sys.version_info.major}.{sys.version_info.minor} "
-        "(its rule engine, durable_rules, does not import on 3.13 and later)\n"
-    )
+if sys.version_info < (3, 11):  # noqa: UP036  # pragma: no cover - runs where requires-python was bypassed
+    sys.stderr.write(f"assess: needs Python 3.11 or later, not {sys.version_info.major}.{sys.version_info.minor}\n")
     raise SystemExit(2)
 
 import importlib
@@ -34,6 +31,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "rules": ("assess.cli.rules", "rules", "List, explain and test rules."),
     "diff": ("assess.cli.diff", "diff", "Compare two versions of a plan."),
     "facts": ("assess.cli.facts", "facts", "Print the facts the rule engine sees for a plan."),
+    "serve": ("assess.cli.serve", "serve", "Fill in, assess and fix plans in the browser (the workbench)."),
 }
 DEFAULT_COMMAND = "check"
 
@@ -69,6 +67,23 @@ class AssessGroup(click.Group):
         return super().parse_args(ctx, args)
 
 
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    from pathlib import Path
+
+    from assess.config import discover_config
+    from assess.engines.select import engine_name
+    from assess.errors import AssessError
+
+    try:  # the engine the configuration found from here would run (auto: durable when it imports)
+        engine = engine_name(discover_config(Path.cwd())[0].engine)
+    except AssessError as error:
+        engine = f"unavailable: {error}"
+    click.echo(f"assess, version {__version__}\nengine: {engine}")
+    ctx.exit()
+
+
 @click.group(
     cls=AssessGroup,
     invoke_without_command=False,
@@ -80,8 +95,8 @@ class AssessGroup(click.Group):
     is_flag=True,
     expose_value=False,
     is_eager=True,
-    callback=lambda ctx, param, value: _print_version(ctx, value),
-    help="Show the version and the rule engine that would run, and exit.",
+    callback=_print_version,
+    help="Show the version and the rule engine that will run, and exit.",
 )
 def cli() -> None:
     """Assess nonprofit social media strategy plans against the eleven steps of sound practice.
@@ -93,25 +108,6 @@ def cli() -> None:
 
     Exit codes: 0 assessed and the gate passed; 1 the gate failed; 2 could not assess.
     """
-
-
-def _print_version(ctx: click.Context, value: bool) -> None:
-    """``assess X.Y (engine: durable_rules 2.0.28)``: the engine the configuration found here would run."""
-    if not value or ctx.resilient_parsing:
-        return
-    from pathlib import Path
-
-    from assess.config import discover_config
-    from assess.engines.select import engine_name
-    from assess.errors import AssessError
-
-    try:
-        choice = discover_config(Path.cwd())[0].engine
-        engine = engine_name(choice)
-    except AssessError as error:
-        engine = f"unavailable: {error}"
-    click.echo(f"assess {__version__} (engine: {engine})")
-    ctx.exit()
 
 
 def main(argv: list[str] | None = None) -> Any:
