@@ -282,7 +282,7 @@ def make_report(plans: Iterable[PlanReport], catalog: Catalog) -> Report:
             counts[finding.severity] += 1
     assessed = sum(plan.assessed for plan in plans)
     return Report(
-        tool=TOOL,
+        tool=TOOL.model_copy(update={"engine": catalog.engine.name}),
         rule_packs=catalog.pack_info,
         plans=plans,
         summary=Summary(plans=len(plans), assessed=assessed, errors=len(plans) - assessed, findings=counts),

@@ -215,6 +215,11 @@ class ToolInfo(_Model):
     name: str = Field(description="'assess'.")
     version: str = Field(description="Version of assess.")
     information_uri: str = Field(description="Where to read about the tool.")
+    engine: str | None = Field(
+        None,
+        description="The rule engine that ran: 'durable_rules VERSION' or 'builtin' (the same results; "
+        "see README: Engines).",
+    )
 
 
 class RulePackInfo(_Model):

@@ -240,7 +240,9 @@ def _cache_dir() -> Path | None:
     if configured:
         return Path(configured)
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "assess" / "packs"
+    # The folder names the entry format: a version of assess that stores entries another way
+    # uses another folder, so neither ever reads the other's entries as a pack.
+    return Path(base) / "assess" / "packs-1"
 
 
 def _parse_yaml(text: str, digest: str) -> Any:
