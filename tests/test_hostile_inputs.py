@@ -17,13 +17,11 @@ from typing import Any
 import pytest
 import yaml
 from click.testing import CliRunner, Result
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 import assess
 from assess.cli import cli
 from assess.errors import ConfigError, PlanError, RulePackError
-from assess.rules.conditions import MAX_DEPTH, MAX_PATTERNS, MAX_TERMS, regex_problem
+from assess.rules.conditions import MAX_DEPTH, MAX_PATTERNS, MAX_TERMS
 from assess.rules.rulepack import load_pack
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -165,11 +163,27 @@ def _channel(expression: dict[str, Any]) -> list[dict[str, Any]]:
     return [{"c": {"kind": "channel", **expression}}]
 
 
-DURABLE_CANNOT = ["[", "(", "*", "a{1000}", "\\p{L}", "", "((a*)*)*", "(a+)+", "(?=a)", "(a)\\1", "a++", "[[:alpha:]]"]
+DURABLE_CANNOT = [
+    "[",
+    "(",
+    "*",
+    "a{1000}",
+    "\\p{L}",
+    "",
+    "((a*)*)*",
+    "(a+)+",
+    "(?=a)",
+    "(a)\\1",
+    "a++",
+    "[[:alpha:]]",
+    "a",
+]
 
 
 @pytest.mark.parametrize("pattern", DURABLE_CANNOT)
-def test_regexes_the_engine_cannot_compile_or_that_hang_are_refused_at_load(tmp_path: Path, pattern: str) -> None:
+def test_every_regex_is_refused_at_load_even_those_durable_cannot_compile_or_that_hang(
+    tmp_path: Path, pattern: str
+) -> None:
     with pytest.raises(RulePackError, match=r"\$mt"):
         load_pack(_pack(tmp_path, _channel({"$mt": {"platform": pattern}})))
 
@@ -195,17 +209,6 @@ def test_a_pack_nested_500_deep_is_one_line(plan: Path, tmp_path: Path) -> None:
     yaml_pack = tmp_path / "deep.yaml"
     yaml_pack.write_text("a: " + "[" * 500 + "]" * 500 + "\n", encoding="utf-8")
     assert "nested" in one_line_exit_2(run(str(plan), "--no-config", "--rules", str(yaml_pack)))
-
-
-@settings(max_examples=60, deadline=None)
-@given(st.text(alphabet="a()[]{}*+?|\\.^$,0123456789pLd:-=!<", max_size=12))
-def test_property_a_regex_is_refused_or_compiles_without_nested_quantifiers(pattern: str) -> None:
-    import re
-
-    problem = regex_problem(pattern)
-    if problem is None:
-        re.compile(pattern)
-        assert pattern and "\\p" not in pattern
 
 
 # ------------------------------------------------------------------ the parsed-pack cache

@@ -73,6 +73,9 @@ class RenderOptions:
 
 Renderer = Callable[["Report", RenderOptions], str]
 
+NOT_STARTED_BELOW = 50.0
+"""A plan with less than this share of its texts written (the rest placeholders) is shown as not started."""
+
 
 def renderer(name: str) -> Renderer:
     """The `render` function of a format; `KeyError` for an unknown name."""

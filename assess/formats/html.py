@@ -23,8 +23,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assess._version import __version__
-from assess.formats import RenderOptions, charts
+from assess.formats import NOT_STARTED_BELOW, RenderOptions, charts
 from assess.i18n import LABELS, label, number, percent
+from assess.plan.sourcemap import field_name
 from assess.results.report import Finding, PlanReport, Report, Severity, Status
 from assess.steps import STEP_BY_NUMBER
 
@@ -310,6 +311,8 @@ class _PlanView:
     completeness: str = ""
     verdict: str = ""
     capped: bool = False
+    placeholders: str = ""  # what placeholders leave unwritten ("" without any)
+    fill_first: list[str] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     first_actions: list[_ActionView] = field(default_factory=list)
     actions: list[_ActionView] = field(default_factory=list)
@@ -436,6 +439,16 @@ def _plan_view(index: int, plan: PlanReport, lang: str, baselined: int) -> _Plan
         completeness=percent(score.completeness, lang, 0),
         verdict=t(verdict_key) if verdict_key in LABELS else "",
         capped=score.capped,
+        placeholders=(
+            t(
+                "not_started" if score.written < NOT_STARTED_BELOW else "placeholders_left",
+                written=number(score.written, lang, 0),
+                count=plan.placeholders,
+            )
+            if score.written < 100
+            else ""
+        ),
+        fill_first=[field_name(pointer) for pointer in plan.fill_first],
         counts=counts,
         first_actions=actions[:FIRST_ACTIONS],
         actions=actions,

@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 
 from assess.errors import no_workflow_commands, single_line
-from assess.formats import RenderOptions
+from assess.formats import NOT_STARTED_BELOW, RenderOptions
 from assess.i18n import label
+from assess.plan.sourcemap import field_name
 from assess.results.report import PlanReport, Report
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|#~])")
@@ -89,6 +90,13 @@ def _plan(plan: PlanReport, options: RenderOptions) -> list[str]:
         + (f" · _{label('capped', lang)}_" if score.capped else "")
     )
     lines.append("")
+    if score.written < 100:
+        key = "not_started" if score.written < NOT_STARTED_BELOW else "placeholders_left"
+        lines.append(f"**{escape(label(key, lang).format(written=_score(score.written), count=plan.placeholders))}**")
+        if plan.fill_first:
+            fields = ", ".join(f"`{field_name(pointer)}`" for pointer in plan.fill_first)
+            lines.append(label("fill_first", lang).format(fields=fields))
+        lines.append("")
     lines.extend(_steps(plan))
     lines.extend(_findings(plan))
     lines.extend(_recommendations(plan))

@@ -19,8 +19,9 @@ from rich.table import Table
 from rich.text import Text
 
 from assess.errors import no_workflow_commands
-from assess.formats import RenderOptions, for_people
+from assess.formats import NOT_STARTED_BELOW, RenderOptions, for_people
 from assess.i18n import label
+from assess.plan.sourcemap import field_name
 from assess.results.report import Finding, PlanReport, Report, Severity, Status
 
 SEVERITY_STYLES = {
@@ -163,6 +164,7 @@ def _plan(console: Console, plan: PlanReport, options: RenderOptions) -> None:
     if score.capped:
         line.append(f"  ({label('capped', lang)})", style="red")
     console.print(line, soft_wrap=True)
+    _placeholders(console, plan)
     console.print()
     console.print(_steps_table(plan))
     _findings(console, plan, options)
@@ -175,6 +177,20 @@ def _plan(console: Console, plan: PlanReport, options: RenderOptions) -> None:
         console.print()
         note = label("baselined_note_one" if baselined == 1 else "baselined_note", lang)
         console.print(Text(note.format(count=baselined), style="dim"))
+
+
+def _placeholders(console: Console, plan: PlanReport) -> None:
+    """What placeholders leave unwritten, and which to fill in first."""
+    score = plan.score
+    if score is None or score.written >= 100:
+        return
+    lang = plan.language
+    key = "not_started" if score.written < NOT_STARTED_BELOW else "placeholders_left"
+    words = label(key, lang).format(written=fmt_score(score.written), count=plan.placeholders)
+    console.print(Text(words, style="bold red" if key == "not_started" else "yellow"), soft_wrap=True)
+    if plan.fill_first:
+        fields = ", ".join(field_name(pointer) for pointer in plan.fill_first)
+        console.print(Text(label("fill_first", lang).format(fields=fields)), soft_wrap=True)
 
 
 def _problems(console: Console, plan: PlanReport, options: RenderOptions) -> None:

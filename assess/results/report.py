@@ -161,6 +161,13 @@ class Score(_Model):
         description="Share of applicable rules the plan gave enough information to decide (100 = none unknown).",
     )
     capped: bool = Field(False, description="True when a failed critical rule capped the overall score.")
+    written: float = Field(
+        100.0,
+        ge=0,
+        le=100,
+        description="Share of the plan's texts that are written, not placeholders (100 = none left). "
+        "The overall score cannot exceed it, and completeness is multiplied by it.",
+    )
 
 
 class PlanProblem(_Model):
@@ -196,12 +203,23 @@ class PlanReport(_Model):
         default_factory=list, description="Expired or unused suppressions."
     )
     recommendations: list[Recommendation] = Field(default_factory=list, description="Top actions, by impact.")
+    placeholders: int = Field(0, ge=0, description="How many of the plan's texts are still placeholders.")
+    fill_first: list[str] = Field(
+        default_factory=list,
+        description="JSON pointers of the placeholders to replace first (at most five): those naming a whole "
+        "element (a goal, the crisis plan...), then by step. Empty when the plan holds none.",
+    )
 
 
 class ToolInfo(_Model):
     name: str = Field(description="'assess'.")
     version: str = Field(description="Version of assess.")
     information_uri: str | None = Field(default=None, description="Where to read about the tool (when published).")
+    engine: str | None = Field(
+        default=None,
+        description="The rule engine that ran: 'durable_rules VERSION' or 'builtin' (the same results; "
+        "see README: Engines).",
+    )
 
 
 class RulePackInfo(_Model):

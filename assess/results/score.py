@@ -14,6 +14,11 @@ The formula (documented in the README, knobs in `assess.config.Scoring`):
   critical rule fails, ``critical_cap_step_down`` lower for each further one
   (so that fixing one of several critical problems raises the score);
 - completeness = counted rules / (counted + unknown rules);
+- placeholders (`Written`): the overall score cannot exceed the share of the
+  plan's texts that are written (100 x written), and completeness is
+  multiplied by that share, so an untouched starter scores next to nothing
+  whatever its numbers say; the rule reporting the placeholders lifts the
+  limit when predicted as passing;
 - grade from ``grades``; maturity per step from the most severe failure.
 
 A recommendation's predicted score is this same function applied with that
@@ -95,6 +100,20 @@ class StepScore:
 
 
 @dataclass(frozen=True, slots=True)
+class Written:
+    """The share of a plan's texts that are written rather than placeholders, and the rule reporting them."""
+
+    share: float = 1.0
+    rule_id: str | None = None  # predicting it as passing (every placeholder written) lifts the limit
+
+    def limit(self, overall: float, rule_ids: Collection[str] = ()) -> float:
+        """The overall score once limited to the written share (unless `rule_ids` holds the rule)."""
+        if self.share >= 1.0 or (self.rule_id is not None and self.rule_id in rule_ids):
+            return overall
+        return min(overall, _round(100.0 * self.share))
+
+
+@dataclass(frozen=True, slots=True)
 class OverallScore:
     """The fields of `assess.results.report.Score`."""
 
@@ -102,6 +121,7 @@ class OverallScore:
     grade: str
     completeness: float
     capped: bool
+    written: float = 100.0
 
 
 @dataclass(frozen=True)
@@ -109,6 +129,7 @@ class ScoreCard:
     score: OverallScore
     steps: tuple[StepScore, ...]
     by_step: tuple[tuple[Scored, ...], ...] = field(default=(), compare=False, repr=False)
+    written: Written = field(default=Written(), compare=False, repr=False)
 
     def step_score(self, step: int) -> float | None:
         return self.steps[step - 1].score
@@ -122,6 +143,7 @@ class ScoreCard:
                 "grade": overall.grade,
                 "completeness": overall.completeness,
                 "capped": overall.capped,
+                "written": overall.written,
             },
             "steps": [step.as_report_fields() for step in self.steps],
         }
@@ -222,21 +244,26 @@ def _overall(steps: Iterable[tuple[int, bool, float | None, int]], scoring: Scor
     return _round(overall), False
 
 
-def _card(steps: tuple[StepScore, ...], scoring: Scoring, by_step: tuple[tuple[Scored, ...], ...]) -> ScoreCard:
+def _card(
+    steps: tuple[StepScore, ...], scoring: Scoring, by_step: tuple[tuple[Scored, ...], ...], written: Written
+) -> ScoreCard:
     overall, capped = _overall(((s.step, s.in_overall, s.score, s.criticals) for s in steps), scoring)
+    overall = written.limit(overall)
     counted = sum(step.passed + step.failed for step in steps)
     decided = counted + sum(step.unknown for step in steps)
-    completeness = _round(100.0 * counted / decided) if decided else 0.0
-    return ScoreCard(OverallScore(overall, grade(overall, scoring.grades), completeness, capped), steps, by_step)
+    completeness = _round(100.0 * written.share * counted / decided) if decided else 0.0
+    total = OverallScore(overall, grade(overall, scoring.grades), completeness, capped, _round(100.0 * written.share))
+    return ScoreCard(total, steps, by_step, written)
 
 
-def score(results: Sequence[Scored], scoring: Scoring, lang: str = "en") -> ScoreCard:
+def score(results: Sequence[Scored], scoring: Scoring, lang: str = "en", written: Written = Written()) -> ScoreCard:
+    """The score card of a plan's rule results (`written`: its placeholders' limit, none by default)."""
     grouped: list[list[Scored]] = [[] for _ in STEPS]
     for result in results:
         grouped[result.step - 1].append(result)
     by_step = tuple(tuple(group) for group in grouped)
     steps = tuple(_step(index + 1, _Tally.of(group), scoring, lang) for index, group in enumerate(by_step))
-    return _card(steps, scoring, by_step)
+    return _card(steps, scoring, by_step, written)
 
 
 @functools.lru_cache(maxsize=16)
@@ -260,11 +287,17 @@ def _passed(r: Scored) -> Scored:
 
 
 def rescore_with_pass(
-    results: Sequence[Scored], rule_ids: str | Collection[str], scoring: Scoring, lang: str = "en"
+    results: Sequence[Scored],
+    rule_ids: str | Collection[str],
+    scoring: Scoring,
+    lang: str = "en",
+    written: Written = Written(),
 ) -> ScoreCard:
     """The score card if the given rules passed and nothing else changed (the reference for `predict_with_pass`)."""
     passing = {rule_ids} if isinstance(rule_ids, str) else set(rule_ids)
-    return score([_passed(r) if r.rule_id in passing else r for r in results], scoring, lang)
+    if written.rule_id is not None and written.rule_id in passing:
+        written = Written()
+    return score([_passed(r) if r.rule_id in passing else r for r in results], scoring, lang, written)
 
 
 def predict_with_pass(
@@ -287,4 +320,4 @@ def predict_with_pass(
             values[index] = (index + 1, tally.total > 0, value, tally.criticals)
             changed[index + 1] = value
     overall, _ = _overall(values, scoring)
-    return overall, changed
+    return card.written.limit(overall, passing), changed

@@ -5,10 +5,13 @@ must match (durable's ``all``); a binding whose name ends in ``$not`` must not
 match (durable's negation). ``{"any": [[...], [...]]}`` gives alternatives.
 
 Expressions are durable's: ``{field: value}`` equality, ``$lt $lte $gt $gte $neq``,
-``$ex``/``$nex``, ``$and``/``$or``, ``$iall``/``$iany`` with ``$i``, ``$mt``,
+``$ex``/``$nex``, ``$and``/``$or``, ``$iall``/``$iany`` with ``$i``,
 joins to an earlier binding (``{"$lt": {"selected_day": {"r": "day"}}}``) and
-arithmetic (``$add $sub $mul $div`` with ``$l``/``$r``). Two additions, both
-resolved here so durable never sees them:
+arithmetic (``$add $sub $mul $div`` with ``$l``/``$r``). Rejected, because durable
+evaluates them wrongly or not at all: ``$mt`` (its regex engine hangs on some
+patterns) and a join inside ``$or``. A field another pattern joins to gets an
+``$ex`` test on its own pattern (durable crashes on a join to an absent field).
+Two additions, both resolved here so durable never sees them:
 
 - an object with several keys means all of them (durable silently reads only
   one key of such an object, a trap this translation removes);
@@ -21,7 +24,6 @@ matches, so this check is what makes a wrong condition fail loudly.
 
 from __future__ import annotations
 
-import importlib
 import math
 import re
 from collections.abc import Mapping
@@ -30,13 +32,11 @@ from typing import Any
 from assess.rules.facts import FACT_MODEL
 
 # Limits checked when a pack loads (durable_rules compiles conditions into a network and regular
-# expressions into automata: past these it hangs, ignoring Ctrl-C, or fails; see README "Limits").
+# expressions into automata, hence no $mt: past these it hangs, ignoring Ctrl-C, or fails; see README "Limits").
 MAX_DEPTH = 16  # nesting of objects and lists in one condition
 MAX_TERMS = 32  # items of one $and / $or
 MAX_PATTERNS = 16  # patterns in one alternative
 MAX_ALTERNATIVES = 32  # alternatives of one 'any'
-MAX_REGEX_LENGTH = 200
-MAX_REGEX_REPEAT = 20  # the largest count in {n} / {n,m}
 
 COMPARISONS = frozenset({"$lt", "$lte", "$gt", "$gte", "$neq"})
 ARITHMETIC = frozenset({"$add", "$sub", "$mul", "$div"})
@@ -124,7 +124,7 @@ def _compile_patterns(patterns: Any, thresholds: Mapping[str, float | int], wher
         out.append({name: compiled})
         if not name.endswith("$not"):
             scope.bindings[name] = kind
-    return out
+    return _guard_joins(out)
 
 
 def _kind_of(expression: Any, at: str) -> str:
@@ -166,6 +166,11 @@ def _expression(
         if len(value) > MAX_TERMS:
             raise ConditionError(f"{at}: {key} has {len(value)} terms; at most {MAX_TERMS} are allowed")
         items = [_expression(item, kind, scope, thresholds, f"{at}.{key}[{i}]") for i, item in enumerate(value)]
+        if key == "$or" and any(_joins_in(item) for item in items):
+            raise ConditionError(
+                f"{at}: a join to another binding cannot sit inside $or (durable_rules evaluates it wrongly); "
+                "write the alternatives as 'any' instead"
+            )
         return _conjunction(items) if key == "$and" else {key: items}
     if key in COMPARISONS:
         field, operand = _single(value, key, at)
@@ -178,14 +183,10 @@ def _expression(
             raise ConditionError(f"{at}: {key} takes {{field: 1}}")
         return {key: {field: 1}}
     if key == "$mt":
-        field, pattern = _single(value, key, at)
-        _check_field(field, kind, at)
-        if not isinstance(pattern, str):
-            raise ConditionError(f"{at}: $mt takes a regular expression string")
-        problem = regex_problem(pattern)
-        if problem:
-            raise ConditionError(f"{at}: $mt {pattern!r}: {problem}")
-        return {key: {field: pattern}}
+        raise ConditionError(
+            f"{at}: $mt (regular expressions) is not supported: durable_rules hangs or fails on many patterns; "
+            "compare with equality or $or instead"
+        )
     if key in ("$iall", "$iany"):
         field, inner = _single(value, key, at)
         _check_field(field, kind, at)
@@ -194,6 +195,51 @@ def _expression(
         raise ConditionError(f"{at}: unknown operator {key!r}")
     _check_field(key, kind, at)
     return {key: _operand(value, scope, thresholds, f"{at}.{key}")}
+
+
+def _joins_in(node: Any) -> list[tuple[str, str]]:
+    """Every (binding, field) a compiled expression joins to, inside arithmetic and $and/$or too."""
+    found: list[tuple[str, str]] = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("$and", "$or"):
+                for item in value:
+                    found += _joins_in(item)
+            elif key in COMPARISONS:
+                found += _operand_joins(next(iter(value.values())))
+            elif not key.startswith("$"):
+                found += _operand_joins(value)
+    return found
+
+
+def _operand_joins(operand: Any) -> list[tuple[str, str]]:
+    if not isinstance(operand, dict):
+        return []
+    ((key, inner),) = operand.items()
+    if key in ARITHMETIC:
+        return _operand_joins(inner["$l"]) + _operand_joins(inner["$r"])
+    return [(key, inner)] if not key.startswith("$") else []
+
+
+def _guard_joins(out: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each field a later pattern joins to must exist on the bound fact: ``$ex`` is added to its pattern.
+
+    durable_rules fails the whole run (error 311) or crashes (segmentation fault) when a
+    join reads a field the bound fact lacks; with the guard such a frame simply does not match.
+    """
+    needed: dict[str, list[str]] = {}
+    for pattern in out:
+        ((_, expression),) = pattern.items()
+        for binding, field in _joins_in(expression):
+            if field not in needed.setdefault(binding, []):
+                needed[binding].append(field)
+    guarded: list[dict[str, Any]] = []
+    for pattern in out:
+        ((name, expression),) = pattern.items()
+        terms = expression["$and"] if set(expression) == {"$and"} else [expression]
+        missing = [{"$ex": {f: 1}} for f in needed.get(name, []) if {"$ex": {f: 1}} not in terms]
+        guarded.append({name: _conjunction([expression, *missing])} if missing else pattern)
+    return guarded
 
 
 def _has_join(term: dict[str, Any]) -> bool:
@@ -313,59 +359,3 @@ def _check_depth(condition: Any) -> None:
             raise ConditionError(f"nested more than {MAX_DEPTH} levels deep")
         children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
         stack.extend((child, depth + 1) for child in children)
-
-
-# What $mt accepts: the part of regular-expression syntax durable_rules' automata handle,
-# without the shapes that make them explode (a quantifier inside a quantified group).
-_REGEX_REFUSED = {
-    "GROUPREF": "back-references are not supported",
-    "GROUPREF_EXISTS": "conditional groups are not supported",
-    "ASSERT": "look-ahead and look-behind are not supported",
-    "ASSERT_NOT": "look-ahead and look-behind are not supported",
-    "ATOMIC_GROUP": "atomic groups are not supported",
-    "POSSESSIVE_REPEAT": "possessive quantifiers are not supported",
-}
-
-
-def regex_problem(pattern: str) -> str | None:
-    """Why a `$mt` regular expression is refused, or None (see README "Limits")."""
-    if not pattern:
-        return "an empty pattern matches everything; remove the test instead"
-    if len(pattern) > MAX_REGEX_LENGTH:
-        return f"longer than {MAX_REGEX_LENGTH} characters"
-    if "\\p" in pattern or "\\P" in pattern or "[:" in pattern:
-        return "Unicode properties (\\p{...}) and POSIX classes ([:alpha:]) are not supported"
-    _parser: Any = importlib.import_module("re._parser")  # the standard parser (private; stable since 3.11)
-
-    try:
-        parsed = _parser.parse(pattern)
-    except (re.error, RecursionError, OverflowError) as error:
-        return f"not a valid regular expression: {error}"
-    return _regex_tree_problem(parsed, quantified=False)
-
-
-def _regex_tree_problem(items: Any, *, quantified: bool) -> str | None:
-    for opcode, argument in items:
-        name = str(opcode)
-        if name in _REGEX_REFUSED:
-            return _REGEX_REFUSED[name]
-        if name in ("MAX_REPEAT", "MIN_REPEAT"):
-            low, high, inner = argument
-            if quantified:
-                return "a quantifier inside a repeated group (e.g. (a*)*) can make matching take forever"
-            bounded = [count for count in (low, high) if count < 65535]  # MAXREPEAT: unbounded * or +
-            if any(count > MAX_REGEX_REPEAT for count in bounded):
-                return f"a repetition count above {MAX_REGEX_REPEAT}"
-            problem = _regex_tree_problem(inner, quantified=True)
-        elif name == "SUBPATTERN":
-            problem = _regex_tree_problem(argument[-1], quantified=quantified)
-        elif name == "BRANCH":
-            problem = next(
-                (found for branch in argument[1] if (found := _regex_tree_problem(branch, quantified=quantified))),
-                None,
-            )
-        else:
-            problem = None
-        if problem:
-            return problem
-    return None
