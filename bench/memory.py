@@ -8,7 +8,7 @@ Each figure is printed beside its target (issue 15):
 - **Batches**: ``assess DIR --format json:out.json --format sarif:out.sarif --summary csv -o
   summary.csv`` on 1,000 and on 20,000 generated plans (`bench.plans`, written once per run
   into a temporary folder), with ``--jobs 1`` and ``--jobs 2``. The command runs in a fresh
-  process; its peak RSS (``ru_maxrss``) and, with ``--jobs 2``, the largest worker's are
+  process; its peak RSS (``VmHWM``) and, with ``--jobs 2``, the largest worker's are
   measured, each against 150 MB. The batch's total (main + workers, an upper bound: their
   peaks need not coincide) is shown too.
 - **The largest plan**: a plan grown (every list of entries copied with fresh ids) to just
@@ -165,6 +165,15 @@ def measure(arguments: list[str], cwd: Path) -> dict[str, float]:
     return figures
 
 
+def _peak_mb() -> float:
+    """This process's peak RSS (VmHWM), in MB."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmHWM in /proc/self/status")
+
+
 def _run_child(arguments: list[str]) -> None:
     """In the measured process: run the CLI, then print its own and its largest child's peak RSS (MB)."""
     from assess.cli import main
@@ -175,9 +184,11 @@ def _run_child(arguments: list[str]) -> None:
     except SystemExit as exit_:
         code = exit_.code
     finally:
-        own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        # VmHWM, not ru_maxrss: Linux carries a process's ru_maxrss over fork and exec, so it would
+        # start at the RSS of the bench that started it. The workers are forked from this process:
+        # theirs counts the pages they share with it, as RSS does.
         children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        print(json.dumps({"main_mb": own, "worker_mb": children}), file=sys.stderr)
+        print(json.dumps({"main_mb": _peak_mb(), "worker_mb": children}), file=sys.stderr)
     sys.exit(code if isinstance(code, int) else 2)
 
 

@@ -7,6 +7,12 @@ set baselined findings aside (`assess.results.baseline`), render each requested 
 (`assess.formats`), write files atomically (`assess.atomic`) and exit with the
 gate's code (`assess.results.gate`): 0 passed, 1 gate failed, 2 could not assess.
 
+A batch is streamed: each plan report, as soon as it and those before it are done, goes
+to the JSON and SARIF writers (`assess.formats.stream`) and leaves a small row for the
+summary, the gate and the totals, then is dropped; so memory stays flat however many
+plans there are. The other formats (text, JUnit, Markdown, HTML, GitHub) render the
+whole report, so a run asking for one of them keeps every plan report, as before.
+
 Every error a user can cause ends as one line on standard error and exit 2,
 never a traceback. A plan that cannot be read or is invalid does not stop the
 others: its problems are printed as ``file:line:col: /pointer: message`` and it
