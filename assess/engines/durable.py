@@ -75,8 +75,8 @@ def _definitions(rules: Sequence[CompiledRule]) -> tuple[dict[str, Any], dict[st
     for key, owning in owners.items():
         rule_id, outcome, index = owning[0]  # a shared condition is named after its first owner
         name = f"{rule_id}|{outcome}|{index}"
-        patterns = [_end_joins_safely(pattern) for pattern in patterns_by_key[key]]
-        definitions[name] = {"all": [trigger, *patterns], "run": name}
+        safe = [_end_joins_safely(pattern) for pattern in patterns_by_key[key]]
+        definitions[name] = {"all": [trigger, *safe], "run": name}
         owned[name] = tuple(owning)
     definitions[_DONE] = {"all": [trigger], "run": _DONE}
     definitions[_CATCH_ALL] = {
