@@ -14,6 +14,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -33,6 +34,11 @@ if os.environ.get("ASSESS_TEST_CRASH_ON"):
     def assess_loaded(loaded, *args, **kwargs):
         if os.environ["ASSESS_TEST_CRASH_ON"] in loaded.name:
             os.kill(os.getpid(), int(os.environ["ASSESS_TEST_SIGNAL"]))
+        if "ASSESS_TEST_STALL_ON" in os.environ and os.environ["ASSESS_TEST_STALL_ON"] in loaded.name:
+            open(os.environ["ASSESS_TEST_STALLED"], "a").close()
+            import time
+
+            time.sleep(120)
         return _original(loaded, *args, **kwargs)
 
     assess.api.assess_loaded = assess_loaded
@@ -48,11 +54,16 @@ def _plans(folder: Path, count: int, dying: set[int]) -> list[Path]:
     return paths
 
 
-def _assess(folder: Path, plans: list[Path], jobs: int, sig: int) -> subprocess.CompletedProcess[str]:
+def _hooked(folder: Path, **extra: str) -> dict[str, str]:
+    """The environment that loads the fault-injecting sitecustomize."""
     hook = folder / "hook"
     hook.mkdir(exist_ok=True)
     (hook / "sitecustomize.py").write_text(SITECUSTOMIZE, encoding="utf-8")
-    env = {**os.environ, "PYTHONPATH": str(hook), "ASSESS_TEST_CRASH_ON": "doomed", "ASSESS_TEST_SIGNAL": str(sig)}
+    return {**os.environ, "PYTHONPATH": str(hook), "ASSESS_TEST_CRASH_ON": "doomed", **extra}
+
+
+def _assess(folder: Path, plans: list[Path], jobs: int, sig: int) -> subprocess.CompletedProcess[str]:
+    env = _hooked(folder, ASSESS_TEST_SIGNAL=str(sig))
     command = [sys.executable, "-m", "assess", *(p.name for p in plans), "--jobs", str(jobs), "--format", "json"]
     return subprocess.run(command, capture_output=True, text=True, timeout=180, cwd=folder, env=env)
 
@@ -119,3 +130,30 @@ def test_without_a_fault_jobs_and_one_process_report_alike(tmp_path: Path) -> No
     assert [run.returncode for run in runs] == [runs[0].returncode] * 2
     assert runs[0].returncode in (0, 1)
     assert json.loads(runs[0].stdout)["plans"] == json.loads(runs[1].stdout)["plans"]
+
+
+def test_ctrl_c_under_jobs_stops_the_workers_at_once(tmp_path: Path) -> None:
+    plans = _plans(tmp_path, 8, set())
+    stalled = tmp_path / "stalled"
+    plans[3] = plans[3].rename(tmp_path / "stall-03.json")
+    env = _hooked(tmp_path, ASSESS_TEST_STALL_ON="stall", ASSESS_TEST_STALLED=str(stalled), ASSESS_TEST_SIGNAL="0")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "assess", *(p.name for p in plans), "--jobs", "2", "--format", "json"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,  # its own process group, which Ctrl-C signals as a whole
+    )
+    deadline = time.monotonic() + 60
+    while not stalled.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert stalled.exists()  # a worker is busy with the stalling plan
+    os.killpg(process.pid, signal.SIGINT)
+    started = time.monotonic()
+    _, err = process.communicate(timeout=30)
+    assert time.monotonic() - started < 5  # not the 120 s the worker would sleep
+    assert process.returncode == 130
+    assert err.decode().splitlines() == ["assess: interrupted (exit 130)"]
+    with pytest.raises(ProcessLookupError):  # no worker left behind in its group
+        os.killpg(process.pid, 0)

@@ -540,9 +540,11 @@ class _Worker:
         return f"exit status {code}" if code is not None else "no exit status"
 
     def stop(self) -> None:
-        with contextlib.suppress(OSError):
-            self.connection.send(None)
-        self.process.join(timeout=5)
+        """Let an idle worker exit; kill a busy one (the parent is leaving: Ctrl-C, or an error)."""
+        if self.task is None:
+            with contextlib.suppress(OSError):
+                self.connection.send(None)
+            self.process.join(timeout=5)
         if self.process.is_alive():
             self.process.kill()
             self.process.join()
