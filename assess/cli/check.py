@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import itertools
 import os
 import shutil
 import sys
@@ -35,7 +34,7 @@ from collections import deque
 from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, NoReturn
+from typing import IO, TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -564,54 +563,167 @@ def _assess_here(
 def _assess_in_processes(
     items: list[tuple[str, Source]], config: Config, jobs: int, advance: Callable[[int], None]
 ) -> Generator[PlanReport]:
-    """Spread plans over processes (durable_rules is not thread-safe); results come back in input order.
+    """Spread plans over worker processes (durable_rules is not thread-safe); results come back in input order.
 
-    At most `IN_FLIGHT_PER_JOB` chunks per worker are handed out at a time: whatever the
-    pace of the writing here, the results waiting for it stay few.
+    Each worker holds one chunk of plans at a time, so a worker that dies (a crash in the rule
+    engine's C code, the out-of-memory killer) loses only its chunk: that chunk is handed out
+    again one plan at a time, to fresh workers, until the plan that kills its worker is found.
+    That plan is reported as not assessed, naming the signal; every other plan is assessed.
+
+    Plan reports are yielded in input order as soon as they and those before them are done.
+    A chunk is handed out only while it starts less than `IN_FLIGHT_PER_JOB` chunks per worker
+    ahead of the next plan to yield, so the reports waiting for a slow chunk stay few
+    (kept as their JSON, parsed when their turn comes).
     """
-    from concurrent.futures import Future, ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
+    import multiprocessing
+    from multiprocessing.connection import wait
 
-    from assess.errors import AssessError
     from assess.results.report import PlanReport
 
     jobs = min(jobs, len(items))
     # A few chunks per worker: large enough to amortise the hand-over, small enough to balance the load.
     size = max(1, min(CHUNK_PLANS, -(-len(items) // (jobs * 4))))
-    chunks = (items[start : start + size] for start in range(0, len(items), size))
+    todo: deque[list[int]] = deque(
+        list(range(start, min(start + size, len(items)))) for start in range(0, len(items), size)
+    )
+    done: dict[int, str | PlanReport] = {}  # finished, not yet yielded: a report's JSON, or a crash report
+    ahead = jobs * IN_FLIGHT_PER_JOB * size  # how far past the next plan to yield a chunk may start
+    following = 0  # the next plan to yield
+    context = multiprocessing.get_context()
+    workers: list[_Worker] = []
     try:
-        with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(config,)) as pool:
-            pending: deque[Future[list[str]]] = deque(
-                pool.submit(_assess_chunk, chunk) for chunk in itertools.islice(chunks, jobs * IN_FLIGHT_PER_JOB)
-            )
-            while pending:
-                texts = pending.popleft().result()
-                pending.extend(pool.submit(_assess_chunk, chunk) for chunk in itertools.islice(chunks, 1))
-                advance(len(texts))
-                for position, text in enumerate(texts):
-                    texts[position] = ""  # each report's JSON goes as soon as it is parsed
-                    yield PlanReport.model_validate_json(text)
-    except BrokenProcessPool:
-        raise AssessError("a worker process died; run again with --jobs 1 to see which plan causes it") from None
+        while todo or any(w.task is not None for w in workers):
+            for worker in [w for w in workers if w.task is None and not w.process.is_alive()]:
+                workers.remove(worker)  # died between chunks (nothing lost): replaced below
+                worker.stop()
+            while (
+                todo
+                and todo[0][0] < following + ahead
+                and (len(workers) < jobs or any(w.task is None for w in workers))
+            ):
+                idle = next((w for w in workers if w.task is None), None)
+                if idle is None:
+                    idle = _Worker(context, config)
+                    workers.append(idle)
+                idle.give(todo.popleft(), items)
+            busy = [w for w in workers if w.task is not None]
+            ready = set(wait([w.connection for w in busy] + [w.process.sentinel for w in busy]))
+            for worker in busy:
+                if worker.connection not in ready and worker.process.sentinel not in ready:
+                    continue
+                task = worker.task
+                assert task is not None
+                texts = worker.receive()
+                if texts is not None:
+                    done.update(zip(task, texts, strict=True))
+                    advance(len(task))
+                    continue
+                workers.remove(worker)  # it died holding `task`
+                death = worker.death()
+                worker.stop()
+                if len(task) > 1:
+                    todo.extendleft([index] for index in reversed(task))  # find which plan it was
+                else:
+                    done[task[0]] = _died_report(items[task[0]][0], death, config)
+                    advance(1)
+            while following in done:
+                ready_plan = done.pop(following)
+                following += 1
+                yield ready_plan if isinstance(ready_plan, PlanReport) else PlanReport.model_validate_json(ready_plan)
+    finally:
+        for worker in workers:
+            worker.stop()
 
 
-_worker_config: Config | None = None
+class _Worker:
+    """One worker process and the chunk of plans (indices) it is assessing, if any."""
+
+    def __init__(self, context: Any, config: Config) -> None:
+        self.connection, theirs = context.Pipe()
+        self.process = context.Process(target=_worker_main, args=(theirs, config), daemon=True)
+        self.process.start()
+        theirs.close()
+        self.task: list[int] | None = None
+
+    def give(self, task: list[int], items: list[tuple[str, Source]]) -> None:
+        self.task = task
+        # If it has just died, sending fails or is never read: the caller's wait sees its death.
+        with contextlib.suppress(OSError):
+            self.connection.send([items[index] for index in task])
+
+    def receive(self) -> list[str] | None:
+        """The chunk's plan reports (JSON), or None when the worker died; re-raises a worker's exception."""
+        try:
+            kind, value = self.connection.recv()
+        except (EOFError, OSError):
+            return None
+        if kind == "raised":
+            raise value
+        self.task = None
+        return list(value)
+
+    def death(self) -> str:
+        """How the process ended: the signal's name, or its exit status."""
+        import signal
+
+        self.process.join(timeout=10)
+        code = self.process.exitcode
+        if code is not None and code < 0:
+            try:
+                return f"killed by {signal.Signals(-code).name}"
+            except ValueError:
+                return f"killed by signal {-code}"
+        return f"exit status {code}" if code is not None else "no exit status"
+
+    def stop(self) -> None:
+        """Let an idle worker exit; kill a busy one (the parent is leaving: Ctrl-C, or an error)."""
+        if self.task is None:
+            with contextlib.suppress(OSError):
+                self.connection.send(None)
+            self.process.join(timeout=5)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+        self.connection.close()
 
 
-def _init_worker(config: Config) -> None:
-    """Runs once in each worker: keep the configuration and build the catalog (and its engine) once."""
+def _died_report(name: str, death: str, config: Config) -> PlanReport:
+    from assess.api import problem_report
+    from assess.errors import PlanCrashError, Problem
+
+    message = (
+        f"not assessed: the worker process assessing this plan died ({death}), a crash of the rule engine or "
+        "out of memory; the other plans were assessed (--jobs 1 reproduces it, --engine builtin avoids durable_rules)"
+    )
+    return problem_report(name, PlanCrashError([Problem(name, None, None, "", message)]), config.lang or "en")
+
+
+def _worker_main(connection: Any, config: Config) -> None:
+    """A worker: build the catalog once, then assess each chunk it is sent until it is sent None."""
+    import signal
+
+    from assess.api import iter_assess
     from assess.rules.catalog import build_catalog
 
-    global _worker_config
-    _worker_config = config
+    # Ctrl-C reaches the whole process group: the parent handles it and stops the workers.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     build_catalog(config)
-
-
-def _assess_chunk(items: list[tuple[str, Source]]) -> list[str]:
-    """In a worker: assess a chunk with the worker's catalog; plan reports travel back as JSON."""
-    from assess.api import iter_assess
-
-    return [plan.model_dump_json() for plan in iter_assess(items, config=_worker_config)]
+    while True:
+        try:
+            items = connection.recv()
+        except (EOFError, OSError):  # the parent went away
+            return
+        if items is None:
+            return
+        try:
+            texts = [plan.model_dump_json() for plan in iter_assess(items, config=config)]
+        except Exception as error:  # a bug, not a crash: the parent re-raises it
+            try:
+                connection.send(("raised", error))
+            except Exception:
+                connection.send(("raised", RuntimeError(f"{type(error).__name__}: {error}")))
+            return
+        connection.send(("ok", texts))
 
 
 @contextlib.contextmanager
