@@ -12,6 +12,7 @@ Every function is safe to call from several threads at once.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -303,13 +304,23 @@ def make_report(plans: Iterable[PlanReport], catalog: Catalog) -> Report:
     )
 
 
+def config_limits(config: Config) -> Limits:
+    """The read limits a configuration sets (its max_size; the other limits are fixed)."""
+    if config.max_size == DEFAULT_LIMITS.max_bytes:
+        return DEFAULT_LIMITS
+    return dataclasses.replace(DEFAULT_LIMITS, max_bytes=config.max_size)
+
+
 def assess_plan(
-    source: Source, *, config: Config | None = None, name: str | None = None, limits: Limits = DEFAULT_LIMITS
+    source: Source, *, config: Config | None = None, name: str | None = None, limits: Limits | None = None
 ) -> Report:
-    """Assess one plan. Raises a `PlanError` subclass when it cannot be read or is invalid."""
+    """Assess one plan. Raises a `PlanError` subclass when it cannot be read or is invalid.
+
+    `limits` default to the configuration's (`Config.max_size`).
+    """
     config = config or Config()
     catalog = build_catalog(config)
-    loaded = load(source, name=name, limits=limits)
+    loaded = load(source, name=name, limits=limits or config_limits(config))
     return make_report([assess_loaded(loaded, catalog, config)], catalog)
 
 
@@ -317,7 +328,7 @@ def assess_many(
     sources: Iterable[tuple[str, Source]],
     *,
     config: Config | None = None,
-    limits: Limits = DEFAULT_LIMITS,
+    limits: Limits | None = None,
     on_done: Callable[[PlanReport], None] | None = None,
 ) -> Report:
     """Assess many plans with one engine; a broken plan is reported in place, not raised.
@@ -335,11 +346,12 @@ def assess_many(
 
 
 def iter_assess(
-    sources: Iterable[tuple[str, Source]], *, config: Config | None = None, limits: Limits = DEFAULT_LIMITS
+    sources: Iterable[tuple[str, Source]], *, config: Config | None = None, limits: Limits | None = None
 ) -> Iterator[PlanReport]:
     """`assess_many`'s plan reports one at a time, as each is done, holding none of them."""
     config = config or Config()
     catalog = build_catalog(config)
+    limits = limits or config_limits(config)
     for name, source in sources:
         try:
             plan_report = assess_loaded(load(source, name=name, limits=limits), catalog, config)

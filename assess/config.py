@@ -26,7 +26,7 @@ from pydantic import (
 )
 
 from assess.errors import ConfigError
-from assess.reading import MAX_CONFIG_BYTES, TooLarge, read_limited
+from assess.reading import DEFAULT_MAX_PLAN_BYTES, MAX_CONFIG_BYTES, TooLarge, parse_size, read_limited
 from assess.results.report import Severity
 
 DEFAULT_SEVERITY_WEIGHTS: dict[Severity, float] = {
@@ -120,6 +120,18 @@ class Config(BaseModel):
         description="Rule engine: durable (durable_rules), builtin (pure Python, same results), "
         "or auto (durable when it can be imported).",
     )
+
+    max_size: int = Field(
+        default=DEFAULT_MAX_PLAN_BYTES,
+        ge=1,
+        description="The largest plan file read, in bytes, or with a unit: '50MB', '512KB' (default 10MB).",
+    )
+
+    @field_validator("max_size", mode="before")
+    @classmethod
+    def _size(cls, value: Any) -> Any:
+        """'50MB', '50 MiB', '512K' or a number of bytes."""
+        return parse_size(value) if isinstance(value, str | int) else value
 
     @field_validator("thresholds")
     @classmethod

@@ -10,12 +10,37 @@ or a RecursionError. (Plans have their own limits: `assess.plan.load.Limits`.)
 from __future__ import annotations
 
 import os
+import re
 from typing import Any
 
 MAX_CONFIG_BYTES = 1024 * 1024  # a configuration file
 MAX_PACK_FILE_BYTES = 8 * 1024 * 1024  # one file of a rule pack
 MAX_BASELINE_BYTES = 256 * 1024 * 1024  # a baseline (one line per accepted finding)
 MAX_DEPTH = 64  # nesting of objects and lists in any of them
+DEFAULT_MAX_PLAN_BYTES = 10 * 1024 * 1024  # a plan file (raise it with --max-size or max_size)
+
+_SIZE = re.compile(r"\s*([0-9]+(?:\.[0-9]+)?)\s*([kmg]i?b?|b)?\s*", re.IGNORECASE)
+_UNITS = {"": 1, "b": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
+
+
+def parse_size(value: str | int) -> int:
+    """A size in bytes from ``52428800``, ``50MB``, ``50 MiB``, ``512K`` or ``1.5GB`` (units of 1,024, as shown).
+
+    `ValueError` with a sentence for anything else, or for a size below one byte.
+    """
+    if isinstance(value, bool):
+        raise ValueError(f"{value!r} is not a size")
+    if isinstance(value, int):
+        size = value
+    else:
+        match = _SIZE.fullmatch(value)
+        if match is None:
+            raise ValueError(f"{value!r} is not a size (e.g. 50MB, 512KB or a number of bytes)")
+        number, unit = match.groups()
+        size = int(float(number) * _UNITS[(unit or "")[:1].lower()])
+    if size < 1:
+        raise ValueError(f"{value!r}: a size must be at least one byte")
+    return size
 
 
 class TooLarge(ValueError):

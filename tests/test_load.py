@@ -396,7 +396,7 @@ def test_oversized_file_is_rejected(tmp_path: Path) -> None:
     with pytest.raises(PlanLimitError) as caught:
         load_path(path)
     (problem,) = caught.value.problems
-    assert problem.message == f"{path} is 10,485,761 bytes, over the 10,485,760-byte limit (configurable)"
+    assert problem.message == f"{path} is 10,485,761 bytes, over the 10,485,760-byte limit (--max-size raises it)"
     assert problem.line is None
 
 
@@ -406,7 +406,7 @@ def test_oversized_file_is_rejected_from_its_size_before_reading(tmp_path: Path)
         file.truncate(int(12.3 * 1024 * 1024))  # sparse: nothing to read
     with pytest.raises(PlanLimitError) as caught:
         load_path(str(path))
-    assert caught.value.problems[0].message == f"{path} is 12.3 MB, over the 10 MB limit (configurable)"
+    assert caught.value.problems[0].message == f"{path} is 12.3 MB, over the 10 MB limit (--max-size raises it)"
 
 
 def test_file_at_the_size_limit_is_read(tmp_path: Path) -> None:

@@ -525,9 +525,8 @@ def assess_targets(
     read or validated becomes a plan report saying why; the others are assessed.
     Close the iterator (`contextlib.closing`) if you stop before its end.
     """
-    from assess.api import problem_report
+    from assess.api import config_limits, problem_report
     from assess.errors import PlanReadError, Problem
-    from assess.plan.load import DEFAULT_LIMITS
 
     unread: dict[int, PlanReport] = {}
     work: list[tuple[str, Source]] = []
@@ -536,7 +535,7 @@ def assess_targets(
             problem = Problem(target.name, None, None, "", target.problem or "nothing to read")
             unread[index] = problem_report(target.name, PlanReadError([problem]), config.lang or "en")
         elif target.path == "-":
-            work.append((target.name, sys.stdin.buffer.read(DEFAULT_LIMITS.max_bytes + 1)))
+            work.append((target.name, sys.stdin.buffer.read(config_limits(config).max_bytes + 1)))
         else:
             work.append((target.name, Path(target.path)))
 

@@ -58,6 +58,7 @@ class ConfigFlags:
     fail_under: float | None = None
     allow_no_rules: bool = False
     engine: str | None = None
+    max_size: int | None = None
 
 
 def flags(ctx: click.Context) -> ConfigFlags:
@@ -157,6 +158,23 @@ def _lower(value: str | None) -> str | None:
     return value.lower() if value is not None else None
 
 
+def _size(value: str | None) -> int | None:
+    from assess.reading import parse_size
+
+    return parse_size(value) if value is not None else None
+
+
+MAX_SIZE_HELP = "The largest plan file read (default 10MB, or the config's max_size), e.g. --max-size 50MB."
+
+
+def max_size_callback(ctx: click.Context, param: click.Parameter, value: str | None) -> int | None:
+    """--max-size for a command without the configuration options (`assess validate`)."""
+    try:
+        return _size(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error), ctx=ctx, param=param) from None
+
+
 def config_options(command: F) -> F:
     """Add the configuration options (see the module docstring) to a click command."""
     options = [
@@ -242,6 +260,13 @@ def config_options(command: F) -> F:
             "(durable when it can be imported; the default, or the config's).",
         ),
         click.option(
+            "--max-size",
+            metavar="SIZE",
+            expose_value=False,
+            callback=_store(_size),
+            help=MAX_SIZE_HELP,
+        ),
+        click.option(
             "--today",
             metavar="YYYY-MM-DD",
             expose_value=False,
@@ -297,6 +322,7 @@ def resolve_config(given: ConfigFlags, start: Path) -> tuple[Config, Path | None
         "fail_on": given.fail_on,
         "fail_under": given.fail_under,
         "engine": given.engine,
+        "max_size": given.max_size,
     }
     if given.select:
         overrides["select"] = given.select

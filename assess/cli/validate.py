@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import click
 
+from assess.cli.options import MAX_SIZE_HELP, max_size_callback
 from assess.errors import AssessError, PlanError, Problem, for_log, visible
 
 EXIT_INVALID = 2
@@ -18,8 +19,9 @@ EXIT_INVALID = 2
 @click.command()
 @click.argument("files", nargs=-1, required=True, metavar="PLAN...")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the problem lines, without the source excerpts.")
+@click.option("--max-size", metavar="SIZE", callback=max_size_callback, help=MAX_SIZE_HELP)
 @click.pass_context
-def validate(ctx: click.Context, files: tuple[str, ...], quiet: bool) -> None:
+def validate(ctx: click.Context, files: tuple[str, ...], quiet: bool, max_size: int | None) -> None:
     """Check plans (files, folders searched for plans, globs, - for stdin) against the plan schema.
 
     Prints each problem as FILE:LINE:COL: /POINTER: MESSAGE, followed by the
@@ -27,8 +29,10 @@ def validate(ctx: click.Context, files: tuple[str, ...], quiet: bool) -> None:
     """
     # Imported here: `assess --help` should not pay for the validators.
     from assess.plan.discover import discover
-    from assess.plan.load import load_path
+    from assess.plan.load import DEFAULT_LIMITS, Limits, load_path
     from assess.plan.validate import validate_document
+
+    limits = DEFAULT_LIMITS if max_size is None else Limits(max_bytes=max_size)
 
     targets = discover(files)
     invalid = 0
@@ -38,7 +42,7 @@ def validate(ctx: click.Context, files: tuple[str, ...], quiet: bool) -> None:
             _print(Problem(target.name, None, None, "", target.problem or "nothing to read"), quiet)
             continue
         try:
-            validate_document(load_path(target.path))
+            validate_document(load_path(target.path, limits=limits))
         except PlanError as error:
             invalid += 1
             for problem in error.problems:

@@ -16,7 +16,7 @@ from json.decoder import JSONDecodeError
 from typing import Any
 
 from assess.errors import PlanLimitError, PlanSyntaxError
-from assess.plan.sourcemap import SourceError, SourceMap, pointer_join
+from assess.plan.sourcemap import COMPACT_ABOVE, CompactPositions, Positions, SourceError, SourceMap, pointer_join
 
 # The C-accelerated string scanner the stdlib decoder uses (typeshed does not declare it).
 _scanstring: Callable[[str, int, bool], tuple[str, int]] = json.decoder.scanstring  # type: ignore[attr-defined]
@@ -30,7 +30,7 @@ _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _NOT_JSON_NUMBERS = ("NaN", "Infinity", "-Infinity")
 
 
-def parse_json(text: str, max_depth: int) -> tuple[Any, dict[str, int]]:
+def parse_json(text: str, max_depth: int) -> tuple[Any, Positions]:
     """Parse ``text``: the value and, per JSON pointer, the offset of its key or value.
 
     Raises `SourceError` (carrying `PlanSyntaxError` or `PlanLimitError`) at the first
@@ -44,17 +44,17 @@ class _Parser:
     def __init__(self, text: str, max_depth: int) -> None:
         self.text = text
         self.max_depth = max_depth
-        self.positions: dict[str, int] = {}
+        self.positions: Positions = CompactPositions() if len(text) > COMPACT_ABOVE else {}
         self.pointer = ""  # of the value being read, so that errors can name it
 
-    def parse(self) -> tuple[Any, dict[str, int]]:
+    def parse(self) -> tuple[Any, Positions]:
         try:
             return self._parse()
         except SourceError as error:
             error.pointer = error.pointer or self.pointer
             raise
 
-    def _parse(self) -> tuple[Any, dict[str, int]]:
+    def _parse(self) -> tuple[Any, Positions]:
         text, positions = self.text, self.positions
         index = _skip(text, 0)
         if index == len(text):

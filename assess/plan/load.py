@@ -19,6 +19,7 @@ from typing import Any, Literal
 from assess.errors import PlanError, PlanLimitError, PlanReadError, PlanSyntaxError, Problem
 from assess.plan._jsonparse import parse_json
 from assess.plan.sourcemap import SourceError, SourceMap, pointer_join, pointer_parts
+from assess.reading import DEFAULT_MAX_PLAN_BYTES
 
 __all__ = [
     "DEFAULT_LIMITS",
@@ -41,7 +42,7 @@ _EXTENSIONS: dict[str, Format] = {".json": "json", ".yaml": "yaml", ".yml": "yam
 class Limits:
     """Safety limits, so a hostile or broken file fails fast instead of eating memory."""
 
-    max_bytes: int = 10 * 1024 * 1024
+    max_bytes: int = DEFAULT_MAX_PLAN_BYTES  # --max-size, max_size in the configuration
     max_depth: int = 64  # nesting of arrays/objects; the root object is level 1
     max_aliases: int = 100  # YAML alias dereferences, nested ones included
 
@@ -73,7 +74,10 @@ def parse_bytes(raw: bytes, name: str, *, format: Format | None = None, limits: 
     """
     if len(raw) > limits.max_bytes:
         raise _too_big(name, len(raw), limits)
-    text = _decode(raw, name)
+    return _parse_text(_decode(raw, name), hashlib.sha256(raw).hexdigest(), name, format, limits)
+
+
+def _parse_text(text: str, sha256: str, name: str, format: Format | None, limits: Limits) -> Document:
     kind = format or _sniff(text)
     aliases: dict[str, str] = {}
     try:
@@ -88,7 +92,7 @@ def parse_bytes(raw: bytes, name: str, *, format: Format | None = None, limits: 
     source_map = SourceMap(text, positions, aliases)
     if not isinstance(data, dict):
         raise _located(PlanSyntaxError, name, source_map, positions[""], "", _not_a_mapping(data, kind))
-    return Document(name, data, source_map, hashlib.sha256(raw).hexdigest(), kind)
+    return Document(name, data, source_map, sha256, kind)
 
 
 def load_path(path: str | os.PathLike[str], *, limits: Limits = DEFAULT_LIMITS) -> Document:
@@ -104,7 +108,10 @@ def load_path(path: str | os.PathLike[str], *, limits: Limits = DEFAULT_LIMITS) 
             raise _too_big("<stdin>", None, limits)
         return parse_bytes(raw, "<stdin>", limits=limits)
     extension = os.path.splitext(name)[1].lower()
-    return parse_bytes(_read(name, limits), name, format=_EXTENSIONS.get(extension), limits=limits)
+    raw = _read(name, limits)
+    text, sha256 = _decode(raw, name), hashlib.sha256(raw).hexdigest()
+    del raw  # a big file's bytes need not stay while its text is parsed
+    return _parse_text(text, sha256, name, _EXTENSIONS.get(extension), limits)
 
 
 def _read(name: str, limits: Limits) -> bytes:
@@ -171,7 +178,7 @@ def _too_big(name: str, size: int | None, limits: Limits) -> PlanLimitError:
     if shown == limit:  # e.g. one byte over: "10 MB, over the 10 MB limit" would puzzle
         shown, limit = f"{size:,} bytes", f"{limits.max_bytes:,}-byte"
     what = f"is {shown}, over" if shown else "is over"
-    return PlanLimitError([Problem(name, None, None, "", f"{name} {what} the {limit} limit (configurable)")])
+    return PlanLimitError([Problem(name, None, None, "", f"{name} {what} the {limit} limit (--max-size raises it)")])
 
 
 def _size(size: int) -> str:

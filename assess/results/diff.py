@@ -119,14 +119,15 @@ def compare_plans(
     Names are how the files appear in the output (as `assess.api.load` takes them).
     Raises a `PlanError` subclass when either cannot be read or is invalid.
     """
-    from assess.api import assess_loaded, load
+    from assess.api import assess_loaded, config_limits, load
     from assess.config import Config
     from assess.rules.catalog import build_catalog
 
     config = config or Config()
     catalog = build_catalog(config)
-    old_report = assess_loaded(load(old, name=old_name), catalog, config)
-    new_report = assess_loaded(load(new, name=new_name), catalog, config)
+    limits = config_limits(config)
+    old_report = assess_loaded(load(old, name=old_name, limits=limits), catalog, config)
+    new_report = assess_loaded(load(new, name=new_name, limits=limits), catalog, config)
     return compare(old_report, new_report)
 
 
