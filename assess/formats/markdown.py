@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from assess.formats import RenderOptions
+from assess.formats import RenderOptions, held_notes, score_text
 from assess.i18n import label
 from assess.results.report import PlanReport, Report
 
@@ -22,8 +22,8 @@ def escape(text: str) -> str:
     return _SPECIAL.sub(r"\\\1", text).replace("\r", " ").replace("\n", " ")
 
 
-def _score(value: float | None) -> str:
-    return "–" if value is None else f"{value:g}"
+def _score(value: float | None, lang: str) -> str:
+    return "–" if value is None else score_text(value, lang)
 
 
 def render(report: Report, options: RenderOptions) -> str:
@@ -48,7 +48,7 @@ def _overview(report: Report, lang: str) -> list[str]:
             rows.append(f"| `{plan.file}` | – | – | – | {label('could_not_assess', lang)} |")
             continue
         rows.append(
-            f"| `{plan.file}` | {escape(plan.organization or '')} | {_score(plan.score.overall)} | "
+            f"| `{plan.file}` | {escape(plan.organization or '')} | {_score(plan.score.overall, lang)} | "
             f"{plan.score.grade} | {len(plan.findings)} |"
         )
     return [*rows, ""]
@@ -66,9 +66,10 @@ def _plan(plan: PlanReport, options: RenderOptions) -> list[str]:
             lines.append(f"- `{where}` `{problem.pointer or '/'}`: {escape(problem.message)}")
         return [*lines, ""]
     score = plan.score
+    overall, completeness = _score(score.overall, lang), _score(score.completeness, lang)
     lines.append(
-        f"{label('plan_file', lang)}: `{plan.file}` · **{label('overall_score', lang)}: {_score(score.overall)}/100** "
-        f"· {label('grade', lang)} **{score.grade}** · {label('completeness', lang)} {_score(score.completeness)}%"
+        f"{label('plan_file', lang)}: `{plan.file}` · **{label('overall_score', lang)}: {overall}/100** "
+        f"· {label('grade', lang)} **{score.grade}** · {label('completeness', lang)} {completeness}%"
         + (f" · _{label('capped', lang)}_" if score.capped else "")
     )
     lines.append("")
@@ -92,7 +93,7 @@ def _steps(plan: PlanReport) -> list[str]:
     ]
     for step in plan.steps:
         rows.append(
-            f"| {step.step}. {step.name} | {_score(step.score)} | {label('mat_' + step.maturity.value, lang)} | "
+            f"| {step.step}. {step.name} | {_score(step.score, lang)} | {label('mat_' + step.maturity.value, lang)} | "
             f"{step.passed} | {step.failed} |"
         )
     return [*rows, ""]
@@ -135,10 +136,12 @@ def _recommendations(plan: PlanReport) -> list[str]:
     for rec in plan.recommendations:
         step = ""
         if rec.step_score_before != rec.step_score_after:
-            step = f" ({label('step', lang).lower()} {rec.step}: {_score(rec.step_score_after)})"
+            step = f" ({label('step', lang).lower()} {rec.step}: {_score(rec.step_score_after, lang)})"
+        held = "".join(f"<br>_{escape(note)}_" for note in held_notes(rec, lang))
+        severity = label("sev_" + rec.severity.value, lang)
         lines.append(
-            f"| {rec.rank} | **{escape(rec.title)}**: {escape(rec.action)} | `{rec.rule_id}` | "
-            f"{_score(rec.score_before)} | {_score(rec.score_after)}{step} |"
+            f"| {rec.rank} | **{escape(rec.title)}** ({severity}): {escape(rec.action)} | `{rec.rule_id}` | "
+            f"{_score(rec.score_before, lang)} | {_score(rec.score_after, lang)}{step}{held} |"
         )
     return [*lines, ""]
 

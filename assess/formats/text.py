@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from assess.formats import RenderOptions
+from assess.formats import RenderOptions, held_notes, score_text
 from assess.i18n import label
 from assess.results.report import Finding, PlanReport, Report, Severity, Status
 
@@ -91,7 +91,9 @@ def summary_line(plan: PlanReport, options: RenderOptions) -> Text:
         kinds = sorted({problem.kind for problem in plan.problems})
         text.append(f"{label('could_not_assess', lang).lower()} ({', '.join(kinds)})", style="bold red")
         return text
-    text.append(f"{fmt_score(plan.score.overall)}/100 ({plan.score.grade})", style=_grade_style(plan.score.grade))
+    text.append(
+        f"{score_text(plan.score.overall, lang)}/100 ({plan.score.grade})", style=_grade_style(plan.score.grade)
+    )
     findings = plan.findings
     if findings:
         text.append(f", {len(findings)} {label('findings', lang).lower()} ({_severity_counts(findings, lang)})")
@@ -150,10 +152,10 @@ def _plan(console: Console, plan: PlanReport, options: RenderOptions) -> None:
         return
     score = plan.score
     line = Text(f"{label('score', lang)} ")
-    line.append(f"{fmt_score(score.overall)}/100", style=_grade_style(score.grade))
+    line.append(f"{score_text(score.overall, lang)}/100", style=_grade_style(score.grade))
     line.append(f"  {label('grade', lang)} ")
     line.append(score.grade, style=_grade_style(score.grade))
-    line.append(f"  {label('completeness', lang)} {fmt_score(score.completeness)}%")
+    line.append(f"  {label('completeness', lang)} {score_text(score.completeness, lang)}%")
     if score.capped:
         line.append(f"  ({label('capped', lang)})", style="red")
     console.print(line, soft_wrap=True)
@@ -199,7 +201,7 @@ def _steps_table(plan: PlanReport) -> Table:
         style = MATURITY_STYLES.get(step.maturity.value, "")
         table.add_row(
             f"{step.step:>2} {step.name}",
-            fmt_score(step.score) + ("*" if step.capped else ""),
+            ("-" if step.score is None else score_text(step.score, lang)) + ("*" if step.capped else ""),
             Text(label("mat_" + step.maturity.value, lang), style=style),
             str(step.passed),
             str(step.failed),
@@ -245,16 +247,17 @@ def _recommendations(console: Console, plan: PlanReport) -> None:
     for rec in plan.recommendations:
         line = Text(f"{rec.rank:>2}. ")
         line.append(rec.rule_id, style=SEVERITY_STYLES[rec.severity])
-        line.append(f" {rec.title}: ")
-        line.append(f"{fmt_score(rec.score_before)} -> {fmt_score(rec.score_after)}", style="bold")
+        line.append(f" [{label('sev_' + rec.severity.value, lang)}] {rec.title}: ")
+        line.append(f"{score_text(rec.score_before, lang)} -> {score_text(rec.score_after, lang)}", style="bold")
         if rec.step_score_before != rec.step_score_after:
-            # The overall score may not move while another critical rule caps it; the step's does.
             step_name = plan.steps[rec.step - 1].name if len(plan.steps) >= rec.step else str(rec.step)
             line.append(
                 f" ({label('step', lang).lower()} {rec.step} {step_name}: "
-                f"{fmt_score(rec.step_score_before)} -> {fmt_score(rec.step_score_after)})"
+                f"{score_text(rec.step_score_before, lang)} -> {score_text(rec.step_score_after, lang)})"
             )
         console.print(line, soft_wrap=True)
+        for note in held_notes(rec, lang):
+            _wrapped(console, f"({note})", style="dim")
         _wrapped(console, rec.action)
 
 
