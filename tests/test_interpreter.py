@@ -1,4 +1,7 @@
-"""An unsupported interpreter gets one line of explanation and exit 2, not a traceback."""
+"""An unsupported interpreter (before 3.11) gets one line of explanation and exit 2, not a traceback.
+
+Every CPython from 3.11 on is supported: there is no upper bound to explain.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +16,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.mark.parametrize("version", ["3.13", "3.10"])
+@pytest.mark.parametrize("version", ["3.10"])
 def test_unsupported_python_is_refused_in_one_line(version: str) -> None:
     candidates = [
         *sorted(glob.glob(os.path.expanduser(f"~/.pyenv/versions/{version}*/bin/python{version}"))),
@@ -43,4 +46,4 @@ def test_unsupported_python_is_refused_in_one_line(version: str) -> None:
     assert result.stdout == ""
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1
-    assert lines[0].startswith(f"assess: needs Python 3.11 or 3.12, not {version}")
+    assert lines[0] == f"assess: needs Python 3.11 or later, not {version}"

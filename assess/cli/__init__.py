@@ -9,11 +9,8 @@ from __future__ import annotations
 
 import sys
 
-if sys.version_info < (3, 11) or sys.version_info >= (3, 13):  # pragma: no cover - depends on interpreter
-    sys.stderr.write(
-        f"assess: needs Python 3.11 or 3.12, not {sys.version_info.major}.{sys.version_info.minor} "
-        "(its rule engine, durable_rules, does not import on 3.13 and later)\n"
-    )
+if sys.version_info < (3, 11):  # noqa: UP036  # pragma: no cover - runs where requires-python was bypassed
+    sys.stderr.write(f"assess: needs Python 3.11 or later, not {sys.version_info.major}.{sys.version_info.minor}\n")
     raise SystemExit(2)
 
 import importlib
@@ -34,6 +31,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "rules": ("assess.cli.rules", "rules", "List, explain and test rules."),
     "diff": ("assess.cli.diff", "diff", "Compare two versions of a plan."),
     "facts": ("assess.cli.facts", "facts", "Print the facts the rule engine sees for a plan."),
+    "serve": ("assess.cli.serve", "serve", "Fill in, assess and fix plans in the browser (the workbench)."),
 }
 DEFAULT_COMMAND = "check"
 
@@ -69,12 +67,35 @@ class AssessGroup(click.Group):
         return super().parse_args(ctx, args)
 
 
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    from assess.engines import available, describe
+    from assess.engines.durable import DURABLE_EXTRA
+
+    engines = available()
+    if engines:
+        engine = describe(engines[0])
+    else:
+        engine = f"none (durable_rules is not installed: pip install '{DURABLE_EXTRA}')"
+    click.echo(f"assess, version {__version__}\nengine: {engine}")
+    ctx.exit()
+
+
 @click.group(
     cls=AssessGroup,
     invoke_without_command=False,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
-@click.version_option(__version__, "-V", "--version", prog_name="assess")
+@click.option(
+    "-V",
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_print_version,
+    help="Show the version and the rule engine that will run, and exit.",
+)
 def cli() -> None:
     """Assess nonprofit social media strategy plans against the eleven steps of sound practice.
 

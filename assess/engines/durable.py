@@ -33,6 +33,8 @@ import contextlib
 import hashlib
 import itertools
 import json
+import os
+import sys
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -124,6 +126,35 @@ def _names_in(node: Any, into: set[str]) -> set[str]:
     return into
 
 
+DURABLE_EXTRA = "assess-social-plan[durable]"
+
+
+def import_durable_host() -> Any:
+    """``durable.engine.Host``, imported so that it loads on every CPython from 3.11 on.
+
+    durable_rules 2.0.28 calls ``PyEval_CallObject``, which Python 3.13 removed from its C
+    API, but only from its storage and queue callbacks, which assess never sets. Python loads
+    extensions with immediate binding (``RTLD_NOW``), so on 3.13+ the import fails with
+    "undefined symbol: PyEval_CallObject"; lazy binding defers the lookup to a call that never
+    happens. The interpreter's flags are restored afterwards. Raises `EngineError` (one line,
+    naming the extra to install) when durable_rules is not installed or cannot load.
+    """
+    old = sys.getdlopenflags() if hasattr(sys, "setdlopenflags") else None  # not on Windows
+    try:
+        if old is not None:
+            sys.setdlopenflags((old & ~os.RTLD_NOW) | os.RTLD_LAZY)
+        from durable.engine import Host
+    except ImportError as exc:
+        raise EngineError(
+            f"durable_rules cannot be imported ({exc}); install it with: pip install '{DURABLE_EXTRA}'"
+            " (it builds from source and needs a C compiler)"
+        ) from exc
+    finally:
+        if old is not None:
+            sys.setdlopenflags(old)
+    return Host
+
+
 class _Recorder:
     """Per-assessment sink the actions write into (only touched under the lock)."""
 
@@ -139,16 +170,10 @@ class _Host:
     _instance: _Host | None = None
 
     def __init__(self) -> None:
-        try:
-            from durable.engine import Host
-        except ImportError as exc:  # e.g. Python 3.13: "undefined symbol: PyEval_CallObject"
-            raise EngineError(
-                f"durable_rules cannot be imported (assess supports Python 3.11 and 3.12): {exc}"
-            ) from exc
-
+        Host = import_durable_host()
         recorder_holder = self
 
-        class QuietHost(Host):  # type: ignore[misc]
+        class QuietHost(Host):  # type: ignore[misc,valid-type]
             def _run(self) -> None:
                 """No background dispatch threads: everything runs in the caller's thread."""
 

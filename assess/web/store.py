@@ -1,0 +1,246 @@
+"""The plan files of the opened folder: find them safely, read them, write them back.
+
+The folder is the whole storage: no database, no copies beside the plans. A plan is
+named by its path relative to the folder; `Store.path` refuses any name that resolves
+outside the folder (``..``, an absolute path, a symlink pointing out) and anything that
+is not a plan file.
+
+Writes are atomic (`assess.atomic`) and refuse to land on a file that changed since the
+page was shown: each form carries the SHA-256 of the bytes it was built from, and a save
+whose file no longer has those bytes is a `Conflict` (another tab, an editor, git...).
+A YAML plan is rewritten with ruamel.yaml's round trip, so its comments and key order
+stay; a JSON plan is rewritten as JSON, keys in their original order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import json
+import os
+import re
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from assess.atomic import write_atomic
+from assess.plan.discover import PLAN_SUFFIXES, _plan_files
+from assess.plan.load import Document, parse_bytes
+
+MAX_PLAN_BYTES = 2 * 1024 * 1024
+NEW_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _.-]{0,80}\.(?:ya?ml|json)$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class OutsideFolder(ValueError):
+    """A name that does not lead to a plan file inside the opened folder."""
+
+
+class Conflict(RuntimeError):
+    """The file changed on disk since the form was shown."""
+
+
+@dataclass(frozen=True)
+class Opened:
+    """A plan file as read: its raw bytes, their hash and the parsed document."""
+
+    name: str
+    path: Path
+    raw: bytes
+    sha256: str
+    document: Document
+
+
+class Store:
+    """The plan files under one folder."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve(strict=True)
+        if not self.root.is_dir():
+            raise NotADirectoryError(str(root))
+        self._lock = threading.Lock()
+        self.previous: dict[str, bytes] = {}  # name -> bytes before the last save (for `assess diff`)
+        self.first: dict[str, bytes] = {}  # name -> bytes when first opened in this session
+
+    # -------------------------------------------------------------- names and paths
+
+    def path(self, name: str, *, must_exist: bool = True) -> Path:
+        """The file for a relative `name`, guaranteed inside the folder; `OutsideFolder` otherwise."""
+        if not name or "\x00" in name or name.startswith(("/", "\\")) or "\\" in name:
+            raise OutsideFolder(name)
+        parts = name.split("/")
+        if any(part in ("", ".", "..") or part.startswith(".") for part in parts):
+            raise OutsideFolder(name)
+        candidate = self.root.joinpath(*parts)
+        if Path(name).suffix.lower() not in PLAN_SUFFIXES:
+            raise OutsideFolder(name)
+        resolved = candidate.resolve(strict=False)
+        if not resolved.is_relative_to(self.root) or resolved != candidate:
+            # `resolved != candidate`: some part of the way is a symlink; even one pointing inside is
+            # refused, so what the page names is what is written.
+            raise OutsideFolder(name)
+        if must_exist and not resolved.is_file():
+            raise OutsideFolder(name)
+        return resolved
+
+    def name_of(self, path: Path) -> str:
+        return path.resolve().relative_to(self.root).as_posix()
+
+    def plans(self) -> list[str]:
+        """The plan files of the folder (as `assess` finds them), by relative name."""
+        names = []
+        for path in _plan_files(self.root):
+            try:
+                names.append(self.name_of(self.path(path.relative_to(self.root).as_posix())))
+            except (OutsideFolder, ValueError):
+                continue
+        return names
+
+    # -------------------------------------------------------------- reading
+
+    def open(self, name: str) -> Opened:
+        path = self.path(name)
+        raw = _read(path)
+        document = parse_bytes(raw, name)
+        self.first.setdefault(name, raw)
+        return Opened(name, path, raw, hashlib.sha256(raw).hexdigest(), document)
+
+    # -------------------------------------------------------------- writing
+
+    def create(self, name: str, text: str) -> Path:
+        """Write a new plan; refuses an existing file (or anything else at that name)."""
+        if not NEW_NAME.match(name):
+            raise OutsideFolder(name)
+        path = self.path(name, must_exist=False)
+        with self._lock:
+            if os.path.lexists(path):
+                raise FileExistsError(name)
+            write_atomic(path, text)
+        return path
+
+    def save(self, name: str, expected_sha256: str, sections: Mapping[str, Any]) -> Opened:
+        """Replace the top-level `sections` of plan `name` (a value of None removes the section).
+
+        Raises `Conflict` when the file's bytes are no longer those the form was built from.
+        """
+        with self._lock:
+            current = self.open(name)
+            if current.sha256 != expected_sha256:
+                raise Conflict(name)
+            if current.document.format == "yaml":
+                text = _yaml_update(current.raw.decode("utf-8"), sections)
+            else:
+                text = _json_update(current.raw.decode("utf-8"), sections)
+            if text.encode("utf-8") != current.raw:
+                # Still the same file? (a rename onto it between the read and now would be lost)
+                if _read(current.path) != current.raw or current.path.is_symlink():
+                    raise Conflict(name)
+                write_atomic(current.path, text)
+                self.previous[name] = current.raw
+            return self.open(name)
+
+
+def _read(path: Path) -> bytes:
+    with open(path, "rb") as file:
+        raw = file.read(MAX_PLAN_BYTES + 1)
+    if len(raw) > MAX_PLAN_BYTES:
+        raise OutsideFolder(f"{path.name} is larger than {MAX_PLAN_BYTES} bytes")
+    return raw
+
+
+# ------------------------------------------------------------------ JSON
+
+
+def _json_update(text: str, sections: Mapping[str, Any]) -> str:
+    data = json.loads(text)
+    if not isinstance(data, dict):
+        raise ValueError("a plan is a JSON object")
+    for key, value in sections.items():
+        if value is None:
+            data.pop(key, None)
+        else:
+            data[key] = merge(data.get(key), value)
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def merge(old: Any, new: Any) -> Any:
+    """`new`, reusing `old`'s containers so that key order (and, in YAML, comments) survive.
+
+    Keys of `old` keep their place, keys only in `new` come after them; a list keeps its items'
+    containers by index. An unchanged scalar keeps its old object (a YAML date stays a date).
+    """
+    if isinstance(new, Mapping):
+        if not isinstance(old, dict):
+            return {key: merge(None, value) for key, value in new.items()}
+        for key in [key for key in old if key not in new]:
+            del old[key]
+        for key, value in new.items():
+            old[key] = merge(old.get(key), value)
+        return old
+    if isinstance(new, list):
+        if not isinstance(old, list):
+            return [merge(None, value) for value in new]
+        del old[len(new) :]
+        for index, value in enumerate(new):
+            if index < len(old):
+                old[index] = merge(old[index], value)
+            else:
+                old.append(merge(None, value))
+        return old
+    if _same(old, new):
+        return old
+    return new
+
+
+def _same(old: Any, new: Any) -> bool:
+    if isinstance(old, dt.date) and isinstance(new, str):
+        return old.isoformat() == new
+    return (type(old) is type(new) and old == new) or (
+        isinstance(old, int | float) and isinstance(new, int | float) and not isinstance(old, bool) and old == new
+    )
+
+
+# ------------------------------------------------------------------ YAML (round trip)
+
+
+def _yaml() -> Any:
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    yaml.width = 4096  # do not fold long texts
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    return yaml
+
+
+def _yaml_update(text: str, sections: Mapping[str, Any]) -> str:
+    yaml = _yaml()
+    data = yaml.load(text)
+    if not isinstance(data, dict):
+        raise ValueError("a plan is a YAML mapping")
+    for key, value in sections.items():
+        if value is None:
+            if key in data:
+                del data[key]
+        else:
+            data[key] = merge(data.get(key), _dates(value))
+    out = io.StringIO()
+    yaml.dump(data, out)
+    return out.getvalue()
+
+
+def _dates(value: Any) -> Any:
+    """ISO date strings as dates, so YAML writes them plain (2025-01-31) and not quoted."""
+    if isinstance(value, Mapping):
+        return {key: _dates(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_dates(item) for item in value]
+    if isinstance(value, str) and _DATE.match(value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value

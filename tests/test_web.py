@@ -1,0 +1,561 @@
+"""The workbench over HTTP (no browser): safety, forms generated from the schema, saves, pages.
+
+The browser tests (tests/test_workbench_browser.py) drive the same pages in Chromium; these
+check what needs no browser: the token, Host/Origin and CSRF checks, paths outside the
+folder, escaping, request limits, and that a save writes the file it should and nothing else.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+pytest.importorskip("flask")
+
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+from assess.api import assess_plan, load_plan
+from assess.plan.starter import starter_text
+from assess.web import forms
+from assess.web.app import Settings, allowed_hosts, create_app
+
+ROOT = Path(__file__).resolve().parent.parent
+PORT = 5123
+BASE = f"http://127.0.0.1:{PORT}"
+TOKEN = "test-token-0123456789"
+
+
+def settings(folder: Path) -> Settings:
+    return Settings(root=folder, token=TOKEN, port=PORT, hosts=allowed_hosts("127.0.0.1", PORT))
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    path = tmp_path / "plans"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture
+def client(folder: Path) -> Iterator[FlaskClient]:
+    app = create_app(settings(folder))
+    with app.test_client() as test_client:
+        response = test_client.get(f"/?token={TOKEN}", base_url=BASE)
+        assert response.status_code == 303
+        yield test_client
+
+
+def csrf(folder: Path) -> str:
+    return settings(folder).csrf
+
+
+def write_starter(folder: Path, name: str = "plan.yaml", lang: str = "en") -> Path:
+    from datetime import date
+
+    from assess.plan.model import Language
+
+    path = folder / name
+    path.write_text(starter_text("yaml" if name.endswith(".yaml") else "json", Language(lang), today=date(2025, 1, 6)))
+    return path
+
+
+def form_fields(html: str) -> dict[str, list[str]]:
+    """What a browser would post for the page's plan form, untouched (selected options, checked boxes, texts)."""
+    form = html[html.index('id="plan-form"') :]
+    fields: dict[str, list[str]] = {}
+    for match in re.finditer(r"<input ([^>]*)>", form):
+        attrs = dict(re.findall(r'(\w[\w-]*)="([^"]*)"', match.group(1)))
+        if "name" not in attrs:
+            continue
+        if attrs.get("type") == "checkbox" and " checked" not in match.group(1):
+            continue
+        fields.setdefault(_unescape(attrs["name"]), []).append(_unescape(attrs.get("value", "")))
+    for match in re.finditer(r'<textarea [^>]*name="([^"]*)"[^>]*>(.*?)</textarea>', form, re.S):
+        fields.setdefault(_unescape(match.group(1)), []).append(_unescape(match.group(2)))
+    for match in re.finditer(r'<select [^>]*name="([^"]*)"[^>]*>(.*?)</select>', form, re.S):
+        selected = re.search(r'<option value="([^"]*)" selected>', match.group(2))
+        fields.setdefault(_unescape(match.group(1)), []).append(_unescape(selected.group(1)) if selected else "")
+    return fields
+
+
+def _unescape(text: str) -> str:
+    import html
+
+    return html.unescape(text)
+
+
+def post_page(
+    client: FlaskClient, folder: Path, name: str, page: str, changes: dict[str, Any], action: str = "save"
+) -> TestResponse:
+    html = client.get(f"/plan/{name}/step/{page}", base_url=BASE).get_data(as_text=True)
+    data = form_fields(html)
+    for key, value in changes.items():
+        data[key] = value if isinstance(value, list) else [value]
+    data["_action"] = [action]
+    return client.post(f"/plan/{name}/step/{page}", data=data, base_url=BASE)
+
+
+# ------------------------------------------------------------------ the token, hosts, origins, CSRF
+
+
+def test_without_the_token_nothing_is_served(folder: Path) -> None:
+    write_starter(folder)
+    client = create_app(settings(folder)).test_client()
+    for path in ("/", "/plan/plan.yaml", "/plan/plan.yaml/step/2", "/static/workbench.css"):
+        response = client.get(path, base_url=BASE)
+        assert response.status_code == 403, path
+        assert b"Social media" not in response.data
+    assert client.get("/?token=wrong", base_url=BASE).status_code == 403
+
+
+def test_the_token_in_the_url_becomes_an_httponly_strict_cookie_and_leaves_the_url(folder: Path) -> None:
+    client = create_app(settings(folder)).test_client()
+    response = client.get(f"/?token={TOKEN}&x=1", base_url=BASE)
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/?x=1"
+    cookie = response.headers["Set-Cookie"]
+    assert f"assess_workbench_{PORT}={TOKEN}" in cookie
+    assert "HttpOnly" in cookie
+    assert "SameSite=Strict" in cookie
+    assert client.get("/", base_url=BASE).status_code == 200
+
+
+@pytest.mark.parametrize("host", ["evil.example:5123", "127.0.0.1:9999", "localhost.evil.example:5123", "attacker"])
+def test_a_foreign_host_header_is_refused_even_with_the_token(client: FlaskClient, host: str) -> None:
+    """DNS rebinding: the attacker's name resolves to 127.0.0.1, but the Host header keeps the attacker's name."""
+    response = client.get("/", base_url=BASE, headers={"Host": host})
+    assert response.status_code == 403
+    assert client.get("/", base_url=BASE).status_code == 200
+    assert client.get(f"/?token={TOKEN}", base_url=f"http://localhost:{PORT}").status_code == 303
+
+
+@pytest.mark.parametrize(
+    ("origin", "fetch_site"),
+    [("http://evil.example", None), ("null", None), (f"http://evil.example:{PORT}", None), (None, "cross-site")],
+)
+def test_a_post_from_another_origin_is_refused(
+    client: FlaskClient, folder: Path, origin: str | None, fetch_site: str | None
+) -> None:
+    headers = {k: v for k, v in {"Origin": origin, "Sec-Fetch-Site": fetch_site}.items() if v is not None}
+    response = client.post("/new", data={"name": "x.yaml", "_csrf": csrf(folder)}, base_url=BASE, headers=headers)
+    assert response.status_code == 403
+    assert not (folder / "x.yaml").exists()
+
+
+def test_a_post_without_the_csrf_token_is_refused(client: FlaskClient, folder: Path) -> None:
+    plan = write_starter(folder)
+    before = plan.read_bytes()
+    for token in (None, "", "0" * 64):
+        data = {"name": "x.yaml"} | ({"_csrf": token} if token is not None else {})
+        assert client.post("/new", data=data, base_url=BASE).status_code == 403
+    html = client.get("/plan/plan.yaml/step/basics", base_url=BASE).get_data(as_text=True)
+    fields = form_fields(html)
+    fields["/organization/name"] = ["Hijacked"]
+    fields.pop("_csrf")
+    assert client.post("/plan/plan.yaml/step/basics", data=fields, base_url=BASE).status_code == 403
+    assert plan.read_bytes() == before
+    assert not (folder / "x.yaml").exists()
+
+
+def test_every_form_carries_the_csrf_token(client: FlaskClient, folder: Path) -> None:
+    write_starter(folder)
+    for path in ("/", "/plan/plan.yaml/step/basics", "/plan/plan.yaml/step/5"):
+        html = client.get(path, base_url=BASE).get_data(as_text=True)
+        forms_found = re.findall(r"<form .*?</form>", html, re.S)
+        assert forms_found
+        for form in forms_found:
+            assert f'name="_csrf" value="{csrf(folder)}"' in form
+
+
+def test_responses_carry_a_strict_csp_and_no_script(client: FlaskClient, folder: Path) -> None:
+    write_starter(folder)
+    for path in ("/", "/plan/plan.yaml", "/plan/plan.yaml/step/4"):
+        response = client.get(path, base_url=BASE)
+        csp = response.headers["Content-Security-Policy"]
+        assert "default-src 'none'" in csp
+        assert "script-src" not in csp  # so no script runs at all (default-src 'none')
+        assert "unsafe-inline" not in csp
+        assert "frame-ancestors 'none'" in csp
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert "<script" not in response.get_data(as_text=True)
+
+
+def test_a_request_body_over_the_limit_is_refused(client: FlaskClient, folder: Path) -> None:
+    plan = write_starter(folder)
+    before = plan.read_bytes()
+    response = client.post(
+        "/plan/plan.yaml/step/basics",
+        data={"_csrf": csrf(folder), "/organization/name": "x" * (2 * 1024 * 1024)},
+        base_url=BASE,
+    )
+    assert response.status_code == 413
+    assert plan.read_bytes() == before
+
+
+# ------------------------------------------------------------------ paths
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["../outside.yaml", "..%2Foutside.yaml", "%2E%2E/outside.yaml", "sub/../../outside.yaml", "/etc/passwd", "link.yaml",
+     "linked/plan.yaml", ".hidden.yaml", "notes.txt"],
+)  # fmt: skip
+def test_no_path_outside_the_folder(client: FlaskClient, folder: Path, name: str) -> None:
+    outside = folder.parent / "outside.yaml"
+    outside.write_text(starter_text("yaml", today=__import__("datetime").date(2025, 1, 1)))
+    (folder / "link.yaml").symlink_to(outside)
+    (folder / "linked").symlink_to(folder.parent)
+    (folder / ".hidden.yaml").write_text(outside.read_text())
+    (folder / "notes.txt").write_text("secret")
+    before = outside.read_bytes()
+    for path in (f"/plan/{name}", f"/plan/{name}/step/basics", f"/plan/{name}/report"):
+        response = client.get(path, base_url=BASE, follow_redirects=True)
+        assert response.status_code == 404, path
+        assert b"Your organisation" not in response.data and b"secret" not in response.data
+    response = client.post(
+        f"/plan/{name}/step/basics", data={"_csrf": csrf(folder), "/organization/name": "X"}, base_url=BASE
+    )
+    assert response.status_code in (404, 308)  # 308: werkzeug first merges the slashes of //etc/passwd
+    assert outside.read_bytes() == before
+
+
+@pytest.mark.parametrize("name", ["../escape.yaml", "sub/plan.yaml", ".x.yaml", "plan.txt", "", "a" * 200 + ".yaml"])
+def test_a_new_plan_name_must_be_a_plain_plan_file_name(client: FlaskClient, folder: Path, name: str) -> None:
+    response = client.post("/new", data={"name": name, "_csrf": csrf(folder)}, base_url=BASE)
+    assert response.status_code == 303
+    assert "error=" in response.headers["Location"]
+    assert list(folder.parent.glob("*.yaml")) == []
+    assert [p for p in folder.rglob("*") if p.is_file()] == []
+
+
+def test_a_new_plan_never_replaces_a_file(client: FlaskClient, folder: Path) -> None:
+    (folder / "plan.yaml").write_text("# mine\n")
+    response = client.post("/new", data={"name": "plan.yaml", "_csrf": csrf(folder)}, base_url=BASE)
+    assert "error=" in response.headers["Location"]
+    assert (folder / "plan.yaml").read_text() == "# mine\n"
+
+
+# ------------------------------------------------------------------ injection
+
+
+PAYLOAD = "<script>alert(1)</script><img src=x onerror=alert(2)>\"'><b>bold</b>"
+
+
+def test_plan_text_is_shown_inert(client: FlaskClient, folder: Path) -> None:
+    data = json.loads(starter_text("json", today=__import__("datetime").date(2025, 1, 1)))
+    data["organization"]["name"] = PAYLOAD
+    data["people"][0]["name"] = PAYLOAD
+    data["goals"][0]["statement"] = PAYLOAD
+    (folder / "evil.json").write_text(json.dumps(data))
+    for path in ("/", "/plan/evil.json", "/plan/evil.json/step/basics", "/plan/evil.json/step/2",
+                 "/plan/evil.json/step/1", "/plan/evil.json/report"):  # fmt: skip
+        html = client.get(path, base_url=BASE).get_data(as_text=True)
+        assert "<script>alert" not in html and "<img src=x" not in html and "<b>bold" not in html, path
+        assert "&lt;script&gt;" in html, path
+
+
+def test_a_saved_payload_is_stored_as_text_and_shown_escaped(client: FlaskClient, folder: Path) -> None:
+    write_starter(folder)
+    assert post_page(client, folder, "plan.yaml", "basics", {"/organization/name": PAYLOAD}).status_code == 303
+    assert load_plan(folder / "plan.yaml").organization.name == PAYLOAD
+    html = client.get("/plan/plan.yaml/step/basics", base_url=BASE).get_data(as_text=True)
+    assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+# ------------------------------------------------------------------ forms from the schema
+
+
+def test_every_page_shows_every_field_of_its_sections(client: FlaskClient, folder: Path) -> None:
+    write_starter(folder)
+    schema = forms.plan_schema()
+    for page, keys in forms.sections_by_page().items():
+        html = client.get(f"/plan/plan.yaml/step/{page}", base_url=BASE).get_data(as_text=True)
+        for key in keys:
+            node = forms.resolve(schema["properties"][key])
+            assert f'id="{forms.anchor("/" + key)}"' in html, (page, key)
+            for name in node.get("properties", {}):
+                assert forms.anchor(f"/{key}/{name}") in html, (page, key, name)
+
+
+def test_every_top_level_section_but_the_tools_own_has_a_page() -> None:
+    pages = forms.sections_by_page()
+    shown = [key for keys in pages.values() for key in keys]
+    assert sorted(shown) == sorted(set(forms.plan_schema()["properties"]) - forms.HIDDEN_SECTIONS)
+    assert pages["basics"] == ("organization", "plan", "people")
+    assert "goals" in pages["2"] and "metrics" in pages["2"]
+    assert pages["4"] == ("policies",)
+    assert "channels" in pages["5"] and "audience" in pages["5"]
+
+
+def test_references_are_pickers_of_the_ids_they_name(client: FlaskClient, folder: Path) -> None:
+    write_starter(folder)
+    html = client.get("/plan/plan.yaml/step/2", base_url=BASE).get_data(as_text=True)
+    assert re.search(r'<input type="checkbox" name="/goals/0/metrics" value="metric-1" checked>', html)
+    html = client.get("/plan/plan.yaml/step/5", base_url=BASE).get_data(as_text=True)
+    select = re.search(r'<select id="f-channels-0-owner" name="/channels/0/owner">(.*?)</select>', html, re.S)
+    assert select is not None
+    assert re.findall(r'value="([^"]*)"', select.group(1)) == ["", "you", "colleague"]
+    assert 'name="/channels/0/account/admins" value="you" checked' in html
+    assert 'name="/channels/0/segments" value="segment-1" checked' in html
+    # enums are selects with every value; dates are date inputs; booleans without default are yes/no/unstated
+    platform = re.search(r'<select id="f-channels-0-platform"[^>]*>(.*?)</select>', html, re.S)
+    assert platform is not None and 'value="instagram"' in platform.group(1)
+    assert re.search(r'<input type="date" id="f-channels-0-selected_on"', html)
+    two_factor = re.search(r'<select id="f-channels-0-account-two_factor"[^>]*>(.*?)</select>', html, re.S)
+    assert two_factor is not None
+    assert re.findall(r'value="([^"]*)"', two_factor.group(1)) == ["", "true", "false"]
+
+
+def test_the_french_ui(client: FlaskClient, folder: Path) -> None:
+    write_starter(folder, lang="fr")
+    response = client.get("/lang/fr?next=/plan/plan.yaml/step/4", base_url=BASE)
+    assert response.status_code == 303 and response.headers["Location"] == "/plan/plan.yaml/step/4"
+    html = client.get("/plan/plan.yaml/step/4", base_url=BASE).get_data(as_text=True)
+    assert '<html lang="fr">' in html
+    assert "Enregistrer et évaluer" in html and "Étape 4 · Politiques" in html and "Plan de crise" in html
+    assert client.get("/lang/fr?next=//evil.example", base_url=BASE).headers["Location"] == "/"
+
+
+# ------------------------------------------------------------------ saving
+
+
+def test_saving_writes_the_yaml_file_keeping_its_comments_and_order(client: FlaskClient, folder: Path) -> None:
+    plan = write_starter(folder)
+    comments = [line for line in plan.read_text().splitlines() if line.lstrip().startswith("#")]
+    response = post_page(
+        client,
+        folder,
+        "plan.yaml",
+        "basics",
+        {
+            "/organization/name": "Riverside Food Bank",
+            "/organization/staff_hours_per_week": "6.5",
+            "/plan/start_date": "2025-02-01",
+        },
+    )
+    assert response.status_code == 303
+    assert response.headers["Location"].startswith("/plan/plan.yaml/step/basics?saved=saved")
+    text = plan.read_text()
+    assert [line for line in text.splitlines() if line.lstrip().startswith("#")] == comments
+    saved = load_plan(plan)
+    assert saved.organization.name == "Riverside Food Bank"
+    assert saved.organization.staff_hours_per_week == 6.5
+    assert str(saved.plan.start_date) == "2025-02-01" if saved.plan else False
+    assert "start_date: 2025-02-01\n" in text  # a date stays a plain YAML date
+    keys = [line.split(":")[0] for line in text.splitlines() if re.match(r"^[a-z_]+:", line)]
+    assert keys[:4] == ["schema_version", "organization", "plan", "people"]
+    # nothing but the changed values moved: the other pages' sections are byte-identical
+    assert text.split("\ncommittee:")[1] == (folder / "plan.yaml").read_text().split("\ncommittee:")[1]
+
+
+def test_saving_an_unchanged_page_changes_no_byte(client: FlaskClient, folder: Path) -> None:
+    for name in ("plan.yaml", "plan.json"):
+        plan = write_starter(folder, name)
+        before = plan.read_bytes()
+        for page in forms.sections_by_page():
+            response = post_page(client, folder, name, page, {})
+            assert response.status_code == 303, (name, page)
+            assert "saved=unchanged" in response.headers["Location"], (name, page, plan.read_text())
+        assert plan.read_bytes() == before
+
+
+def test_a_json_plan_stays_json(client: FlaskClient, folder: Path) -> None:
+    plan = write_starter(folder, "plan.json")
+    post_page(
+        client,
+        folder,
+        "plan.json",
+        "6",
+        {"/listening/keywords": "Riverside\n#FoodForAll\n\n", "/listening/cadence": "daily"},
+    )
+    data = json.loads(plan.read_text())
+    assert data["listening"]["keywords"] == ["Riverside", "#FoodForAll"]
+    assert data["listening"]["cadence"] == "daily"
+    assert list(data)[:3] == ["schema_version", "organization", "plan"]
+
+
+def test_clearing_an_optional_field_removes_it_and_an_empty_section_goes(client: FlaskClient, folder: Path) -> None:
+    plan = write_starter(folder)
+    post_page(
+        client,
+        folder,
+        "plan.yaml",
+        "7",
+        {"/tools/scheduler": "", "/tools/live_check": "", "/engagement/reply_target_hours": "2"},
+    )
+    saved = load_plan(plan)
+    assert saved.tools is None
+    assert saved.engagement is not None and saved.engagement.reply_target_hours == 2
+
+
+def test_lists_grow_and_shrink_with_plain_posts(client: FlaskClient, folder: Path) -> None:
+    plan = write_starter(folder)
+    response = post_page(client, folder, "plan.yaml", "basics", {"/people/1/name": "Sam"}, action="add:/people")
+    assert response.status_code == 303 and response.headers["Location"].endswith("#f-people-2")
+    people = yaml.safe_load(plan.read_text())["people"]
+    assert [p["id"] for p in people] == ["you", "colleague", "person-3"]
+    assert people[1]["name"] == "Sam"  # the edit posted with the button was kept
+    assert people[2] == {"id": "person-3", "name": ""}  # required fields shown, still to fill
+    post_page(client, folder, "plan.yaml", "basics", {"/people/2/name": "Ana"})
+    assert load_plan(plan).people[2].name == "Ana"
+    post_page(client, folder, "plan.yaml", "basics", {}, action="remove:/people/0")
+    data = yaml.safe_load(plan.read_text())
+    assert [p["id"] for p in data["people"]] == ["colleague", "person-3"]
+    # nested list: add a research entry where the audience has none
+    post_page(client, folder, "plan.yaml", "5", {}, action="add:/audience/research")
+    data = yaml.safe_load(plan.read_text())
+    assert data["audience"]["research"][0]["id"] == "research-1"
+    assert data["audience"]["research"][0]["method"] == "survey"
+
+
+@pytest.mark.parametrize(
+    "action", ["add:/nope", "remove:/people/x", "remove:/organization/0", "add:/goals/0/metrics", "bogus"]
+)
+def test_unknown_actions_are_refused(client: FlaskClient, folder: Path, action: str) -> None:
+    plan = write_starter(folder)
+    before = plan.read_bytes()
+    response = post_page(client, folder, "plan.yaml", "basics", {}, action=action)
+    assert response.status_code == 400
+    assert plan.read_bytes() == before
+
+
+def test_a_file_changed_since_the_form_was_shown_is_not_overwritten(client: FlaskClient, folder: Path) -> None:
+    plan = write_starter(folder)
+    html = client.get("/plan/plan.yaml/step/basics", base_url=BASE).get_data(as_text=True)
+    plan.write_text(plan.read_text().replace("Our social media plan", "Edited elsewhere"))
+    fields = form_fields(html) | {"_action": ["save"], "/organization/name": ["Mine"]}
+    response = client.post("/plan/plan.yaml/step/basics", data=fields, base_url=BASE)
+    assert response.status_code == 409
+    assert "Edited elsewhere" in plan.read_text() and "Mine" not in plan.read_text()
+
+
+def test_a_bad_number_is_refused_without_writing(client: FlaskClient, folder: Path) -> None:
+    plan = write_starter(folder)
+    before = plan.read_bytes()
+    response = post_page(client, folder, "plan.yaml", "basics", {"/plan/horizon_months": "1.5"})
+    assert response.status_code == 400
+    response = post_page(client, folder, "plan.yaml", "basics", {"/organization/staff_hours_per_week": "nan"})
+    assert response.status_code == 400
+    assert plan.read_bytes() == before
+
+
+# ------------------------------------------------------------------ assessment beside the form
+
+
+def test_each_save_shows_the_new_assessment(client: FlaskClient, folder: Path) -> None:
+    plan = write_starter(folder)
+    before = assess_plan(plan).plans[0].score
+    assert before is not None
+    html = client.get("/plan/plan.yaml/step/4", base_url=BASE).get_data(as_text=True)
+    assert f'data-score="{before.overall}"' in html
+    post_page(client, folder, "plan.yaml", "4", {"/policies/training/last_session": "2025-01-02",
+                                                 "/policies/social_media_policy/reviewed_by": ["legal", "hr"]})  # fmt: skip
+    after = assess_plan(plan).plans[0]
+    assert after.score is not None
+    html = client.get("/plan/plan.yaml/step/4?saved=saved", base_url=BASE).get_data(as_text=True)
+    assert f'data-score="{after.score.overall}"' in html
+    assert 'id="notice"' in html
+    for rec in after.recommendations[:3]:
+        assert f'data-rule="{rec.rule_id}"' in html
+    # every finding of the step links to its field's anchor, which exists on the page it names
+    for finding in [f for f in after.findings if f.step == 4]:
+        href = re.search(rf'<a href="([^"]*)" data-pointer="{re.escape(finding.pointer)}"', html)
+        assert href is not None, finding.pointer
+        page_path, fragment = href.group(1).split("#")
+        target = client.get(page_path, base_url=BASE).get_data(as_text=True)
+        assert f'id="{fragment}"' in target
+
+
+def test_placeholders_are_still_to_fill(client: FlaskClient, folder: Path) -> None:
+    write_starter(folder)
+    html = client.get("/plan/plan.yaml/step/basics", base_url=BASE).get_data(as_text=True)
+    todo = html[html.index('id="still-to-fill"') :]
+    assert "/organization/name" in todo and "/people/0/name" in todo
+    post_page(client, folder, "plan.yaml", "basics", {"/organization/name": "Riverside Food Bank"})
+    html = client.get("/plan/plan.yaml/step/basics", base_url=BASE).get_data(as_text=True)
+    todo = html[html.index('id="still-to-fill"') :]
+    assert "<code>/organization/name</code>" not in todo and "/people/0/name" in todo
+
+
+def test_an_invalid_plan_is_saved_and_its_problems_shown(client: FlaskClient, folder: Path) -> None:
+    plan = write_starter(folder)
+    post_page(client, folder, "plan.yaml", "2", {}, action="add:/goals")  # a goal without a statement
+    html = client.get("/plan/plan.yaml/step/2", base_url=BASE).get_data(as_text=True)
+    assert 'class="problems"' in html and "/goals/1/statement" in html
+    assert load_plan is not None and "goal-2" in plan.read_text()
+
+
+def test_the_folder_lists_its_plans_with_scores(client: FlaskClient, folder: Path) -> None:
+    write_starter(folder, "a.yaml")
+    (folder / "sub").mkdir()
+    (folder / "sub" / "b.json").write_text((ROOT / "samples" / "exemplary.json").read_text())
+    html = client.get("/", base_url=BASE).get_data(as_text=True)
+    for name, path in (("a.yaml", folder / "a.yaml"), ("sub/b.json", folder / "sub" / "b.json")):
+        score = assess_plan(path).plans[0].score
+        assert score is not None
+        assert f'<a href="/plan/{name}">{name}</a>' in html
+        assert f"{score.overall:.0f}</td>" in html
+    assert client.get("/plan/sub/b.json/step/3", base_url=BASE).status_code == 200
+
+
+def test_creating_a_plan_in_an_empty_folder(client: FlaskClient, folder: Path) -> None:
+    response = client.post(
+        "/new", data={"name": "our plan.yaml", "language": "fr", "_csrf": csrf(folder)}, base_url=BASE
+    )
+    assert response.status_code == 303 and response.headers["Location"] == "/plan/our%20plan.yaml"
+    plan = load_plan(folder / "our plan.yaml")
+    assert plan.plan is not None and plan.plan.language.value == "fr"
+    assert client.get("/plan/our%20plan.yaml", base_url=BASE).status_code == 200
+
+
+def test_report_and_diff_are_one_click_away(client: FlaskClient, folder: Path) -> None:
+    write_starter(folder)
+    html = client.get("/plan/plan.yaml/step/1", base_url=BASE).get_data(as_text=True)
+    assert 'href="/plan/plan.yaml/report"' in html and 'href="/plan/plan.yaml/diff?since=save"' in html
+    report = client.get("/plan/plan.yaml/report", base_url=BASE)
+    assert report.status_code == 200 and b"<svg" in report.data
+    assert "style-src 'unsafe-inline'" in report.headers["Content-Security-Policy"]
+    assert "No earlier version" in client.get("/plan/plan.yaml/diff", base_url=BASE).get_data(as_text=True)
+    post_page(client, folder, "plan.yaml", "4", {"/policies/training/last_session": "2025-01-02"})
+    diff = client.get("/plan/plan.yaml/diff?since=save", base_url=BASE).get_data(as_text=True)
+    assert "plan.yaml (before)" in diff
+
+
+# ------------------------------------------------------------------ the command
+
+
+def test_other_commands_do_not_import_the_web_stack() -> None:
+    code = (
+        "import sys; from assess.cli import main\n"
+        "try: main(['validate', 'samples/exemplary.json'])\n"
+        "except SystemExit: pass\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('flask', 'werkzeug', 'ruamel') or m.startswith('assess.web')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    assert out.strip().splitlines()[-1] == "[]"
+
+
+def test_serve_binds_loopback_and_prints_a_tokened_address(folder: Path) -> None:
+    from assess.web.server import build_server
+
+    server, url = build_server(folder, "127.0.0.1", 0, token="abc")
+    try:
+        assert server.server_address[0] == "127.0.0.1"
+        assert url == f"http://127.0.0.1:{server.server_port}/?token=abc"
+    finally:
+        server.server_close()
+    write_starter(folder)
+    server, url = build_server(folder / "plan.yaml", "127.0.0.1", 0)
+    try:
+        assert re.fullmatch(rf"http://127\.0\.0\.1:{server.server_port}/plan/plan\.yaml\?token=[\w-]{{40,}}", url)
+    finally:
+        server.server_close()
