@@ -133,8 +133,8 @@ def test_a_cap_that_holds_the_gain_is_explained_in_both_languages() -> None:
         report = assess.assess_plan(sample, config=flat.merged(lang=lang))
         for fmt in ("text", "markdown", "html"):
             shown = render(fmt, report, RenderOptions())
-            for note in held_notes(report.plans[0].recommendations[-1], lang):
-                assert note in shown.replace("\n    ", " "), (fmt, lang, note)
+            for held in held_notes(report.plans[0].recommendations[-1], lang):
+                assert held in shown.replace("\n    ", " "), (fmt, lang, held)
 
 
 def _positions(text: str, rule_ids: list[str]) -> list[int]:
