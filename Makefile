@@ -12,7 +12,7 @@ EXTRAS ?= durable,test
 # ignores CFLAGS, hence CC. assess imports it so that the missing symbol is never looked up.
 DURABLE_CC ?= $(CC) -Wno-error=implicit-function-declaration -Wno-error=int-conversion
 
-.PHONY: demo test lint unit bench schemas clean
+.PHONY: demo test lint unit bench schemas corpus clean
 
 $(STAMP): pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ test: lint unit
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+# The expert-labelled corpus gate (issue 12): prints recall, precision, false criticals, rho...
+corpus: $(STAMP)
+	$(BIN)/python -m corpus.gate
 
 schemas: $(STAMP)
 	$(BIN)/python -m assess.plan.schema

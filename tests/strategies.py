@@ -26,6 +26,7 @@ from typing import Any, get_args
 
 from hypothesis import strategies as st
 
+from assess.plan.model import Account as AccountModel
 from assess.plan.model import (
     Cadence,
     CredentialStorage,
@@ -34,6 +35,7 @@ from assess.plan.model import (
     Language,
     MetricKind,
     Organization,
+    Participant,
     Platform,
     Policies,
     ResearchMethod,
@@ -126,12 +128,15 @@ def plans(draw: Draw, *, full: bool = False, max_entries: int = 4) -> Plan:
             "staff_hours_per_week": hours,
         },
     )
-    plan: Plan = {"schema_version": "1.0", "organization": organization}
+    plan: Plan = {"schema_version": draw(st.sampled_from(["1.0", "1.1"])), "organization": organization}
 
     people = unique_ids(6)
     plan["people"] = [{"id": person, "name": draw(texts)} for person in people]
     for person in plan["people"]:
         optional(draw, person, "department", st.sampled_from(["communications", "programs", "development", "board"]))
+        optional(draw, person, "left_on", dates)
+        if people and not draw(st.integers(0, 3)):  # now and then, another entry of the same human
+            person["same_as"] = draw(st.sampled_from(people))
 
     if section():
         info: dict[str, Any] = {"title": draw(texts), "language": draw(values(Language))}
@@ -185,6 +190,7 @@ def plans(draw: Draw, *, full: bool = False, max_entries: int = 4) -> Plan:
         for research_id in research_ids:
             entry: dict[str, Any] = {"id": research_id, "method": draw(values(ResearchMethod)), "date": draw(dates)}
             optional(draw, entry, "respondents", counts)
+            optional(draw, entry, "participants", st.lists(values(Participant), max_size=3, unique=True))
             research.append(entry)
         segments = [
             {
@@ -262,12 +268,16 @@ def _policies(draw: Draw, people: list[str], full: bool) -> dict[str, Any]:
         policy: dict[str, Any] = {"reviewed_by": draw(st.lists(values(Reviewer), max_size=3, unique=True))}
         optional(draw, policy, "document", texts)
         optional(draw, policy, "adopted_on", dates)
+        optional(draw, policy, "last_reviewed", dates)
         policies["social_media_policy"] = policy
     if full or draw(st.booleans()):
         crisis: dict[str, Any] = {"contacts": refs(draw, people, 3)}
         backup = one_of_known(draw, people)
         if backup:
             crisis["backup_responder"] = backup
+        responder = one_of_known(draw, people)
+        if responder:
+            crisis["responder"] = responder
         optionals(draw, crisis, {"document": texts, "first_response_hours": hours, "last_reviewed": dates})
         policies["crisis_plan"] = crisis
     if full or draw(st.booleans()):
@@ -299,12 +309,14 @@ def _channel(draw: Draw, channel_id: str, people: list[str], segments: list[str]
             "hours_per_week": hours,
             "posts_per_week": st.integers(0, 50),
             "last_post_on": dates,
+            "reconfirmed_on": dates,
         },
     )
     if full or draw(st.booleans()):
         account: dict[str, Any] = {"admins": refs(draw, people, 3)}
         optional(draw, account, "handle", texts)
         optional(draw, account, "two_factor", st.booleans())
+        optional(draw, account, "ownership", literal(AccountModel.model_fields["ownership"].annotation))
         channel["account"] = account
     return channel
 

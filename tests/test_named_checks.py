@@ -26,7 +26,16 @@ from assess.rules.facts import build_facts
 from assess.rules.rulepack import load_pack
 
 BASE: dict[str, Any] = load_pack(RULES_DIR).example_base or {}
-PEOPLE = [person["id"] for person in BASE["people"]]
+EXTRA_PEOPLE = [
+    {"id": "ana-personal", "name": "Ana Okafor (personal login)", "same_as": "ana"},
+    {"id": "gus", "name": "Gus Former", "left_on": "2024-12-31"},
+    {"id": "hana", "name": "Hana Leaving", "left_on": "2025-06-30"},
+]
+"""Identity cases: the same human as ana, someone who left before the as-of date, someone leaving after it."""
+PEOPLE = [person["id"] for person in BASE["people"]] + [person["id"] for person in EXTRA_PEOPLE]
+HUMAN = {"ana-personal": "ana"}
+GONE = {"gus"}
+DONATION_METRICS = {metric["id"] for metric in BASE["metrics"] if metric["kind"] == "donations"}
 METRICS = [metric["id"] for metric in BASE["metrics"]]
 SEGMENTS = [segment["id"] for segment in BASE["audience"]["segments"]]
 CONFIG = Config(today=dt.date(2025, 6, 1))
@@ -39,6 +48,7 @@ maybe = st.booleans()
 @st.composite
 def plans(draw: st.DrawFn) -> dict[str, Any]:
     plan = copy.deepcopy(BASE)
+    plan["people"] += copy.deepcopy(EXTRA_PEOPLE)
     plan["goals"] = [
         {
             "id": f"g{i}",
@@ -51,7 +61,15 @@ def plans(draw: st.DrawFn) -> dict[str, Any]:
         for i in range(draw(st.integers(0, 4)))
     ]
     plan["audience"]["research"] = [
-        {"id": f"r{i}", "method": "survey", "date": draw(days)} for i in range(draw(st.integers(0, 2)))
+        {
+            "id": f"r{i}",
+            "method": "survey",
+            "date": draw(days),
+            "participants": draw(
+                st.sampled_from([[], ["supporters"], ["staff"], ["staff", "board"], ["board", "donors"]])
+            ),
+        }
+        for i in range(draw(st.integers(0, 2)))
     ]
     for segment in plan["audience"]["segments"]:
         segment["research"] = []
@@ -67,6 +85,8 @@ def plans(draw: st.DrawFn) -> dict[str, Any]:
         }
         if draw(maybe):
             channel["selected_on"] = draw(days)
+        if draw(maybe):
+            channel["reconfirmed_on"] = draw(days)
         if draw(maybe):
             channel["account"] = {"admins": draw(st.lists(st.sampled_from(PEOPLE), max_size=3)), "two_factor": True}
         channels.append(channel)
@@ -102,7 +122,11 @@ def expected(plan: dict[str, Any]) -> dict[str, set[str]]:
     channels = plan["channels"]
     live = [i for i, c in enumerate(channels) if c["status"] in ("active", "planned")]
     active = [i for i, c in enumerate(channels) if c["status"] == "active"]
-    research_dates = [r["date"] for r in plan["audience"]["research"]]
+    research_dates = [
+        r["date"]
+        for r in plan["audience"]["research"]
+        if not r["participants"] or set(r["participants"]) - {"staff", "board"}
+    ]
     goals = plan["goals"]
     visuals = plan.get("visuals")
     measurement = plan.get("measurement")
@@ -112,13 +136,19 @@ def expected(plan: dict[str, Any]) -> dict[str, set[str]]:
     result["CHN-02"] = {
         f"/channels/{i}"
         for i in live
-        if first is not None and "selected_on" in channels[i] and channels[i]["selected_on"] < first
+        if first is not None
+        and "selected_on" in channels[i]
+        and channels[i]["selected_on"] < first
+        and not channels[i].get("reconfirmed_on", "") >= first  # a channel re-checked after the research rests on it
     }
-    result["PLN-03"] = {"/goals"} if goals and all(g["category"] == "fundraising" for g in goals) else set()
+    fundraising = [g["category"] == "fundraising" or set(g["metrics"]) <= DONATION_METRICS for g in goals]
+    result["PLN-03"] = {"/goals"} if goals and all(fundraising) else set()
     crisis = plan["policies"].get("crisis_plan")
     result["POL-01"] = {"/policies"} if active and crisis is None else set()
     result["POL-03"] = {
-        f"/channels/{i}" for i in active if len(set(channels[i].get("account", {}).get("admins", []))) < 2
+        f"/channels/{i}"
+        for i in active
+        if len({HUMAN.get(p, p) for p in channels[i].get("account", {}).get("admins", []) if p not in GONE}) < 2
     }
     no_visuals = (
         visuals is None

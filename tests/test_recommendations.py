@@ -71,13 +71,18 @@ def fix_measurement(plan: Plan) -> None:
 
 
 def fix_fundraising_only(plan: Plan) -> None:
-    metric = plan["goals"][0]["metrics"][0]
+    # A lower rung measured by what it seeks: a newsletter goal counted in donations would still be
+    # a fundraising goal (PLN-03 judges goals by what their metrics count).
+    counted = next(m for m in plan["metrics"] if m["id"] == plan["goals"][0]["metrics"][0])
+    plan["metrics"].append(
+        {**counted, "id": "m-newsletter-signups", "name": "Newsletter sign-ups from social", "kind": "email_signups"}
+    )
     plan["goals"].append(
         {
             "id": "g-newsletter",
             "statement": "Grow the newsletter with readers who found us on social media.",
             "category": "email_signups",
-            "metrics": [metric],
+            "metrics": ["m-newsletter-signups"],
             "target_value": 500,
             "target_date": "2025-12-31",
             "objective": "Build a list of supporters we can invite to events.",

@@ -130,18 +130,46 @@ def test_an_unknown_schema_version_is_the_only_problem_reported() -> None:
     data = {"schema_version": "2.0", "organization": {"colour": "red"}, "channels": "none"}
     (problem,) = problems_of(data)
     assert problem.pointer == "/schema_version"
-    assert problem.message == "schema_version '2.0' is not supported by this version of assess (it reads 1.0)"
+    assert problem.message == "schema_version '2.0' is not supported by this version of assess (it reads 1.0, 1.1)"
+
+
+@pytest.mark.parametrize("version", ["1.0", "1.1"])
+def test_both_schema_versions_read_the_same_fields(version: str) -> None:
+    data = with_changes(EXEMPLARY, schema_version=version)
+    data["people"].append({"id": "ana-personal", "name": "Ana (personal login)", "same_as": "ana"})
+    data["people"][1]["left_on"] = "2024-12-31"
+    data["policies"]["crisis_plan"]["responder"] = "ana"
+    data["policies"]["social_media_policy"]["last_reviewed"] = "2025-01-15"
+    data["audience"]["research"][0]["participants"] = ["supporters", "volunteers"]
+    data["channels"][0]["reconfirmed_on"] = "2025-01-10"
+    data["channels"][0]["account"]["ownership"] = "organisation"
+    plan = validate_data(data)
+    assert plan.schema_version == version
+    assert plan.people[-1].same_as == "ana" and plan.people[1].left_on == dt.date(2024, 12, 31)
+    assert plan.channels[0].account is not None and plan.channels[0].account.ownership == "organisation"
+
+
+def test_new_fields_explain_themselves_when_misused() -> None:
+    data = copy.deepcopy(EXEMPLARY)
+    data["channels"][0]["account"]["ownership"] = "staff"
+    data["audience"]["research"][0]["participants"] = ["staf"]
+    found = messages(data)
+    assert "organisation" in found["/channels/0/account/ownership"]
+    assert "did you mean 'staff'?" in found["/audience/research/0/participants/0"]
 
 
 def test_a_missing_schema_version_is_an_ordinary_missing_field() -> None:
     found = messages({"organization": {"name": "X"}})
     assert found == {
-        "/schema_version": "'schema_version' is missing: Version of the plan format. This release reads '1.0'."
+        "/schema_version": "'schema_version' is missing: Version of the plan format. This release reads '1.0' and '1.1' "
+        "(the same fields; 'assess init' writes '1.1')."
     }
 
 
 def test_a_schema_version_written_as_a_number() -> None:
-    assert messages({**MINIMAL, "schema_version": 1.0}) == {"/schema_version": "must be '1.0' (found the number 1)"}
+    assert messages({**MINIMAL, "schema_version": 1.0}) == {
+        "/schema_version": "must be one of: 1.0, 1.1 (found the number 1)"
+    }
 
 
 # ------------------------------------------------------------------ messages
@@ -333,6 +361,8 @@ def _set(data: Any, pointer: str, value: Any) -> None:
 @pytest.mark.parametrize("reference", REFERENCES, ids=lambda ref: ref.source)
 def test_each_dangling_reference_is_reported_at_its_own_pointer(reference: assess.plan.validate.Reference) -> None:
     data = copy.deepcopy(EXEMPLARY)
+    data["people"][0]["same_as"] = data["people"][1]["id"]  # optional references the exemplary plan leaves out
+    data["policies"]["crisis_plan"]["responder"] = data["policies"]["crisis_plan"]["contacts"][0]
     pointer = _first_pointer(data, reference.source)
     _set(data, pointer, "nobody-by-this-id")
     found = messages(data)

@@ -186,6 +186,8 @@ def test_responses_carry_a_strict_csp_and_no_script(client: FlaskClient, folder:
         assert "unsafe-inline" not in csp
         assert "frame-ancestors 'none'" in csp
         assert response.headers["X-Content-Type-Options"] == "nosniff"
+        # no-referrer would make Chromium post the workbench's own forms with "Origin: null"
+        assert response.headers["Referrer-Policy"] == "same-origin"
         assert "<script" not in response.get_data(as_text=True)
 
 
@@ -527,7 +529,12 @@ def test_report_and_diff_are_one_click_away(client: FlaskClient, folder: Path) -
     assert "No earlier version" in client.get("/plan/plan.yaml/diff", base_url=BASE).get_data(as_text=True)
     post_page(client, folder, "plan.yaml", "4", {"/policies/training/last_session": "2025-01-02"})
     diff = client.get("/plan/plan.yaml/diff?since=save", base_url=BASE).get_data(as_text=True)
-    assert "plan.yaml (before)" in diff
+    assert "plan.yaml (before)" in diff and "<svg" in diff
+    # a version saved mid-way (a new goal without a statement) is skipped: the diff is against the last valid one
+    post_page(client, folder, "plan.yaml", "2", {}, action="add:/goals")
+    post_page(client, folder, "plan.yaml", "2", {"/goals/1/statement": "Bring 300 people to the spring food drive."})
+    diff = client.get("/plan/plan.yaml/diff?since=save", base_url=BASE).get_data(as_text=True)
+    assert "plan.yaml (before)" in diff and "<svg" in diff
 
 
 # ------------------------------------------------------------------ the command
@@ -559,3 +566,13 @@ def test_serve_binds_loopback_and_prints_a_tokened_address(folder: Path) -> None
         assert re.fullmatch(rf"http://127\.0\.0\.1:{server.server_port}/plan/plan\.yaml\?token=[\w-]{{40,}}", url)
     finally:
         server.server_close()
+
+
+def test_the_browser_tests_target_plan_scores_above_90() -> None:
+    """The plan the end-to-end test fills in (tests/workbench_plan.py) is a good one by the current rules."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from workbench_plan import good_plan
+
+    report = assess_plan(good_plan()).plans[0]
+    assert report.score is not None
+    assert report.score.overall > 90, [(f.rule_id, f.pointer, f.message) for f in report.findings]

@@ -19,7 +19,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSIONS = ("1.0",)
+SCHEMA_VERSIONS = ("1.0", "1.1")
 
 MAX_ITEMS = 500
 """Longest list a plan may hold. Real plans hold a handful of goals or channels; the cap keeps
@@ -136,6 +136,18 @@ class Person(_Section):
     name: Name = Field(description="The person's name.")
     role: Name | None = Field(None, description="Job title or role, e.g. 'Communications manager'.")
     department: Name | None = Field(None, description="Department, e.g. 'communications', 'development', 'programs'.")
+    left_on: dt.date | None = Field(
+        None,
+        title="Left on",
+        description="The date this person left the organisation (YYYY-MM-DD). After it they are not a current "
+        "person: rules do not count them as an admin, a backup, a crisis contact, an owner or a committee member.",
+    )
+    same_as: Id | None = Field(
+        None,
+        title="Same human as",
+        description="The id of another `people` entry that is the same human (e.g. 'maria-personal' same_as "
+        "'maria' for her personal login). Rules count humans, not entries: one human is never their own backup.",
+    )
 
 
 # --------------------------------------------------------------------- step 1
@@ -288,6 +300,12 @@ class SocialMediaPolicy(_Section):
 
     document: Name | None = Field(None, description="Where the policy lives (name or link).")
     adopted_on: dt.date | None = Field(None, description="When it was adopted (YYYY-MM-DD).")
+    last_reviewed: dt.date | None = Field(
+        None,
+        title="Last reviewed",
+        description="When the policy was last reviewed and confirmed or updated (YYYY-MM-DD). Networks, staff "
+        "and risks change; a policy not reviewed for years no longer covers them.",
+    )
     reviewed_by: list[Reviewer] = Field(
         default_factory=list, max_length=MAX_ITEMS, description="Who reviewed it; the article asks for a lawyer or HR."
     )
@@ -300,8 +318,16 @@ class CrisisPlan(_Section):
     contacts: list[Id] = Field(
         default_factory=list, max_length=MAX_ITEMS, description="People (ids) to alert in a crisis, in order."
     )
+    responder: Id | None = Field(
+        None,
+        title="Responder",
+        description="The primary responder, who speaks for the organisation in a crisis (id in `people`). "
+        "When omitted, the first contact is taken as the responder.",
+    )
     backup_responder: Id | None = Field(
-        None, description="Who responds when the first contact is away (id in `people`)."
+        None,
+        description="Who responds when the responder is away (id in `people`): another human than the "
+        "responder, still with the organisation.",
     )
     first_response_hours: Hours | None = Field(
         None, description="Hours within which the first public response goes out."
@@ -374,6 +400,22 @@ class ResearchMethod(StrEnum):
     DESK_RESEARCH = "desk_research"
 
 
+class Participant(StrEnum):
+    """Whom a piece of research asked or observed; staff and board opinion is not audience research."""
+
+    SUPPORTERS = "supporters"
+    DONORS = "donors"
+    VOLUNTEERS = "volunteers"
+    BENEFICIARIES = "beneficiaries"
+    GENERAL_PUBLIC = "general_public"
+    STAFF = "staff"
+    BOARD = "board"
+
+
+INSIDERS = frozenset({Participant.STAFF, Participant.BOARD})
+"""Participants from inside the organisation: research that asked only them is not audience research (step 5)."""
+
+
 class Research(_Section):
     """Step 5: one piece of audience research, e.g. a survey of supporters."""
 
@@ -381,6 +423,14 @@ class Research(_Section):
     method: ResearchMethod = Field(description="How the audience was studied.")
     date: dt.date = Field(description="When the research was completed (YYYY-MM-DD).")
     respondents: Count | None = Field(None, description="How many people took part, for surveys and interviews.")
+    participants: list[Participant] = Field(
+        default_factory=list,
+        max_length=MAX_ITEMS,
+        title="Participants",
+        description="Whom the research asked or observed: supporters, donors, volunteers, beneficiaries, "
+        "general_public, staff or board. Research that asked only staff or board is their opinion of the "
+        "audience, not audience research (step 5: survey your supporters).",
+    )
     summary: Text | None = Field(None, description="What was learned.")
 
 
@@ -427,6 +477,12 @@ class Account(_Section):
         default_factory=list, max_length=MAX_ITEMS, description="People (ids) with full control of the account."
     )
     two_factor: bool | None = Field(None, description="Whether two-factor authentication is on for every admin.")
+    ownership: Literal["organisation", "personal"] | None = Field(
+        None,
+        title="Ownership",
+        description="Whether the account belongs to the organisation, or is someone's personal profile or "
+        "account (the organisation loses it, and its audience, when that person leaves).",
+    )
 
 
 class Channel(_Section):
@@ -452,6 +508,12 @@ class Channel(_Section):
     hours_per_week: Hours | None = Field(None, description="Staff hours per week spent on this channel.")
     posts_per_week: Annotated[float, Field(ge=0, le=1000)] | None = Field(None, description="Posts per week.")
     last_post_on: dt.date | None = Field(None, description="Date of the latest post (YYYY-MM-DD).")
+    reconfirmed_on: dt.date | None = Field(
+        None,
+        title="Reconfirmed on",
+        description="When the channel was last re-checked against the audience research (YYYY-MM-DD). A "
+        "channel chosen before the research but reconfirmed after it rests on the research (step 5).",
+    )
     account: Account | None = Field(None, description="Who controls the account (step 4).")
 
 
@@ -639,7 +701,10 @@ class Plan(_Section):
         title="Social media strategy plan",
     )
 
-    schema_version: Literal["1.0"] = Field(description="Version of the plan format. This release reads '1.0'.")
+    schema_version: Literal["1.0", "1.1"] = Field(
+        description="Version of the plan format. This release reads '1.0' and '1.1' (the same fields; "
+        "'assess init' writes '1.1')."
+    )
     organization: Organization = Field(description="The organisation the plan is for.")
     plan: PlanInfo | None = Field(None, description="About the plan document: title, owner, dates, language.")
     people: list[Person] = Field(

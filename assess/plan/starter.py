@@ -125,7 +125,9 @@ _COMMENTS: dict[Language, dict[str, str]] = {
         "each week together; count about 2 hours per channel.",
         "/plan": "as_of: the date the facts below were true. Checks such as 'last post over 90 days ago'\n"
         "count from it, so the assessment does not change with the calendar.",
-        "/people": "Everyone the plan names; other sections refer to them by id.",
+        "/people": "Everyone the plan names; other sections refer to them by id. When someone leaves, add\n"
+        "  left_on: YYYY-MM-DD   (they no longer count as an admin, backup, contact or owner)\n"
+        "and when one human has two entries (a work and a personal login), add  same_as: <other id>.",
         "/committee": "Step 1 - Committee. Social media can't be done in a silo: gather 3 to 5 people from\n"
         "several departments who together like talking with stakeholders, are comfortable with\n"
         "technology, are creative, follow the news, and are well connected and enthusiastic.\n"
@@ -144,16 +146,22 @@ _COMMENTS: dict[Language, dict[str, str]] = {
         "  reviewed_by: [legal, hr]  under social_media_policy, and the date of the last staff\n"
         "training under training (last_session: YYYY-MM-DD). Educate and empower staff rather than\n"
         "punish. Keep passwords in one controlled place, e.g.\n"
-        "  credential_storage: password_manager   (or shared_vault, it_managed)",
+        "  credential_storage: password_manager   (or shared_vault, it_managed)\n"
+        "The crisis plan's backup_responder must be another person than its responder. Review the\n"
+        "crisis plan and the policy every year and record it:  last_reviewed: YYYY-MM-DD",
         "/audience": "Step 5 - Audience first. You can't choose a channel without knowing your audience\n"
         "and where it gathers: survey your supporters, then record the survey here, e.g.\n"
         "  research:\n"
-        "    - {id: survey-1, method: survey, date: YYYY-MM-DD, respondents: 120, summary: ...}\n"
-        "and give each segment evidence: survey and research: [survey-1].",
+        "    - {id: survey-1, method: survey, date: YYYY-MM-DD, respondents: 120,\n"
+        "       participants: [supporters, volunteers], summary: ...}\n"
+        "(asking only staff or board is their opinion, not audience research), and give each\n"
+        "segment evidence: survey and research: [survey-1].",
         "/channels": "Step 5 - Channels, chosen for the audience they reach, after the research above.\n"
         "Beware of shiny-object syndrome: start with the channel your audience uses most. When you\n"
-        "decide, set status: active and selected_on: YYYY-MM-DD. Step 4: every account needs at least\n"
-        "two admins who can take over from each other, and two_factor: true.",
+        "decide, set status: active and selected_on: YYYY-MM-DD; a channel chosen before the research\n"
+        "and re-checked against it gets  reconfirmed_on: YYYY-MM-DD. Step 4: every account belongs to\n"
+        "the organisation (ownership: organisation, not someone's personal profile) and needs at least\n"
+        "two admins, two different current people, who can take over from each other, and two_factor: true.",
         "/listening": "Step 6 - Listen: take part in the channels to learn their culture, follow similar\n"
         "organisations, and note what people say and share. cadence: daily, weekly...",
         "/tools": "Step 7 - Work smarter: a scheduler saves time, but still log in to each site every day\n"
@@ -180,7 +188,10 @@ _COMMENTS: dict[Language, dict[str, str]] = {
         "ensemble aux médias sociaux chaque semaine ; comptez environ 2 heures par canal.",
         "/plan": "as_of : la date à laquelle les faits ci-dessous étaient vrais. Les vérifications comme\n"
         "« dernière publication il y a plus de 90 jours » comptent à partir de cette date.",
-        "/people": "Toutes les personnes citées ; les autres sections s'y réfèrent par leur id.",
+        "/people": "Toutes les personnes citées ; les autres sections s'y réfèrent par leur id. Quand quelqu'un\n"
+        "part, ajoutez  left_on: AAAA-MM-JJ   (il ne compte plus comme administrateur, remplaçant, contact\n"
+        "ni responsable), et quand une même personne a deux entrées (connexion pro et personnelle),\n"
+        "ajoutez  same_as: <autre id>.",
         "/committee": "Étape 1 - Comité. Les médias sociaux ne se font pas en vase clos : réunissez 3 à 5\n"
         "personnes de plusieurs services qui, ensemble, aiment échanger avec les parties prenantes,\n"
         "sont à l'aise avec la technologie, sont créatives, suivent l'actualité, et ont un bon réseau.\n"
@@ -200,16 +211,24 @@ _COMMENTS: dict[Language, dict[str, str]] = {
         "ajoutez  reviewed_by: [legal, hr]  sous social_media_policy, et la date de la dernière\n"
         "formation sous training (last_session: AAAA-MM-JJ). Former et responsabiliser plutôt que\n"
         "punir. Gardez les mots de passe en un lieu contrôlé, p. ex.\n"
-        "  credential_storage: password_manager   (ou shared_vault, it_managed)",
+        "  credential_storage: password_manager   (ou shared_vault, it_managed)\n"
+        "Le remplaçant du plan de crise (backup_responder) doit être une autre personne que son\n"
+        "responsable (responder). Relisez le plan de crise et la politique chaque année et notez-le :\n"
+        "  last_reviewed: AAAA-MM-JJ",
         "/audience": "Étape 5 - Le public d'abord. On ne choisit pas un canal sans connaître son public et\n"
         "les lieux où il se retrouve : sondez vos sympathisants, puis notez le sondage ici, p. ex.\n"
         "  research:\n"
-        "    - {id: sondage-1, method: survey, date: AAAA-MM-JJ, respondents: 120, summary: ...}\n"
+        "    - {id: sondage-1, method: survey, date: AAAA-MM-JJ, respondents: 120,\n"
+        "       participants: [supporters, volunteers], summary: ...}\n"
+        "(interroger seulement le personnel ou le conseil donne leur avis, pas une étude du public),\n"
         "et donnez à chaque segment evidence: survey et research: [sondage-1].",
         "/channels": "Étape 5 - Les canaux, choisis pour le public qu'ils atteignent, après l'étude ci-dessus.\n"
         "Méfiez-vous de l'attrait de la nouveauté : commencez par le canal que votre public utilise\n"
-        "le plus. Une fois décidé : status: active et selected_on: AAAA-MM-JJ. Étape 4 : chaque compte\n"
-        "a besoin d'au moins deux administrateurs qui peuvent se relayer, et two_factor: true.",
+        "le plus. Une fois décidé : status: active et selected_on: AAAA-MM-JJ ; un canal choisi avant\n"
+        "l'étude puis revérifié à sa lumière reçoit  reconfirmed_on: AAAA-MM-JJ. Étape 4 : chaque compte\n"
+        "appartient à l'organisation (ownership: organisation, pas le profil personnel de quelqu'un) et\n"
+        "a besoin d'au moins deux administrateurs, deux personnes actuelles différentes, qui peuvent se\n"
+        "relayer, et two_factor: true.",
         "/listening": "Étape 6 - Écouter : participez aux canaux pour en apprendre la culture, suivez des\n"
         "organisations semblables, notez ce que les gens disent et partagent.",
         "/tools": "Étape 7 - Travailler efficacement : un outil de programmation fait gagner du temps, mais\n"
@@ -238,7 +257,7 @@ def starter_data(lang: Language = Language.EN, *, today: dt.date) -> dict[str, A
     day = today.isoformat()
     in_six_months = (today + dt.timedelta(days=182)).isoformat()
     return {
-        "schema_version": "1.0",
+        "schema_version": "1.1",
         "organization": {
             "name": text["org_name"],
             "type": "other",
@@ -301,6 +320,7 @@ def starter_data(lang: Language = Language.EN, *, today: dt.date) -> dict[str, A
             "crisis_plan": {
                 "document": text["crisis_doc"],
                 "contacts": ["you", "colleague"],
+                "responder": "you",
                 "backup_responder": "colleague",
                 "first_response_hours": 24,
             },
@@ -322,7 +342,7 @@ def starter_data(lang: Language = Language.EN, *, today: dt.date) -> dict[str, A
                 "owner": "you",
                 "hours_per_week": 2,
                 "posts_per_week": 3,
-                "account": {"handle": text["handle"], "admins": ["you", "colleague"]},
+                "account": {"handle": text["handle"], "admins": ["you", "colleague"], "ownership": "organisation"},
             }
         ],
         "listening": {

@@ -66,9 +66,11 @@ class Reference:
 
 REFERENCES: tuple[Reference, ...] = (
     Reference("/plan/owner", "/people", "person"),
+    Reference("/people/*/same_as", "/people", "person"),
     Reference("/committee/members/*/person", "/people", "person"),
     Reference("/goals/*/metrics/*", "/metrics", "metric"),
     Reference("/policies/crisis_plan/contacts/*", "/people", "person"),
+    Reference("/policies/crisis_plan/responder", "/people", "person"),
     Reference("/policies/crisis_plan/backup_responder", "/people", "person"),
     Reference("/audience/segments/*/research/*", "/audience/research", "research entry"),
     Reference("/channels/*/segments/*", "/audience/segments", "audience segment"),

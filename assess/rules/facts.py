@@ -21,7 +21,19 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from assess.plan.model import CADENCE_DAYS, VANITY_METRICS, Cadence, GoalCategory, Plan, Reviewer, Trait, VisualSource
+from assess.plan.model import (
+    CADENCE_DAYS,
+    INSIDERS,
+    VANITY_METRICS,
+    Cadence,
+    GoalCategory,
+    MetricKind,
+    Plan,
+    Research,
+    Reviewer,
+    Trait,
+    VisualSource,
+)
 
 _EPOCH = dt.date(1970, 1, 1).toordinal()
 
@@ -32,7 +44,7 @@ FACT_MODEL: dict[str, dict[str, str]] = {
     "plan": {
         "people": "number of people listed",
         "goals": "number of goals",
-        "fundraising_goals": "goals whose category is fundraising",
+        "fundraising_goals": "fundraising goals: by category, or because every metric they name counts donations",
         "primary_goals": "goals marked primary",
         "metrics": "number of metrics",
         "goal_metrics": "distinct metrics referenced by goals",
@@ -41,10 +53,12 @@ FACT_MODEL: dict[str, dict[str, str]] = {
         "active_channels": "channels whose status is active",
         "planned_channels": "channels whose status is planned",
         "active_hours": "sum of hours_per_week over active channels that state it",
-        "research": "number of audience research entries",
+        "research": "audience research entries (research that asked only staff or board is not counted)",
+        "insider_research": "research entries that asked only staff or board (their opinion, not audience research)",
         "segments": "number of audience segments",
-        "assumption_segments": "segments whose evidence is 'assumption'",
+        "assumption_segments": "segments without evidence: 'assumption', or resting only on staff or board opinion",
         "first_research_day": "epoch day of the earliest audience research (absent without research)",
+        "latest_research_day": "epoch day of the latest audience research (absent without research)",
         "milestones": "number of milestones",
     },
     "organization": {
@@ -63,9 +77,10 @@ FACT_MODEL: dict[str, dict[str, str]] = {
         "owner": "person id of the plan owner",
     },
     "committee": {
-        "members": "number of committee members",
-        "departments": "distinct departments among members (members without a department not counted)",
-        "traits": "distinct traits covered by members (of the five)",
+        "members": "distinct current humans among the members (same_as entries count once; people who left not at all)",
+        "members_listed": "distinct person ids listed as members",
+        "departments": "distinct departments among current members (members without a department not counted)",
+        "traits": "distinct traits covered by current members (of the five)",
         "missing_traits": "list of the five traits no member covers",
         "meets_days": "interval in days between meetings",
     },
@@ -74,12 +89,15 @@ FACT_MODEL: dict[str, dict[str, str]] = {
         "name": "person name",
         "department": "department",
         "traits": "list of traits",
+        "current": "false when the person (or the same human under another entry) left before the as-of date",
     },
     "goal": {
         "goal": "goal id",
         "statement": "goal statement",
         "category": "goal category",
-        "fundraising": "true when the category is fundraising",
+        "fundraising": "true when the category is fundraising, or every metric it names counts donations",
+        "donations_only": "true when it names metrics and every one counts donations (absent without metrics)",
+        "vanity_only": "true when it names metrics and every one is a vanity count (absent without metrics)",
         "primary": "true when marked primary",
         "metric_count": "number of metrics referenced",
         "target_value": "target value",
@@ -110,10 +128,15 @@ FACT_MODEL: dict[str, dict[str, str]] = {
         "reviewers": "list of reviewers (legal, hr, ...)",
         "legal_or_hr": "true when reviewed by legal or HR",
         "adopted_day": "adoption date (epoch day)",
+        "last_reviewed_day": "last review (epoch day)",
+        "reviewed_day": "the later of the last review and the adoption (epoch day; absent without either)",
     },
     "crisis": {
-        "contacts": "number of crisis contacts",
-        "backup": "true when a backup responder is named",
+        "contacts": "distinct current humans among the crisis contacts",
+        "contacts_listed": "distinct person ids listed as crisis contacts",
+        "backup": "true when the backup responder is a current human other than the responder (the first contact "
+        "when no responder is named)",
+        "backup_named": "true when a backup responder is named",
         "first_response_hours": "hours to the first public response",
         "last_reviewed_day": "last review (epoch day)",
     },
@@ -126,6 +149,8 @@ FACT_MODEL: dict[str, dict[str, str]] = {
         "method": "research method",
         "day": "completion date (epoch day)",
         "respondents": "number of respondents",
+        "participants": "list of whom it asked or observed",
+        "audience": "false when it asked only staff or board (true when participants are unstated)",
     },
     "segment": {
         "segment": "segment id",
@@ -133,6 +158,7 @@ FACT_MODEL: dict[str, dict[str, str]] = {
         "evidence": "survey, interviews, analytics, research or assumption",
         "platforms": "list of platforms where the segment gathers",
         "research_count": "research entries it rests on",
+        "evidenced": "true when its evidence is not 'assumption' and it does not rest only on staff or board opinion",
     },
     "channel": {
         "channel": "channel id",
@@ -144,11 +170,19 @@ FACT_MODEL: dict[str, dict[str, str]] = {
         "segment_count": "number of audience segments reached",
         "audience_on_platform": "true when one of its segments gathers on its platform (absent without segments)",
         "owner": "person id of the owner",
+        "owner_current": "false when the owner left before the as-of date (absent without owner)",
         "hours": "staff hours per week",
         "posts_per_week": "posts per week",
         "last_post_day": "date of the latest post (epoch day)",
         "has_account": "true when account details are given",
-        "admins": "number of full-control admins",
+        "admins": "distinct current humans among the full-control admins (same_as entries count once)",
+        "admins_listed": "distinct person ids listed as admins",
+        "personal": "true when the account is someone's personal profile or account",
+        "reconfirmed_day": "date the channel was re-checked against audience research (epoch day)",
+        "reconfirmed_after_research": "true when reconfirmed_day is on or after the first audience research "
+        "(absent without reconfirmed_day or research)",
+        "reconfirmed_by_research": "true when one of its segments gathers on its platform and rests on audience "
+        "research dated after the channel was selected",
         "two_factor": "true/false when stated",
         "in_calendar": "true when the editorial calendar covers it",
     },
@@ -244,6 +278,59 @@ SECTIONS: dict[str, str] = {
 where a finding about a missing one points."""
 
 
+class Humans:
+    """Who the plan's people are: entries joined by ``same_as`` into humans, and who is still there.
+
+    Rules count humans, not ids: 'maria' and 'maria-personal' (same_as 'maria') are one
+    human, so one cannot be the other's backup; a person whose ``left_on`` is before the
+    plan's as-of date (its start date when there is none; any departure when neither is
+    stated) is not a current person, and a human has left when any of their entries has.
+    An id not in ``people`` is its own human, and current (references are checked elsewhere).
+    """
+
+    def __init__(self, plan: Plan) -> None:
+        parent = {person.id: person.id for person in plan.people}
+        order = {person.id: index for index, person in enumerate(plan.people)}
+
+        def root(pid: str) -> str:
+            while parent[pid] != pid:
+                parent[pid] = parent[parent[pid]]
+                pid = parent[pid]
+            return pid
+
+        for person in plan.people:
+            if person.same_as is not None and person.same_as in parent:
+                first, second = root(person.id), root(person.same_as)
+                if first != second:
+                    keep, join = sorted((first, second), key=order.__getitem__)
+                    parent[join] = keep
+        self._human = {pid: root(pid) for pid in parent}
+        info = plan.plan
+        reference = (info.as_of or info.start_date) if info is not None else None
+        self._left = {
+            self._human[person.id]
+            for person in plan.people
+            if person.left_on is not None and (reference is None or person.left_on < reference)
+        }
+
+    def human(self, pid: str) -> str:
+        """The id of the first entry of this person's human."""
+        return self._human.get(pid, pid)
+
+    def current(self, pid: str) -> bool:
+        """Whether this person has not left the organisation as of the plan's date."""
+        return self.human(pid) not in self._left
+
+    def count(self, pids: Iterable[str]) -> int:
+        """Distinct current humans among these people."""
+        return len({self.human(pid) for pid in pids if self.current(pid)})
+
+
+def is_audience_research(research: Research) -> bool:
+    """Research of the audience: not only staff or board opinion (unstated participants are taken at their word)."""
+    return not research.participants or not set(research.participants) <= INSIDERS
+
+
 def _fact(kind: str, ptr: str, **fields: Any) -> Fact:
     fact: Fact = {"kind": kind, "fid": f"{kind}:{ptr}", "ptr": ptr}
     for name, value in fields.items():
@@ -265,6 +352,7 @@ def build_facts(plan: Plan) -> list[Fact]:
     """All data facts of a plan, in document order (the trigger is added by the engine)."""
     facts: list[Fact] = []
     people = {person.id: person for person in plan.people}
+    humans = Humans(plan)
     org = plan.organization
     facts.append(
         _fact(
@@ -292,10 +380,16 @@ def build_facts(plan: Plan) -> list[Fact]:
             )
         )
     if plan.committee is not None:
-        facts.extend(_committee_facts(plan, people))
+        facts.extend(_committee_facts(plan, people, humans))
     goal_metric_ids: set[str] = set()
+    metric_kinds = {metric.id: metric.kind for metric in plan.metrics}
+    fundraising_goals = 0
     for index, goal in enumerate(plan.goals):
         goal_metric_ids.update(goal.metrics)
+        kinds = [metric_kinds[mid] for mid in goal.metrics if mid in metric_kinds]
+        donations_only = all(kind is MetricKind.DONATIONS for kind in kinds) if kinds else None
+        fundraising = goal.category is GoalCategory.FUNDRAISING or bool(donations_only)
+        fundraising_goals += fundraising
         facts.append(
             _fact(
                 "goal",
@@ -303,7 +397,9 @@ def build_facts(plan: Plan) -> list[Fact]:
                 goal=goal.id,
                 statement=goal.statement,
                 category=goal.category.value,
-                fundraising=goal.category is GoalCategory.FUNDRAISING,
+                fundraising=fundraising,
+                donations_only=donations_only,
+                vanity_only=all(kind in VANITY_METRICS for kind in kinds) if kinds else None,
                 primary=goal.primary,
                 metric_count=len(goal.metrics),
                 target_value=goal.target_value,
@@ -311,7 +407,6 @@ def build_facts(plan: Plan) -> list[Fact]:
                 has_objective=goal.objective is not None,
             )
         )
-    metric_kinds = {metric.id: metric.kind for metric in plan.metrics}
     for index, metric in enumerate(plan.metrics):
         baseline = metric.baseline
         facts.append(
@@ -341,12 +436,20 @@ def build_facts(plan: Plan) -> list[Fact]:
             )
         )
     if plan.policies is not None:
-        facts.extend(_policy_facts(plan))
+        facts.extend(_policy_facts(plan, humans))
     research_days: list[int] = []
     segments = plan.audience.segments if plan.audience else []
+    audience_research = (
+        {r.id: r.date for r in plan.audience.research if is_audience_research(r)} if plan.audience else {}
+    )
+    insider_research = 0
     if plan.audience is not None:
         for index, research in enumerate(plan.audience.research):
-            research_days.append(epoch_day(research.date))
+            audience = is_audience_research(research)
+            if audience:
+                research_days.append(epoch_day(research.date))
+            else:
+                insider_research += 1
             facts.append(
                 _fact(
                     "research",
@@ -355,6 +458,8 @@ def build_facts(plan: Plan) -> list[Fact]:
                     method=research.method.value,
                     day=research.date,
                     respondents=research.respondents,
+                    participants=sorted(p.value for p in research.participants),
+                    audience=audience,
                 )
             )
         for index, segment in enumerate(segments):
@@ -367,9 +472,14 @@ def build_facts(plan: Plan) -> list[Fact]:
                     evidence=segment.evidence.value,
                     platforms=[p.value for p in segment.platforms],
                     research_count=len(segment.research),
+                    evidenced=_evidenced(segment.evidence.value, segment.research, audience_research),
                 )
             )
     segment_platforms = {segment.id: {p.value for p in segment.platforms} for segment in segments}
+    segment_research = {
+        segment.id: [audience_research[rid] for rid in segment.research if rid in audience_research]
+        for segment in segments
+    }
     calendar = plan.content.calendar if plan.content else None
     calendar_channels = set(calendar.channels) if calendar else set()
     active_hours = 0.0
@@ -395,11 +505,26 @@ def build_facts(plan: Plan) -> list[Fact]:
                     else None
                 ),
                 owner=channel.owner,
+                owner_current=humans.current(channel.owner) if channel.owner is not None else None,
                 hours=channel.hours_per_week,
                 posts_per_week=channel.posts_per_week,
                 last_post_day=channel.last_post_on,
                 has_account=account is not None,
-                admins=len(set(account.admins)) if account else 0,
+                admins=humans.count(account.admins) if account else 0,
+                admins_listed=len(set(account.admins)) if account else 0,
+                personal=account is not None and account.ownership == "personal",
+                reconfirmed_day=channel.reconfirmed_on,
+                reconfirmed_after_research=(
+                    epoch_day(channel.reconfirmed_on) >= min(research_days)
+                    if channel.reconfirmed_on is not None and research_days
+                    else None
+                ),
+                reconfirmed_by_research=channel.selected_on is not None
+                and any(
+                    channel.platform.value in segment_platforms.get(sid, ())
+                    and any(day > channel.selected_on for day in segment_research.get(sid, ()))
+                    for sid in channel.segments
+                ),
                 two_factor=account.two_factor if account else None,
                 in_calendar=channel.id in calendar_channels,
             )
@@ -412,7 +537,7 @@ def build_facts(plan: Plan) -> list[Fact]:
             SECTIONS["plan"],
             people=len(plan.people),
             goals=len(goals),
-            fundraising_goals=sum(goal.category is GoalCategory.FUNDRAISING for goal in goals),
+            fundraising_goals=fundraising_goals,
             primary_goals=sum(goal.primary for goal in goals),
             metrics=len(plan.metrics),
             goal_metrics=len(goal_metric_ids & metric_kinds.keys()),
@@ -424,16 +549,25 @@ def build_facts(plan: Plan) -> list[Fact]:
             planned_channels=sum(channel.status == "planned" for channel in plan.channels),
             active_hours=active_hours,
             research=len(research_days),
+            insider_research=insider_research,
             segments=len(segments),
-            assumption_segments=sum(segment.evidence.value == "assumption" for segment in segments),
+            assumption_segments=sum(
+                not _evidenced(segment.evidence.value, segment.research, audience_research) for segment in segments
+            ),
             first_research_day=min(research_days) if research_days else None,
+            latest_research_day=max(research_days) if research_days else None,
             milestones=len(plan.celebration.milestones) if plan.celebration else 0,
         )
     )
     return facts
 
 
-def _committee_facts(plan: Plan, people: dict[str, Any]) -> Iterable[Fact]:
+def _evidenced(evidence: str, research: list[str], audience_research: dict[str, dt.date]) -> bool:
+    """A segment rests on evidence: not an assumption, nor only on research that asked staff or board."""
+    return evidence != "assumption" and (not research or any(rid in audience_research for rid in research))
+
+
+def _committee_facts(plan: Plan, people: dict[str, Any], humans: Humans) -> Iterable[Fact]:
     committee = plan.committee
     assert committee is not None
     departments: set[str] = set()
@@ -442,9 +576,11 @@ def _committee_facts(plan: Plan, people: dict[str, Any]) -> Iterable[Fact]:
     for index, member in enumerate(committee.members):
         person = people.get(member.person)
         department = person.department.strip().lower() if person and person.department else None
-        if department:
-            departments.add(department)
-        traits.update(trait.value for trait in member.traits)
+        current = humans.current(member.person)
+        if current:
+            if department:
+                departments.add(department)
+            traits.update(trait.value for trait in member.traits)
         members.append(
             _fact(
                 "member",
@@ -453,12 +589,14 @@ def _committee_facts(plan: Plan, people: dict[str, Any]) -> Iterable[Fact]:
                 name=person.name if person else member.person,
                 department=department,
                 traits=sorted(trait.value for trait in member.traits),
+                current=current,
             )
         )
     yield _fact(
         "committee",
         SECTIONS["committee"],
-        members=len(committee.members),
+        members=humans.count(member.person for member in committee.members),
+        members_listed=len({member.person for member in committee.members}),
         departments=len(departments),
         traits=len(traits),
         missing_traits=[trait.value for trait in Trait if trait.value not in traits],
@@ -467,7 +605,7 @@ def _committee_facts(plan: Plan, people: dict[str, Any]) -> Iterable[Fact]:
     yield from members
 
 
-def _policy_facts(plan: Plan) -> Iterable[Fact]:
+def _policy_facts(plan: Plan, humans: Humans) -> Iterable[Fact]:
     policies = plan.policies
     assert policies is not None
     yield _fact(
@@ -485,14 +623,22 @@ def _policy_facts(plan: Plan) -> Iterable[Fact]:
             reviewers=reviewers,
             legal_or_hr=bool({Reviewer.LEGAL, Reviewer.HR} & set(policy.reviewed_by)),
             adopted_day=policy.adopted_on,
+            last_reviewed_day=policy.last_reviewed,
+            reviewed_day=max((d for d in (policy.adopted_on, policy.last_reviewed) if d is not None), default=None),
         )
     if policies.crisis_plan is not None:
         crisis = policies.crisis_plan
+        responder = crisis.responder if crisis.responder is not None else next(iter(crisis.contacts), None)
+        backup = crisis.backup_responder
         yield _fact(
             "crisis",
             SECTIONS["crisis"],
-            contacts=len(set(crisis.contacts)),
-            backup=crisis.backup_responder is not None,
+            contacts=humans.count(crisis.contacts),
+            contacts_listed=len(set(crisis.contacts)),
+            backup=backup is not None
+            and humans.current(backup)
+            and (responder is None or humans.human(backup) != humans.human(responder)),
+            backup_named=backup is not None,
             first_response_hours=crisis.first_response_hours,
             last_reviewed_day=crisis.last_reviewed,
         )

@@ -238,7 +238,8 @@ def create_app(settings: Settings) -> Flask:
         response.headers["Content-Security-Policy"] = csp
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["X-Frame-Options"] = "DENY"
-        response.headers["Referrer-Policy"] = "no-referrer"
+        # Not no-referrer: under it Chromium sends "Origin: null" with the workbench's own form posts
+        response.headers["Referrer-Policy"] = "same-origin"
         response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
         response.headers["Cross-Origin-Resource-Policy"] = "same-origin"
         response.headers["Cache-Control"] = "no-store"
@@ -348,6 +349,7 @@ def create_app(settings: Settings) -> Flask:
             _, target = apply_action(form.get("_action", "save"), sections, current.document.data, keys)
         except forms.FormError as error:
             return render_message(t("bad_form", error=str(error)), f"{plan_url(name)}/step/{page}", 400)
+        forms.keep_order(sections, current.document.data)
         values = {key: (None if value is forms.MISSING else value) for key, value in sections.items()}
         try:
             saved = store.save(name, form.get("_sha", ""), values)
@@ -375,7 +377,7 @@ def create_app(settings: Settings) -> Flask:
 
         plan = opened(name)
         since = request.args.get("since", "save")
-        before = (store.first if since == "open" else store.previous).get(name)
+        before = store.first.get(name) if since == "open" else last_valid(store.history.get(name, []))
         if before is None:
             return render_message(t("no_previous"), f"{plan_url(name)}", 200)[0]
         try:
@@ -387,6 +389,18 @@ def create_app(settings: Settings) -> Flask:
         return render_diff(result, lang=lang())
 
     # -------------------------------------------------------------- helpers
+
+    def last_valid(versions: list[bytes]) -> bytes | None:
+        """The latest earlier version that is a valid plan (one saved mid-way, e.g. a new empty item, is not)."""
+        from assess.api import load
+
+        for raw in reversed(versions):
+            try:
+                load(raw)
+            except PlanError:
+                continue
+            return raw
+        return None
 
     def render_message(text: str, link: str | None, status: int, heading: str | None = None) -> tuple[str, int]:
         return (
@@ -413,7 +427,6 @@ def create_app(settings: Settings) -> Flask:
             "top": top,
             "problems": problems,
             "nav": nav(plan.name, result),
-            "has_previous": plan.name in store.previous,
         }
 
     def field_href(plan: Opened, pointer: str) -> str:

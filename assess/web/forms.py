@@ -417,6 +417,33 @@ def _read(form: Mapping[str, Sequence[str]], pointer: str, raw: Mapping[str, Any
     return _scalar(node, text, pointer)
 
 
+def keep_order(sections: dict[str, Any], old: Any) -> None:
+    """Put the values of checkbox lists back in the plan's order (a crisis plan's contacts are in order).
+
+    Checkboxes post in the order of their options; values the plan had keep their place, new ones follow.
+    """
+    root = plan_schema()
+    for key, value in sections.items():
+        if key in root["properties"] and isinstance(old, Mapping):
+            _keep_order(value, old.get(key), root["properties"][key], f"/{key}")
+
+
+def _keep_order(new: Any, old: Any, raw: Mapping[str, Any], pointer: str) -> None:
+    node = resolve(raw)
+    if isinstance(new, dict) and isinstance(old, Mapping):
+        for name, prop in node.get("properties", {}).items():
+            if name in new:
+                _keep_order(new[name], old.get(name), prop, f"{pointer}/{name}")
+    elif isinstance(new, list) and isinstance(old, list):
+        items = resolve(node.get("items", {}))
+        if items.get("type") == "object" or "properties" in items:
+            for index, (new_item, old_item) in enumerate(zip(new, old, strict=False)):
+                _keep_order(new_item, old_item, node["items"], f"{pointer}/{index}")
+        elif "enum" in items or reference_target(pointer, item=True) is not None:
+            kept = [value for value in old if value in new]
+            new[:] = kept + [value for value in new if value not in kept]
+
+
 def _blank(value: Any, raw: Mapping[str, Any]) -> bool:
     """Whether a read value states nothing: an empty required text, or a field's own default."""
     node = resolve(raw)

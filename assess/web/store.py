@@ -31,6 +31,8 @@ from assess.plan.discover import PLAN_SUFFIXES, _plan_files
 from assess.plan.load import Document, parse_bytes
 
 MAX_PLAN_BYTES = 2 * 1024 * 1024
+HISTORY = 20
+"""Earlier versions of each plan kept in memory (for `assess diff` against the last save)."""
 NEW_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _.-]{0,80}\.(?:ya?ml|json)$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -62,7 +64,7 @@ class Store:
         if not self.root.is_dir():
             raise NotADirectoryError(str(root))
         self._lock = threading.Lock()
-        self.previous: dict[str, bytes] = {}  # name -> bytes before the last save (for `assess diff`)
+        self.history: dict[str, list[bytes]] = {}  # name -> earlier versions saved over, oldest first
         self.first: dict[str, bytes] = {}  # name -> bytes when first opened in this session
 
     # -------------------------------------------------------------- names and paths
@@ -139,7 +141,9 @@ class Store:
                 if _read(current.path) != current.raw or current.path.is_symlink():
                     raise Conflict(name)
                 write_atomic(current.path, text)
-                self.previous[name] = current.raw
+                versions = self.history.setdefault(name, [])
+                versions.append(current.raw)
+                del versions[:-HISTORY]
             return self.open(name)
 
 

@@ -1,0 +1,205 @@
+"""The facts that judge substance: distinct current humans, audience research, reconfirmation, labels vs metrics.
+
+Each test edits the example base plan (which passes every rule) in one way and reads the
+facts the rules see, so what a rule can rely on is pinned here, independent of any rule.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+
+from assess.api import load
+from assess.resources import RULES_DIR
+from assess.rules.facts import Fact, Humans, build_facts, from_epoch_day
+from assess.rules.rulepack import load_pack
+
+BASE: dict[str, Any] = load_pack(RULES_DIR).example_base or {}
+
+
+def plan_with(**changes: Any) -> dict[str, Any]:
+    plan = copy.deepcopy(BASE)
+    plan.update(copy.deepcopy(changes))
+    return plan
+
+
+def facts(plan: dict[str, Any]) -> list[Fact]:
+    return build_facts(load(plan).plan)
+
+
+def one(plan: dict[str, Any], kind: str, ptr: str | None = None) -> Fact:
+    (found,) = [f for f in facts(plan) if f["kind"] == kind and (ptr is None or f["ptr"] == ptr)]
+    return found
+
+
+def people(*extra: dict[str, Any]) -> list[dict[str, Any]]:
+    return [*copy.deepcopy(BASE["people"]), *extra]
+
+
+# ------------------------------------------------------------------ humans
+
+
+def test_same_as_joins_entries_into_one_human_and_left_on_removes_them() -> None:
+    plan = load(
+        plan_with(
+            people=people(
+                {"id": "ana-personal", "name": "Ana (personal)", "same_as": "ana"},
+                {"id": "ana-phone", "name": "Ana (phone)", "same_as": "ana-personal"},
+                {"id": "gus", "name": "Gus", "left_on": "2024-08-31"},
+                {"id": "hana", "name": "Hana", "left_on": "2025-03-01"},  # leaves on the as-of date: still here
+                {"id": "ivy", "name": "Ivy", "left_on": "2025-06-30"},  # leaves after it
+            )
+        )
+    ).plan
+    humans = Humans(plan)
+    assert humans.human("ana-phone") == humans.human("ana-personal") == humans.human("ana") == "ana"
+    assert humans.count(["ana", "ana-personal", "ana-phone"]) == 1
+    assert not humans.current("gus")
+    assert humans.current("hana") and humans.current("ivy")
+    assert humans.count(["ana", "gus", "hana", "ivy", "unknown-id"]) == 4
+
+
+def test_a_human_who_left_under_one_entry_left_under_all() -> None:
+    plan = load(
+        plan_with(
+            people=people(
+                {"id": "tom-work", "name": "Tom", "left_on": "2024-08-01"},
+                {"id": "tom", "name": "Tom (personal)", "same_as": "tom-work"},
+            )
+        )
+    ).plan
+    assert not Humans(plan).current("tom")
+
+
+def test_without_an_as_of_date_the_start_date_or_any_departure_counts() -> None:
+    gone = {"id": "gus", "name": "Gus", "left_on": "2025-02-01"}
+    with_start = plan_with(people=people(gone))
+    del with_start["plan"]["as_of"]  # start 2025-01-06: Gus is still there then
+    assert Humans(load(with_start).plan).current("gus")
+    undated = plan_with(people=people(gone))
+    del undated["plan"]["as_of"]
+    del undated["plan"]["start_date"]
+    assert not Humans(load(undated).plan).current("gus")
+
+
+def test_admins_count_distinct_current_humans_and_personal_accounts_are_marked() -> None:
+    plan = plan_with(people=people({"id": "ana-personal", "name": "Ana", "same_as": "ana"}))
+    plan["people"][1]["left_on"] = "2024-12-01"  # ben left
+    plan["channels"][0]["account"]["admins"] = ["ana", "ana-personal"]
+    plan["channels"][2]["account"]["admins"] = ["ben", "ana"]
+    plan["channels"][1]["account"]["ownership"] = "personal"
+    channels = [f for f in facts(plan) if f["kind"] == "channel"]
+    assert [(c["admins"], c["admins_listed"], c["personal"]) for c in channels[:3]] == [
+        (1, 2, False),
+        (3, 3, True),
+        (1, 2, False),
+    ]
+    assert channels[2]["owner_current"] is False  # ben owns LinkedIn
+    assert channels[0]["owner_current"] is True
+
+
+def test_crisis_backup_must_be_another_current_human_than_the_responder() -> None:
+    def crisis(**changes: Any) -> Fact:
+        plan = plan_with(people=people({"id": "ana-personal", "name": "Ana", "same_as": "ana"}))
+        plan["policies"]["crisis_plan"].update(changes)
+        return one(plan, "crisis")
+
+    assert crisis()["backup"] is True
+    assert crisis(backup_responder="ana")["backup"] is False  # the first contact backs herself up
+    assert crisis(backup_responder="ana-personal")["backup"] is False  # the same human
+    assert crisis(responder="ben")["backup"] is False  # ben is the responder and his own backup
+    assert crisis(responder="fatima", backup_responder="ana")["backup"] is True
+    gone = plan_with()
+    gone["people"][1]["left_on"] = "2024-06-30"
+    assert one(gone, "crisis")["backup"] is False and one(gone, "crisis")["backup_named"] is True
+    fact = crisis(contacts=["ana", "ana-personal", "fatima"])
+    assert (fact["contacts"], fact["contacts_listed"]) == (2, 3)
+
+
+def test_committee_counts_current_distinct_members_and_their_traits() -> None:
+    plan = plan_with()
+    for person in plan["people"]:
+        if person["id"] in ("ben", "chloe", "dev"):
+            person["left_on"] = "2024-10-01"
+    committee = one(plan, "committee")
+    assert (committee["members"], committee["members_listed"]) == (2, 5)
+    assert committee["departments"] == 2  # communications and board
+    assert "stakeholder_facing" in committee["missing_traits"]  # only ben and chloe brought it
+
+
+# ------------------------------------------------------------------ evidence and history
+
+
+def test_research_that_asked_only_staff_or_board_is_not_audience_research() -> None:
+    plan = plan_with()
+    for research in plan["audience"]["research"]:
+        research["participants"] = ["staff", "board"]
+    facts_ = facts(plan)
+    summary = next(f for f in facts_ if f["kind"] == "plan")
+    assert (summary["research"], summary["insider_research"]) == (0, 3)
+    assert "first_research_day" not in summary
+    assert summary["assumption_segments"] == 4  # every segment rests only on staff opinion
+    assert {f["audience"] for f in facts_ if f["kind"] == "research"} == {False}
+    mixed = plan_with()
+    mixed["audience"]["research"][0]["participants"] = ["staff", "volunteers"]
+    assert one(mixed, "plan")["research"] == 3
+
+
+def test_latest_research_day() -> None:
+    assert from_epoch_day(one(plan_with(), "plan")["latest_research_day"]).isoformat() == "2024-11-04"
+
+
+def test_a_channel_is_reconfirmed_by_a_date_or_by_research_on_its_segments() -> None:
+    plan = plan_with()
+    plan["channels"][1]["selected_on"] = "2011-05-01"  # Facebook; its segments rest on the 2024 research
+    plan["channels"][2]["selected_on"] = "2011-05-01"  # LinkedIn
+    plan["channels"][2]["reconfirmed_on"] = "2024-10-15"
+    plan["audience"]["segments"][3]["research"] = []  # LinkedIn's segment rests on nothing now
+    plan["channels"][0]["reconfirmed_on"] = "2024-01-01"
+    channels = [f for f in facts(plan) if f["kind"] == "channel"]
+    assert channels[1]["reconfirmed_by_research"] is True
+    assert channels[2]["reconfirmed_by_research"] is False
+    assert channels[2]["reconfirmed_after_research"] is True  # on the day of the first research
+    assert channels[0]["reconfirmed_after_research"] is False
+    assert "reconfirmed_after_research" not in channels[3]
+
+
+def test_research_on_a_segment_that_gathers_elsewhere_reconfirms_nothing() -> None:
+    plan = plan_with()
+    plan["channels"][1]["selected_on"] = "2011-05-01"
+    plan["channels"][1]["platform"] = "x"  # its segments gather on Facebook, the newsletter and WhatsApp
+    assert [f for f in facts(plan) if f["kind"] == "channel"][1]["reconfirmed_by_research"] is False
+
+
+@pytest.mark.parametrize(
+    ("category", "metrics", "fundraising", "donations_only", "vanity_only"),
+    [
+        ("awareness", ["m-online-donations"], True, True, False),
+        ("community", ["m-online-donations", "m-instagram-followers"], False, False, False),
+        ("fundraising", ["m-volunteer-signups"], True, False, False),
+        ("email_signups", ["m-instagram-followers"], False, False, True),
+        ("awareness", [], False, None, None),
+    ],
+)
+def test_a_goal_is_judged_by_what_its_metrics_count(
+    category: str, metrics: list[str], fundraising: bool, donations_only: bool | None, vanity_only: bool | None
+) -> None:
+    plan = plan_with()
+    plan["goals"][0]["category"] = category
+    plan["goals"][0]["metrics"] = metrics
+    goal = one(plan, "goal", "/goals/0")
+    assert goal["fundraising"] is fundraising
+    assert goal.get("donations_only") is donations_only
+    assert goal.get("vanity_only") is vanity_only
+    assert one(plan, "plan")["fundraising_goals"] == 1 + fundraising  # the base plan's Giving Tuesday goal
+
+
+def test_policy_review_date_is_the_later_of_adoption_and_review() -> None:
+    plan = plan_with()
+    plan["policies"]["social_media_policy"]["adopted_on"] = "2016-05-09"
+    plan["policies"]["social_media_policy"]["last_reviewed"] = "2024-11-04"
+    assert from_epoch_day(one(plan, "policy")["reviewed_day"]).isoformat() == "2024-11-04"
+    del plan["policies"]["social_media_policy"]["last_reviewed"]
+    assert from_epoch_day(one(plan, "policy")["reviewed_day"]).isoformat() == "2016-05-09"
