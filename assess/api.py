@@ -23,6 +23,7 @@ from assess._version import __version__
 from assess.config import Config
 from assess.engines.evaluate import RuleOutcome, evaluate
 from assess.errors import PlanError, Problem
+from assess.i18n import label
 from assess.plan.load import DEFAULT_LIMITS, Document, Limits, SourceMap, load_path, parse_bytes
 from assess.plan.model import Plan
 from assess.plan.validate import validate_data, validate_document
@@ -35,10 +36,11 @@ from assess.results.report import (
     Summary,
     ToolInfo,
 )
-from assess.results.score import ScoreCard, Scored, predict_with_pass, score, still_failing_criticals
+from assess.results.score import ScoreCard, Scored, Written, predict_with_pass, score, still_failing_criticals
 from assess.results.suppress import apply_suppressions
 from assess.rules.catalog import Catalog, build_catalog
 from assess.rules.facts import build_facts
+from assess.rules.placeholders import Scan, fill_first, placeholder_facts
 
 Source = Union[str, bytes, "os.PathLike[str]", Mapping[str, Any], Plan]
 INFORMATION_URI = "https://assess.invalid/"
@@ -110,7 +112,10 @@ def _language(loaded: Loaded, config: Config) -> str:
 def assess_loaded(loaded: Loaded, catalog: Catalog, config: Config) -> PlanReport:
     """Assess an already validated plan against a compiled catalog."""
     lang = _language(loaded, config)
-    outcomes = evaluate(catalog, build_facts(loaded.plan), loaded.plan, loaded.source_map, lang)
+    scan = catalog.placeholders.scan(loaded.plan)
+    stated = scan.stated  # the plan without its placeholders: a placeholder is not a fact
+    facts = build_facts(stated) + placeholder_facts(scan)
+    outcomes = evaluate(catalog, facts, stated, loaded.source_map, lang)
     findings = [finding for outcome in outcomes for finding in outcome.findings]
     settings = loaded.plan.x_assess
     applied = apply_suppressions(
@@ -147,7 +152,7 @@ def assess_loaded(loaded: Loaded, catalog: Catalog, config: Config) -> PlanRepor
                 "blocked_by": blocked_by,
             }
         )
-    card = score(scored, config.scoring, lang)
+    card = score(scored, config.scoring, lang, _written(scan, outcomes))
     kept = sorted(applied.findings, key=lambda f: (f.severity.rank, f.step, f.rule_id, f.line or 0, f.pointer))
     # One validation of plain data builds every nested model at once (in pydantic's core),
     # several times faster than constructing them one by one.
@@ -155,7 +160,7 @@ def assess_loaded(loaded: Loaded, catalog: Catalog, config: Config) -> PlanRepor
         {
             "file": loaded.name,
             "sha256": loaded.sha256,
-            "organization": loaded.plan.organization.name,
+            "organization": _organization(scan, lang),
             "language": lang,
             "assessed": True,
             **card.as_report_fields(),
@@ -164,7 +169,27 @@ def assess_loaded(loaded: Loaded, catalog: Catalog, config: Config) -> PlanRepor
             "suppressed": list(applied.suppressed),
             "suppression_notices": list(applied.notices),
             "recommendations": _recommendations(outcomes, scored, card, blockers, config, lang),
+            "placeholders": len(scan.found),
+            "fill_first": fill_first(scan),
         }
+    )
+
+
+def _written(scan: Scan, outcomes: list[RuleOutcome]) -> Written:
+    """The placeholders' limit on the score, lifted by the rule that reports them (PLAN-01 in the core pack)."""
+    if not scan.found:
+        return Written()
+    reporting = next(
+        (o.active.id for o in outcomes if any("placeholder" in b.values() for b in o.active.rule.alternatives)), None
+    )
+    return Written(scan.written, reporting)
+
+
+def _organization(scan: Scan, lang: str) -> str:
+    """The organisation's name, or a note saying it is still a placeholder (never shown as if real)."""
+    name = scan.plan.organization.name
+    return (
+        label("organization_placeholder", lang).format(name=name) if scan.is_placeholder("/organization/name") else name
     )
 
 
@@ -240,6 +265,7 @@ def _recommendations(
             "step_score_before": step_before,
             "step_score_after": step_after,
             "capped_by": still_failing_criticals(before, fixed) if predicted.capped else [],
+            "held_by_placeholders": predicted.limited_by,
             "step_capped_by": (
                 still_failing_criticals(before, fixed, result.step) if predicted.steps_capped.get(result.step) else []
             ),
@@ -277,7 +303,7 @@ def make_report(plans: Iterable[PlanReport], catalog: Catalog) -> Report:
             counts[finding.severity] += 1
     assessed = sum(plan.assessed for plan in plans)
     return Report(
-        tool=TOOL,
+        tool=TOOL.model_copy(update={"engine": catalog.engine.name}),
         rule_packs=catalog.pack_info,
         plans=plans,
         summary=Summary(plans=len(plans), assessed=assessed, errors=len(plans) - assessed, findings=counts),

@@ -156,6 +156,11 @@ class Config(BaseModel):
     lang: Literal["en", "fr"] | None = Field(None, description="Report language (default: the plan's own).")
     today: dt.date | None = Field(None, description="The date suppressions expire against (default: today).")
     scoring: Scoring = Field(default_factory=Scoring, description="The scoring formula.")
+    engine: Literal["auto", "durable", "builtin"] = Field(
+        "auto",
+        description="Rule engine: durable (durable_rules), builtin (pure Python, same results), "
+        "or auto (durable when it can be imported).",
+    )
 
     def effective_today(self) -> dt.date:
         return self.today or dt.date.today()

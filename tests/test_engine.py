@@ -10,7 +10,8 @@ import threading
 
 import pytest
 
-from assess.engines.durable import CompiledRule, Engine, EngineError, Match, _Host
+from assess.engines.durable import CompiledRule, EngineError, Match, _Host
+from assess.engines.durable import DurableEngine as Engine
 from assess.rules.conditions import compile_condition
 
 
@@ -126,7 +127,7 @@ def test_a_run_with_no_match_still_deletes_its_session() -> None:
     code = textwrap.dedent(
         """
         from assess.rules.conditions import compile_condition
-        from assess.engines.durable import CompiledRule, Engine
+        from assess.engines.durable import CompiledRule, DurableEngine as Engine
         rule = CompiledRule("X-01", tuple(tuple(a) for a in compile_condition([{"p": {"kind": "plan", "goals": 99}}], {})))
         engine = Engine([rule])
         for _ in range(3):

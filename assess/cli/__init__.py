@@ -70,14 +70,16 @@ class AssessGroup(click.Group):
 def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
     if not value or ctx.resilient_parsing:
         return
-    from assess.engines import available, describe
-    from assess.engines.durable import DURABLE_EXTRA
+    from pathlib import Path
 
-    engines = available()
-    if engines:
-        engine = describe(engines[0])
-    else:
-        engine = f"none (durable_rules is not installed: pip install '{DURABLE_EXTRA}')"
+    from assess.config import discover_config
+    from assess.engines.select import engine_name
+    from assess.errors import AssessError
+
+    try:  # the engine the configuration found from here would run (auto: durable when it imports)
+        engine = engine_name(discover_config(Path.cwd())[0].engine)
+    except AssessError as error:
+        engine = f"unavailable: {error}"
     click.echo(f"assess, version {__version__}\nengine: {engine}")
     ctx.exit()
 

@@ -14,10 +14,16 @@ import click
 @click.option("--kind", multiple=True, help="Only facts of this kind (repeatable).")
 @click.option("--model", is_flag=True, help="Print the fact model (every kind and field) instead.")
 def facts(plan: Path, kind: tuple[str, ...], model: bool) -> None:
-    """Print the facts built from PLAN, one JSON object per line (see assess/rules/facts.py)."""
+    """Print the facts built from PLAN, one JSON object per line (see assess/rules/facts.py).
+
+    As the rules see them: a field holding a placeholder is absent, and a ``placeholder`` fact says where it is.
+    """
     from assess.api import load
+    from assess.config import Config
     from assess.errors import PlanError
+    from assess.rules.catalog import build_catalog
     from assess.rules.facts import FACT_MODEL, build_facts
+    from assess.rules.placeholders import placeholder_facts
 
     if model:
         click.echo(json.dumps(FACT_MODEL, indent=2, ensure_ascii=False))
@@ -30,6 +36,7 @@ def facts(plan: Path, kind: tuple[str, ...], model: bool) -> None:
         for problem in error.problems:
             click.echo(problem.one_line(), err=True)
         sys.exit(2)
-    for fact in build_facts(loaded.plan):
+    scan = build_catalog(Config()).placeholders.scan(loaded.plan)  # as the rules see it: placeholders absent
+    for fact in build_facts(scan.stated) + placeholder_facts(scan):
         if not kind or fact["kind"] in kind:
             click.echo(json.dumps(fact, ensure_ascii=False, sort_keys=True))

@@ -1,7 +1,7 @@
 """Shared command-line options that change the configuration, so every command spells them alike.
 
 ``@config_options`` adds ``--config``, ``--no-config``, ``--select``, ``--ignore``,
-``--severity``, ``--threshold``, ``--rules``, ``--lang`` and ``--today``;
+``--severity``, ``--threshold``, ``--rules``, ``--lang``, ``--engine`` and ``--today``;
 ``@gate_options`` adds ``--fail-on`` and ``--fail-under``. Their values are
 checked as they are parsed (a bad value is one clear usage line, exit 2) and
 collected on the click context rather than passed to the command function, so a
@@ -36,6 +36,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 SEVERITIES = ("critical", "high", "medium", "low", "info")
 LANGUAGES = ("en", "fr")
+ENGINES = ("auto", "durable", "builtin")  # = assess.engines.select.ENGINE_CHOICES, without importing it
 _SELECTOR = re.compile(r"^[A-Z][A-Z0-9]*(-[0-9]*)?$")
 _META_KEY = "assess.config_flags"
 
@@ -55,6 +56,7 @@ class ConfigFlags:
     today: dt.date | None = None
     fail_on: str | None = None
     fail_under: float | None = None
+    engine: str | None = None
 
 
 def flags(ctx: click.Context) -> ConfigFlags:
@@ -223,6 +225,14 @@ def config_options(command: F) -> F:
             help="Language of the report's texts (default: each plan's own).",
         ),
         click.option(
+            "--engine",
+            type=click.Choice(ENGINES, case_sensitive=False),
+            expose_value=False,
+            callback=_store(_lower),
+            help="Rule engine: durable (durable_rules), builtin (pure Python, same results) or auto "
+            "(durable when it can be imported; the default, or the config's).",
+        ),
+        click.option(
             "--today",
             metavar="YYYY-MM-DD",
             expose_value=False,
@@ -279,6 +289,7 @@ def resolve_config(given: ConfigFlags, start: Path) -> tuple[Config, Path | None
         "today": given.today,
         "fail_on": given.fail_on,
         "fail_under": given.fail_under,
+        "engine": given.engine,
     }
     if given.select:
         overrides["select"] = given.select

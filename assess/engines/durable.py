@@ -37,48 +37,17 @@ import os
 import sys
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
+from assess.engines.base import CompiledRule, EngineError, Match, Owner
 from assess.rules.facts import TRIGGER_KIND, Fact
+
+__all__ = ["CompiledRule", "DurableEngine", "EngineError", "Match", "durable_version"]
 
 TRIGGER_BINDING = "assess_trigger"
 _CATCH_ALL = "assess_catch_all"
 _DONE = "assess_done"
 _NEVER_KIND = "assess_never"
-
-
-class EngineError(RuntimeError):
-    """The engine failed in a way that is a bug, not a user error."""
-
-
-@dataclass(frozen=True)
-class CompiledRule:
-    """What the engine runs for one rule: alternatives for failing and for skipping."""
-
-    rule_id: str
-    fail: tuple[tuple[dict[str, Any], ...], ...]
-    skip: tuple[tuple[dict[str, Any], ...], ...] = ()
-
-
-@dataclass(frozen=True)
-class Match:
-    """A rule that matched: ``outcome`` is "fail" or "skip"; ``bindings`` maps a binding name to its fact."""
-
-    rule_id: str
-    outcome: str
-    alternative: int
-    key: tuple[str, ...]
-    bindings: tuple[tuple[str, Fact], ...]
-
-    def binding(self, name: str) -> Fact | None:
-        for bound, fact in self.bindings:
-            if bound == name:
-                return fact
-        return None
-
-
-Owner = tuple[str, str, int]  # (rule id, "fail" or "skip", alternative)
 
 
 def _definitions(rules: Sequence[CompiledRule]) -> tuple[dict[str, Any], dict[str, tuple[Owner, ...]]]:
@@ -198,10 +167,21 @@ class _Host:
         return cls._instance
 
 
-class Engine:
-    """Runs compiled rules over facts. Cheap to create; registration is shared per process."""
+def durable_version() -> str | None:
+    """The installed durable_rules version, or None when it is not installed (nothing is imported)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("durable_rules")
+    except PackageNotFoundError:
+        return None
+
+
+class DurableEngine:
+    """Runs compiled rules over facts with durable_rules. Cheap to create; registration is shared per process."""
 
     def __init__(self, rules: Sequence[CompiledRule]) -> None:
+        self.name = f"durable_rules {durable_version() or '?'}"
         self.rules = tuple(rules)
         self._definitions, self._owners = _definitions(self.rules)
         self._read = frozenset(_names_in(self._definitions, {"kind", "fid"}))

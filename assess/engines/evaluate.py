@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from assess.engines.durable import Match
+from assess.engines.base import Match
 from assess.plan.load import SourceMap
 from assess.results.report import Finding, Status
 from assess.rules.catalog import ActiveRule, Catalog

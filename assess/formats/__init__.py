@@ -73,6 +73,9 @@ class RenderOptions:
 
 Renderer = Callable[["Report", RenderOptions], str]
 
+NOT_STARTED_BELOW = 50.0
+"""A plan with less than this share of its texts written (the rest placeholders) is shown as not started."""
+
 
 def renderer(name: str) -> Renderer:
     """The `render` function of a format; `KeyError` for an unknown name."""
@@ -121,6 +124,9 @@ def held_notes(rec: Recommendation, lang: str) -> list[str]:
         if rules:
             words = label(f"{key}_one" if len(rules) == 1 else key, lang)
             notes.append(words.format(score=score_text(held, lang), count=len(rules), rules=", ".join(rules)))
+    if rec.held_by_placeholders:
+        words = label("held_by_placeholders", lang)
+        notes.append(words.format(score=score_text(rec.score_after, lang), rule=rec.held_by_placeholders))
     return notes
 
 

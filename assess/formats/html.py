@@ -23,8 +23,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assess._version import __version__
-from assess.formats import FIRST_ACTIONS, RenderOptions, charts, first_actions, held_notes
+from assess.formats import (
+    FIRST_ACTIONS,
+    NOT_STARTED_BELOW,
+    RenderOptions,
+    charts,
+    first_actions,
+    held_notes,
+    score_text,
+)
 from assess.i18n import LABELS, label, number, percent
+from assess.plan.sourcemap import field_name
 from assess.results.report import Finding, PlanReport, Report, Severity, Status
 from assess.steps import STEP_BY_NUMBER
 
@@ -311,6 +320,8 @@ class _PlanView:
     completeness: str = ""
     verdict: str = ""
     capped: bool = False
+    placeholders: str = ""  # what placeholders leave unwritten ("" without any)
+    fill_first: list[str] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     first_actions: list[_ActionView] = field(default_factory=list)
     first_heading: str = ""
@@ -442,6 +453,16 @@ def _plan_view(index: int, plan: PlanReport, lang: str, baselined: int) -> _Plan
         completeness=percent(score.completeness, lang),
         verdict=t(verdict_key) if verdict_key in LABELS else "",
         capped=score.capped,
+        placeholders=(
+            t(
+                "not_started" if score.written < NOT_STARTED_BELOW else "placeholders_left",
+                written=score_text(score.written, lang),
+                count=plan.placeholders,
+            )
+            if score.written < 100
+            else ""
+        ),
+        fill_first=[field_name(pointer) for pointer in plan.fill_first],
         counts=counts,
         first_actions=[action for action in actions if action.first],
         first_heading=t("first_actions") if len(first) <= FIRST_ACTIONS else t("first_actions_many", count=len(first)),

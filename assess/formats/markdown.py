@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 
-from assess.formats import RenderOptions, held_notes, score_text
+from assess.formats import NOT_STARTED_BELOW, RenderOptions, held_notes, score_text
 from assess.i18n import label
+from assess.plan.sourcemap import field_name
 from assess.results.report import PlanReport, Report
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
@@ -73,6 +74,15 @@ def _plan(plan: PlanReport, options: RenderOptions) -> list[str]:
         + (f" · _{label('capped', lang)}_" if score.capped else "")
     )
     lines.append("")
+    if score.written < 100:
+        key = "not_started" if score.written < NOT_STARTED_BELOW else "placeholders_left"
+        lines.append(
+            f"**{escape(label(key, lang).format(written=_score(score.written, lang), count=plan.placeholders))}**"
+        )
+        if plan.fill_first:
+            fields = ", ".join(f"`{field_name(pointer)}`" for pointer in plan.fill_first)
+            lines.append(label("fill_first", lang).format(fields=fields))
+        lines.append("")
     lines.extend(_steps(plan))
     lines.extend(_findings(plan))
     lines.extend(_recommendations(plan))

@@ -69,6 +69,7 @@ def render(report: Report, options: RenderOptions) -> str:
                 "version": report.tool.version,
                 "semanticVersion": report.tool.version,
                 "informationUri": report.tool.information_uri,
+                "properties": {"engine": report.tool.engine},
                 "rules": [_descriptor(rule) for rule in rules],
             }
         },

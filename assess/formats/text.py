@@ -18,8 +18,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from assess.formats import RenderOptions, held_notes, score_text
+from assess.formats import NOT_STARTED_BELOW, RenderOptions, held_notes, score_text
 from assess.i18n import label
+from assess.plan.sourcemap import field_name
 from assess.results.report import Finding, PlanReport, Report, Severity, Status
 
 SEVERITY_STYLES = {
@@ -64,11 +65,6 @@ def render(report: Report, options: RenderOptions) -> str:
         console.print(_total_line(report), soft_wrap=True)
     # Tables pad their last column; trailing blanks are noise in files and diffs.
     return "".join(line.rstrip() + "\n" for line in out.getvalue().splitlines())
-
-
-def fmt_score(value: float | None) -> str:
-    """54.0 -> '54', 54.5 -> '54.5', None -> '-'."""
-    return "-" if value is None else f"{value:g}"
 
 
 def location(file: str, line: int | None, column: int | None) -> str:
@@ -159,6 +155,7 @@ def _plan(console: Console, plan: PlanReport, options: RenderOptions) -> None:
     if score.capped:
         line.append(f"  ({label('capped', lang)})", style="red")
     console.print(line, soft_wrap=True)
+    _placeholders(console, plan)
     console.print()
     console.print(_steps_table(plan))
     _findings(console, plan, options)
@@ -171,6 +168,20 @@ def _plan(console: Console, plan: PlanReport, options: RenderOptions) -> None:
         console.print()
         note = label("baselined_note_one" if baselined == 1 else "baselined_note", lang)
         console.print(Text(note.format(count=baselined), style="dim"))
+
+
+def _placeholders(console: Console, plan: PlanReport) -> None:
+    """What placeholders leave unwritten, and which to fill in first."""
+    score = plan.score
+    if score is None or score.written >= 100:
+        return
+    lang = plan.language
+    key = "not_started" if score.written < NOT_STARTED_BELOW else "placeholders_left"
+    words = label(key, lang).format(written=score_text(score.written, lang), count=plan.placeholders)
+    console.print(Text(words, style="bold red" if key == "not_started" else "yellow"), soft_wrap=True)
+    if plan.fill_first:
+        fields = ", ".join(field_name(pointer) for pointer in plan.fill_first)
+        console.print(Text(label("fill_first", lang).format(fields=fields)), soft_wrap=True)
 
 
 def _problems(console: Console, plan: PlanReport, options: RenderOptions) -> None:

@@ -114,6 +114,24 @@ def rule_pack_schema() -> dict[str, Any]:
     }
 
 
+STARTER_PLACEHOLDERS = "starter-placeholders.yaml"
+"""The built-in pack's file of the starter's texts, generated from `assess.plan.starter`."""
+
+
+def starter_placeholders() -> str:
+    """The text of rules/starter-placeholders.yaml: every placeholder text `assess init` writes."""
+    from assess.plan.starter import placeholder_texts
+
+    lines = [
+        "# Generated from assess/plan/starter.py by `make schemas`: do not edit. The texts `assess init`",
+        "# writes: a plan still holding one has not written that fact yet (placeholders.yaml, PLAN-01).",
+        "placeholders:",
+        "  starter:",
+        *(f"    - {json.dumps(text, ensure_ascii=False)}" for text in placeholder_texts()),
+    ]
+    return "\n".join(lines) + "\n"
+
+
 def dumps(schema: dict[str, Any]) -> str:
     """The canonical text of a schema file (stable, so the committed file can be compared)."""
     return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
@@ -128,6 +146,12 @@ def main() -> None:
     for path, build in targets.items():
         path.write_text(dumps(build()), encoding="utf-8")
         print(f"wrote {path}")
+    if "--plan-only" not in sys.argv:
+        from assess.resources import RULES_DIR
+
+        starter = RULES_DIR / STARTER_PLACEHOLDERS
+        starter.write_text(starter_placeholders(), encoding="utf-8")
+        print(f"wrote {starter}")
 
 
 if __name__ == "__main__":

@@ -37,6 +37,14 @@ def pointer_parts(pointer: str) -> list[str]:
     return [part.replace("~1", "/").replace("~0", "~") for part in pointer[1:].split("/")]
 
 
+def field_name(pointer: str) -> str:
+    """A JSON pointer as a reader writes the field: /goals/0/statement -> goals[0].statement."""
+    out = ""
+    for token in pointer_parts(pointer):
+        out += f"[{token}]" if token.isdigit() else f".{token}"
+    return out.lstrip(".")
+
+
 class SourceError(Exception):
     """A parser's complaint at a character offset; `assess.plan.load` turns it into a Problem.
 

@@ -26,7 +26,7 @@ from assess.plan.model import Language
 
 Format = Literal["json", "yaml"]
 
-__all__ = ["Format", "format_for", "starter_data", "starter_text", "write_starter"]
+__all__ = ["Format", "format_for", "placeholder_texts", "starter_data", "starter_text", "write_starter"]
 
 _TEXTS: dict[Language, dict[str, str]] = {
     Language.EN: {
@@ -114,6 +114,17 @@ _TEXTS: dict[Language, dict[str, str]] = {
         "de remerciements chaque mois",
     },
 }
+
+# Texts a real plan may keep as they are (a title, department names): not placeholders. Every other
+# text above is one, and counts as unwritten until replaced (rules/starter-placeholders.yaml lists them,
+# generated from here by `make schemas`; tests/test_placeholders.py checks it is current).
+_KEPT = frozenset({"title", "your_department", "colleague_department"})
+
+
+def placeholder_texts() -> list[str]:
+    """The starter's placeholder texts, every language, in a stable order (for the rule pack's data)."""
+    return list(dict.fromkeys(text for texts in _TEXTS.values() for key, text in texts.items() if key not in _KEPT))
+
 
 # YAML only: a comment above a key (by JSON pointer), saying what to write and why.
 _COMMENTS: dict[Language, dict[str, str]] = {

@@ -161,6 +161,11 @@ class Recommendation(_Model):
         description="When a configured overall cap still holds score_after: the other critical rules that hold it "
         "(fix them to lift the cap).",
     )
+    held_by_placeholders: str | None = Field(
+        None,
+        description="When the plan's placeholders hold score_after (the score cannot exceed the written share): "
+        "the rule reporting them (fill them in to lift the limit).",
+    )
     step_capped_by: list[str] = Field(
         default_factory=list,
         description="When the step's critical cap still holds step_score_after: the other critical rules of the step "
@@ -178,6 +183,13 @@ class Score(_Model):
     )
     capped: bool = Field(
         False, description="True when a configured flat cap (critical_overall_cap) holds the overall score."
+    )
+    written: float = Field(
+        100.0,
+        ge=0,
+        le=100,
+        description="Share of the plan's texts that are written, not placeholders (100 = none left). "
+        "The overall score cannot exceed it, and completeness is multiplied by it.",
     )
 
 
@@ -217,12 +229,23 @@ class PlanReport(_Model):
         default_factory=list,
         description="Top actions, worst first: every failing critical and named check, then the best of the rest.",
     )
+    placeholders: int = Field(0, ge=0, description="How many of the plan's texts are still placeholders.")
+    fill_first: list[str] = Field(
+        default_factory=list,
+        description="JSON pointers of the placeholders to replace first (at most five): those naming a whole "
+        "element (a goal, the crisis plan...), then by step. Empty when the plan holds none.",
+    )
 
 
 class ToolInfo(_Model):
     name: str = Field(description="'assess'.")
     version: str = Field(description="Version of assess.")
     information_uri: str = Field(description="Where to read about the tool.")
+    engine: str | None = Field(
+        None,
+        description="The rule engine that ran: 'durable_rules VERSION' or 'builtin' (the same results; "
+        "see README: Engines).",
+    )
 
 
 class RulePackInfo(_Model):

@@ -18,6 +18,11 @@ The model (documented in the README's Scoring section, knobs in `assess.config.S
   the same critical failure are told apart by everything else; an optional
   flat ``critical_overall_cap`` still applies when configured;
 - completeness = counted rules / (counted + unknown rules);
+- placeholders (`Written`): the overall score cannot exceed the share of the
+  plan's texts that are written (100 x written), and completeness is
+  multiplied by that share, so an untouched starter scores next to nothing
+  whatever its numbers say; the rule reporting the placeholders lifts the
+  limit when predicted as passing;
 - grade from ``grades``; maturity per step from the most severe failure, and
   never above what the step score reaches (``maturity_floors``).
 
@@ -107,6 +112,20 @@ class StepScore:
 
 
 @dataclass(frozen=True, slots=True)
+class Written:
+    """The share of a plan's texts that are written rather than placeholders, and the rule reporting them."""
+
+    share: float = 1.0
+    rule_id: str | None = None  # predicting it as passing (every placeholder written) lifts the limit
+
+    def limit(self, overall: float, rule_ids: Collection[str] = ()) -> float:
+        """The overall score once limited to the written share (unless `rule_ids` holds the rule)."""
+        if self.share >= 1.0 or (self.rule_id is not None and self.rule_id in rule_ids):
+            return overall
+        return min(overall, _round(100.0 * self.share))
+
+
+@dataclass(frozen=True, slots=True)
 class OverallScore:
     """The fields of `assess.results.report.Score`."""
 
@@ -114,6 +133,7 @@ class OverallScore:
     grade: str
     completeness: float
     capped: bool
+    written: float = 100.0
 
 
 @dataclass(frozen=True)
@@ -121,6 +141,7 @@ class ScoreCard:
     score: OverallScore
     steps: tuple[StepScore, ...]
     by_step: tuple[tuple[Scored, ...], ...] = field(default=(), compare=False, repr=False)
+    written: Written = field(default=Written(), compare=False, repr=False)
 
     def step_score(self, step: int) -> float | None:
         return self.steps[step - 1].score
@@ -134,6 +155,7 @@ class ScoreCard:
                 "grade": overall.grade,
                 "completeness": overall.completeness,
                 "capped": overall.capped,
+                "written": overall.written,
             },
             "steps": [step.as_report_fields() for step in self.steps],
         }
@@ -292,20 +314,29 @@ def _overall(steps: Iterable[_Figures], scoring: Scoring) -> tuple[float, bool, 
     return _round(overall), False, completeness
 
 
-def _card(steps: tuple[StepScore, ...], scoring: Scoring, by_step: tuple[tuple[Scored, ...], ...]) -> ScoreCard:
+def _card(
+    steps: tuple[StepScore, ...], scoring: Scoring, by_step: tuple[tuple[Scored, ...], ...], written: Written
+) -> ScoreCard:
     overall, capped, completeness = _overall((s.figures() for s in steps), scoring)
-    return ScoreCard(
-        OverallScore(overall, grade(overall, scoring.grades), _round(completeness), capped), steps, by_step
+    overall = written.limit(overall)
+    total = OverallScore(
+        overall,
+        grade(overall, scoring.grades),
+        _round(completeness * written.share),
+        capped,
+        _round(100.0 * written.share),
     )
+    return ScoreCard(total, steps, by_step, written)
 
 
-def score(results: Sequence[Scored], scoring: Scoring, lang: str = "en") -> ScoreCard:
+def score(results: Sequence[Scored], scoring: Scoring, lang: str = "en", written: Written = Written()) -> ScoreCard:
+    """The score card of a plan's rule results (`written`: its placeholders' limit, none by default)."""
     grouped: list[list[Scored]] = [[] for _ in STEPS]
     for result in results:
         grouped[result.step - 1].append(result)
     by_step = tuple(tuple(group) for group in grouped)
     steps = tuple(_step(index + 1, _Tally.of(group, scoring), scoring, lang) for index, group in enumerate(by_step))
-    return _card(steps, scoring, by_step)
+    return _card(steps, scoring, by_step, written)
 
 
 @functools.lru_cache(maxsize=16)
@@ -329,11 +360,17 @@ def _passed(r: Scored) -> Scored:
 
 
 def rescore_with_pass(
-    results: Sequence[Scored], rule_ids: str | Collection[str], scoring: Scoring, lang: str = "en"
+    results: Sequence[Scored],
+    rule_ids: str | Collection[str],
+    scoring: Scoring,
+    lang: str = "en",
+    written: Written = Written(),
 ) -> ScoreCard:
     """The score card if the given rules passed and nothing else changed (the reference for `predict_with_pass`)."""
     passing = {rule_ids} if isinstance(rule_ids, str) else set(rule_ids)
-    return score([_passed(r) if r.rule_id in passing else r for r in results], scoring, lang)
+    if written.rule_id is not None and written.rule_id in passing:
+        written = Written()
+    return score([_passed(r) if r.rule_id in passing else r for r in results], scoring, lang, written)
 
 
 @dataclass(frozen=True)
@@ -342,6 +379,7 @@ class Prediction:
 
     overall: float
     capped: bool  # a configured flat overall cap holds the score
+    limited_by: str | None  # the rule reporting placeholders, when their limit holds the score
     steps: dict[int, float | None]  # the touched steps' scores
     steps_capped: dict[int, bool]  # whether a critical failure still caps each touched step
 
@@ -362,7 +400,9 @@ def predict_with_pass(card: ScoreCard, rule_ids: Collection[str], scoring: Scori
             figures[index] = tally.figures(index + 1, scoring)
             changed[index + 1], capped[index + 1] = tally.value(scoring)
     overall, overall_capped, _ = _overall(figures, scoring)
-    return Prediction(overall, overall_capped, changed, capped)
+    limited = card.written.limit(overall, passing)
+    limited_by = card.written.rule_id if limited < overall else None
+    return Prediction(limited, overall_capped, limited_by, changed, capped)
 
 
 def still_failing_criticals(card: ScoreCard, rule_ids: Collection[str], step: int | None = None) -> list[str]:

@@ -2,8 +2,9 @@
 
 Building a catalog loads the packs, applies select/ignore, severity and
 threshold overrides, compiles every condition into durable_rules' language and
-prepares the engine. It is cached per configuration, so a batch of plans (or a
-library caller assessing thousands) pays for it once.
+prepares the engine the configuration chooses (`assess.engines.select`). It is
+cached per configuration, so a batch of plans (or a library caller assessing
+thousands) pays for it once.
 """
 
 from __future__ import annotations
@@ -14,12 +15,14 @@ from pathlib import Path
 from typing import Any
 
 from assess.config import Config
-from assess.engines.durable import CompiledRule, Engine
+from assess.engines.base import CompiledRule, Engine
+from assess.engines.select import make_engine
 from assess.errors import ConfigError, RulePackError
 from assess.resources import RULES_DIR
 from assess.results.report import RulePackInfo, Severity
 from assess.rules.conditions import compile_condition
-from assess.rules.rulepack import Rule, RulePack, load_pack
+from assess.rules.placeholders import Detector
+from assess.rules.rulepack import Placeholders, Rule, RulePack, load_pack, merge_placeholders
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,7 @@ class Catalog:
     rules: tuple[ActiveRule, ...]
     thresholds: dict[str, float]
     engine: Engine
+    placeholders: Detector = field(default_factory=lambda: Detector(Placeholders()))  # every pack's, together
 
     def rule(self, rule_id: str) -> ActiveRule | None:
         for active in self.rules:
@@ -119,7 +123,7 @@ def load_packs(config: Config) -> tuple[RulePack, ...]:
 
 def build_catalog(config: Config) -> Catalog:
     """The compiled catalog for a configuration (cached)."""
-    settings = config.model_dump_json(include={"select", "ignore", "severity", "thresholds", "scoring"})
+    settings = config.model_dump_json(include={"select", "ignore", "severity", "thresholds", "scoring", "engine"})
     key = "\n".join([settings, *(_signature(path) for path in _pack_paths(config))])
     with _lock:
         if key in _cache:
@@ -149,6 +153,12 @@ def build_catalog(config: Config) -> Catalog:
                     CompiledRule(rule.id, tuple(tuple(alt) for alt in fail), tuple(tuple(alt) for alt in skip))
                 )
         active.sort(key=lambda a: (a.step, a.id))
-        catalog = Catalog(packs=packs, rules=tuple(active), thresholds=thresholds, engine=Engine(compiled))
+        catalog = Catalog(
+            packs=packs,
+            rules=tuple(active),
+            thresholds=thresholds,
+            engine=make_engine(config.engine, compiled),
+            placeholders=Detector(merge_placeholders(pack.placeholders for pack in packs)),
+        )
         _cache[key] = catalog
         return catalog

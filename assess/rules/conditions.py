@@ -5,10 +5,13 @@ must match (durable's ``all``); a binding whose name ends in ``$not`` must not
 match (durable's negation). ``{"any": [[...], [...]]}`` gives alternatives.
 
 Expressions are durable's: ``{field: value}`` equality, ``$lt $lte $gt $gte $neq``,
-``$ex``/``$nex``, ``$and``/``$or``, ``$iall``/``$iany`` with ``$i``, ``$mt``,
+``$ex``/``$nex``, ``$and``/``$or``, ``$iall``/``$iany`` with ``$i``,
 joins to an earlier binding (``{"$lt": {"selected_day": {"r": "day"}}}``) and
-arithmetic (``$add $sub $mul $div`` with ``$l``/``$r``). Two additions, both
-resolved here so durable never sees them:
+arithmetic (``$add $sub $mul $div`` with ``$l``/``$r``). Rejected, because durable
+evaluates them wrongly or not at all: ``$mt`` (its regex engine hangs on some
+patterns) and a join inside ``$or``. A field another pattern joins to gets an
+``$ex`` test on its own pattern (durable crashes on a join to an absent field).
+Two additions, both resolved here so durable never sees them:
 
 - an object with several keys means all of them (durable silently reads only
   one key of such an object, a trap this translation removes);
@@ -108,7 +111,7 @@ def _compile_patterns(patterns: Any, thresholds: Mapping[str, float | int], wher
         out.append({name: compiled})
         if not name.endswith("$not"):
             scope.bindings[name] = kind
-    return out
+    return _guard_joins(out)
 
 
 def _kind_of(expression: Any, at: str) -> str:
@@ -148,6 +151,11 @@ def _expression(
         if not isinstance(value, list) or not value:
             raise ConditionError(f"{at}: {key} takes a non-empty list")
         items = [_expression(item, kind, scope, thresholds, f"{at}.{key}[{i}]") for i, item in enumerate(value)]
+        if key == "$or" and any(_joins_in(item) for item in items):
+            raise ConditionError(
+                f"{at}: a join to another binding cannot sit inside $or (durable_rules evaluates it wrongly); "
+                "write the alternatives as 'any' instead"
+            )
         return _conjunction(items) if key == "$and" else {key: items}
     if key in COMPARISONS:
         field, operand = _single(value, key, at)
@@ -160,11 +168,10 @@ def _expression(
             raise ConditionError(f"{at}: {key} takes {{field: 1}}")
         return {key: {field: 1}}
     if key == "$mt":
-        field, pattern = _single(value, key, at)
-        _check_field(field, kind, at)
-        if not isinstance(pattern, str):
-            raise ConditionError(f"{at}: $mt takes a regular expression string")
-        return {key: {field: pattern}}
+        raise ConditionError(
+            f"{at}: $mt (regular expressions) is not supported: durable_rules hangs or fails on many patterns; "
+            "compare with equality or $or instead"
+        )
     if key in ("$iall", "$iany"):
         field, inner = _single(value, key, at)
         _check_field(field, kind, at)
@@ -173,6 +180,51 @@ def _expression(
         raise ConditionError(f"{at}: unknown operator {key!r}")
     _check_field(key, kind, at)
     return {key: _operand(value, scope, thresholds, f"{at}.{key}")}
+
+
+def _joins_in(node: Any) -> list[tuple[str, str]]:
+    """Every (binding, field) a compiled expression joins to, inside arithmetic and $and/$or too."""
+    found: list[tuple[str, str]] = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("$and", "$or"):
+                for item in value:
+                    found += _joins_in(item)
+            elif key in COMPARISONS:
+                found += _operand_joins(next(iter(value.values())))
+            elif not key.startswith("$"):
+                found += _operand_joins(value)
+    return found
+
+
+def _operand_joins(operand: Any) -> list[tuple[str, str]]:
+    if not isinstance(operand, dict):
+        return []
+    ((key, inner),) = operand.items()
+    if key in ARITHMETIC:
+        return _operand_joins(inner["$l"]) + _operand_joins(inner["$r"])
+    return [(key, inner)] if not key.startswith("$") else []
+
+
+def _guard_joins(out: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each field a later pattern joins to must exist on the bound fact: ``$ex`` is added to its pattern.
+
+    durable_rules fails the whole run (error 311) or crashes (segmentation fault) when a
+    join reads a field the bound fact lacks; with the guard such a frame simply does not match.
+    """
+    needed: dict[str, list[str]] = {}
+    for pattern in out:
+        ((_, expression),) = pattern.items()
+        for binding, field in _joins_in(expression):
+            if field not in needed.setdefault(binding, []):
+                needed[binding].append(field)
+    guarded: list[dict[str, Any]] = []
+    for pattern in out:
+        ((name, expression),) = pattern.items()
+        terms = expression["$and"] if set(expression) == {"$and"} else [expression]
+        missing = [{"$ex": {f: 1}} for f in needed.get(name, []) if {"$ex": {f: 1}} not in terms]
+        guarded.append({name: _conjunction([expression, *missing])} if missing else pattern)
+    return guarded
 
 
 def _has_join(term: dict[str, Any]) -> bool:

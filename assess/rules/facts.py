@@ -13,6 +13,10 @@ Normalisation, for durable_rules' sake (see docs on its traps):
 - dates become epoch days (ints), since ISO strings compare wrongly once unpadded;
 - numbers are ints, or floats rounded to 4 places (never exponent notation);
 - an absent optional field is an absent key, so ``$nex`` tests it.
+
+Facts are built from the plan *as stated*: a field holding a placeholder
+("TODO", the starter's own texts...) is absent, as if it had not been written,
+and a ``placeholder`` fact says where it stands (see `assess.rules.placeholders`).
 """
 
 from __future__ import annotations
@@ -232,6 +236,13 @@ FACT_MODEL: dict[str, dict[str, str]] = {
         "description": "what is celebrated",
         "metric": "metric id",
         "value": "milestone value",
+    },
+    "placeholder": {
+        "field": "the field holding it, e.g. goals[0].statement (ptr is its JSON pointer)",
+        "text": "the placeholder as written (shortened)",
+        "marker": "what marks it: a word such as TODO, an example.org address, or the whole text",
+        "starter": "true when it is the text `assess init` wrote",
+        "names_element": "true when it names its element (a goal's statement...), which is then absent too",
     },
 }
 """Every fact kind and its fields (besides kind, fid and ptr)."""

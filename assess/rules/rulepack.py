@@ -132,6 +132,31 @@ class RuleSpec(_Strict):
     fr: Translation | None = Field(None, description="French texts.")
 
 
+class Placeholders(_Strict):
+    """Texts that stand in for a fact not yet written: a field holding one counts as unstated."""
+
+    texts: list[str] = Field(
+        default_factory=list,
+        description="Whole values that are placeholders (e.g. '...', 'Your name'), compared without case, "
+        "spacing, curly quotes or trailing punctuation.",
+    )
+    words: list[str] = Field(
+        default_factory=list,
+        description="Words or phrases that mark a placeholder wherever they stand as whole words in a value "
+        "(e.g. 'TODO', 'à compléter'; 'to do' inside a sentence is not 'TODO'), compared without case.",
+    )
+    patterns: list[str] = Field(
+        default_factory=list,
+        description="Python regular expressions searched in each value, without case (e.g. example.org "
+        "addresses, '<name>' templates).",
+    )
+    starter: list[str] = Field(
+        default_factory=list,
+        description="The texts `assess init` writes, compared as 'texts' are and reported as the starter's. "
+        "Generated from assess/plan/starter.py by `make schemas`.",
+    )
+
+
 class PackHeader(_Strict):
     pack: Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]*$")] = Field(description="Pack name.")
     version: str = Field(description="Pack version.")
@@ -139,12 +164,14 @@ class PackHeader(_Strict):
     thresholds: dict[str, Threshold] = Field(default_factory=dict, description="Named thresholds rules refer to.")
     example_base: str | None = Field(None, description="Base plan for the examples, relative to the pack.")
     help_uri: str | None = Field(None, description="Documentation address; '{id}' is replaced by the rule id.")
+    placeholders: Placeholders | None = Field(None, description="Placeholder texts (see the README's Placeholders).")
 
 
 class RulesFile(_Strict):
-    """A file of rules inside a pack folder."""
+    """A file of rules inside a pack folder, and the placeholder texts it adds."""
 
     rules: list[RuleSpec] = Field(default_factory=list, description="Rules.")
+    placeholders: Placeholders | None = Field(None, description="Placeholder texts (see the README's Placeholders).")
 
 
 class PackFile(PackHeader):
@@ -199,6 +226,7 @@ class RulePack:
     example_base_path: Path | None
     help_uri: str | None
     sha256: str = field(default="")  # of the pack's files (names and bytes)
+    placeholders: Placeholders = field(default_factory=Placeholders)  # of all its files together
 
     @cached_property
     def example_base(self) -> dict[str, Any] | None:
@@ -218,7 +246,9 @@ def _cache_dir() -> Path | None:
     if configured:
         return Path(configured)
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "assess" / "packs"
+    # The folder names the entry format: a version of assess that stores entries another way
+    # uses another folder, so neither ever reads the other's entries as a pack.
+    return Path(base) / "assess" / "packs-1"
 
 
 def _parse_yaml(text: str, digest: str) -> Any:
@@ -306,6 +336,7 @@ def load_pack(path: str | Path) -> RulePack:
     base_dir = files[0].parent
     base_path = (base_dir / header.example_base) if header.example_base else None
     rules: list[Rule] = [Rule(spec, header.pack, files[0]) for spec in header.rules]
+    placeholders = [header.placeholders] if header.placeholders else []
     for extra in files[1:]:
         if base_path is not None and extra.resolve() == base_path.resolve():
             continue
@@ -317,11 +348,21 @@ def load_pack(path: str | Path) -> RulePack:
         except ValidationError as exc:
             raise RulePackError(f"rule pack {header.pack}: {extra.name}: {_pydantic_problem(exc, data)}") from None
         rules.extend(Rule(spec, header.pack, extra) for spec in parsed.rules)
+        if parsed.placeholders is not None:
+            placeholders.append(parsed.placeholders)
 
     if base_path is not None and not base_path.is_file():
         raise RulePackError(f"rule pack {header.pack}: example_base {base_path} does not exist")
     thresholds = dict(header.thresholds)
     _check_rules(header.pack, rules, {name: t.value for name, t in thresholds.items()})
+    merged = merge_placeholders(placeholders)
+    for pattern in merged.patterns:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise RulePackError(
+                f"rule pack {header.pack}: placeholder pattern {pattern!r} is not valid: {exc}"
+            ) from None
     return RulePack(
         name=header.pack,
         version=header.version,
@@ -332,6 +373,18 @@ def load_pack(path: str | Path) -> RulePack:
         example_base_path=base_path,
         help_uri=header.help_uri,
         sha256=digest.hexdigest(),
+        placeholders=merged,
+    )
+
+
+def merge_placeholders(parts: Iterable[Placeholders]) -> Placeholders:
+    """Several files' (or packs') placeholder lists as one, without repeats, in order."""
+    parts = list(parts)
+    return Placeholders(
+        **{
+            name: list(dict.fromkeys(item for part in parts for item in getattr(part, name)))
+            for name in ("texts", "words", "patterns", "starter")
+        }
     )
 
 

@@ -1,0 +1,346 @@
+"""Placeholders earn nothing: found in every free-text field, absent for the rules, reported, and limiting the score.
+
+Boundaries asserted both ways: a marker word counts only as a whole word ("to do" in
+a sentence and "Todoist" are real text), "..." only as a whole value (an ellipsis
+inside a sentence is real), example.org/com/net only as the address (a real address
+with "examples" in it is not), and an angle-bracket template except as key=<value>
+(a UTM convention describes its parameters that way).
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import assess
+from assess.api import assess_loaded, load, make_report
+from assess.config import Config
+from assess.errors import RulePackError
+from assess.formats import render
+from assess.plan.model import Language, Plan
+from assess.plan.schema import starter_placeholders
+from assess.plan.starter import placeholder_texts, starter_data, starter_text
+from assess.plan.validate import drop_dangling_references
+from assess.resources import RULES_DIR
+from assess.results.report import PlanReport, Status
+from assess.results.score import Scored, Written, predict_with_pass, rescore_with_pass, score
+from assess.rules.catalog import build_catalog
+from assess.rules.placeholders import Detector, _texts
+from assess.rules.rulepack import Placeholders, load_pack
+from assess.rules.ruletest import set_pointer
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+TODAY = dt.date(2026, 3, 2)
+CATALOG = build_catalog(Config())
+DETECTOR = CATALOG.placeholders
+EXEMPLARY: dict[str, Any] = json.loads((SAMPLES / "exemplary.json").read_text(encoding="utf-8"))
+
+# Marker words and addresses: found wherever they stand as whole words in a value.
+INSIDE = [
+    "TODO",
+    "todo",
+    "TBD",
+    "FIXME",
+    "XXX",
+    "xxx",
+    "Lorem ipsum",
+    "lorem ipsum dolor sit amet",
+    "à compléter",
+    "À définir",
+    "a préciser".replace("a", "à", 1),
+    "to be determined",
+    "https://example.org",
+    "www.example.com/page",
+    "contact@example.net",
+    "<name>",
+    "<Your organisation>",
+]
+# Whole values: a placeholder only when they are the whole text (case, spaces, quotes aside).
+WHOLE = [
+    "...",
+    "…",
+    " ... ",
+    "Your organisation's name",
+    "Your organisation\u2019s name",
+    "YOUR ORGANISATION'S NAME.",
+    "Nom de votre organisation",
+    "Your name",
+    "Votre nom",
+    "?",
+    "@handle",
+]
+# Real texts, some close to a placeholder: never flagged.
+REAL = [
+    "Each month we decide what to do more of, from what brought the most sign-ups",
+    "A to-do list shared by the committee",
+    "Todoist",
+    "We post photos, videos... and infographics",
+    "https://riversidefoodbank.org/examples",
+    "Examples of good posts: see the shared folder",
+    "utm_source=<platform>&utm_medium=social&utm_campaign=<goal id>",
+    "Stories from the XXe siècle archive",
+    "Our organisation's name is Riverside Food Bank",
+    "Riverside Food Bank",
+    "Name your sources",
+    "Compléter l'équipe d'ici juin",
+    "x",
+    "A < B > C",
+]
+
+
+def text_pointers(plan: dict[str, Any]) -> list[str]:
+    """Every free-text field of a plan, by JSON pointer (as the detector walks them)."""
+    return [pointer for pointer, _, _ in _texts(Plan.model_validate(plan))]
+
+
+POINTERS = text_pointers(EXEMPLARY)
+
+
+def with_value(plan: dict[str, Any], pointer: str, value: str) -> dict[str, Any]:
+    changed = copy.deepcopy(plan)
+    set_pointer(changed, pointer, value)
+    return changed
+
+
+def report_of(plan: dict[str, Any] | str | bytes, name: str = "plan.json") -> PlanReport:
+    return assess_loaded(load(plan, name=name), CATALOG, Config())
+
+
+# ------------------------------------------------------------------ detection
+
+
+def test_the_walk_reaches_every_kind_of_free_text_and_no_id_date_or_enumeration() -> None:
+    fields = {pointer.split("/", 2)[1] + "/" + pointer.rsplit("/", 1)[-1] for pointer in POINTERS}
+    for expected in ("organization/name", "organization/website", "plan/title", "goals/statement", "goals/objective"):
+        assert expected in fields
+    tails = {pointer.rsplit("/", 1)[-1] for pointer in POINTERS}
+    assert {"name", "handle", "document", "rationale", "description", "thanks", "tool", "decision_rule"} <= tails
+    assert any(pointer.startswith("/listening/keywords/") for pointer in POINTERS)  # list items too
+    assert not tails & {"id", "platform", "status", "date", "category", "kind", "owner", "evidence", "language"}
+    assert not any(pointer.startswith("/x-assess") for pointer in POINTERS)
+
+
+@given(pointer=st.sampled_from(POINTERS), form=st.sampled_from(INSIDE), before=st.sampled_from(["", "Note: ", "("]))
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_each_marker_is_found_in_each_text_field(pointer: str, form: str, before: str) -> None:
+    value = f"{before}{form} later"
+    scan = DETECTOR.scan(Plan.model_validate(with_value(EXEMPLARY, pointer, value[:200])))
+    assert [found.pointer for found in scan.found] == [pointer]
+
+
+@given(pointer=st.sampled_from(POINTERS), form=st.sampled_from(WHOLE))
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_each_whole_placeholder_is_found_in_each_text_field(pointer: str, form: str) -> None:
+    scan = DETECTOR.scan(Plan.model_validate(with_value(EXEMPLARY, pointer, form)))
+    assert [found.pointer for found in scan.found] == [pointer]
+
+
+@given(pointer=st.sampled_from(POINTERS), text=st.sampled_from(REAL))
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_real_texts_are_not_placeholders(pointer: str, text: str) -> None:
+    assert DETECTOR.scan(Plan.model_validate(with_value(EXEMPLARY, pointer, text))).found == ()
+
+
+@pytest.mark.parametrize("text", REAL)
+def test_real_text_boundaries(text: str) -> None:
+    assert DETECTOR.match(text) is None
+
+
+@pytest.mark.parametrize("text", ["Your organisation's name here", "See example.org", "TODO"])
+def test_whole_texts_only_match_whole(text: str) -> None:
+    found = DETECTOR.match(text)
+    assert (found is None) == (text == "Your organisation's name here")
+
+
+@pytest.mark.parametrize(
+    "path", sorted([*SAMPLES.glob("*.json"), *SAMPLES.glob("*.yaml"), RULES_DIR / "example-base.yaml"])
+)
+def test_the_samples_and_the_example_base_hold_no_placeholder(path: Path) -> None:
+    if path.name == "injection.json":
+        pytest.skip("the injection sample holds hostile text on purpose")
+    loaded = load(path)
+    assert DETECTOR.scan(loaded.plan).found == ()
+
+
+# ------------------------------------------------------------------ the starter's texts: one source
+
+
+def test_the_generated_starter_list_is_current() -> None:
+    committed = (RULES_DIR / "starter-placeholders.yaml").read_text(encoding="utf-8")
+    assert committed == starter_placeholders(), "rules/starter-placeholders.yaml is stale: run `make schemas`"
+
+
+@pytest.mark.parametrize("lang", list(Language))
+def test_every_starter_text_is_a_placeholder_but_the_kept_ones(lang: Language) -> None:
+    plan = Plan.model_validate(starter_data(lang, today=TODAY))
+    scan = DETECTOR.scan(plan)
+    found = {item.pointer for item in scan.found}
+    kept = {"/plan/title", "/people/0/department", "/people/1/department"}
+    assert found == set(text_pointers(starter_data(lang, today=TODAY))) - kept
+    assert all(item.starter for item in scan.found)
+    assert set(placeholder_texts()) <= set(load_pack(RULES_DIR).placeholders.starter)
+
+
+# ------------------------------------------------------------------ a placeholder is absent, for every rule
+
+
+def _omitted(plan: dict[str, Any], pointer: str) -> dict[str, Any] | None:
+    """The plan as if the field had not been written (None when the plan cannot be without it)."""
+    scan = DETECTOR.scan(Plan.model_validate(with_value(plan, pointer, "TODO")))
+    (found,) = scan.found
+    target = found.names_element or pointer
+    if target in ("/organization/name", "/plan/title"):
+        return None  # required: the section cannot be without it
+    changed = copy.deepcopy(plan)
+    set_pointer(changed, target, None)
+    return drop_dangling_references(changed)
+
+
+@pytest.mark.parametrize("pointer", POINTERS)
+def test_a_placeholder_counts_as_not_written_for_every_rule(pointer: str) -> None:
+    omitted = _omitted(EXEMPLARY, pointer)
+    if omitted is None:
+        pytest.skip("a required field of a section the plan cannot be without")
+    with_placeholder = report_of(with_value(EXEMPLARY, pointer, "TODO"))
+    without = report_of(omitted)
+    statuses = {
+        rule.rule_id: (rule.status, rule.missing) for rule in with_placeholder.rules if rule.rule_id != "PLAN-01"
+    }
+    assert statuses == {
+        rule.rule_id: (rule.status, rule.missing) for rule in without.rules if rule.rule_id != "PLAN-01"
+    }
+    (finding,) = [f for f in with_placeholder.findings if f.rule_id == "PLAN-01"]
+    assert finding.pointer == pointer and finding.severity.value == "high"
+
+
+def test_the_finding_points_at_the_line_and_column() -> None:
+    text = starter_text("yaml", Language.EN, today=TODAY).replace("# ", "#")
+    report = report_of(text, "starter.yaml")
+    lines = text.splitlines()
+    for finding in (f for f in report.findings if f.rule_id == "PLAN-01"):
+        assert finding.line is not None and finding.column is not None
+        key = finding.pointer.rsplit("/", 1)[-1]
+        line = lines[finding.line - 1]
+        assert key in line or key.isdigit(), (finding.pointer, line)
+
+
+def test_a_placeholder_person_takes_the_references_to_them_away() -> None:
+    plan = with_value(EXEMPLARY, "/people/0/name", "Your name")
+    person = EXEMPLARY["people"][0]["id"]
+    stated = DETECTOR.scan(Plan.model_validate(plan)).stated
+    assert person not in {p.id for p in stated.people}
+    assert stated.committee is None or person not in {m.person for m in stated.committee.members}
+    assert all(person not in channel.account.admins for channel in stated.channels if channel.account)
+
+
+# ------------------------------------------------------------------ the untouched starter: not started
+
+
+@pytest.mark.parametrize("lang", list(Language))
+@pytest.mark.parametrize("fmt", ["yaml", "json"])
+def test_an_untouched_starter_reports_itself_as_not_started(lang: Language, fmt: str) -> None:
+    text = starter_text(fmt, lang, today=TODAY)  # type: ignore[arg-type]
+    report = report_of(text, f"starter.{fmt}")
+    assert report.score is not None
+    assert report.score.overall <= 10
+    assert report.score.completeness <= 10
+    assert report.score.written <= 10
+    placeholders = [f for f in report.findings if f.rule_id == "PLAN-01"]
+    assert len(placeholders) == report.placeholders >= 25
+    assert report.fill_first and report.fill_first[0] == "/organization/name"
+    assert "/goals/0/statement" in report.fill_first
+    name = starter_data(lang, today=TODAY)["organization"]["name"]
+    assert report.organization != name and name in (report.organization or "")
+    whole = make_report([report], CATALOG)
+    words = {"en": ("Not started", "Fill in first"), "fr": ("Plan non commencé", "À remplir d'abord")}[lang.value]
+    for output in ("text", "markdown", "html"):
+        rendered = render(output, whole)
+        assert all(word in rendered.replace("&#39;", "'") for word in words), output
+
+
+def test_the_issue_scenario_no_longer_gets_an_a() -> None:
+    """`assess init foodbank.yaml`, one channel switched to active, one research entry: was 94.9, grade A."""
+    plan = starter_data(Language.EN, today=TODAY)
+    plan["channels"][0]["status"] = "active"
+    plan["audience"]["research"] = [
+        {"id": "survey-1", "method": "survey", "date": TODAY.isoformat(), "respondents": 120, "summary": "Young"}
+    ]
+    report = report_of(plan)
+    assert report.score is not None
+    assert report.score.grade not in ("A", "B") and report.score.overall <= 15
+    failing = {rule.rule_id for rule in report.rules if rule.status is Status.FAIL}
+    assert {"PLAN-01", "PLN-01", "POL-01"} <= failing  # no goal, no crisis plan: the placeholders stated none
+
+
+def test_filling_the_starter_raises_the_score_step_by_step() -> None:
+    plan = starter_data(Language.EN, today=TODAY)
+    before = report_of(plan).score
+    plan["organization"]["name"] = "Riverside Food Bank"
+    plan["goals"][0]["statement"] = "Recruit 30 volunteers through Facebook by June"
+    after = report_of(plan).score
+    assert before is not None and after is not None
+    assert after.written > before.written and after.overall >= before.overall
+
+
+def test_a_schema_1_0_plan_with_placeholders_stays_valid_and_is_assessed() -> None:
+    plan = with_value(EXEMPLARY, "/goals/0/statement", "TBD")
+    assert plan["schema_version"] == "1.0"
+    report = report_of(plan)
+    assert report.assessed and report.placeholders == 1
+    assert report.score is not None and report.score.written < 100
+
+
+# ------------------------------------------------------------------ the score's limit
+
+
+def test_the_written_share_limits_the_score_and_completeness() -> None:
+    results = [Scored("A-01", 1, assess.Severity.HIGH, 6, Status.PASS)]
+    free = score(results, Config().scoring)
+    limited = score(results, Config().scoring, written=Written(0.25, "PLAN-01"))
+    assert free.score.overall == 100 and limited.score.overall == 25
+    assert limited.score.completeness == 25 and limited.score.written == 25
+    lifted = predict_with_pass(limited, ["PLAN-01"], Config().scoring)
+    assert lifted.limited_by is None
+    assert (
+        lifted.overall
+        == 100
+        == rescore_with_pass(results, ["PLAN-01"], Config().scoring, written=limited.written).score.overall
+    )
+    held = predict_with_pass(limited, ["A-01"], Config().scoring)
+    assert held.overall == 25 and held.limited_by == "PLAN-01"
+
+
+# ------------------------------------------------------------------ the pack's data
+
+
+def test_a_custom_pack_extends_the_list(tmp_path: Path) -> None:
+    pack = tmp_path / "extra.yaml"
+    pack.write_text(
+        "pack: extra\nversion: '1'\nplaceholders:\n  texts: ['Riverside Food Bank']\n  words: [PENDING]\n",
+        encoding="utf-8",
+    )
+    catalog = build_catalog(Config(rules=(pack,)))
+    assert catalog.placeholders.match("riverside food bank") is not None
+    assert catalog.placeholders.match("Budget PENDING approval") is not None
+    assert catalog.placeholders.match("TODO") is not None  # the built-in list still holds
+    report = assess_loaded(load(SAMPLES / "exemplary.json"), catalog, Config(rules=(pack,)))
+    assert report.placeholders >= 1 and report.organization != "Riverside Food Bank"
+
+
+def test_a_bad_pattern_is_a_pack_error(tmp_path: Path) -> None:
+    pack = tmp_path / "bad.yaml"
+    pack.write_text("pack: bad\nversion: '1'\nplaceholders:\n  patterns: ['(unclosed']\n", encoding="utf-8")
+    with pytest.raises(RulePackError, match="placeholder pattern"):
+        load_pack(pack)
+
+
+def test_an_empty_detector_finds_nothing() -> None:
+    assert Detector(Placeholders()).match("TODO") is None
