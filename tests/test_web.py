@@ -581,7 +581,9 @@ def test_the_browser_tests_target_plan_scores_above_90() -> None:
 # ------------------------------------------------------------------ the first actions
 
 
-@pytest.mark.parametrize("sample", ["starter", "no-crisis-single-admin.json", "fundraising-only.json", "community-garden.yaml"])
+@pytest.mark.parametrize(
+    "sample", ["starter", "no-crisis-single-admin.json", "fundraising-only.json", "community-garden.yaml"]
+)
 def test_the_panel_lists_the_reports_first_actions_worst_first(client: FlaskClient, folder: Path, sample: str) -> None:
     """The panel shows what every report format shows first: each failing critical and named check, worst first."""
     from assess.formats import first_actions, score_text
