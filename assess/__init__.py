@@ -29,6 +29,9 @@ _EXPORTS = {
     "PlanReport": "assess.results.report",
     "Finding": "assess.results.report",
     "Severity": "assess.results.report",
+    "Recommendation": "assess.results.report",
+    "Score": "assess.results.report",
+    "StepResult": "assess.results.report",
     "AssessError": "assess.errors",
     "PlanError": "assess.errors",
     "PlanReadError": "assess.errors",
@@ -54,9 +57,12 @@ __all__ = [
     "PlanSchemaError",
     "PlanSyntaxError",
     "Problem",
+    "Recommendation",
     "Report",
     "RulePackError",
+    "Score",
     "Severity",
+    "StepResult",
     "__version__",
     "assess_many",
     "assess_plan",
@@ -80,7 +86,7 @@ if TYPE_CHECKING:
     )
     from assess.plan.load import Limits
     from assess.plan.model import Plan
-    from assess.results.report import Finding, PlanReport, Report, Severity
+    from assess.results.report import Finding, PlanReport, Recommendation, Report, Score, Severity, StepResult
 
 
 def __getattr__(name: str) -> Any:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Union
@@ -22,8 +23,9 @@ from typing import Any, Union
 from assess._version import __version__
 from assess.config import Config
 from assess.engines.evaluate import RuleOutcome, evaluate
-from assess.errors import PlanError, Problem
+from assess.errors import PlanError, PlanReadError, Problem
 from assess.i18n import label
+from assess.plan.inmemory import check_data
 from assess.plan.load import DEFAULT_LIMITS, Document, Limits, SourceMap, load_path, parse_bytes
 from assess.plan.model import Plan
 from assess.plan.validate import validate_data, validate_document
@@ -43,8 +45,8 @@ from assess.rules.facts import build_facts
 from assess.rules.placeholders import Scan, fill_first, placeholder_facts
 
 Source = Union[str, bytes, "os.PathLike[str]", Mapping[str, Any], Plan]
-INFORMATION_URI = "https://assess.invalid/"
-TOOL = ToolInfo(name="assess", version=__version__, information_uri=INFORMATION_URI)
+# No informationUri: the project publishes no documentation site yet (a made-up address would mislead).
+TOOL = ToolInfo(name="assess", version=__version__)
 
 
 @dataclass(frozen=True)
@@ -62,11 +64,22 @@ def _document(source: Source, name: str | None, limits: Limits) -> Document | No
         return load_path(source, limits=limits)
     if isinstance(source, str) and "\n" not in source and len(source) < 4096 and source and os.path.isfile(source):
         return load_path(source, limits=limits)
+    if isinstance(source, str) and _looks_like_a_path(source):
+        # A str naming a file that does not exist: say so, rather than parse the name as a document.
+        raise PlanReadError([Problem(source, None, None, "", "no such file (a str naming a file is read as a path)")])
     if isinstance(source, str):
         return parse_bytes(source.encode("utf-8"), name or "<memory>", limits=limits)
     if isinstance(source, bytes):
         return parse_bytes(source, name or "<memory>", limits=limits)
     return None
+
+
+_PATH_LIKE = re.compile(r"[^\n{}\[\]]*\.(json|ya?ml)|[^\s:{}\[\]]*[/\\][^\s:{}\[\]]*", re.IGNORECASE)
+
+
+def _looks_like_a_path(text: str) -> bool:
+    """A single line ending in .json/.yaml/.yml, or a blank-free name with a slash: a path, not a document."""
+    return len(text) < 4096 and ": " not in text and _PATH_LIKE.fullmatch(text.strip()) is not None
 
 
 def _canonical_sha256(data: Any) -> str:
@@ -83,6 +96,7 @@ def load(source: Source, *, name: str | None = None, limits: Limits = DEFAULT_LI
         display = name or doc.name  # a caller's name wins, for paths too (e.g. relative in reports)
         return Loaded(validate_document(doc), display, doc.source_map, doc.sha256)
     if isinstance(source, Mapping):
+        check_data(source, name or "<memory>", limits.max_depth)
         data = dict(source)
         plan = validate_data(data, name=name or "<memory>")
         return Loaded(plan, name or "<memory>", None, _canonical_sha256(data))

@@ -9,14 +9,33 @@ same folder), then overridden by command-line flags. The library takes a
 from __future__ import annotations
 
 import datetime as dt
+import math
 import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    field_validator,
+    model_validator,
+)
 
 from assess.errors import ConfigError
+from assess.reading import MAX_CONFIG_BYTES, TooLarge, read_limited
 from assess.results.report import Severity
+
+DEFAULT_SEVERITY_WEIGHTS: dict[Severity, float] = {
+    Severity.CRITICAL: 10.0,
+    Severity.HIGH: 6.0,
+    Severity.MEDIUM: 3.0,
+    Severity.LOW: 1.0,
+    Severity.INFO: 0.0,
+}
 
 RuleSelector = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9]*(-[0-9]*)?$")]
 MaturityLevel = Literal["crawl", "walk", "run"]
@@ -42,21 +61,17 @@ class Scoring(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     severity_weights: dict[Severity, float] = Field(
-        default_factory=lambda: {
-            Severity.CRITICAL: 10.0,
-            Severity.HIGH: 6.0,
-            Severity.MEDIUM: 3.0,
-            Severity.LOW: 1.0,
-            Severity.INFO: 0.0,
-        },
-        description="Weight of a rule of each severity (a rule's own weight wins).",
+        default_factory=lambda: dict(DEFAULT_SEVERITY_WEIGHTS),
+        description="Weight of a rule of each severity (a rule's own weight wins); unnamed ones keep the default.",
     )
     step_weights: dict[int, float] = Field(
         default_factory=dict, description="Weight of each step (1-11) in the overall score; default 1 each."
     )
-    critical_step_cap: float = Field(40.0, ge=0, le=100, description="Highest step score while a critical rule fails.")
+    critical_step_cap: float = Field(
+        default=40.0, ge=0, le=100, description="Highest step score while a critical rule fails."
+    )
     critical_cap_step_down: float = Field(
-        10.0,
+        default=10.0,
         ge=0,
         le=100,
         description="Each further failed critical rule lowers the caps by this much, so fixing any one of "
@@ -130,9 +145,18 @@ class Scoring(BaseModel):
     @classmethod
     def _steps_exist(cls, value: dict[int, float]) -> dict[int, float]:
         for step, weight in value.items():
-            if not 1 <= step <= 11 or weight < 0:
-                raise ValueError(f"step weights are for steps 1-11 and not negative (got {step}: {weight})")
+            if not 1 <= step <= 11 or not 0 <= weight < math.inf:
+                raise ValueError(f"step weights are for steps 1-11, finite and not negative (got {step}: {weight})")
         return value
+
+    @field_validator("severity_weights")
+    @classmethod
+    def _every_severity(cls, value: dict[Severity, float]) -> dict[Severity, float]:
+        """A partial table keeps the default weight of the severities it does not name."""
+        for severity, weight in value.items():
+            if not 0 <= weight < math.inf:
+                raise ValueError(f"{severity.value}: a weight is a finite number, not negative (got {weight})")
+        return {**DEFAULT_SEVERITY_WEIGHTS, **value}
 
 
 class Config(BaseModel):
@@ -140,27 +164,50 @@ class Config(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    select: tuple[RuleSelector, ...] = Field((), description="Only these rule ids or prefixes (empty: all).")
-    ignore: tuple[RuleSelector, ...] = Field((), description="Skip these rule ids or prefixes.")
+    select: tuple[RuleSelector, ...] = Field(default=(), description="Only these rule ids or prefixes (empty: all).")
+    ignore: tuple[RuleSelector, ...] = Field(default=(), description="Skip these rule ids or prefixes.")
     severity: dict[RuleSelector, Severity] = Field(
         default_factory=dict, description="Severity overrides by rule id or prefix (the longest match wins)."
     )
     thresholds: dict[str, float] = Field(default_factory=dict, description="Threshold overrides by name.")
-    rules: tuple[Path, ...] = Field((), description="Extra rule packs (folders or files).")
-    builtin_rules: bool = Field(True, description="Whether the built-in catalog runs.")
-    fail_on: Severity | Literal["none"] = Field(
-        Severity.HIGH, description="Gate: fail when a finding is at least this severe ('none' to disable)."
+    rules: tuple[Path, ...] = Field(default=(), description="Extra rule packs (folders or files).")
+    builtin_rules: StrictBool = Field(default=True, description="Whether the built-in catalog runs (true or false).")
+    allow_no_rules: StrictBool = Field(
+        default=False,
+        description="Allow a run in which no rule is active (otherwise an error: it would check nothing).",
     )
-    fail_under: float | None = Field(None, ge=0, le=100, description="Gate: fail when a plan scores below this.")
-    recommendations: int = Field(5, ge=0, le=100, description="How many top actions to recommend.")
-    lang: Literal["en", "fr"] | None = Field(None, description="Report language (default: the plan's own).")
-    today: dt.date | None = Field(None, description="The date suppressions expire against (default: today).")
+    fail_on: Severity | Literal["none"] = Field(
+        default=Severity.HIGH, description="Gate: fail when a finding is at least this severe ('none' to disable)."
+    )
+    fail_under: float | None = Field(
+        default=None, ge=0, le=100, description="Gate: fail when a plan scores below this."
+    )
+    recommendations: int = Field(default=5, ge=0, le=100, description="How many top actions to recommend.")
+    lang: Literal["en", "fr"] | None = Field(default=None, description="Report language (default: the plan's own).")
+    today: dt.date | None = Field(default=None, description="The date suppressions expire against (default: today).")
     scoring: Scoring = Field(default_factory=Scoring, description="The scoring formula.")
     engine: Literal["auto", "durable", "builtin"] = Field(
-        "auto",
+        default="auto",
         description="Rule engine: durable (durable_rules), builtin (pure Python, same results), "
         "or auto (durable when it can be imported).",
     )
+
+    @field_validator("thresholds")
+    @classmethod
+    def _finite_thresholds(cls, value: dict[str, float]) -> dict[str, float]:
+        for name, number in value.items():
+            if not math.isfinite(number):
+                raise ValueError(f"{name}: {number} is not a finite number")
+        return value
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _config_error(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        """A wrong setting is a `ConfigError` (one line: where and what), not pydantic's ValidationError."""
+        try:
+            return handler(data)
+        except ValidationError as error:
+            raise ConfigError(describe(error)) from None
 
     def effective_today(self) -> dt.date:
         return self.today or dt.date.today()
@@ -185,6 +232,13 @@ class Config(BaseModel):
         return self.model_validate({**self.model_dump(), **values})
 
 
+def describe(error: ValidationError) -> str:
+    """The first problem of a validation error as ``where: what``."""
+    problem = error.errors()[0]
+    where = ".".join(str(part) for part in problem["loc"]) or "(top level)"
+    return f"{where}: {problem['msg']}"
+
+
 CONFIG_FILES = (".assess.toml", "pyproject.toml")
 
 
@@ -196,25 +250,38 @@ def find_config_file(start: Path) -> Path | None:
         if dot.is_file():
             return dot
         pyproject = candidate / "pyproject.toml"
-        if pyproject.is_file() and "assess" in _read_toml(pyproject).get("tool", {}):
+        if pyproject.is_file() and "assess" in _tool_table(pyproject, _read_toml(pyproject)):
             return pyproject
     return None
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
+        text = read_limited(path, MAX_CONFIG_BYTES).decode("utf-8")
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start}): save it as UTF-8, as TOML requires") from None
+    except TooLarge as exc:
+        raise ConfigError(f"{path}: cannot read: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: nested too deeply") from None
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+
+
+def _tool_table(path: Path, data: dict[str, Any]) -> dict[str, Any]:
+    tool = data.get("tool", {})
+    if not isinstance(tool, dict):
+        raise ConfigError(f"{path}: 'tool' must be a table ([tool.assess]), not {type(tool).__name__}")
+    return tool
 
 
 def load_config_file(path: Path) -> Config:
     """Read a config file; pack paths in it are relative to the file's folder."""
     data = _read_toml(path)
-    table = data.get("tool", {}).get("assess", {}) if path.name == "pyproject.toml" else data
+    table = _tool_table(path, data).get("assess", {}) if path.name == "pyproject.toml" else data
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: [tool.assess] must be a table")
     table = {key.replace("-", "_"): value for key, value in table.items()}
@@ -222,10 +289,8 @@ def load_config_file(path: Path) -> Config:
         table["rules"] = [str((path.parent / str(p)).resolve()) for p in table["rules"]]
     try:
         return Config.model_validate(table)
-    except ValidationError as exc:
-        error = exc.errors()[0]
-        where = ".".join(str(part) for part in error["loc"]) or "(top level)"
-        raise ConfigError(f"{path}: {where}: {error['msg']}") from None
+    except ConfigError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
 
 
 def discover_config(start: Path) -> tuple[Config, Path | None]:

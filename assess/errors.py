@@ -7,15 +7,38 @@ caller can inspect them.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-# Characters that would break a line in a terminal, a CI log or an editor's problem list.
-_BREAKS = {ord(c): f"\\u{ord(c):04x}" for c in "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"}
+# Control characters (C0 but tab, DEL, C1) and Unicode line breaks: in a terminal they move the
+# cursor, set titles (OSC), make links (OSC 8) or start device strings (DCS, CSI as \x9b); in a
+# CI log or an editor's problem list they break lines. Plan text shows them escaped, visibly.
+_CONTROLS = {
+    code: f"\\u{code:04x}" for code in [*range(0x00, 0x09), *range(0x0A, 0x20), *range(0x7F, 0xA0), 0x2028, 0x2029]
+}
+_CONTROLS_BUT_NEWLINE = {code: escaped for code, escaped in _CONTROLS.items() if code != 0x0A}
+# A GitHub Actions runner reads a log line that starts (after blanks) with "::" as a workflow command.
+_WORKFLOW_COMMAND = re.compile(r"^([ \t]*)::", re.MULTILINE)
 
 
 def single_line(text: str) -> str:
-    """`text` with line breaks escaped (a JSON key or value may hold one)."""
-    return text.translate(_BREAKS)
+    """`text` on one line, every control character and line break escaped (``\\u001b``, ``\\u000a``)."""
+    return text.translate(_CONTROLS)
+
+
+def visible(text: str) -> str:
+    """Multi-line `text` for a person: control characters escaped, line feeds kept."""
+    return text.translate(_CONTROLS_BUT_NEWLINE)
+
+
+def no_workflow_commands(text: str) -> str:
+    """`text` with a backslash before any ``::`` that starts a line, so a CI log cannot run it as a command."""
+    return _WORKFLOW_COMMAND.sub(r"\1\\::", text)
+
+
+def for_log(text: str) -> str:
+    """A message for standard error or a log: one line, controls escaped, no workflow command."""
+    return no_workflow_commands(single_line(text))
 
 
 @dataclass(frozen=True, order=True)

@@ -95,6 +95,7 @@ LABELS: dict[str, dict[str, str]] = {
     "new": {"en": "New", "fr": "Nouveaux"},
     "unchanged": {"en": "Unchanged", "fr": "Inchangés"},
     "plans": {"en": "Plans", "fr": "Plans"},
+    "plan": {"en": "Plan", "fr": "Plan"},
     "top_recommendation": {"en": "Top recommendation", "fr": "Première recommandation"},
     "critical_count": {"en": "Critical findings", "fr": "Constats critiques"},
     "rule_checks": {
@@ -175,6 +176,7 @@ LABELS: dict[str, dict[str, str]] = {
     "accepted": {"en": "Now accepted (suppressed)", "fr": "Désormais acceptés (ignorés)"},
     "baselined_short": {"en": "{count} baselined", "fr": "{count} dans la référence"},
     "assessed_count": {"en": "{count} assessed", "fr": "{count} évalué(s)"},
+    "skipped_not_plans": {"en": "{count} skipped (not plans)", "fr": "{count} ignoré(s) (pas des plans)"},
     "more_problems": {"en": "... and {count} more (--verbose)", "fr": "... et {count} de plus (--verbose)"},
     "baselined_note": {
         "en": "{count} findings accepted by the baseline, not shown.",

@@ -186,7 +186,7 @@ def test_an_unwritable_output_is_one_line_and_exit_2(tmp_path: Path) -> None:
     result = run(GOOD, "--format", f"json:{tmp_path}/no/such/folder/r.json")
     assert result.exit_code == 2
     assert result.stderr.startswith("assess: ")
-    assert "No such file or directory" in result.stderr
+    assert "no such folder" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
 
 

@@ -83,8 +83,8 @@ def test_validate_prints_file_line_col_pointer_message_then_the_excerpt() -> Non
         f"{display_name(SAMPLES / 'invalid' / 'schema-violations.json')}:6:5: /organization/colour: unknown field 'colour' "
         "(allowed here: name, type, size, staff_hours_per_week, website)"
     )
-    assert lines[first + 1] == '    "colour": "green"'
-    assert lines[first + 2] == "    ^"
+    assert lines[first + 1] == '  |     "colour": "green"'
+    assert lines[first + 2] == "  |     ^"
 
 
 def test_validate_quiet_prints_only_the_problem_lines() -> None:

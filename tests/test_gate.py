@@ -40,7 +40,7 @@ def broken(file: str) -> PlanReport:
 
 def report(*plans: PlanReport) -> Report:
     return Report(
-        tool=ToolInfo(name="assess", version="0", information_uri="https://assess.invalid/"),
+        tool=ToolInfo(name="assess", version="0"),
         rule_packs=[],
         plans=list(plans),
         summary=Summary(

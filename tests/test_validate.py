@@ -168,7 +168,7 @@ def test_a_missing_schema_version_is_an_ordinary_missing_field() -> None:
 
 def test_a_schema_version_written_as_a_number() -> None:
     assert messages({**MINIMAL, "schema_version": 1.0}) == {
-        "/schema_version": "must be one of: 1.0, 1.1 (found the number 1)"
+        "/schema_version": 'schema_version must be a string: write it quoted: "1.0"'
     }
 
 

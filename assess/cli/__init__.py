@@ -34,6 +34,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "serve": ("assess.cli.serve", "serve", "Fill in, assess and fix plans in the browser (the workbench)."),
 }
 DEFAULT_COMMAND = "check"
+EXIT_INTERRUPTED = 130
 
 
 class AssessGroup(click.Group):
@@ -58,6 +59,15 @@ class AssessGroup(click.Group):
         rows = [(name, COMMANDS[name][2]) for name in self.list_commands(ctx)]
         with formatter.section("Commands"):
             formatter.write_dl(rows)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        # Ctrl-C: exit 130 (128 + SIGINT, as shells report it), one line, no traceback. Files are
+        # written atomically and standard output only at the end, so nothing partial is left.
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo("assess: interrupted (exit 130)", err=True)
+            raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         # Anything that is not a subcommand name or a group option (a path, a glob, "-",
@@ -106,7 +116,8 @@ def cli() -> None:
     assess validate PLAN...   schema check only
     assess rules              the rule catalog; `assess rules show ID` explains one rule
 
-    Exit codes: 0 assessed and the gate passed; 1 the gate failed; 2 could not assess.
+    Exit codes: 0 assessed and the gate passed; 1 the gate failed; 2 could not assess;
+    130 interrupted (Ctrl-C).
     """
 
 

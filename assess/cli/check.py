@@ -31,6 +31,7 @@ from typing import IO, TYPE_CHECKING, NoReturn
 import click
 
 from assess.cli import options as opts
+from assess.errors import for_log
 from assess.formats import FORMATS
 
 if TYPE_CHECKING:
@@ -77,8 +78,13 @@ def parse_outputs(formats: Sequence[str], output: str | None) -> list[Output]:
     return outputs
 
 
+def _err(message: str) -> None:
+    """One line on standard error: plan-supplied text cannot break it, drive the terminal or command CI."""
+    click.echo(for_log(message), err=True)
+
+
 def _fail(ctx: click.Context, message: str) -> NoReturn:
-    click.echo(f"assess: {message}", err=True)
+    _err(f"assess: {message}")
     ctx.exit(EXIT_ERROR)
 
 
@@ -241,10 +247,16 @@ def _run(
     from assess.results.gate import decide
     from assess.rules.catalog import build_catalog
 
-    targets = discover(arguments, only_plans=only_plans)
+    skipped: list[str] = []
+    targets = discover(arguments, only_plans=only_plans, skipped=skipped)
+    if skipped:
+        files = "1 file skipped: not a plan" if len(skipped) == 1 else f"{len(skipped)} files skipped: not plans"
+        _err(f"assess: {files} (no schema_version): {', '.join(skipped[:3])}{', ...' if len(skipped) > 3 else ''}")
     if not targets:  # --only-plans, and no named file was a plan: nothing to do, nothing wrong
         return 0
-    config, _ = opts.resolve_config(flags, _start_folder(targets))
+    config, config_path = opts.resolve_config(flags, _start_folder(targets))
+    # Every output is checked before the (possibly long) assessment: never onto an input, and writable.
+    _check_outputs(arguments, targets, outputs, summary_path, baseline_file, write_baseline_file, config, config_path)
     catalog = build_catalog(config)
     opts.check_selectors(config, catalog)
     baseline = read_baseline(baseline_file) if baseline_file is not None else None
@@ -252,6 +264,8 @@ def _run(
     render = {o.format: renderer(o.format) for o in outputs}
 
     report = assess_targets(targets, config, catalog, jobs=jobs or os.cpu_count() or 1, progress=quiet < 2)
+    if skipped:
+        report = report.model_copy(update={"summary": report.summary.model_copy(update={"skipped": len(skipped)})})
     _print_problems(report)
     if write_baseline_file is not None:
         from assess.atomic import write_atomic
@@ -260,7 +274,9 @@ def _run(
         write_atomic(write_baseline_file, text)
         baseline = parse_baseline(text, write_baseline_file)
         count = len(baseline.entries)
-        click.echo(f"assess: wrote {write_baseline_file} ({count} finding{'' if count == 1 else 's'})", err=True)
+        click.echo(
+            for_log(f"assess: wrote {write_baseline_file} ({count} finding{'' if count == 1 else 's'})"), err=True
+        )
     filtered = apply_baseline(report, baseline or Baseline(frozenset()))
 
     stdout = sys.stdout
@@ -272,6 +288,7 @@ def _run(
         width=PIPED_WIDTH,
         rules=rule_infos(catalog, config.lang or "en"),
         baselined=filtered.baselined,
+        fail_on=str(config.fail_on),
     )
     rendered: list[tuple[Output, str, bool]] = []
     for out in outputs:
@@ -295,8 +312,34 @@ def _run(
 
     verdict = decide(filtered.report, config)
     if quiet < 2:
-        _print_verdict(verdict.exit_code, verdict.reasons, filtered.report)
+        _print_verdict(verdict.exit_code, verdict.reasons, filtered.report, config)
     return verdict.exit_code
+
+
+def _check_outputs(
+    arguments: Sequence[str],
+    targets: Sequence[Target],
+    outputs: Sequence[Output],
+    summary_path: Path | None,
+    baseline_file: str | None,
+    write_baseline_file: str | None,
+    config: Config,
+    config_path: Path | None,
+) -> None:
+    from assess.cli.outputs import Input, OutputError, check_outputs, plan_inputs
+
+    files: list[str] = [str(o.path) for o in outputs if o.path is not None]
+    files += [str(path) for path in (summary_path, write_baseline_file) if path is not None]
+    real = [os.path.realpath(file) for file in files]
+    if len(set(real)) != len(real):
+        raise OutputError("two outputs would write the same file")
+    inputs = plan_inputs(arguments, [t.path for t in targets if t.path is not None])
+    if baseline_file is not None:
+        inputs.append(Input(Path(baseline_file), "baseline"))
+    if config_path is not None:
+        inputs.append(Input(config_path, "configuration file"))
+    inputs += [Input(path, "rule pack") for path in config.rules]
+    check_outputs(files, inputs)
 
 
 def _echo(text: str, color: bool) -> None:
@@ -320,19 +363,36 @@ def _print_problems(report: Report) -> None:
             )
 
 
-def _print_verdict(code: int, reasons: Sequence[str], report: Report) -> None:
+def _print_verdict(code: int, reasons: Sequence[str], report: Report, config: Config) -> None:
     from assess.results.gate import EXIT_GATE_FAILED
+    from assess.results.report import Severity
 
     if code == EXIT_ERROR:
         errors = report.summary.errors
         noun = "plan" if report.summary.plans == 1 else "plans"
-        click.echo(f"assess: {errors} of {report.summary.plans} {noun} could not be assessed (exit 2)", err=True)
+        click.echo(
+            for_log(f"assess: {errors} of {report.summary.plans} {noun} could not be assessed (exit 2)"), err=True
+        )
     elif code == EXIT_GATE_FAILED:
-        click.echo("assess: gate failed (exit 1):", err=True)
+        _err("assess: gate failed (exit 1):")
         for reason in reasons[:MAX_GATE_LINES]:
-            click.echo(f"  {reason}", err=True)
+            _err(f"  {reason}")
         if len(reasons) > MAX_GATE_LINES:
-            click.echo(f"  ... and {len(reasons) - MAX_GATE_LINES} more", err=True)
+            _err(f"  ... and {len(reasons) - MAX_GATE_LINES} more")
+        # Which findings failed it, one line each: a pre-commit hook (--quiet) shows them, not only counts.
+        failing = [
+            (plan, finding)
+            for plan in report.plans
+            for finding in plan.findings
+            if config.fail_on != "none" and finding.severity.at_least(Severity(config.fail_on))
+        ]
+        if failing:
+            _err("assess: findings that fail the gate:")
+        for plan, finding in failing[:MAX_GATE_LINES]:
+            where = f"{plan.file}:{finding.line or 1}:{finding.column or 1}"
+            _err(f"  {where}: {finding.rule_id} [{finding.severity.value}] {finding.message}")
+        if len(failing) > MAX_GATE_LINES:
+            _err(f"  ... and {len(failing) - MAX_GATE_LINES} more")
 
 
 # ------------------------------------------------------------------ assessing a batch

@@ -19,6 +19,7 @@ from typing import NoReturn
 import click
 
 from assess.cli import options as opts
+from assess.errors import for_log
 
 FORMATS = ("text", "markdown", "json", "html")
 EXIT_GATE_FAILED = 1
@@ -26,7 +27,7 @@ EXIT_ERROR = 2
 
 
 def _fail(ctx: click.Context, message: str) -> NoReturn:
-    click.echo(f"assess: {message}", err=True)
+    click.echo(for_log(f"assess: {message}"), err=True)
     ctx.exit(EXIT_ERROR)
 
 
@@ -67,7 +68,7 @@ def diff(ctx: click.Context, old: str, new: str, fmt: str, output: str | None, f
     if old == "-" and new == "-":
         raise click.UsageError("only one of OLD and NEW can be - (standard input)")
     try:
-        text, added = _run(ctx, old, new, fmt.lower(), fail_on_new)
+        text, added = _run(ctx, old, new, fmt.lower(), fail_on_new, output)
         if output is None:
             click.echo(text, nl=False)
         else:
@@ -85,18 +86,26 @@ def diff(ctx: click.Context, old: str, new: str, fmt: str, output: str | None, f
         where = f"{error.filename}: " if error.filename else ""
         _fail(ctx, f"{where}{error.strerror or error}")
     if added:
-        click.echo(f"assess: {added} new finding(s) at least {fail_on_new} (exit 1)", err=True)
+        click.echo(for_log(f"assess: {added} new finding(s) at least {fail_on_new} (exit 1)"), err=True)
         ctx.exit(EXIT_GATE_FAILED)
 
 
-def _run(ctx: click.Context, old: str, new: str, fmt: str, fail_on_new: str | None) -> tuple[str, int]:
+def _run(
+    ctx: click.Context, old: str, new: str, fmt: str, fail_on_new: str | None, output: str | None
+) -> tuple[str, int]:
     """The rendered comparison and how many new findings trip the gate."""
+    from assess.cli.outputs import Input, check_outputs
     from assess.results.diff import compare_plans, new_at_least, render
     from assess.results.report import Severity
     from assess.rules.catalog import build_catalog
 
     start = Path.cwd() if new == "-" else Path(new).resolve().parent
-    config, _ = opts.resolve_config(opts.flags(ctx), start)
+    config, config_path = opts.resolve_config(opts.flags(ctx), start)
+    if output is not None:  # before assessing: never onto a version being compared, and writable
+        inputs = [Input(Path(version), "plan") for version in (old, new) if version != "-"]
+        if config_path is not None:
+            inputs.append(Input(config_path, "configuration file"))
+        check_outputs([output], [*inputs, *(Input(path, "rule pack") for path in config.rules)])
     opts.check_selectors(config, build_catalog(config))
     result = compare_plans(Path(old), Path(new), config=config)
     added = len(new_at_least(result, Severity(fail_on_new.lower()))) if fail_on_new else 0

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import click
 
+from assess.errors import for_log
+
 
 @click.command("facts", context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("plan", type=click.Path(path_type=Path, allow_dash=True))
@@ -34,7 +36,7 @@ def facts(plan: Path, kind: tuple[str, ...], model: bool) -> None:
         )
     except PlanError as error:
         for problem in error.problems:
-            click.echo(problem.one_line(), err=True)
+            click.echo(for_log(problem.one_line()), err=True)
         sys.exit(2)
     scan = build_catalog(Config()).placeholders.scan(loaded.plan)  # as the rules see it: placeholders absent
     for fact in build_facts(scan.stated) + placeholder_facts(scan):

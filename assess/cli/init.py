@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import click
 
+from assess.errors import for_log
 from assess.plan.model import Language
 
 EXIT_ERROR = 2
@@ -36,9 +37,9 @@ def init(ctx: click.Context, path: str, force: bool, lang: str) -> None:
     try:
         written = write_starter(path, lang=Language(lang), force=force)
     except FileExistsError:
-        click.echo(f"assess: {path} already exists; use --force to overwrite it", err=True)
+        click.echo(for_log(f"assess: {path} already exists; use --force to overwrite it"), err=True)
         ctx.exit(EXIT_ERROR)
     except OSError as error:
-        click.echo(f"assess: cannot write {path}: {error.strerror or error}", err=True)
+        click.echo(for_log(f"assess: cannot write {path}: {error.strerror or error}"), err=True)
         ctx.exit(EXIT_ERROR)
     click.echo(f"wrote {written}: replace the placeholders, then run `assess {written}`")

@@ -56,6 +56,7 @@ class ConfigFlags:
     today: dt.date | None = None
     fail_on: str | None = None
     fail_under: float | None = None
+    allow_no_rules: bool = False
     engine: str | None = None
 
 
@@ -206,7 +207,8 @@ def config_options(command: F) -> F:
             metavar="NAME=VALUE",
             expose_value=False,
             callback=_store(parse_thresholds),
-            help="Override a threshold, e.g. --threshold min_admins=3 (`assess rules` lists them). Repeatable.",
+            help="Override a threshold, e.g. --threshold min_admins=3 (`assess rules --thresholds` lists them). "
+            "Repeatable.",
         ),
         click.option(
             "--rules",
@@ -223,6 +225,13 @@ def config_options(command: F) -> F:
             expose_value=False,
             callback=_store(_lower),
             help="Language of the report's texts (default: each plan's own).",
+        ),
+        click.option(
+            "--allow-no-rules",
+            is_flag=True,
+            expose_value=False,
+            callback=_store(_identity),
+            help="Allow a run in which no rule is active (by default an error: it would check nothing).",
         ),
         click.option(
             "--engine",
@@ -271,8 +280,6 @@ def gate_options(command: F) -> F:
 
 def resolve_config(given: ConfigFlags, start: Path) -> tuple[Config, Path | None]:
     """The configuration file's settings (or the defaults) with the flags applied; `ConfigError` if invalid."""
-    from pydantic import ValidationError
-
     from assess.config import Config, discover_config, load_config_file
     from assess.errors import ConfigError
 
@@ -301,12 +308,9 @@ def resolve_config(given: ConfigFlags, start: Path) -> tuple[Config, Path | None
         overrides["thresholds"] = {**base.thresholds, **given.thresholds}
     if given.rules:
         overrides["rules"] = tuple(dict.fromkeys((*base.rules, *given.rules)))
-    try:
-        return base.merged(**overrides), path
-    except ValidationError as error:
-        problem = error.errors()[0]
-        where = ".".join(str(part) for part in problem["loc"])
-        raise ConfigError(f"{where}: {problem['msg']}") from None
+    if given.allow_no_rules:
+        overrides["allow_no_rules"] = True
+    return base.merged(**overrides), path
 
 
 def check_selectors(config: Config, catalog: Catalog) -> None:

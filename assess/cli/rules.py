@@ -9,6 +9,8 @@ from typing import Any
 
 import click
 
+from assess.errors import for_log
+
 
 def _catalog_rules(rule_paths: tuple[Path, ...], builtin: bool) -> list[Any]:
     from assess.config import Config
@@ -18,8 +20,38 @@ def _catalog_rules(rule_paths: tuple[Path, ...], builtin: bool) -> list[Any]:
     return sorted((rule for pack in packs for rule in pack.rules), key=lambda r: (r.spec.step, r.id))
 
 
+def _print_thresholds(rule_paths: tuple[Path, ...], builtin: bool, fmt: str) -> None:
+    """Every pack's thresholds: name, value, unit, what it is and where the value comes from."""
+    from assess.config import Config
+    from assess.rules.catalog import load_packs
+
+    packs = load_packs(Config(rules=rule_paths, builtin_rules=builtin))
+    rows = [
+        {
+            "name": name,
+            "value": threshold.value,
+            "unit": threshold.unit,
+            "description": threshold.description,
+            "source": threshold.source,
+            "pack": pack.name,
+        }
+        for pack in packs
+        for name, threshold in sorted(pack.thresholds.items())
+    ]
+    if fmt == "json":
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    if fmt == "markdown":
+        click.echo("| name | value | unit | description | source |\n|---|---:|---|---|---|")
+        for row in rows:
+            click.echo(f"| {row['name']} | {row['value']:g} | {row['unit']} | {row['description']} | {row['source']} |")
+        return
+    for row in rows:
+        click.echo(f"{row['name']} = {row['value']:g} {row['unit']}: {row['description']} (source: {row['source']})")
+
+
 def _fail(message: str) -> None:
-    click.echo(f"assess: {message}", err=True)
+    click.echo(for_log(f"assess: {message}"), err=True)
     sys.exit(2)
 
 
@@ -39,6 +71,12 @@ def _fail(message: str) -> None:
 @click.option("--lang", type=click.Choice(["en", "fr"]), default="en", show_default=True)
 @click.option("--rules", "rule_paths", type=click.Path(path_type=Path), multiple=True, help="Add a rule pack.")
 @click.option("--no-builtin-rules", is_flag=True, help="Leave out the built-in catalog.")
+@click.option(
+    "--thresholds",
+    "show_thresholds",
+    is_flag=True,
+    help="List the thresholds instead (name, default value, unit, source): what --threshold NAME=VALUE overrides.",
+)
 @click.pass_context
 def rules(
     ctx: click.Context,
@@ -48,6 +86,7 @@ def rules(
     lang: str,
     rule_paths: tuple[Path, ...],
     no_builtin_rules: bool,
+    show_thresholds: bool,
 ) -> None:
     """List the rules (filter by step and severity).
 
@@ -61,6 +100,12 @@ def rules(
     from assess.errors import AssessError
     from assess.steps import STEP_BY_NUMBER
 
+    if show_thresholds:
+        try:
+            _print_thresholds(rule_paths, not no_builtin_rules, fmt)
+        except AssessError as error:
+            _fail(str(error))
+        return
     try:
         found = _catalog_rules(rule_paths, not no_builtin_rules)
     except AssessError as error:
@@ -91,7 +136,7 @@ def rules(
     for r in found:
         step_name = STEP_BY_NUMBER[r.spec.step].name[lang]
         click.echo(f"{r.id:<8} {r.spec.step:>2} {step_name:<13} {r.spec.severity.value:<9} {_title(r, lang)}")
-    click.echo(f"{len(found)} rules", err=True)
+    click.echo(for_log(f"{len(found)} rules"), err=True)
 
 
 def _title(rule: Any, lang: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import click
 
+from assess.errors import for_log
 from assess.resources import PLAN_SCHEMA_PATH, REPORT_SCHEMA_PATH, RULE_PACK_SCHEMA_PATH
 
 EXIT_ERROR = 2
@@ -24,6 +25,6 @@ def schema(ctx: click.Context, which: str | None) -> None:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
-        click.echo(f"assess: {path}: {error.strerror or error}", err=True)
+        click.echo(for_log(f"assess: {path}: {error.strerror or error}"), err=True)
         ctx.exit(EXIT_ERROR)
     click.echo(text, nl=False)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import click
 
-from assess.errors import AssessError, PlanError, Problem
+from assess.errors import AssessError, PlanError, Problem, for_log, visible
 
 EXIT_INVALID = 2
 
@@ -51,10 +51,14 @@ def validate(ctx: click.Context, files: tuple[str, ...], quiet: bool) -> None:
     if invalid:
         click.echo(f"{invalid} of {total} {noun} invalid")
         ctx.exit(EXIT_INVALID)
-    click.echo(f"{total} {noun} valid" if total > 1 else f"{targets[0].name} is valid")
+    click.echo(for_log(f"{total} {noun} valid" if total > 1 else f"{targets[0].name} is valid"))
+
+
+EXCERPT_GUTTER = "  | "
 
 
 def _print(problem: Problem, quiet: bool) -> None:
-    click.echo(problem.one_line())
+    click.echo(for_log(problem.one_line()))
     if problem.excerpt and not quiet:
-        click.echo(problem.excerpt)
+        # Behind a gutter, a source line such as "::add-mask::x" cannot be a CI workflow command.
+        click.echo("\n".join(EXCERPT_GUTTER + visible(line) for line in problem.excerpt.splitlines()))

@@ -14,11 +14,12 @@ does not pay for rich or the HTML templates.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from assess.i18n import label, number
 
@@ -61,6 +62,8 @@ class RenderOptions:
     ``quiet``: 0 full output, 1 one summary line per plan, 2 nothing (text only).
     ``width``: text width for formats that lay out tables (a fixed default keeps piped output stable).
     ``baselined``: per plan file, how many findings the baseline removed from the report.
+    ``fail_on``: the gate's severity (``"none"``: nothing fails it), so that formats which mark
+    failures (JUnit) fail exactly what the gate fails; None: every finding is a failure.
     """
 
     color: bool = False
@@ -69,6 +72,7 @@ class RenderOptions:
     width: int = 100
     rules: tuple[RuleInfo, ...] = ()
     baselined: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+    fail_on: str | None = None
 
 
 Renderer = Callable[["Report", RenderOptions], str]
@@ -139,3 +143,36 @@ def first_actions(recommendations: list[Recommendation]) -> list[Recommendation]
         for index, rec in enumerate(recommendations)
         if index < FIRST_ACTIONS or rec.severity is Severity.CRITICAL or rec.named_check
     ]
+
+
+def _escaped(value: Any) -> Any:
+    from assess.errors import single_line
+
+    if isinstance(value, str):
+        return single_line(value)
+    if isinstance(value, list):
+        return [_escaped(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _escaped(item) for key, item in value.items()}
+    return value
+
+
+def for_people(report: Report, options: RenderOptions) -> tuple[Report, RenderOptions]:
+    """The report and options with every text on one line and control characters shown escaped.
+
+    For the formats a person reads in a terminal or an editor (text): plan texts
+    (names, messages, file names) and a custom pack's rule texts cannot move the
+    cursor, set a title, make a hyperlink or start a new line.
+    """
+    from assess.results.report import Report
+
+    cleaned = Report.model_validate(_escaped(report.model_dump(mode="json", by_alias=True)))
+    rules = tuple(
+        dataclasses.replace(info, **{name: _escaped(getattr(info, name)) for name in _RULE_TEXTS})
+        for info in options.rules
+    )
+    baselined = MappingProxyType({_escaped(file): count for file, count in options.baselined.items()})
+    return cleaned, dataclasses.replace(options, rules=rules, baselined=baselined)
+
+
+_RULE_TEXTS = ("title", "rationale", "recommendation", "help_uri", "pack")

@@ -9,6 +9,7 @@ LF everywhere, and also ``:`` and ``,`` in properties. Each plan also gets one
 
 from __future__ import annotations
 
+from assess.errors import single_line
 from assess.formats import RenderOptions
 from assess.results.report import PlanReport, Report, Severity
 
@@ -22,8 +23,8 @@ COMMANDS = {
 
 
 def escape_data(text: str) -> str:
-    """The message part (after ``::``)."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """The message part (after ``::``); other control characters and line breaks shown escaped (``\\u001b``)."""
+    return single_line(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def escape_property(text: str) -> str:

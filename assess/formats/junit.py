@@ -3,7 +3,10 @@
 One testsuite per plan file; one testcase per rule evaluated, passes included so
 a dashboard counts them (classname = the step, name = "RULE-ID title"). A rule
 with findings is a ``<failure>`` (type = severity) whose text lists each finding
-as ``file:line:col: /pointer: message`` and what to do. A rule that was
+as ``file:line:col: /pointer: message`` and what to do. What is a failure
+follows the gate: given the gate's ``--fail-on`` (`RenderOptions.fail_on`, which
+the CLI always passes), a rule whose findings are less severe passes, its findings
+in ``<system-out>``, so a green pipeline never shows red tests. A rule that was
 suppressed, did not apply, lacked information or whose findings the baseline
 accepted is ``<skipped>`` with the reason. A plan that could not be assessed is
 a testsuite with one ``<error>`` testcase. No timestamps or durations: the same
@@ -16,7 +19,7 @@ import re
 import xml.etree.ElementTree as ET
 
 from assess.formats import RenderOptions
-from assess.results.report import PlanReport, Report, RuleResult, Status
+from assess.results.report import PlanReport, Report, RuleResult, Severity, Status
 from assess.steps import STEP_BY_NUMBER
 
 # Characters XML 1.0 cannot carry at all, even escaped (plan texts may hold control characters).
@@ -66,7 +69,7 @@ def _suite(plan: PlanReport, options: RenderOptions) -> ET.Element:
         counts["tests"] = counts["errors"] = 1
     for rule in plan.rules:
         counts["tests"] += 1
-        outcome = _case(suite, plan, rule)
+        outcome = _case(suite, plan, rule, options.fail_on)
         if outcome:
             counts[outcome] += 1
     for key, count in counts.items():
@@ -79,7 +82,13 @@ def _where(plan: PlanReport, line: int | None, column: int | None, pointer: str,
     return f"{place}: {pointer or '/'}: {message}"
 
 
-def _case(suite: ET.Element, plan: PlanReport, rule: RuleResult) -> str | None:
+def _fails_gate(severity: Severity, fail_on: str | None) -> bool:
+    if fail_on is None:
+        return True
+    return fail_on != "none" and severity.at_least(Severity(fail_on))
+
+
+def _case(suite: ET.Element, plan: PlanReport, rule: RuleResult, fail_on: str | None) -> str | None:
     """Add the rule's testcase; returns 'failures', 'skipped' or None (passed)."""
     case = ET.SubElement(
         suite,
@@ -96,6 +105,10 @@ def _case(suite: ET.Element, plan: PlanReport, rule: RuleResult) -> str | None:
             lines = [_where(plan, f.line, f.column, f.pointer, f.message) for f in findings]
             lines.append(f"What to do: {findings[0].recommendation}")
             message = findings[0].message if len(findings) == 1 else f"{len(findings)} findings: {findings[0].message}"
+            if not _fails_gate(rule.severity, fail_on):
+                out = ET.SubElement(case, "system-out")
+                out.text = _clean(f"{rule.severity.value}, below the gate (--fail-on {fail_on}):\n" + "\n".join(lines))
+                return None
             failure = ET.SubElement(case, "failure", message=_clean(message), type=rule.severity.value)
             failure.text = _clean("\n".join(lines))
             return "failures"

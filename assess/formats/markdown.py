@@ -10,17 +10,33 @@ from __future__ import annotations
 
 import re
 
+from assess.errors import no_workflow_commands, single_line
 from assess.formats import NOT_STARTED_BELOW, RenderOptions, held_notes, score_text
 from assess.i18n import label
 from assess.plan.sourcemap import field_name
 from assess.results.report import PlanReport, Report
 
-_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~])")
+_BACKTICKS = re.compile(r"`+")
 
 
 def escape(text: str) -> str:
-    """Plan text as literal Markdown (also safe inside a table cell)."""
-    return _SPECIAL.sub(r"\\\1", text).replace("\r", " ").replace("\n", " ")
+    """Plan text as literal Markdown (also safe inside a table cell); control characters shown escaped."""
+    return single_line(_SPECIAL.sub(r"\\\1", text).replace("\r", " ").replace("\n", " "))
+
+
+def code(text: str, *, in_table: bool = False) -> str:
+    """`text` as an inline code span that nothing inside can end early (CommonMark: a longer fence).
+
+    A file name or JSON pointer may hold backticks; a one-backtick span would end at
+    the first and let raw HTML or links follow. In a table cell ``|`` is escaped too.
+    """
+    text = single_line(text)
+    if in_table:
+        text = text.replace("|", "\\|")
+    fence = "`" * (max((len(run) for run in _BACKTICKS.findall(text)), default=0) + 1)
+    pad = " " if text[:1] in ("`", " ") or text[-1:] in ("`", " ") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 def _score(value: float | None, lang: str) -> str:
@@ -35,7 +51,7 @@ def render(report: Report, options: RenderOptions) -> str:
     for plan in report.plans:
         parts.extend(_plan(plan, options))
     parts.append(f"<sub>{label('generated_by', lang)} {escape(report.tool.version)}</sub>")
-    return "\n".join(parts) + "\n"
+    return no_workflow_commands("\n".join(parts) + "\n")
 
 
 def _overview(report: Report, lang: str) -> list[str]:
@@ -46,30 +62,31 @@ def _overview(report: Report, lang: str) -> list[str]:
     ]
     for plan in report.plans:
         if plan.score is None:
-            rows.append(f"| `{plan.file}` | – | – | – | {label('could_not_assess', lang)} |")
+            rows.append(f"| {code(plan.file, in_table=True)} | – | – | – | {label('could_not_assess', lang)} |")
             continue
         rows.append(
-            f"| `{plan.file}` | {escape(plan.organization or '')} | {_score(plan.score.overall, lang)} | "
-            f"{plan.score.grade} | {len(plan.findings)} |"
+            f"| {code(plan.file, in_table=True)} | {escape(plan.organization or '')} | "
+            f"{_score(plan.score.overall, lang)} | {plan.score.grade} | {len(plan.findings)} |"
         )
     return [*rows, ""]
 
 
 def _plan(plan: PlanReport, options: RenderOptions) -> list[str]:
     lang = plan.language
-    title = escape(plan.organization) if plan.organization else f"`{plan.file}`"
+    title = escape(plan.organization) if plan.organization else code(plan.file)
     lines = [f"## {title}", ""]
     if plan.score is None:
-        lines.append(f"**{label('could_not_assess', lang)}** (`{plan.file}`):")
+        lines.append(f"**{label('could_not_assess', lang)}** ({code(plan.file)}):")
         lines.append("")
         for problem in plan.problems:
             where = f"{plan.file}:{problem.line}:{problem.column or 1}" if problem.line else plan.file
-            lines.append(f"- `{where}` `{problem.pointer or '/'}`: {escape(problem.message)}")
+            lines.append(f"- {code(where)} {code(problem.pointer or '/')}: {escape(problem.message)}")
         return [*lines, ""]
     score = plan.score
     overall, completeness = _score(score.overall, lang), _score(score.completeness, lang)
     lines.append(
-        f"{label('plan_file', lang)}: `{plan.file}` · **{label('overall_score', lang)}: {overall}/100** "
+        f"{label('plan_file', lang)}: {code(plan.file)} · "
+        f"**{label('overall_score', lang)}: {overall}/100** "
         f"· {label('grade', lang)} **{score.grade}** · {label('completeness', lang)} {completeness}%"
         + (f" · _{label('capped', lang)}_" if score.capped else "")
     )
@@ -126,7 +143,7 @@ def _findings(plan: PlanReport) -> list[str]:
             lines.append(f"- **{severity}** · `{rule_id}` **{escape(first.title)}**")
             for finding in of_rule:
                 where = f"{plan.file}:{finding.line or 1}:{finding.column or 1}"
-                lines.append(f"  - {escape(finding.message)} (`{where}`)")
+                lines.append(f"  - {escape(finding.message)} ({code(where)})")
             lines.append(f"  - _{label('what_to_do', lang)}:_ {escape(first.recommendation)}")
         lines.append("")
     return lines
@@ -170,6 +187,6 @@ def _suppressed(plan: PlanReport) -> list[str]:
         lines.append("")
     if plan.suppression_notices:
         lines.extend([f"### {label('suppression_notices', lang)}", ""])
-        lines.extend(f"- `{n.rule_id}` {escape(n.message)}" for n in plan.suppression_notices)
+        lines.extend(f"- {code(n.rule_id)} {escape(n.message)}" for n in plan.suppression_notices)
         lines.append("")
     return lines

@@ -68,7 +68,7 @@ def render(report: Report, options: RenderOptions) -> str:
                 "name": report.tool.name,
                 "version": report.tool.version,
                 "semanticVersion": report.tool.version,
-                "informationUri": report.tool.information_uri,
+                **({"informationUri": report.tool.information_uri} if report.tool.information_uri else {}),
                 "properties": {"engine": report.tool.engine},
                 "rules": [_descriptor(rule) for rule in rules],
             }
@@ -102,7 +102,7 @@ def _rules(report: Report, catalog: tuple[RuleInfo, ...]) -> list[RuleInfo]:
                     title=result.title,
                     rationale=finding.rationale if finding else result.title,
                     recommendation=finding.recommendation if finding else "",
-                    help_uri=f"{report.tool.information_uri}rules/{result.rule_id}",
+                    help_uri="",
                     pack="",
                 )
             )
@@ -112,15 +112,15 @@ def _rules(report: Report, catalog: tuple[RuleInfo, ...]) -> list[RuleInfo]:
 def _descriptor(rule: RuleInfo) -> dict[str, Any]:
     step = STEP_BY_NUMBER[rule.step]
     help_text = f"Why: {rule.rationale}\n\nWhat to do: {rule.recommendation}"
-    help_markdown = (
-        f"**Why.** {rule.rationale}\n\n**What to do.** {rule.recommendation}\n\n[Rule {rule.id}]({rule.help_uri})"
-    )
+    help_markdown = f"**Why.** {rule.rationale}\n\n**What to do.** {rule.recommendation}"
+    if rule.help_uri:
+        help_markdown += f"\n\n[Rule {rule.id}]({rule.help_uri})"
     return {
         "id": rule.id,
         "shortDescription": {"text": rule.title},
         "fullDescription": {"text": rule.rationale},
         "help": {"text": help_text, "markdown": help_markdown},
-        "helpUri": rule.help_uri,
+        **({"helpUri": rule.help_uri} if rule.help_uri else {}),
         "defaultConfiguration": {"level": LEVELS[rule.severity]},
         "properties": {
             "step": rule.step,

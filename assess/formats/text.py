@@ -18,7 +18,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from assess.formats import NOT_STARTED_BELOW, RenderOptions, held_notes, score_text
+from assess.errors import no_workflow_commands
+from assess.formats import NOT_STARTED_BELOW, RenderOptions, for_people, held_notes, score_text
 from assess.i18n import label
 from assess.plan.sourcemap import field_name
 from assess.results.report import Finding, PlanReport, Report, Severity, Status
@@ -37,6 +38,7 @@ INDENT = 4
 def render(report: Report, options: RenderOptions) -> str:
     if options.quiet >= 2:
         return ""
+    report, options = for_people(report, options)
     out = io.StringIO()
     console = Console(
         file=out,
@@ -59,12 +61,12 @@ def render(report: Report, options: RenderOptions) -> str:
             if index:
                 console.print()
             _plan(console, plan, options)
-    if len(report.plans) > 1:
+    if len(report.plans) > 1 or report.summary.skipped:
         if not options.quiet:
             console.print()
         console.print(_total_line(report), soft_wrap=True)
     # Tables pad their last column; trailing blanks are noise in files and diffs.
-    return "".join(line.rstrip() + "\n" for line in out.getvalue().splitlines())
+    return no_workflow_commands("".join(line.rstrip() + "\n" for line in out.getvalue().splitlines()))
 
 
 def location(file: str, line: int | None, column: int | None) -> str:
@@ -92,7 +94,8 @@ def summary_line(plan: PlanReport, options: RenderOptions) -> Text:
     )
     findings = plan.findings
     if findings:
-        text.append(f", {len(findings)} {label('findings', lang).lower()} ({_severity_counts(findings, lang)})")
+        noun = label("finding" if len(findings) == 1 else "findings", lang).lower()
+        text.append(f", {len(findings)} {noun} ({_severity_counts(findings, lang)})")
     else:
         text.append(f", {label('no_findings', lang).lower().rstrip('.')}")
     baselined = options.baselined.get(plan.file, 0)
@@ -109,12 +112,15 @@ def _total_line(report: Report) -> Text:
     lang = report.plans[0].language if report.plans else "en"
     summary = report.summary
     assessed = label("assessed_count", lang).format(count=summary.assessed)
-    text = Text(f"{summary.plans} {label('plans', lang).lower()}: {assessed}")
+    text = Text(f"{summary.plans} {label('plan' if summary.plans == 1 else 'plans', lang).lower()}: {assessed}")
     if summary.errors:
         text.append(f", {summary.errors} {label('could_not_assess', lang).lower()}", style="bold red")
+    if summary.skipped:
+        text.append(", " + label("skipped_not_plans", lang).format(count=summary.skipped))
     total = sum(summary.findings.values())
     counts = ", ".join(f"{n} {label('sev_' + s.value, lang)}" for s, n in summary.findings.items() if n)
-    text.append(f"; {total} {label('findings', lang).lower()}" + (f" ({counts})" if counts else ""))
+    noun = label("finding" if total == 1 else "findings", lang).lower()
+    text.append(f"; {total} {noun}" + (f" ({counts})" if counts else ""))
     return text
 
 

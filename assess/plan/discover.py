@@ -55,15 +55,17 @@ class Target:
     problem: str | None = None
 
 
-def discover(arguments: Sequence[str], *, only_plans: bool = False) -> list[Target]:
+def discover(arguments: Sequence[str], *, only_plans: bool = False, skipped: list[str] | None = None) -> list[Target]:
     """The targets of the arguments, in order, each file once (first mention wins).
 
     ``only_plans`` also drops named files that do not look like plans: pre-commit
     passes every staged file its pattern matches, ``package.json`` included.
+    ``skipped``, when given, receives the display names of the *.json/*.yaml/*.yml
+    files that folders held but that are not plans (no top-level schema_version).
     """
     targets: list[Target] = []
     seen: set[str] = set()
-    for target in _expand(arguments):
+    for target in _expand(arguments, skipped if skipped is not None else []):
         if target.path is not None:
             key = target.path if target.path == STDIN else os.path.normcase(os.path.abspath(target.path))
             if key in seen:
@@ -75,17 +77,17 @@ def discover(arguments: Sequence[str], *, only_plans: bool = False) -> list[Targ
     return targets
 
 
-def _expand(arguments: Sequence[str]) -> Iterator[Target]:
+def _expand(arguments: Sequence[str], skipped: list[str]) -> Iterator[Target]:
     for argument in arguments:
         if argument == STDIN:
             yield Target(STDIN_NAME, STDIN)
         elif os.path.isdir(argument):
-            yield from _folder(Path(argument))
+            yield from _folder(Path(argument), skipped)
         elif os.path.lexists(argument) or not _GLOB_MAGIC.search(argument):
             # An existing file, or a plain name that does not exist: reading it says why.
             yield _file(Path(argument))
         else:
-            yield from _glob(argument)
+            yield from _glob(argument, skipped)
 
 
 def _file(path: Path) -> Target:
@@ -93,21 +95,21 @@ def _file(path: Path) -> Target:
     return Target(name, name)
 
 
-def _glob(pattern: str) -> Iterator[Target]:
+def _glob(pattern: str, skipped: list[str]) -> Iterator[Target]:
     matches = sorted(glob.glob(pattern, recursive=True))
     if not matches:
         yield Target(pattern, None, "no file matches this pattern")
         return
     for match in matches:
         if os.path.isdir(match):
-            yield from _folder(Path(match))
+            yield from _folder(Path(match), skipped)
         else:
             yield _file(Path(match))
 
 
-def _folder(folder: Path) -> Iterator[Target]:
+def _folder(folder: Path, skipped: list[str]) -> Iterator[Target]:
     found = False
-    for path in _plan_files(folder):
+    for path in _plan_files(folder, skipped):
         found = True
         yield _file(path)
     if not found:
@@ -119,15 +121,18 @@ def _folder(folder: Path) -> Iterator[Target]:
         )
 
 
-def _plan_files(folder: Path) -> Iterable[Path]:
+def _plan_files(folder: Path, skipped: list[str] | None = None) -> Iterable[Path]:
     """Plan-looking files under `folder`, in sorted order (by path parts, so a/b sorts before a-b)."""
     found: list[Path] = []
+    others: list[Path] = []
     for root, folders, files in os.walk(folder):
         folders[:] = [name for name in folders if not name.startswith(".") and name not in SKIPPED_FOLDERS]
         for name in files:
             path = Path(root, name)
-            if path.suffix.lower() in PLAN_SUFFIXES and not name.startswith(".") and looks_like_plan(path):
-                found.append(path)
+            if path.suffix.lower() in PLAN_SUFFIXES and not name.startswith("."):
+                (found if looks_like_plan(path) else others).append(path)
+    if skipped is not None:
+        skipped.extend(display_name(path) for path in sorted(others, key=lambda path: path.parts))
     return sorted(found, key=lambda path: path.parts)
 
 

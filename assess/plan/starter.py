@@ -142,7 +142,8 @@ _COMMENTS: dict[Language, dict[str, str]] = {
         "/committee": "Step 1 - Committee. Social media can't be done in a silo: gather 3 to 5 people from\n"
         "several departments who together like talking with stakeholders, are comfortable with\n"
         "technology, are creative, follow the news, and are well connected and enthusiastic.\n"
-        "traits: stakeholder_facing, tech_comfortable, creative, news_aware, well_connected.",
+        "traits: stakeholder_facing, tech_comfortable, creative, news_aware, well_connected.\n"
+        "COM-01 asks for at least 2 members: the two below are a start; 3 to 5 is better.",
         "/goals": "Step 2 - Plan. Goals first: how will you know you succeeded? Social media is a ladder of\n"
         "engagement (follow, share, sign up, volunteer, give), not a cash register: give the lower\n"
         "rungs goals too. category: awareness, community, site_traffic, email_signups,\n"
@@ -206,7 +207,8 @@ _COMMENTS: dict[Language, dict[str, str]] = {
         "/committee": "Étape 1 - Comité. Les médias sociaux ne se font pas en vase clos : réunissez 3 à 5\n"
         "personnes de plusieurs services qui, ensemble, aiment échanger avec les parties prenantes,\n"
         "sont à l'aise avec la technologie, sont créatives, suivent l'actualité, et ont un bon réseau.\n"
-        "traits : stakeholder_facing, tech_comfortable, creative, news_aware, well_connected.",
+        "traits : stakeholder_facing, tech_comfortable, creative, news_aware, well_connected.\n"
+        "COM-01 demande au moins 2 membres : les deux ci-dessous sont un début ; 3 à 5, c'est mieux.",
         "/goals": "Étape 2 - Planifier. D'abord les buts : comment saurez-vous que vous avez réussi ? Les\n"
         "médias sociaux sont une échelle d'engagement (suivre, partager, s'inscrire, s'engager,\n"
         "donner), pas une caisse enregistreuse : donnez aussi des buts aux premiers échelons.\n"

@@ -292,6 +292,9 @@ def _is_valid(data: Any) -> bool:
 def _version_problem(data: Any) -> tuple[str, str] | None:
     """An unknown schema_version voids every other message: the document follows other rules."""
     version = data.get("schema_version") if isinstance(data, dict) else None
+    if isinstance(version, int | float) and not isinstance(version, bool) and f"{version:.1f}" in SCHEMA_VERSIONS:
+        # YAML reads `schema_version: 1.0` as the number 1.0: the version is a string.
+        return "/schema_version", f'schema_version must be a string: write it quoted: "{version:.1f}"'
     if isinstance(version, str) and version not in SCHEMA_VERSIONS:
         reads = ", ".join(SCHEMA_VERSIONS)
         return "/schema_version", (

@@ -22,6 +22,7 @@ from typing import Any
 
 from assess.atomic import write_atomic
 from assess.errors import AssessError
+from assess.reading import MAX_BASELINE_BYTES, TooLarge, read_limited
 from assess.results.report import PlanReport, Report, Severity
 
 BASELINE_VERSION = 1
@@ -85,6 +86,8 @@ def parse_baseline(text: str, name: str = "baseline") -> Baseline:
         document: Any = json.loads(text)
     except ValueError as error:
         raise BaselineError(f"{name}: not valid JSON: {error}") from None
+    except RecursionError:
+        raise BaselineError(f"{name}: nested too deeply to be a baseline") from None
     if not isinstance(document, dict) or document.get("assess_baseline") != BASELINE_VERSION:
         raise BaselineError(f"{name}: not an assess baseline (write one with --write-baseline)")
     findings = document.get("findings")
@@ -101,7 +104,9 @@ def parse_baseline(text: str, name: str = "baseline") -> Baseline:
 
 def read_baseline(path: str | Path) -> Baseline:
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = read_limited(path, MAX_BASELINE_BYTES).decode("utf-8")
+    except TooLarge as error:
+        raise BaselineError(f"{path}: cannot read the baseline: {error}") from None
     except FileNotFoundError:
         raise BaselineError(f"{path}: no such baseline file (write one with --write-baseline)") from None
     except (OSError, UnicodeDecodeError) as error:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from assess.errors import no_workflow_commands, single_line
 from assess.i18n import label, number, percent
 from assess.results.report import Finding, Maturity, PlanReport, Severity
 from assess.steps import STEP_BY_NUMBER
@@ -174,9 +175,9 @@ def render_text(diff: PlanDiff) -> str:
     t = _translator(lang)
     c = t("colon")
     lines = [
-        f"{t('diff_title')}{c}{diff.organization or diff.new_file}",
-        f"  {t('old_version')}{c}{diff.old_file}",
-        f"  {t('new_version')}{c}{diff.new_file}",
+        f"{t('diff_title')}{c}{single_line(diff.organization or diff.new_file)}",
+        f"  {t('old_version')}{c}{single_line(diff.old_file)}",
+        f"  {t('new_version')}{c}{single_line(diff.new_file)}",
         "",
         f"{t('overall_score')}{c}{number(diff.score_before, lang)} -> {number(diff.score_after, lang)} "
         f"({change(diff.score_before, diff.score_after, lang)})   "
@@ -208,13 +209,14 @@ def render_text(diff: PlanDiff) -> str:
             lines.append(f"  {t('none')}")
         for finding in findings:
             severity = t("sev_" + finding.severity.value)
-            lines.append(f"  {_where(file, finding)}  {finding.rule_id} [{severity}]  {finding.message}")
-    return "\n".join(lines) + "\n"
+            where = single_line(_where(file, finding))
+            lines.append(f"  {where}  {finding.rule_id} [{severity}]  {single_line(finding.message)}")
+    return no_workflow_commands("\n".join(lines) + "\n")
 
 
 def _md(text: str) -> str:
     """Plan text in a Markdown table cell or list item: no markup, no table breaks."""
-    escaped = "".join("\\" + char if char in "\\`*_[]<>|~" else char for char in text)
+    escaped = "".join("\\" + char if char in "\\`*_[]<>|~" else char for char in single_line(text))
     return " ".join(escaped.split())
 
 
@@ -255,7 +257,7 @@ def render_markdown(diff: PlanDiff) -> str:
 
 
 def _code(text: str) -> str:
-    return text.replace("`", "'").replace("\n", " ")
+    return single_line(text.replace("`", "'").replace("\n", " ").replace("|", "\\|"))
 
 
 def render_json(diff: PlanDiff) -> str:

@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
+from assess.errors import no_workflow_commands, single_line
 from assess.i18n import label
 from assess.results.report import PlanReport, Report, Severity
 
@@ -107,40 +109,58 @@ def _common_language(report: Report) -> str:
     return languages.pop() if len(languages) == 1 else "en"
 
 
+_LINE_START = re.compile(r"(^|\r\n|\r|\n)(?=[=+\-@\t\r])")
+
+
 def _cell(text: str) -> str:
-    """Text a spreadsheet shows as text, never runs as a formula (OWASP's CSV injection advice)."""
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+    """Text a spreadsheet shows as text, never runs as a formula (OWASP's CSV injection advice).
+
+    Every line of the cell is guarded, not only the first: a reader that takes a bare
+    CR or LF for a row end must not find a formula at the start of the next line.
+    """
+    return _LINE_START.sub(lambda match: match.group(1) + "'", text)
 
 
 def _csv_number(value: float | None) -> str:
     return "" if value is None else f"{round(value, 1):g}"
 
 
-def _render_csv(table: list[Row], lang: str) -> str:
+def _csv_row(fields: list[str | int]) -> str:
+    """One CSV row ending in "\n", every field holding a CR or an LF quoted.
+
+    The writer quotes a field holding a character of its line terminator: with "\r\n"
+    that is any CR or LF (with "\n" alone, a bare CR went unquoted).
+    """
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+    csv.writer(out, lineterminator="\r\n").writerow(fields)
+    return out.getvalue()[:-2] + "\n"
+
+
+def _render_csv(table: list[Row], lang: str) -> str:
+    lines = [_csv_row(list(CSV_COLUMNS))]
     for r in table:
-        writer.writerow(
-            [
-                _cell(r.file),
-                _cell(r.organization),
-                _csv_number(r.score),
-                r.grade,
-                r.critical if r.score is not None else "",
-                r.high if r.score is not None else "",
-                r.top_rule,
-                _cell(r.top_title),
-                _cell(r.top_action),
-                _cell(r.error),
-            ]
+        lines.append(
+            _csv_row(
+                [
+                    _cell(r.file),
+                    _cell(r.organization),
+                    _csv_number(r.score),
+                    r.grade,
+                    r.critical if r.score is not None else "",
+                    r.high if r.score is not None else "",
+                    r.top_rule,
+                    _cell(r.top_title),
+                    _cell(r.top_action),
+                    _cell(r.error),
+                ]
+            )
         )
-    return out.getvalue()
+    return "".join(lines)
 
 
 def _md(text: str) -> str:
     """Plan text in a Markdown table cell: no markup, no HTML, no broken table."""
-    escaped = "".join("\\" + char if char in "\\`*_[]<>|~" else char for char in text)
+    escaped = "".join("\\" + char if char in "\\`*_[]<>|~" else char for char in single_line(text))
     return " ".join(escaped.split())
 
 
@@ -173,11 +193,11 @@ def _render_markdown(table: list[Row], lang: str) -> str:
         lines.append(f"| {index} | {_md(r.organization)} | " + " | ".join(cells) + f" | `{_code(r.file)}` |")
     if assessed < len(table):
         lines += ["", f"{t('could_not_assess')}{t('colon')}{len(table) - assessed}"]
-    return "\n".join(lines) + "\n"
+    return no_workflow_commands("\n".join(lines) + "\n")
 
 
 def _code(text: str) -> str:
-    return text.replace("`", "'").replace("|", "\\|").replace("\n", " ")
+    return single_line(text.replace("`", "'").replace("|", "\\|").replace("\n", " "))
 
 
 RENDERERS: dict[str, Callable[[list[Row], str], str]] = {"csv": _render_csv, "markdown": _render_markdown}

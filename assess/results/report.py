@@ -240,9 +240,9 @@ class PlanReport(_Model):
 class ToolInfo(_Model):
     name: str = Field(description="'assess'.")
     version: str = Field(description="Version of assess.")
-    information_uri: str = Field(description="Where to read about the tool.")
+    information_uri: str | None = Field(default=None, description="Where to read about the tool (when published).")
     engine: str | None = Field(
-        None,
+        default=None,
         description="The rule engine that ran: 'durable_rules VERSION' or 'builtin' (the same results; "
         "see README: Engines).",
     )
@@ -260,6 +260,9 @@ class Summary(_Model):
     assessed: int = Field(ge=0, description="Plans assessed.")
     errors: int = Field(ge=0, description="Plans that could not be assessed.")
     findings: dict[Severity, int] = Field(description="Unsuppressed findings by severity, over all plans.")
+    skipped: int = Field(
+        default=0, ge=0, description="Files in the folders searched that were skipped: not plans (no schema_version)."
+    )
 
 
 class Report(_Model):

@@ -20,7 +20,7 @@ from assess.engines.select import make_engine
 from assess.errors import ConfigError, RulePackError
 from assess.resources import RULES_DIR
 from assess.results.report import RulePackInfo, Severity
-from assess.rules.conditions import compile_condition
+from assess.rules.conditions import ConditionError, compile_condition
 from assess.rules.placeholders import Detector
 from assess.rules.rulepack import Placeholders, Rule, RulePack, load_pack, merge_placeholders
 
@@ -81,7 +81,7 @@ class Catalog:
         for pack in self.packs:
             if pack.name == rule.pack and pack.help_uri:
                 return pack.help_uri.replace("{id}", rule.id)
-        return f"https://assess.invalid/rules/{rule.id}"
+        return ""  # the pack documents its rules nowhere: reports give no link rather than a made-up one
 
 
 _cache: dict[str, Catalog] = {}
@@ -122,7 +122,25 @@ def load_packs(config: Config) -> tuple[RulePack, ...]:
 
 
 def build_catalog(config: Config) -> Catalog:
-    """The compiled catalog for a configuration (cached)."""
+    """The compiled catalog for a configuration (cached); `ConfigError` when it would check nothing.
+
+    A selector (select, ignore, severity) that names no rule is an error, as is a
+    configuration under which no rule is active (``builtin_rules = false`` and no
+    pack, or everything ignored) unless ``allow_no_rules`` says it is intended.
+    """
+    catalog = _build_catalog(config)
+    known = [rule.id for pack in catalog.packs for rule in pack.rules]
+    for setting, selectors in (("select", config.select), ("ignore", config.ignore), ("severity", config.severity)):
+        for selector in selectors:
+            if not any(rule_id.startswith(selector) for rule_id in known):
+                raise ConfigError(f"{setting}: {selector!r} matches no rule (`assess rules` lists them)")
+    if not catalog.rules and not config.allow_no_rules:
+        reason = "builtin_rules is false and no --rules pack is given" if not catalog.packs else "no rule is selected"
+        raise ConfigError(f"no rule is active ({reason}): nothing would be checked; --allow-no-rules if intended")
+    return catalog
+
+
+def _build_catalog(config: Config) -> Catalog:
     settings = config.model_dump_json(include={"select", "ignore", "severity", "thresholds", "scoring", "engine"})
     key = "\n".join([settings, *(_signature(path) for path in _pack_paths(config))])
     with _lock:
@@ -147,8 +165,12 @@ def build_catalog(config: Config) -> Catalog:
                 severity = config.severity_for(rule.id, spec.severity)
                 weight = spec.weight if spec.weight is not None else config.scoring.severity_weights[severity]
                 active.append(ActiveRule(rule, severity, weight))
-                fail = compile_condition(spec.when, thresholds)
-                skip = compile_condition(spec.skip_when, thresholds) if spec.skip_when is not None else []
+                try:
+                    fail = compile_condition(spec.when, thresholds)
+                    skip = compile_condition(spec.skip_when, thresholds) if spec.skip_when is not None else []
+                except ConditionError as exc:  # the pack's own values compiled at load: an override broke it
+                    given = ", ".join(f"{name}={value:g}" for name, value in sorted(config.thresholds.items()))
+                    raise ConfigError(f"thresholds ({given}): rule {rule.id}'s condition {exc}") from None
                 compiled.append(
                     CompiledRule(rule.id, tuple(tuple(alt) for alt in fail), tuple(tuple(alt) for alt in skip))
                 )

@@ -24,11 +24,19 @@ matches, so this check is what makes a wrong condition fail loudly.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from typing import Any
 
 from assess.rules.facts import FACT_MODEL
+
+# Limits checked when a pack loads (durable_rules compiles conditions into a network and regular
+# expressions into automata, hence no $mt: past these it hangs, ignoring Ctrl-C, or fails; see README "Limits").
+MAX_DEPTH = 16  # nesting of objects and lists in one condition
+MAX_TERMS = 32  # items of one $and / $or
+MAX_PATTERNS = 16  # patterns in one alternative
+MAX_ALTERNATIVES = 32  # alternatives of one 'any'
 
 COMPARISONS = frozenset({"$lt", "$lte", "$gt", "$gte", "$neq"})
 ARITHMETIC = frozenset({"$add", "$sub", "$mul", "$div"})
@@ -49,10 +57,13 @@ class _Scope:
 
 def compile_condition(condition: Any, thresholds: Mapping[str, float | int]) -> list[list[dict[str, Any]]]:
     """Alternatives, each a durable ``all`` list, or raise ConditionError."""
+    _check_depth(condition)
     if isinstance(condition, dict) and set(condition) == {"any"}:
         alternatives = condition["any"]
         if not isinstance(alternatives, list) or not alternatives:
             raise ConditionError("'any' takes a non-empty list of pattern lists")
+        if len(alternatives) > MAX_ALTERNATIVES:
+            raise ConditionError(f"'any' has {len(alternatives)} alternatives; at most {MAX_ALTERNATIVES} are allowed")
         return [_compile_patterns(alt, thresholds, f"any[{i}]") for i, alt in enumerate(alternatives)]
     return [_compile_patterns(condition, thresholds, "")]
 
@@ -95,6 +106,8 @@ def absent_kinds(condition: Any) -> list[str | None]:
 def _compile_patterns(patterns: Any, thresholds: Mapping[str, float | int], where: str) -> list[dict[str, Any]]:
     if not isinstance(patterns, list) or not patterns:
         raise ConditionError(f"{where or 'condition'}: expected a non-empty list of patterns")
+    if len(patterns) > MAX_PATTERNS:
+        raise ConditionError(f"{where or 'condition'}: {len(patterns)} patterns; at most {MAX_PATTERNS} are allowed")
     scope = _Scope()
     out: list[dict[str, Any]] = []
     for index, pattern in enumerate(patterns):
@@ -150,6 +163,8 @@ def _expression(
     if key in ("$and", "$or"):
         if not isinstance(value, list) or not value:
             raise ConditionError(f"{at}: {key} takes a non-empty list")
+        if len(value) > MAX_TERMS:
+            raise ConditionError(f"{at}: {key} has {len(value)} terms; at most {MAX_TERMS} are allowed")
         items = [_expression(item, kind, scope, thresholds, f"{at}.{key}[{i}]") for i, item in enumerate(value)]
         if key == "$or" and any(_joins_in(item) for item in items):
             raise ConditionError(
@@ -261,6 +276,8 @@ def _item_expression(expression: Any, thresholds: Mapping[str, float | int], at:
     if key == "$i":
         return {"$i": _literal(value, thresholds, at)}
     if key in ("$and", "$or") and isinstance(value, list):
+        if len(value) > MAX_TERMS:
+            raise ConditionError(f"{at}: {key} has {len(value)} terms; at most {MAX_TERMS} are allowed")
         return {key: [_item_expression(item, thresholds, at) for item in value]}
     if key in COMPARISONS:
         field, operand = _single(value, key, at)
@@ -283,17 +300,28 @@ def _literal(value: Any, thresholds: Mapping[str, float | int], at: str) -> Any:
     if isinstance(value, bool) or value is None or isinstance(value, int | str):
         return value
     if isinstance(value, float):
-        if not value.is_integer() and abs(value) < 1e-4:
-            raise ConditionError(f"{at}: number {value!r} is too small for the engine")
-        return int(value) if value.is_integer() else value
+        return _engine_number(value, at)
     raise ConditionError(f"{at}: expected a literal value, found {value!r}")
+
+
+def _engine_number(value: float, at: str) -> float | int:
+    """A number durable_rules reads as written: whole numbers as ints, no exponent (5e-05, 1e+16)."""
+    if not math.isfinite(value):
+        raise ConditionError(f"{at}: {value!r} is not a finite number")
+    if value.is_integer():
+        if abs(value) > 2**53:
+            raise ConditionError(f"{at}: number {value!r} is too large for the engine")
+        return int(value)
+    if "e" in repr(value):
+        raise ConditionError(f"{at}: number {value!r} is too small or too precise for the engine")
+    return value
 
 
 def _threshold(name: Any, thresholds: Mapping[str, float | int], at: str) -> float | int:
     if name not in thresholds:
         raise ConditionError(f"{at}: unknown threshold {name!r} (known: {', '.join(sorted(thresholds))})")
     value = thresholds[name]
-    return int(value) if isinstance(value, float) and value.is_integer() else value
+    return _engine_number(value, at) if isinstance(value, float) else value
 
 
 def _operand(value: Any, scope: _Scope, thresholds: Mapping[str, float | int], at: str) -> Any:
@@ -320,3 +348,14 @@ def _operand(value: Any, scope: _Scope, thresholds: Mapping[str, float | int], a
             _check_field(inner, scope.bindings[key], at)
             return {key: inner}
     return _literal(value, thresholds, at)
+
+
+def _check_depth(condition: Any) -> None:
+    """Refuse a condition nested deeper than MAX_DEPTH (iteratively: no recursion on hostile input)."""
+    stack: list[tuple[Any, int]] = [(condition, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise ConditionError(f"nested more than {MAX_DEPTH} levels deep")
+        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+        stack.extend((child, depth + 1) for child in children)

@@ -24,7 +24,10 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from assess.errors import RulePackError
+from assess._version import __version__
+from assess.atomic import write_atomic
+from assess.errors import RulePackError, single_line
+from assess.reading import MAX_DEPTH, MAX_PACK_FILE_BYTES, TooLarge, read_limited, too_deep
 from assess.results.report import Severity
 from assess.rules.conditions import ConditionError, absent_kinds, alternative_bindings, compile_condition
 from assess.rules.facts import FACT_MODEL, SECTIONS
@@ -32,6 +35,8 @@ from assess.rules.facts import FACT_MODEL, SECTIONS
 RULE_ID = r"^[A-Z][A-Z0-9]{1,7}-[0-9]{2,3}$"
 PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\.([a-z_][a-z0-9_]*)(?:\|([a-z]+))?\}")
 FILTERS = frozenset({"date", "list", "round"})
+# Reports link to it (SARIF helpUri, HTML): a web address only, never javascript: or data:, no blanks or controls.
+_WEB_ADDRESS = re.compile(r"^https?://[^\s\x00-\x1f\x7f-\x9f\"<>\\^`|]+$", re.IGNORECASE)
 DEFAULT_WEIGHTS: dict[Severity, float] = {
     Severity.CRITICAL: 10,
     Severity.HIGH: 6,
@@ -239,6 +244,9 @@ class RulePack:
         return base
 
 
+CACHE_FORMAT = 2  # the layout of a cache entry (see `_cache_entry_data`); names the cache folder
+
+
 def _cache_dir() -> Path | None:
     configured = os.environ.get("ASSESS_CACHE_DIR")
     if configured == "":
@@ -248,11 +256,39 @@ def _cache_dir() -> Path | None:
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     # The folder names the entry format: a version of assess that stores entries another way
     # uses another folder, so neither ever reads the other's entries as a pack.
-    return Path(base) / "assess" / "packs-1"
+    return Path(base) / "assess" / f"packs-{CACHE_FORMAT}"
+
+
+def _cache_entry_data(text: str, digest: str) -> Any:
+    """The parsed data of a cache entry, or `_NOT_CACHED` unless every check holds.
+
+    An entry is used only when it says it is this cache format, written by this
+    version of assess, for exactly this source (the SHA-256 of the YAML text, also
+    its file name), and its data hashes to the SHA-256 it records. A truncated,
+    stale, foreign or edited entry is ignored (and rewritten), never trusted.
+    """
+    try:
+        entry = json.loads(text)
+    except (ValueError, RecursionError):
+        return _NOT_CACHED
+    if not isinstance(entry, dict) or entry.get("assess_pack_cache") != CACHE_FORMAT:
+        return _NOT_CACHED
+    if entry.get("assess") != __version__ or entry.get("source") != digest or "data" not in entry:
+        return _NOT_CACHED
+    if entry.get("sha256") != _data_hash(entry["data"]):
+        return _NOT_CACHED
+    return entry["data"]
+
+
+def _data_hash(data: Any) -> str:
+    return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+_NOT_CACHED = object()
 
 
 def _parse_yaml(text: str, digest: str) -> Any:
-    """YAML, through a JSON cache keyed by the text's hash.
+    """YAML, through a JSON cache keyed by the text's hash (each entry verified, see `_cache_entry_data`).
 
     The catalog is read on every cold start: libyaml takes ~60 ms of it, JSON ~5 ms.
     A cache that cannot be read or written is simply not used.
@@ -261,7 +297,9 @@ def _parse_yaml(text: str, digest: str) -> Any:
     cached = folder / f"{digest}.json" if folder is not None else None
     if cached is not None:
         with contextlib.suppress(OSError, ValueError):
-            return json.loads(cached.read_text(encoding="utf-8"))
+            found = _cache_entry_data(read_limited(cached, 4 * MAX_PACK_FILE_BYTES).decode("utf-8"), digest)
+            if found is not _NOT_CACHED:
+                return found
     import yaml  # here, not at the top: a warm cache never needs it
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available; safe either way
@@ -269,34 +307,42 @@ def _parse_yaml(text: str, digest: str) -> Any:
         data = yaml.load(text, Loader=loader)
     except yaml.YAMLError as exc:
         raise ValueError(str(exc)) from None
-    if cached is None:
+    if cached is None or too_deep(data):
         return data
     with contextlib.suppress(OSError, TypeError, ValueError):
         text_form = json.dumps(data, ensure_ascii=False)
         if json.loads(text_form) == data:  # only what JSON keeps as it is (no int keys, no dates)
+            entry = {
+                "assess_pack_cache": CACHE_FORMAT,
+                "assess": __version__,
+                "source": digest,
+                "sha256": _data_hash(data),
+                "data": data,
+            }
             cached.parent.mkdir(parents=True, exist_ok=True)
-            temporary = cached.with_suffix(f".{os.getpid()}.tmp")
-            temporary.write_text(text_form, encoding="utf-8")
-            os.replace(temporary, cached)
+            write_atomic(cached, json.dumps(entry, ensure_ascii=False))
     return data
 
 
 def _read_structured(path: Path, pack: str, digest: Any = None) -> Any:
     """The parsed file; its bytes are added to `digest` (a hashlib object) when given."""
     try:
-        raw = path.read_bytes()
+        raw = read_limited(path, MAX_PACK_FILE_BYTES)
         text = raw.decode("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, TooLarge) as exc:
         raise RulePackError(f"rule pack {pack}: cannot read {path}: {exc}") from None
     if digest is not None:
         digest.update(path.name.encode() + b"\0" + raw + b"\0")
     try:
-        if path.suffix == ".json":
-            return json.loads(text)
-        return _parse_yaml(text, hashlib.sha256(raw).hexdigest())
+        data = json.loads(text) if path.suffix == ".json" else _parse_yaml(text, hashlib.sha256(raw).hexdigest())
     except ValueError as exc:  # json.JSONDecodeError, or a YAML error from _parse_yaml
         detail = str(exc).replace("\n", " ")
         raise RulePackError(f"rule pack {pack}: {path} is not valid YAML/JSON: {detail}") from None
+    except RecursionError:
+        raise RulePackError(f"rule pack {pack}: {path}: nested more than {MAX_DEPTH} levels deep") from None
+    if too_deep(data):
+        raise RulePackError(f"rule pack {pack}: {path}: nested more than {MAX_DEPTH} levels deep")
+    return data
 
 
 def _pydantic_problem(exc: ValidationError, data: Any) -> str:
@@ -322,7 +368,7 @@ def load_pack(path: str | Path) -> RulePack:
             raise RulePackError(f"rule pack {label}: a pack folder needs a pack.yaml (name, version, thresholds)")
         rule_files = (p for p in path.iterdir() if p.suffix in (".yaml", ".yml", ".json") and p.name != "pack.yaml")
         files = [header_path, *sorted(rule_files)]
-    elif path.is_file():
+    elif path.exists():  # a file (or a device or pipe: read with the size limit, never forever)
         files = [path]
     else:
         raise RulePackError(f"rule pack {label}: no such file or folder")
@@ -335,6 +381,14 @@ def load_pack(path: str | Path) -> RulePack:
         raise RulePackError(f"rule pack {label}: {files[0].name}: {_pydantic_problem(exc, header_data)}") from None
     base_dir = files[0].parent
     base_path = (base_dir / header.example_base) if header.example_base else None
+    if base_path is not None and not base_path.resolve().is_relative_to(base_dir.resolve()):
+        raise RulePackError(
+            f"rule pack {header.pack}: example_base {header.example_base!r} must stay inside the pack's folder"
+        )
+    if header.help_uri is not None and not _WEB_ADDRESS.match(header.help_uri):
+        raise RulePackError(
+            f"rule pack {header.pack}: help_uri {single_line(header.help_uri)!r} must be an http:// or https:// address"
+        )
     rules: list[Rule] = [Rule(spec, header.pack, files[0]) for spec in header.rules]
     placeholders = [header.placeholders] if header.placeholders else []
     for extra in files[1:]:

@@ -1,0 +1,266 @@
+"""Hostile or mistaken configurations, packs, baselines and library inputs: exit 2 with one located line.
+
+From issue 14: each case below was a traceback (exit 1, read by CI as "gate
+failed"), a hang, or a silent run of nothing. Each is now a one-line error
+naming where the problem is, found before any plan is assessed.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import CliRunner, Result
+
+import assess
+from assess.cli import cli
+from assess.errors import ConfigError, PlanError, RulePackError
+from assess.rules.conditions import MAX_DEPTH, MAX_PATTERNS, MAX_TERMS
+from assess.rules.rulepack import load_pack
+
+ROOT = Path(__file__).resolve().parent.parent
+GOOD = ROOT / "samples" / "exemplary.json"
+FAILING = ROOT / "samples" / "no-crisis-single-admin.json"
+
+
+def run(*args: str, cwd: Path | None = None) -> Result:
+    if cwd is None:
+        return CliRunner().invoke(cli, list(args))
+    old = os.getcwd()
+    os.chdir(cwd)
+    try:
+        return CliRunner().invoke(cli, list(args))
+    finally:
+        os.chdir(old)
+
+
+def one_line_exit_2(result: Result) -> str:
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert result.exit_code == 2, (result.exit_code, result.output)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("assess: "), result.stderr
+    return lines[0]
+
+
+@pytest.fixture
+def plan(tmp_path: Path) -> Path:
+    target = tmp_path / "plans" / "plan.json"
+    target.parent.mkdir()
+    shutil.copy(FAILING, target)
+    return target
+
+
+# ------------------------------------------------------------------ configuration
+
+
+@pytest.mark.parametrize(
+    ("threshold", "expected"),
+    [("hours_per_channel=2.5", "whole numbers"), ("min_admins=0.00005", "too small")],
+)
+def test_a_threshold_the_engine_cannot_take_is_a_config_error(plan: Path, threshold: str, expected: str) -> None:
+    line = one_line_exit_2(run(str(plan), "--no-config", "--threshold", threshold))
+    assert expected in line and "thresholds" in line
+
+
+@pytest.mark.parametrize(
+    ("toml", "expected"),
+    [
+        ("[thresholds]\nmin_admins = inf\n", "not a finite number"),
+        ("[thresholds]\nmin_admins = nan\n", "not a finite number"),
+        ("[scoring.severity_weights]\ncritical = inf\n", "finite"),
+        ("builtin-rules = false\n", "no rule is active"),
+        ('builtin-rules = "no"\n', "builtin_rules"),
+        ('select = ["NOPE"]\n', "matches no rule"),
+        ("fail_on = [\n", "not valid TOML"),
+        ("a = " + "[" * 5000 + "]" * 5000 + "\n", ".assess.toml"),
+    ],
+)
+def test_bad_config_files_are_one_located_line(plan: Path, toml: str, expected: str) -> None:
+    config = plan.parent / ".assess.toml"
+    config.write_text(toml, encoding="utf-8")
+    line = one_line_exit_2(run(str(plan)))
+    assert expected in line
+
+
+def test_a_partial_severity_weights_table_keeps_the_other_defaults(plan: Path) -> None:
+    (plan.parent / ".assess.toml").write_text("[scoring.severity_weights]\ncritical = 12\n", encoding="utf-8")
+    result = run(str(plan), "--format", "json")
+    assert result.exit_code == 1, result.output
+    config = assess.Config.model_validate({"scoring": {"severity_weights": {"critical": 12}}})
+    assert config.scoring.severity_weights[assess.Severity.HIGH] == 6.0
+
+
+def test_a_utf16_config_and_a_broken_parent_pyproject_are_one_line(plan: Path, tmp_path: Path) -> None:
+    config = plan.parent / ".assess.toml"
+    config.write_bytes('fail_on = "none"\n'.encode("utf-16"))
+    assert "UTF-8" in one_line_exit_2(run(str(plan)))
+    config.unlink()
+    (tmp_path / "pyproject.toml").write_text("tool = 5\n", encoding="utf-8")
+    assert "'tool' must be a table" in one_line_exit_2(run(str(plan)))
+
+
+def test_no_active_rule_is_an_error_unless_allowed(plan: Path) -> None:
+    (plan.parent / ".assess.toml").write_text("builtin-rules = false\n", encoding="utf-8")
+    assert "--allow-no-rules" in one_line_exit_2(run(str(plan)))
+    result = run(str(plan), "--allow-no-rules")
+    assert result.exit_code == 0, result.output
+    with pytest.raises(ConfigError, match="matches no rule"):
+        assess.assess_plan(GOOD, config=assess.Config(select=("NOPE",)))
+    with pytest.raises(ConfigError, match="no rule is active"):
+        assess.assess_plan(GOOD, config=assess.Config(builtin_rules=False))
+    assess.assess_plan(GOOD, config=assess.Config(builtin_rules=False, allow_no_rules=True))
+
+
+def test_config_values_raise_config_error_in_the_library() -> None:
+    with pytest.raises(ConfigError, match="lang"):
+        assess.Config(**{"lang": "de"})
+    with pytest.raises(ConfigError, match="lang"):
+        assess.Config.model_validate({"lang": "de"})
+    with pytest.raises(ConfigError, match="thresholds"):
+        assess.Config(thresholds={"min_admins": math.inf})
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="needs /dev/zero")
+@pytest.mark.parametrize("option", ["--baseline", "--config", "--rules"])
+def test_an_endless_file_is_read_with_a_limit(plan: Path, option: str) -> None:
+    line = one_line_exit_2(run(str(plan), option, "/dev/zero"))
+    assert "/dev/zero" in line and "limit" in line
+
+
+def test_a_baseline_of_nested_brackets_is_one_line(plan: Path, tmp_path: Path) -> None:
+    baseline = tmp_path / "baseline.json"
+    baseline.write_text("[" * 100_000, encoding="utf-8")
+    assert "baseline" in one_line_exit_2(run(str(plan), "--no-config", "--baseline", str(baseline)))
+
+
+# ------------------------------------------------------------------ rule packs
+
+
+def _pack(folder: Path, when: Any) -> Path:
+    rule = {
+        "id": "XTRA-01",
+        "step": 6,
+        "title": "A hostile rule",
+        "severity": "low",
+        "rationale": "Only here to test limits.",
+        "recommendation": "Nothing to do here.",
+        "message": "matched {c.channel}",
+        "when": when,
+        "examples": {"pass": [{"note": "n"}], "fail": [{"note": "n"}]},
+    }
+    path = folder / "pack.yaml"
+    path.write_text(yaml.safe_dump({"pack": "hostile", "version": "1", "rules": [rule]}), encoding="utf-8")
+    return path
+
+
+def _channel(expression: dict[str, Any]) -> list[dict[str, Any]]:
+    return [{"c": {"kind": "channel", **expression}}]
+
+
+DURABLE_CANNOT = [
+    "[",
+    "(",
+    "*",
+    "a{1000}",
+    "\\p{L}",
+    "",
+    "((a*)*)*",
+    "(a+)+",
+    "(?=a)",
+    "(a)\\1",
+    "a++",
+    "[[:alpha:]]",
+    "a",
+]
+
+
+@pytest.mark.parametrize("pattern", DURABLE_CANNOT)
+def test_every_regex_is_refused_at_load_even_those_durable_cannot_compile_or_that_hang(
+    tmp_path: Path, pattern: str
+) -> None:
+    with pytest.raises(RulePackError, match=r"\$mt"):
+        load_pack(_pack(tmp_path, _channel({"$mt": {"platform": pattern}})))
+
+
+def test_condition_size_limits_are_checked_at_load(tmp_path: Path) -> None:
+    many_or = _channel({"$or": [{"platform": f"p{i}"} for i in range(521)]})
+    with pytest.raises(RulePackError, match=f"at most {MAX_TERMS}"):
+        load_pack(_pack(tmp_path, many_or))
+    nested: dict[str, Any] = {"platform": "x"}
+    for _ in range(15):
+        nested = {"$or": [nested, {"platform": "y"}]}
+    with pytest.raises(RulePackError, match=f"more than {MAX_DEPTH} levels"):
+        load_pack(_pack(tmp_path, _channel(nested)))
+    patterns = [{f"c{i}": {"kind": "channel"}} for i in range(300)]
+    with pytest.raises(RulePackError, match=f"at most {MAX_PATTERNS}"):
+        load_pack(_pack(tmp_path, patterns))
+
+
+def test_a_pack_nested_500_deep_is_one_line(plan: Path, tmp_path: Path) -> None:
+    pack = tmp_path / "deep.json"
+    pack.write_text("[" * 500 + "]" * 500, encoding="utf-8")
+    assert "nested" in one_line_exit_2(run(str(plan), "--no-config", "--rules", str(pack)))
+    yaml_pack = tmp_path / "deep.yaml"
+    yaml_pack.write_text("a: " + "[" * 500 + "]" * 500 + "\n", encoding="utf-8")
+    assert "nested" in one_line_exit_2(run(str(plan), "--no-config", "--rules", str(yaml_pack)))
+
+
+# ------------------------------------------------------------------ the parsed-pack cache
+
+
+def test_a_tampered_pack_cache_is_not_trusted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from assess.rules import rulepack
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("ASSESS_CACHE_DIR", str(cache))
+    text = "pack: x\nversion: '1'\nrules: [{id: A-01}]\n"
+    digest = "0" * 64
+    assert rulepack._parse_yaml(text, digest) == {"pack": "x", "version": "1", "rules": [{"id": "A-01"}]}
+    (entry,) = cache.iterdir()
+    forgeries: list[Any] = [{"rules": []}, {**json.loads(entry.read_text()), "data": {"rules": []}}, "not json"]
+    for forged in forgeries:
+        entry.write_text(forged if isinstance(forged, str) else json.dumps(forged), encoding="utf-8")
+        assert rulepack._parse_yaml(text, digest)["rules"] == [{"id": "A-01"}]
+    assert [p.name for p in cache.iterdir()] == [entry.name]  # rewritten, no temporary left
+
+
+# ------------------------------------------------------------------ the library
+
+
+def _data(**organization: Any) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(GOOD.read_text(encoding="utf-8"))
+    data["organization"].update(organization)
+    return data
+
+
+def test_library_data_no_parser_would_produce_is_a_located_plan_error() -> None:
+    deep: dict[str, Any] = {}
+    cursor = deep
+    for _ in range(990):
+        cursor["a"] = {}
+        cursor = cursor["a"]
+    cases: list[tuple[Any, str]] = [
+        (deep, "/a/a/a"),
+        (_data(staff_hours_per_week=10**5000), "/organization/staff_hours_per_week"),
+        ({**_data(), 5: "x"}, "/"),
+        (_data(staff_hours_per_week=math.nan), "/organization/staff_hours_per_week"),
+        (_data(staff_hours_per_week=-math.inf), "/organization/staff_hours_per_week"),
+    ]
+    for data, pointer in cases:
+        with pytest.raises(PlanError) as caught:
+            assess.assess_plan(data)
+        assert caught.value.problems and caught.value.problems[0].pointer.startswith(pointer)
+        assert str(caught.value)
+
+
+def test_a_str_that_names_a_missing_file_is_a_read_error() -> None:
+    for name in ("plans/typo.json", "typo.yaml", "some/folder/plan"):
+        with pytest.raises(assess.PlanReadError, match="no such file"):
+            assess.assess_plan(name)
+    assert assess.validate_plan("schema_version: '1.0'")  # a document still parses as one

@@ -1,0 +1,150 @@
+"""What a library user and a CI user trip on (issue 14, last part), each with a test.
+
+Typing without the pydantic plugin, ConfigError for bad settings, the exported
+result types, JUnit failures that follow the gate, SARIF without made-up URLs,
+skipped non-plan files, thresholds listed, quoted schema versions, the
+pre-commit hook's output.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import assess
+from assess.cli import cli
+from assess.formats import RenderOptions, render
+
+ROOT = Path(__file__).resolve().parent.parent
+GOOD = ROOT / "samples" / "exemplary.json"
+FAILING = ROOT / "samples" / "no-crisis-single-admin.json"
+
+SNIPPET = """\
+from pathlib import Path
+
+import assess
+
+config = assess.Config(select=("POL",), lang="fr")
+report: assess.Report = assess.assess_plan(Path("plan.json"), config=config)
+score: assess.Score | None = report.plans[0].score
+steps: list[assess.StepResult] = report.plans[0].steps
+recommendations: list[assess.Recommendation] = report.plans[0].recommendations
+"""
+
+
+def test_the_readme_config_types_check_under_strict_mypy_without_the_pydantic_plugin(tmp_path: Path) -> None:
+    (tmp_path / "snippet.py").write_text(SNIPPET, encoding="utf-8")
+    # No plugins: what a user of the py.typed library gets; the project's own config is not read.
+    (tmp_path / "mypy.ini").write_text("[mypy]\nstrict = True\nfollow_imports = silent\n", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--config-file", str(tmp_path / "mypy.ini"), str(tmp_path / "snippet.py")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_result_types_are_exported() -> None:
+    for name in ("Recommendation", "Score", "StepResult"):
+        assert name in assess.__all__
+        assert getattr(assess, name).__name__ == name
+
+
+def test_junit_failures_follow_the_gate(tmp_path: Path) -> None:
+    report = assess.assess_plan(FAILING)
+    findings = report.plans[0].findings
+    low = [f for f in findings if not f.severity.at_least(assess.Severity.HIGH)]
+    assert low  # the sample has findings below the default gate
+    for fail_on, failing in (("high", {"critical", "high"}), ("none", set()), ("info", None)):
+        root = ET.fromstring(render("junit", report, RenderOptions(fail_on=fail_on)))
+        types = {failure.get("type") for failure in root.iter("failure")}
+        if failing is None:
+            assert types == {f.severity.value for f in findings}
+        else:
+            assert types == failing
+    out = tmp_path / "junit.xml"
+    result = CliRunner().invoke(cli, [str(FAILING), "--no-config", "--fail-on", "critical", "--format", f"junit:{out}"])
+    assert result.exit_code == 1
+    root = ET.parse(out).getroot()
+    assert {failure.get("type") for failure in root.iter("failure")} == {"critical"}
+    assert any("below the gate" in (out.text or "") for out in root.iter("system-out"))
+
+
+def test_sarif_has_no_made_up_addresses() -> None:
+    report = assess.assess_plan(FAILING)
+    from assess.formats import rule_infos
+    from assess.rules.catalog import build_catalog
+
+    text = render("sarif", report, RenderOptions(rules=rule_infos(build_catalog(assess.Config()))))
+    assert "assess.invalid" not in text
+    driver = json.loads(text)["runs"][0]["tool"]["driver"]
+    assert "informationUri" not in driver and all("helpUri" not in rule for rule in driver["rules"])
+
+
+def test_a_folder_with_a_non_plan_file_says_it_skipped_it(tmp_path: Path) -> None:
+    shutil.copy(GOOD, tmp_path / "plan.json")
+    (tmp_path / "package.json").write_text('{"name": "x"}', encoding="utf-8")
+    result = CliRunner().invoke(cli, [str(tmp_path), "--no-config"])
+    assert result.exit_code == 0
+    assert "assess: 1 file skipped: not a plan (no schema_version)" in result.stderr
+    assert "1 skipped (not plans)" in result.stdout
+    report = json.loads(CliRunner().invoke(cli, [str(tmp_path), "--no-config", "--format", "json"]).stdout)
+    assert report["summary"]["skipped"] == 1
+
+
+def test_assess_rules_lists_thresholds() -> None:
+    result = CliRunner().invoke(cli, ["rules", "--thresholds", "--format", "json"])
+    assert result.exit_code == 0
+    rows = {row["name"]: row for row in json.loads(result.stdout)}
+    assert rows["min_admins"]["value"] == 2 and rows["min_admins"]["source"]
+    assert "assess rules --thresholds" in CliRunner().invoke(cli, ["check", "--help"]).stdout
+
+
+def test_an_unquoted_yaml_schema_version_says_to_quote_it(tmp_path: Path) -> None:
+    plan = tmp_path / "plan.yaml"
+    plan.write_text("schema_version: 1.0\norganization: {name: x}\n", encoding="utf-8")
+    problems = assess.validate_plan(plan)
+    assert [p.message for p in problems] == ['schema_version must be a string: write it quoted: "1.0"']
+
+
+def test_the_gate_lists_the_findings_that_fail_it() -> None:
+    result = CliRunner().invoke(cli, [str(FAILING), "--no-config", "--quiet"])
+    assert result.exit_code == 1
+    assert "POL-01 [critical]" in result.stderr and "1 findings" not in result.stdout
+
+
+@pytest.mark.parametrize(("count", "noun"), [(1, "1 plan:"), (2, "2 plans:")])
+def test_totals_use_singular_and_plural(tmp_path: Path, count: int, noun: str) -> None:
+    for index in range(count):
+        shutil.copy(GOOD, tmp_path / f"plan{index}.json")
+    (tmp_path / "notes.json").write_text("{}", encoding="utf-8")
+    result = CliRunner().invoke(cli, [str(tmp_path), "--no-config"])
+    assert noun in result.stdout
+
+
+def test_the_starter_committee_agrees_with_com_01() -> None:
+    import datetime as dt
+    import re
+
+    from assess.plan.model import Language
+    from assess.plan.starter import starter_data, starter_text
+    from assess.resources import RULES_DIR
+    from assess.rules.rulepack import load_pack
+
+    threshold = load_pack(RULES_DIR).thresholds["min_committee_members"].value
+    for lang in Language:
+        data = starter_data(lang, today=dt.date(2026, 1, 1))
+        assert len(data["committee"]["members"]) >= threshold
+        text = starter_text("yaml", lang, today=dt.date(2026, 1, 1))
+        stated = re.search(r"COM-01 (?:asks for at least|demande au moins) (\d+)", text)
+        assert stated is not None and float(stated.group(1)) == threshold
