@@ -134,7 +134,7 @@ def english_rule_texts(report: Report) -> list[tuple[str, str]]:
         spec = rule.spec
         texts += [
             (rule.id, spec.title),
-            (rule.id, spec.action),
+            (rule.id, spec.action or spec.title),
             (rule.id, spec.rationale),
             (rule.id, spec.recommendation),
         ]

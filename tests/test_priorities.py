@@ -108,6 +108,35 @@ def test_every_action_has_an_imperative_headline_as_its_title() -> None:
     )
 
 
+def test_every_builtin_rule_has_its_own_headline_in_both_languages() -> None:
+    from assess.rules.rulepack import load_pack
+
+    rules = load_pack(ROOT / "rules").rules
+    assert len(rules) >= 50
+    for rule in rules:
+        assert rule.spec.action and rule.spec.action != rule.spec.title, rule.id
+        assert rule.spec.fr is not None and rule.spec.fr.action and rule.spec.fr.action != rule.spec.action, rule.id
+
+
+def test_a_custom_pack_written_before_headlines_loads_with_its_titles(tmp_path: Path) -> None:
+    """Packs that worked before `action` existed keep working: the title stands in for the headline."""
+    import yaml
+
+    (rule,) = [
+        r for r in yaml.safe_load((ROOT / "rules" / "04-policies.yaml").read_text())["rules"] if r["id"] == "POL-01"
+    ]
+    rule = {**rule, "id": "OLD-01", "fr": {k: v for k, v in rule["fr"].items() if k != "action"}}
+    del rule["action"]
+    rule.pop("unlocks", None)
+    pack = tmp_path / "old.yaml"
+    pack.write_text(yaml.safe_dump({"pack": "old", "version": "1", "rules": [rule]}, allow_unicode=True), "utf-8")
+    for lang, title in (("en", rule["title"]), ("fr", rule["fr"]["title"])):
+        config = CONFIG.merged(rules=(pack,), builtin_rules=False, lang=lang)
+        report = assess.assess_plan(ROOT / "samples" / "no-crisis-single-admin.json", config=config).plans[0]
+        (rec,) = [r for r in report.recommendations if r.rule_id == "OLD-01"]
+        assert rec.title == title == rec.rule_title
+
+
 def test_a_cap_that_holds_the_gain_is_explained_in_both_languages() -> None:
     """With a flat overall cap configured, fixing one of two criticals leaves the score held by the other."""
     sample = ROOT / "samples" / "no-crisis-single-admin.json"

@@ -48,7 +48,7 @@ class ActiveRule:
             words: Any = spec.fr if lang == "fr" and spec.fr is not None else spec
             found = {
                 "title": words.title,
-                "action": words.action,
+                "action": words.action or words.title,
                 "rationale": words.rationale,
                 "recommendation": words.recommendation,
             }
