@@ -23,7 +23,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assess._version import __version__
-from assess.formats import NOT_STARTED_BELOW, RenderOptions, charts
+from assess.formats import (
+    FIRST_ACTIONS,
+    NOT_STARTED_BELOW,
+    RenderOptions,
+    charts,
+    first_actions,
+    held_notes,
+    score_text,
+)
 from assess.i18n import LABELS, label, number, percent
 from assess.plan.sourcemap import field_name
 from assess.results.report import Finding, PlanReport, Report, Severity, Status
@@ -35,7 +43,6 @@ if TYPE_CHECKING:
     from assess.results.diff import PlanDiff
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-FIRST_ACTIONS = 3
 # The appendix marks each rule's result with a symbol (explained in a legend), so 50 rules fit half a page.
 MARKS: dict[str, str] = {
     Status.PASS.value: "✓",
@@ -230,6 +237,8 @@ class _ActionView:
     gain: str
     step_before: str
     step_after: str
+    held: list[str] = field(default_factory=list)
+    first: bool = False
 
 
 @dataclass(frozen=True)
@@ -315,6 +324,7 @@ class _PlanView:
     fill_first: list[str] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     first_actions: list[_ActionView] = field(default_factory=list)
+    first_heading: str = ""
     actions: list[_ActionView] = field(default_factory=list)
     gauge: Any = None
     step_chart: Any = None
@@ -374,6 +384,8 @@ def _plan_view(index: int, plan: PlanReport, lang: str, baselined: int) -> _Plan
     counts = {severity.value: 0 for severity in Severity}
     for finding in plan.findings:
         counts[finding.severity.value] += 1
+    first = first_actions(plan.recommendations)
+    first_ids = {rec.rule_id for rec in first}
     actions = [
         _ActionView(
             rank=rec.rank,
@@ -384,11 +396,13 @@ def _plan_view(index: int, plan: PlanReport, lang: str, baselined: int) -> _Plan
             severity_label=t(f"sev_{rec.severity.value}"),
             step=t("article_step", number=rec.step, name=step_name(rec.step, lang)),
             findings=rec.findings,
-            before=number(rec.score_before, lang, 0),
-            after=number(rec.score_after, lang, 0),
-            gain=f"+{number(max(0.0, rec.score_after - rec.score_before), lang, 1)}",
-            step_before=number(rec.step_score_before, lang, 0),
-            step_after=number(rec.step_score_after, lang, 0),
+            before=number(rec.score_before, lang),
+            after=number(rec.score_after, lang),
+            gain=f"+{number(max(0.0, round(rec.score_after - rec.score_before, 1)), lang)}",
+            step_before=number(rec.step_score_before, lang),
+            step_after=number(rec.step_score_after, lang),
+            held=held_notes(rec, lang),
+            first=rec.rule_id in first_ids,
         )
         for rec in plan.recommendations
     ]
@@ -396,7 +410,7 @@ def _plan_view(index: int, plan: PlanReport, lang: str, baselined: int) -> _Plan
         _StepView(
             number=step.step,
             name=step_name(step.step, lang),
-            score=number(step.score, lang, 0),
+            score=number(step.score, lang),
             band=band(step.score),
             maturity=step.maturity.value,
             maturity_label=t(f"mat_{step.maturity.value}"),
@@ -433,16 +447,16 @@ def _plan_view(index: int, plan: PlanReport, lang: str, baselined: int) -> _Plan
     verdict_key = f"verdict_{score.grade}"
     return _PlanView(
         **common,
-        score=number(score.overall, lang, 0),
+        score=number(score.overall, lang),
         band=band(score.overall),
         grade=score.grade,
-        completeness=percent(score.completeness, lang, 0),
+        completeness=percent(score.completeness, lang),
         verdict=t(verdict_key) if verdict_key in LABELS else "",
         capped=score.capped,
         placeholders=(
             t(
                 "not_started" if score.written < NOT_STARTED_BELOW else "placeholders_left",
-                written=number(score.written, lang, 0),
+                written=score_text(score.written, lang),
                 count=plan.placeholders,
             )
             if score.written < 100
@@ -450,14 +464,15 @@ def _plan_view(index: int, plan: PlanReport, lang: str, baselined: int) -> _Plan
         ),
         fill_first=[field_name(pointer) for pointer in plan.fill_first],
         counts=counts,
-        first_actions=actions[:FIRST_ACTIONS],
+        first_actions=[action for action in actions if action.first],
+        first_heading=t("first_actions") if len(first) <= FIRST_ACTIONS else t("first_actions_many", count=len(first)),
         actions=actions,
         gauge=_markup(
             charts.gauge(
                 score.overall,
-                value_text=number(score.overall, lang, 0),
+                value_text=number(score.overall, lang),
                 caption=f"{t('out_of_100')} · {t('grade')} {score.grade}",
-                title=f"{t('overall_score')}: {number(score.overall, lang, 0)} {t('out_of_100')}",
+                title=f"{t('overall_score')}: {number(score.overall, lang)} {t('out_of_100')}",
             )
         ),
         step_chart=_markup(

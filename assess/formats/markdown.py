@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from assess.errors import no_workflow_commands, single_line
-from assess.formats import NOT_STARTED_BELOW, RenderOptions
+from assess.formats import NOT_STARTED_BELOW, RenderOptions, held_notes, score_text
 from assess.i18n import label
 from assess.plan.sourcemap import field_name
 from assess.results.report import PlanReport, Report
@@ -39,8 +39,8 @@ def code(text: str, *, in_table: bool = False) -> str:
     return f"{fence}{pad}{text}{pad}{fence}"
 
 
-def _score(value: float | None) -> str:
-    return "–" if value is None else f"{value:g}"
+def _score(value: float | None, lang: str) -> str:
+    return "–" if value is None else score_text(value, lang)
 
 
 def render(report: Report, options: RenderOptions) -> str:
@@ -65,8 +65,8 @@ def _overview(report: Report, lang: str) -> list[str]:
             rows.append(f"| {code(plan.file, in_table=True)} | – | – | – | {label('could_not_assess', lang)} |")
             continue
         rows.append(
-            f"| {code(plan.file, in_table=True)} | {escape(plan.organization or '')} | {_score(plan.score.overall)} | "
-            f"{plan.score.grade} | {len(plan.findings)} |"
+            f"| {code(plan.file, in_table=True)} | {escape(plan.organization or '')} | "
+            f"{_score(plan.score.overall, lang)} | {plan.score.grade} | {len(plan.findings)} |"
         )
     return [*rows, ""]
 
@@ -83,16 +83,19 @@ def _plan(plan: PlanReport, options: RenderOptions) -> list[str]:
             lines.append(f"- {code(where)} {code(problem.pointer or '/')}: {escape(problem.message)}")
         return [*lines, ""]
     score = plan.score
+    overall, completeness = _score(score.overall, lang), _score(score.completeness, lang)
     lines.append(
         f"{label('plan_file', lang)}: {code(plan.file)} · "
-        f"**{label('overall_score', lang)}: {_score(score.overall)}/100** "
-        f"· {label('grade', lang)} **{score.grade}** · {label('completeness', lang)} {_score(score.completeness)}%"
+        f"**{label('overall_score', lang)}: {overall}/100** "
+        f"· {label('grade', lang)} **{score.grade}** · {label('completeness', lang)} {completeness}%"
         + (f" · _{label('capped', lang)}_" if score.capped else "")
     )
     lines.append("")
     if score.written < 100:
         key = "not_started" if score.written < NOT_STARTED_BELOW else "placeholders_left"
-        lines.append(f"**{escape(label(key, lang).format(written=_score(score.written), count=plan.placeholders))}**")
+        lines.append(
+            f"**{escape(label(key, lang).format(written=_score(score.written, lang), count=plan.placeholders))}**"
+        )
         if plan.fill_first:
             fields = ", ".join(f"`{field_name(pointer)}`" for pointer in plan.fill_first)
             lines.append(label("fill_first", lang).format(fields=fields))
@@ -117,7 +120,7 @@ def _steps(plan: PlanReport) -> list[str]:
     ]
     for step in plan.steps:
         rows.append(
-            f"| {step.step}. {step.name} | {_score(step.score)} | {label('mat_' + step.maturity.value, lang)} | "
+            f"| {step.step}. {step.name} | {_score(step.score, lang)} | {label('mat_' + step.maturity.value, lang)} | "
             f"{step.passed} | {step.failed} |"
         )
     return [*rows, ""]
@@ -160,10 +163,12 @@ def _recommendations(plan: PlanReport) -> list[str]:
     for rec in plan.recommendations:
         step = ""
         if rec.step_score_before != rec.step_score_after:
-            step = f" ({label('step', lang).lower()} {rec.step}: {_score(rec.step_score_after)})"
+            step = f" ({label('step', lang).lower()} {rec.step}: {_score(rec.step_score_after, lang)})"
+        held = "".join(f"<br>_{escape(note)}_" for note in held_notes(rec, lang))
+        severity = label("sev_" + rec.severity.value, lang)
         lines.append(
-            f"| {rec.rank} | **{escape(rec.title)}**: {escape(rec.action)} | `{rec.rule_id}` | "
-            f"{_score(rec.score_before)} | {_score(rec.score_after)}{step} |"
+            f"| {rec.rank} | **{escape(rec.title)}** ({severity}): {escape(rec.action)} | `{rec.rule_id}` | "
+            f"{_score(rec.score_before, lang)} | {_score(rec.score_after, lang)}{step}{held} |"
         )
     return [*lines, ""]
 

@@ -19,7 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from assess.errors import no_workflow_commands
-from assess.formats import NOT_STARTED_BELOW, RenderOptions, for_people
+from assess.formats import NOT_STARTED_BELOW, RenderOptions, for_people, held_notes, score_text
 from assess.i18n import label
 from assess.plan.sourcemap import field_name
 from assess.results.report import Finding, PlanReport, Report, Severity, Status
@@ -69,11 +69,6 @@ def render(report: Report, options: RenderOptions) -> str:
     return no_workflow_commands("".join(line.rstrip() + "\n" for line in out.getvalue().splitlines()))
 
 
-def fmt_score(value: float | None) -> str:
-    """54.0 -> '54', 54.5 -> '54.5', None -> '-'."""
-    return "-" if value is None else f"{value:g}"
-
-
 def location(file: str, line: int | None, column: int | None) -> str:
     """``file:line:col`` (line 1 when the element has no line, so editors can still jump)."""
     return f"{file}:{line or 1}:{column or 1}"
@@ -94,7 +89,9 @@ def summary_line(plan: PlanReport, options: RenderOptions) -> Text:
         kinds = sorted({problem.kind for problem in plan.problems})
         text.append(f"{label('could_not_assess', lang).lower()} ({', '.join(kinds)})", style="bold red")
         return text
-    text.append(f"{fmt_score(plan.score.overall)}/100 ({plan.score.grade})", style=_grade_style(plan.score.grade))
+    text.append(
+        f"{score_text(plan.score.overall, lang)}/100 ({plan.score.grade})", style=_grade_style(plan.score.grade)
+    )
     findings = plan.findings
     if findings:
         noun = label("finding" if len(findings) == 1 else "findings", lang).lower()
@@ -157,10 +154,10 @@ def _plan(console: Console, plan: PlanReport, options: RenderOptions) -> None:
         return
     score = plan.score
     line = Text(f"{label('score', lang)} ")
-    line.append(f"{fmt_score(score.overall)}/100", style=_grade_style(score.grade))
+    line.append(f"{score_text(score.overall, lang)}/100", style=_grade_style(score.grade))
     line.append(f"  {label('grade', lang)} ")
     line.append(score.grade, style=_grade_style(score.grade))
-    line.append(f"  {label('completeness', lang)} {fmt_score(score.completeness)}%")
+    line.append(f"  {label('completeness', lang)} {score_text(score.completeness, lang)}%")
     if score.capped:
         line.append(f"  ({label('capped', lang)})", style="red")
     console.print(line, soft_wrap=True)
@@ -186,7 +183,7 @@ def _placeholders(console: Console, plan: PlanReport) -> None:
         return
     lang = plan.language
     key = "not_started" if score.written < NOT_STARTED_BELOW else "placeholders_left"
-    words = label(key, lang).format(written=fmt_score(score.written), count=plan.placeholders)
+    words = label(key, lang).format(written=score_text(score.written, lang), count=plan.placeholders)
     console.print(Text(words, style="bold red" if key == "not_started" else "yellow"), soft_wrap=True)
     if plan.fill_first:
         fields = ", ".join(field_name(pointer) for pointer in plan.fill_first)
@@ -221,7 +218,7 @@ def _steps_table(plan: PlanReport) -> Table:
         style = MATURITY_STYLES.get(step.maturity.value, "")
         table.add_row(
             f"{step.step:>2} {step.name}",
-            fmt_score(step.score) + ("*" if step.capped else ""),
+            ("-" if step.score is None else score_text(step.score, lang)) + ("*" if step.capped else ""),
             Text(label("mat_" + step.maturity.value, lang), style=style),
             str(step.passed),
             str(step.failed),
@@ -267,16 +264,17 @@ def _recommendations(console: Console, plan: PlanReport) -> None:
     for rec in plan.recommendations:
         line = Text(f"{rec.rank:>2}. ")
         line.append(rec.rule_id, style=SEVERITY_STYLES[rec.severity])
-        line.append(f" {rec.title}: ")
-        line.append(f"{fmt_score(rec.score_before)} -> {fmt_score(rec.score_after)}", style="bold")
+        line.append(f" [{label('sev_' + rec.severity.value, lang)}] {rec.title}: ")
+        line.append(f"{score_text(rec.score_before, lang)} -> {score_text(rec.score_after, lang)}", style="bold")
         if rec.step_score_before != rec.step_score_after:
-            # The overall score may not move while another critical rule caps it; the step's does.
             step_name = plan.steps[rec.step - 1].name if len(plan.steps) >= rec.step else str(rec.step)
             line.append(
                 f" ({label('step', lang).lower()} {rec.step} {step_name}: "
-                f"{fmt_score(rec.step_score_before)} -> {fmt_score(rec.step_score_after)})"
+                f"{score_text(rec.step_score_before, lang)} -> {score_text(rec.step_score_after, lang)})"
             )
         console.print(line, soft_wrap=True)
+        for note in held_notes(rec, lang):
+            _wrapped(console, f"({note})", style="dim")
         _wrapped(console, rec.action)
 
 
