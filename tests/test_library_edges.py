@@ -14,6 +14,7 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -28,6 +29,7 @@ FAILING = ROOT / "samples" / "no-crisis-single-admin.json"
 
 SNIPPET = """\
 from pathlib import Path
+from typing import Any
 
 import assess
 
@@ -148,3 +150,31 @@ def test_the_starter_committee_agrees_with_com_01() -> None:
         text = starter_text("yaml", lang, today=dt.date(2026, 1, 1))
         stated = re.search(r"COM-01 (?:asks for at least|demande au moins) (\d+)", text)
         assert stated is not None and float(stated.group(1)) == threshold
+
+
+def test_schema_ids_are_the_files_own_names_and_resolve_locally() -> None:
+    import copy
+
+    import jsonschema
+    import referencing
+    from hypothesis_jsonschema._resolve import resolve_all_refs
+    from referencing.jsonschema import DRAFT202012
+
+    from assess.resources import SCHEMAS_DIR
+
+    registry: referencing.Registry[Any] = referencing.Registry()
+    for path in sorted(SCHEMAS_DIR.glob("*.schema.json")):
+        text = path.read_text(encoding="utf-8")
+        assert "assess.invalid" not in text and "urn:" not in text
+        schema = json.loads(text)
+        assert schema["$id"] == path.name  # relative: resolved against wherever the file is read from
+        registry = registry.with_resource(path.name, DRAFT202012.create_resource(schema))
+        resolved = resolve_all_refs(copy.deepcopy(schema))  # hypothesis-jsonschema's resolver (an urn: id breaks it)
+        resolved.pop("$defs", None)
+        assert "$ref" not in json.dumps(resolved)
+    plan = json.loads(GOOD.read_text(encoding="utf-8"))
+    by_reference = jsonschema.Draft202012Validator({"$ref": "plan.schema.json"}, registry=registry)
+    assert by_reference.is_valid(plan)
+    assert not by_reference.is_valid({**plan, "organization": {"name": 5}})
+    report = json.loads(render("json", assess.assess_plan(GOOD), RenderOptions()))
+    assert jsonschema.Draft202012Validator({"$ref": "report.schema.json"}, registry=registry).is_valid(report)
