@@ -12,7 +12,7 @@ from assess.api import assess_many, assess_plan
 from assess.config import Config
 from assess.formats import RenderOptions, charts
 from assess.formats.html import render
-from assess.i18n import label
+from assess.i18n import label, number
 from assess.results.report import Report
 from assess.steps import STEPS
 
@@ -122,7 +122,7 @@ def test_every_sample_renders_a_complete_inert_report(sample: str, sample_report
         assert (finding.pointer or "/") in text
     for rec in plan.recommendations:
         assert rec.action in text
-        assert f"{rec.score_before:.0f} → {rec.score_after:.0f}" in text
+        assert f"{number(rec.score_before, 'en')} → {number(rec.score_after, 'en')}" in text
     assert html.count('class="chart gauge"') == 1
     assert html.count('class="chart bars"') == 2
 
@@ -254,7 +254,7 @@ def test_french_report_uses_french_labels_and_numbers() -> None:
     for english in ("Executive summary", "Findings", "What to do", "Why", "Location", "Step score", "out of 100"):
         assert english not in text
     completeness = report.plans[0].score.completeness  # type: ignore[union-attr]
-    assert f"{completeness:.0f}\u00a0%" in html
+    assert f"{number(completeness, 'fr')}\u00a0%" in html  # as text and Markdown write it
 
 
 def test_lang_overrides_the_labels_of_every_section() -> None:

@@ -99,7 +99,7 @@ def test_a_folder_with_a_non_plan_file_says_it_skipped_it(tmp_path: Path) -> Non
     result = CliRunner().invoke(cli, [str(tmp_path), "--no-config"])
     assert result.exit_code == 0
     assert "assess: 1 file skipped: not a plan (no schema_version)" in result.stderr
-    assert "1 skipped (not plans)" in result.stdout
+    assert "1 skipped (not a plan)" in result.stdout
     report = json.loads(CliRunner().invoke(cli, [str(tmp_path), "--no-config", "--format", "json"]).stdout)
     assert report["summary"]["skipped"] == 1
 

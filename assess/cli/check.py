@@ -374,11 +374,15 @@ def _print_verdict(code: int, reasons: Sequence[str], report: Report, config: Co
             for_log(f"assess: {errors} of {report.summary.plans} {noun} could not be assessed (exit 2)"), err=True
         )
     elif code == EXIT_GATE_FAILED:
-        _err("assess: gate failed (exit 1):")
+        from assess.i18n import label
+
+        # The run's language: --lang / the configuration's, else the (first) plan's own.
+        lang = config.lang or (report.plans[0].language if report.plans else "en")
+        _err(f"assess: {label('gate_failed', lang)}{label('colon', lang).rstrip()}")
         for reason in reasons[:MAX_GATE_LINES]:
             _err(f"  {reason}")
         if len(reasons) > MAX_GATE_LINES:
-            _err(f"  ... and {len(reasons) - MAX_GATE_LINES} more")
+            _err("  " + label("and_more", lang).format(count=len(reasons) - MAX_GATE_LINES))
         # Which findings failed it, one line each: a pre-commit hook (--quiet) shows them, not only counts.
         failing = [
             (plan, finding)
@@ -387,12 +391,13 @@ def _print_verdict(code: int, reasons: Sequence[str], report: Report, config: Co
             if config.fail_on != "none" and finding.severity.at_least(Severity(config.fail_on))
         ]
         if failing:
-            _err("assess: findings that fail the gate:")
+            _err(f"assess: {label('gate_failing', lang)}{label('colon', lang).rstrip()}")
         for plan, finding in failing[:MAX_GATE_LINES]:
             where = f"{plan.file}:{finding.line or 1}:{finding.column or 1}"
-            _err(f"  {where}: {finding.rule_id} [{finding.severity.value}] {finding.message}")
+            severity = label(f"sev_{finding.severity.value}", lang)
+            _err(f"  {where}: {finding.rule_id} [{severity}] {finding.message}")
         if len(failing) > MAX_GATE_LINES:
-            _err(f"  ... and {len(failing) - MAX_GATE_LINES} more")
+            _err("  " + label("and_more", lang).format(count=len(failing) - MAX_GATE_LINES))
 
 
 # ------------------------------------------------------------------ assessing a batch

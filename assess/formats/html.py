@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from assess._version import __version__
 from assess.formats import NOT_STARTED_BELOW, RenderOptions, charts
-from assess.i18n import LABELS, label, number, percent
+from assess.i18n import LABELS, counted, label, number, percent
 from assess.plan.sourcemap import field_name
 from assess.results.report import Finding, PlanReport, Report, Severity, Status
 from assess.steps import STEP_BY_NUMBER
@@ -99,9 +99,9 @@ def render_diff(diff: PlanDiff, *, lang: str | None = None) -> str:
         return _markup(
             charts.gauge(
                 score,
-                value_text=number(score, lang, 0),
+                value_text=number(score, lang),
                 caption=f"{t('out_of_100')} · {t('grade')} {grade}",
-                title=f"{t(which)}: {number(score, lang, 0)} {t('out_of_100')}",
+                title=f"{t(which)}: {number(score, lang)} {t('out_of_100')}",
             )
         )
 
@@ -115,8 +115,8 @@ def render_diff(diff: PlanDiff, *, lang: str | None = None) -> str:
         before_gauge=gauge(diff.score_before, diff.grade_before, "before"),
         after_gauge=gauge(diff.score_after, diff.grade_after, "after"),
         score_change=change(diff.score_before, diff.score_after, lang),
-        completeness_before=percent(diff.completeness_before, lang, 0),
-        completeness_after=percent(diff.completeness_after, lang, 0),
+        completeness_before=percent(diff.completeness_before, lang),
+        completeness_after=percent(diff.completeness_after, lang),
         step_chart=_markup(
             charts.step_changes(
                 [
@@ -130,8 +130,8 @@ def render_diff(diff: PlanDiff, *, lang: str | None = None) -> str:
             {
                 "number": s.step,
                 "name": step_name(s.step, lang),
-                "before": number(s.before, lang, 0),
-                "after": number(s.after, lang, 0),
+                "before": number(s.before, lang),
+                "after": number(s.after, lang),
                 "band": band(s.after),
                 "change": change(s.before, s.after, lang),
                 "direction": _direction(s.before, s.after),
@@ -384,11 +384,11 @@ def _plan_view(index: int, plan: PlanReport, lang: str, baselined: int) -> _Plan
             severity_label=t(f"sev_{rec.severity.value}"),
             step=t("article_step", number=rec.step, name=step_name(rec.step, lang)),
             findings=rec.findings,
-            before=number(rec.score_before, lang, 0),
-            after=number(rec.score_after, lang, 0),
-            gain=f"+{number(max(0.0, rec.score_after - rec.score_before), lang, 1)}",
-            step_before=number(rec.step_score_before, lang, 0),
-            step_after=number(rec.step_score_after, lang, 0),
+            before=number(rec.score_before, lang),
+            after=number(rec.score_after, lang),
+            gain=f"+{number(max(0.0, rec.score_after - rec.score_before), lang)}",
+            step_before=number(rec.step_score_before, lang),
+            step_after=number(rec.step_score_after, lang),
         )
         for rec in plan.recommendations
     ]
@@ -396,7 +396,7 @@ def _plan_view(index: int, plan: PlanReport, lang: str, baselined: int) -> _Plan
         _StepView(
             number=step.step,
             name=step_name(step.step, lang),
-            score=number(step.score, lang, 0),
+            score=number(step.score, lang),
             band=band(step.score),
             maturity=step.maturity.value,
             maturity_label=t(f"mat_{step.maturity.value}"),
@@ -433,17 +433,19 @@ def _plan_view(index: int, plan: PlanReport, lang: str, baselined: int) -> _Plan
     verdict_key = f"verdict_{score.grade}"
     return _PlanView(
         **common,
-        score=number(score.overall, lang, 0),
+        score=number(score.overall, lang),
         band=band(score.overall),
         grade=score.grade,
-        completeness=percent(score.completeness, lang, 0),
+        completeness=percent(score.completeness, lang),
         verdict=t(verdict_key) if verdict_key in LABELS else "",
         capped=score.capped,
         placeholders=(
             t(
                 "not_started" if score.written < NOT_STARTED_BELOW else "placeholders_left",
-                written=number(score.written, lang, 0),
-                count=plan.placeholders,
+                written=percent(score.written, lang),
+                count=counted(
+                    "placeholder" if score.written < NOT_STARTED_BELOW else "placeholder_left", plan.placeholders, lang
+                ),
             )
             if score.written < 100
             else ""
@@ -455,9 +457,9 @@ def _plan_view(index: int, plan: PlanReport, lang: str, baselined: int) -> _Plan
         gauge=_markup(
             charts.gauge(
                 score.overall,
-                value_text=number(score.overall, lang, 0),
+                value_text=number(score.overall, lang),
                 caption=f"{t('out_of_100')} · {t('grade')} {score.grade}",
-                title=f"{t('overall_score')}: {number(score.overall, lang, 0)} {t('out_of_100')}",
+                title=f"{t('overall_score')}: {number(score.overall, lang)} {t('out_of_100')}",
             )
         ),
         step_chart=_markup(

@@ -12,7 +12,7 @@ import re
 
 from assess.errors import no_workflow_commands, single_line
 from assess.formats import NOT_STARTED_BELOW, RenderOptions
-from assess.i18n import label
+from assess.i18n import colon, counted, label, number, percent
 from assess.plan.sourcemap import field_name
 from assess.results.report import PlanReport, Report
 
@@ -39,8 +39,12 @@ def code(text: str, *, in_table: bool = False) -> str:
     return f"{fence}{pad}{text}{pad}{fence}"
 
 
-def _score(value: float | None) -> str:
-    return "–" if value is None else f"{value:g}"
+_CAPPED_MARK = "\\*"  # the step score is capped (the legend under the table says so)
+
+
+def _score(value: float | None, lang: str) -> str:
+    """As every format writes scores (`assess.i18n.number`): 27.1, or 27,1 in French."""
+    return "–" if value is None else number(value, lang)
 
 
 def render(report: Report, options: RenderOptions) -> str:
@@ -65,8 +69,8 @@ def _overview(report: Report, lang: str) -> list[str]:
             rows.append(f"| {code(plan.file, in_table=True)} | – | – | – | {label('could_not_assess', lang)} |")
             continue
         rows.append(
-            f"| {code(plan.file, in_table=True)} | {escape(plan.organization or '')} | {_score(plan.score.overall)} | "
-            f"{plan.score.grade} | {len(plan.findings)} |"
+            f"| {code(plan.file, in_table=True)} | {escape(plan.organization or '')} | "
+            f"{_score(plan.score.overall, lang)} | {plan.score.grade} | {len(plan.findings)} |"
         )
     return [*rows, ""]
 
@@ -84,15 +88,20 @@ def _plan(plan: PlanReport, options: RenderOptions) -> list[str]:
         return [*lines, ""]
     score = plan.score
     lines.append(
-        f"{label('plan_file', lang)}: {code(plan.file)} · "
-        f"**{label('overall_score', lang)}: {_score(score.overall)}/100** "
-        f"· {label('grade', lang)} **{score.grade}** · {label('completeness', lang)} {_score(score.completeness)}%"
+        f"{label('plan_file', lang)}{colon(lang)}{code(plan.file)} · "
+        f"**{label('overall_score', lang)}{colon(lang)}{_score(score.overall, lang)}/100** "
+        f"· {label('grade', lang)} **{score.grade}** · "
+        f"{label('completeness', lang)} {percent(score.completeness, lang)}"
         + (f" · _{label('capped', lang)}_" if score.capped else "")
     )
     lines.append("")
     if score.written < 100:
         key = "not_started" if score.written < NOT_STARTED_BELOW else "placeholders_left"
-        lines.append(f"**{escape(label(key, lang).format(written=_score(score.written), count=plan.placeholders))}**")
+        words = label(key, lang).format(
+            written=percent(score.written, lang),
+            count=counted("placeholder" if key == "not_started" else "placeholder_left", plan.placeholders, lang),
+        )
+        lines.append(f"**{escape(words)}**")
         if plan.fill_first:
             fields = ", ".join(f"`{field_name(pointer)}`" for pointer in plan.fill_first)
             lines.append(label("fill_first", lang).format(fields=fields))
@@ -117,9 +126,11 @@ def _steps(plan: PlanReport) -> list[str]:
     ]
     for step in plan.steps:
         rows.append(
-            f"| {step.step}. {step.name} | {_score(step.score)} | {label('mat_' + step.maturity.value, lang)} | "
-            f"{step.passed} | {step.failed} |"
+            f"| {step.step}. {step.name} | {_score(step.score, lang)}{_CAPPED_MARK if step.capped else ''} | "
+            f"{label('mat_' + step.maturity.value, lang)} | {step.passed} | {step.failed} |"
         )
+    if any(step.capped for step in plan.steps):
+        rows.extend(["", escape(label("capped_legend", lang))])
     return [*rows, ""]
 
 
@@ -141,7 +152,7 @@ def _findings(plan: PlanReport) -> list[str]:
             for finding in of_rule:
                 where = f"{plan.file}:{finding.line or 1}:{finding.column or 1}"
                 lines.append(f"  - {escape(finding.message)} ({code(where)})")
-            lines.append(f"  - _{label('what_to_do', lang)}:_ {escape(first.recommendation)}")
+            lines.append(f"  - _{label('what_to_do', lang)}_{colon(lang)}{escape(first.recommendation)}")
         lines.append("")
     return lines
 
@@ -160,10 +171,10 @@ def _recommendations(plan: PlanReport) -> list[str]:
     for rec in plan.recommendations:
         step = ""
         if rec.step_score_before != rec.step_score_after:
-            step = f" ({label('step', lang).lower()} {rec.step}: {_score(rec.step_score_after)})"
+            step = f" ({label('step', lang).lower()} {rec.step}{colon(lang)}{_score(rec.step_score_after, lang)})"
         lines.append(
-            f"| {rec.rank} | **{escape(rec.title)}**: {escape(rec.action)} | `{rec.rule_id}` | "
-            f"{_score(rec.score_before)} | {_score(rec.score_after)}{step} |"
+            f"| {rec.rank} | **{escape(rec.title)}**{colon(lang)}{escape(rec.action)} | `{rec.rule_id}` | "
+            f"{_score(rec.score_before, lang)} | {_score(rec.score_after, lang)}{step} |"
         )
     return [*lines, ""]
 
@@ -177,7 +188,8 @@ def _suppressed(plan: PlanReport) -> list[str]:
             finding = accepted.finding
             expires = f" ({label('expires', lang)} {accepted.expires.isoformat()})" if accepted.expires else ""
             lines.append(
-                f"- `{finding.rule_id}` {escape(finding.message)}: _{escape(accepted.justification)}_{expires}"
+                f"- `{finding.rule_id}` {escape(finding.message)}{colon(lang)}"
+                f"_{escape(accepted.justification)}_{expires}"
             )
         lines.append("")
     if plan.suppression_notices:
