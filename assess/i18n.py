@@ -198,6 +198,8 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "the overall score is {score}, below {minimum} (--fail-under)",
         "fr": "le score global est de {score}, sous {minimum} (--fail-under)",
     },
+    "yes": {"en": "yes", "fr": "oui"},
+    "no": {"en": "no", "fr": "non"},
     "and_more": {"en": "... and {count} more", "fr": "... et {count} de plus"},
     "gate_unassessed": {"en": "could not be assessed", "fr": "n'a pas pu être évalué"},
     "init_wrote": {
@@ -233,6 +235,60 @@ PLURALS: dict[str, dict[str, tuple[str, str]]] = {
 def label(key: str, lang: str = "en") -> str:
     """The label in `lang` (English when the language is unknown)."""
     entry = LABELS[key]
+    return entry.get(lang, entry["en"])
+
+
+# Display names of the plan's enumerated values that rule messages show (|label, |list): a
+# client reads "Instagram", "a lawyer", "stock images", not "instagram", "legal", "stock".
+VALUE_LABELS: dict[str, dict[str, str]] = {
+    # platforms (assess.plan.model.Platform)
+    "facebook": {"en": "Facebook", "fr": "Facebook"},
+    "instagram": {"en": "Instagram", "fr": "Instagram"},
+    "x": {"en": "X", "fr": "X"},
+    "linkedin": {"en": "LinkedIn", "fr": "LinkedIn"},
+    "tiktok": {"en": "TikTok", "fr": "TikTok"},
+    "youtube": {"en": "YouTube", "fr": "YouTube"},
+    "threads": {"en": "Threads", "fr": "Threads"},
+    "bluesky": {"en": "Bluesky", "fr": "Bluesky"},
+    "mastodon": {"en": "Mastodon", "fr": "Mastodon"},
+    "whatsapp": {"en": "WhatsApp", "fr": "WhatsApp"},
+    "pinterest": {"en": "Pinterest", "fr": "Pinterest"},
+    "blog": {"en": "blog", "fr": "blog"},
+    "newsletter": {"en": "newsletter", "fr": "lettre d'information"},
+    "other": {"en": "other", "fr": "autre"},
+    # policy reviewers (Reviewer)
+    "legal": {"en": "a lawyer", "fr": "un avocat"},
+    "hr": {"en": "HR", "fr": "les RH"},
+    "leadership": {"en": "leadership", "fr": "la direction"},
+    "board": {"en": "the board", "fr": "le conseil d'administration"},
+    "committee": {"en": "the committee", "fr": "le comité"},
+    # committee traits (Trait)
+    "stakeholder_facing": {"en": "in touch with stakeholders", "fr": "au contact des parties prenantes"},
+    "tech_comfortable": {"en": "comfortable with technology", "fr": "à l'aise avec la technologie"},
+    "creative": {"en": "creative", "fr": "créatif"},
+    "news_aware": {"en": "aware of the news", "fr": "au fait de l'actualité"},
+    "well_connected": {"en": "well connected", "fr": "bien entouré"},
+    # visual formats (VisualFormat)
+    "photo": {"en": "photos", "fr": "photos"},
+    "video": {"en": "videos", "fr": "vidéos"},
+    "infographic": {"en": "infographics", "fr": "infographies"},
+    "illustration": {"en": "illustrations", "fr": "illustrations"},
+    "animation": {"en": "animations", "fr": "animations"},
+    "live": {"en": "live video", "fr": "vidéo en direct"},
+    # visual sources (VisualSource)
+    "original": {"en": "its own pictures", "fr": "ses propres images"},
+    "user_generated": {"en": "the community's pictures", "fr": "des images de la communauté"},
+    "partner": {"en": "partners' pictures", "fr": "des images de partenaires"},
+    "stock": {"en": "stock images", "fr": "des images de banque d'images"},
+    "logo": {"en": "the logo", "fr": "le logo"},
+}
+
+
+def value_label(value: object, lang: str = "en") -> str:
+    """A plan value as a reader sees it: its display name when it has one, else as written."""
+    entry = VALUE_LABELS.get(value) if isinstance(value, str) else None
+    if entry is None:
+        return str(value)
     return entry.get(lang, entry["en"])
 
 

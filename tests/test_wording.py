@@ -137,3 +137,90 @@ def test_init_speaks_the_starters_language(tmp_path: Path, lang: str, expected: 
     result = CliRunner().invoke(cli, ["init", "--lang", lang, str(tmp_path / "plan.yaml")])
     assert result.exit_code == 0
     assert expected in result.stdout
+
+
+# ---------------------------------------------------------------- rule messages
+
+
+def _messages(sample: str, lang: str) -> list[str]:
+    report = assess_plan(ROOT / "samples" / sample, config=Config(lang=lang))
+    return [finding.message for plan in report.plans for finding in plan.findings]
+
+
+def test_no_builtin_message_hedges_its_plural() -> None:
+    from assess.rules.catalog import load_packs
+
+    hedged = re.compile(r"\w\((s|e|es|aux|x)\)")
+    for pack in load_packs(Config()):
+        for rule in pack.rules:
+            spec = rule.spec
+            texts = [spec.message] if isinstance(spec.message, str) else list(spec.message)
+            if spec.fr is not None:
+                texts += [spec.fr.message] if isinstance(spec.fr.message, str) else list(spec.fr.message)
+            for text in texts:
+                assert not hedged.search(text), f"{rule.id}: {text}"
+
+
+@pytest.mark.parametrize(
+    ("sample", "lang", "expected", "not_expected"),
+    [
+        ("small-nonprofit.json", "en", "1 channel is active but", "1 channels"),
+        ("no-crisis-single-admin.json", "en", "3 channels are active but", "channel(s)"),
+        ("small-nonprofit.json", "fr", "1 canal actif, mais", "canaux actifs"),
+        ("no-crisis-single-admin.json", "fr", "3 canaux actifs, mais", "(aux)"),
+        ("no-crisis-single-admin.json", "fr", "a 1 administrateur ;", "administrateur(s)"),
+    ],
+)
+def test_counts_in_rule_messages_agree(sample: str, lang: str, expected: str, not_expected: str) -> None:
+    messages = " | ".join(_messages(sample, lang))
+    assert expected in messages and not_expected not in messages
+
+
+def test_channels_are_named_by_their_handle_and_platform_display_name() -> None:
+    messages = _messages("no-crisis-single-admin.json", "en")
+    assert any(m.startswith("Instagram account '@clearwaterriver' has 1 admin;") for m in messages), messages
+    assert not any("instagram account 'instagram'" in m for m in messages)
+    french = _messages("no-crisis-single-admin.json", "fr")
+    assert any("Le compte Bluesky « @clearwaterriver.org »" in m for m in french), french
+
+
+@pytest.mark.parametrize(
+    ("sample", "lang", "expected"),
+    [
+        ("no-visuals-no-measurement.json", "en", "(reviewed by: the board)"),
+        ("no-visuals-no-measurement.json", "fr", "(relue par : le conseil d'administration)"),
+        ("small-nonprofit.json", "en", "step 1 traits: comfortable with technology, aware of the news"),
+        ("small-nonprofit.json", "en", "in one format (photos)"),
+    ],
+)
+def test_listed_values_are_shown_by_their_labels(sample: str, lang: str, expected: str) -> None:
+    assert any(expected in message for message in _messages(sample, lang))
+
+
+@pytest.mark.parametrize(
+    ("template", "problem"),
+    [
+        ("{c.members|count}", "|count takes two forms"),
+        ("{c.members|count:member}", "stray"),
+        ("{c.members|round:a:b}", "|count takes two forms"),
+        ("{c.members|count: :members}", "|count takes two forms"),
+    ],
+)
+def test_a_malformed_count_is_refused_when_the_pack_loads(template: str, problem: str) -> None:
+    from assess.rules.rulepack import template_problem
+
+    found = template_problem(template, {"c": "committee"}, {})
+    assert found is not None and problem in found
+
+
+def test_a_count_fills_in_each_language() -> None:
+    from assess.engines.base import Match
+    from assess.engines.evaluate import render as fill
+
+    def match(count: float) -> Match:
+        return Match("X-01", "fail", 0, ("c",), (("c", {"kind": "committee", "ptr": "", "members": count}),))
+
+    template = "{c.members|count:member:members}"
+    assert [fill(template, match(n), {}, "en") for n in (0, 1, 2)] == ["0 members", "1 member", "2 members"]
+    assert [fill(template, match(n), {}, "fr") for n in (0, 1, 2)] == ["0 member", "1 member", "2 members"]
+    assert fill("{c.members}", match(2.5), {}, "fr") == "2,5"
