@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from assess.engines.base import CompiledRule
-from assess.rules.conditions import compile_condition
+from assess.rules.conditions import ConditionError, compile_condition
 from assess.rules.facts import FACT_MODEL, Fact
 
 Observed = dict[str, dict[str, list[Any]]]  # kind -> field -> values seen
@@ -128,3 +128,43 @@ def pack(rng: random.Random, seen: Observed, size: int, prefix: str = "GEN", joi
             )
         )
     return rules
+
+
+def pack_document(
+    rng: random.Random, seen: Observed, size: int, name: str = "gen", prefix: str = "GEN", joins: bool = True
+) -> dict[str, Any]:
+    """A custom rule pack file (what an author writes) with `size` generated rules; load it with --rules.
+
+    Each rule's conditions are written in the pack language; a condition the compiler rejects is
+    drawn again, so every pack loads. Messages name the bound facts' ``ptr`` so that a finding
+    depends on which facts matched, not only on whether the rule failed.
+    """
+    rules: list[dict[str, Any]] = []
+    while len(rules) < size:
+        alternatives = [condition(rng, seen, joins) for _ in range(rng.choice([1, 1, 2]))]
+        when: Any = alternatives[0] if len(alternatives) == 1 else {"any": alternatives}
+        skip = condition(rng, seen, joins) if rng.random() < 0.2 else None
+        try:
+            compile_condition(when, {})
+            if skip is not None:
+                compile_condition(skip, {})
+        except ConditionError:
+            continue
+        first = next(iter(alternatives[0][0]))
+        number = len(rules) + 1
+        rule: dict[str, Any] = {
+            "id": f"{prefix}-{number:02d}",
+            "step": rng.randint(1, 11),
+            "title": f"Generated rule {number}",
+            "severity": rng.choice(["critical", "high", "medium", "low", "info"]),
+            "rationale": "Generated to compare the engines.",
+            "recommendation": "Nothing: a generated rule.",
+            "message": f"generated rule {number} matched {{{first}.ptr}}",
+            "about": first,
+            "when": when,
+            "examples": {"pass": [{"note": "none", "patch": {}}], "fail": [{"note": "none", "patch": {}}]},
+        }
+        if skip is not None:
+            rule["skip_when"] = skip
+        rules.append(rule)
+    return {"pack": name, "version": "1", "rules": rules}

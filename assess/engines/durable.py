@@ -24,7 +24,11 @@ What the wrapper guarantees (each point answers a trap measured on durable_rules
 - only the fields some condition reads are sent to durable (less JSON to write,
   parse and match); the matches are mapped back to the full facts by ``fid``;
 - matches are de-duplicated and sorted, so results never depend on the order
-  in which facts were asserted.
+  in which facts were asserted;
+- every pattern with a join ends with an empty ``$or`` group (`_end_joins_safely`):
+  durable's short-circuit of a false join reads past the end of the pattern's
+  expression list, which crashed the process (a segmentation fault) whenever the
+  memory that follows happened to be unmapped.
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from assess.engines.base import CompiledRule, EngineError, Match, Owner
+from assess.rules.conditions import COMPARISONS
 from assess.rules.facts import TRIGGER_KIND, Fact
 
 __all__ = ["CompiledRule", "DurableEngine", "EngineError", "Match", "durable_version"]
@@ -70,7 +75,8 @@ def _definitions(rules: Sequence[CompiledRule]) -> tuple[dict[str, Any], dict[st
     for key, owning in owners.items():
         rule_id, outcome, index = owning[0]  # a shared condition is named after its first owner
         name = f"{rule_id}|{outcome}|{index}"
-        definitions[name] = {"all": [trigger, *patterns_by_key[key]], "run": name}
+        safe = [_end_joins_safely(pattern) for pattern in patterns_by_key[key]]
+        definitions[name] = {"all": [trigger, *safe], "run": name}
         owned[name] = tuple(owning)
     definitions[_DONE] = {"all": [trigger], "run": _DONE}
     definitions[_CATCH_ALL] = {
@@ -78,6 +84,51 @@ def _definitions(rules: Sequence[CompiledRule]) -> tuple[dict[str, Any], dict[st
         "run": _CATCH_ALL,
     }
     return definitions, owned
+
+
+def _is_join(term: Any) -> bool:
+    """A term of a compiled ``$and`` that compares a field with an earlier binding (possibly through arithmetic).
+
+    Such a term is a *beta* expression in durable: it is evaluated per combination of facts,
+    from the pattern's expression list; every other term is an alpha test on the fact alone.
+    Thresholds are numbers by the time they get here, so a dict operand is a binding or arithmetic.
+    """
+    if not isinstance(term, dict) or len(term) != 1:
+        return False
+    ((key, value),) = term.items()
+    if key in COMPARISONS:
+        return isinstance(value, dict) and len(value) == 1 and isinstance(next(iter(value.values())), dict)
+    return not key.startswith("$") and isinstance(value, dict)
+
+
+def _end_joins_safely(pattern: dict[str, Any]) -> dict[str, Any]:
+    """The pattern, with an empty ``$or`` group after its joins when it has any: durable's overrun made safe.
+
+    durable_rules 2.0.28 lays a pattern's joins out as ``[AND, join..., END]`` (``createAlpha``
+    in rete.c) and evaluates them in ``reduceExpressionSequence`` (events.c). When a join of an
+    AND is false, it skips to the END with ``do { ++i; } until expressions[i] is END``, but ``i``
+    already points past the join it evaluated: when that join is the last one, the END is
+    skipped and the scan runs on through the rest of the 32-slot array, then through the
+    following rule nodes, until some byte happens to read as END, or into unmapped memory
+    (a segmentation fault). So every false last join (CHN-07 on a channel that posted
+    recently) reads out of bounds, and whether the process dies depends on what the other
+    registered rules put after it: that is the crash of a custom pack beside the catalog.
+
+    A nested ``$or`` of alpha tests adds ``[OR, END]`` to the list and nothing between them, and
+    evaluates as true there (its alternatives are tested in the alpha network). Appended after
+    the joins, its END is the slot the skip lands on, so the scan never leaves the list. The
+    group's only test is the pattern's own ``kind``, so what the pattern matches is unchanged.
+    """
+    ((name, expression),) = pattern.items()
+    if not isinstance(expression, dict) or set(expression) != {"$and"}:
+        return pattern
+    terms = expression["$and"]
+    if not any(_is_join(term) for term in terms):
+        return pattern
+    kinds = [term["kind"] for term in terms if isinstance(term, dict) and set(term) == {"kind"}]
+    if len(kinds) != 1:
+        raise EngineError(f"a pattern with a join must test its kind once: {json.dumps(pattern)}")
+    return {name: {"$and": [*terms, {"$or": [{"kind": kinds[0]}]}]}}
 
 
 def _names_in(node: Any, into: set[str]) -> set[str]:
