@@ -33,6 +33,7 @@ import pytest
 from assess.api import assess_many, assess_plan
 from assess.config import Config
 from assess.formats.html import render
+from assess.i18n import number
 from assess.results.diff import compare_plans
 from assess.results.diff import render as render_diff
 from assess.steps import STEPS
@@ -158,7 +159,7 @@ def test_sample_report_loads_and_shows_what_matters(chromium: str, sample: Path,
     assert_nothing_ran(loaded)
     text = " ".join(_text(loaded.dom).split())
     assert " ".join(plan.organization.split()) in text
-    assert f">{plan.score.overall:.0f}</text>" in loaded.dom  # the gauge
+    assert f">{number(plan.score.overall, plan.language)}</text>" in loaded.dom  # the gauge
     assert plan.score.grade in text
     for step in STEPS:
         assert step.name[plan.language] in text
