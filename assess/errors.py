@@ -113,6 +113,12 @@ class PlanSchemaError(PlanError):
     kind = "schema"
 
 
+class PlanCrashError(PlanError):
+    """The process assessing the plan died (under --jobs): the plan is reported as not assessed."""
+
+    kind = "crash"
+
+
 class ConfigError(AssessError):
     """A configuration file or option is wrong."""
 

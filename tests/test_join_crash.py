@@ -18,6 +18,7 @@ the packs that crashed run in a subprocess, exit 0 and report exactly what the b
 
 from __future__ import annotations
 
+import datetime
 import itertools
 import json
 import random
@@ -169,14 +170,18 @@ _SILENT = """\
         - note: every active channel of the base plan posted in the last week
           patch: {{}}
       fail:
-        - note: the LinkedIn page last posted 45 days before the as-of date
-          set: {{/channels/2/last_post_on: '2025-01-15'}}
+        - note: the LinkedIn page last posted {late} days before the as-of date
+          set: {{/channels/2/last_post_on: '{late_day}'}}
           findings: 1
 """
 
 
 def _silence_pack(folder: Path, copies: int) -> Path:
-    body = "".join(_SILENT.format(n=n + 1, days=30 + n) for n in range(copies))
+    as_of = datetime.date(2025, 3, 1)  # the example base's as_of
+    body = "".join(
+        _SILENT.format(n=n + 1, days=30 + n, late=31 + n, late_day=as_of - datetime.timedelta(days=31 + n))
+        for n in range(copies)
+    )
     path = folder / f"silent-{copies}.yaml"
     path.write_text(f"pack: silent\nversion: '1'\nrules:\n{body}", encoding="utf-8")
     return path
@@ -215,3 +220,19 @@ def test_chn07_copies_beside_the_catalog_run_and_report_like_the_builtin_engine(
     silent = reports[0]["plans"][0]
     found = {r["rule_id"]: r["findings"] for r in silent["rules"] if r["rule_id"] in ("CHN-07", "SIL-01")}
     assert found == {"CHN-07": 1, "SIL-01": 2}  # 150 days: both rules; 45 days: only the 30-day copy
+
+
+@pytest.mark.skipif(durable_problem() is not None, reason="durable_rules is not importable here")
+def test_rules_test_runs_the_32_copies_beside_the_catalog_and_passes(tmp_path: Path) -> None:
+    """`assess rules test` passed this pack alone, and `assess --rules` then crashed: now both run it with the catalog."""
+    pack = _silence_pack(tmp_path, 32)
+    result = subprocess.run(
+        [sys.executable, "-m", "assess", "rules", "test", str(pack)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+    )
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout.splitlines()[0] == f"{pack}: beside the built-in catalog"
+    assert result.stdout.splitlines()[-1] == "64 passed, 0 failed"

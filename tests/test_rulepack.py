@@ -214,3 +214,20 @@ def test_the_yaml_cache_keeps_only_what_json_keeps(tmp_path: Path, monkeypatch: 
     assert not (tmp_path / "cache" / "b.json").exists()
     monkeypatch.setenv("ASSESS_CACHE_DIR", "")
     assert _parse_yaml(plain, "c") == {"rules": [{"id": "X-01", "note": "fine"}]}  # caching off
+
+
+def test_rules_test_runs_a_custom_pack_beside_the_catalog_unless_told_alone(tmp_path: Path) -> None:
+    runner = CliRunner()
+    path = write_pack(tmp_path, [GOOD_RULE])
+    beside = runner.invoke(cli, ["rules", "test", str(path)])
+    assert beside.exit_code == 0, beside.output
+    assert beside.output.splitlines()[0] == f"{path}: beside the built-in catalog"
+    # The catalog is really loaded beside it: an id of the catalog clashes, as it would under --rules.
+    clash = write_pack(tmp_path, [with_change(id="CHN-07")])
+    result = runner.invoke(cli, ["rules", "test", str(clash)])
+    assert result.exit_code == 2
+    assert result.output.splitlines()[-1] == "assess: rule pack extra: rule CHN-07 is already defined by pack core"
+    alone = runner.invoke(cli, ["rules", "test", "--no-builtin-rules", str(clash)])
+    assert alone.exit_code == 0, alone.output
+    assert alone.output.splitlines()[0] == f"{clash}: alone"
+    assert alone.output.splitlines()[-1] == "2 passed, 0 failed"

@@ -26,7 +26,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, NoReturn
+from typing import IO, TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -444,47 +444,155 @@ def _assess_here(items: list[tuple[str, Source]], config: Config, advance: Calla
 def _assess_in_processes(
     items: list[tuple[str, Source]], config: Config, jobs: int, advance: Callable[[int], None]
 ) -> list[PlanReport]:
-    """Spread plans over processes (durable_rules is not thread-safe); results come back in input order."""
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-    from concurrent.futures.process import BrokenProcessPool
+    """Spread plans over worker processes (durable_rules is not thread-safe); results come back in input order.
 
-    from assess.errors import AssessError
+    Each worker holds one chunk of plans at a time, so a worker that dies (a crash in the rule
+    engine's C code, the out-of-memory killer) loses only its chunk: that chunk is handed out
+    again one plan at a time, to fresh workers, until the plan that kills its worker is found.
+    That plan is reported as not assessed, naming the signal; every other plan is assessed.
+    """
+    import multiprocessing
+    from collections import deque
+    from multiprocessing.connection import wait
+
     from assess.results.report import PlanReport
 
     jobs = min(jobs, len(items))
     # A few chunks per worker: large enough to amortise the hand-over, small enough to balance the load.
     size = max(1, min(50, -(-len(items) // (jobs * 4))))
-    chunks = [items[start : start + size] for start in range(0, len(items), size)]
+    todo: deque[list[int]] = deque(
+        list(range(start, min(start + size, len(items)))) for start in range(0, len(items), size)
+    )
+    done: dict[int, PlanReport] = {}
+    context = multiprocessing.get_context()
+    workers: list[_Worker] = []
     try:
-        with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(config,)) as pool:
-            futures = {pool.submit(_assess_chunk, chunk): position for position, chunk in enumerate(chunks)}
-            done: dict[int, list[PlanReport]] = {}
-            # Parse each chunk as it arrives, while the workers go on with the others.
-            for future in as_completed(futures):
-                done[futures[future]] = [PlanReport.model_validate_json(text) for text in future.result()]
-                advance(len(done[futures[future]]))
-            return [plan for position in range(len(chunks)) for plan in done[position]]
-    except BrokenProcessPool:
-        raise AssessError("a worker process died; run again with --jobs 1 to see which plan causes it") from None
+        while todo or any(w.task is not None for w in workers):
+            for worker in [w for w in workers if w.task is None and not w.process.is_alive()]:
+                workers.remove(worker)  # died between chunks (nothing lost): replaced below
+                worker.stop()
+            while todo and (len(workers) < jobs or any(w.task is None for w in workers)):
+                idle = next((w for w in workers if w.task is None), None)
+                if idle is None:
+                    idle = _Worker(context, config)
+                    workers.append(idle)
+                idle.give(todo.popleft(), items)
+            busy = [w for w in workers if w.task is not None]
+            ready = set(wait([w.connection for w in busy] + [w.process.sentinel for w in busy]))
+            for worker in busy:
+                if worker.connection not in ready and worker.process.sentinel not in ready:
+                    continue
+                task = worker.task
+                assert task is not None
+                texts = worker.receive()
+                if texts is not None:
+                    for index, text in zip(task, texts, strict=True):
+                        done[index] = PlanReport.model_validate_json(text)
+                    advance(len(task))
+                    continue
+                workers.remove(worker)  # it died holding `task`
+                death = worker.death()
+                worker.stop()
+                if len(task) > 1:
+                    todo.extendleft([index] for index in reversed(task))  # find which plan it was
+                else:
+                    done[task[0]] = _died_report(items[task[0]][0], death, config)
+                    advance(1)
+    finally:
+        for worker in workers:
+            worker.stop()
+    return [done[index] for index in range(len(items))]
 
 
-_worker_config: Config | None = None
+class _Worker:
+    """One worker process and the chunk of plans (indices) it is assessing, if any."""
+
+    def __init__(self, context: Any, config: Config) -> None:
+        self.connection, theirs = context.Pipe()
+        self.process = context.Process(target=_worker_main, args=(theirs, config), daemon=True)
+        self.process.start()
+        theirs.close()
+        self.task: list[int] | None = None
+
+    def give(self, task: list[int], items: list[tuple[str, Source]]) -> None:
+        self.task = task
+        # If it has just died, sending fails or is never read: the caller's wait sees its death.
+        with contextlib.suppress(OSError):
+            self.connection.send([items[index] for index in task])
+
+    def receive(self) -> list[str] | None:
+        """The chunk's plan reports (JSON), or None when the worker died; re-raises a worker's exception."""
+        try:
+            kind, value = self.connection.recv()
+        except (EOFError, OSError):
+            return None
+        if kind == "raised":
+            raise value
+        self.task = None
+        return list(value)
+
+    def death(self) -> str:
+        """How the process ended: the signal's name, or its exit status."""
+        import signal
+
+        self.process.join(timeout=10)
+        code = self.process.exitcode
+        if code is not None and code < 0:
+            try:
+                return f"killed by {signal.Signals(-code).name}"
+            except ValueError:
+                return f"killed by signal {-code}"
+        return f"exit status {code}" if code is not None else "no exit status"
+
+    def stop(self) -> None:
+        """Let an idle worker exit; kill a busy one (the parent is leaving: Ctrl-C, or an error)."""
+        if self.task is None:
+            with contextlib.suppress(OSError):
+                self.connection.send(None)
+            self.process.join(timeout=5)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+        self.connection.close()
 
 
-def _init_worker(config: Config) -> None:
-    """Runs once in each worker: keep the configuration and build the catalog (and its engine) once."""
+def _died_report(name: str, death: str, config: Config) -> PlanReport:
+    from assess.api import problem_report
+    from assess.errors import PlanCrashError, Problem
+
+    message = (
+        f"not assessed: the worker process assessing this plan died ({death}), a crash of the rule engine or "
+        "out of memory; the other plans were assessed (--jobs 1 reproduces it, --engine builtin avoids durable_rules)"
+    )
+    return problem_report(name, PlanCrashError([Problem(name, None, None, "", message)]), config.lang or "en")
+
+
+def _worker_main(connection: Any, config: Config) -> None:
+    """A worker: build the catalog once, then assess each chunk it is sent until it is sent None."""
+    import signal
+
+    from assess.api import assess_many
     from assess.rules.catalog import build_catalog
 
-    global _worker_config
-    _worker_config = config
+    # Ctrl-C reaches the whole process group: the parent handles it and stops the workers.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     build_catalog(config)
-
-
-def _assess_chunk(items: list[tuple[str, Source]]) -> list[str]:
-    """In a worker: assess a chunk with the worker's catalog; plan reports travel back as JSON."""
-    from assess.api import assess_many
-
-    return [plan.model_dump_json() for plan in assess_many(items, config=_worker_config).plans]
+    while True:
+        try:
+            items = connection.recv()
+        except (EOFError, OSError):  # the parent went away
+            return
+        if items is None:
+            return
+        try:
+            texts = [plan.model_dump_json() for plan in assess_many(items, config=config).plans]
+        except Exception as error:  # a bug, not a crash: the parent re-raises it
+            try:
+                connection.send(("raised", error))
+            except Exception:
+                connection.send(("raised", RuntimeError(f"{type(error).__name__}: {error}")))
+            return
+        connection.send(("ok", texts))
 
 
 @contextlib.contextmanager

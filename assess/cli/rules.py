@@ -228,18 +228,28 @@ def _indent(text: str) -> str:
 @rules.command("test", context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("path", type=click.Path(path_type=Path), required=False)
 @click.option("-q", "--quiet", is_flag=True, help="Only failures and the summary.")
-def test(path: Path | None, quiet: bool) -> None:
+@click.option(
+    "--no-builtin-rules",
+    "alone",
+    is_flag=True,
+    help="Test the pack alone, as it runs with builtin_rules = false (default: beside the built-in catalog).",
+)
+def test(path: Path | None, quiet: bool, alone: bool) -> None:
     """Run a pack's examples (default: the built-in catalog) and report each.
 
+    A custom pack runs beside the built-in catalog, as `assess --rules PACK` runs it.
     Exit 0 when every example behaves as it says, 1 when one does not, 2 when the
-    pack cannot be loaded.
+    pack cannot be loaded (or clashes with the catalog).
     """
     from assess.errors import AssessError
+    from assess.resources import RULES_DIR
     from assess.rules.ruletest import run_examples
 
+    if path is not None and path.resolve() != RULES_DIR.resolve() and not quiet:
+        click.echo(f"{path}: {'alone' if alone else 'beside the built-in catalog'}")
     passed = failed = 0
     try:
-        for result in run_examples(path):
+        for result in run_examples(path, alone=alone):
             label = f"{result.rule_id} {result.kind}"
             if result.kind != "base":
                 label += f" #{result.index + 1}"

@@ -173,7 +173,7 @@ class Score(_Model):
 class PlanProblem(_Model):
     """Why a plan could not be assessed (syntax or schema error, unreadable file...)."""
 
-    kind: str = Field(description="read, syntax, limit or schema.")
+    kind: str = Field(description="read, syntax, limit or schema; crash when the process assessing it died.")
     message: str = Field(description="What is wrong.")
     pointer: str = Field(description="JSON pointer, '' for the whole document.")
     line: int | None = Field(None, ge=1, description="1-based line.")

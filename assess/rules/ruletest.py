@@ -82,13 +82,26 @@ def _status(report: PlanReport, rule_id: str) -> tuple[Status, int]:
     raise LookupError(rule_id)
 
 
-def run_examples(path: str | Path | None = None, *, config: Config | None = None) -> Iterator[ExampleResult]:
-    """Check every example of the pack at `path` (default: the built-in catalog)."""
+def run_examples(
+    path: str | Path | None = None, *, config: Config | None = None, alone: bool = False
+) -> Iterator[ExampleResult]:
+    """Check every example of the pack at `path` (default: the built-in catalog).
+
+    A custom pack runs beside the built-in catalog, as ``--rules`` runs it: its rules are
+    registered in the same engine as the catalog's (which is what decided whether a join
+    crashed durable_rules) and its ids must not clash with the catalog's. With `alone`,
+    the pack runs by itself, as with ``builtin_rules = false``.
+    """
     pack_path = Path(path) if path is not None else RULES_DIR
     pack: RulePack = load_pack(pack_path)
     builtin = pack_path.resolve() == RULES_DIR.resolve()
     base_config = (config or Config()).model_copy(
-        update={"builtin_rules": builtin, "rules": () if builtin else (pack_path,), "select": (), "ignore": ()}
+        update={
+            "builtin_rules": builtin or not alone,
+            "rules": () if builtin else (pack_path,),
+            "select": (),
+            "ignore": (),
+        }
     )
     catalog = build_catalog(base_config)
     base = pack.example_base
