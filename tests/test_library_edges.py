@@ -178,3 +178,17 @@ def test_schema_ids_are_the_files_own_names_and_resolve_locally() -> None:
     assert not by_reference.is_valid({**plan, "organization": {"name": 5}})
     report = json.loads(render("json", assess.assess_plan(GOOD), RenderOptions()))
     assert jsonschema.Draft202012Validator({"$ref": "report.schema.json"}, registry=registry).is_valid(report)
+
+
+def test_install_commands_shown_are_ones_that_work_today() -> None:
+    """Nothing is published on PyPI as assess-social-plan: only clone and git-URL installs are shown."""
+    import re
+
+    # A bare install from PyPI (the README may say that it does not work).
+    bare = re.compile(r"pip install ['\"]?assess-social-plan(\[[a-z,]+\])?+['\"]?+(?!\s*@|` does not work)")
+    for path in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
+        text = path.read_text(encoding="utf-8")
+        assert not bare.search(text), f"{path.name}: {bare.search(text)}"
+        assert "@v0.1.0" not in text  # no such tag exists
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "git+https://github.com/OWNER/assess" in readme and "from a clone" in readme
