@@ -38,7 +38,7 @@ from assess.results.report import (
     Summary,
     ToolInfo,
 )
-from assess.results.score import ScoreCard, Scored, Written, predict_with_pass, score
+from assess.results.score import ScoreCard, Scored, Written, predict_with_pass, score, still_failing_criticals
 from assess.results.suppress import apply_suppressions
 from assess.rules.catalog import Catalog, build_catalog
 from assess.rules.facts import build_facts
@@ -243,33 +243,54 @@ def _recommendations(
     config: Config,
     lang: str,
 ) -> list[dict[str, Any]]:
-    """Each failing rule re-scored as passing; the best `config.recommendations` of them, ranked."""
+    """Each failing rule re-scored as passing, ranked worst first.
+
+    Severity dominates: every failing critical comes before any high, and so on down; within
+    a severity the named checks come first, then the larger score gain. The list holds
+    `config.recommendations` actions, and more when needed so that no failing critical or
+    named check is left out (none at all when it is 0).
+    """
+    if config.recommendations == 0:
+        return []
     overall = before.score.overall
-    candidates: list[tuple[float, int, float, str, dict[str, Any]]] = []
+    named = set(config.scoring.named_checks)
+    candidates: list[tuple[tuple[int, bool, float, float, str], dict[str, Any]]] = []
     for outcome, result in zip(outcomes, scored, strict=True):
         if result.status is not Status.FAIL:
             continue
         unlocked = [r for r in outcome.active.rule.spec.unlocks if blockers.get(r) == result.rule_id]
-        overall_after, steps_after = predict_with_pass(before, [result.rule_id, *unlocked], config.scoring)
+        fixed = [result.rule_id, *unlocked]
+        predicted = predict_with_pass(before, fixed, config.scoring)
         words = outcome.active.texts(lang)
         step_before = before.step_score(result.step)
-        step_after = steps_after.get(result.step, step_before)
+        step_after = predicted.steps.get(result.step, step_before)
+        is_named = result.rule_id in named
         recommendation = {
             "rule_id": result.rule_id,
             "step": result.step,
             "severity": result.severity,
-            "title": words["title"],
+            "title": words["action"],
+            "rule_title": words["title"],
+            "named_check": is_named,
             "action": words["recommendation"],
             "findings": len(outcome.findings),
             "score_before": overall,
-            "score_after": overall_after,
+            "score_after": predicted.overall,
             "step_score_before": step_before,
             "step_score_after": step_after,
+            "capped_by": still_failing_criticals(before, fixed) if predicted.capped else [],
+            "held_by_placeholders": predicted.limited_by,
+            "step_capped_by": (
+                still_failing_criticals(before, fixed, result.step) if predicted.steps_capped.get(result.step) else []
+            ),
         }
         step_gain = (step_after or 0.0) - (step_before or 0.0)
-        candidates.append((overall - overall_after, result.severity.rank, -step_gain, result.rule_id, recommendation))
-    candidates.sort(key=lambda c: c[:4])
-    return [{**rec, "rank": rank} for rank, (*_, rec) in enumerate(candidates[: config.recommendations], start=1)]
+        key = (result.severity.rank, not is_named, overall - predicted.overall, -step_gain, result.rule_id)
+        candidates.append((key, recommendation))
+    candidates.sort(key=lambda c: c[0])
+    must = sum(1 for _, rec in candidates if rec["severity"] is Severity.CRITICAL or rec["named_check"])
+    shown = candidates[: max(config.recommendations, must)]
+    return [{**rec, "rank": rank} for rank, (_, rec) in enumerate(shown, start=1)]
 
 
 def problem_report(name: str, error: PlanError, lang: str = "en") -> PlanReport:

@@ -38,6 +38,21 @@ DEFAULT_SEVERITY_WEIGHTS: dict[Severity, float] = {
 }
 
 RuleSelector = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9]*(-[0-9]*)?$")]
+MaturityLevel = Literal["crawl", "walk", "run"]
+RuleId = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9]{1,7}-[0-9]{2,3}$")]
+
+
+_DEFAULT_PENALTIES = {
+    Severity.CRITICAL: 0.35,
+    Severity.HIGH: 0.12,
+    Severity.MEDIUM: 0.03,
+    Severity.LOW: 0.01,
+    Severity.INFO: 0.0,
+}
+
+
+def _default_floors() -> dict[MaturityLevel, float]:
+    return {"crawl": 25.0, "walk": 50.0, "run": 75.0}
 
 
 class Scoring(BaseModel):
@@ -59,16 +74,72 @@ class Scoring(BaseModel):
         default=10.0,
         ge=0,
         le=100,
-        description="Each further failed critical rule lowers both caps by this much, so fixing any one of "
+        description="Each further failed critical rule lowers the caps by this much, so fixing any one of "
         "several critical problems still shows in the score.",
     )
-    critical_overall_cap: float = Field(
-        default=69.0, ge=0, le=100, description="Highest overall score while any critical rule fails."
+    critical_overall_cap: float | None = Field(
+        None,
+        ge=0,
+        le=100,
+        description="Highest overall score while any critical rule fails (a flat cap; none by default: "
+        "severity_penalties already scale the score down).",
+    )
+    severity_penalties: dict[Severity, float] = Field(
+        default_factory=lambda: dict(_DEFAULT_PENALTIES),
+        description="Share of the overall score each failing (or charged) rule of a severity takes away, "
+        "multiplied: one critical failure leaves 65% of what the rest of the plan earns (severities left "
+        "out keep their default).",
+    )
+    repeat_decay: float = Field(
+        0.8,
+        ge=0,
+        le=1,
+        description="Each further failure of the same severity takes this fraction of the penalty before it "
+        "(largest first): the second critical takes 80% of its share, the third 64%... so plans with many "
+        "problems are still told apart (1: no decay).",
+    )
+    named_checks: tuple[RuleId, ...] = Field(
+        ("CHN-01", "CHN-02", "PLN-03", "POL-01", "POL-03", "VIS-01", "MEA-01"),
+        description="The checks a consultant names first: recommended before any other of their severity, "
+        "and each failure takes at least named_check_penalty.",
+    )
+    named_check_penalty: float = Field(
+        0.25,
+        ge=0,
+        le=1,
+        description="Least share of the overall score a failing named check takes away (0.25 keeps the plan "
+        "below 80: out of grades A and B).",
+    )
+    completeness_full: float = Field(
+        50.0,
+        ge=0,
+        le=100,
+        description="Completeness (%) from which the score is not scaled down; below it, the score is "
+        "multiplied by completeness / completeness_full, so a plan that says almost nothing scores almost "
+        "nothing (0 disables).",
+    )
+    maturity_floors: dict[MaturityLevel, float] = Field(
+        default_factory=lambda: _default_floors(),
+        description="Lowest step score for each maturity level: a step's maturity never exceeds what its "
+        "score reaches (a step scoring 0 is absent whatever failed).",
     )
     grades: dict[str, float] = Field(
         default_factory=lambda: {"A": 90.0, "B": 80.0, "C": 70.0, "D": 60.0},
         description="Lowest overall score for each grade; below the last, F.",
     )
+
+    @field_validator("severity_penalties")
+    @classmethod
+    def _shares(cls, value: dict[Severity, float]) -> dict[Severity, float]:
+        for severity, share in value.items():
+            if not 0 <= share <= 1:
+                raise ValueError(f"penalties are shares between 0 and 1 (got {severity.value}: {share})")
+        return {**_DEFAULT_PENALTIES, **value}
+
+    @field_validator("maturity_floors")
+    @classmethod
+    def _all_floors(cls, value: dict[MaturityLevel, float]) -> dict[MaturityLevel, float]:
+        return {**_default_floors(), **value}
 
     @field_validator("step_weights")
     @classmethod

@@ -183,6 +183,28 @@ LABELS: dict[str, dict[str, str]] = {
         "fr": "1 constat accepté par la référence, non affiché.",
     },
     "checks": {"en": "What was checked", "fr": "Ce qui a été vérifié"},
+    "held_by_one": {
+        "en": "score held at {score} by 1 other critical finding: {rules}",
+        "fr": "score maintenu à {score} par 1 autre constat critique : {rules}",
+    },
+    "held_by": {
+        "en": "score held at {score} by {count} other critical findings: {rules}",
+        "fr": "score maintenu à {score} par {count} autres constats critiques : {rules}",
+    },
+    "held_by_placeholders": {
+        "en": "score held at {score} by the placeholders still in the plan: write them ({rule})",
+        "fr": "score maintenu à {score} par les textes encore à remplir : rédigez-les ({rule})",
+    },
+    "step_held_by_one": {
+        "en": "step score held at {score} by 1 other critical finding: {rules}",
+        "fr": "score de l'étape maintenu à {score} par 1 autre constat critique : {rules}",
+    },
+    "step_held_by": {
+        "en": "step score held at {score} by {count} other critical findings: {rules}",
+        "fr": "score de l'étape maintenu à {score} par {count} autres constats critiques : {rules}",
+    },
+    "first_actions_many": {"en": "{count} things to do first", "fr": "Les {count} premières choses à faire"},
+    "named_check": {"en": "named check", "fr": "vérification clé"},
     "status": {"en": "Result", "fr": "Résultat"},
     "capped_legend": {
         "en": "* step score capped by a critical finding",

@@ -110,7 +110,7 @@ def test_every_sample_renders_a_complete_inert_report(sample: str, sample_report
     assert plan.organization in text
     assert f"samples/{sample}" in text
     assert label("executive_summary", lang) in text
-    assert f"{plan.score.overall:.0f}".replace(".", ",") in text
+    assert number(plan.score.overall, lang) in text  # the same rounding as the text and Markdown reports
     assert plan.score.grade in text
     for step in STEPS:
         assert step.name[lang] in text
@@ -121,8 +121,8 @@ def test_every_sample_renders_a_complete_inert_report(sample: str, sample_report
         assert where in text
         assert (finding.pointer or "/") in text
     for rec in plan.recommendations:
-        assert rec.action in text
-        assert f"{number(rec.score_before, 'en')} → {number(rec.score_after, 'en')}" in text
+        assert rec.action in text and rec.title in text
+        assert f"{number(rec.score_before, lang)} → {number(rec.score_after, lang)}" in text
     assert html.count('class="chart gauge"') == 1
     assert html.count('class="chart bars"') == 2
 
@@ -139,14 +139,17 @@ def test_every_finding_says_why_with_its_step_what_to_do_and_where() -> None:
         assert re.search(r"Location plan\.json:\d+:\d+ · JSON pointer /", text), text
 
 
-def test_executive_summary_has_the_three_first_actions_in_order() -> None:
-    report = assess_plan(ROOT / "samples" / "small-nonprofit.json")
-    plan = report.plans[0]
-    assert len(plan.recommendations) >= 3
-    html = render(report)
-    block = html.split('<ol class="first-actions">')[1].split("</ol>")[0]
-    titles = re.findall(r'<div class="action-title">(.*?)</div>', block)
-    assert titles == [rec.title for rec in plan.recommendations[:3]]
+def test_executive_summary_has_the_first_actions_in_order() -> None:
+    """Three, and more when further criticals or named checks fail: none of them is left out."""
+    for sample, count in (("community-garden.yaml", 3), ("small-nonprofit.json", 4)):
+        report = assess_plan(ROOT / "samples" / sample)
+        plan = report.plans[0]
+        html = render(report)
+        block = html.split('<ol class="first-actions">')[1].split("</ol>")[0]
+        titles = re.findall(r'<div class="action-title">(.*?)</div>', block)
+        assert titles == [rec.title for rec in plan.recommendations[:count]]
+        heading = label("first_actions") if count == 3 else label("first_actions_many").format(count=count)
+        assert f"<h3>{heading}</h3>" in html
 
 
 def test_the_injection_sample_is_shown_as_text_and_never_as_markup() -> None:
@@ -249,12 +252,13 @@ def test_french_report_uses_french_labels_and_numbers() -> None:
     html = render(report)
     assert '<html lang="fr">' in html
     text = Page(html).text
-    for key in ("executive_summary", "first_actions", "steps", "findings", "recommendations", "by_severity"):
+    assert label("first_actions_many", "fr").format(count=4) in text  # four criticals fail
+    for key in ("executive_summary", "steps", "findings", "recommendations", "by_severity"):
         assert label(key, "fr") in text
     for english in ("Executive summary", "Findings", "What to do", "Why", "Location", "Step score", "out of 100"):
         assert english not in text
     completeness = report.plans[0].score.completeness  # type: ignore[union-attr]
-    assert f"{number(completeness, 'fr')}\u00a0%" in html  # as text and Markdown write it
+    assert f"{number(completeness, 'fr')}\u00a0%" in html
 
 
 def test_lang_overrides_the_labels_of_every_section() -> None:

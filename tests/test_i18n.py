@@ -76,7 +76,7 @@ def test_the_catalog_is_not_empty() -> None:
 def test_every_builtin_rule_has_french_texts_that_differ_from_english(rule: Rule) -> None:
     spec = rule.spec
     assert spec.fr is not None, f"{rule.id} has no fr: section"
-    for field in ("title", "rationale", "recommendation"):
+    for field in ("title", "action", "rationale", "recommendation"):
         english, french = getattr(spec, field), getattr(spec.fr, field)
         assert french.strip(), f"{rule.id}: empty fr {field}"
         assert french != english, f"{rule.id}: fr {field} is the English text"
@@ -135,7 +135,12 @@ def english_rule_texts(report: Report) -> list[tuple[str, str]]:
         if rule.id not in failed:
             continue
         spec = rule.spec
-        texts += [(rule.id, spec.title), (rule.id, spec.rationale), (rule.id, spec.recommendation)]
+        texts += [
+            (rule.id, spec.title),
+            (rule.id, spec.action or spec.title),
+            (rule.id, spec.rationale),
+            (rule.id, spec.recommendation),
+        ]
         for message in [spec.message] if isinstance(spec.message, str) else spec.message:
             # The fixed words of a message: the longest run between placeholders.
             texts.append((rule.id, max(PLACEHOLDER.split(message), key=len)))

@@ -39,6 +39,7 @@ from assess.engines.base import CompiledRule
 from assess.engines.durable import TRIGGER_BINDING, _definitions, _end_joins_safely, _is_join
 from assess.engines.select import durable_problem
 from assess.rules.catalog import build_catalog
+from assess.rules.conditions import MAX_PATTERN_SLOTS, ConditionError, compile_condition, pattern_slots
 from assess.rules.facts import build_facts
 from bench.plans import generate
 
@@ -236,3 +237,76 @@ def test_rules_test_runs_the_32_copies_beside_the_catalog_and_passes(tmp_path: P
     assert (result.returncode, result.stderr) == (0, "")
     assert result.stdout.splitlines()[0] == f"{pack}: beside the built-in catalog"
     assert result.stdout.splitlines()[-1] == "64 passed, 0 failed"
+
+
+# ------------------------------------------------ durable's 32-entry expression list, checked at load
+
+_BOUNDARY_SCRIPT = """
+import json, sys
+from assess.engines.base import CompiledRule
+from assess.engines.durable import DurableEngine
+facts = [{"kind": "channel", "fid": "x", "hours": 1, "platform": "x", "tags": ["x"]},
+         {"kind": "channel", "fid": "y", "hours": 2, "platform": "x", "tags": ["y"]}]
+for number, patterns in enumerate(json.loads(sys.stdin.read())):
+    try:
+        DurableEngine([CompiledRule(f"T-{number:03d}", (tuple(patterns),))]).run(facts)
+        print("accepted", flush=True)
+    except Exception as error:
+        print(f"refused {error}", flush=True)
+"""
+
+
+def _wide(joins: int, item_groups: int, groups: int) -> list[dict[str, Any]]:
+    """Two patterns; the second has `joins` joins, `item_groups` $iany with $or, `groups` $or, in the compiler's order."""
+    terms: list[dict[str, Any]] = [{"$gte": {"hours": {"a": "hours"}}}] * joins
+    terms += [{"$iany": {"tags": {"$or": [{"$i": "x"}, {"$i": "y"}]}}}] * item_groups
+    terms += [{"kind": "channel"}] + [{"$or": [{"platform": "x"}, {"platform": "y"}]}] * groups
+    return [{"a": {"$and": [{"kind": "channel"}, {"$ex": {"hours": 1}}]}}, {"b": {"$and": terms}}]
+
+
+@pytest.mark.skipif(durable_problem() is not None, reason="durable_rules is not importable here")
+def test_pattern_slots_is_exactly_what_durable_can_register() -> None:
+    """Around the limit, durable_rules registers a pattern if and only if `pattern_slots` says it fits."""
+    grid = list(itertools.product([0, 1, 26, 27, 28], [0, 1, 2], [0, 1, 12, 13, 14, 15]))
+    patterns = [_wide(*combination) for combination in grid]
+    result = subprocess.run(
+        [sys.executable, "-c", _BOUNDARY_SCRIPT],
+        input=json.dumps(patterns),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    verdicts = result.stdout.splitlines()
+    assert len(verdicts) == len(grid)
+    fits = [pattern_slots(p[1]["b"]) <= MAX_PATTERN_SLOTS for p in patterns]
+    assert [v == "accepted" for v in verdicts] == fits
+    assert {v.split(",")[0] for v in verdicts if v != "accepted"} == {"refused Could not create ruleset"}
+    assert 10 < sum(fits) < len(grid) - 10  # both sides of the limit are exercised
+
+
+def test_a_pattern_over_the_limit_is_refused_at_load_naming_the_rule(tmp_path: Path) -> None:
+    joins = {"$gte": {"hours": {"a": "hours"}}}
+    when = [{"a": {"kind": "channel"}}, {"b": {"$and": [{"kind": "channel"}, *([joins] * 28)]}}]
+    (rule,) = yaml.safe_load(_SILENT.format(n=1, days=30, late=31, late_day="2025-01-29"))
+    (tmp_path / "wide.yaml").write_text(
+        yaml.safe_dump({"pack": "wide", "version": "1", "rules": [{**rule, "id": "WIDE-01", "when": when}]}),
+        encoding="utf-8",
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "assess", "samples/exemplary.json", "--rules", str(tmp_path / "wide.yaml")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+    )
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "assess: rule pack wide: rule WIDE-01 (wide.yaml): condition [1].b: too many joins and $and/$or groups in "
+        "one pattern (32 entries; durable_rules holds 31: each join takes 1, each $and/$or 2, 2 more when it "
+        "joins); split it into several patterns or rules"
+    ]
+    with pytest.raises(ConditionError, match=r"^\[1\]\.b: too many"):
+        compile_condition(when, {})
+    compile_condition([when[0], {"b": {"$and": [{"kind": "channel"}, *([joins] * 27)]}}], {})  # 31: fits

@@ -103,6 +103,10 @@ def plans(draw: st.DrawFn) -> dict[str, Any]:
         plan["visuals"]["share_percent"] = 0
     elif visuals == "empty":
         plan["visuals"] = {}
+    sources = draw(st.sampled_from(["kept", "none", "vanity_only"]))  # where the goal metrics' numbers come from
+    for metric in plan["metrics"]:
+        if sources == "none" or (sources == "vanity_only" and metric["kind"] not in VANITY_KINDS):
+            metric.pop("source", None)
     measurement = draw(st.sampled_from(["absent", "normal", "nothing", "tools_only", "cadence_only", "never"]))
     if measurement == "absent":
         del plan["measurement"]
@@ -115,6 +119,10 @@ def plans(draw: st.DrawFn) -> dict[str, Any]:
     elif measurement == "never":
         plan["measurement"] = {"review_cadence": "never"}
     return plan
+
+
+VANITY_KINDS = {"followers", "likes", "impressions", "reach"}
+"""Counts that say nothing of results (steps.md): their source is no measurement."""
 
 
 def expected(plan: dict[str, Any]) -> dict[str, set[str]]:
@@ -157,10 +165,17 @@ def expected(plan: dict[str, Any]) -> dict[str, set[str]]:
         or not (visuals.get("assets_per_month") or visuals.get("share_percent") or visuals.get("formats"))
     )
     result["VIS-01"] = {"any"} if active and no_visuals else set()
+    goal_metrics = {metric for goal in goals for metric in goal["metrics"]}
+    sourced = [
+        m for m in plan["metrics"] if m.get("source") and m["id"] in goal_metrics and m["kind"] not in VANITY_KINDS
+    ]
     result["MEA-01"] = (
         {"any"}
-        if measurement is None
-        or (not measurement.get("tools") and measurement.get("review_cadence") in (None, "never"))
+        if not sourced
+        and (
+            measurement is None
+            or (not measurement.get("tools") and measurement.get("review_cadence") in (None, "never"))
+        )
         else set()
     )
     return result

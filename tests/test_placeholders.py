@@ -98,7 +98,7 @@ REAL = [
 
 def text_pointers(plan: dict[str, Any]) -> list[str]:
     """Every free-text field of a plan, by JSON pointer (as the detector walks them)."""
-    return [pointer for pointer, _, _ in _texts(Plan.model_validate(plan))]
+    return [pointer for pointer, _, _, _ in _texts(Plan.model_validate(plan))]
 
 
 POINTERS = text_pointers(EXEMPLARY)
@@ -307,14 +307,15 @@ def test_the_written_share_limits_the_score_and_completeness() -> None:
     limited = score(results, Config().scoring, written=Written(0.25, "PLAN-01"))
     assert free.score.overall == 100 and limited.score.overall == 25
     assert limited.score.completeness == 25 and limited.score.written == 25
-    overall, _ = predict_with_pass(limited, ["PLAN-01"], Config().scoring)
+    lifted = predict_with_pass(limited, ["PLAN-01"], Config().scoring)
+    assert lifted.limited_by is None
     assert (
-        overall
+        lifted.overall
         == 100
         == rescore_with_pass(results, ["PLAN-01"], Config().scoring, written=limited.written).score.overall
     )
-    overall, _ = predict_with_pass(limited, ["A-01"], Config().scoring)
-    assert overall == 25
+    held = predict_with_pass(limited, ["A-01"], Config().scoring)
+    assert held.overall == 25 and held.limited_by == "PLAN-01"
 
 
 # ------------------------------------------------------------------ the pack's data
@@ -343,3 +344,51 @@ def test_a_bad_pattern_is_a_pack_error(tmp_path: Path) -> None:
 
 def test_an_empty_detector_finds_nothing() -> None:
     assert Detector(Placeholders()).match("TODO") is None
+
+
+# ------------------------------------------------------------------ a marker flagging a detail of a written name
+
+
+@pytest.mark.parametrize(
+    ("text", "detail"),
+    [
+        ("Grow online listening from social posts (target TBD)", True),
+        ("Recruit volunteer tutors for the autumn term, numbers to be determined", True),
+        ("TODO", False),
+        ("TBD.", False),
+        ("TODO - second goal (email list? events?)", False),  # the marker leads: it stands for the goal
+        ("TODO: write the goal", False),
+        ("Nom à compléter", False),  # what is left is not a name of its own
+        ("Lorem ipsum dolor sit amet", False),
+        ("Second goal TBD", False),  # two words of its own are not a written name
+    ],
+)
+def test_a_marker_flags_a_detail_only_after_a_written_name(text: str, detail: bool) -> None:
+    scan = DETECTOR.scan(Plan.model_validate(with_value(EXEMPLARY, "/goals/0/statement", text)))
+    (found,) = scan.found
+    assert found.kept is detail
+    assert (found.names_element is None) is detail
+    goals = {goal.statement for goal in scan.stated.goals}
+    assert (text in goals) is detail  # a detail keeps the goal (text and all); a stand-in takes it away
+
+
+def test_a_goal_with_a_detail_to_come_is_still_judged_on_the_rest() -> None:
+    """The expert's reading of 'Grow online listening (target TBD)': a goal without its target yet."""
+    plan = with_value(EXEMPLARY, "/goals/0/statement", "Grow online listening from social posts (target TBD)")
+    del plan["goals"][0]["target_value"]
+    report = report_of(plan)
+    statuses = {rule.rule_id: rule.status for rule in report.rules}
+    assert statuses["PLN-02"] is Status.FAIL  # the missing target is still found
+    (finding,) = [f for f in report.findings if f.rule_id == "PLAN-01"]
+    assert finding.pointer == "/goals/0/statement" and "detail" in finding.message
+    assert report.score is not None and report.score.written < 100  # and it still counts as unwritten
+
+
+def test_a_document_named_with_a_detail_is_still_no_document() -> None:
+    """'TBD, the director is drafting it' names no crisis plan: the plan has none (POL-01), whatever the rest says."""
+    plan = with_value(EXEMPLARY, "/policies/crisis_plan/document", "Crisis plan TBD, the director is drafting it")
+    scan = DETECTOR.scan(Plan.model_validate(plan))
+    (found,) = scan.found
+    assert not found.kept and found.names_element == "/policies/crisis_plan"
+    statuses = {rule.rule_id: rule.status for rule in report_of(plan).rules}
+    assert statuses["POL-01"] is Status.FAIL

@@ -23,6 +23,7 @@ GOOD_RULE: dict[str, Any] = {
     "id": "XTRA-01",
     "step": 9,
     "title": "Visual assets are produced every month",
+    "action": "Produce visual assets every month",
     "severity": "medium",
     "rationale": "Step 9 of the article: a constant flow of images.",
     "recommendation": "Plan at least ten new photos a month.",

@@ -29,35 +29,90 @@ def test_step_score_is_the_share_of_weight_kept() -> None:
     assert step.score == 70.0  # 100 * (1 - 3/10)
     assert (step.passed, step.failed, step.unknown, step.not_applicable) == (2, 1, 1, 1)
     assert step.maturity is Maturity.WALK
-    assert card.score.overall == 70.0  # the only step with a score
+    assert card.score.overall == 97.0  # one medium failure takes 3%
     assert card.score.completeness == 75.0  # 3 counted of 4 decidable
-    assert card.score.grade == "C"
+    assert card.score.grade == "A"
 
 
-def test_overall_is_the_weighted_mean_of_scored_steps() -> None:
+def test_each_failure_takes_its_severity_share_of_the_overall() -> None:
+    def overall(*severities: Severity) -> float:
+        results = [r(f"A-{i:02}", 1 + i % 11, s, Status.FAIL) for i, s in enumerate(severities)]
+        results += [r(f"P-{i:02}", 1 + i % 11, Severity.HIGH, Status.PASS) for i in range(20)]
+        return score(results, DEFAULT).score.overall
+
+    assert overall() == 100.0
+    assert overall(Severity.CRITICAL) == 65.0
+    assert overall(Severity.HIGH) == 88.0  # a high finding moves the score visibly
+    assert overall(Severity.MEDIUM) == 97.0
+    assert overall(Severity.LOW) == 99.0
+    assert overall(Severity.INFO) == 100.0
+    # The second failure of a severity takes 80% of its share: 0.65 x (1 - 0.35 x 0.8)
+    assert overall(Severity.CRITICAL, Severity.CRITICAL) == round(100 * 0.65 * 0.72, 1)
+    # Plans with a critical failure are told apart by everything else.
+    assert (
+        overall(Severity.CRITICAL)
+        > overall(Severity.CRITICAL, Severity.MEDIUM)
+        > overall(Severity.CRITICAL, Severity.HIGH)
+    )
+
+
+def test_a_failing_named_check_keeps_the_plan_out_of_a_and_b() -> None:
+    passing = [r(f"P-{i:02}", 2, Severity.HIGH, Status.PASS) for i in range(20)]
+    for rule_id in DEFAULT.named_checks:
+        for severity in (Severity.HIGH, Severity.MEDIUM, Severity.LOW):
+            card = score([r(rule_id, 2, severity, Status.FAIL), *passing], DEFAULT)
+            assert card.score.overall == 75.0 and card.score.grade == "C", (rule_id, severity)
+    unnamed = score([r("X-01", 2, Severity.HIGH, Status.FAIL), *passing], DEFAULT)
+    assert unnamed.score.grade == "B"
+
+
+def test_step_weights_scale_the_penalties_of_their_rules() -> None:
     results = [r("A-01", 1, Severity.HIGH, Status.PASS), r("B-01", 2, Severity.HIGH, Status.FAIL)]
-    assert score(results, DEFAULT).score.overall == 50.0
-    weighted = Scoring(step_weights={1: 3.0})
-    assert score(results, weighted).score.overall == 75.0
+    assert score(results, DEFAULT).score.overall == 88.0
+    assert score(results, Scoring(step_weights={2: 0.5})).score.overall == 94.0
+    assert score(results, Scoring(step_weights={2: 0.0})).score.overall == 100.0
 
 
-def test_a_failed_critical_caps_the_step_and_the_total() -> None:
+def test_a_plan_that_says_little_scores_little() -> None:
+    """Below completeness_full, the score is scaled by how much of the plan could be judged."""
+    results = [r("A-01", 1, Severity.LOW, Status.PASS)]
+    results += [r(f"U-{i:02}", 1 + i % 11, Severity.HIGH, Status.UNKNOWN) for i in range(19)]
+    card = score(results, DEFAULT)
+    assert card.score.completeness == 5.0
+    assert card.score.overall == 10.0  # 100 x 5 / 50
+    assert score(results, Scoring(completeness_full=0)).score.overall == 100.0
+    assert score([r("A-01", 1, Severity.LOW, Status.UNKNOWN)], DEFAULT).score.overall == 0.0
+
+
+def test_a_failed_critical_caps_its_step_and_takes_a_share_of_the_total() -> None:
     results = [r(f"A-{i:02}", 1, Severity.HIGH, Status.PASS) for i in range(1, 10)]
     results.append(r("A-10", 1, Severity.CRITICAL, Status.FAIL))
     results += [r(f"B-{i:02}", 2, Severity.HIGH, Status.PASS) for i in range(1, 4)]
     card = score(results, DEFAULT)
     assert card.steps[0].score == DEFAULT.critical_step_cap and card.steps[0].capped
     assert card.steps[0].maturity is Maturity.ABSENT
-    # uncapped mean would be (40 + 100) / 2 = 70 > 69: the overall cap applies
-    assert card.score.overall == DEFAULT.critical_overall_cap and card.score.capped
+    assert card.score.overall == 65.0 and not card.score.capped
     assert card.steps[1].maturity is Maturity.FLY
+    # A flat overall cap can still be configured.
+    flat = Scoring(critical_overall_cap=59.0)
+    card = score(results, flat)
+    assert card.score.overall == 59.0 and card.score.capped
+
+
+def test_maturity_never_exceeds_what_the_step_score_reaches() -> None:
+    only_medium = score([r("A-01", 1, Severity.MEDIUM, Status.FAIL)], DEFAULT)
+    assert only_medium.steps[0].score == 0.0 and only_medium.steps[0].maturity is Maturity.ABSENT
+    low = [r("A-01", 1, Severity.LOW, Status.FAIL), r("A-02", 1, Severity.LOW, Status.PASS)]
+    assert score(low, DEFAULT).steps[0].maturity is Maturity.WALK  # 50: only a low fails, but half is lost
+    mostly = [r("A-01", 1, Severity.LOW, Status.FAIL), *(r(f"A-{i:02}", 1, Severity.HIGH, Status.PASS) for i in (2, 3))]
+    assert score(mostly, DEFAULT).steps[0].maturity is Maturity.RUN
 
 
 def test_suppressed_counts_as_passed_and_steps_without_rules_are_left_out() -> None:
     card = score([r("A-01", 1, Severity.HIGH, Status.SUPPRESSED), r("A-02", 1, Severity.LOW, Status.FAIL)], DEFAULT)
     assert card.steps[0].score == round(100 * 6 / 7, 1)
     assert card.steps[1].score is None and card.steps[1].maturity is Maturity.ABSENT
-    assert card.score.overall == card.steps[0].score
+    assert card.score.overall == 99.0
 
 
 def test_grades() -> None:
@@ -116,15 +171,26 @@ def test_scores_stay_in_range_and_fixing_never_lowers_them(results: list[Scored]
 
 
 def test_each_further_critical_failure_lowers_the_caps() -> None:
+    flat = Scoring(critical_overall_cap=69.0)
     passing = [r(f"B-{i:02}", 2, Severity.HIGH, Status.PASS) for i in range(1, 4)]
     two = [r("A-01", 1, Severity.CRITICAL, Status.FAIL), r("A-02", 1, Severity.CRITICAL, Status.FAIL)]
     two += [r(f"A-{i:02}", 1, Severity.LOW, Status.PASS) for i in range(3, 40)]
-    card = score([*two, *passing], DEFAULT)
-    step_cap = DEFAULT.critical_step_cap - DEFAULT.critical_cap_step_down
-    assert card.steps[0].score == min(step_cap, card.steps[0].score or 0)
-    assert card.score.overall == DEFAULT.critical_overall_cap - DEFAULT.critical_cap_step_down
-    # Fixing either critical problem now shows in the score.
-    assert rescore_with_pass([*two, *passing], "A-01", DEFAULT).score.overall == DEFAULT.critical_overall_cap
+    card = score([*two, *passing], flat)
+    step_cap = flat.critical_step_cap - flat.critical_cap_step_down
+    assert card.steps[0].score == step_cap
+    assert card.score.overall == min(59.0, round(100 * 0.65 * 0.72, 1))
+    # Fixing either critical problem shows in the score.
+    assert rescore_with_pass([*two, *passing], "A-01", flat).score.overall == 65.0
+
+
+@settings(max_examples=300, deadline=None)
+@given(results_strategy, st.sampled_from(list(Severity)), st.integers(1, 11))
+def test_one_more_failure_never_raises_the_score(results: list[Scored], severity: Severity, step: int) -> None:
+    """(Completeness aside: below completeness_full, saying more, even a failure, raises the score.)"""
+    judged = Scoring(completeness_full=0)
+    before = score(results, judged).score.overall
+    extra = Scored("Z-999", step, severity, DEFAULT.severity_weights[severity], Status.FAIL)
+    assert score([*results, extra], judged).score.overall <= before
 
 
 @st.composite
@@ -156,8 +222,10 @@ def test_a_rule_hidden_by_a_failing_one_is_scored_as_failed() -> None:
 def test_the_recommendations_prediction_is_the_rescored_card(drawn: tuple[list[Scored], list[str]]) -> None:
     results, chosen = drawn
     card = score(results, DEFAULT)
-    overall, steps = predict_with_pass(card, chosen, DEFAULT)
+    predicted = predict_with_pass(card, chosen, DEFAULT)
     full = rescore_with_pass(results, chosen, DEFAULT)
-    assert overall == full.score.overall
+    assert predicted.overall == full.score.overall
+    assert predicted.capped == full.score.capped
     touched = {result.step for result in results if result.rule_id in chosen}
-    assert steps == {number: full.step_score(number) for number in touched}
+    assert predicted.steps == {number: full.step_score(number) for number in touched}
+    assert predicted.steps_capped == {number: full.steps[number - 1].capped for number in touched}

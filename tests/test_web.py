@@ -576,3 +576,33 @@ def test_the_browser_tests_target_plan_scores_above_90() -> None:
     report = assess_plan(good_plan()).plans[0]
     assert report.score is not None
     assert report.score.overall > 90, [(f.rule_id, f.pointer, f.message) for f in report.findings]
+
+
+# ------------------------------------------------------------------ the first actions
+
+
+@pytest.mark.parametrize(
+    "sample", ["starter", "no-crisis-single-admin.json", "fundraising-only.json", "community-garden.yaml"]
+)
+def test_the_panel_lists_the_reports_first_actions_worst_first(client: FlaskClient, folder: Path, sample: str) -> None:
+    """The panel shows what every report format shows first: each failing critical and named check, worst first."""
+    from assess.formats import first_actions, score_text
+
+    if sample == "starter":
+        path = write_starter(folder)
+    else:
+        path = folder / sample
+        path.write_bytes((ROOT / "samples" / sample).read_bytes())
+    report = assess_plan(path).plans[0]
+    expected = first_actions(report.recommendations)
+    html = client.get(f"/plan/{path.name}", base_url=BASE).get_data(as_text=True)
+    panel = html[html.index('id="top-three"') : html.index("</ol>", html.index('id="top-three"'))]
+    shown = re.findall(r'data-rule="([^"]+)"', panel)
+    assert shown == [rec.rule_id for rec in expected]
+    assert {rec.rule_id for rec in report.recommendations if rec.severity.value == "critical"} <= set(shown)
+    heading = html[: html.index('id="top-three"')].rsplit("<h2>", 1)[1]
+    assert heading.startswith("Three things" if len(expected) <= 3 else f"{len(expected)} things")
+    for rec in expected:
+        assert f"score once done: {score_text(rec.score_after, 'en')}<" in panel
+        if rec.held_by_placeholders or rec.capped_by:
+            assert "score held at" in panel

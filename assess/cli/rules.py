@@ -182,6 +182,7 @@ def show(rule_id: str, lang: str, rule_paths: tuple[Path, ...]) -> None:
                 f"  {words.rationale}",
                 "",
                 label("what_to_do", lang),
+                f"  {words.action}.",
                 f"  {words.recommendation}",
                 "",
                 label("rule_checks", lang),

@@ -21,9 +21,13 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
+from assess.i18n import label, number
+
 if TYPE_CHECKING:
-    from assess.results.report import Report, Severity
+    from assess.results.report import Recommendation, Report, Severity
     from assess.rules.catalog import Catalog
+
+FIRST_ACTIONS = 3  # "three things to do first", and any further critical or named check
 
 # name -> module holding `render`
 FORMATS: dict[str, str] = {
@@ -107,6 +111,38 @@ def rule_infos(catalog: Catalog, lang: str = "en") -> tuple[RuleInfo, ...]:
             )
         )
     return tuple(infos)
+
+
+def score_text(value: float | None, lang: str) -> str:
+    """A score as every format shows it: at most one decimal, as computed (54 / 54.5; 54,5 in French)."""
+    return number(value, lang)
+
+
+def held_notes(rec: Recommendation, lang: str) -> list[str]:
+    """Why a recommendation's gain does not show fully: the caps that still hold the score, and what lifts them."""
+    notes: list[str] = []
+    for key, rules, held in (
+        ("held_by", rec.capped_by, rec.score_after),
+        ("step_held_by", rec.step_capped_by, rec.step_score_after),
+    ):
+        if rules:
+            words = label(f"{key}_one" if len(rules) == 1 else key, lang)
+            notes.append(words.format(score=score_text(held, lang), count=len(rules), rules=", ".join(rules)))
+    if rec.held_by_placeholders:
+        words = label("held_by_placeholders", lang)
+        notes.append(words.format(score=score_text(rec.score_after, lang), rule=rec.held_by_placeholders))
+    return notes
+
+
+def first_actions(recommendations: list[Recommendation]) -> list[Recommendation]:
+    """The actions to do first: the first three, and every further failing critical or named check."""
+    from assess.results.report import Severity
+
+    return [
+        rec
+        for index, rec in enumerate(recommendations)
+        if index < FIRST_ACTIONS or rec.severity is Severity.CRITICAL or rec.named_check
+    ]
 
 
 def _escaped(value: Any) -> Any:

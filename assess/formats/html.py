@@ -23,7 +23,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assess._version import __version__
-from assess.formats import NOT_STARTED_BELOW, RenderOptions, charts
+from assess.formats import (
+    FIRST_ACTIONS,
+    NOT_STARTED_BELOW,
+    RenderOptions,
+    charts,
+    first_actions,
+    held_notes,
+)
 from assess.i18n import LABELS, counted, label, number, percent
 from assess.plan.sourcemap import field_name
 from assess.results.report import Finding, PlanReport, Report, Severity, Status
@@ -35,7 +42,6 @@ if TYPE_CHECKING:
     from assess.results.diff import PlanDiff
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-FIRST_ACTIONS = 3
 # The appendix marks each rule's result with a symbol (explained in a legend), so 50 rules fit half a page.
 MARKS: dict[str, str] = {
     Status.PASS.value: "✓",
@@ -230,6 +236,8 @@ class _ActionView:
     gain: str
     step_before: str
     step_after: str
+    held: list[str] = field(default_factory=list)
+    first: bool = False
 
 
 @dataclass(frozen=True)
@@ -315,6 +323,7 @@ class _PlanView:
     fill_first: list[str] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     first_actions: list[_ActionView] = field(default_factory=list)
+    first_heading: str = ""
     actions: list[_ActionView] = field(default_factory=list)
     gauge: Any = None
     step_chart: Any = None
@@ -374,6 +383,8 @@ def _plan_view(index: int, plan: PlanReport, lang: str, baselined: int) -> _Plan
     counts = {severity.value: 0 for severity in Severity}
     for finding in plan.findings:
         counts[finding.severity.value] += 1
+    first = first_actions(plan.recommendations)
+    first_ids = {rec.rule_id for rec in first}
     actions = [
         _ActionView(
             rank=rec.rank,
@@ -386,9 +397,11 @@ def _plan_view(index: int, plan: PlanReport, lang: str, baselined: int) -> _Plan
             findings=rec.findings,
             before=number(rec.score_before, lang),
             after=number(rec.score_after, lang),
-            gain=f"+{number(max(0.0, rec.score_after - rec.score_before), lang)}",
+            gain=f"+{number(max(0.0, round(rec.score_after - rec.score_before, 1)), lang)}",
             step_before=number(rec.step_score_before, lang),
             step_after=number(rec.step_score_after, lang),
+            held=held_notes(rec, lang),
+            first=rec.rule_id in first_ids,
         )
         for rec in plan.recommendations
     ]
@@ -452,7 +465,8 @@ def _plan_view(index: int, plan: PlanReport, lang: str, baselined: int) -> _Plan
         ),
         fill_first=[field_name(pointer) for pointer in plan.fill_first],
         counts=counts,
-        first_actions=actions[:FIRST_ACTIONS],
+        first_actions=[action for action in actions if action.first],
+        first_heading=t("first_actions") if len(first) <= FIRST_ACTIONS else t("first_actions_many", count=len(first)),
         actions=actions,
         gauge=_markup(
             charts.gauge(

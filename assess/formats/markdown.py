@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 
 from assess.errors import no_workflow_commands, single_line
-from assess.formats import NOT_STARTED_BELOW, RenderOptions
-from assess.i18n import colon, counted, label, number, percent
+from assess.formats import NOT_STARTED_BELOW, RenderOptions, held_notes, score_text
+from assess.i18n import colon, counted, label, percent
 from assess.plan.sourcemap import field_name
 from assess.results.report import PlanReport, Report
 
@@ -43,8 +43,8 @@ _CAPPED_MARK = "\\*"  # the step score is capped (the legend under the table say
 
 
 def _score(value: float | None, lang: str) -> str:
-    """As every format writes scores (`assess.i18n.number`): 27.1, or 27,1 in French."""
-    return "–" if value is None else number(value, lang)
+    """As every format writes scores (`score_text`): 27.1, or 27,1 in French."""
+    return "–" if value is None else score_text(value, lang)
 
 
 def render(report: Report, options: RenderOptions) -> str:
@@ -87,12 +87,12 @@ def _plan(plan: PlanReport, options: RenderOptions) -> list[str]:
             lines.append(f"- {code(where)} {code(problem.pointer or '/')}: {escape(problem.message)}")
         return [*lines, ""]
     score = plan.score
+    overall, completeness = _score(score.overall, lang), percent(score.completeness, lang)
     lines.append(
         f"{label('plan_file', lang)}{colon(lang)}{code(plan.file)} · "
-        f"**{label('overall_score', lang)}{colon(lang)}{_score(score.overall, lang)}/100** "
+        f"**{label('overall_score', lang)}{colon(lang)}{overall}/100** "
         f"· {label('grade', lang)} **{score.grade}** · "
-        f"{label('completeness', lang)} {percent(score.completeness, lang)}"
-        + (f" · _{label('capped', lang)}_" if score.capped else "")
+        f"{label('completeness', lang)} {completeness}" + (f" · _{label('capped', lang)}_" if score.capped else "")
     )
     lines.append("")
     if score.written < 100:
@@ -172,9 +172,11 @@ def _recommendations(plan: PlanReport) -> list[str]:
         step = ""
         if rec.step_score_before != rec.step_score_after:
             step = f" ({label('step', lang).lower()} {rec.step}{colon(lang)}{_score(rec.step_score_after, lang)})"
+        held = "".join(f"<br>_{escape(note)}_" for note in held_notes(rec, lang))
+        severity = label("sev_" + rec.severity.value, lang)
         lines.append(
-            f"| {rec.rank} | **{escape(rec.title)}**{colon(lang)}{escape(rec.action)} | `{rec.rule_id}` | "
-            f"{_score(rec.score_before, lang)} | {_score(rec.score_after, lang)}{step} |"
+            f"| {rec.rank} | **{escape(rec.title)}** ({severity}){colon(lang)}{escape(rec.action)} | `{rec.rule_id}` | "
+            f"{_score(rec.score_before, lang)} | {_score(rec.score_after, lang)}{step}{held} |"
         )
     return [*lines, ""]
 

@@ -19,8 +19,8 @@ from rich.table import Table
 from rich.text import Text
 
 from assess.errors import no_workflow_commands
-from assess.formats import NOT_STARTED_BELOW, RenderOptions, for_people
-from assess.i18n import colon, counted, label, number, percent
+from assess.formats import NOT_STARTED_BELOW, RenderOptions, for_people, held_notes, score_text
+from assess.i18n import colon, counted, label, percent
 from assess.plan.sourcemap import field_name
 from assess.results.report import Finding, PlanReport, Report, Severity, Status
 
@@ -69,11 +69,6 @@ def render(report: Report, options: RenderOptions) -> str:
     return no_workflow_commands("".join(line.rstrip() + "\n" for line in out.getvalue().splitlines()))
 
 
-def fmt_score(value: float | None, lang: str = "en") -> str:
-    """54.0 -> '54', 54.5 -> '54.5' ('54,5' in French), None -> '-' (as `assess.i18n.number`)."""
-    return "-" if value is None else number(value, lang)
-
-
 def location(file: str, line: int | None, column: int | None) -> str:
     """``file:line:col`` (line 1 when the element has no line, so editors can still jump)."""
     return f"{file}:{line or 1}:{column or 1}"
@@ -94,7 +89,9 @@ def summary_line(plan: PlanReport, options: RenderOptions) -> Text:
         kinds = sorted({problem.kind for problem in plan.problems})
         text.append(f"{label('could_not_assess', lang).lower()} ({', '.join(kinds)})", style="bold red")
         return text
-    text.append(f"{fmt_score(plan.score.overall, lang)}/100 ({plan.score.grade})", style=_grade_style(plan.score.grade))
+    text.append(
+        f"{score_text(plan.score.overall, lang)}/100 ({plan.score.grade})", style=_grade_style(plan.score.grade)
+    )
     findings = plan.findings
     if findings:
         text.append(f", {counted('finding', len(findings), lang)} ({_severity_counts(findings, lang)})")
@@ -155,7 +152,7 @@ def _plan(console: Console, plan: PlanReport, options: RenderOptions) -> None:
         return
     score = plan.score
     line = Text(f"{label('score', lang)} ")
-    line.append(f"{fmt_score(score.overall, lang)}/100", style=_grade_style(score.grade))
+    line.append(f"{score_text(score.overall, lang)}/100", style=_grade_style(score.grade))
     line.append(f"  {label('grade', lang)} ")
     line.append(score.grade, style=_grade_style(score.grade))
     line.append(f"  {label('completeness', lang)} {percent(score.completeness, lang)}")
@@ -224,7 +221,7 @@ def _steps_table(plan: PlanReport) -> Table:
         style = MATURITY_STYLES.get(step.maturity.value, "")
         table.add_row(
             f"{step.step:>2} {step.name}",
-            fmt_score(step.score, lang) + ("*" if step.capped else ""),
+            ("-" if step.score is None else score_text(step.score, lang)) + ("*" if step.capped else ""),
             Text(label("mat_" + step.maturity.value, lang), style=style),
             str(step.passed),
             str(step.failed),
@@ -270,16 +267,17 @@ def _recommendations(console: Console, plan: PlanReport) -> None:
     for rec in plan.recommendations:
         line = Text(f"{rec.rank:>2}. ")
         line.append(rec.rule_id, style=SEVERITY_STYLES[rec.severity])
-        line.append(f" {rec.title}{colon(lang)}")
-        line.append(f"{fmt_score(rec.score_before, lang)} -> {fmt_score(rec.score_after, lang)}", style="bold")
+        line.append(f" [{label('sev_' + rec.severity.value, lang)}] {rec.title}{colon(lang)}")
+        line.append(f"{score_text(rec.score_before, lang)} -> {score_text(rec.score_after, lang)}", style="bold")
         if rec.step_score_before != rec.step_score_after:
-            # The overall score may not move while another critical rule caps it; the step's does.
             step_name = plan.steps[rec.step - 1].name if len(plan.steps) >= rec.step else str(rec.step)
             line.append(
                 f" ({label('step', lang).lower()} {rec.step} {step_name}{colon(lang)}"
-                f"{fmt_score(rec.step_score_before, lang)} -> {fmt_score(rec.step_score_after, lang)})"
+                f"{score_text(rec.step_score_before, lang)} -> {score_text(rec.step_score_after, lang)})"
             )
         console.print(line, soft_wrap=True)
+        for note in held_notes(rec, lang):
+            _wrapped(console, f"({note})", style="dim")
         _wrapped(console, rec.action)
 
 

@@ -137,12 +137,18 @@ class StepResult(_Model):
 class Recommendation(_Model):
     """An action, with the score the plan would reach once it is done."""
 
-    rank: int = Field(ge=1, description="1 is the most valuable action.")
+    rank: int = Field(
+        ge=1,
+        description="1 comes first: worst severity first (every critical before any high...), named checks first "
+        "within a severity, then the larger score gain.",
+    )
     rule_id: str = Field(description="The rule whose findings this action fixes.")
     step: int = Field(ge=1, le=11, description="Step of the article.")
     severity: Severity = Field(description="Severity of the rule.")
-    title: str = Field(description="The rule's title.")
-    action: str = Field(description="What to do.")
+    title: str = Field(description="What to do, as an imperative headline (the rule's action).")
+    rule_title: str = Field("", description="The rule's title (what a passing plan does).")
+    named_check: bool = Field(False, description="True for the checks a consultant names first (configurable).")
+    action: str = Field(description="What to do, in detail.")
     findings: int = Field(ge=1, description="How many findings the action resolves.")
     score_before: float = Field(ge=0, le=100, description="Overall score now.")
     score_after: float = Field(
@@ -150,6 +156,21 @@ class Recommendation(_Model):
     )
     step_score_before: float | None = Field(None, ge=0, le=100, description="Step score now.")
     step_score_after: float | None = Field(None, ge=0, le=100, description="Step score once this rule passes.")
+    capped_by: list[str] = Field(
+        default_factory=list,
+        description="When a configured overall cap still holds score_after: the other critical rules that hold it "
+        "(fix them to lift the cap).",
+    )
+    held_by_placeholders: str | None = Field(
+        None,
+        description="When the plan's placeholders hold score_after (the score cannot exceed the written share): "
+        "the rule reporting them (fill them in to lift the limit).",
+    )
+    step_capped_by: list[str] = Field(
+        default_factory=list,
+        description="When the step's critical cap still holds step_score_after: the other critical rules of the step "
+        "that hold it.",
+    )
 
 
 class Score(_Model):
@@ -160,7 +181,9 @@ class Score(_Model):
         le=100,
         description="Share of applicable rules the plan gave enough information to decide (100 = none unknown).",
     )
-    capped: bool = Field(False, description="True when a failed critical rule capped the overall score.")
+    capped: bool = Field(
+        False, description="True when a configured flat cap (critical_overall_cap) holds the overall score."
+    )
     written: float = Field(
         100.0,
         ge=0,
@@ -202,7 +225,10 @@ class PlanReport(_Model):
     suppression_notices: list[SuppressionNotice] = Field(
         default_factory=list, description="Expired or unused suppressions."
     )
-    recommendations: list[Recommendation] = Field(default_factory=list, description="Top actions, by impact.")
+    recommendations: list[Recommendation] = Field(
+        default_factory=list,
+        description="Top actions, worst first: every failing critical and named check, then the best of the rest.",
+    )
     placeholders: int = Field(0, ge=0, description="How many of the plan's texts are still placeholders.")
     fill_first: list[str] = Field(
         default_factory=list,

@@ -1,6 +1,6 @@
 """Scores, grades, maturity levels and the recommendations' predicted scores.
 
-The formula (documented in the README, knobs in `assess.config.Scoring`):
+The model (documented in the README's Scoring section, knobs in `assess.config.Scoring`):
 
 - a rule counts in its step when it passed or failed (suppressed counts as
   passed); not applicable and unknown rules do not count, unless a failing
@@ -9,17 +9,22 @@ The formula (documented in the README, knobs in `assess.config.Scoring`):
 - step score = 100 x (1 - weight of failed rules / weight of counted rules),
   capped at ``critical_step_cap`` while a critical rule of the step fails, and
   ``critical_cap_step_down`` lower for each further critical rule failing there;
-- overall = mean of the step scores weighted by ``step_weights`` (steps with
-  no counted rule are left out), capped at ``critical_overall_cap`` while any
-  critical rule fails, ``critical_cap_step_down`` lower for each further one
-  (so that fixing one of several critical problems raises the score);
+- breadth = mean of the step scores weighted by ``step_weights`` (steps with
+  no counted rule are left out): how much of the article the plan covers;
+- overall = breadth x the share each failing (or charged) rule leaves
+  (1 - ``severity_penalties`` of its severity; at least ``named_check_penalty``
+  for the named checks) x min(1, completeness / ``completeness_full``): the
+  worst problems weigh most, every further one still counts, and plans with
+  the same critical failure are told apart by everything else; an optional
+  flat ``critical_overall_cap`` still applies when configured;
 - completeness = counted rules / (counted + unknown rules);
 - placeholders (`Written`): the overall score cannot exceed the share of the
   plan's texts that are written (100 x written), and completeness is
   multiplied by that share, so an untouched starter scores next to nothing
   whatever its numbers say; the rule reporting the placeholders lifts the
   limit when predicted as passing;
-- grade from ``grades``; maturity per step from the most severe failure.
+- grade from ``grades``; maturity per step from the most severe failure, and
+  never above what the step score reaches (``maturity_floors``).
 
 A recommendation's predicted score is this same function applied with that
 rule's status set to pass (and the rules it `unlocks`, the details of a missing
@@ -51,6 +56,7 @@ class Scored:
     charged: bool = False  # not applicable or unknown only because a failing rule hides it: scored as failed
 
 
+_LEVELS = (Maturity.ABSENT, Maturity.CRAWL, Maturity.WALK, Maturity.RUN, Maturity.FLY)
 _MATURITY_BY_WORST = {
     Severity.CRITICAL: Maturity.ABSENT,
     Severity.HIGH: Maturity.CRAWL,
@@ -83,6 +89,12 @@ class StepScore:
     capped: bool
     criticals: int
     in_overall: bool  # some counted rule has weight: the step takes part in the overall mean
+    shares: tuple[tuple[float, ...], ...] = ()  # per severity rank: the penalties of its failing (or charged) rules
+
+    def figures(self) -> _Figures:
+        return _Figures(
+            self.step, self.in_overall, self.score, self.criticals, self.shares, self.passed + self.failed, self.unknown
+        )
 
     def as_report_fields(self) -> dict[str, Any]:
         return {
@@ -160,12 +172,14 @@ class _Tally:
     not_applicable: int = 0
     unknown: int = 0
     criticals: int = 0
+    shares: tuple[tuple[float, ...], ...] = ()  # per severity rank: the failing or charged rules' penalties
     failed_by_rank: dict[int, int] = field(default_factory=dict)  # severity rank -> failing or charged rules
 
     @classmethod
-    def of(cls, results: Sequence[Scored]) -> _Tally:
+    def of(cls, results: Sequence[Scored], scoring: Scoring) -> _Tally:
         """The sums of a step's results."""
         tally = cls()
+        shares: list[list[float]] = [[] for _ in Severity]
         for r in results:
             status = r.status
             if status is Status.FAIL or r.charged:  # a charged rule counts under its own status
@@ -174,6 +188,7 @@ class _Tally:
                 rank = r.severity.rank
                 tally.failed_by_rank[rank] = tally.failed_by_rank.get(rank, 0) + 1
                 tally.criticals += r.severity is Severity.CRITICAL
+                shares[rank].append(penalty(r, scoring))
             if status is Status.FAIL:
                 tally.failed += 1
             elif status is Status.PASS or status is Status.SUPPRESSED:
@@ -183,6 +198,7 @@ class _Tally:
                 tally.unknown += 1
             else:
                 tally.not_applicable += 1
+        tally.shares = tuple(tuple(group) for group in shares)
         return tally
 
     def value(self, scoring: Scoring) -> tuple[float | None, bool]:
@@ -197,26 +213,72 @@ class _Tally:
             return 0.0, False  # only zero-weight rules counted, and a critical one failed
         return None, False
 
+    def figures(self, number: int, scoring: Scoring) -> _Figures:
+        value, _ = self.value(scoring)
+        return _Figures(
+            number, self.total > 0, value, self.criticals, self.shares, self.passed + self.failed, self.unknown
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class _Figures:
+    """What the overall score needs of one step."""
+
+    step: int
+    in_overall: bool
+    value: float | None
+    criticals: int
+    shares: tuple[tuple[float, ...], ...]
+    counted: int
+    unknown: int
+
+
+def penalty(result: Scored, scoring: Scoring) -> float:
+    """The share of the overall score a failing (or charged) rule takes away.
+
+    Its severity's share (at least ``named_check_penalty`` for a named check), in proportion
+    to the rule's weight against its severity's default weight (a rule weighing 0 takes
+    nothing) and to its step's weight; never more than the whole.
+    """
+    if result.weight <= 0:
+        return 0.0
+    share = scoring.severity_penalties.get(result.severity, 0.0)
+    if result.rule_id in scoring.named_checks:
+        share = max(share, scoring.named_check_penalty)
+    usual = scoring.severity_weights.get(result.severity, 0.0)
+    if usual > 0:
+        share *= result.weight / usual
+    return min(1.0, share * scoring.step_weights.get(result.step, 1.0))
+
 
 _SEVERITY_BY_RANK = {severity.rank: severity for severity in Severity}
+
+
+def maturity(worst: Severity | None, passed: int, value: float | None, scoring: Scoring) -> Maturity:
+    """The step's level: set by its most severe failure, and never above what its score reaches."""
+    if worst is None:
+        return Maturity.FLY if passed else Maturity.ABSENT
+    level = _MATURITY_BY_WORST[worst]
+    if value is not None:
+        reached = Maturity.ABSENT
+        for name, floor in sorted(scoring.maturity_floors.items(), key=lambda item: item[1]):
+            if value >= floor:
+                reached = Maturity(name)
+        level = min(level, reached, key=_LEVELS.index)
+    return level
 
 
 def _step(number: int, tally: _Tally, scoring: Scoring, lang: str) -> StepScore:
     total, criticals = tally.total, tally.criticals
     value, capped = tally.value(scoring)
-    if tally.failed_by_rank:
-        maturity = _MATURITY_BY_WORST[_SEVERITY_BY_RANK[min(tally.failed_by_rank)]]
-    elif tally.passed:
-        maturity = Maturity.FLY
-    else:
-        maturity = Maturity.ABSENT
+    worst = _SEVERITY_BY_RANK[min(tally.failed_by_rank)] if tally.failed_by_rank else None
     step = STEPS[number - 1]
     return StepScore(
         step=number,
         key=step.key,
         name=step.name.get(lang, step.name["en"]),
         score=value,
-        maturity=maturity,
+        maturity=maturity(worst, tally.passed, value, scoring),
         passed=tally.passed,
         failed=tally.failed,
         not_applicable=tally.not_applicable,
@@ -224,35 +286,46 @@ def _step(number: int, tally: _Tally, scoring: Scoring, lang: str) -> StepScore:
         capped=capped,
         criticals=criticals,
         in_overall=total > 0,
+        shares=tally.shares,
     )
 
 
-def _overall(steps: Iterable[tuple[int, bool, float | None, int]], scoring: Scoring) -> tuple[float, bool]:
-    """The overall score of (step number, in overall, step score, critical failures), and whether it is capped."""
-    weighted_sum = weight_total = 0.0
-    criticals = 0
-    for number, in_overall, value, step_criticals in steps:
-        criticals += step_criticals
-        if in_overall and value is not None:
-            weight = scoring.step_weights.get(number, 1.0)
-            weighted_sum += value * weight
-            weight_total += weight
-    overall = weighted_sum / weight_total if weight_total else 0.0
-    cap = _cap(scoring.critical_overall_cap, criticals, scoring)
-    if criticals and overall > cap:
-        return _round(cap), True
-    return _round(overall), False
+def _overall(steps: Iterable[_Figures], scoring: Scoring) -> tuple[float, bool, float]:
+    """The overall score of the steps' figures, whether a configured flat cap holds it, and the completeness."""
+    by_rank: list[list[float]] = [[] for _ in Severity]
+    criticals = counted = unknown = 0
+    for figures in steps:
+        criticals += figures.criticals
+        for rank, group in enumerate(figures.shares):
+            by_rank[rank].extend(group)
+        counted += figures.counted
+        unknown += figures.unknown
+    kept = 1.0
+    for shares in by_rank:  # the k-th largest penalty of a severity counts repeat_decay^(k-1) of itself
+        for k, share in enumerate(sorted(shares, reverse=True)):
+            kept *= 1.0 - share * scoring.repeat_decay**k
+    completeness = 100.0 * counted / (counted + unknown) if counted + unknown else 0.0
+    known = min(1.0, completeness / scoring.completeness_full) if scoring.completeness_full > 0 else 1.0
+    overall = 100.0 * kept * known
+    if scoring.critical_overall_cap is not None and criticals:
+        cap = _cap(scoring.critical_overall_cap, criticals, scoring)
+        if overall > cap:
+            return _round(cap), True, completeness
+    return _round(overall), False, completeness
 
 
 def _card(
     steps: tuple[StepScore, ...], scoring: Scoring, by_step: tuple[tuple[Scored, ...], ...], written: Written
 ) -> ScoreCard:
-    overall, capped = _overall(((s.step, s.in_overall, s.score, s.criticals) for s in steps), scoring)
+    overall, capped, completeness = _overall((s.figures() for s in steps), scoring)
     overall = written.limit(overall)
-    counted = sum(step.passed + step.failed for step in steps)
-    decided = counted + sum(step.unknown for step in steps)
-    completeness = _round(100.0 * written.share * counted / decided) if decided else 0.0
-    total = OverallScore(overall, grade(overall, scoring.grades), completeness, capped, _round(100.0 * written.share))
+    total = OverallScore(
+        overall,
+        grade(overall, scoring.grades),
+        _round(completeness * written.share),
+        capped,
+        _round(100.0 * written.share),
+    )
     return ScoreCard(total, steps, by_step, written)
 
 
@@ -262,7 +335,7 @@ def score(results: Sequence[Scored], scoring: Scoring, lang: str = "en", written
     for result in results:
         grouped[result.step - 1].append(result)
     by_step = tuple(tuple(group) for group in grouped)
-    steps = tuple(_step(index + 1, _Tally.of(group), scoring, lang) for index, group in enumerate(by_step))
+    steps = tuple(_step(index + 1, _Tally.of(group, scoring), scoring, lang) for index, group in enumerate(by_step))
     return _card(steps, scoring, by_step, written)
 
 
@@ -300,24 +373,47 @@ def rescore_with_pass(
     return score([_passed(r) if r.rule_id in passing else r for r in results], scoring, lang, written)
 
 
-def predict_with_pass(
-    card: ScoreCard, rule_ids: Collection[str], scoring: Scoring
-) -> tuple[float, dict[int, float | None]]:
+@dataclass(frozen=True)
+class Prediction:
+    """The figures `rescore_with_pass` would give, and which caps still hold them."""
+
+    overall: float
+    capped: bool  # a configured flat overall cap holds the score
+    limited_by: str | None  # the rule reporting placeholders, when their limit holds the score
+    steps: dict[int, float | None]  # the touched steps' scores
+    steps_capped: dict[int, bool]  # whether a critical failure still caps each touched step
+
+
+def predict_with_pass(card: ScoreCard, rule_ids: Collection[str], scoring: Scoring) -> Prediction:
     """The overall score, and the touched steps' scores, if the given rules passed.
 
     The same figures as `rescore_with_pass`, summing again only the steps of those rules
     (kept in ``card.by_step``): the recommendations rank every failing rule this way.
     """
     passing = set(rule_ids)
-    values: list[tuple[int, bool, float | None, int]] = [
-        (step.step, step.in_overall, step.score, step.criticals) for step in card.steps
-    ]
+    figures = [step.figures() for step in card.steps]
     changed: dict[int, float | None] = {}
+    capped: dict[int, bool] = {}
     for index, group in enumerate(card.by_step):
         if any(r.rule_id in passing for r in group):
-            tally = _Tally.of([_passed(r) if r.rule_id in passing else r for r in group])
-            value, _ = tally.value(scoring)
-            values[index] = (index + 1, tally.total > 0, value, tally.criticals)
-            changed[index + 1] = value
-    overall, _ = _overall(values, scoring)
-    return card.written.limit(overall, passing), changed
+            tally = _Tally.of([_passed(r) if r.rule_id in passing else r for r in group], scoring)
+            figures[index] = tally.figures(index + 1, scoring)
+            changed[index + 1], capped[index + 1] = tally.value(scoring)
+    overall, overall_capped, _ = _overall(figures, scoring)
+    limited = card.written.limit(overall, passing)
+    limited_by = card.written.rule_id if limited < overall else None
+    return Prediction(limited, overall_capped, limited_by, changed, capped)
+
+
+def still_failing_criticals(card: ScoreCard, rule_ids: Collection[str], step: int | None = None) -> list[str]:
+    """The critical rules that would still fail (or be charged) once the given rules pass: what holds a cap.
+
+    Only those of one step when `step` is given (a step's cap), else all of them (the overall cap).
+    """
+    groups = card.by_step if step is None else card.by_step[step - 1 : step]
+    return sorted(
+        r.rule_id
+        for group in groups
+        for r in group
+        if r.severity is Severity.CRITICAL and r.rule_id not in rule_ids and (r.status is Status.FAIL or r.charged)
+    )

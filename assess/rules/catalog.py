@@ -41,12 +41,17 @@ class ActiveRule:
         object.__setattr__(self, "step", self.rule.spec.step)
 
     def texts(self, lang: str) -> dict[str, str]:
-        """Title, rationale and recommendation in a language (English when the rule has no translation)."""
+        """Title, action headline, rationale and recommendation in a language (English without a translation)."""
         found = self._texts.get(lang)
         if found is None:
             spec = self.rule.spec
             words: Any = spec.fr if lang == "fr" and spec.fr is not None else spec
-            found = {"title": words.title, "rationale": words.rationale, "recommendation": words.recommendation}
+            found = {
+                "title": words.title,
+                "action": words.action or words.title,
+                "rationale": words.rationale,
+                "recommendation": words.recommendation,
+            }
             self._texts[lang] = found
         return found
 

@@ -124,7 +124,53 @@ def _compile_patterns(patterns: Any, thresholds: Mapping[str, float | int], wher
         out.append({name: compiled})
         if not name.endswith("$not"):
             scope.bindings[name] = kind
-    return _guard_joins(out)
+    guarded = _guard_joins(out)
+    for index, pattern in enumerate(guarded):
+        ((name, expression),) = pattern.items()
+        slots = pattern_slots(expression)
+        if slots > MAX_PATTERN_SLOTS:
+            at = f"{where}[{index}]" if where else f"[{index}]"
+            raise ConditionError(
+                f"{at}.{name}: too many joins and $and/$or groups in one pattern ({slots} entries; durable_rules "
+                f"holds {MAX_PATTERN_SLOTS}: each join takes 1, each $and/$or 2, 2 more when it joins); "
+                "split it into several patterns or rules"
+            )
+    return guarded
+
+
+MAX_PATTERN_SLOTS = 31
+"""durable_rules 2.0.28 keeps a pattern's joins and group markers in a fixed array of 32 entries, and
+fails registration (error 113) when the 32nd is added: at most 31 (``MAX_SEQUENCE_EXPRESSIONS``
+in rete.h, ``APPEND_EXPRESSION`` in rete.c)."""
+
+
+def pattern_slots(expression: Any) -> int:
+    """How many entries durable_rules' expression list takes for this compiled pattern.
+
+    Each ``$and``/``$or`` (at any depth, inside ``$iall``/``$iany`` too) takes 2 (its marker and
+    its END), each join 1, and a pattern with a join 2 more: the empty ``$or`` group the durable
+    engine appends after the joins (`assess.engines.durable._end_joins_safely`). Checked here,
+    for both engines, so that a pack durable cannot register is refused at load on either.
+    """
+    groups = joins = 0
+
+    def walk(term: Any, items: bool) -> None:
+        nonlocal groups, joins
+        if not isinstance(term, dict):
+            return
+        for key, value in term.items():
+            if key in ("$and", "$or"):
+                groups += 1
+                for item in value:
+                    walk(item, items)
+            elif key in ("$iall", "$iany"):
+                for inner in value.values():
+                    walk(inner, True)  # tests on $i: never joins, but their groups count
+            elif not items and _has_join({key: value}):
+                joins += 1
+
+    walk(expression, False)
+    return 2 * groups + joins + (2 if joins else 0)
 
 
 def _kind_of(expression: Any, at: str) -> str:

@@ -53,6 +53,7 @@ FACT_MODEL: dict[str, dict[str, str]] = {
         "metrics": "number of metrics",
         "goal_metrics": "distinct metrics referenced by goals",
         "goal_outcome_metrics": "distinct metrics referenced by goals that are not vanity counts",
+        "sourced_metrics": "metrics a goal uses, not vanity counts, that say where their number comes from",
         "channels": "number of channels (any status)",
         "active_channels": "channels whose status is active",
         "planned_channels": "channels whose status is planned",
@@ -244,6 +245,7 @@ FACT_MODEL: dict[str, dict[str, str]] = {
         "marker": "what marks it: a word such as TODO, an example.org address, or the whole text",
         "starter": "true when it is the text `assess init` wrote",
         "names_element": "true when it names its element (a goal's statement...), which is then absent too",
+        "kept": "true when it flags a detail of an element's written name (the element and the text stay)",
     },
 }
 """Every fact kind and its fields (besides kind, fid and ptr)."""
@@ -556,6 +558,11 @@ def build_facts(plan: Plan) -> list[Fact]:
             goal_metrics=len(goal_metric_ids & metric_kinds.keys()),
             goal_outcome_metrics=sum(
                 1 for mid in goal_metric_ids if mid in metric_kinds and metric_kinds[mid] not in VANITY_METRICS
+            ),
+            sourced_metrics=sum(
+                1
+                for metric in plan.metrics
+                if metric.source and metric.id in goal_metric_ids and metric.kind not in VANITY_METRICS
             ),
             channels=len(plan.channels),
             active_channels=sum(channel.status == "active" for channel in plan.channels),

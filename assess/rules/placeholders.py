@@ -14,7 +14,12 @@ and takes them out of the plan before any fact is built:
 - an element named by a placeholder is absent with it: a goal whose statement,
   a person whose name, a crisis plan whose document is a placeholder is not a
   goal, a person, a crisis plan yet; references to it go too (a committee
-  member who is "Your name" is nobody);
+  member who is "Your name" is nobody). A marker that only flags a detail of a
+  written name ("Grow online listening (target TBD)": a goal, its target to
+  come) leaves the element in place, text and all, so the rules still judge the
+  rest of it (its missing target...); the field is reported and counted as a
+  placeholder all the same. A document's name is never such a detail: "TBD,
+  Maria drafting" is not a crisis plan;
 - each placeholder becomes a ``placeholder`` fact, so a rule of the pack
   (PLAN-01 in the built-in one) reports it where it stands;
 - `Scan.written` is the share of the plan's texts that are real: the score
@@ -76,6 +81,7 @@ class Found:
     marker: str  # what marks it: the matched word or address, or the whole text
     starter: bool  # one of the starter's own texts
     names_element: str | None  # the element it leaves unnamed (so absent), if any
+    kept: bool = False  # a marker flagging a detail of an element's written name: element and text stay
 
     @property
     def field(self) -> str:
@@ -121,12 +127,33 @@ class Detector:
         """Every placeholder of the plan, and the plan without them."""
         texts = 0
         found: list[Found] = []
-        for pointer, text, names in _texts(plan):
+        for pointer, text, names, document in _texts(plan):
             texts += 1
             hit = self.match(text)
-            if hit is not None:
-                found.append(Found(pointer, text, hit[0], hit[1], names))
+            if hit is None:
+                continue
+            marker, starter = hit
+            if names is not None and not starter and not document and _a_detail(text, marker):
+                found.append(Found(pointer, text, marker, starter, None, kept=True))
+            else:
+                found.append(Found(pointer, text, marker, starter, names))
         return Scan(plan, tuple(found), texts)
+
+
+_WORD = re.compile(r"[^\W\d_]{2,}")
+DETAIL_WORDS = 3
+"""Words of their own (two letters or more) a name keeps without its marker, the marker not leading it,
+for the marker to flag a detail of a written name rather than stand in for the name."""
+
+
+def _a_detail(text: str, marker: str) -> bool:
+    """Whether the marker flags a detail of a written text ("Grow listening (target TBD)") rather than
+    standing in for it ("TODO", "TODO - second goal", "Nom à compléter", "Lorem ipsum dolor sit")."""
+    norm = normalise(text)
+    mark = normalise(marker)
+    if not mark or mark == _key(norm) or norm.lstrip(" -:*#([").startswith(mark):
+        return False
+    return len(_WORD.findall(norm.replace(mark, " "))) >= DETAIL_WORDS
 
 
 @dataclass(frozen=True)
@@ -184,8 +211,8 @@ def _fields(cls: type[BaseModel]) -> tuple[tuple[str, str, str | None, bool], ..
     return tuple(fields)
 
 
-def _texts(node: BaseModel, pointer: str = "") -> Iterator[tuple[str, str, str | None]]:
-    """(pointer, text, element it names or None) of every free-text value under a model."""
+def _texts(node: BaseModel, pointer: str = "") -> Iterator[tuple[str, str, str | None, bool]]:
+    """(pointer, text, element it names or None, whether it names a document) of every free-text value."""
     cls = type(node)
     for name, key, kind, required in _fields(cls):
         value = getattr(node, name)
@@ -193,10 +220,10 @@ def _texts(node: BaseModel, pointer: str = "") -> Iterator[tuple[str, str, str |
             continue
         here = f"{pointer}/{key}"
         if kind == "text" and isinstance(value, str):
-            yield here, value, _named(cls, name, required, pointer)
+            yield here, value, _named(cls, name, required, pointer), DOCUMENTS.get(cls) == name
         elif kind == "list" and isinstance(value, list):
             for index, item in enumerate(value):
-                yield f"{here}/{index}", item, None
+                yield f"{here}/{index}", item, None, False
         elif isinstance(value, BaseModel):
             if not isinstance(value, AssessSettings):  # the tool's settings, not the plan
                 yield from _texts(value, here)
@@ -222,6 +249,8 @@ def _without(plan: Plan, found: Iterable[Found]) -> Plan:
     drop: set[str] = set()
     blank: list[str] = []
     for item in found:
+        if item.kept:
+            continue
         if item.names_element is not None:
             drop.add(item.names_element)
         elif _required(plan, item.pointer):
@@ -281,6 +310,7 @@ def placeholder_facts(scan: Scan) -> list[Fact]:
             marker=_shorten(item.marker, 30),
             starter=item.starter,
             names_element=item.names_element is not None,
+            kept=item.kept,
         )
         for item in scan.found
     ]

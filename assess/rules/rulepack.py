@@ -86,6 +86,9 @@ class Examples(_Strict):
 
 class Translation(_Strict):
     title: str = Field(description="Translated title.")
+    action: str | None = Field(
+        default=None, min_length=3, description="Translated action headline (imperative); the title without one."
+    )
     message: str | list[str] = Field(description="Translated message template(s) (same placeholders).")
     rationale: str = Field(description="Translated rationale.")
     recommendation: str = Field(description="Translated recommendation.")
@@ -97,6 +100,13 @@ class RuleSpec(_Strict):
     id: Annotated[str, Field(pattern=RULE_ID)] = Field(description="Stable id: a prefix and a number, e.g. 'POL-03'.")
     step: Annotated[int, Field(ge=1, le=11)] = Field(description="The step of the article (1-11).")
     title: str = Field(min_length=3, description="What a passing plan does, in a few words.")
+    action: str | None = Field(
+        default=None,
+        min_length=3,
+        description="What to do, as an imperative headline ('Write a crisis communication plan'): "
+        "the title of the rule's recommendation in every report. Optional, so that packs written before "
+        "headlines keep loading: without one, the rule's title stands in (every built-in rule has one).",
+    )
     severity: Severity = Field(description="critical, high, medium, low or info.")
     weight: float | None = Field(None, ge=0, description="Scoring weight; defaults to the severity's weight.")
     rationale: str = Field(min_length=10, description="Why it matters, citing the step of the article.")

@@ -39,6 +39,7 @@ from werkzeug.wrappers import Response
 
 from assess.config import Config
 from assess.errors import PlanError
+from assess.formats import FIRST_ACTIONS, first_actions, held_notes, score_text
 from assess.plan.model import Language
 from assess.results.report import PlanReport, Status
 from assess.steps import STEP_BY_NUMBER
@@ -414,9 +415,17 @@ def create_app(settings: Settings) -> Flask:
         for finding in findings:
             first_pointer.setdefault(finding.rule_id, finding.pointer)
         top = []
-        for rec in (result.plan.recommendations if result.plan else [])[:3]:
+        # The same first actions as every report format: three, and every failing critical or named check.
+        for rec in first_actions(result.plan.recommendations if result.plan else []):
             pointer = first_pointer.get(rec.rule_id, "")
-            top.append({"rec": rec, "href": field_href(plan, pointer)})
+            top.append(
+                {
+                    "rec": rec,
+                    "href": field_href(plan, pointer),
+                    "after": score_text(rec.score_after, lang()),
+                    "held": held_notes(rec, lang()),
+                }
+            )
         problems = [{**p, "href": field_href(plan, p["pointer"])} for p in result.problems]
         return {
             "name": plan.name,
@@ -425,6 +434,7 @@ def create_app(settings: Settings) -> Flask:
             "result": result,
             "score": result.plan.score if result.plan else None,
             "top": top,
+            "top_heading": t("top_three") if len(top) <= FIRST_ACTIONS else t("top_many", count=len(top)),
             "problems": problems,
             "nav": nav(plan.name, result),
         }

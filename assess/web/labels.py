@@ -60,6 +60,7 @@ LABELS: dict[str, dict[str, str]] = {
     "out_of_100": {"en": "out of 100", "fr": "sur 100"},
     "completeness": {"en": "Completeness", "fr": "Complétude"},
     "top_three": {"en": "Three things to do first", "fr": "Les trois choses à faire d'abord"},
+    "top_many": {"en": "{count} things to do first", "fr": "Les {count} choses à faire d'abord"},
     "score_once_done": {"en": "score once done: {score}", "fr": "score une fois fait : {score}"},
     "findings_here": {"en": "Findings for this step", "fr": "Constats de cette étape"},
     "no_findings_here": {"en": "No findings for this step.", "fr": "Aucun constat pour cette étape."},
