@@ -35,6 +35,7 @@ test: lint unit
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/memory.py
 
 # The expert-labelled corpus gate (issue 12): prints recall, precision, false criticals, rho...
 corpus: $(STAMP)

@@ -16,7 +16,7 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Union
 
@@ -348,12 +348,22 @@ def assess_many(
     config = config or Config()
     catalog = build_catalog(config)
     plans: list[PlanReport] = []
+    for plan_report in iter_assess(sources, config=config, limits=limits):
+        plans.append(plan_report)
+        if on_done is not None:
+            on_done(plan_report)
+    return make_report(plans, catalog)
+
+
+def iter_assess(
+    sources: Iterable[tuple[str, Source]], *, config: Config | None = None, limits: Limits = DEFAULT_LIMITS
+) -> Iterator[PlanReport]:
+    """`assess_many`'s plan reports one at a time, as each is done, holding none of them."""
+    config = config or Config()
+    catalog = build_catalog(config)
     for name, source in sources:
         try:
             plan_report = assess_loaded(load(source, name=name, limits=limits), catalog, config)
         except PlanError as error:
             plan_report = problem_report(name, error, config.lang or "en")
-        plans.append(plan_report)
-        if on_done is not None:
-            on_done(plan_report)
-    return make_report(plans, catalog)
+        yield plan_report

@@ -318,13 +318,13 @@ def test_an_output_file_is_replaced_only_when_complete(tmp_path: Path, monkeypat
     target = tmp_path / "report.json"
     target.write_text("previous report\n", encoding="utf-8")
 
-    def broken_render(report: object, options: object) -> str:
-        raise RuntimeError("renderer bug")
+    def broken_finish(writer: object, summary: object) -> None:
+        raise RuntimeError("renderer bug")  # after the plans were streamed into the file
 
     import assess.formats.json as json_format
 
-    monkeypatch.setattr(json_format, "render", broken_render)
-    result = run(GOOD, "--format", f"json:{target}")
+    monkeypatch.setattr(json_format.Writer, "finish", broken_finish)
+    result = run(GOOD, FAILING, "--format", f"json:{target}")
     assert isinstance(result.exception, RuntimeError)
     assert target.read_text(encoding="utf-8") == "previous report\n"
     assert [p.name for p in tmp_path.iterdir()] == ["report.json"]

@@ -7,6 +7,12 @@ set baselined findings aside (`assess.results.baseline`), render each requested 
 (`assess.formats`), write files atomically (`assess.atomic`) and exit with the
 gate's code (`assess.results.gate`): 0 passed, 1 gate failed, 2 could not assess.
 
+A batch is streamed: each plan report, as soon as it and those before it are done, goes
+to the JSON and SARIF writers (`assess.formats.stream`) and leaves a small row for the
+summary, the gate and the totals, then is dropped; so memory stays flat however many
+plans there are. The other formats (text, JUnit, Markdown, HTML, GitHub) render the
+whole report, so a run asking for one of them keeps every plan report, as before.
+
 Every error a user can cause ends as one line on standard error and exit 2,
 never a traceback. A plan that cannot be read or is invalid does not stop the
 others: its problems are printed as ``file:line:col: /pointer: message`` and it
@@ -23,13 +29,16 @@ import dataclasses
 import os
 import shutil
 import sys
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+import tempfile
+from collections import deque
+from collections.abc import Callable, Generator, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NoReturn
 
 import click
 
+from assess.atomic import atomic_writer, write_atomic
 from assess.cli import options as opts
 from assess.errors import for_log
 from assess.formats import FORMATS
@@ -37,14 +46,20 @@ from assess.formats import FORMATS
 if TYPE_CHECKING:
     from assess.api import Source
     from assess.config import Config
+    from assess.formats.stream import PlanWriter
     from assess.plan.discover import Target
-    from assess.results.report import PlanReport, Report
+    from assess.results.baseline import Baseline, Key
+    from assess.results.portfolio import Portfolio
+    from assess.results.report import PlanReport, Summary
     from assess.rules.catalog import Catalog
 
 EXIT_ERROR = 2  # = assess.results.gate.EXIT_ERROR, without importing the models at start-up
 PROGRESS_MIN_PLANS = 20
 MAX_GATE_LINES = 10
 PIPED_WIDTH = 100
+CHUNK_PLANS = 50  # the most plans handed to a worker process at once
+IN_FLIGHT_PER_JOB = 2  # chunks handed out per worker and not yet written
+COPY_CHUNK = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -241,10 +256,11 @@ def _run(
     summary: str | None = None,
     summary_path: Path | None = None,
 ) -> int:
+    from assess.api import make_report
     from assess.formats import RenderOptions, renderer, rule_infos
+    from assess.formats.stream import writer_class
     from assess.plan.discover import discover
-    from assess.results.baseline import Baseline, apply_baseline, baseline_text, parse_baseline, read_baseline
-    from assess.results.gate import decide
+    from assess.results.baseline import Baseline, parse_baseline, read_baseline, recorded_text
     from assess.rules.catalog import build_catalog
 
     skipped: list[str] = []
@@ -262,22 +278,7 @@ def _run(
     baseline = read_baseline(baseline_file) if baseline_file is not None else None
     # Render functions are looked up before the (possibly long) assessment: a missing module fails fast.
     render = {o.format: renderer(o.format) for o in outputs}
-
-    report = assess_targets(targets, config, catalog, jobs=jobs or os.cpu_count() or 1, progress=quiet < 2)
-    if skipped:
-        report = report.model_copy(update={"summary": report.summary.model_copy(update={"skipped": len(skipped)})})
-    _print_problems(report)
-    if write_baseline_file is not None:
-        from assess.atomic import write_atomic
-
-        text = baseline_text(report)
-        write_atomic(write_baseline_file, text)
-        baseline = parse_baseline(text, write_baseline_file)
-        count = len(baseline.entries)
-        click.echo(
-            for_log(f"assess: wrote {write_baseline_file} ({count} finding{'' if count == 1 else 's'})"), err=True
-        )
-    filtered = apply_baseline(report, baseline or Baseline(frozenset()))
+    streamed = {o.format: writer_class(o.format) for o in outputs}
 
     stdout = sys.stdout
     on_terminal = _isatty(stdout)
@@ -287,33 +288,172 @@ def _run(
         quiet=quiet,
         width=PIPED_WIDTH,
         rules=rule_infos(catalog, config.lang or "en"),
-        baselined=filtered.baselined,
         fail_on=str(config.fail_on),
     )
-    rendered: list[tuple[Output, str, bool]] = []
-    for out in outputs:
-        # Colour and terminal width only for standard output; files are always plain and stable.
-        use_color = out.path is None and _use_color(color_flag, stdout)
-        fmt_options = dataclasses.replace(base, color=use_color, width=width) if out.path is None else base
-        text = render[out.format](filtered.report, fmt_options)
-        rendered.append((out, text if not text or text.endswith("\n") else text + "\n", use_color))
-    if summary is not None:
-        from assess.results.portfolio import render_summary
+    head = make_report([], catalog)
+    batch = _Batch(
+        config, baseline or Baseline(frozenset()), record=write_baseline_file is not None, portfolio=summary is not None
+    )
+    # Formats that cannot be streamed keep the (filtered) plan reports, to render the whole report at the end.
+    whole = [out for out in outputs if streamed[out.format] is None]
+    kept: list[PlanReport] | None = [] if whole else None
+    piped: tuple[Output, IO[str], bool] | None = None  # a streamed format for standard output, and its colour
 
-        table = render_summary(filtered.report, "csv" if summary == "csv" else "markdown", config.lang)
-        rendered.append((Output(f"summary-{summary}", summary_path), table, False))
-    for out, text, use_color in rendered:
-        if out.path is None:
+    with contextlib.ExitStack() as spools:
+        with contextlib.ExitStack() as stack:
+            # Files go into temporaries renamed over them at the end: a run that fails leaves them as they were.
+            writing = {
+                out.path: stack.enter_context(atomic_writer(out.path)) for out in outputs if out.path is not None
+            }
+            summary_file = stack.enter_context(atomic_writer(summary_path)) if summary_path is not None else None
+            writers: list[tuple[IO[str], PlanWriter]] = []
+            for out in outputs:
+                make_writer = streamed[out.format]
+                if make_writer is None:
+                    continue
+                if out.path is None:  # standard output gets the text at the end, as with the other formats: spooled
+                    target: IO[str] = spools.enter_context(tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n"))
+                    piped = (out, target, _use_color(color_flag, stdout))
+                else:
+                    target = writing[out.path]
+                writers.append((target, make_writer(head, base, target)))
+            assessed = assess_targets(targets, config, catalog, jobs=jobs or os.cpu_count() or 1, progress=quiet < 2)
+            with contextlib.closing(assessed):
+                for plan in assessed:
+                    plan = batch.add(plan)
+                    for _, writer in writers:
+                        writer.add(plan)
+                    if kept is not None:
+                        kept.append(plan)
+            totals = batch.summary(skipped=len(skipped))
+
+            for line in batch.problems:
+                click.echo(line, err=True)
+            if batch.recorded is not None and write_baseline_file is not None:
+                text = recorded_text(batch.recorded)
+                write_atomic(write_baseline_file, text)
+                count = len(parse_baseline(text, write_baseline_file).entries)
+                click.echo(
+                    for_log(f"assess: wrote {write_baseline_file} ({count} finding{'' if count == 1 else 's'})"),
+                    err=True,
+                )
+            for target, writer in writers:
+                writer.finish(totals)
+                target.write(
+                    "\n"
+                )  # JSON and SARIF end in a brace; the output ends in a newline, as a rendered one does
+            rendered: list[tuple[Output, str, bool]] = []
+            if kept is not None:
+                report = head.model_copy(update={"plans": kept, "summary": totals})
+                options = dataclasses.replace(base, baselined=batch.baselined)
+                for out in whole:
+                    # Colour and terminal width only for standard output; files are always plain and stable.
+                    use_color = out.path is None and _use_color(color_flag, stdout)
+                    fmt_options = (
+                        dataclasses.replace(options, color=use_color, width=width) if out.path is None else options
+                    )
+                    text = render[out.format](report, fmt_options)
+                    text = text if not text or text.endswith("\n") else text + "\n"
+                    if out.path is None:
+                        rendered.append((out, text, use_color))
+                    else:
+                        writing[out.path].write(text)
+                del report
+            if batch.portfolio is not None:
+                table = batch.portfolio.render("csv" if summary == "csv" else "markdown", config.lang)
+                if summary_file is not None:
+                    summary_file.write(table)
+                else:
+                    rendered.append((Output(f"summary-{summary}", None), table, False))
+        # Every file is in place; standard output last, as the files are.
+        if piped is not None:
+            _, spool, use_color = piped
+            spool.seek(0)
+            while chunk := spool.read(COPY_CHUNK):
+                _echo(chunk, use_color)
+        for _, text, use_color in rendered:
             _echo(text, use_color)
-        else:
-            from assess.atomic import write_atomic
 
-            write_atomic(out.path, text)
-
-    verdict = decide(filtered.report, config)
+    verdict = batch.tally.verdict()
     if quiet < 2:
-        _print_verdict(verdict.exit_code, verdict.reasons, filtered.report, config)
+        _print_verdict(verdict.exit_code, verdict.reasons, batch.tally.omitted, totals, batch.failing, batch.lang)
     return verdict.exit_code
+
+
+@dataclass
+class _Failing:
+    """The findings that fail the gate, one line each: the first `MAX_GATE_LINES`, and how many in all."""
+
+    lines: list[str] = field(default_factory=list)
+    total: int = 0
+
+
+class _Batch:
+    """What a run keeps of each plan as it streams by: the totals, the gate, the portfolio rows, problem lines.
+
+    Each plan's findings are filtered by the baseline (or, with --write-baseline, recorded
+    first and so all set aside, as the baseline just written would); nothing else of a plan
+    report is kept.
+    """
+
+    def __init__(self, config: Config, baseline: Baseline, *, record: bool, portfolio: bool = False) -> None:
+        from assess.results.gate import Tally
+        from assess.results.report import Severity
+
+        self.config = config
+        self.baseline = baseline
+        self.recorded: dict[Key, str] | None = {} if record else None
+        self.baselined: dict[str, int] = {}
+        self.counts = {severity: 0 for severity in Severity}
+        self.plans = 0
+        self.assessed = 0
+        self.tally = Tally(config, keep=MAX_GATE_LINES)
+        self.failing = _Failing()
+        # The run's language: --lang / the configuration's, else the first plan's own.
+        self.lang: str = config.lang or ""
+        self.problems: list[str] = []
+        self.portfolio: Portfolio | None = None
+        if portfolio:
+            from assess.results.portfolio import Portfolio
+
+            self.portfolio = Portfolio()
+        self._threshold = None if config.fail_on == "none" else Severity(config.fail_on)
+
+    def add(self, plan: PlanReport) -> PlanReport:
+        """Count a plan in, and return it without its baselined findings."""
+        from assess.errors import Problem
+        from assess.i18n import label
+        from assess.results.baseline import filter_plan, record
+
+        self.plans += 1
+        self.lang = self.lang or plan.language
+        self.assessed += plan.assessed
+        for problem in plan.problems:
+            located = Problem(plan.file, problem.line, problem.column, problem.pointer, problem.message)
+            self.problems.append(located.one_line())
+        if self.recorded is not None:
+            record(self.recorded, plan)
+        plan, removed = filter_plan(plan, self.baseline if self.recorded is None else self.recorded.keys())
+        if removed:
+            self.baselined[plan.file] = self.baselined.get(plan.file, 0) + removed
+        for finding in plan.findings:
+            self.counts[finding.severity] += 1
+            if self._threshold is not None and finding.severity.at_least(self._threshold):
+                self.failing.total += 1
+                if len(self.failing.lines) < MAX_GATE_LINES:
+                    where = f"{plan.file}:{finding.line or 1}:{finding.column or 1}"
+                    severity = label(f"sev_{finding.severity.value}", self.lang)
+                    self.failing.lines.append(f"  {where}: {finding.rule_id} [{severity}] {finding.message}")
+        self.tally.add(plan)
+        if self.portfolio is not None:
+            self.portfolio.add(plan)
+        return plan
+
+    def summary(self, *, skipped: int) -> Summary:
+        from assess.results.report import Summary
+
+        errors = self.plans - self.assessed
+        return Summary(plans=self.plans, assessed=self.assessed, errors=errors, findings=self.counts, skipped=skipped)
 
 
 def _check_outputs(
@@ -353,117 +493,110 @@ def _echo(text: str, color: bool) -> None:
         os.dup2(devnull, sys.stdout.fileno())
 
 
-def _print_problems(report: Report) -> None:
-    from assess.errors import Problem
-
-    for plan in report.plans:
-        for problem in plan.problems:
-            click.echo(
-                Problem(plan.file, problem.line, problem.column, problem.pointer, problem.message).one_line(), err=True
-            )
-
-
-def _print_verdict(code: int, reasons: Sequence[str], report: Report, config: Config) -> None:
+def _print_verdict(
+    code: int, reasons: Sequence[str], omitted: int, summary: Summary, failing: _Failing, lang: str
+) -> None:
+    """The gate's verdict on standard error, in the run's language (`lang`)."""
     from assess.results.gate import EXIT_GATE_FAILED
-    from assess.results.report import Severity
 
     if code == EXIT_ERROR:
-        errors = report.summary.errors
-        noun = "plan" if report.summary.plans == 1 else "plans"
+        noun = "plan" if summary.plans == 1 else "plans"
         click.echo(
-            for_log(f"assess: {errors} of {report.summary.plans} {noun} could not be assessed (exit 2)"), err=True
+            for_log(f"assess: {summary.errors} of {summary.plans} {noun} could not be assessed (exit 2)"), err=True
         )
     elif code == EXIT_GATE_FAILED:
         from assess.i18n import label
 
-        # The run's language: --lang / the configuration's, else the (first) plan's own.
-        lang = config.lang or (report.plans[0].language if report.plans else "en")
         _err(f"assess: {label('gate_failed', lang)}{label('colon', lang).rstrip()}")
         for reason in reasons[:MAX_GATE_LINES]:
             _err(f"  {reason}")
-        if len(reasons) > MAX_GATE_LINES:
-            _err("  " + label("and_more", lang).format(count=len(reasons) - MAX_GATE_LINES))
+        if len(reasons) + omitted > MAX_GATE_LINES:
+            _err("  " + label("and_more", lang).format(count=len(reasons) + omitted - MAX_GATE_LINES))
         # Which findings failed it, one line each: a pre-commit hook (--quiet) shows them, not only counts.
-        failing = [
-            (plan, finding)
-            for plan in report.plans
-            for finding in plan.findings
-            if config.fail_on != "none" and finding.severity.at_least(Severity(config.fail_on))
-        ]
-        if failing:
+        if failing.total:
             _err(f"assess: {label('gate_failing', lang)}{label('colon', lang).rstrip()}")
-        for plan, finding in failing[:MAX_GATE_LINES]:
-            where = f"{plan.file}:{finding.line or 1}:{finding.column or 1}"
-            severity = label(f"sev_{finding.severity.value}", lang)
-            _err(f"  {where}: {finding.rule_id} [{severity}] {finding.message}")
-        if len(failing) > MAX_GATE_LINES:
-            _err("  " + label("and_more", lang).format(count=len(failing) - MAX_GATE_LINES))
+        for line in failing.lines:
+            _err(line)
+        if failing.total > MAX_GATE_LINES:
+            _err("  " + label("and_more", lang).format(count=failing.total - MAX_GATE_LINES))
 
 
 # ------------------------------------------------------------------ assessing a batch
 
 
-def assess_targets(targets: Sequence[Target], config: Config, catalog: Catalog, *, jobs: int, progress: bool) -> Report:
-    """Assess every target with one catalog (per process), keeping the targets' order.
+def assess_targets(
+    targets: Sequence[Target], config: Config, catalog: Catalog, *, jobs: int, progress: bool
+) -> Generator[PlanReport]:
+    """Assess every target with one catalog (per process): plan reports in the targets' order, each as it is done.
 
     A target that has nothing to read (a glob that matched nothing) or cannot be
     read or validated becomes a plan report saying why; the others are assessed.
+    Close the iterator (`contextlib.closing`) if you stop before its end.
     """
-    from assess.api import make_report, problem_report
+    from assess.api import problem_report
     from assess.errors import PlanReadError, Problem
     from assess.plan.load import DEFAULT_LIMITS
 
-    reports: list[PlanReport | None] = [None] * len(targets)
-    work: list[tuple[int, str, Source]] = []
+    unread: dict[int, PlanReport] = {}
+    work: list[tuple[str, Source]] = []
     for index, target in enumerate(targets):
         if target.path is None:
             problem = Problem(target.name, None, None, "", target.problem or "nothing to read")
-            reports[index] = problem_report(target.name, PlanReadError([problem]), config.lang or "en")
+            unread[index] = problem_report(target.name, PlanReadError([problem]), config.lang or "en")
         elif target.path == "-":
-            raw = sys.stdin.buffer.read(DEFAULT_LIMITS.max_bytes + 1)
-            work.append((index, target.name, raw))
+            work.append((target.name, sys.stdin.buffer.read(DEFAULT_LIMITS.max_bytes + 1)))
         else:
-            work.append((index, target.name, Path(target.path)))
+            work.append((target.name, Path(target.path)))
 
     with _progress_bar(len(work), enabled=progress) as advance:
         if jobs > 1 and len(work) > 1:
-            done = _assess_in_processes([(name, source) for _, name, source in work], config, jobs, advance)
+            done = _assess_in_processes(work, config, jobs, advance)
         else:
-            done = _assess_here([(name, source) for _, name, source in work], config, advance)
-    for (index, _, _), plan_report in zip(work, done, strict=True):
-        reports[index] = plan_report
-    return make_report([r for r in reports if r is not None], catalog)
+            done = _assess_here(work, config, advance)
+        with contextlib.closing(done):
+            for index in range(len(targets)):
+                yield unread[index] if index in unread else next(done)
 
 
-def _assess_here(items: list[tuple[str, Source]], config: Config, advance: Callable[[int], None]) -> list[PlanReport]:
-    from assess.api import assess_many
+def _assess_here(
+    items: list[tuple[str, Source]], config: Config, advance: Callable[[int], None]
+) -> Generator[PlanReport]:
+    from assess.api import iter_assess
 
-    return assess_many(items, config=config, on_done=lambda _: advance(1)).plans
+    for plan in iter_assess(items, config=config):
+        advance(1)
+        yield plan
 
 
 def _assess_in_processes(
     items: list[tuple[str, Source]], config: Config, jobs: int, advance: Callable[[int], None]
-) -> list[PlanReport]:
+) -> Generator[PlanReport]:
     """Spread plans over worker processes (durable_rules is not thread-safe); results come back in input order.
 
     Each worker holds one chunk of plans at a time, so a worker that dies (a crash in the rule
     engine's C code, the out-of-memory killer) loses only its chunk: that chunk is handed out
     again one plan at a time, to fresh workers, until the plan that kills its worker is found.
     That plan is reported as not assessed, naming the signal; every other plan is assessed.
+
+    Plan reports are yielded in input order as soon as they and those before them are done.
+    A chunk is handed out only while it starts less than `IN_FLIGHT_PER_JOB` chunks per worker
+    ahead of the next plan to yield, so the reports waiting for a slow chunk stay few
+    (kept as their JSON, parsed when their turn comes).
     """
     import multiprocessing
-    from collections import deque
     from multiprocessing.connection import wait
 
     from assess.results.report import PlanReport
 
     jobs = min(jobs, len(items))
     # A few chunks per worker: large enough to amortise the hand-over, small enough to balance the load.
-    size = max(1, min(50, -(-len(items) // (jobs * 4))))
+    size = max(1, min(CHUNK_PLANS, -(-len(items) // (jobs * 4))))
     todo: deque[list[int]] = deque(
         list(range(start, min(start + size, len(items)))) for start in range(0, len(items), size)
     )
-    done: dict[int, PlanReport] = {}
+    done: dict[int, str | PlanReport] = {}  # finished, not yet yielded: a report's JSON, or a crash report
+    ahead = jobs * IN_FLIGHT_PER_JOB * size  # how far past the next plan to yield a chunk may start
+    following = 0  # the next plan to yield
     context = multiprocessing.get_context()
     workers: list[_Worker] = []
     try:
@@ -471,7 +604,11 @@ def _assess_in_processes(
             for worker in [w for w in workers if w.task is None and not w.process.is_alive()]:
                 workers.remove(worker)  # died between chunks (nothing lost): replaced below
                 worker.stop()
-            while todo and (len(workers) < jobs or any(w.task is None for w in workers)):
+            while (
+                todo
+                and todo[0][0] < following + ahead
+                and (len(workers) < jobs or any(w.task is None for w in workers))
+            ):
                 idle = next((w for w in workers if w.task is None), None)
                 if idle is None:
                     idle = _Worker(context, config)
@@ -486,8 +623,7 @@ def _assess_in_processes(
                 assert task is not None
                 texts = worker.receive()
                 if texts is not None:
-                    for index, text in zip(task, texts, strict=True):
-                        done[index] = PlanReport.model_validate_json(text)
+                    done.update(zip(task, texts, strict=True))
                     advance(len(task))
                     continue
                 workers.remove(worker)  # it died holding `task`
@@ -498,10 +634,13 @@ def _assess_in_processes(
                 else:
                     done[task[0]] = _died_report(items[task[0]][0], death, config)
                     advance(1)
+            while following in done:
+                ready_plan = done.pop(following)
+                following += 1
+                yield ready_plan if isinstance(ready_plan, PlanReport) else PlanReport.model_validate_json(ready_plan)
     finally:
         for worker in workers:
             worker.stop()
-    return [done[index] for index in range(len(items))]
 
 
 class _Worker:
@@ -571,7 +710,7 @@ def _worker_main(connection: Any, config: Config) -> None:
     """A worker: build the catalog once, then assess each chunk it is sent until it is sent None."""
     import signal
 
-    from assess.api import assess_many
+    from assess.api import iter_assess
     from assess.rules.catalog import build_catalog
 
     # Ctrl-C reaches the whole process group: the parent handles it and stops the workers.
@@ -585,7 +724,7 @@ def _worker_main(connection: Any, config: Config) -> None:
         if items is None:
             return
         try:
-            texts = [plan.model_dump_json() for plan in assess_many(items, config=config).plans]
+            texts = [plan.model_dump_json() for plan in iter_assess(items, config=config)]
         except Exception as error:  # a bug, not a crash: the parent re-raises it
             try:
                 connection.send(("raised", error))

@@ -8,17 +8,19 @@ no position: consumers reject 0), and at the plan element by its JSON pointer.
 Fingerprints are the findings' own, stable across edits elsewhere in the plan.
 Suppressed findings stay, with their justification, as SARIF suppressions.
 Plans that could not be assessed are the invocation's notifications, and make
-``executionSuccessful`` false.
+``executionSuccessful`` false. `Writer` writes the same bytes plan by plan, for batches.
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Iterator
+from typing import IO, Any
 from urllib.parse import quote
 
 from assess.formats import RenderOptions, RuleInfo
-from assess.results.report import Finding, PlanReport, Report, Severity
+from assess.formats.stream import ListSpool, splice
+from assess.results.report import Finding, PlanReport, Report, Severity, Summary, ToolInfo
 from assess.steps import STEP_BY_NUMBER
 
 SARIF_VERSION = "2.1.0"
@@ -42,22 +44,39 @@ def render(report: Report, options: RenderOptions) -> str:
     configuration: list[dict[str, Any]] = []
     for plan in report.plans:
         if not plan.assessed:
-            notifications.extend(_problem(plan, position) for position in range(len(plan.problems)))
+            notifications.extend(_problems(plan))
             continue
-        results.extend(_result(plan, finding, index, None) for finding in plan.findings)
-        results.extend(
-            _result(plan, s.finding, index, _suppression(s.justification, s.expires)) for s in plan.suppressed
-        )
-        configuration.extend(
-            {
-                "level": "warning",
-                "message": {"text": notice.message},
-                "locations": [_location(plan.file, notice.line, notice.column, notice.pointer)],
-                "properties": {"problem": notice.problem, "ruleId": notice.rule_id},
-            }
-            for notice in plan.suppression_notices
-        )
-    invocation: dict[str, Any] = {"executionSuccessful": all(plan.assessed for plan in report.plans)}
+        results.extend(_results(plan, index))
+        configuration.extend(_configuration(plan))
+    document = _document(
+        report.tool,
+        rules,
+        all(plan.assessed for plan in report.plans),
+        notifications,
+        configuration,
+        results,
+        [_plan_properties(plan) for plan in report.plans],
+    )
+    return json.dumps(document, indent=2, ensure_ascii=False)
+
+
+# Where the long lists sit in the document (indent=2): the depth of their keys, in document order.
+NOTIFICATIONS_DEPTH = 10  # runs[0].invocations[0].toolExecutionNotifications
+CONFIGURATION_DEPTH = 10  # runs[0].invocations[0].toolConfigurationNotifications
+RESULTS_DEPTH = 6  # runs[0].results
+PLANS_DEPTH = 8  # runs[0].properties.plans
+
+
+def _document(
+    tool: ToolInfo,
+    rules: list[RuleInfo],
+    successful: bool,
+    notifications: list[dict[str, Any]],
+    configuration: list[dict[str, Any]],
+    results: list[dict[str, Any]],
+    plans: list[dict[str, Any]],
+) -> dict[str, Any]:
+    invocation: dict[str, Any] = {"executionSuccessful": successful}
     if notifications:
         invocation["toolExecutionNotifications"] = notifications
     if configuration:
@@ -65,11 +84,11 @@ def render(report: Report, options: RenderOptions) -> str:
     run: dict[str, Any] = {
         "tool": {
             "driver": {
-                "name": report.tool.name,
-                "version": report.tool.version,
-                "semanticVersion": report.tool.version,
-                **({"informationUri": report.tool.information_uri} if report.tool.information_uri else {}),
-                "properties": {"engine": report.tool.engine},
+                "name": tool.name,
+                "version": tool.version,
+                "semanticVersion": tool.version,
+                **({"informationUri": tool.information_uri} if tool.information_uri else {}),
+                "properties": {"engine": tool.engine},
                 "rules": [_descriptor(rule) for rule in rules],
             }
         },
@@ -77,36 +96,128 @@ def render(report: Report, options: RenderOptions) -> str:
         "originalUriBaseIds": {SRCROOT: {"description": {"text": "The folder assess was run from."}}},
         "columnKind": "unicodeCodePoints",
         "results": results,
-        "properties": {"plans": [_plan_properties(plan) for plan in report.plans]},
+        "properties": {"plans": plans},
     }
-    document = {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
-    return json.dumps(document, indent=2, ensure_ascii=False)
+    return {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
+
+
+def _problems(plan: PlanReport) -> Iterator[dict[str, Any]]:
+    """The notifications of a plan that could not be assessed."""
+    return (_problem(plan, position) for position in range(len(plan.problems)))
+
+
+def _results(plan: PlanReport, index: dict[str, int]) -> Iterator[dict[str, Any]]:
+    """An assessed plan's results: its findings, then its suppressed findings."""
+    yield from (_result(plan, finding, index, None) for finding in plan.findings)
+    yield from (_result(plan, s.finding, index, _suppression(s.justification, s.expires)) for s in plan.suppressed)
+
+
+def _configuration(plan: PlanReport) -> Iterator[dict[str, Any]]:
+    """An assessed plan's suppressions that are expired or unused."""
+    return (
+        {
+            "level": "warning",
+            "message": {"text": notice.message},
+            "locations": [_location(plan.file, notice.line, notice.column, notice.pointer)],
+            "properties": {"problem": notice.problem, "ruleId": notice.rule_id},
+        }
+        for notice in plan.suppression_notices
+    )
+
+
+class Writer:
+    """`render`'s bytes, written plan by plan (`assess.formats.stream`).
+
+    The invocation, which says whether every plan was assessed, comes before the results
+    in the document: the results and the plans' properties wait in temporary files until
+    `finish`, then the document is written around them.
+    """
+
+    def __init__(self, head: Report, options: RenderOptions, out: IO[str]) -> None:
+        self._tool = head.tool
+        self._out = out
+        self._rules = list(options.rules)
+        self._index = {rule.id: position for position, rule in enumerate(self._rules)}
+        self._successful = True
+        self._notifications = ListSpool(NOTIFICATIONS_DEPTH)
+        self._configuration = ListSpool(CONFIGURATION_DEPTH)
+        self._results = ListSpool(RESULTS_DEPTH)
+        self._plans = ListSpool(PLANS_DEPTH)
+
+    def add(self, plan: PlanReport) -> None:
+        for rule in _unknown_rules(plan, self._index):
+            self._index[rule.id] = len(self._rules)
+            self._rules.append(rule)
+        if plan.assessed:
+            for result in _results(plan, self._index):
+                self._results.add(result)
+            for notification in _configuration(plan):
+                self._configuration.add(notification)
+        else:
+            self._successful = False
+            for notification in _problems(plan):
+                self._notifications.add(notification)
+        self._plans.add(_plan_properties(plan))
+
+    def finish(self, summary: Summary) -> None:
+        spools = (self._notifications, self._configuration, self._results, self._plans)
+        try:
+            # The skeleton: each long list empty; the notifications present only when render writes them.
+            nonempty: list[dict[str, Any]] = [{}]
+            document = _document(
+                self._tool,
+                self._rules,
+                self._successful,
+                nonempty if self._notifications.count else [],
+                nonempty if self._configuration.count else [],
+                [],
+                [],
+            )
+            invocation = document["runs"][0]["invocations"][0]
+            lists = [("results", RESULTS_DEPTH, self._results), ("plans", PLANS_DEPTH, self._plans)]
+            for key, depth, spool in (
+                ("toolConfigurationNotifications", CONFIGURATION_DEPTH, self._configuration),
+                ("toolExecutionNotifications", NOTIFICATIONS_DEPTH, self._notifications),
+            ):
+                if key in invocation:
+                    invocation[key] = []
+                    lists.insert(0, (key, depth, spool))
+            splice(self._out, json.dumps(document, indent=2, ensure_ascii=False), lists)
+        finally:
+            for spool in spools:
+                spool.close()
 
 
 def _rules(report: Report, catalog: tuple[RuleInfo, ...]) -> list[RuleInfo]:
     """The catalog's rules, plus any rule the report mentions that the catalog lacks (library callers)."""
     rules = list(catalog)
-    known = {rule.id for rule in rules}
+    known = {rule.id: position for position, rule in enumerate(rules)}
     for plan in report.plans:
-        texts = {f.rule_id: f for f in [*plan.findings, *(s.finding for s in plan.suppressed)]}
-        for result in plan.rules:
-            if result.rule_id in known:
-                continue
-            known.add(result.rule_id)
-            finding = texts.get(result.rule_id)
-            rules.append(
-                RuleInfo(
-                    id=result.rule_id,
-                    step=result.step,
-                    severity=result.severity,
-                    title=result.title,
-                    rationale=finding.rationale if finding else result.title,
-                    recommendation=finding.recommendation if finding else "",
-                    help_uri="",
-                    pack="",
-                )
-            )
+        for rule in _unknown_rules(plan, known):
+            known[rule.id] = len(rules)
+            rules.append(rule)
     return rules
+
+
+def _unknown_rules(plan: PlanReport, known: dict[str, int]) -> list[RuleInfo]:
+    """The rules a plan's report mentions that are not `known`, described from the report, in its order."""
+    texts = {f.rule_id: f for f in [*plan.findings, *(s.finding for s in plan.suppressed)]}
+    found: dict[str, RuleInfo] = {}
+    for result in plan.rules:
+        if result.rule_id in known or result.rule_id in found:
+            continue
+        finding = texts.get(result.rule_id)
+        found[result.rule_id] = RuleInfo(
+            id=result.rule_id,
+            step=result.step,
+            severity=result.severity,
+            title=result.title,
+            rationale=finding.rationale if finding else result.title,
+            recommendation=finding.recommendation if finding else "",
+            help_uri="",
+            pack="",
+        )
+    return list(found.values())
 
 
 def _descriptor(rule: RuleInfo) -> dict[str, Any]:

@@ -15,7 +15,7 @@ same bytes, so it diffs well in version control.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Container, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -57,13 +57,21 @@ class Filtered:
 
 def baseline_text(report: Report) -> str:
     """The baseline file for the report's current (unsuppressed) findings."""
-    entries = sorted(
-        {
-            (plan.file, finding.rule_id, finding.fingerprint): finding.message
-            for plan in report.plans
-            for finding in plan.findings
-        }.items()
-    )
+    recorded: dict[Key, str] = {}
+    for plan in report.plans:
+        record(recorded, plan)
+    return recorded_text(recorded)
+
+
+def record(recorded: dict[Key, str], plan: PlanReport) -> None:
+    """Add a plan's current findings to `recorded` (key -> message), as `baseline_text` does; plan by plan."""
+    for finding in plan.findings:
+        recorded[(plan.file, finding.rule_id, finding.fingerprint)] = finding.message
+
+
+def recorded_text(recorded: Mapping[Key, str]) -> str:
+    """The baseline file for the findings `record` collected."""
+    entries = sorted(recorded.items())
     document = {
         "assess_baseline": BASELINE_VERSION,
         "findings": [
@@ -115,15 +123,22 @@ def read_baseline(path: str | Path) -> Baseline:
     return parse_baseline(text, str(path))
 
 
+def filter_plan(plan: PlanReport, baseline: Container[Key]) -> tuple[PlanReport, int]:
+    """The plan without its baselined findings (scores unchanged), and how many it lost."""
+    kept = [f for f in plan.findings if (plan.file, f.rule_id, f.fingerprint) not in baseline]
+    if len(kept) == len(plan.findings):
+        return plan, 0
+    return plan.model_copy(update={"findings": kept}), len(plan.findings) - len(kept)
+
+
 def apply_baseline(report: Report, baseline: Baseline) -> Filtered:
     """The report with baselined findings removed (scores unchanged) and the summary recounted."""
     plans: list[PlanReport] = []
     baselined: dict[str, int] = {}
     for plan in report.plans:
-        kept = [f for f in plan.findings if (plan.file, f.rule_id, f.fingerprint) not in baseline]
-        if len(kept) != len(plan.findings):
-            baselined[plan.file] = baselined.get(plan.file, 0) + len(plan.findings) - len(kept)
-            plan = plan.model_copy(update={"findings": kept})
+        plan, removed = filter_plan(plan, baseline)
+        if removed:
+            baselined[plan.file] = baselined.get(plan.file, 0) + removed
         plans.append(plan)
     counts = {severity: 0 for severity in Severity}
     for plan in plans:

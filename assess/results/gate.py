@@ -63,16 +63,45 @@ def plan_failures(plan: PlanReport, config: Config) -> list[str]:
 
 def decide(report: Report, config: Config) -> Verdict:
     """The exit code of a run (see the module docstring)."""
-    reasons: list[str] = []
-    unassessed = False
+    tally = Tally(config)
     for plan in report.plans:
+        tally.add(plan)
+    return tally.verdict()
+
+
+class Tally:
+    """`decide`, plan by plan, for a batch that does not keep its plans: the verdict and its first reasons.
+
+    ``keep``: how many reasons to keep (None: all); `omitted` counts the others.
+    """
+
+    def __init__(self, config: Config, keep: int | None = None) -> None:
+        self._config = config
+        self._keep = keep
+        self._reasons: list[str] = []
+        self.omitted = 0
+        self._plans = 0
+        self._unassessed = False
+
+    def add(self, plan: PlanReport) -> None:
+        self._plans += 1
         if not plan.assessed:
-            unassessed = True
-            reasons.append(f"{plan.file}: {label('gate_unassessed', plan.language)}")
-            continue
-        reasons.extend(f"{plan.file}: {reason}" for reason in plan_failures(plan, config))
-    if not report.plans:
-        return Verdict(EXIT_ERROR, ("no plan to assess",))
-    if unassessed:
-        return Verdict(EXIT_ERROR, tuple(reasons))
-    return Verdict(EXIT_GATE_FAILED if reasons else EXIT_OK, tuple(reasons))
+            self._unassessed = True
+            self._reason(f"{plan.file}: {label('gate_unassessed', plan.language)}")
+            return
+        for reason in plan_failures(plan, self._config):
+            self._reason(f"{plan.file}: {reason}")
+
+    def _reason(self, reason: str) -> None:
+        if self._keep is None or len(self._reasons) < self._keep:
+            self._reasons.append(reason)
+        else:
+            self.omitted += 1
+
+    def verdict(self) -> Verdict:
+        if not self._plans:
+            return Verdict(EXIT_ERROR, ("no plan to assess",))
+        reasons = tuple(self._reasons)
+        if self._unassessed:
+            return Verdict(EXIT_ERROR, reasons)
+        return Verdict(EXIT_GATE_FAILED if reasons else EXIT_OK, reasons)

@@ -16,6 +16,7 @@ for people: headers and numbers in the report's language, cells escaped.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import re
 from collections.abc import Callable
@@ -93,20 +94,50 @@ def rows(report: Report) -> list[Row]:
     return sorted((row(plan) for plan in report.plans), key=lambda r: r.sort_key)
 
 
+class Portfolio:
+    """The portfolio built plan by plan, for a batch that does not keep its plans: one small row each.
+
+    The rule texts that many rows share (the top recommendation's) are kept once.
+    """
+
+    def __init__(self) -> None:
+        self._rows: list[Row] = []
+        self._languages: set[str] = set()
+        self._texts: dict[str, str] = {}
+
+    def add(self, plan: PlanReport) -> None:
+        found = row(plan)
+        self._rows.append(
+            dataclasses.replace(
+                found,
+                top_rule=self._shared(found.top_rule),
+                top_title=self._shared(found.top_title),
+                top_action=self._shared(found.top_action),
+            )
+        )
+        self._languages.add(plan.language)
+
+    def _shared(self, text: str) -> str:
+        return self._texts.setdefault(text, text)
+
+    def render(self, fmt: SummaryFormat, lang: str | None = None) -> str:
+        """The table as CSV or Markdown (see `render_summary`)."""
+        if fmt not in RENDERERS:
+            raise ValueError(f"{fmt!r} is not a summary format (one of {', '.join(SUMMARY_FORMATS)})")
+        common = next(iter(self._languages)) if len(self._languages) == 1 else "en"
+        return RENDERERS[fmt](sorted(self._rows, key=lambda r: r.sort_key), lang or common)
+
+
 def render_summary(report: Report, fmt: SummaryFormat, lang: str | None = None) -> str:
     """The portfolio table as CSV or Markdown.
 
     `lang` is the language of the Markdown headers (default: the plans' common
     language, else English); the rule texts are in the language of the report.
     """
-    if fmt not in RENDERERS:
-        raise ValueError(f"{fmt!r} is not a summary format (one of {', '.join(SUMMARY_FORMATS)})")
-    return RENDERERS[fmt](rows(report), lang or _common_language(report))
-
-
-def _common_language(report: Report) -> str:
-    languages = {plan.language for plan in report.plans}
-    return languages.pop() if len(languages) == 1 else "en"
+    portfolio = Portfolio()
+    for plan in report.plans:
+        portfolio.add(plan)
+    return portfolio.render(fmt, lang)
 
 
 _LINE_START = re.compile(r"(^|\r\n|\r|\n)(?=[=+\-@\t\r])")
