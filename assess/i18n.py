@@ -58,17 +58,15 @@ LABELS: dict[str, dict[str, str]] = {
         "en": '(organisation name not filled in: "{name}")',
         "fr": "(nom de l'organisation non renseigné : « {name} »)",
     },
+    # {written} is a percentage as `percent` writes it; {count} a `counted` noun ("3 placeholders").
     "not_started": {
-        "en": "Not started: {written}% of the plan's texts are written ({count} placeholders); "
-        "the score cannot exceed that share",
-        "fr": "Plan non commencé : {written} % de ses textes sont rédigés ({count} textes provisoires) ; "
+        "en": "Not started: {written} of the plan's texts are written ({count}); the score cannot exceed that share",
+        "fr": "Plan non commencé : {written} de ses textes sont rédigés ({count}) ; "
         "le score ne peut dépasser cette part",
     },
     "placeholders_left": {
-        "en": "{count} placeholder(s) left: {written}% of the plan's texts are written, "
-        "and the score cannot exceed that",
-        "fr": "{count} texte(s) provisoire(s) restant(s) : {written} % des textes du plan sont rédigés, "
-        "et le score ne peut dépasser cette part",
+        "en": "{count} left: {written} of the plan's texts are written, and the score cannot exceed that",
+        "fr": "{count} : {written} des textes du plan sont rédigés, et le score ne peut dépasser cette part",
     },
     "fill_first": {"en": "Fill in first: {fields}", "fr": "À remplir d'abord : {fields}"},
     "by_severity": {"en": "Findings by severity", "fr": "Constats par gravité"},
@@ -175,8 +173,6 @@ LABELS: dict[str, dict[str, str]] = {
     "none": {"en": "None.", "fr": "Aucun."},
     "accepted": {"en": "Now accepted (suppressed)", "fr": "Désormais acceptés (ignorés)"},
     "baselined_short": {"en": "{count} baselined", "fr": "{count} dans la référence"},
-    "assessed_count": {"en": "{count} assessed", "fr": "{count} évalué(s)"},
-    "skipped_not_plans": {"en": "{count} skipped (not plans)", "fr": "{count} ignoré(s) (pas des plans)"},
     "more_problems": {"en": "... and {count} more (--verbose)", "fr": "... et {count} de plus (--verbose)"},
     "baselined_note": {
         "en": "{count} findings accepted by the baseline, not shown.",
@@ -210,6 +206,51 @@ LABELS: dict[str, dict[str, str]] = {
     "first_actions_many": {"en": "{count} things to do first", "fr": "Les {count} premières choses à faire"},
     "named_check": {"en": "named check", "fr": "vérification clé"},
     "status": {"en": "Result", "fr": "Résultat"},
+    "capped_legend": {
+        "en": "* step score capped by a critical finding",
+        "fr": "* score de l'étape plafonné par un constat critique",
+    },
+    "gate_failed": {"en": "gate failed (exit 1)", "fr": "seuil non atteint (code de sortie 1)"},
+    "gate_failing": {"en": "findings that fail the gate", "fr": "constats qui font échouer le seuil"},
+    "gate_findings": {
+        "en": "{count} at or above {severity} (worst: {worst}; --fail-on {option})",
+        "fr": "{count} de gravité {severity} ou plus (le pire : {worst} ; --fail-on {option})",
+    },
+    "gate_score": {
+        "en": "the overall score is {score}, below {minimum} (--fail-under)",
+        "fr": "le score global est de {score}, sous {minimum} (--fail-under)",
+    },
+    "yes": {"en": "yes", "fr": "oui"},
+    "no": {"en": "no", "fr": "non"},
+    "and_more": {"en": "... and {count} more", "fr": "... et {count} de plus"},
+    "gate_unassessed": {"en": "could not be assessed", "fr": "n'a pas pu être évalué"},
+    "init_wrote": {
+        "en": "wrote {path}: replace the placeholders, then run `assess {path}`",
+        "fr": "{path} écrit : remplacez les textes provisoires, puis lancez `assess {path}`",
+    },
+}
+
+# Nouns and adjectives that agree with a count: (singular, plural) per language. English takes
+# the singular for exactly 1; French for 0 and 1 ("0 constat", "1,5 heure"), as French grammar does.
+# The severities agree with "findings" (French "constats", masculine): "3 moyens", "1 élevé".
+PLURALS: dict[str, dict[str, tuple[str, str]]] = {
+    "finding": {"en": ("finding", "findings"), "fr": ("constat", "constats")},
+    "plan": {"en": ("plan", "plans"), "fr": ("plan", "plans")},
+    "assessed": {"en": ("assessed", "assessed"), "fr": ("évalué", "évalués")},
+    "skipped_not_plans": {
+        "en": ("skipped (not a plan)", "skipped (not plans)"),
+        "fr": ("ignoré (pas un plan)", "ignorés (pas des plans)"),
+    },
+    "placeholder": {"en": ("placeholder", "placeholders"), "fr": ("texte provisoire", "textes provisoires")},
+    "placeholder_left": {
+        "en": ("placeholder", "placeholders"),
+        "fr": ("texte provisoire restant", "textes provisoires restants"),
+    },
+    "sev_critical": {"en": ("critical", "critical"), "fr": ("critique", "critiques")},
+    "sev_high": {"en": ("high", "high"), "fr": ("élevé", "élevés")},
+    "sev_medium": {"en": ("medium", "medium"), "fr": ("moyen", "moyens")},
+    "sev_low": {"en": ("low", "low"), "fr": ("faible", "faibles")},
+    "sev_info": {"en": ("info", "info"), "fr": ("info", "infos")},
 }
 
 
@@ -219,11 +260,88 @@ def label(key: str, lang: str = "en") -> str:
     return entry.get(lang, entry["en"])
 
 
+# Display names of the plan's enumerated values that rule messages show (|label, |list): a
+# client reads "Instagram", "a lawyer", "stock images", not "instagram", "legal", "stock".
+VALUE_LABELS: dict[str, dict[str, str]] = {
+    # platforms (assess.plan.model.Platform)
+    "facebook": {"en": "Facebook", "fr": "Facebook"},
+    "instagram": {"en": "Instagram", "fr": "Instagram"},
+    "x": {"en": "X", "fr": "X"},
+    "linkedin": {"en": "LinkedIn", "fr": "LinkedIn"},
+    "tiktok": {"en": "TikTok", "fr": "TikTok"},
+    "youtube": {"en": "YouTube", "fr": "YouTube"},
+    "threads": {"en": "Threads", "fr": "Threads"},
+    "bluesky": {"en": "Bluesky", "fr": "Bluesky"},
+    "mastodon": {"en": "Mastodon", "fr": "Mastodon"},
+    "whatsapp": {"en": "WhatsApp", "fr": "WhatsApp"},
+    "pinterest": {"en": "Pinterest", "fr": "Pinterest"},
+    "blog": {"en": "blog", "fr": "blog"},
+    "newsletter": {"en": "newsletter", "fr": "lettre d'information"},
+    "other": {"en": "other", "fr": "autre"},
+    # policy reviewers (Reviewer)
+    "legal": {"en": "a lawyer", "fr": "un avocat"},
+    "hr": {"en": "HR", "fr": "les RH"},
+    "leadership": {"en": "leadership", "fr": "la direction"},
+    "board": {"en": "the board", "fr": "le conseil d'administration"},
+    "committee": {"en": "the committee", "fr": "le comité"},
+    # committee traits (Trait)
+    "stakeholder_facing": {"en": "in touch with stakeholders", "fr": "au contact des parties prenantes"},
+    "tech_comfortable": {"en": "comfortable with technology", "fr": "à l'aise avec la technologie"},
+    "creative": {"en": "creative", "fr": "créatif"},
+    "news_aware": {"en": "aware of the news", "fr": "au fait de l'actualité"},
+    "well_connected": {"en": "well connected", "fr": "bien entouré"},
+    # visual formats (VisualFormat)
+    "photo": {"en": "photos", "fr": "photos"},
+    "video": {"en": "videos", "fr": "vidéos"},
+    "infographic": {"en": "infographics", "fr": "infographies"},
+    "illustration": {"en": "illustrations", "fr": "illustrations"},
+    "animation": {"en": "animations", "fr": "animations"},
+    "live": {"en": "live video", "fr": "vidéo en direct"},
+    # visual sources (VisualSource)
+    "original": {"en": "its own pictures", "fr": "ses propres images"},
+    "user_generated": {"en": "the community's pictures", "fr": "des images de la communauté"},
+    "partner": {"en": "partners' pictures", "fr": "des images de partenaires"},
+    "stock": {"en": "stock images", "fr": "des images de banque d'images"},
+    "logo": {"en": "the logo", "fr": "le logo"},
+}
+
+
+def value_label(value: object, lang: str = "en") -> str:
+    """A plan value as a reader sees it: its display name when it has one, else as written."""
+    entry = VALUE_LABELS.get(value) if isinstance(value, str) else None
+    if entry is None:
+        return str(value)
+    return entry.get(lang, entry["en"])
+
+
+def is_singular(count: float, lang: str) -> bool:
+    """Whether `count` takes the singular in `lang` (English: exactly 1; French: below 2)."""
+    return abs(count) < 2 if lang == "fr" else count == 1
+
+
+def plural(key: str, count: float, lang: str = "en") -> str:
+    """The form of `PLURALS[key]` that agrees with `count` (without the count)."""
+    entry = PLURALS[key]
+    one, many = entry.get(lang, entry["en"])
+    return one if is_singular(count, lang) else many
+
+
+def counted(key: str, count: float, lang: str = "en") -> str:
+    """The count and the agreeing noun: "1 finding", "3 findings", "0 constat", "3 moyens"."""
+    return f"{number(count, lang)} {plural(key, count, lang)}"
+
+
+def colon(lang: str) -> str:
+    """ ": " in English; " : " (a no-break space before) in French."""
+    return label("colon", lang)
+
+
 def number(value: float | None, lang: str, digits: int | None = None) -> str:
     """A figure as a reader of `lang` writes it (French uses a decimal comma); n/a for None.
 
     With `digits`, exactly that many decimals; without, at most one and no trailing zero
-    (54.0 -> "54", 54.5 -> "54.5"), as scores are computed.
+    (54.0 -> "54", 54.5 -> "54.5"), as scores are computed. Every format writes scores
+    with this default, so text, Markdown and HTML show the same figure.
     """
     if value is None:
         return label("not_available", lang)

@@ -111,7 +111,7 @@ def test_gate_flags() -> None:
     assert run(GOOD, "--fail-under", "100", "-q").exit_code == 0
     failed = run(FAILING, "--fail-on", "none", "--fail-under", "99.5", "-q")
     assert failed.exit_code == 1
-    assert "is below 99.5 (--fail-under)" in failed.stderr
+    assert "below 99.5 (--fail-under)" in failed.stderr
     for bad in (["--fail-under", "101"], ["--fail-on", "severe"]):
         usage = run(GOOD, *bad)
         assert usage.exit_code == 2

@@ -81,7 +81,7 @@ def test_fail_under_compares_the_overall_score() -> None:
     assert decide(report(assessed("a.json", 60)), config).passed
     verdict = decide(report(assessed("a.json", 59.9)), config)
     assert verdict.exit_code == EXIT_GATE_FAILED
-    assert "score 59.9 is below 60" in verdict.reasons[0]
+    assert "the overall score is 59.9, below 60" in verdict.reasons[0]
 
 
 def test_both_gates_give_both_reasons() -> None:

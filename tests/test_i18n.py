@@ -16,6 +16,7 @@ from assess.formats import RenderOptions, render
 from assess.i18n import LABELS, LANGUAGES, label
 from assess.results.report import Report
 from assess.rules.catalog import load_packs
+from assess.rules.rulepack import PLACEHOLDER as RULE_PLACEHOLDER
 from assess.rules.rulepack import Rule
 from assess.steps import STEPS
 
@@ -84,7 +85,9 @@ def test_every_builtin_rule_has_french_texts_that_differ_from_english(rule: Rule
     assert len(french_messages) == len(english_messages), f"{rule.id}: one French message per English one"
     for english, french in zip(english_messages, french_messages, strict=True):
         assert french != english, f"{rule.id}: fr message is the English text"
-        assert sorted(PLACEHOLDER.findall(french)) == sorted(PLACEHOLDER.findall(english)), rule.id
+        # The same placeholders and filters; a |count's forms are each language's own words.
+        fields = [sorted(m[:3] for m in RULE_PLACEHOLDER.findall(text)) for text in (french, english)]
+        assert fields[0] == fields[1], rule.id
 
 
 # ---------------------------------------------------------------- the outputs are French

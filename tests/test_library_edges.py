@@ -14,6 +14,7 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -28,6 +29,7 @@ FAILING = ROOT / "samples" / "no-crisis-single-admin.json"
 
 SNIPPET = """\
 from pathlib import Path
+from typing import Any
 
 import assess
 
@@ -97,7 +99,7 @@ def test_a_folder_with_a_non_plan_file_says_it_skipped_it(tmp_path: Path) -> Non
     result = CliRunner().invoke(cli, [str(tmp_path), "--no-config"])
     assert result.exit_code == 0
     assert "assess: 1 file skipped: not a plan (no schema_version)" in result.stderr
-    assert "1 skipped (not plans)" in result.stdout
+    assert "1 skipped (not a plan)" in result.stdout
     report = json.loads(CliRunner().invoke(cli, [str(tmp_path), "--no-config", "--format", "json"]).stdout)
     assert report["summary"]["skipped"] == 1
 
@@ -148,3 +150,45 @@ def test_the_starter_committee_agrees_with_com_01() -> None:
         text = starter_text("yaml", lang, today=dt.date(2026, 1, 1))
         stated = re.search(r"COM-01 (?:asks for at least|demande au moins) (\d+)", text)
         assert stated is not None and float(stated.group(1)) == threshold
+
+
+def test_schema_ids_are_the_files_own_names_and_resolve_locally() -> None:
+    import copy
+
+    import jsonschema
+    import referencing
+    from hypothesis_jsonschema._resolve import resolve_all_refs
+    from referencing.jsonschema import DRAFT202012
+
+    from assess.resources import SCHEMAS_DIR
+
+    registry: referencing.Registry[Any] = referencing.Registry()
+    for path in sorted(SCHEMAS_DIR.glob("*.schema.json")):
+        text = path.read_text(encoding="utf-8")
+        assert "assess.invalid" not in text and "urn:" not in text
+        schema = json.loads(text)
+        assert schema["$id"] == path.name  # relative: resolved against wherever the file is read from
+        registry = registry.with_resource(path.name, DRAFT202012.create_resource(schema))
+        resolved = resolve_all_refs(copy.deepcopy(schema))  # hypothesis-jsonschema's resolver (an urn: id breaks it)
+        resolved.pop("$defs", None)
+        assert "$ref" not in json.dumps(resolved)
+    plan = json.loads(GOOD.read_text(encoding="utf-8"))
+    by_reference = jsonschema.Draft202012Validator({"$ref": "plan.schema.json"}, registry=registry)
+    assert by_reference.is_valid(plan)
+    assert not by_reference.is_valid({**plan, "organization": {"name": 5}})
+    report = json.loads(render("json", assess.assess_plan(GOOD), RenderOptions()))
+    assert jsonschema.Draft202012Validator({"$ref": "report.schema.json"}, registry=registry).is_valid(report)
+
+
+def test_install_commands_shown_are_ones_that_work_today() -> None:
+    """Nothing is published on PyPI as assess-social-plan: only clone and git-URL installs are shown."""
+    import re
+
+    # A bare install from PyPI (the README may say that it does not work).
+    bare = re.compile(r"pip install ['\"]?assess-social-plan(\[[a-z,]+\])?+['\"]?+(?!\s*@|` does not work)")
+    for path in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
+        text = path.read_text(encoding="utf-8")
+        assert not bare.search(text), f"{path.name}: {bare.search(text)}"
+        assert "@v0.1.0" not in text  # no such tag exists
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "git+https://github.com/OWNER/assess" in readme and "from a clone" in readme

@@ -376,7 +376,7 @@ def _run(
 
     verdict = batch.tally.verdict()
     if quiet < 2:
-        _print_verdict(verdict.exit_code, verdict.reasons, batch.tally.omitted, totals, batch.failing)
+        _print_verdict(verdict.exit_code, verdict.reasons, batch.tally.omitted, totals, batch.failing, batch.lang)
     return verdict.exit_code
 
 
@@ -409,6 +409,8 @@ class _Batch:
         self.assessed = 0
         self.tally = Tally(config, keep=MAX_GATE_LINES)
         self.failing = _Failing()
+        # The run's language: --lang / the configuration's, else the first plan's own.
+        self.lang: str = config.lang or ""
         self.problems: list[str] = []
         self.portfolio: Portfolio | None = None
         if portfolio:
@@ -420,9 +422,11 @@ class _Batch:
     def add(self, plan: PlanReport) -> PlanReport:
         """Count a plan in, and return it without its baselined findings."""
         from assess.errors import Problem
+        from assess.i18n import label
         from assess.results.baseline import filter_plan, record
 
         self.plans += 1
+        self.lang = self.lang or plan.language
         self.assessed += plan.assessed
         for problem in plan.problems:
             located = Problem(plan.file, problem.line, problem.column, problem.pointer, problem.message)
@@ -438,9 +442,8 @@ class _Batch:
                 self.failing.total += 1
                 if len(self.failing.lines) < MAX_GATE_LINES:
                     where = f"{plan.file}:{finding.line or 1}:{finding.column or 1}"
-                    self.failing.lines.append(
-                        f"  {where}: {finding.rule_id} [{finding.severity.value}] {finding.message}"
-                    )
+                    severity = label(f"sev_{finding.severity.value}", self.lang)
+                    self.failing.lines.append(f"  {where}: {finding.rule_id} [{severity}] {finding.message}")
         self.tally.add(plan)
         if self.portfolio is not None:
             self.portfolio.add(plan)
@@ -490,7 +493,10 @@ def _echo(text: str, color: bool) -> None:
         os.dup2(devnull, sys.stdout.fileno())
 
 
-def _print_verdict(code: int, reasons: Sequence[str], omitted: int, summary: Summary, failing: _Failing) -> None:
+def _print_verdict(
+    code: int, reasons: Sequence[str], omitted: int, summary: Summary, failing: _Failing, lang: str
+) -> None:
+    """The gate's verdict on standard error, in the run's language (`lang`)."""
     from assess.results.gate import EXIT_GATE_FAILED
 
     if code == EXIT_ERROR:
@@ -499,18 +505,20 @@ def _print_verdict(code: int, reasons: Sequence[str], omitted: int, summary: Sum
             for_log(f"assess: {summary.errors} of {summary.plans} {noun} could not be assessed (exit 2)"), err=True
         )
     elif code == EXIT_GATE_FAILED:
-        _err("assess: gate failed (exit 1):")
+        from assess.i18n import label
+
+        _err(f"assess: {label('gate_failed', lang)}{label('colon', lang).rstrip()}")
         for reason in reasons[:MAX_GATE_LINES]:
             _err(f"  {reason}")
         if len(reasons) + omitted > MAX_GATE_LINES:
-            _err(f"  ... and {len(reasons) + omitted - MAX_GATE_LINES} more")
+            _err("  " + label("and_more", lang).format(count=len(reasons) + omitted - MAX_GATE_LINES))
         # Which findings failed it, one line each: a pre-commit hook (--quiet) shows them, not only counts.
         if failing.total:
-            _err("assess: findings that fail the gate:")
+            _err(f"assess: {label('gate_failing', lang)}{label('colon', lang).rstrip()}")
         for line in failing.lines:
             _err(line)
         if failing.total > MAX_GATE_LINES:
-            _err(f"  ... and {failing.total - MAX_GATE_LINES} more")
+            _err("  " + label("and_more", lang).format(count=failing.total - MAX_GATE_LINES))
 
 
 # ------------------------------------------------------------------ assessing a batch

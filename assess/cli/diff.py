@@ -86,7 +86,10 @@ def diff(ctx: click.Context, old: str, new: str, fmt: str, output: str | None, f
         where = f"{error.filename}: " if error.filename else ""
         _fail(ctx, f"{where}{error.strerror or error}")
     if added:
-        click.echo(for_log(f"assess: {added} new finding(s) at least {fail_on_new} (exit 1)"), err=True)
+        click.echo(
+            for_log(f"assess: {added} new {'finding' if added == 1 else 'findings'} at least {fail_on_new} (exit 1)"),
+            err=True,
+        )
         ctx.exit(EXIT_GATE_FAILED)
 
 

@@ -42,4 +42,6 @@ def init(ctx: click.Context, path: str, force: bool, lang: str) -> None:
     except OSError as error:
         click.echo(for_log(f"assess: cannot write {path}: {error.strerror or error}"), err=True)
         ctx.exit(EXIT_ERROR)
-    click.echo(f"wrote {written}: replace the placeholders, then run `assess {written}`")
+    from assess.i18n import label
+
+    click.echo(for_log(label("init_wrote", lang).format(path=written)))

@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from assess.engines.base import Match
+from assess.i18n import is_singular, label, number, value_label
 from assess.plan.load import SourceMap
 from assess.results.report import Finding, Status
 from assess.rules.catalog import ActiveRule, Catalog
@@ -30,29 +31,36 @@ class RuleOutcome:
     missing: tuple[str, ...]
 
 
-def _format_value(value: Any, flt: str | None) -> str:
+def _format_value(value: Any, flt: str | None, lang: str = "en", forms: tuple[str, str] | None = None) -> str:
     if value is None:
         return "?"
     if flt == "date" and isinstance(value, int) and not isinstance(value, bool):
         return from_epoch_day(value).isoformat()
     if flt == "list" and isinstance(value, list):
-        return ", ".join(str(item) for item in value) or "-"
-    if flt == "round" and isinstance(value, int | float):
-        return f"{value:.0f}"
+        return ", ".join(value_label(item, lang) for item in value) or "-"
+    if flt == "label":
+        return value_label(value, lang)
+    if flt == "round" and isinstance(value, int | float) and not isinstance(value, bool):
+        return number(value, lang, 0)
+    if flt == "count" and forms is not None and isinstance(value, int | float) and not isinstance(value, bool):
+        return f"{number(value, lang)} {forms[0] if is_singular(value, lang) else forms[1]}"
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return label("yes" if value else "no", lang)
     if isinstance(value, float):
-        return f"{value:g}"
+        return f"{value:g}".replace(".", ",") if lang == "fr" else f"{value:g}"
     return str(value)
 
 
-def render(template: str, match: Match, thresholds: dict[str, float]) -> str:
+def render(template: str, match: Match, thresholds: dict[str, float], lang: str = "en") -> str:
+    """A message with its placeholders filled, numbers and labels written for `lang`."""
+
     def fill(found: Any) -> str:
-        binding, name, flt = found.groups()
+        binding, name, flt, one, many = found.groups()
+        forms = (one, many) if one is not None else None
         if binding == "threshold":
-            return _format_value(thresholds.get(name), flt)
+            return _format_value(thresholds.get(name), flt, lang, forms)
         fact = match.binding(binding)
-        return _format_value(fact.get(name) if fact else None, flt)
+        return _format_value(fact.get(name) if fact else None, flt, lang, forms)
 
     return PLACEHOLDER.sub(fill, template)
 
@@ -155,7 +163,7 @@ def _finding(catalog: Catalog, active: ActiveRule, match: Match, source_map: Sou
             "step": rule.spec.step,
             "severity": active.severity,
             "title": words["title"],
-            "message": render(rule.message(match.alternative, lang), match, catalog.thresholds),
+            "message": render(rule.message(match.alternative, lang), match, catalog.thresholds, lang),
             "rationale": words["rationale"],
             "recommendation": words["recommendation"],
             "pointer": pointer,

@@ -30,9 +30,8 @@ from assess.formats import (
     charts,
     first_actions,
     held_notes,
-    score_text,
 )
-from assess.i18n import LABELS, label, number, percent
+from assess.i18n import LABELS, counted, label, number, percent
 from assess.plan.sourcemap import field_name
 from assess.results.report import Finding, PlanReport, Report, Severity, Status
 from assess.steps import STEP_BY_NUMBER
@@ -106,9 +105,9 @@ def render_diff(diff: PlanDiff, *, lang: str | None = None) -> str:
         return _markup(
             charts.gauge(
                 score,
-                value_text=number(score, lang, 0),
+                value_text=number(score, lang),
                 caption=f"{t('out_of_100')} · {t('grade')} {grade}",
-                title=f"{t(which)}: {number(score, lang, 0)} {t('out_of_100')}",
+                title=f"{t(which)}: {number(score, lang)} {t('out_of_100')}",
             )
         )
 
@@ -122,8 +121,8 @@ def render_diff(diff: PlanDiff, *, lang: str | None = None) -> str:
         before_gauge=gauge(diff.score_before, diff.grade_before, "before"),
         after_gauge=gauge(diff.score_after, diff.grade_after, "after"),
         score_change=change(diff.score_before, diff.score_after, lang),
-        completeness_before=percent(diff.completeness_before, lang, 0),
-        completeness_after=percent(diff.completeness_after, lang, 0),
+        completeness_before=percent(diff.completeness_before, lang),
+        completeness_after=percent(diff.completeness_after, lang),
         step_chart=_markup(
             charts.step_changes(
                 [
@@ -137,8 +136,8 @@ def render_diff(diff: PlanDiff, *, lang: str | None = None) -> str:
             {
                 "number": s.step,
                 "name": step_name(s.step, lang),
-                "before": number(s.before, lang, 0),
-                "after": number(s.after, lang, 0),
+                "before": number(s.before, lang),
+                "after": number(s.after, lang),
                 "band": band(s.after),
                 "change": change(s.before, s.after, lang),
                 "direction": _direction(s.before, s.after),
@@ -456,8 +455,10 @@ def _plan_view(index: int, plan: PlanReport, lang: str, baselined: int) -> _Plan
         placeholders=(
             t(
                 "not_started" if score.written < NOT_STARTED_BELOW else "placeholders_left",
-                written=score_text(score.written, lang),
-                count=plan.placeholders,
+                written=percent(score.written, lang),
+                count=counted(
+                    "placeholder" if score.written < NOT_STARTED_BELOW else "placeholder_left", plan.placeholders, lang
+                ),
             )
             if score.written < 100
             else ""

@@ -12,7 +12,7 @@ import re
 
 from assess.errors import no_workflow_commands, single_line
 from assess.formats import NOT_STARTED_BELOW, RenderOptions, held_notes, score_text
-from assess.i18n import label
+from assess.i18n import colon, counted, label, percent
 from assess.plan.sourcemap import field_name
 from assess.results.report import PlanReport, Report
 
@@ -39,7 +39,11 @@ def code(text: str, *, in_table: bool = False) -> str:
     return f"{fence}{pad}{text}{pad}{fence}"
 
 
+_CAPPED_MARK = "\\*"  # the step score is capped (the legend under the table says so)
+
+
 def _score(value: float | None, lang: str) -> str:
+    """As every format writes scores (`score_text`): 27.1, or 27,1 in French."""
     return "–" if value is None else score_text(value, lang)
 
 
@@ -83,19 +87,21 @@ def _plan(plan: PlanReport, options: RenderOptions) -> list[str]:
             lines.append(f"- {code(where)} {code(problem.pointer or '/')}: {escape(problem.message)}")
         return [*lines, ""]
     score = plan.score
-    overall, completeness = _score(score.overall, lang), _score(score.completeness, lang)
+    overall, completeness = _score(score.overall, lang), percent(score.completeness, lang)
     lines.append(
-        f"{label('plan_file', lang)}: {code(plan.file)} · "
-        f"**{label('overall_score', lang)}: {overall}/100** "
-        f"· {label('grade', lang)} **{score.grade}** · {label('completeness', lang)} {completeness}%"
-        + (f" · _{label('capped', lang)}_" if score.capped else "")
+        f"{label('plan_file', lang)}{colon(lang)}{code(plan.file)} · "
+        f"**{label('overall_score', lang)}{colon(lang)}{overall}/100** "
+        f"· {label('grade', lang)} **{score.grade}** · "
+        f"{label('completeness', lang)} {completeness}" + (f" · _{label('capped', lang)}_" if score.capped else "")
     )
     lines.append("")
     if score.written < 100:
         key = "not_started" if score.written < NOT_STARTED_BELOW else "placeholders_left"
-        lines.append(
-            f"**{escape(label(key, lang).format(written=_score(score.written, lang), count=plan.placeholders))}**"
+        words = label(key, lang).format(
+            written=percent(score.written, lang),
+            count=counted("placeholder" if key == "not_started" else "placeholder_left", plan.placeholders, lang),
         )
+        lines.append(f"**{escape(words)}**")
         if plan.fill_first:
             fields = ", ".join(f"`{field_name(pointer)}`" for pointer in plan.fill_first)
             lines.append(label("fill_first", lang).format(fields=fields))
@@ -120,9 +126,11 @@ def _steps(plan: PlanReport) -> list[str]:
     ]
     for step in plan.steps:
         rows.append(
-            f"| {step.step}. {step.name} | {_score(step.score, lang)} | {label('mat_' + step.maturity.value, lang)} | "
-            f"{step.passed} | {step.failed} |"
+            f"| {step.step}. {step.name} | {_score(step.score, lang)}{_CAPPED_MARK if step.capped else ''} | "
+            f"{label('mat_' + step.maturity.value, lang)} | {step.passed} | {step.failed} |"
         )
+    if any(step.capped for step in plan.steps):
+        rows.extend(["", escape(label("capped_legend", lang))])
     return [*rows, ""]
 
 
@@ -144,7 +152,7 @@ def _findings(plan: PlanReport) -> list[str]:
             for finding in of_rule:
                 where = f"{plan.file}:{finding.line or 1}:{finding.column or 1}"
                 lines.append(f"  - {escape(finding.message)} ({code(where)})")
-            lines.append(f"  - _{label('what_to_do', lang)}:_ {escape(first.recommendation)}")
+            lines.append(f"  - _{label('what_to_do', lang)}_{colon(lang)}{escape(first.recommendation)}")
         lines.append("")
     return lines
 
@@ -163,11 +171,11 @@ def _recommendations(plan: PlanReport) -> list[str]:
     for rec in plan.recommendations:
         step = ""
         if rec.step_score_before != rec.step_score_after:
-            step = f" ({label('step', lang).lower()} {rec.step}: {_score(rec.step_score_after, lang)})"
+            step = f" ({label('step', lang).lower()} {rec.step}{colon(lang)}{_score(rec.step_score_after, lang)})"
         held = "".join(f"<br>_{escape(note)}_" for note in held_notes(rec, lang))
         severity = label("sev_" + rec.severity.value, lang)
         lines.append(
-            f"| {rec.rank} | **{escape(rec.title)}** ({severity}): {escape(rec.action)} | `{rec.rule_id}` | "
+            f"| {rec.rank} | **{escape(rec.title)}** ({severity}){colon(lang)}{escape(rec.action)} | `{rec.rule_id}` | "
             f"{_score(rec.score_before, lang)} | {_score(rec.score_after, lang)}{step}{held} |"
         )
     return [*lines, ""]
@@ -182,7 +190,8 @@ def _suppressed(plan: PlanReport) -> list[str]:
             finding = accepted.finding
             expires = f" ({label('expires', lang)} {accepted.expires.isoformat()})" if accepted.expires else ""
             lines.append(
-                f"- `{finding.rule_id}` {escape(finding.message)}: _{escape(accepted.justification)}_{expires}"
+                f"- `{finding.rule_id}` {escape(finding.message)}{colon(lang)}"
+                f"_{escape(accepted.justification)}_{expires}"
             )
         lines.append("")
     if plan.suppression_notices:

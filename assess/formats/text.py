@@ -20,7 +20,7 @@ from rich.text import Text
 
 from assess.errors import no_workflow_commands
 from assess.formats import NOT_STARTED_BELOW, RenderOptions, for_people, held_notes, score_text
-from assess.i18n import label
+from assess.i18n import colon, counted, label, percent
 from assess.plan.sourcemap import field_name
 from assess.results.report import Finding, PlanReport, Report, Severity, Status
 
@@ -78,13 +78,13 @@ def _severity_counts(findings: Iterable[Finding], lang: str) -> str:
     counts: dict[Severity, int] = {}
     for finding in findings:
         counts[finding.severity] = counts.get(finding.severity, 0) + 1
-    return ", ".join(f"{counts[s]} {label('sev_' + s.value, lang)}" for s in Severity if s in counts)
+    return ", ".join(counted("sev_" + s.value, counts[s], lang) for s in Severity if s in counts)
 
 
 def summary_line(plan: PlanReport, options: RenderOptions) -> Text:
     """One line per plan: the score and grade and the findings by severity (or why it was not assessed)."""
     lang = plan.language
-    text = Text(f"{plan.file}: ")
+    text = Text(f"{plan.file}{colon(lang)}")
     if not plan.assessed or plan.score is None:
         kinds = sorted({problem.kind for problem in plan.problems})
         text.append(f"{label('could_not_assess', lang).lower()} ({', '.join(kinds)})", style="bold red")
@@ -94,8 +94,7 @@ def summary_line(plan: PlanReport, options: RenderOptions) -> Text:
     )
     findings = plan.findings
     if findings:
-        noun = label("finding" if len(findings) == 1 else "findings", lang).lower()
-        text.append(f", {len(findings)} {noun} ({_severity_counts(findings, lang)})")
+        text.append(f", {counted('finding', len(findings), lang)} ({_severity_counts(findings, lang)})")
     else:
         text.append(f", {label('no_findings', lang).lower().rstrip('.')}")
     baselined = options.baselined.get(plan.file, 0)
@@ -111,16 +110,15 @@ def _grade_style(grade: str) -> str:
 def _total_line(report: Report) -> Text:
     lang = report.plans[0].language if report.plans else "en"
     summary = report.summary
-    assessed = label("assessed_count", lang).format(count=summary.assessed)
-    text = Text(f"{summary.plans} {label('plan' if summary.plans == 1 else 'plans', lang).lower()}: {assessed}")
+    assessed = counted("assessed", summary.assessed, lang)
+    text = Text(f"{counted('plan', summary.plans, lang)}{colon(lang)}{assessed}")
     if summary.errors:
         text.append(f", {summary.errors} {label('could_not_assess', lang).lower()}", style="bold red")
     if summary.skipped:
-        text.append(", " + label("skipped_not_plans", lang).format(count=summary.skipped))
+        text.append(", " + counted("skipped_not_plans", summary.skipped, lang))
     total = sum(summary.findings.values())
-    counts = ", ".join(f"{n} {label('sev_' + s.value, lang)}" for s, n in summary.findings.items() if n)
-    noun = label("finding" if total == 1 else "findings", lang).lower()
-    text.append(f"; {total} {noun}" + (f" ({counts})" if counts else ""))
+    counts = ", ".join(counted("sev_" + s.value, n, lang) for s, n in summary.findings.items() if n)
+    text.append(f"; {counted('finding', total, lang)}" + (f" ({counts})" if counts else ""))
     return text
 
 
@@ -157,13 +155,15 @@ def _plan(console: Console, plan: PlanReport, options: RenderOptions) -> None:
     line.append(f"{score_text(score.overall, lang)}/100", style=_grade_style(score.grade))
     line.append(f"  {label('grade', lang)} ")
     line.append(score.grade, style=_grade_style(score.grade))
-    line.append(f"  {label('completeness', lang)} {score_text(score.completeness, lang)}%")
+    line.append(f"  {label('completeness', lang)} {percent(score.completeness, lang)}")
     if score.capped:
         line.append(f"  ({label('capped', lang)})", style="red")
     console.print(line, soft_wrap=True)
     _placeholders(console, plan)
     console.print()
     console.print(_steps_table(plan))
+    if any(step.capped for step in plan.steps):
+        console.print(Text(label("capped_legend", lang), style="dim"))
     _findings(console, plan, options)
     _recommendations(console, plan)
     _suppressions(console, plan)
@@ -183,7 +183,10 @@ def _placeholders(console: Console, plan: PlanReport) -> None:
         return
     lang = plan.language
     key = "not_started" if score.written < NOT_STARTED_BELOW else "placeholders_left"
-    words = label(key, lang).format(written=score_text(score.written, lang), count=plan.placeholders)
+    words = label(key, lang).format(
+        written=percent(score.written, lang),
+        count=counted("placeholder" if key == "not_started" else "placeholder_left", plan.placeholders, lang),
+    )
     console.print(Text(words, style="bold red" if key == "not_started" else "yellow"), soft_wrap=True)
     if plan.fill_first:
         fields = ", ".join(field_name(pointer) for pointer in plan.fill_first)
@@ -252,8 +255,8 @@ def _findings(console: Console, plan: PlanReport, options: RenderOptions) -> Non
                 console.print(line, soft_wrap=True)
             first = of_rule[0]
             if options.verbose:
-                _wrapped(console, f"{label('why', lang)}: {first.rationale}", style="dim")
-            _wrapped(console, f"{label('what_to_do', lang)}: {first.recommendation}")
+                _wrapped(console, f"{label('why', lang)}{colon(lang)}{first.rationale}", style="dim")
+            _wrapped(console, f"{label('what_to_do', lang)}{colon(lang)}{first.recommendation}")
 
 
 def _recommendations(console: Console, plan: PlanReport) -> None:
@@ -264,12 +267,12 @@ def _recommendations(console: Console, plan: PlanReport) -> None:
     for rec in plan.recommendations:
         line = Text(f"{rec.rank:>2}. ")
         line.append(rec.rule_id, style=SEVERITY_STYLES[rec.severity])
-        line.append(f" [{label('sev_' + rec.severity.value, lang)}] {rec.title}: ")
+        line.append(f" [{label('sev_' + rec.severity.value, lang)}] {rec.title}{colon(lang)}")
         line.append(f"{score_text(rec.score_before, lang)} -> {score_text(rec.score_after, lang)}", style="bold")
         if rec.step_score_before != rec.step_score_after:
             step_name = plan.steps[rec.step - 1].name if len(plan.steps) >= rec.step else str(rec.step)
             line.append(
-                f" ({label('step', lang).lower()} {rec.step} {step_name}: "
+                f" ({label('step', lang).lower()} {rec.step} {step_name}{colon(lang)}"
                 f"{score_text(rec.step_score_before, lang)} -> {score_text(rec.step_score_after, lang)})"
             )
         console.print(line, soft_wrap=True)
@@ -287,7 +290,8 @@ def _suppressions(console: Console, plan: PlanReport) -> None:
             line = Text(f"  {location(plan.file, finding.line, finding.column)}  {finding.rule_id}  {finding.message}")
             console.print(line, soft_wrap=True, style="dim")
             expires = f" ({label('expires', lang)} {accepted.expires.isoformat()})" if accepted.expires else ""
-            _wrapped(console, f"{label('justification', lang)}: {accepted.justification}{expires}", style="dim")
+            justification = f"{label('justification', lang)}{colon(lang)}{accepted.justification}{expires}"
+            _wrapped(console, justification, style="dim")
     if plan.suppression_notices:
         _heading(console, label("suppression_notices", lang))
         for notice in plan.suppression_notices:
@@ -312,6 +316,7 @@ def _rules(console: Console, plan: PlanReport) -> None:
         for rule in rules:
             console.print(Text(f"  {rule.rule_id}  {rule.title}"), soft_wrap=True)
             if rule.missing:
-                _wrapped(console, f"{label('missing_information', lang)}: {', '.join(rule.missing)}", style="dim")
+                missing = ", ".join(rule.missing)
+                _wrapped(console, f"{label('missing_information', lang)}{colon(lang)}{missing}", style="dim")
             if rule.blocked_by:
                 _wrapped(console, label("blocked_by", lang).format(rule=rule.blocked_by), style="dim")

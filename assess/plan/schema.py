@@ -16,9 +16,13 @@ from pydantic import BaseModel
 from assess.resources import PLAN_SCHEMA_PATH, REPORT_SCHEMA_PATH, RULE_PACK_SCHEMA_PATH
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
-PLAN_SCHEMA_ID = "https://assess.invalid/schemas/plan/1.0/plan.schema.json"
-REPORT_SCHEMA_ID = "https://assess.invalid/schemas/report/1.0/report.schema.json"
-RULE_PACK_SCHEMA_ID = "https://assess.invalid/schemas/rule-pack/1.0/rule-pack.schema.json"
+# Relative ids, the files' own names: the project publishes its schemas at no web address yet, so
+# an absolute id would be made up. A relative `$id` resolves against wherever the file is read
+# from (the spec's retrieval URI), and keeps `$ref`s resolvable by every reader (jsonschema,
+# jsonschema-rs, hypothesis-jsonschema's local resolver; an urn: id breaks the last one).
+PLAN_SCHEMA_ID = "plan.schema.json"
+REPORT_SCHEMA_ID = "report.schema.json"
+RULE_PACK_SCHEMA_ID = "rule-pack.schema.json"
 
 
 def _without_null(node: Any) -> Any:

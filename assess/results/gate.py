@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from assess.config import Config
+from assess.i18n import counted, label, number
 from assess.results.report import PlanReport, Report, Severity
 
 EXIT_OK = 0
@@ -35,17 +36,28 @@ class Verdict:
 
 
 def plan_failures(plan: PlanReport, config: Config) -> list[str]:
-    """Why an assessed plan fails the gate (empty when it passes)."""
+    """Why an assessed plan fails the gate (empty when it passes), in the plan's language."""
+    lang = plan.language
     reasons: list[str] = []
     if config.fail_on != "none":
         threshold = Severity(config.fail_on)
         serious = [f for f in plan.findings if f.severity.at_least(threshold)]
         if serious:
             worst = min((f.severity for f in serious), key=lambda s: s.rank)
-            noun = "finding" if len(serious) == 1 else "findings"
-            reasons.append(f"{len(serious)} {noun} at or above {threshold} (worst: {worst}; --fail-on {threshold})")
+            reasons.append(
+                label("gate_findings", lang).format(
+                    count=counted("finding", len(serious), lang),
+                    severity=label(f"sev_{threshold.value}", lang),
+                    worst=label(f"sev_{worst.value}", lang),
+                    option=threshold.value,
+                )
+            )
     if config.fail_under is not None and plan.score is not None and plan.score.overall < config.fail_under:
-        reasons.append(f"score {plan.score.overall:g} is below {config.fail_under:g} (--fail-under)")
+        reasons.append(
+            label("gate_score", lang).format(
+                score=number(plan.score.overall, lang), minimum=number(config.fail_under, lang)
+            )
+        )
     return reasons
 
 
@@ -75,7 +87,7 @@ class Tally:
         self._plans += 1
         if not plan.assessed:
             self._unassessed = True
-            self._reason(f"{plan.file}: could not be assessed")
+            self._reason(f"{plan.file}: {label('gate_unassessed', plan.language)}")
             return
         for reason in plan_failures(plan, self._config):
             self._reason(f"{plan.file}: {reason}")

@@ -153,7 +153,9 @@ def _build_catalog(config: Config) -> Catalog:
                 thresholds.setdefault(name, threshold.value)
         unknown = sorted(set(config.thresholds) - set(thresholds))
         if unknown:
-            raise ConfigError(f"unknown threshold(s): {', '.join(unknown)} (known: {', '.join(sorted(thresholds))})")
+            noun = "threshold" if len(unknown) == 1 else "thresholds"
+            known = ", ".join(sorted(thresholds))
+            raise ConfigError(f"unknown {noun}: {', '.join(unknown)} (known: {known})")
         thresholds.update(config.thresholds)
         active: list[ActiveRule] = []
         compiled: list[CompiledRule] = []

@@ -167,6 +167,7 @@ FACT_MODEL: dict[str, dict[str, str]] = {
     },
     "channel": {
         "channel": "channel id",
+        "name": "what messages call it: the account's handle when given, else the channel id",
         "platform": "platform",
         "status": "planned, active, paused or retired",
         "active": "true when status is active",
@@ -506,6 +507,7 @@ def build_facts(plan: Plan) -> list[Fact]:
                 "channel",
                 f"/channels/{index}",
                 channel=channel.id,
+                name=account.handle if account is not None and account.handle else channel.id,
                 platform=channel.platform.value,
                 status=channel.status,
                 active=active,

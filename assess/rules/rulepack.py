@@ -33,8 +33,9 @@ from assess.rules.conditions import ConditionError, absent_kinds, alternative_bi
 from assess.rules.facts import FACT_MODEL, SECTIONS
 
 RULE_ID = r"^[A-Z][A-Z0-9]{1,7}-[0-9]{2,3}$"
-PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\.([a-z_][a-z0-9_]*)(?:\|([a-z]+))?\}")
-FILTERS = frozenset({"date", "list", "round"})
+# {binding.field}, {binding.field|filter}, or {binding.field|count:singular:plural} ("3 channels").
+PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\.([a-z_][a-z0-9_]*)(?:\|([a-z]+)(?::([^{}:|]*):([^{}:|]*))?)?\}")
+FILTERS = frozenset({"count", "date", "label", "list", "round"})
 # Reports link to it (SARIF helpUri, HTML): a web address only, never javascript: or data:, no blanks or controls.
 _WEB_ADDRESS = re.compile(r"^https?://[^\s\x00-\x1f\x7f-\x9f\"<>\\^`|]+$", re.IGNORECASE)
 DEFAULT_WEIGHTS: dict[Severity, float] = {
@@ -111,7 +112,9 @@ class RuleSpec(_Strict):
     rationale: str = Field(min_length=10, description="Why it matters, citing the step of the article.")
     recommendation: str = Field(min_length=10, description="What to do.")
     message: str | list[str] = Field(
-        description="Finding message; {binding.field} placeholders, optional |date, |list or |round. "
+        description="Finding message; {binding.field} placeholders, optional |date, |list (of labels), |label "
+        "(a value's display name), |round, or |count:singular:plural (the number and the agreeing noun: "
+        "'{p.active_channels|count:channel is:channels are} active'). "
         "A list gives one message per alternative of an 'any' condition."
     )
     about: str | None = Field(
@@ -495,9 +498,11 @@ def _check_rules(pack: str, rules: Iterable[Rule], thresholds: Mapping[str, floa
 def template_problem(template: str, bindings: Mapping[str, str], thresholds: Mapping[str, float]) -> str | None:
     """Why a message template cannot be filled, or None when it is fine."""
     for match in PLACEHOLDER.finditer(template):
-        binding, name, flt = match.groups()
+        binding, name, flt, one, many = match.groups()
         if flt is not None and flt not in FILTERS:
             return f"unknown filter |{flt} (known: {', '.join(sorted(FILTERS))})"
+        if (flt == "count") != (one is not None) or (one is not None and not (one.strip() and many.strip())):
+            return f"{match.group(0)}: |count takes two forms, |count:singular:plural; other filters take none"
         if binding == "threshold":
             if name not in thresholds:
                 return f"unknown threshold {{threshold.{name}}}"

@@ -18,6 +18,7 @@ from typing import Any
 from assess.api import Loaded, assess_loaded, load
 from assess.config import Config
 from assess.errors import PlanError
+from assess.i18n import counted
 from assess.resources import RULES_DIR
 from assess.results.report import PlanReport, Status
 from assess.rules.catalog import build_catalog, load_packs
@@ -141,10 +142,10 @@ def run_examples(
                 status, count = _status(report, rule.id)
                 if kind == "pass":
                     ok = status is not Status.FAIL
-                    detail = f"status {status.value}" + ("" if ok else f" with {count} finding(s)")
+                    detail = f"status {status.value}" + ("" if ok else f" with {counted('finding', count)}")
                 else:
                     ok = status is Status.FAIL and (example.findings is None or example.findings == count)
-                    detail = f"status {status.value}, {count} finding(s)"
+                    detail = f"status {status.value}, {counted('finding', count)}"
                     if example.findings is not None and status is Status.FAIL and not ok:
                         detail += f" (expected {example.findings})"
                 yield ExampleResult(rule.id, kind, index, example.note, ok, detail)
