@@ -251,3 +251,44 @@ def _text(dom: str) -> str:
     parser = Text()
     parser.feed(dom)
     return " ".join(parser.parts)
+
+
+# ------------------------------------------------------------------ the printed report
+
+_A4_CONTENT_MM = (210 - 14 - 14, 297 - 16 - 18)  # the @page size and margins of base.html.j2
+_PX_PER_MM = 96 / 25.4
+_KEPT_WHOLE = """
+() => [...document.querySelectorAll('body *')]
+  .filter(el => ['avoid', 'avoid-page'].includes(getComputedStyle(el).breakInside))
+  .map(el => [el.tagName.toLowerCase() + '.' + el.getAttribute('class'), el.getBoundingClientRect().height,
+              (el.innerText || '').slice(0, 50)])
+"""
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_printed_report_keeps_no_block_whole_that_would_leave_a_page_near_empty(
+    chromium: str, tmp_path: Path, lang: str
+) -> None:
+    """Printed on A4, a block the CSS keeps whole moves to the next page when it does not fit and
+    leaves its height blank; a block over 40% of a page can leave a page more than a third empty.
+    Every sample, one report, both languages: no such block (a long finding, the steps table or a
+    recommendation's row used to be kept whole, at up to 64% of a page)."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    report = assess_many([(f"samples/{p.name}", p.read_bytes()) for p in SAMPLES], config=Config(lang=lang))
+    page_file = tmp_path / "report.html"
+    page_file.write_text(render(report), encoding="utf-8")
+    width, height = (round(mm * _PX_PER_MM) for mm in _A4_CONTENT_MM)
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        try:
+            page = browser.new_page(viewport={"width": width, "height": height})
+            page.goto(page_file.as_uri())
+            page.emulate_media(media="print")
+            blocks = page.evaluate(_KEPT_WHOLE)
+            pdf = page.pdf(format="A4")
+        finally:
+            browser.close()
+    assert len(blocks) > 50  # the checks, rows, charts... are still kept whole
+    tall = [(name, round(size / height, 2), text) for name, size, text in blocks if size > 0.4 * height]
+    assert tall == []
+    assert pdf.startswith(b"%PDF-")  # and it prints

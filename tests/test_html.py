@@ -202,12 +202,17 @@ def test_output_is_deterministic() -> None:
     assert not re.search(r"20\d\d-\d\d-\d\dT|\d\d:\d\d:\d\d", first)
 
 
-def test_prints_on_a4_without_cutting_charts_or_findings() -> None:
+def test_prints_on_a4_without_cutting_charts_or_separating_headings() -> None:
+    """Charts and short rows are kept whole, headings stay with what follows; long blocks may split
+    (test_browser.py lays the printed report out and holds every block kept whole under 40% of a page)."""
     html = render(assess_plan(ROOT / "samples" / "exemplary.json"))
     assert "@page { size: A4;" in html
     print_css = html.split("@media print")[1]
-    for selector in ("figure", "svg", "article.finding", "tr"):
-        assert selector in print_css.split("break-inside: avoid")[0]
+    kept_whole = next(line for line in print_css.splitlines() if "break-inside: avoid" in line)
+    for selector in ("figure", "svg", "tr"):
+        assert selector in kept_whole
+    assert "article.finding" not in kept_whole and "table.steps" not in kept_whole
+    assert "h4, p.message, dt { break-after: avoid" in print_css
     assert "section.plan + section.plan" in print_css
     assert "print-color-adjust: exact" in html
 
