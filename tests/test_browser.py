@@ -20,8 +20,6 @@ absent; in CI (``CI=true``) a missing Chromium is a failure, not a skip.
 
 from __future__ import annotations
 
-import os
-import shutil
 import struct
 import subprocess
 from dataclasses import dataclass
@@ -42,24 +40,12 @@ pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted([*ROOT.glob("samples/*.json"), *ROOT.glob("samples/*.yaml")])
-CHROMIUM = os.environ.get("ASSESS_CHROMIUM", "/usr/bin/chromium")
 WINDOW = (1200, 2000)
 ALLOWED_TAGS = {
     "html", "head", "meta", "title", "style", "body", "div", "header", "footer", "nav", "section", "article",
     "h1", "h2", "h3", "h4", "p", "span", "strong", "a", "ol", "ul", "li", "table", "thead", "tbody", "tr", "th",
     "td", "dl", "dt", "dd", "figure", "figcaption", "br", "svg", "path", "rect", "line", "text",
 }  # fmt: skip
-
-
-@pytest.fixture(scope="session")
-def chromium() -> str:
-    path = CHROMIUM if Path(CHROMIUM).is_file() else shutil.which("chromium")
-    if path is None:
-        reason = f"headless Chromium is not installed ({CHROMIUM}); apt-get install chromium fonts-dejavu-core"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"CI=true: {reason}")
-        pytest.skip(reason)
-    return path
 
 
 class Elements(HTMLParser):
