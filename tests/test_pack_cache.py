@@ -3,6 +3,7 @@ catalog, and gets exactly the pack a full load gives; an entry is trusted only w
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -91,7 +92,7 @@ def test_a_tampered_or_foreign_entry_is_not_trusted(cache: Path) -> None:
         json.dumps({**header, "assess": "0.0.0"}) + "\n" + body,  # another version of assess
         json.dumps({**header, "source": "0" * 64}) + "\n" + body,  # written for another source
         json.dumps({**header, "assess_pack_cache": "loaded-0"}) + "\n" + body,  # another entry layout
-        json.dumps({**header, "sha256": rulepack.hashlib.sha256(b"{}").hexdigest()}) + "\n{}",  # verified, not a pack
+        json.dumps({**header, "sha256": hashlib.sha256(b"{}").hexdigest()}) + "\n{}",  # verified, not a pack
     ]
     for forged in forgeries:
         entry.write_text(forged, encoding="utf-8")
@@ -102,13 +103,35 @@ def test_a_tampered_or_foreign_entry_is_not_trusted(cache: Path) -> None:
         assert _from_cache(RULES_DIR).version == expected.version
 
 
-def test_an_edited_pack_is_loaded_again(cache: Path, tmp_path: Path) -> None:
-    from tests.test_rulepack import GOOD_RULE, write_pack
+RULE: dict[str, Any] = {
+    "id": "XTRA-01",
+    "step": 9,
+    "title": "Visual assets are produced every month",
+    "severity": "medium",
+    "rationale": "Step 9 of the article: a constant flow of images.",
+    "recommendation": "Plan at least ten new photos a month.",
+    "message": "only {v.assets_per_month} visual assets a month",
+    "when": [{"v": {"kind": "visuals", "$lt": {"assets_per_month": {"$threshold": "min_assets"}}}}],
+    "examples": {
+        "pass": [{"note": "forty a month"}],
+        "fail": [{"note": "five", "set": {"/visuals/assets_per_month": 5}}],
+    },
+}
 
-    path = write_pack(tmp_path, [GOOD_RULE])
+
+def _write_pack(folder: Path, version: str) -> Path:
+    threshold = {"value": 10, "unit": "assets", "description": "x", "source": "test"}
+    pack = {"pack": "extra", "version": version, "thresholds": {"min_assets": threshold}, "rules": [RULE]}
+    path = folder / "extra.json"
+    path.write_text(json.dumps(pack), encoding="utf-8")
+    return path
+
+
+def test_an_edited_pack_is_loaded_again(cache: Path, tmp_path: Path) -> None:
+    path = _write_pack(tmp_path, "0.1.0")
     first = rulepack.load_pack(path)
     assert _from_cache(path).version == "0.1.0"
-    write_pack(tmp_path, [GOOD_RULE], version="0.2.0")
+    _write_pack(tmp_path, "0.2.0")
     assert rulepack.load_pack(path).version == "0.2.0"
     assert _from_cache(path).version == "0.2.0"
     assert first.version == "0.1.0" and len(_entries(cache)) == 2
