@@ -58,7 +58,7 @@ def _default_floors() -> dict[MaturityLevel, float]:
 class Scoring(BaseModel):
     """The scoring formula's knobs (see README: Scoring)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)  # built within Config's validator
 
     severity_weights: dict[Severity, float] = Field(
         default_factory=lambda: dict(DEFAULT_SEVERITY_WEIGHTS),

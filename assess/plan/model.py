@@ -53,7 +53,9 @@ Amount = Annotated[float, Field(ge=0, le=1_000_000_000_000)]
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    # Validators and serializers are built on first use, not at import: a plan validates through
+    # `Plan` alone, so the sections' own would be built for nothing on every start (issue 15).
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
 
 class Cadence(StrEnum):

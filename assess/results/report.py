@@ -60,7 +60,9 @@ class Maturity(StrEnum):
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Built on first use, not at import (issue 15): most of these models are only ever validated or
+    # serialized as part of a `PlanReport` or `Report`, whose validator holds theirs.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Finding(_Model):

@@ -57,7 +57,8 @@ Condition = Annotated[
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    # Built on first use (issue 15): a pack from the cache of loaded packs is never validated again.
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
 
 class Threshold(_Strict):
