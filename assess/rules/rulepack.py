@@ -619,11 +619,11 @@ def _construct_spec(data: dict[str, Any]) -> RuleSpec:
 def merge_placeholders(parts: Iterable[Placeholders]) -> Placeholders:
     """Several files' (or packs') placeholder lists as one, without repeats, in order."""
     parts = list(parts)
-    return Placeholders(
-        **{
-            name: list(dict.fromkeys(item for part in parts for item in getattr(part, name)))
-            for name in ("texts", "words", "patterns", "starter")
-        }
+    names = ("texts", "words", "patterns", "starter")
+    # Lists of strings from validated parts: constructed, not validated again (no validator to build at start).
+    return Placeholders.model_construct(
+        set(names),
+        **{name: list(dict.fromkeys(item for part in parts for item in getattr(part, name))) for name in names},
     )
 
 
