@@ -180,7 +180,7 @@ def test_an_error_while_reading_the_results_is_raised_and_the_session_is_dropped
     monkeypatch.setattr(host, "engine", Failing())
     with pytest.raises(EngineError, match="boom"):
         ENGINE.run(facts)
-    assert not host.live
+    assert host.rulesets[ENGINE.ruleset] not in host.live
     monkeypatch.setattr(host, "engine", real)
     assert _ids(ENGINE.run(facts)) == expected
 
