@@ -26,7 +26,7 @@ from assess.config import Config
 from assess.engines.evaluate import RuleOutcome, evaluate
 from assess.errors import PlanError, PlanReadError, Problem
 from assess.i18n import label
-from assess.plan.inmemory import check_data
+from assess.plan.inmemory import canonical_json, check_data
 from assess.plan.load import DEFAULT_LIMITS, Document, Limits, SourceMap, load_path, parse_bytes
 from assess.plan.model import Plan
 from assess.plan.validate import validate_data, validate_document
@@ -97,10 +97,19 @@ def load(source: Source, *, name: str | None = None, limits: Limits = DEFAULT_LI
         display = name or doc.name  # a caller's name wins, for paths too (e.g. relative in reports)
         return Loaded(validate_document(doc), display, doc.source_map, doc.sha256)
     if isinstance(source, Mapping):
-        check_data(source, name or "<memory>", limits.max_depth)
-        data = dict(source)
-        plan = validate_data(data, name=name or "<memory>")
-        return Loaded(plan, name or "<memory>", None, _canonical_sha256(data))
+        name = name or "<memory>"
+        canonical = canonical_json(source, limits.max_depth)
+        if canonical is None:
+            check_data(source, name, limits.max_depth)
+            data = dict(source)
+            plan = validate_data(data, name=name)
+            return Loaded(plan, name, None, _canonical_sha256(data))
+        try:
+            plan = validate_data(dict(source), name=name)
+        except PlanError:
+            check_data(source, name, limits.max_depth)  # its problem comes first, as without the screen
+            raise
+        return Loaded(plan, name, None, hashlib.sha256(canonical.encode()).hexdigest())
     raise TypeError(f"cannot assess a {type(source).__name__}: pass a path, text, bytes, a mapping or a Plan")
 
 
@@ -325,6 +334,19 @@ def make_report(plans: Iterable[PlanReport], catalog: Catalog) -> Report:
     )
 
 
+_DEFAULT_CONFIG: list[Config] = []
+
+
+def _config(config: Config | None) -> Config:
+    """The caller's configuration, or the default one, built once: a `Config` is frozen, and the
+    catalog lookup is quickest for a configuration it has seen."""
+    if config is not None:
+        return config
+    if not _DEFAULT_CONFIG:
+        _DEFAULT_CONFIG.append(Config())
+    return _DEFAULT_CONFIG[0]
+
+
 def config_limits(config: Config) -> Limits:
     """The read limits a configuration sets (its max_size; the other limits are fixed)."""
     if config.max_size == DEFAULT_LIMITS.max_bytes:
@@ -339,7 +361,7 @@ def assess_plan(
 
     `limits` default to the configuration's (`Config.max_size`).
     """
-    config = config or Config()
+    config = _config(config)
     catalog = build_catalog(config)
     loaded = load(source, name=name, limits=limits or config_limits(config))
     return make_report([assess_loaded(loaded, catalog, config)], catalog)
@@ -356,7 +378,7 @@ def assess_many(
 
     `sources` yields (display name, source) pairs; the report keeps their order.
     """
-    config = config or Config()
+    config = _config(config)
     catalog = build_catalog(config)
     plans: list[PlanReport] = []
     for plan_report in iter_assess(sources, config=config, limits=limits):
@@ -370,7 +392,7 @@ def iter_assess(
     sources: Iterable[tuple[str, Source]], *, config: Config | None = None, limits: Limits | None = None
 ) -> Iterator[PlanReport]:
     """`assess_many`'s plan reports one at a time, as each is done, holding none of them."""
-    config = config or Config()
+    config = _config(config)
     catalog = build_catalog(config)
     limits = limits or config_limits(config)
     for name, source in sources:

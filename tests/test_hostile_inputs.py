@@ -259,6 +259,54 @@ def test_library_data_no_parser_would_produce_is_a_located_plan_error() -> None:
         assert str(caught.value)
 
 
+def _nested(levels: int) -> list[Any]:
+    value: list[Any] = []
+    for _ in range(levels - 1):
+        value = [value]
+    return value
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        _data(staff_hours_per_week=10**4100),  # passes json.dumps, not check_data
+        {**_data(), "zzz": 10**4100},
+        {**_data(), "zzz": [1, 2, {"x": 10**4100}]},
+        {**_data(), "zzz": _nested(70)},
+        {**_data(), "zzz": _nested(63)},  # within the depth limit: a schema problem
+        {**_data(), "zzz": {"a": (1, 2)}},
+        {**_data(), "zzz": {1: "x"}},
+        {**_data(), "zzz": {True: "x"}},
+        _data(staff_hours_per_week=math.nan, size=10**4100),
+        _data(size=10**4100, name=math.inf),
+        _data(staff_hours_per_week=float("nan")),
+        _data(staff_hours_per_week=True),
+    ],
+)
+def test_the_screen_of_library_data_gives_the_problems_of_the_full_check(
+    data: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`canonical_json` lets plain data skip `check_data`; whatever it lets through, the problems stay the same."""
+    from assess import api
+
+    with pytest.raises(PlanError) as screened:
+        api.load(data)
+    monkeypatch.setattr(api, "canonical_json", lambda data, max_depth: None)
+    with pytest.raises(PlanError) as checked:
+        api.load(data)
+    assert type(screened.value) is type(checked.value)
+    assert screened.value.problems == checked.value.problems
+
+
+def test_the_screen_of_library_data_keeps_the_canonical_sha256(monkeypatch: pytest.MonkeyPatch) -> None:
+    from assess import api
+
+    data = _data(staff_hours_per_week=12.5, name="Caf\u00e9 \U0001f600")
+    screened = api.load(data)
+    monkeypatch.setattr(api, "canonical_json", lambda data, max_depth: None)
+    assert api.load(data).sha256 == screened.sha256
+
+
 def test_a_str_that_names_a_missing_file_is_a_read_error() -> None:
     for name in ("plans/typo.json", "typo.yaml", "some/folder/plan"):
         with pytest.raises(assess.PlanReadError, match="no such file"):

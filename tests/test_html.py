@@ -204,7 +204,8 @@ def test_output_is_deterministic() -> None:
 
 def test_prints_on_a4_without_cutting_charts_or_separating_headings() -> None:
     """Charts and short rows are kept whole, headings stay with what follows; long blocks may split
-    (test_browser.py lays the printed report out and holds every block kept whole under 40% of a page)."""
+    (test_browser.py prints the report in Chromium: no block kept whole over 40% of a page, no page but a
+    plan's last left more than half blank)."""
     html = render(assess_plan(ROOT / "samples" / "exemplary.json"))
     assert "@page { size: A4;" in html
     print_css = html.split("@media print")[1]
@@ -212,7 +213,7 @@ def test_prints_on_a4_without_cutting_charts_or_separating_headings() -> None:
     for selector in ("figure", "svg", "tr"):
         assert selector in kept_whole
     assert "article.finding" not in kept_whole and "table.steps" not in kept_whole
-    assert "h4, p.message, dt { break-after: avoid" in print_css
+    assert "h4, dt { break-after: avoid" in print_css  # a title with its message, a label with its text
     assert "section.plan + section.plan" in print_css
     assert "print-color-adjust: exact" in html
 

@@ -392,3 +392,47 @@ def test_a_document_named_with_a_detail_is_still_no_document() -> None:
     assert not found.kept and found.names_element == "/policies/crisis_plan"
     statuses = {rule.rule_id: rule.status for rule in report_of(plan).rules}
     assert statuses["POL-01"] is Status.FAIL
+
+
+# ------------------------------------------------------------------ the scan's hints
+
+
+@pytest.mark.parametrize(
+    ("pattern", "literal"),
+    [
+        (r"(?<![\w.-])(?:[\w-]+\.)*example\.(?:org|com|net)\b", "example."),
+        (r"(?<![=\w])<[^\W\d_][\w .'-]{0,40}>", "<"),
+        ("abc|def", None),  # a branch: no letter is required
+        (r"\d+", None),
+        ("(?x) to  do ", "todo"),  # verbose: read as the search reads it
+        ("x(?-i:Ab)cd", "cd"),  # a group that changes flags ends a run
+        ("(?:tb)d?", "tb"),
+        ("fix(?:me)+", "fix"),
+    ],
+)
+def test_a_patterns_hint_is_what_every_match_must_contain(pattern: str, literal: str | None) -> None:
+    from assess.rules.placeholders import _required_literal
+
+    assert _required_literal(pattern) == literal
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.text(alphabet="aé <>.TODOtbdexampl-Kſ\x00\n", max_size=30), max_size=12))
+def test_the_hinted_scan_finds_what_matching_each_text_finds(texts: list[str]) -> None:
+    """The hints only skip searches that would find nothing: the same matches as one full match a text."""
+    import unicodedata
+
+    from assess.rules.placeholders import Detector, _hinted, normalise
+    from assess.rules.rulepack import Placeholders
+
+    detector = Detector(
+        Placeholders(words=["TODO", "tbd", "à compléter"], patterns=[r"<[a-z]+>", r"exa(?:mple)\.org", "k{2}ſ"])
+    )
+    norms = [normalise(text) for text in texts]
+    words = _hinted(detector._word_hint, norms)
+    patterns = _hinted(detector._pattern_hint, [unicodedata.normalize("NFKC", text) for text in texts])
+    for index, text in enumerate(texts):
+        hinted = detector._match(
+            text, norms[index], words is None or index in words, patterns is None or index in patterns
+        )
+        assert hinted == detector.match(text)

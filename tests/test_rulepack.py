@@ -186,6 +186,26 @@ def test_custom_pack_runs_alongside_the_catalog(tmp_path: Path) -> None:
     assert {p.name for p in report.rule_packs} == {"core", "extra"}
 
 
+def test_a_pack_edited_between_calls_is_read_again_with_the_same_config(tmp_path: Path) -> None:
+    """The catalog is cached per configuration object, but a caller's pack is re-checked on every call."""
+    from assess.api import assess_plan
+    from assess.config import Config
+    from assess.rules.catalog import build_catalog
+
+    path = write_pack(tmp_path, [GOOD_RULE])
+    config = Config(rules=(path,))
+    assert build_catalog(config) is build_catalog(config)
+    plan = merge_patch(load_pack(RULES_DIR).example_base, {})
+    set_pointer(plan, "/visuals/assets_per_month", 3)
+    assert [f.message for f in assess_plan(plan, config=config).plans[0].findings if f.rule_id == "XTRA-01"] == [
+        "only 3 visual assets a month"
+    ]
+    write_pack(tmp_path, [with_change(message="just {v.assets_per_month} visual assets a month, edited")])
+    assert [f.message for f in assess_plan(plan, config=config).plans[0].findings if f.rule_id == "XTRA-01"] == [
+        "just 3 visual assets a month, edited"
+    ]
+
+
 def test_merge_patch_and_set_pointer() -> None:
     assert merge_patch({"a": {"b": 1, "c": 2}, "d": [1]}, {"a": {"b": None, "e": 3}, "d": [2]}) == {
         "a": {"c": 2, "e": 3},

@@ -9,6 +9,7 @@ problem names the JSON pointer of the offending value.
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Mapping
 from typing import Any
@@ -46,6 +47,47 @@ def check_data(data: Mapping[str, Any], name: str, max_depth: int) -> None:
         elif isinstance(node, float) and not math.isfinite(node):
             message = f"{node} is not a number a plan can hold (JSON has no NaN or infinity)"
             raise PlanSchemaError([Problem(name, None, None, pointer, message)])
+
+
+def canonical_json(data: Mapping[str, Any], max_depth: int) -> str | None:
+    """The canonical JSON text of plain data (sorted keys), or None when `check_data` must look closer.
+
+    `check_data` walks every value in Python, building a pointer for each: most of the
+    cost of a plan given as data. This screen does the same job at C speed for the
+    usual plan (built of exact dicts, lists and JSON scalars) and yields the text the
+    plan's sha256 is taken of. `json.dumps` refuses NaN, infinities, values that are
+    not JSON and integers too long to print; one pass over the containers, level by
+    level, refuses keys that are not strings and nesting deeper than ``max_depth``.
+    Integers of 4,001 to 4,300 digits pass the screen, but the schema bounds every
+    number far below them, so the caller runs `check_data` when validation fails,
+    and its problem comes first, as it would have. None whenever anything is unusual
+    (a tuple, a Mapping that is not a dict, a subclass): `check_data` then decides.
+    """
+    if type(data) is not dict:
+        return None
+    level: list[Any] = [data]
+    depth = 1
+    while level:
+        if depth > max_depth:
+            return None
+        for node in level:
+            if type(node) is dict:
+                if not all(type(key) is str for key in node):
+                    return None
+            elif type(node) is not list:
+                return None
+        level = [
+            value
+            for node in level
+            for value in (node.values() if type(node) is dict else node)
+            if not (type(value) is str or type(value) is int or type(value) is float or type(value) is bool)
+            and value is not None
+        ]
+        depth += 1
+    try:
+        return json.dumps(data, sort_keys=True, ensure_ascii=False, allow_nan=False)
+    except (ValueError, TypeError, RecursionError):
+        return None
 
 
 def _short(key: Any) -> str:

@@ -56,6 +56,9 @@ class Scored:
     charged: bool = False  # not applicable or unknown only because a failing rule hides it: scored as failed
 
 
+_RANKS = len(Severity)
+_RANK = {severity: severity.rank for severity in Severity}  # 0 for critical: the property looks it up in a list
+_FAIL, _PASS, _SUPPRESSED, _UNKNOWN = Status.FAIL, Status.PASS, Status.SUPPRESSED, Status.UNKNOWN
 _LEVELS = (Maturity.ABSENT, Maturity.CRAWL, Maturity.WALK, Maturity.RUN, Maturity.FLY)
 _MATURITY_BY_WORST = {
     Severity.CRITICAL: Maturity.ABSENT,
@@ -136,6 +139,17 @@ class OverallScore:
     written: float = 100.0
 
 
+@dataclass(frozen=True, slots=True)
+class _Sums:
+    """A card's figures summed over its steps, so that each prediction only swaps what changes."""
+
+    by_rank: tuple[tuple[float, ...], ...]  # every failing or charged rule's penalty, per severity, largest first
+    criticals: int
+    counted: int
+    unknown: int
+    step_of: dict[str, int]  # rule id -> index of its step
+
+
 @dataclass(frozen=True)
 class ScoreCard:
     score: OverallScore
@@ -145,6 +159,22 @@ class ScoreCard:
 
     def step_score(self, step: int) -> float | None:
         return self.steps[step - 1].score
+
+    @functools.cached_property
+    def sums(self) -> _Sums:
+        """The steps' figures summed once, for `predict_with_pass` (computed on first use)."""
+        figures = [step.figures() for step in self.steps]
+        by_rank: list[list[float]] = [[] for _ in range(_RANKS)]
+        for step in figures:
+            for rank, group in enumerate(step.shares):
+                by_rank[rank].extend(group)
+        return _Sums(
+            tuple(tuple(sorted(shares, reverse=True)) for shares in by_rank),
+            sum(step.criticals for step in figures),
+            sum(step.counted for step in figures),
+            sum(step.unknown for step in figures),
+            {r.rule_id: index for index, group in enumerate(self.by_step) for r in group},
+        )
 
     def as_report_fields(self) -> dict[str, Any]:
         """``score`` and ``steps`` as the report model expects them."""
@@ -179,22 +209,23 @@ class _Tally:
     def of(cls, results: Sequence[Scored], scoring: Scoring) -> _Tally:
         """The sums of a step's results."""
         tally = cls()
-        shares: list[list[float]] = [[] for _ in Severity]
+        shares: list[list[float]] = [[] for _ in range(_RANKS)]
+        failed_by_rank = tally.failed_by_rank
         for r in results:
             status = r.status
-            if status is Status.FAIL or r.charged:  # a charged rule counts under its own status
+            if status is _FAIL or r.charged:  # a charged rule counts under its own status
                 tally.total += r.weight
                 tally.lost += r.weight
-                rank = r.severity.rank
-                tally.failed_by_rank[rank] = tally.failed_by_rank.get(rank, 0) + 1
-                tally.criticals += r.severity is Severity.CRITICAL
+                rank = _RANK[r.severity]
+                failed_by_rank[rank] = failed_by_rank.get(rank, 0) + 1
+                tally.criticals += rank == 0
                 shares[rank].append(penalty(r, scoring))
-            if status is Status.FAIL:
+            if status is _FAIL:
                 tally.failed += 1
-            elif status is Status.PASS or status is Status.SUPPRESSED:
+            elif status is _PASS or status is _SUPPRESSED:
                 tally.passed += 1
                 tally.total += r.weight
-            elif status is Status.UNKNOWN:
+            elif status is _UNKNOWN:
                 tally.unknown += 1
             else:
                 tally.not_applicable += 1
@@ -205,8 +236,7 @@ class _Tally:
         """The step score (None when nothing counted) and whether a critical failure capped it."""
         if self.total > 0:
             value = 100.0 * (1.0 - self.lost / self.total)
-            cap = _cap(scoring.critical_step_cap, self.criticals, scoring)
-            if self.criticals and value > cap:
+            if self.criticals and value > (cap := _cap(scoring.critical_step_cap, self.criticals, scoring)):
                 return _round(cap), True
             return _round(value), False
         if self.criticals:
@@ -292,7 +322,7 @@ def _step(number: int, tally: _Tally, scoring: Scoring, lang: str) -> StepScore:
 
 def _overall(steps: Iterable[_Figures], scoring: Scoring) -> tuple[float, bool, float]:
     """The overall score of the steps' figures, whether a configured flat cap holds it, and the completeness."""
-    by_rank: list[list[float]] = [[] for _ in Severity]
+    by_rank: list[list[float]] = [[] for _ in range(_RANKS)]
     criticals = counted = unknown = 0
     for figures in steps:
         criticals += figures.criticals
@@ -300,9 +330,18 @@ def _overall(steps: Iterable[_Figures], scoring: Scoring) -> tuple[float, bool, 
             by_rank[rank].extend(group)
         counted += figures.counted
         unknown += figures.unknown
+    for shares in by_rank:
+        shares.sort(reverse=True)
+    return _combine(by_rank, criticals, counted, unknown, scoring)
+
+
+def _combine(
+    by_rank: Sequence[Sequence[float]], criticals: int, counted: int, unknown: int, scoring: Scoring
+) -> tuple[float, bool, float]:
+    """`_overall` from its sums: each severity's penalties (largest first), the failing criticals, the counts."""
     kept = 1.0
     for shares in by_rank:  # the k-th largest penalty of a severity counts repeat_decay^(k-1) of itself
-        for k, share in enumerate(sorted(shares, reverse=True)):
+        for k, share in enumerate(shares):
             kept *= 1.0 - share * scoring.repeat_decay**k
     completeness = 100.0 * counted / (counted + unknown) if counted + unknown else 0.0
     known = min(1.0, completeness / scoring.completeness_full) if scoring.completeness_full > 0 else 1.0
@@ -387,19 +426,36 @@ class Prediction:
 def predict_with_pass(card: ScoreCard, rule_ids: Collection[str], scoring: Scoring) -> Prediction:
     """The overall score, and the touched steps' scores, if the given rules passed.
 
-    The same figures as `rescore_with_pass`, summing again only the steps of those rules
-    (kept in ``card.by_step``): the recommendations rank every failing rule this way.
+    The same figures as `rescore_with_pass`: only the steps of those rules are summed again
+    (kept in ``card.by_step``), and their old penalties and counts are swapped for the new
+    ones in the card's totals (`_Sums`); the penalties are multiplied in the same order as
+    `_overall` would, so the figures are the same to the last bit. The recommendations rank
+    every failing rule this way.
     """
     passing = set(rule_ids)
-    figures = [step.figures() for step in card.steps]
+    sums = card.sums
+    touched = sorted({sums.step_of[rule_id] for rule_id in passing if rule_id in sums.step_of})
     changed: dict[int, float | None] = {}
     capped: dict[int, bool] = {}
-    for index, group in enumerate(card.by_step):
-        if any(r.rule_id in passing for r in group):
-            tally = _Tally.of([_passed(r) if r.rule_id in passing else r for r in group], scoring)
-            figures[index] = tally.figures(index + 1, scoring)
-            changed[index + 1], capped[index + 1] = tally.value(scoring)
-    overall, overall_capped, _ = _overall(figures, scoring)
+    criticals, counted, unknown = sums.criticals, sums.counted, sums.unknown
+    by_rank: list[Sequence[float]] = list(sums.by_rank)
+    for index in touched:
+        before = card.steps[index].figures()
+        tally = _Tally.of([_passed(r) if r.rule_id in passing else r for r in card.by_step[index]], scoring)
+        after = tally.figures(index + 1, scoring)
+        changed[index + 1], capped[index + 1] = tally.value(scoring)
+        criticals += after.criticals - before.criticals
+        counted += after.counted - before.counted
+        unknown += after.unknown - before.unknown
+        for rank, (old, new) in enumerate(zip(before.shares, after.shares, strict=True)):
+            if old != new:
+                shares = list(by_rank[rank])
+                for share in old:
+                    shares.remove(share)
+                shares.extend(new)
+                shares.sort(reverse=True)
+                by_rank[rank] = shares
+    overall, overall_capped, _ = _combine(by_rank, criticals, counted, unknown, scoring)
     limited = card.written.limit(overall, passing)
     limited_by = card.written.rule_id if limited < overall else None
     return Prediction(limited, overall_capped, limited_by, changed, capped)

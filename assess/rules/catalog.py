@@ -9,7 +9,10 @@ thousands) pays for it once.
 
 from __future__ import annotations
 
+import os
+import stat
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -87,16 +90,50 @@ class Catalog:
 _cache: dict[str, Catalog] = {}
 _pack_cache: dict[str, RulePack] = {}
 _lock = threading.Lock()
+# Per-call lookups, so that a caller assessing thousands of plans with one `Config` pays
+# for the key once: the settings' JSON by the config object (held, so its id stays its own;
+# a `Config` is frozen), and the catalogs already checked against a key's selectors.
+_settings_of: dict[int, tuple[Config, str]] = {}
+_checked: dict[tuple[str, bool], Catalog] = {}
+_BUNDLED_RECHECK_SECONDS = 1.0
+_bundled_signature: tuple[float, str] | None = None
 
 
 def _signature(path: Path) -> str:
     """Path plus size and mtime of its files, so an edited pack is loaded again."""
     try:
-        files = sorted(path.iterdir()) if path.is_dir() else [path]
-        stats = [(f.name, f.stat().st_mtime_ns, f.stat().st_size) for f in files if f.is_file()]
+        if path.is_dir():
+            with os.scandir(path) as entries:
+                files = sorted((entry.name, entry.path) for entry in entries)
+        else:
+            files = [(path.name, os.fspath(path))]
+        stats = []
+        for name, full in files:
+            info = os.stat(full)
+            if stat.S_ISREG(info.st_mode):
+                stats.append((name, info.st_mtime_ns, info.st_size))
     except OSError:
         stats = []
     return f"{path.resolve()}|{stats}"
+
+
+def _current_signature(path: Path) -> str:
+    """`_signature`, read again on every call for a caller's packs; the bundled pack's at most once a second.
+
+    The bundled pack is part of the installed program (like its modules): re-reading its
+    folder's listing and a stat per file on every assessment cost more than the rest of
+    the catalog lookup, while an edit to it (in a source checkout) is still noticed
+    within a second.
+    """
+    global _bundled_signature
+    if path is not RULES_DIR:
+        return _signature(path)
+    now = time.monotonic()
+    known = _bundled_signature
+    if known is None or not 0 <= now - known[0] < _BUNDLED_RECHECK_SECONDS:
+        known = (now, _signature(path))
+        _bundled_signature = known
+    return known[1]
 
 
 def _pack(path: Path) -> RulePack:
@@ -128,7 +165,11 @@ def build_catalog(config: Config) -> Catalog:
     configuration under which no rule is active (``builtin_rules = false`` and no
     pack, or everything ignored) unless ``allow_no_rules`` says it is intended.
     """
-    catalog = _build_catalog(config)
+    key = _key(config)
+    checked = _checked.get((key, config.allow_no_rules))
+    if checked is not None:
+        return checked
+    catalog = _build_catalog(config, key)
     known = [rule.id for pack in catalog.packs for rule in pack.rules]
     for setting, selectors in (("select", config.select), ("ignore", config.ignore), ("severity", config.severity)):
         for selector in selectors:
@@ -137,12 +178,28 @@ def build_catalog(config: Config) -> Catalog:
     if not catalog.rules and not config.allow_no_rules:
         reason = "builtin_rules is false and no --rules pack is given" if not catalog.packs else "no rule is selected"
         raise ConfigError(f"no rule is active ({reason}): nothing would be checked; --allow-no-rules if intended")
+    with _lock:
+        if len(_checked) >= 256:
+            _checked.clear()
+        _checked[(key, config.allow_no_rules)] = catalog
     return catalog
 
 
-def _build_catalog(config: Config) -> Catalog:
-    settings = config.model_dump_json(include={"select", "ignore", "severity", "thresholds", "scoring", "engine"})
-    key = "\n".join([settings, *(_signature(path) for path in _pack_paths(config))])
+def _key(config: Config) -> str:
+    """What the catalog depends on: the settings that shape it and the packs' current signatures."""
+    known = _settings_of.get(id(config))
+    if known is not None and known[0] is config:
+        settings = known[1]
+    else:
+        settings = config.model_dump_json(include={"select", "ignore", "severity", "thresholds", "scoring", "engine"})
+        with _lock:
+            if len(_settings_of) >= 64:  # many short-lived configs: forget them rather than grow
+                _settings_of.clear()
+            _settings_of[id(config)] = (config, settings)
+    return "\n".join([settings, *(_current_signature(path) for path in _pack_paths(config))])
+
+
+def _build_catalog(config: Config, key: str) -> Catalog:
     with _lock:
         if key in _cache:
             return _cache[key]

@@ -34,7 +34,7 @@ import re
 import types
 import typing
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,7 +64,8 @@ def normalise(text: str) -> str:
     """Compared form: NFKC (so '…' is '...'), straight quotes, one space, no case."""
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
-    return _SPACES.sub(" ", text).strip().casefold()
+    # split() breaks at the same (Unicode) whitespace as the regex \s, and joining drops the ends as strip() does.
+    return " ".join(text.split()).casefold()
 
 
 def _key(norm: str) -> str:
@@ -103,33 +104,52 @@ class Detector:
             self._patterns = [re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)] if patterns else []
         except re.error:  # e.g. a pattern with its own global flags: one search each
             self._patterns = [re.compile(pattern, re.IGNORECASE) for pattern in patterns]
+        # Hints: what any match must contain, searched once over all of a plan's texts (see `scan`).
+        self._word_hint = _any_of(words, 0) if words else None
+        self._pattern_hint = _any_of([_required_literal(p) for p in patterns], re.IGNORECASE) if patterns else None
 
     def match(self, text: str) -> tuple[str, bool] | None:
         """(marker, from the starter) when `text` is a placeholder, else None."""
-        norm = normalise(text)
+        return self._match(text, normalise(text), True, True)
+
+    def _match(self, text: str, norm: str, words: bool, patterns: bool) -> tuple[str, bool] | None:
+        """`match`, told which searches can find nothing (their hint is absent from the text)."""
         key = _key(norm)
         if key in self._starter:
             return text, True
         if key in self._texts:
             return text, False
-        if self._words is not None:
+        if words and self._words is not None:
             found = self._words.search(norm)
             if found:
                 return found.group(0), False
-        nfkc = text if text.isascii() else unicodedata.normalize("NFKC", text)
-        for pattern in self._patterns:
-            hit = pattern.search(nfkc)
-            if hit:
-                return hit.group(0), False
+        if patterns and self._patterns:
+            nfkc = text if text.isascii() else unicodedata.normalize("NFKC", text)
+            for pattern in self._patterns:
+                hit = pattern.search(nfkc)
+                if hit:
+                    return hit.group(0), False
         return None
 
     def scan(self, plan: Plan) -> Scan:
-        """Every placeholder of the plan, and the plan without them."""
-        texts = 0
+        """Every placeholder of the plan, and the plan without them.
+
+        Most texts hold no placeholder: rather than two searches a text, each hint (what
+        any word, what any pattern's match must contain) is searched once in all of the
+        plan's texts joined; only the texts that hold one are searched in full.
+        """
+        texts = _texts(plan)
+        norms = [normalise(text) for _, text, _, _ in texts]
+        words = _hinted(self._word_hint, norms)
+        patterns = _hinted(
+            self._pattern_hint,
+            [text if text.isascii() else unicodedata.normalize("NFKC", text) for _, text, _, _ in texts],
+        )
         found: list[Found] = []
-        for pointer, text, names, document in _texts(plan):
-            texts += 1
-            hit = self.match(text)
+        for index, (pointer, text, names, document) in enumerate(texts):
+            hit = self._match(
+                text, norms[index], words is None or index in words, patterns is None or index in patterns
+            )
             if hit is None:
                 continue
             marker, starter = hit
@@ -137,7 +157,86 @@ class Detector:
                 found.append(Found(pointer, text, marker, starter, None, kept=True))
             else:
                 found.append(Found(pointer, text, marker, starter, names))
-        return Scan(plan, tuple(found), texts)
+        return Scan(plan, tuple(found), len(texts))
+
+
+_JOIN = "\x00"  # between the texts searched together: no hint holds it, so no hint is found across two texts
+
+
+def _any_of(literals: Sequence[str | None], flags: int) -> re.Pattern[str] | None:
+    """One search for any of the literals; None when one of them is unknown (that search must always run)."""
+    if not literals or any(literal is None or not literal or _JOIN in literal for literal in literals):
+        return None
+    return re.compile("|".join(re.escape(literal) for literal in literals if literal is not None), flags)
+
+
+def _hinted(hint: re.Pattern[str] | None, strings: list[str]) -> set[int] | None:
+    """Indexes of the strings that hold the hint (None: no hint, search them all)."""
+    if hint is None:
+        return None
+    if hint.search(_JOIN.join(strings)) is None:
+        return set()
+    return {index for index, string in enumerate(strings) if hint.search(string)}
+
+
+def _required_literal(pattern: str) -> str | None:
+    """The longest run of plain characters every match of `pattern` must contain, or None if unsure.
+
+    Only the pattern's top-level sequence (and plain groups in it) is read: an item there
+    matches exactly once in every match. Anything else (a branch, a repeat, a class, a
+    group changing flags) ends a run. Read with the parser of the `re` module itself, so
+    escapes and verbose patterns are understood as the search understands them.
+    """
+    try:
+        parsed = re._parser.parse(pattern, re.IGNORECASE)  # type: ignore[attr-defined]
+    except Exception:  # a private module: any surprise means no hint, never a wrong one
+        return None
+    runs: list[str] = []
+    current: list[str] = []
+
+    def read(items: Any) -> bool:
+        """Append the runs of `items`; False when something cannot be read (no hint then)."""
+        for op, argument in items:
+            name = str(op)
+            if name == "LITERAL":
+                current.append(chr(argument))
+                continue
+            if name == "SUBPATTERN":
+                _group, add_flags, del_flags, body = argument
+                if not add_flags and not del_flags:
+                    if not read(body):
+                        return False
+                    continue
+            if name not in (
+                "SUBPATTERN",
+                "ASSERT",
+                "ASSERT_NOT",
+                "AT",
+                "IN",
+                "ANY",
+                "BRANCH",
+                "MAX_REPEAT",
+                "MIN_REPEAT",
+                "POSSESSIVE_REPEAT",
+                "NOT_LITERAL",
+                "GROUPREF",
+                "GROUPREF_EXISTS",
+                "ATOMIC_GROUP",
+                "CATEGORY",
+            ):
+                return False
+            runs.append("".join(current))
+            current.clear()
+        return True
+
+    try:
+        if not read(parsed):
+            return None
+    except Exception:  # as above
+        return None
+    runs.append("".join(current))
+    longest = max(runs, key=len)
+    return longest or None
 
 
 _WORD = re.compile(r"[^\W\d_]{2,}")
@@ -211,35 +310,54 @@ def _fields(cls: type[BaseModel]) -> tuple[tuple[str, str, str | None, bool], ..
     return tuple(fields)
 
 
-def _texts(node: BaseModel, pointer: str = "") -> Iterator[tuple[str, str, str | None, bool]]:
+def _holds_models(annotation: Any) -> bool:
+    """Whether a field's values may be (or hold) models: those the walk must enter."""
+    if annotation is Any:
+        return True
+    if isinstance(annotation, type):
+        return issubclass(annotation, BaseModel)
+    return any(_holds_models(arg) for arg in typing.get_args(annotation))
+
+
+@functools.cache
+def _walked(cls: type[BaseModel]) -> tuple[tuple[str, str, str | None, bool, bool], ...]:
+    """`_fields` without those the walk never looks into (numbers, dates, enums, ids), and
+    per field whether it names its element's document."""
+    return tuple(
+        (name, key, kind, required, DOCUMENTS.get(cls) == name)
+        for name, key, kind, required in _fields(cls)
+        if kind is not None or _holds_models(cls.model_fields[name].annotation)
+    )
+
+
+def _texts(node: BaseModel, pointer: str = "") -> list[tuple[str, str, str | None, bool]]:
     """(pointer, text, element it names or None, whether it names a document) of every free-text value."""
-    cls = type(node)
-    for name, key, kind, required in _fields(cls):
+    found: list[tuple[str, str, str | None, bool]] = []
+    _collect(node, pointer, found)
+    return found
+
+
+def _collect(node: BaseModel, pointer: str, found: list[tuple[str, str, str | None, bool]]) -> None:
+    # A required text of a list entry (a goal's statement, a person's name...) names the entry.
+    parts = pointer.split("/", 2)
+    entry = pointer if len(parts) > 1 and parts[1] not in _SECTIONS else None
+    for name, key, kind, required, document in _walked(type(node)):
         value = getattr(node, name)
         if value is None:
             continue
         here = f"{pointer}/{key}"
         if kind == "text" and isinstance(value, str):
-            yield here, value, _named(cls, name, required, pointer), DOCUMENTS.get(cls) == name
+            found.append((here, value, pointer if document else entry if required else None, document))
         elif kind == "list" and isinstance(value, list):
             for index, item in enumerate(value):
-                yield f"{here}/{index}", item, None, False
+                found.append((f"{here}/{index}", item, None, False))
         elif isinstance(value, BaseModel):
             if not isinstance(value, AssessSettings):  # the tool's settings, not the plan
-                yield from _texts(value, here)
+                _collect(value, here, found)
         elif isinstance(value, list):
             for index, item in enumerate(value):
                 if isinstance(item, BaseModel):
-                    yield from _texts(item, f"{here}/{index}")
-
-
-def _named(cls: type[BaseModel], name: str, required: bool, element: str) -> str | None:
-    """The element a field names (its pointer) when a placeholder there leaves it absent."""
-    if DOCUMENTS.get(cls) == name:
-        return element
-    if required and element.count("/") >= 1 and element.split("/")[1] not in _SECTIONS:
-        return element  # a required text of a list entry: a goal's statement, a person's name...
-    return None
+                    _collect(item, f"{here}/{index}", found)
 
 
 # ------------------------------------------------------------------ the plan without them
