@@ -708,6 +708,7 @@ def test_lazy_positions_are_the_strict_parsers(text: str) -> None:
     from assess.plan._jsonparse import LazyPositions, parse_json, parse_json_quickly
 
     data, strict = parse_json(text, 64)
+    assert isinstance(strict, dict)  # a small document: the parser's plain dict
     assert parse_json_quickly(text) == data
     lazy = LazyPositions(text)
     asked = [*strict, "/nope", "/a~b/c~1d/7", "/a~b/c~1d/01", "x", "/a~b/c~1d/1/e/0/deeper"]
