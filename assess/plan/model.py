@@ -52,8 +52,17 @@ Count = Annotated[int, Field(ge=0, le=1_000_000_000)]
 Amount = Annotated[float, Field(ge=0, le=1_000_000_000_000)]
 
 
+def _empty_list() -> list[Any]:
+    """A new empty list: a field's default. pydantic inspects a default factory's signature when it builds a
+    schema; for the builtin `list` or `dict` that means parsing its text signature, 20 times slower than for
+    a function (issue 15: the cold start builds ~60 such fields)."""
+    return []
+
+
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    # Validators and serializers are built on first use, not at import: a plan validates through
+    # `Plan` alone, so the sections' own would be built for nothing on every start (issue 15).
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
 
 class Cadence(StrEnum):
@@ -168,7 +177,7 @@ class CommitteeMember(_Section):
 
     person: Id = Field(description="The member (id in `people`).")
     traits: list[Trait] = Field(
-        default_factory=list,
+        default_factory=_empty_list,
         max_length=MAX_ITEMS,
         description="What this member brings: likes talking with stakeholders, comfortable with "
         "technology, creative, follows the news, well connected and enthusiastic.",
@@ -179,7 +188,7 @@ class Committee(_Section):
     """Step 1: social media can't be done in a silo."""
 
     members: list[CommitteeMember] = Field(
-        default_factory=list, max_length=MAX_ITEMS, description="The committee's members."
+        default_factory=_empty_list, max_length=MAX_ITEMS, description="The committee's members."
     )
     meets: Cadence | None = Field(None, description="How often the committee meets.")
 
@@ -215,7 +224,9 @@ class Goal(_Section):
     )
     primary: bool = Field(False, description="Whether this is one of the plan's primary goals.")
     metrics: list[Id] = Field(
-        default_factory=list, max_length=MAX_ITEMS, description="Ids of the metrics (in `metrics`) that show progress."
+        default_factory=_empty_list,
+        max_length=MAX_ITEMS,
+        description="Ids of the metrics (in `metrics`) that show progress.",
     )
     target_value: Amount | None = Field(None, description="The value of the main metric that means success.")
     target_date: dt.date | None = Field(None, description="When the target should be reached (YYYY-MM-DD).")
@@ -307,7 +318,9 @@ class SocialMediaPolicy(_Section):
         "and risks change; a policy not reviewed for years no longer covers them.",
     )
     reviewed_by: list[Reviewer] = Field(
-        default_factory=list, max_length=MAX_ITEMS, description="Who reviewed it; the article asks for a lawyer or HR."
+        default_factory=_empty_list,
+        max_length=MAX_ITEMS,
+        description="Who reviewed it; the article asks for a lawyer or HR.",
     )
 
 
@@ -316,7 +329,7 @@ class CrisisPlan(_Section):
 
     document: Name | None = Field(None, description="Where the crisis communication plan lives (name or link).")
     contacts: list[Id] = Field(
-        default_factory=list, max_length=MAX_ITEMS, description="People (ids) to alert in a crisis, in order."
+        default_factory=_empty_list, max_length=MAX_ITEMS, description="People (ids) to alert in a crisis, in order."
     )
     responder: Id | None = Field(
         None,
@@ -341,7 +354,9 @@ class Training(_Section):
     last_session: dt.date | None = Field(
         None, description="Date of the last staff training on what to share (YYYY-MM-DD)."
     )
-    topics: list[Name] = Field(default_factory=list, max_length=MAX_ITEMS, description="What the training covers.")
+    topics: list[Name] = Field(
+        default_factory=_empty_list, max_length=MAX_ITEMS, description="What the training covers."
+    )
 
 
 class CredentialStorage(StrEnum):
@@ -424,7 +439,7 @@ class Research(_Section):
     date: dt.date = Field(description="When the research was completed (YYYY-MM-DD).")
     respondents: Count | None = Field(None, description="How many people took part, for surveys and interviews.")
     participants: list[Participant] = Field(
-        default_factory=list,
+        default_factory=_empty_list,
         max_length=MAX_ITEMS,
         title="Participants",
         description="Whom the research asked or observed: supporters, donors, volunteers, beneficiaries, "
@@ -450,11 +465,11 @@ class Segment(_Section):
     id: Id = Field(description="Identifier of the audience segment.")
     name: Name = Field(description="Who they are, e.g. 'Young volunteers'.")
     platforms: list[Platform] = Field(
-        default_factory=list, max_length=MAX_ITEMS, description="Where this segment gathers online."
+        default_factory=_empty_list, max_length=MAX_ITEMS, description="Where this segment gathers online."
     )
     evidence: Evidence = Field(description="What the knowledge of this segment rests on.")
     research: list[Id] = Field(
-        default_factory=list, max_length=MAX_ITEMS, description="Ids of the research entries it comes from."
+        default_factory=_empty_list, max_length=MAX_ITEMS, description="Ids of the research entries it comes from."
     )
 
 
@@ -462,10 +477,12 @@ class Audience(_Section):
     """Step 5: know the audience and where it gathers before choosing channels."""
 
     research: list[Research] = Field(
-        default_factory=list, max_length=MAX_ITEMS, description="Audience research done (surveys of supporters...)."
+        default_factory=_empty_list,
+        max_length=MAX_ITEMS,
+        description="Audience research done (surveys of supporters...).",
     )
     segments: list[Segment] = Field(
-        default_factory=list, max_length=MAX_ITEMS, description="The audience segments the plan addresses."
+        default_factory=_empty_list, max_length=MAX_ITEMS, description="The audience segments the plan addresses."
     )
 
 
@@ -474,7 +491,7 @@ class Account(_Section):
 
     handle: Name | None = Field(None, description="The account's handle or page name.", examples=["@riversidefoodbank"])
     admins: list[Id] = Field(
-        default_factory=list, max_length=MAX_ITEMS, description="People (ids) with full control of the account."
+        default_factory=_empty_list, max_length=MAX_ITEMS, description="People (ids) with full control of the account."
     )
     two_factor: bool | None = Field(None, description="Whether two-factor authentication is on for every admin.")
     ownership: Literal["organisation", "personal"] | None = Field(
@@ -502,7 +519,7 @@ class Channel(_Section):
         examples=["62% of surveyed volunteers under 30 use Instagram daily"],
     )
     segments: list[Id] = Field(
-        default_factory=list, max_length=MAX_ITEMS, description="Ids of the audience segments reached here."
+        default_factory=_empty_list, max_length=MAX_ITEMS, description="Ids of the audience segments reached here."
     )
     owner: Id | None = Field(None, description="The person (id) responsible for the channel.")
     hours_per_week: Hours | None = Field(None, description="Staff hours per week spent on this channel.")
@@ -524,11 +541,11 @@ class Listening(_Section):
     """Step 6: listen before and while you talk."""
 
     keywords: list[Name] = Field(
-        default_factory=list, max_length=MAX_ITEMS, description="Names, topics and hashtags monitored."
+        default_factory=_empty_list, max_length=MAX_ITEMS, description="Names, topics and hashtags monitored."
     )
     cadence: Cadence | None = Field(None, description="How often someone listens.")
     peers_followed: list[Name] = Field(
-        default_factory=list, max_length=MAX_ITEMS, description="Similar organisations followed to learn from."
+        default_factory=_empty_list, max_length=MAX_ITEMS, description="Similar organisations followed to learn from."
     )
     tool: Name | None = Field(None, description="Listening tool, if any.")
 
@@ -566,7 +583,7 @@ class Calendar(_Section):
 
     tool: Name | None = Field(None, description="Where the editorial calendar is kept.")
     channels: list[Id] = Field(
-        default_factory=list, max_length=MAX_ITEMS, description="Ids of the channels the calendar plans for."
+        default_factory=_empty_list, max_length=MAX_ITEMS, description="Ids of the channels the calendar plans for."
     )
 
 
@@ -581,7 +598,7 @@ class Content(_Section):
     """Step 8: content the community wants to share."""
 
     calendar: Calendar | None = Field(None, description="The editorial calendar.")
-    pillars: list[Pillar] = Field(default_factory=list, max_length=MAX_ITEMS, description="Content themes.")
+    pillars: list[Pillar] = Field(default_factory=_empty_list, max_length=MAX_ITEMS, description="Content themes.")
     fundraising_percent: Percent | None = Field(None, description="Share of posts that ask for money.")
 
 
@@ -614,9 +631,11 @@ class Visuals(_Section):
 
     share_percent: Percent | None = Field(None, description="Target share of posts that carry an image or video.")
     assets_per_month: Count | None = Field(None, description="New photos, videos and graphics produced per month.")
-    formats: list[VisualFormat] = Field(default_factory=list, max_length=MAX_ITEMS, description="Visual formats used.")
+    formats: list[VisualFormat] = Field(
+        default_factory=_empty_list, max_length=MAX_ITEMS, description="Visual formats used."
+    )
     sources: list[VisualSource] = Field(
-        default_factory=list, max_length=MAX_ITEMS, description="Where the visuals come from."
+        default_factory=_empty_list, max_length=MAX_ITEMS, description="Where the visuals come from."
     )
     profile_images: Literal["sized", "stretched_logo", "missing"] | None = Field(
         None, description="Profile and cover images: sized for each network, or the logo stretched across."
@@ -630,7 +649,9 @@ class Measurement(_Section):
     """Step 10: measure, and do more of what works."""
 
     tools: list[Name] = Field(
-        default_factory=list, max_length=MAX_ITEMS, description="Where numbers are read, e.g. 'Facebook Insights'."
+        default_factory=_empty_list,
+        max_length=MAX_ITEMS,
+        description="Where numbers are read, e.g. 'Facebook Insights'.",
     )
     review_cadence: Cadence | None = Field(None, description="How often results are reviewed.")
     decision_rule: Text | None = Field(
@@ -655,7 +676,7 @@ class Celebration(_Section):
     """Step 11: celebrate successes."""
 
     milestones: list[Milestone] = Field(
-        default_factory=list, max_length=MAX_ITEMS, description="Milestones to celebrate."
+        default_factory=_empty_list, max_length=MAX_ITEMS, description="Milestones to celebrate."
     )
     thanks: Text | None = Field(None, description="How the community and helpers are thanked.")
 
@@ -684,7 +705,7 @@ class AssessSettings(_Section):
     """Settings for the `assess` tool itself."""
 
     suppress: list[Suppression] = Field(
-        default_factory=list, max_length=MAX_ITEMS, description="Findings the plan's authors have accepted."
+        default_factory=_empty_list, max_length=MAX_ITEMS, description="Findings the plan's authors have accepted."
     )
 
 
@@ -708,14 +729,16 @@ class Plan(_Section):
     organization: Organization = Field(description="The organisation the plan is for.")
     plan: PlanInfo | None = Field(None, description="About the plan document: title, owner, dates, language.")
     people: list[Person] = Field(
-        default_factory=list,
+        default_factory=_empty_list,
         max_length=MAX_ITEMS,
         description="Everyone the plan names; other sections refer to them by id.",
     )
     committee: Committee | None = Field(None, description="Step 1: the social media committee.")
-    goals: list[Goal] = Field(default_factory=list, max_length=MAX_ITEMS, description="Step 2: goals and objectives.")
+    goals: list[Goal] = Field(
+        default_factory=_empty_list, max_length=MAX_ITEMS, description="Step 2: goals and objectives."
+    )
     metrics: list[Metric] = Field(
-        default_factory=list,
+        default_factory=_empty_list,
         max_length=MAX_ITEMS,
         description="Steps 2, 3 and 10: what is counted and where the numbers come from.",
     )
@@ -725,7 +748,7 @@ class Plan(_Section):
     )
     audience: Audience | None = Field(None, description="Step 5: audience research and segments.")
     channels: list[Channel] = Field(
-        default_factory=list, max_length=MAX_ITEMS, description="Step 5: the channels chosen."
+        default_factory=_empty_list, max_length=MAX_ITEMS, description="Step 5: the channels chosen."
     )
     listening: Listening | None = Field(None, description="Step 6: listening plan.")
     tools: Tools | None = Field(None, description="Step 7: scheduling and dashboard tools.")

@@ -217,6 +217,10 @@ def _build_catalog(config: Config, key: str) -> Catalog:
         active: list[ActiveRule] = []
         compiled: list[CompiledRule] = []
         for pack in packs:
+            # A rule refers only to its own pack's thresholds (checked at load); while none of them is
+            # overridden, its conditions are those the pack compiled when it was loaded (and cached).
+            as_loaded = all(thresholds[name] == threshold.value for name, threshold in pack.thresholds.items())
+            precompiled = pack.compiled_conditions() if as_loaded else {}
             for rule in pack.rules:
                 if not config.selects(rule.id):
                     continue
@@ -224,12 +228,15 @@ def _build_catalog(config: Config, key: str) -> Catalog:
                 severity = config.severity_for(rule.id, spec.severity)
                 weight = spec.weight if spec.weight is not None else config.scoring.severity_weights[severity]
                 active.append(ActiveRule(rule, severity, weight))
-                try:
-                    fail = compile_condition(spec.when, thresholds)
-                    skip = compile_condition(spec.skip_when, thresholds) if spec.skip_when is not None else []
-                except ConditionError as exc:  # the pack's own values compiled at load: an override broke it
-                    given = ", ".join(f"{name}={value:g}" for name, value in sorted(config.thresholds.items()))
-                    raise ConfigError(f"thresholds ({given}): rule {rule.id}'s condition {exc}") from None
+                if rule.id in precompiled:
+                    fail, skip = precompiled[rule.id]
+                else:
+                    try:
+                        fail = compile_condition(spec.when, thresholds)
+                        skip = compile_condition(spec.skip_when, thresholds) if spec.skip_when is not None else []
+                    except ConditionError as exc:  # the pack's own values compiled at load: an override broke it
+                        given = ", ".join(f"{name}={value:g}" for name, value in sorted(config.thresholds.items()))
+                        raise ConfigError(f"thresholds ({given}): rule {rule.id}'s condition {exc}") from None
                 compiled.append(
                     CompiledRule(rule.id, tuple(tuple(alt) for alt in fail), tuple(tuple(alt) for alt in skip))
                 )

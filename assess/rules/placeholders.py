@@ -188,7 +188,7 @@ def _required_literal(pattern: str) -> str | None:
     escapes and verbose patterns are understood as the search understands them.
     """
     try:
-        parsed = re._parser.parse(pattern, re.IGNORECASE)  # type: ignore[attr-defined]
+        parsed = re._parser.parse(pattern, re.IGNORECASE)  # type: ignore[attr-defined,unused-ignore]
     except Exception:  # a private module: any surprise means no hint, never a wrong one
         return None
     runs: list[str] = []

@@ -56,8 +56,21 @@ Condition = Annotated[
 ]
 
 
+def _empty_list() -> list[Any]:
+    """A new empty list: a field's default. pydantic inspects a default factory's signature when it builds a
+    schema; for the builtin `list` or `dict` that means parsing its text signature, 20 times slower than for
+    a function (issue 15: the cold start builds ~60 such fields)."""
+    return []
+
+
+def _empty_dict() -> dict[Any, Any]:
+    """A new empty dict: a field's default (see `_empty_list`)."""
+    return {}
+
+
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    # Built on first use (issue 15): a pack from the cache of loaded packs is never validated again.
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
 
 class Threshold(_Strict):
@@ -70,10 +83,10 @@ class Threshold(_Strict):
 class Example(_Strict):
     note: str = Field(description="What the example shows.")
     patch: dict[str, Any] = Field(
-        default_factory=dict, description="JSON Merge Patch (RFC 7386) applied to the pack's base plan."
+        default_factory=_empty_dict, description="JSON Merge Patch (RFC 7386) applied to the pack's base plan."
     )
     set: dict[str, Any] = Field(
-        default_factory=dict,
+        default_factory=_empty_dict,
         description="Then, JSON pointer -> value: set that element (null removes it; '-' appends to a list).",
     )
     findings: int | None = Field(None, ge=1, description="For failing examples: how many findings are expected.")
@@ -128,18 +141,18 @@ class RuleSpec(_Strict):
         None, description="When this matches, the rule does not apply (not applicable)."
     )
     requires: list[str] = Field(
-        default_factory=list,
+        default_factory=_empty_list,
         description="JSON pointers the rule needs ('*' for every item, '*[field=value]' for matching items); "
         "when one is unstated and the rule did not fail, the result is 'unknown'.",
     )
     unlocks: list[Annotated[str, Field(pattern=RULE_ID)]] = Field(
-        default_factory=list,
+        default_factory=_empty_list,
         description="Rules that cannot be judged while this one fails (the details of a missing section). "
         "While it fails, those that are not applicable or unknown are blocked: scored as failed, so "
         "stating the section never lowers the score. The score predicted for fixing this rule counts "
         "them as passing, as the recommendation asks.",
     )
-    references: list[str] = Field(default_factory=list, description="Sources beyond the article.")
+    references: list[str] = Field(default_factory=_empty_list, description="Sources beyond the article.")
     examples: Examples = Field(description="Plans that must pass and fail.")
     fr: Translation | None = Field(None, description="French texts.")
 
@@ -148,22 +161,22 @@ class Placeholders(_Strict):
     """Texts that stand in for a fact not yet written: a field holding one counts as unstated."""
 
     texts: list[str] = Field(
-        default_factory=list,
+        default_factory=_empty_list,
         description="Whole values that are placeholders (e.g. '...', 'Your name'), compared without case, "
         "spacing, curly quotes or trailing punctuation.",
     )
     words: list[str] = Field(
-        default_factory=list,
+        default_factory=_empty_list,
         description="Words or phrases that mark a placeholder wherever they stand as whole words in a value "
         "(e.g. 'TODO', 'à compléter'; 'to do' inside a sentence is not 'TODO'), compared without case.",
     )
     patterns: list[str] = Field(
-        default_factory=list,
+        default_factory=_empty_list,
         description="Python regular expressions searched in each value, without case (e.g. example.org "
         "addresses, '<name>' templates).",
     )
     starter: list[str] = Field(
-        default_factory=list,
+        default_factory=_empty_list,
         description="The texts `assess init` writes, compared as 'texts' are and reported as the starter's. "
         "Generated from assess/plan/starter.py by `make schemas`.",
     )
@@ -173,7 +186,9 @@ class PackHeader(_Strict):
     pack: Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]*$")] = Field(description="Pack name.")
     version: str = Field(description="Pack version.")
     description: str = Field("", description="What the pack covers.")
-    thresholds: dict[str, Threshold] = Field(default_factory=dict, description="Named thresholds rules refer to.")
+    thresholds: dict[str, Threshold] = Field(
+        default_factory=_empty_dict, description="Named thresholds rules refer to."
+    )
     example_base: str | None = Field(None, description="Base plan for the examples, relative to the pack.")
     help_uri: str | None = Field(None, description="Documentation address; '{id}' is replaced by the rule id.")
     placeholders: Placeholders | None = Field(None, description="Placeholder texts (see the README's Placeholders).")
@@ -182,14 +197,14 @@ class PackHeader(_Strict):
 class RulesFile(_Strict):
     """A file of rules inside a pack folder, and the placeholder texts it adds."""
 
-    rules: list[RuleSpec] = Field(default_factory=list, description="Rules.")
+    rules: list[RuleSpec] = Field(default_factory=_empty_list, description="Rules.")
     placeholders: Placeholders | None = Field(None, description="Placeholder texts (see the README's Placeholders).")
 
 
 class PackFile(PackHeader):
     """A single-file pack, or a folder's pack.yaml."""
 
-    rules: list[RuleSpec] = Field(default_factory=list, description="Rules.")
+    rules: list[RuleSpec] = Field(default_factory=_empty_list, description="Rules.")
 
 
 @dataclass(frozen=True)
@@ -239,6 +254,14 @@ class RulePack:
     help_uri: str | None
     sha256: str = field(default="")  # of the pack's files (names and bytes)
     placeholders: Placeholders = field(default_factory=Placeholders)  # of all its files together
+    # Rule id -> [when, skip_when] compiled under the pack's own thresholds, as JSON text (parsed
+    # afresh by each catalog that uses it, so no two catalogs share a mutable pattern).
+    compiled: str = field(default="{}", repr=False, compare=False)
+
+    def compiled_conditions(self) -> dict[str, list[list[list[dict[str, Any]]]]]:
+        """Each rule's `when` and `skip_when` (empty: none) compiled with the pack's own thresholds."""
+        conditions: dict[str, list[list[list[dict[str, Any]]]]] = json.loads(self.compiled)
+        return conditions
 
     @cached_property
     def example_base(self) -> dict[str, Any] | None:
@@ -366,7 +389,11 @@ def _pydantic_problem(exc: ValidationError, data: Any) -> str:
 
 
 def load_pack(path: str | Path) -> RulePack:
-    """Load and check a pack (a folder with pack.yaml, or one YAML/JSON file)."""
+    """Load and check a pack (a folder with pack.yaml, or one YAML/JSON file).
+
+    A pack that loaded and passed every check before, byte for byte, under this version, comes
+    from the verified cache of loaded packs (`_cached_pack`): no parsing, validation or checks.
+    """
     path = Path(path)
     label = str(path)
     if path.is_dir():
@@ -380,6 +407,18 @@ def load_pack(path: str | Path) -> RulePack:
     else:
         raise RulePackError(f"rule pack {label}: no such file or folder")
 
+    entry = _pack_entry_path(files)
+    if entry is not None:
+        cached = _cached_pack(path, files, entry)
+        if cached is not None:
+            return cached
+    pack = _load_pack(path, label, files)
+    if entry is not None:
+        _write_pack_entry(pack, files, entry)
+    return pack
+
+
+def _load_pack(path: Path, label: str, files: list[Path]) -> RulePack:
     digest = hashlib.sha256()
     header_data = _read_structured(files[0], label, digest)
     try:
@@ -415,7 +454,7 @@ def load_pack(path: str | Path) -> RulePack:
     if base_path is not None and not base_path.is_file():
         raise RulePackError(f"rule pack {header.pack}: example_base {base_path} does not exist")
     thresholds = dict(header.thresholds)
-    _check_rules(header.pack, rules, {name: t.value for name, t in thresholds.items()})
+    compiled = _check_rules(header.pack, rules, {name: t.value for name, t in thresholds.items()})
     merged = merge_placeholders(placeholders)
     for pattern in merged.patterns:
         try:
@@ -435,22 +474,165 @@ def load_pack(path: str | Path) -> RulePack:
         help_uri=header.help_uri,
         sha256=digest.hexdigest(),
         placeholders=merged,
+        compiled=json.dumps(compiled, ensure_ascii=False),
     )
+
+
+# ------------------------------------------------------------------ the cache of loaded packs
+
+PACK_CACHE_FORMAT = 1  # the layout of a loaded-pack entry (see `_pack_entry_data`)
+
+
+def _pack_entry_path(files: list[Path]) -> Path | None:
+    """Where the loaded pack of exactly these files' names and bytes is cached (None: no cache, unreadable).
+
+    The key hashes every file of the pack (the example base too), so an edited, added,
+    removed or renamed file is another pack; the entry itself says which source it is for.
+    """
+    folder = _cache_dir()
+    if folder is None:
+        return None
+    source = hashlib.sha256(f"assess-pack {PACK_CACHE_FORMAT} {__version__}\0".encode())
+    try:
+        for file in files:
+            source.update(file.name.encode() + b"\0" + read_limited(file, MAX_PACK_FILE_BYTES) + b"\0")
+    except (OSError, TooLarge):
+        return None  # the ordinary load reports it
+    return folder / f"pack-{source.hexdigest()}.json"
+
+
+def _pack_entry_data(text: str, source: str) -> Any:
+    """The data of a loaded-pack entry, or `_NOT_CACHED` unless every check holds.
+
+    An entry is two lines: a header (this entry format, this version of assess, the source
+    hash it was written for, which is also its file name, and the SHA-256 of the second
+    line) and the pack as JSON. A truncated, stale, foreign or edited entry is not trusted.
+    """
+    header_text, newline, body = text.partition("\n")
+    if not newline:
+        return _NOT_CACHED
+    try:
+        header = json.loads(header_text)
+        if not isinstance(header, dict) or header.get("assess_pack_cache") != f"loaded-{PACK_CACHE_FORMAT}":
+            return _NOT_CACHED
+        if header.get("assess") != __version__ or header.get("source") != source:
+            return _NOT_CACHED
+        if header.get("sha256") != hashlib.sha256(body.encode("utf-8")).hexdigest():
+            return _NOT_CACHED
+        return json.loads(body)
+    except (ValueError, RecursionError):
+        return _NOT_CACHED
+
+
+def _write_pack_entry(pack: RulePack, files: list[Path], entry: Path) -> None:
+    """Record a pack that loaded and passed every check (a cache that cannot be written is not used)."""
+    names = {file: file.name for file in files}
+    if pack.example_base_path is not None and pack.example_base_path not in names:
+        return  # an example base outside the hashed files: not cached, it is checked on every load
+    data = {
+        "name": pack.name,
+        "version": pack.version,
+        "description": pack.description,
+        "help_uri": pack.help_uri,
+        "example_base": None if pack.example_base_path is None else pack.example_base_path.name,
+        "sha256": pack.sha256,
+        "thresholds": {name: t.model_dump(mode="json") for name, t in pack.thresholds.items()},
+        "rules": [[names[rule.source], _dump_spec(rule.spec)] for rule in pack.rules],
+        "placeholders": pack.placeholders.model_dump(mode="json"),
+        "compiled": pack.compiled,
+    }
+    with contextlib.suppress(OSError, TypeError, ValueError, KeyError):
+        body = json.dumps(data, ensure_ascii=False)
+        header = {
+            "assess_pack_cache": f"loaded-{PACK_CACHE_FORMAT}",
+            "assess": __version__,
+            "source": entry.stem.removeprefix("pack-"),
+            "sha256": hashlib.sha256(body.encode("utf-8")).hexdigest(),
+        }
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(entry, json.dumps(header) + "\n" + body)
+
+
+def _cached_pack(path: Path, files: list[Path], entry: Path) -> RulePack | None:
+    """The pack recorded in a verified entry, or None (not cached, or not to be trusted)."""
+    try:
+        text = read_limited(entry, 8 * MAX_PACK_FILE_BYTES).decode("utf-8")
+    except (OSError, TooLarge, UnicodeDecodeError):
+        return None
+    data = _pack_entry_data(text, entry.stem.removeprefix("pack-"))
+    if data is _NOT_CACHED:
+        return None
+    try:
+        by_name = {file.name: file for file in files}
+        base_path = by_name[data["example_base"]] if data["example_base"] is not None else None
+        # Checked as when the pack was loaded: what the JSON cannot carry is rebuilt without validation
+        # (the entry holds what pydantic produced), hence `model_construct`.
+        return RulePack(
+            name=data["name"],
+            version=data["version"],
+            description=data["description"],
+            path=path,
+            thresholds={name: Threshold.model_construct(set(t), **t) for name, t in data["thresholds"].items()},
+            rules=tuple(Rule(_construct_spec(spec), data["name"], by_name[source]) for source, spec in data["rules"]),
+            example_base_path=base_path,
+            help_uri=data["help_uri"],
+            sha256=data["sha256"],
+            placeholders=Placeholders.model_construct(set(data["placeholders"]), **data["placeholders"]),
+            compiled=data["compiled"],
+        )
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+
+
+def _dump_spec(spec: RuleSpec) -> dict[str, Any]:
+    """A `RuleSpec` as JSON data: every field's value, and which fields the pack set (of it and its parts)."""
+    return {
+        "values": spec.model_dump(mode="json"),
+        "set": sorted(spec.model_fields_set),
+        "fr": sorted(spec.fr.model_fields_set) if spec.fr is not None else None,
+        "passing": [sorted(example.model_fields_set) for example in spec.examples.passing],
+        "failing": [sorted(example.model_fields_set) for example in spec.examples.failing],
+    }
+
+
+def _construct_spec(data: dict[str, Any]) -> RuleSpec:
+    """The `RuleSpec` `_dump_spec` recorded: every value given, so no default is computed again."""
+    values = dict(data["values"])
+    values["severity"] = Severity(values["severity"])
+    examples = values["examples"]
+    values["examples"] = Examples.model_construct(
+        {"passing", "failing"},
+        passing=[
+            Example.model_construct(set(fields), **example)
+            for fields, example in zip(data["passing"], examples["passing"], strict=True)
+        ],
+        failing=[
+            Example.model_construct(set(fields), **example)
+            for fields, example in zip(data["failing"], examples["failing"], strict=True)
+        ],
+    )
+    if values["fr"] is not None:
+        values["fr"] = Translation.model_construct(set(data["fr"]), **values["fr"])
+    return RuleSpec.model_construct(set(data["set"]), **values)
 
 
 def merge_placeholders(parts: Iterable[Placeholders]) -> Placeholders:
     """Several files' (or packs') placeholder lists as one, without repeats, in order."""
     parts = list(parts)
-    return Placeholders(
-        **{
-            name: list(dict.fromkeys(item for part in parts for item in getattr(part, name)))
-            for name in ("texts", "words", "patterns", "starter")
-        }
+    names = ("texts", "words", "patterns", "starter")
+    # Lists of strings from validated parts: constructed, not validated again (no validator to build at start).
+    return Placeholders.model_construct(
+        set(names),
+        **{name: list(dict.fromkeys(item for part in parts for item in getattr(part, name))) for name in names},
     )
 
 
-def _check_rules(pack: str, rules: Iterable[Rule], thresholds: Mapping[str, float]) -> None:
+def _check_rules(
+    pack: str, rules: Iterable[Rule], thresholds: Mapping[str, float]
+) -> dict[str, list[list[list[dict[str, Any]]]]]:
+    """Check every rule; each rule's `when` and `skip_when` (empty: none) compiled with `thresholds`."""
     rules = list(rules)
+    compiled: dict[str, list[list[list[dict[str, Any]]]]] = {}
     ids = {rule.id for rule in rules}
     for rule in rules:
         unknown = [other for other in rule.spec.unlocks if other not in ids or other == rule.id]
@@ -467,11 +649,11 @@ def _check_rules(pack: str, rules: Iterable[Rule], thresholds: Mapping[str, floa
             raise RulePackError(f"{where}: duplicate rule id (also in {seen[spec.id].name})")
         seen[spec.id] = rule.source
         try:
-            compile_condition(spec.when, thresholds)
-            if spec.skip_when is not None:
-                compile_condition(spec.skip_when, thresholds)
+            when = compile_condition(spec.when, thresholds)
+            skip = compile_condition(spec.skip_when, thresholds) if spec.skip_when is not None else []
         except ConditionError as exc:
             raise RulePackError(f"{where}: condition {exc}") from None
+        compiled[spec.id] = [when, skip]
         alternatives = rule.alternatives
         if not all(alternatives):
             raise RulePackError(f"{where}: every alternative of 'when' needs a positive binding to report on")
@@ -493,6 +675,7 @@ def _check_rules(pack: str, rules: Iterable[Rule], thresholds: Mapping[str, floa
         for pointer in spec.requires:
             if not pointer.startswith("/"):
                 raise RulePackError(f"{where}: requires {pointer!r} must be a JSON pointer starting with '/'")
+    return compiled
 
 
 def template_problem(template: str, bindings: Mapping[str, str], thresholds: Mapping[str, float]) -> str | None:

@@ -1,0 +1,79 @@
+"""What a cold `assess PLAN` loads and builds (issue 15), checked without timing anything.
+
+A fresh process assesses one plan as the command line does, then reports the modules it
+imported and the pydantic models whose validators it built. The run must not pay for what it
+does not use: other formats' modules and their libraries, the YAML and reference JSON Schema
+libraries (a warm cache of loaded rule packs needs neither), the rule-pack models (a pack
+from that cache is not validated again), or the plan and report sections' own validators
+(`Plan`'s and `PlanReport`'s hold theirs).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "samples" / "exemplary.json"
+
+PROBE = """
+import json, sys
+from assess.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit as exit:
+    code = exit.code
+import pydantic
+from assess.config import Config, Scoring
+from assess.plan import model
+from assess.results import report
+from assess.rules import rulepack
+classes = [Config, Scoring]
+for module in (model, report, rulepack):
+    classes += [v for v in vars(module).values() if isinstance(v, type) and issubclass(v, pydantic.BaseModel)]
+built = sorted({cls.__name__ for cls in classes if cls.__pydantic_complete__})
+print(json.dumps({"code": code, "modules": sorted(sys.modules), "built": built}))
+"""
+
+NOT_FOR_JSON = ("rich", "yaml", "jsonschema", "jinja2", "ruamel", "assess.formats.text", "assess.formats.sarif")
+NOT_FOR_TEXT = ("yaml", "jsonschema", "jinja2", "ruamel", "assess.formats.json", "assess.formats.sarif")
+RULE_PACK_MODELS = {"Threshold", "Example", "Examples", "Translation", "RuleSpec", "Placeholders", "PackFile"}
+SECTIONS = {"Organization", "PlanInfo", "Person", "Goal", "Metric", "Channel", "Account", "Suppression"}
+
+
+def _cold_run(tmp_path: Path, *arguments: str) -> dict[str, Any]:
+    env = {"ASSESS_CACHE_DIR": str(tmp_path / "cache"), "PYTHONPATH": str(ROOT), "NO_COLOR": "1", "PATH": ""}
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, str(SAMPLE), *arguments, "--output", str(tmp_path / "out")],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    result: dict[str, Any] = json.loads(done.stdout.splitlines()[-1])
+    assert result["code"] in (0, 1), done.stderr
+    return result
+
+
+def _loaded(modules: list[str], names: tuple[str, ...]) -> list[str]:
+    return [m for m in modules if any(m == name or m.startswith(name + ".") for name in names)]
+
+
+@pytest.mark.parametrize(("form", "unused"), [("json", NOT_FOR_JSON), ("text", NOT_FOR_TEXT)])
+def test_a_cold_run_loads_and_builds_only_what_it_uses(tmp_path: Path, form: str, unused: tuple[str, ...]) -> None:
+    _cold_run(tmp_path, "--format", form)  # fills the cache of loaded rule packs, as a first run after install does
+    result = _cold_run(tmp_path, "--format", form)
+    assert _loaded(result["modules"], unused) == []
+    assert "durable.engine" in result["modules"]  # durable_rules still runs the rules
+    built = set(result["built"])
+    assert {"Plan", "PlanReport", "Report", "Config"} <= built
+    assert built.isdisjoint(RULE_PACK_MODELS)
+    assert built.isdisjoint(SECTIONS)
