@@ -40,8 +40,9 @@ built = sorted({cls.__name__ for cls in classes if cls.__pydantic_complete__})
 print(json.dumps({"code": code, "modules": sorted(sys.modules), "built": built}))
 """
 
-NOT_FOR_JSON = ("rich", "yaml", "jsonschema", "jinja2", "ruamel", "assess.formats.text", "assess.formats.sarif")
-NOT_FOR_TEXT = ("yaml", "jsonschema", "jinja2", "ruamel", "assess.formats.json", "assess.formats.sarif")
+UNUSED = ("yaml", "jsonschema", "jinja2", "ruamel", "assess.formats.sarif", "assess.results.baseline")
+NOT_FOR_JSON = (*UNUSED, "rich", "assess.formats.text")
+NOT_FOR_TEXT = (*UNUSED, "assess.formats.json")
 RULE_PACK_MODELS = {"Threshold", "Example", "Examples", "Translation", "RuleSpec", "Placeholders", "PackFile"}
 SECTIONS = {"Organization", "PlanInfo", "Person", "Goal", "Metric", "Channel", "Account", "Suppression"}
 
