@@ -61,17 +61,18 @@ class Loaded:
 
 
 def _document(source: Source, name: str | None, limits: Limits) -> Document | None:
+    # lazy: `load` validates every document (and `validate_document` rechecks one that fails).
     if isinstance(source, os.PathLike):
-        return load_path(source, limits=limits)
+        return load_path(source, limits=limits, lazy=True)
     if isinstance(source, str) and "\n" not in source and len(source) < 4096 and source and os.path.isfile(source):
-        return load_path(source, limits=limits)
+        return load_path(source, limits=limits, lazy=True)
     if isinstance(source, str) and _looks_like_a_path(source):
         # A str naming a file that does not exist: say so, rather than parse the name as a document.
         raise PlanReadError([Problem(source, None, None, "", "no such file (a str naming a file is read as a path)")])
     if isinstance(source, str):
-        return parse_bytes(source.encode("utf-8"), name or "<memory>", limits=limits)
+        return parse_bytes(source.encode("utf-8"), name or "<memory>", limits=limits, lazy=True)
     if isinstance(source, bytes):
-        return parse_bytes(source, name or "<memory>", limits=limits)
+        return parse_bytes(source, name or "<memory>", limits=limits, lazy=True)
     return None
 
 

@@ -157,24 +157,48 @@ def test_duplicate_facts_are_an_engine_error_not_a_silent_merge() -> None:
         ENGINE.run([_fact("plan", "", goals=2, active_channels=0), fact, dict(fact)])
 
 
-def test_an_exception_in_an_action_is_raised(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Trap 6: durable swallows exceptions raised in actions; the wrapper must not."""
-    host = _Host.get()
+def test_an_error_while_reading_the_results_is_raised_and_the_session_is_dropped(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Trap 6 (durable swallows exceptions in actions) cannot happen: there are no Python actions.
 
-    class Broken(list):  # type: ignore[type-arg]
-        def append(self, item: object) -> None:
+    An error of the C engine between two results is an `EngineError`, the half-read session is
+    deleted, and the next run starts a new one with the right results.
+    """
+    facts = _plan_facts(crisis=False, goals=[True], admins=[1], research_day=None)
+    expected = _ids(ENGINE.run(facts))
+    host = _Host.get()
+    real = host.engine
+
+    class Failing:
+        def __getattr__(self, name: str) -> object:
+            return getattr(real, name)
+
+        def complete_and_start_action(self, handle: int, state: int) -> object:
             raise RuntimeError("boom")
 
-    original = host.recorder.__class__
-
-    class BrokenRecorder(original):  # type: ignore[misc, valid-type]
-        def __init__(self) -> None:
-            super().__init__()
-            self.matches = Broken()
-
-    monkeypatch.setattr("assess.engines.durable._Recorder", BrokenRecorder)
+    monkeypatch.setattr(host, "engine", Failing())
     with pytest.raises(EngineError, match="boom"):
-        ENGINE.run(_plan_facts(crisis=False, goals=[True], admins=[1], research_day=None))
+        ENGINE.run(facts)
+    assert host.rulesets[ENGINE.ruleset] not in host.live
+    monkeypatch.setattr(host, "engine", real)
+    assert _ids(ENGINE.run(facts)) == expected
+
+
+def test_the_session_is_emptied_between_runs_and_dropped_after_a_big_plan() -> None:
+    """One session per ruleset, reused: a run leaves it empty (the next run's results are its own)."""
+    host = _Host.get()
+    small = _plan_facts(crisis=False, goals=[True], admins=[1], research_day=None)
+    other = _plan_facts(crisis=True, goals=[False], admins=[2, 0], research_day=105)
+    alone = [_ids(Engine([NO_CRISIS, ALL_FUNDRAISING, ONE_ADMIN, BEFORE_RESEARCH]).run(f)) for f in (small, other)]
+    for _ in range(3):
+        assert [_ids(ENGINE.run(f)) for f in (small, other)] == alone
+    handle = host.rulesets[ENGINE.ruleset]
+    assert handle in host.live
+    big = _plan_facts(crisis=True, goals=[True] * 1200, admins=[1], research_day=None)
+    assert {m.rule_id for m in ENGINE.run(big)} == {"T-02", "T-03"}
+    assert handle not in host.live
+    assert [_ids(ENGINE.run(f)) for f in (small, other)] == alone
 
 
 def test_shared_conditions_are_evaluated_once_and_credited_to_each_rule() -> None:

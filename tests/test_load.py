@@ -7,6 +7,7 @@ import io
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -23,6 +24,7 @@ from assess.plan.load import (
     pointer_join,
     pointer_parts,
 )
+from assess.plan.validate import validate_document
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples" / "invalid"
 BOM = b"\xef\xbb\xbf"
@@ -689,3 +691,93 @@ def test_invalid_sample_fails_with_file_line_and_column(name: str, expected: tup
     assert "\n" not in problem.message
     assert str(caught.value).startswith(f"{path}:{line}:{column}: ")
     assert problem.excerpt is not None
+
+
+# ------------------------------------------------------------------ the quick way (lazy=True)
+
+
+LAZY_TEXTS = [
+    (Path(__file__).resolve().parent.parent / "samples" / "exemplary.json").read_text(encoding="utf-8"),
+    '{"a~b": {"c/d": [1, {"e": [ ]}, "x"]}, "": {"": 2}, "f":{}}',
+    '\n\t{ "a" :\r\n [ [ [ ] , [ 1 ] ] , { } ] , "b" : "\\u00e9\\"\\\\" }  \n',
+]
+
+
+@pytest.mark.parametrize("text", LAZY_TEXTS)
+def test_lazy_positions_are_the_strict_parsers(text: str) -> None:
+    from assess.plan._jsonparse import LazyPositions, parse_json, parse_json_quickly
+
+    data, strict = parse_json(text, 64)
+    assert isinstance(strict, dict)  # a small document: the parser's plain dict
+    assert parse_json_quickly(text) == data
+    lazy = LazyPositions(text)
+    asked = [*strict, "/nope", "/a~b/c~1d/7", "/a~b/c~1d/01", "x", "/a~b/c~1d/1/e/0/deeper"]
+    for pointer in reversed(asked):  # deepest first: each lookup reads its way down on its own
+        assert lazy.get(pointer, -1) == strict.get(pointer, -1), pointer
+        assert (pointer in lazy) == (pointer in strict)
+    assert SourceMap(text, lazy).locate("/a~b/missing/deeper") == SourceMap(text, strict).locate("/a~b/missing/deeper")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"a": 1, "a": 2}',
+        '{"a": NaN}',
+        '{"a": -Infinity}',
+        '{"a": 1e400}',
+        '{"a": "\\ud800"}',
+        '{"a": "\\uDFFF x"}',
+        "[1, 2]",
+        '"text"',
+        '{"a": 1,}',
+        '{"a": 01}',
+        "",
+        '{"a": ' + "1" * 5000 + "}",
+    ],
+)
+def test_the_quick_way_gives_up_on_what_the_strict_parser_refuses(text: str) -> None:
+    from assess.plan._jsonparse import parse_json_quickly
+
+    assert parse_json_quickly(text) is None
+
+
+def test_a_lazily_read_document_too_deep_gets_the_strict_parsers_error() -> None:
+    import assess
+
+    plan = json.loads((Path(__file__).resolve().parent.parent / "samples" / "exemplary.json").read_text("utf-8"))
+    deep: Any = []
+    for _ in range(80):
+        deep = [deep]
+    plan["organization"]["extra"] = deep  # also a schema problem: the nesting must be what is reported
+    text = json.dumps(plan, indent=2)
+    with pytest.raises(PlanLimitError) as lazy:
+        assess.load_plan(text)
+    with pytest.raises(PlanLimitError) as strict:
+        validate_document(parse_bytes(text.encode(), "<memory>"))
+    assert lazy.value.problems == strict.value.problems
+    assert lazy.value.problems[0].line is not None
+
+
+def test_no_valid_plan_nests_deeper_than_plan_depth() -> None:
+    """The quick way leaves nesting to the schema: it must bound it below `PLAN_DEPTH` (and the default limit)."""
+    from assess.plan.load import DEFAULT_LIMITS, PLAN_DEPTH
+    from assess.resources import PLAN_SCHEMA_PATH
+
+    schema = json.loads(PLAN_SCHEMA_PATH.read_text(encoding="utf-8"))
+
+    def depth(node: Any, seen: frozenset[str]) -> int:
+        if not isinstance(node, dict):
+            return 0
+        if "$ref" in node:
+            name = node["$ref"].rsplit("/", 1)[-1]
+            assert name not in seen, f"{name} refers to itself: nesting unbounded"
+            return depth(schema["$defs"][name], seen | {name})
+        deepest = max((depth(sub, seen) for key in ("anyOf", "oneOf", "allOf") for sub in node.get(key, [])), default=0)
+        if node.get("type") == "object" or "properties" in node:
+            assert node.get("additionalProperties") is False, "an open object could nest anything"
+            deepest = max(deepest, 1 + max((depth(v, seen) for v in node.get("properties", {}).values()), default=0))
+        if node.get("type") == "array" or "items" in node:
+            deepest = max(deepest, 1 + depth(node.get("items", {}), seen))
+        return deepest
+
+    assert depth(schema, frozenset()) <= PLAN_DEPTH <= DEFAULT_LIMITS.max_depth

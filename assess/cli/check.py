@@ -260,7 +260,6 @@ def _run(
     from assess.formats import RenderOptions, renderer, rule_infos
     from assess.formats.stream import writer_class
     from assess.plan.discover import discover
-    from assess.results.baseline import Baseline, parse_baseline, read_baseline, recorded_text
     from assess.rules.catalog import build_catalog
 
     skipped: list[str] = []
@@ -275,7 +274,11 @@ def _run(
     _check_outputs(arguments, targets, outputs, summary_path, baseline_file, write_baseline_file, config, config_path)
     catalog = build_catalog(config)
     opts.check_selectors(config, catalog)
-    baseline = read_baseline(baseline_file) if baseline_file is not None else None
+    baseline: Baseline | None = None
+    if baseline_file is not None:  # the baseline module only when a baseline is used: most runs need none
+        from assess.results.baseline import read_baseline
+
+        baseline = read_baseline(baseline_file)
     # Render functions are looked up before the (possibly long) assessment: a missing module fails fast.
     render = {o.format: renderer(o.format) for o in outputs}
     streamed = {o.format: writer_class(o.format) for o in outputs}
@@ -291,9 +294,7 @@ def _run(
         fail_on=str(config.fail_on),
     )
     head = make_report([], catalog)
-    batch = _Batch(
-        config, baseline or Baseline(frozenset()), record=write_baseline_file is not None, portfolio=summary is not None
-    )
+    batch = _Batch(config, baseline, record=write_baseline_file is not None, portfolio=summary is not None)
     # Formats that cannot be streamed keep the (filtered) plan reports, to render the whole report at the end.
     whole = [out for out in outputs if streamed[out.format] is None]
     kept: list[PlanReport] | None = [] if whole else None
@@ -330,6 +331,8 @@ def _run(
             for line in batch.problems:
                 click.echo(line, err=True)
             if batch.recorded is not None and write_baseline_file is not None:
+                from assess.results.baseline import parse_baseline, recorded_text
+
                 text = recorded_text(batch.recorded)
                 write_atomic(write_baseline_file, text)
                 count = len(parse_baseline(text, write_baseline_file).entries)
@@ -396,7 +399,7 @@ class _Batch:
     report is kept.
     """
 
-    def __init__(self, config: Config, baseline: Baseline, *, record: bool, portfolio: bool = False) -> None:
+    def __init__(self, config: Config, baseline: Baseline | None, *, record: bool, portfolio: bool = False) -> None:
         from assess.results.gate import Tally
         from assess.results.report import Severity
 
@@ -423,7 +426,6 @@ class _Batch:
         """Count a plan in, and return it without its baselined findings."""
         from assess.errors import Problem
         from assess.i18n import label
-        from assess.results.baseline import filter_plan, record
 
         self.plans += 1
         self.lang = self.lang or plan.language
@@ -432,10 +434,16 @@ class _Batch:
             located = Problem(plan.file, problem.line, problem.column, problem.pointer, problem.message)
             self.problems.append(located.one_line())
         if self.recorded is not None:
+            from assess.results.baseline import record
+
             record(self.recorded, plan)
-        plan, removed = filter_plan(plan, self.baseline if self.recorded is None else self.recorded.keys())
-        if removed:
-            self.baselined[plan.file] = self.baselined.get(plan.file, 0) + removed
+        aside = self.recorded.keys() if self.recorded is not None else self.baseline
+        if aside is not None:  # without a baseline, read or being written, nothing is set aside
+            from assess.results.baseline import filter_plan
+
+            plan, removed = filter_plan(plan, aside)
+            if removed:
+                self.baselined[plan.file] = self.baselined.get(plan.file, 0) + removed
         for finding in plan.findings:
             self.counts[finding.severity] += 1
             if self._threshold is not None and finding.severity.at_least(self._threshold):

@@ -19,10 +19,10 @@ def durable_importable() -> bool:
     """Whether durable_rules is installed and loads (imported the safe way, once)."""
     if importlib.util.find_spec("durable") is None:
         return False
-    from assess.engines.durable import EngineError, import_durable_host
+    from assess.engines.durable import EngineError, import_durable_engine
 
     try:
-        import_durable_host()
+        import_durable_engine()
     except EngineError:
         return False
     return True

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from assess.rules.facts import Fact
 
@@ -30,9 +30,12 @@ class CompiledRule:
     skip: tuple[tuple[dict[str, Any], ...], ...] = ()
 
 
-@dataclass(frozen=True)
-class Match:
-    """A rule that matched: ``outcome`` is "fail" or "skip"; ``bindings`` maps a binding name to its fact."""
+class Match(NamedTuple):
+    """A rule that matched: ``outcome`` is "fail" or "skip"; ``bindings`` maps a binding name to its fact.
+
+    A named tuple, not a frozen dataclass: both engines build ~20 a plan, and a tuple is built
+    several times faster than a frozen dataclass sets its five fields.
+    """
 
     rule_id: str
     outcome: str

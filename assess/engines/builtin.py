@@ -28,11 +28,12 @@ Facts are indexed by kind, so each pattern only looks at facts of its own kind.
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from assess.engines.base import CompiledRule, EngineError, Match, Owner, distinct_conditions, make_match
+from assess.engines.base import CompiledRule, EngineError, Match, Owner, distinct_conditions
 from assess.rules.facts import Fact
 
 __all__ = ["BuiltinEngine"]
@@ -254,14 +255,188 @@ def _kind(expression: dict[str, Any]) -> str:
     raise EngineError(f"a pattern without a kind: {expression!r}")
 
 
-class _Pattern:
-    __slots__ = ("kind", "name", "negated", "test")
+# ------------------------------------------------------------------ tests on the fact alone, compiled once
 
-    def __init__(self, name: str, expression: dict[str, Any]) -> None:
+AlphaTest = Callable[[Fact], Any]
+
+# durable orders two values as -1, 0 or 1 (``(a > b) - (a < b)`` here), so NaN is "equal" to every number:
+# each comparison is written with < and > only, as that order is.
+_ORDERED = {
+    "$eq": "not (value < constant or value > constant)",
+    "$neq": "value < constant or value > constant",
+    "$lt": "value < constant",
+    "$lte": "not value > constant",
+    "$gt": "value > constant",
+    "$gte": "not value < constant",
+}
+_LITERAL_TEMPLATE = """
+def literal(field, op, constant, compare, missing, types):
+    def test(fact):
+        value = fact.get(field, missing)
+        if value.__class__ in types{guard}:
+            return {order}
+        return value is not missing and compare(op, value, constant) is True
+    return test
+"""
+
+
+def _literal_factories(guard: str) -> dict[str, Callable[..., AlphaTest]]:
+    """One closure factory per comparison, its operator written inline (a test runs ~200 times a plan)."""
+    factories: dict[str, Callable[..., AlphaTest]] = {}
+    for op, order in _ORDERED.items():
+        namespace: dict[str, Any] = {}
+        exec(_LITERAL_TEMPLATE.replace("{guard}", guard).replace("{order}", order), namespace)
+        factories[op] = namespace["literal"]
+    return factories
+
+
+_NUMBERS = (int, float, bool)
+_NUMERIC = _literal_factories("")
+_TEXT = _literal_factories(' and "\\0" not in value')
+
+
+def _literal(field: str, op: str, constant: Any) -> AlphaTest:
+    """``field op constant`` with durable's semantics (`compare`), the common cases without its detour.
+
+    Numbers (and booleans) against a number compare as numbers; strings against a string without
+    NUL compare by code point, which is the order of their UTF-8 bytes (durable's ``strncmp``).
+    Anything else goes through `compare`.
+    """
+    if type(constant) in _NUMBERS:
+        return _NUMERIC[op](field, op, constant, compare, _MISSING, _NUMBERS)
+    if type(constant) is str and "\0" not in constant:
+        return _TEXT[op](field, op, constant, compare, _MISSING, (str,))
+
+    def other(fact: Fact) -> bool:
+        value = fact.get(field, _MISSING)
+        return value is not _MISSING and compare(op, value, constant) is True
+
+    return other
+
+
+def _every(tests: list[AlphaTest]) -> AlphaTest:
+    """One test that holds when all of `tests` hold, tried in order (no generator for the usual two or three)."""
+    if len(tests) == 1:
+        return tests[0]
+    if len(tests) == 2:
+        a, b = tests
+        return lambda fact: a(fact) and b(fact)
+    if len(tests) == 3:
+        a, b, c = tests
+        return lambda fact: a(fact) and b(fact) and c(fact)
+    first, rest = tests[0], _every(tests[1:])
+    return lambda fact: first(fact) and rest(fact)
+
+
+def _split(expression: dict[str, Any], kind: str) -> tuple[list[AlphaTest], list[Test]] | None:
+    """(tests on the fact alone, join tests in order) of one pattern, or None when a test mixes both.
+
+    The pattern's own ``kind`` test is left out: facts are indexed by kind. A join's ``field in
+    fact`` precondition is a test on the fact; ``$or`` is one when none of its branches joins.
+    """
+    ((key, value),) = expression.items()
+    if key == "$and":
+        alpha: list[AlphaTest] = []
+        beta: list[Test] = []
+        for item in value:
+            split = _split(item, kind)
+            if split is None:
+                return None
+            alpha += split[0]
+            beta += split[1]
+        return alpha, beta
+    if key == "kind" and value == kind:
+        return [], []
+    if key == "$or":
+        branches: list[AlphaTest] = []
+        for item in value:
+            split = _split(item, "")
+            if split is None or split[1]:
+                return None
+            branches.append(_every(split[0]) if split[0] else lambda fact: True)
+        return [lambda fact: any(branch(fact) for branch in branches)], []
+    if key in ("$ex", "$nex"):
+        ((field, _),) = value.items()
+        if key == "$ex":
+            return [lambda fact: field in fact], []
+        return [lambda fact: field not in fact], []
+    if key in ("$iall", "$iany", "$mt"):
+        ((test,), _) = _test(expression)
+        return [lambda fact: test(fact, _NO_FRAME)], []
+    op, (field, operand) = (key, next(iter(value.items()))) if key in _COMPARISONS else ("$eq", (key, value))
+    if _is_join(operand):
+        return [lambda fact: field in fact], _test(expression)[1]
+    return [_literal(field, op, operand)], []
+
+
+_NO_FRAME: Frame = {}
+
+
+class _Pattern:
+    """One pattern of a condition, compiled: its kind, its tests on the fact alone (shared by key), its joins."""
+
+    __slots__ = ("alpha", "alpha_id", "alpha_key", "beta", "kind", "name", "negated", "same_kind", "test")
+
+    def __init__(self, name: str, expression: dict[str, Any], earlier: list[_Pattern]) -> None:
         self.negated = name.endswith("$not")
         self.name = name.removesuffix("$not")
         self.kind = _kind(expression)
-        self.test = _single(expression)
+        self.test = _single(expression)  # the whole test, for the rare pattern that cannot be split
+        split = _split(expression, self.kind)
+        self.alpha: AlphaTest | None = None
+        self.beta: tuple[Test, ...] = ()
+        self.alpha_key: str | None = None
+        self.alpha_id = -1  # its tests on the fact alone, in the engine's table (-1: not split)
+        if split is not None:
+            alpha, beta = split
+            self.alpha = _every(alpha) if alpha else None
+            self.beta = tuple(beta)
+            # Facts passing the same tests on themselves are found once a run, whichever pattern asks.
+            self.alpha_key = json.dumps([self.kind, _alpha_terms(expression, self.kind)], sort_keys=True)
+        # Distinctness: only facts of this kind bound before can be this pattern's fact.
+        self.same_kind = any(p.kind == self.kind and not p.negated for p in earlier)
+
+
+def _alpha_terms(expression: dict[str, Any], kind: str) -> list[Any]:
+    """The terms of a pattern that test the fact alone (joins stand as the presence of their field)."""
+    ((key, value),) = expression.items()
+    if key == "$and":
+        return [term for item in value for term in _alpha_terms(item, kind)]
+    if key == "kind" and value == kind:
+        return []
+    if key not in ("$or", "$ex", "$nex", "$iall", "$iany", "$mt"):
+        field, operand = next(iter(value.items())) if key in _COMPARISONS else (key, value)
+        if _is_join(operand):
+            return [{"$ex": {field: 1}}]
+    return [expression]
+
+
+class _Condition:
+    """A distinct condition, its owners, and what the run loop needs to know of it without looking twice."""
+
+    __slots__ = ("first", "name", "names", "owners", "patterns", "simple")
+
+    def __init__(self, patterns: tuple[dict[str, Any], ...], owners: list[Owner]) -> None:
+        compiled: list[_Pattern] = []
+        for pattern in patterns:
+            ((name, expression),) = pattern.items()
+            compiled.append(_Pattern(name, expression, compiled))
+        self.patterns = tuple(compiled)
+        self.owners = tuple(owners)
+        self.names = tuple(sorted(p.name for p in compiled if not p.negated))  # a match's bindings, by name
+        self.first = -1  # the alpha id of the first pattern when it is positive and split: no fact, no match
+        self.name = compiled[0].name
+        # One positive pattern with tests on the fact alone: each of its facts is a match.
+        self.simple = False
+
+    def link(self, alpha_ids: dict[str, int]) -> None:
+        for pattern in self.patterns:
+            if pattern.alpha_key is not None:
+                pattern.alpha_id = alpha_ids.setdefault(pattern.alpha_key, len(alpha_ids))
+        head = self.patterns[0]
+        if not head.negated and head.alpha_id >= 0:
+            self.first = head.alpha_id
+            self.simple = len(self.patterns) == 1 and not head.beta
 
 
 class BuiltinEngine:
@@ -271,46 +446,102 @@ class BuiltinEngine:
 
     def __init__(self, rules: Sequence[CompiledRule]) -> None:
         self.rules = tuple(rules)
-        self._conditions: list[tuple[tuple[_Pattern, ...], tuple[Owner, ...]]] = [
-            (tuple(_Pattern(*next(iter(p.items()))) for p in patterns), tuple(owners))
-            for patterns, owners in distinct_conditions(self.rules).values()
+        self._conditions = [
+            _Condition(patterns, owners) for patterns, owners in distinct_conditions(self.rules).values()
         ]
+        alpha_ids: dict[str, int] = {}
+        for condition in self._conditions:
+            condition.link(alpha_ids)
+        # The distinct tests on the fact alone, by id: (kind, test), test None when the kind is all it asks.
+        self._alphas: list[tuple[str, AlphaTest | None]] = [("", None)] * len(alpha_ids)
+        for condition in self._conditions:
+            for pattern in condition.patterns:
+                if pattern.alpha_id >= 0:
+                    self._alphas[pattern.alpha_id] = (pattern.kind, pattern.alpha)
 
     def run(self, facts: Sequence[Fact]) -> list[Match]:
         by_kind: dict[str, list[Fact]] = {}
         for fact in facts:
-            by_kind.setdefault(fact["kind"], []).append(fact)
+            kind = fact["kind"]
+            group = by_kind.get(kind)
+            if group is None:
+                by_kind[kind] = [fact]
+            else:
+                group.append(fact)
+        alphas = self._alphas
+        passing: list[list[Fact] | None] = [None] * len(alphas)  # alpha id -> the facts passing it, this run
+
+        def candidates(pattern: _Pattern) -> list[Fact]:
+            index = pattern.alpha_id
+            if index < 0:
+                return by_kind.get(pattern.kind, [])
+            found = passing[index]
+            if found is None:
+                kind, test = alphas[index]
+                of_kind = by_kind.get(kind, [])
+                found = passing[index] = of_kind if test is None else [fact for fact in of_kind if test(fact)]
+            return found
+
         found: dict[tuple[str, str, int, tuple[str, ...]], Match] = {}
-        for patterns, owners in self._conditions:
-            for frame in _frames(patterns, by_kind):
-                bindings = list(frame.items())
-                for owner in owners:
-                    match = make_match(owner, bindings)
-                    found.setdefault((owner[0], owner[1], owner[2], match.key), match)
+        for condition in self._conditions:
+            index = condition.first
+            if index >= 0:
+                first = passing[index]
+                if first is None:
+                    kind, test = alphas[index]
+                    of_kind = by_kind.get(kind, [])
+                    first = passing[index] = of_kind if test is None else [fact for fact in of_kind if test(fact)]
+                if not first:
+                    continue
+                if condition.simple:
+                    name = condition.name
+                    for fact in first:
+                        key: tuple[str, ...] = (f"{name}={fact['fid']}",)
+                        bindings: tuple[tuple[str, Fact], ...] = ((name, fact),)
+                        for rule_id, outcome, alternative in condition.owners:
+                            if (rule_id, outcome, alternative, key) not in found:
+                                found[rule_id, outcome, alternative, key] = Match(
+                                    rule_id, outcome, alternative, key, bindings
+                                )
+                    continue
+            names = condition.names
+            for frame in _frames(condition.patterns, candidates):
+                bindings = tuple((name, frame[name]) for name in names)
+                key = tuple(f"{name}={fact['fid']}" for name, fact in bindings)
+                for rule_id, outcome, alternative in condition.owners:
+                    if (rule_id, outcome, alternative, key) not in found:
+                        found[rule_id, outcome, alternative, key] = Match(rule_id, outcome, alternative, key, bindings)
         return [found[k] for k in sorted(found)]
 
 
-def _frames(patterns: tuple[_Pattern, ...], by_kind: dict[str, list[Fact]]) -> list[Frame]:
+def _frames(patterns: tuple[_Pattern, ...], candidates: Callable[[_Pattern], list[Fact]]) -> list[Frame]:
     frames: list[Frame] = [{}]
     for pattern in patterns:
-        candidates = by_kind.get(pattern.kind, ())
-        test = pattern.test
+        facts = candidates(pattern)
+        beta = pattern.beta if pattern.alpha_id >= 0 else (pattern.test,)  # not split: the whole test on each
+        same_kind = pattern.same_kind
         if pattern.negated:
+            if not facts:
+                continue
             frames = [
                 frame
                 for frame in frames
                 if not any(
-                    test(fact, frame) for fact in candidates if not any(fact is bound for bound in frame.values())
+                    all(join(fact, frame) for join in beta)
+                    for fact in facts
+                    if not (same_kind and any(fact is bound for bound in frame.values()))
                 )
             ]
         else:
             extended: list[Frame] = []
+            name = pattern.name
             for frame in frames:
-                for fact in candidates:
-                    if any(fact is bound for bound in frame.values()):
+                for fact in facts:
+                    if same_kind and any(fact is bound for bound in frame.values()):
                         continue
-                    if test(fact, frame):
-                        extended.append({**frame, pattern.name: fact})
+                    if beta and not all(join(fact, frame) for join in beta):
+                        continue
+                    extended.append({**frame, name: fact})
             frames = extended
         if not frames:
             break

@@ -23,10 +23,10 @@ BUILTIN_NAME = "builtin"
 @functools.cache
 def durable_problem() -> str | None:
     """Why durable_rules cannot be used here, or None when it imports (the import is tried once)."""
-    from assess.engines.durable import EngineError, import_durable_host
+    from assess.engines.durable import EngineError, import_durable_engine
 
     try:
-        import_durable_host()
+        import_durable_engine()
     except EngineError as error:
         return str(error)
     return None

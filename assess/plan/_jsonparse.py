@@ -10,6 +10,8 @@ limit is checked as each container opens.
 from __future__ import annotations
 
 import json
+import json.scanner
+import math
 import re
 from collections.abc import Callable
 from json.decoder import JSONDecodeError
@@ -245,6 +247,133 @@ class _Parser:
 
     def _line(self, index: int) -> int:
         return SourceMap(self.text, {}).line_column(index)[0]
+
+
+# ------------------------------------------------------------------ the quick way, for documents that are plans
+
+
+class _Unsure(ValueError):
+    """Something `json.loads` would take that this parser refuses: the quick way gives up."""
+
+
+def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    members = dict(pairs)
+    if len(members) != len(pairs):
+        raise _Unsure("duplicate key")
+    return members
+
+
+def _finite(token: str) -> float:
+    number = float(token)
+    if math.isinf(number):
+        raise _Unsure("number too large")
+    return number
+
+
+def _constant(name: str) -> Any:
+    raise _Unsure(name)
+
+
+# The decoder's value scanner (C when available): reads one value at an offset, returns it and its end.
+_make_scanner: Callable[[json.JSONDecoder], Callable[[str, int], tuple[Any, int]]] = json.scanner.make_scanner  # type: ignore[assignment]
+_ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def parse_json_quickly(text: str) -> dict[str, Any] | None:
+    """The object `parse_json` would give, read by the C decoder, or None when unsure.
+
+    None whenever the strict parser might refuse the text or read it otherwise: a
+    syntax error, a duplicate key, NaN or Infinity, a number too large, an escaped
+    half of a surrogate pair (or what looks like one), a root that is not an object.
+    Nesting is not bounded here: the caller takes this way only for plans, whose
+    schema bounds it, and reads the text again with `parse_json` when the data does
+    not validate (so a document too deep gets the strict parser's error). No
+    positions: `LazyPositions` finds those of the values a finding points at.
+    """
+    if "\\u" in text and _ESCAPED_SURROGATE.search(text):
+        return None
+    try:
+        data = json.loads(text, object_pairs_hook=_unique, parse_float=_finite, parse_constant=_constant)
+    except (ValueError, RecursionError):  # JSONDecodeError and _Unsure are ValueErrors, as are too long integers
+        return None
+    return data if type(data) is dict else None
+
+
+class LazyPositions:
+    """pointer -> offset, as `parse_json` records them, found only for the pointers asked about.
+
+    For a document `parse_json_quickly` read: the text is valid JSON without
+    duplicate keys. Asked for a pointer, it reads the members (or items) of each
+    container on the way down (each once): their names with the string scanner,
+    their values skipped by the C decoder. A report's findings point into a few
+    containers; recording every value's position up front cost ten times the parse.
+    """
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._scan = _make_scanner(json.JSONDecoder())
+        root = _skip(text, 0)
+        self._found: dict[str, tuple[int, int]] = {"": (root, root)}  # pointer -> (its offset, its value's)
+        self._read: set[str] = set()  # containers whose members are in _found
+
+    def _entry(self, pointer: str) -> tuple[int, int] | None:
+        found = self._found.get(pointer)
+        if found is not None or not pointer.startswith("/"):
+            return found
+        current, entry = "", self._found[""]
+        for token in pointer[1:].split("/"):
+            if current not in self._read:
+                self._read_members(current, entry[1])
+            current = f"{current}/{token}"
+            found = self._found.get(current)
+            if found is None:
+                return None
+            entry = found
+        return entry
+
+    def _read_members(self, pointer: str, index: int) -> None:
+        text, found = self._text, self._found
+        self._read.add(pointer)
+        char = text[index : index + 1]
+        if char != "{" and char != "[":
+            return
+        index = _skip(text, index + 1)
+        if text.startswith("}" if char == "{" else "]", index):
+            return
+        count = 0
+        while True:
+            if char == "{":
+                key, end = _scanstring(text, index + 1, True)
+                value = _COLON.match(text, end).end()  # type: ignore[union-attr]  # valid JSON
+                found[pointer_join(pointer, key)] = (index, value)
+            else:
+                value = index
+                found[f"{pointer}/{count}"] = (index, index)
+                count += 1
+            _, end = self._scan(text, value)
+            separator = _SEPARATOR.match(text, end)
+            if separator is None or separator.group(1) != ",":
+                return
+            index = separator.end()
+
+    def __setitem__(self, pointer: str, offset: int, /) -> None:
+        raise TypeError("LazyPositions are read from the text, not set")
+
+    def __getitem__(self, pointer: str, /) -> int:
+        entry = self._entry(pointer)
+        if entry is None:
+            raise KeyError(pointer)
+        return entry[0]
+
+    def __contains__(self, pointer: object, /) -> bool:
+        return isinstance(pointer, str) and self._entry(pointer) is not None
+
+    def __len__(self) -> int:
+        return len(self._found)  # at least the root's: a map with positions
+
+    def get(self, pointer: str, default: int, /) -> int:
+        entry = self._entry(pointer)
+        return default if entry is None else entry[0]
 
 
 def _skip(text: str, index: int) -> int:

@@ -13,11 +13,12 @@ import hashlib
 import os
 import stat
 import sys
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from assess.errors import PlanError, PlanLimitError, PlanReadError, PlanSyntaxError, Problem
-from assess.plan._jsonparse import parse_json
+from assess.plan._jsonparse import LazyPositions, parse_json, parse_json_quickly
 from assess.plan.sourcemap import SourceError, SourceMap, pointer_join, pointer_parts
 from assess.reading import DEFAULT_MAX_PLAN_BYTES
 
@@ -64,21 +65,44 @@ class Document:
     source_map: SourceMap
     sha256: str  # of the raw bytes
     format: Format
+    # Set when the document was read the quick way (``lazy``): reads it again with the strict
+    # parser, whose error (nesting too deep) comes before any schema problem. Call it when
+    # the data does not validate; data that does is exactly what the strict parser gives.
+    recheck: Callable[[], Document] | None = field(default=None, compare=False, repr=False)
 
 
-def parse_bytes(raw: bytes, name: str, *, format: Format | None = None, limits: Limits = DEFAULT_LIMITS) -> Document:
+PLAN_DEPTH = 8
+"""Nesting of arrays and objects no valid plan exceeds (the schema's deepest is 5; a test keeps the bound true)."""
+
+
+def parse_bytes(
+    raw: bytes, name: str, *, format: Format | None = None, limits: Limits = DEFAULT_LIMITS, lazy: bool = False
+) -> Document:
     """Parse a plan's bytes; ``format`` None means guess from the first character.
 
     Raises `PlanLimitError` (too big, too deep, too many aliases) or
     `PlanReadError` / `PlanSyntaxError`, each with the file, line and column.
+    ``lazy``: for a caller that validates the plan and calls `Document.recheck`
+    when it does not validate: JSON is read by the C decoder when it safely can,
+    and its source map finds positions only when asked.
     """
     if len(raw) > limits.max_bytes:
         raise _too_big(name, len(raw), limits)
-    return _parse_text(_decode(raw, name), hashlib.sha256(raw).hexdigest(), name, format, limits)
+    return _parse_text(_decode(raw, name), hashlib.sha256(raw).hexdigest(), name, format, limits, lazy)
 
 
-def _parse_text(text: str, sha256: str, name: str, format: Format | None, limits: Limits) -> Document:
+def _parse_text(
+    text: str, sha256: str, name: str, format: Format | None, limits: Limits, lazy: bool = False
+) -> Document:
     kind = format or _sniff(text)
+    if lazy and kind == "json" and limits.max_depth >= PLAN_DEPTH:
+        data = parse_json_quickly(text)
+        if data is not None:
+
+            def recheck() -> Document:
+                return _parse_text(text, sha256, name, kind, limits)
+
+            return Document(name, data, SourceMap(text, LazyPositions(text)), sha256, kind, recheck)
     aliases: dict[str, str] = {}
     try:
         if kind == "json":
@@ -95,7 +119,7 @@ def _parse_text(text: str, sha256: str, name: str, format: Format | None, limits
     return Document(name, data, source_map, sha256, kind)
 
 
-def load_path(path: str | os.PathLike[str], *, limits: Limits = DEFAULT_LIMITS) -> Document:
+def load_path(path: str | os.PathLike[str], *, limits: Limits = DEFAULT_LIMITS, lazy: bool = False) -> Document:
     """Read and parse a plan file; "-" reads standard input (named "<stdin>").
 
     The format follows the extension (.json, .yaml, .yml); otherwise, and for
@@ -106,12 +130,12 @@ def load_path(path: str | os.PathLike[str], *, limits: Limits = DEFAULT_LIMITS) 
         raw = sys.stdin.buffer.read(limits.max_bytes + 1)
         if len(raw) > limits.max_bytes:
             raise _too_big("<stdin>", None, limits)
-        return parse_bytes(raw, "<stdin>", limits=limits)
+        return parse_bytes(raw, "<stdin>", limits=limits, lazy=lazy)
     extension = os.path.splitext(name)[1].lower()
     raw = _read(name, limits)
     text, sha256 = _decode(raw, name), hashlib.sha256(raw).hexdigest()
     del raw  # a big file's bytes need not stay while its text is parsed
-    return _parse_text(text, sha256, name, _EXTENSIONS.get(extension), limits)
+    return _parse_text(text, sha256, name, _EXTENSIONS.get(extension), limits, lazy)
 
 
 def _read(name: str, limits: Limits) -> bytes:

@@ -259,7 +259,14 @@ _SLOW = _Once(_slow_validator)
 
 def validate_document(doc: Document) -> Plan:
     """The typed plan of a parsed document, or `PlanSchemaError` with every problem located."""
-    return _validate(doc.data, doc.name, doc.source_map)
+    if doc.recheck is None:
+        return _validate(doc.data, doc.name, doc.source_map)
+    try:  # read the quick way (`parse_bytes(lazy=True)`): valid data is what the strict parser gives
+        return _validate(doc.data, doc.name, None)
+    except PlanSchemaError:
+        pass
+    checked = doc.recheck()  # the strict parser's error first (nesting too deep), as without the quick way
+    return _validate(checked.data, checked.name, checked.source_map)
 
 
 def validate_data(data: Any, *, name: str = "<memory>") -> Plan:
