@@ -17,7 +17,7 @@ from assess.i18n import is_singular, label, number, value_label
 from assess.plan.defaults import Shape, plan_shape
 from assess.plan.load import SourceMap
 from assess.plan.validate import PlanData
-from assess.results.report import Status
+from assess.results.kinds import Status
 from assess.rules.catalog import ActiveRule, Catalog
 from assess.rules.facts import Fact, from_epoch_day
 from assess.rules.rulepack import PLACEHOLDER
