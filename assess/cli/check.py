@@ -590,10 +590,11 @@ def _assess_in_processes(
     ahead of the next plan to yield, so the reports waiting for a slow chunk stay few
     (kept as their JSON, parsed when their turn comes).
     """
+    import json
     import multiprocessing
     from multiprocessing.connection import wait
 
-    from assess.results.report import PlanReport
+    from assess.results.report import PlanReport, from_data
 
     jobs = min(jobs, len(items))
     # A few chunks per worker: large enough to amortise the hand-over, small enough to balance the load.
@@ -644,7 +645,9 @@ def _assess_in_processes(
             while following in done:
                 ready_plan = done.pop(following)
                 following += 1
-                yield ready_plan if isinstance(ready_plan, PlanReport) else PlanReport.model_validate_json(ready_plan)
+                yield (
+                    ready_plan if isinstance(ready_plan, PlanReport) else from_data(PlanReport, json.loads(ready_plan))
+                )
     finally:
         for worker in workers:
             worker.stop()

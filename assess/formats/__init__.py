@@ -164,9 +164,9 @@ def for_people(report: Report, options: RenderOptions) -> tuple[Report, RenderOp
     (names, messages, file names) and a custom pack's rule texts cannot move the
     cursor, set a title, make a hyperlink or start a new line.
     """
-    from assess.results.report import Report
+    from assess.results.report import Report, from_data, to_data
 
-    cleaned = Report.model_validate(_escaped(report.model_dump(mode="json", by_alias=True)))
+    cleaned = from_data(Report, _escaped(to_data(report)))
     rules = tuple(
         dataclasses.replace(info, **{name: _escaped(getattr(info, name)) for name in _RULE_TEXTS})
         for info in options.rules

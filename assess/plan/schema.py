@@ -87,7 +87,7 @@ def plan_schema() -> dict[str, Any]:
 
 
 def report_schema() -> dict[str, Any]:
-    from assess.results.report import Report
+    from assess.results.report_model import Report
 
     return model_schema(
         Report,

@@ -1,21 +1,42 @@
 """The report: what a user reads and what another tool consumes.
 
-Pure data (pydantic models); ``schemas/report.schema.json`` is generated from
-them. A report holds no timestamps, durations or absolute paths, so the same
-inputs give byte-identical output. Formatters (``assess.formats``) turn a
-`Report` into text, JSON, SARIF, JUnit, ...
+Plain typed records (frozen dataclasses), built by the pipeline and read by the
+formats with no pydantic at all: a run of the command line never imports it
+(issue 15: importing pydantic alone took a fifth of a peer tool's whole run).
+Each record keeps pydantic's API for library callers (`model_dump_json`,
+`model_dump`, `model_validate`, `model_validate_json`, `model_copy`,
+`model_json_schema`), served by the pydantic models of
+`assess.results.report_model`, which hold the same fields in the same order
+and generate ``schemas/report.schema.json`` (tests/test_report_records.py keeps
+the two in step).
+
+`to_json` writes a record exactly as pydantic's ``model_dump_json(indent=2)``
+does; `from_data` builds records from JSON data the pipeline made itself (a
+trusted source: values are converted, not checked; `model_validate` checks).
+
+A report holds no timestamps, durations or absolute paths, so the same inputs
+give byte-identical output.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from typing import Any, Literal
-
-from pydantic import BaseModel, ConfigDict, Field
+import enum
+import json
+import threading
+import types
+import typing
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar
 
 from assess.results.kinds import Maturity, Severity, Status
 
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
 __all__ = [
+    "REPORT_VERSION",
     "Finding",
     "Maturity",
     "PlanProblem",
@@ -32,231 +53,319 @@ __all__ = [
     "SuppressedFinding",
     "SuppressionNotice",
     "ToolInfo",
+    "from_data",
+    "to_data",
+    "to_json",
 ]
 
 REPORT_VERSION = "1.0"
 
+R = TypeVar("R", bound="Record")
+
+
+class Record:
+    """What every report record shares: conversion to and from JSON data, and pydantic's API on demand."""
+
+    __slots__ = ()
+    __dataclass_fields__: ClassVar[dict[str, dataclasses.Field[Any]]]
+
+    # -- pydantic's API, for library callers (imports pydantic on first use)
+
+    def model_dump_json(self, *, indent: int | None = None, **options: Any) -> str:
+        """As pydantic's ``model_dump_json`` (with no options, `to_json` gives the same text faster)."""
+        if not options:
+            return to_json(self, indent)
+        return self._model().model_dump_json(indent=indent, **options)
+
+    def model_dump(self, *, mode: Literal["json", "python"] | str = "python", **options: Any) -> dict[str, Any]:
+        """As pydantic's ``model_dump``."""
+        if mode == "json" and not {key for key, value in options.items() if value} - {"by_alias"}:
+            return to_data(self)  # no field has an alias
+        dumped: dict[str, Any] = self._model().model_dump(mode=mode, **options)
+        return dumped
+
+    @classmethod
+    def model_validate(cls: type[R], data: Any) -> R:
+        """Checked as pydantic checks it (bounds, types, no unknown field), or pydantic's ValidationError."""
+        if isinstance(data, cls):
+            return data
+        model = _model_class(cls).model_validate(data.model_dump(mode="json") if isinstance(data, Record) else data)
+        return from_data(cls, model.model_dump(mode="json"))
+
+    @classmethod
+    def model_validate_json(cls: type[R], text: str | bytes) -> R:
+        """A report's JSON read back, checked as pydantic checks it."""
+        model = _model_class(cls).model_validate_json(text)
+        return from_data(cls, model.model_dump(mode="json"))
+
+    @classmethod
+    def model_json_schema(cls) -> dict[str, Any]:
+        schema: dict[str, Any] = _model_class(cls).model_json_schema()
+        return schema
+
+    def model_copy(self: R, *, update: Mapping[str, Any] | None = None) -> R:
+        """A copy with some fields replaced (not checked, as with pydantic)."""
+        return dataclasses.replace(self, **(update or {}))
+
+    def _model(self) -> BaseModel:
+        return _model_class(type(self)).model_validate(to_data(self))
+
+
+def _model_class(cls: type[Record]) -> type[BaseModel]:
+    from assess.results import report_model
+
+    model: type[BaseModel] = getattr(report_model, cls.__name__)
+    return model
+
 
 def _empty_list() -> list[Any]:
-    """A new empty list: a field's default. pydantic inspects a default factory's signature when it builds a
-    schema; for the builtin `list` or `dict` that means parsing its text signature, 20 times slower than for
-    a function (issue 15: the cold start builds ~60 such fields)."""
     return []
 
 
-class _Model(BaseModel):
-    # Built on first use, not at import (issue 15): most of these models are only ever validated or
-    # serialized as part of a `PlanReport` or `Report`, whose validator holds theirs.
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
-
-
-class Finding(_Model):
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class Finding(Record):
     """One failed check about one element of the plan."""
 
-    rule_id: str = Field(description="Stable rule id, e.g. 'POL-03'.")
-    step: int = Field(ge=1, le=11, description="The step of the article (1-11) the rule comes from.")
-    severity: Severity = Field(description="How serious the problem is.")
-    title: str = Field(description="The rule's title.")
-    message: str = Field(description="What is wrong, with the plan's own names, dates and counts.")
-    rationale: str = Field(description="Why it matters, citing the step of the article.")
-    recommendation: str = Field(description="What to do about it.")
-    pointer: str = Field(description="JSON pointer of the plan element the finding is about.")
-    line: int | None = Field(None, ge=1, description="1-based line of that element in the plan file.")
-    column: int | None = Field(None, ge=1, description="1-based column (in characters) of that element.")
-    fingerprint: str = Field(description="Stable identity of the finding across runs and edits elsewhere in the plan.")
+    rule_id: str
+    step: int
+    severity: Severity
+    title: str
+    message: str
+    rationale: str
+    recommendation: str
+    pointer: str
+    line: int | None = None
+    column: int | None = None
+    fingerprint: str
 
 
-class SuppressedFinding(_Model):
-    finding: Finding = Field(description="The finding that was suppressed.")
-    justification: str = Field(description="Why the plan's authors accepted it.")
-    expires: dt.date | None = Field(None, description="When the suppression lapses.")
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class SuppressedFinding(Record):
+    finding: Finding
+    justification: str
+    expires: dt.date | None = None
 
 
-class SuppressionNotice(_Model):
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class SuppressionNotice(Record):
     """A suppression that is expired, or that suppresses nothing."""
 
-    rule_id: str = Field(description="The suppressed rule id.")
-    problem: Literal["expired", "unused", "unknown_rule"] = Field(description="What is wrong with the suppression.")
-    message: str = Field(description="A sentence for the user.")
-    pointer: str = Field(description="JSON pointer of the suppression entry in the plan.")
-    line: int | None = Field(None, ge=1, description="Line of the suppression entry.")
-    column: int | None = Field(None, ge=1, description="Column of the suppression entry.")
+    rule_id: str
+    problem: Literal["expired", "unused", "unknown_rule"]
+    message: str
+    pointer: str
+    line: int | None = None
+    column: int | None = None
 
 
-class RuleResult(_Model):
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class RuleResult(Record):
     """The outcome of one rule on one plan (JUnit: one testcase)."""
 
-    rule_id: str = Field(description="Rule id.")
-    step: int = Field(ge=1, le=11, description="Step of the article.")
-    severity: Severity = Field(description="Effective severity (after configuration).")
-    title: str = Field(description="The rule's title.")
-    status: Status = Field(
-        description="pass, fail, not_applicable, unknown (the plan lacks what the rule needs) or suppressed."
-    )
-    findings: int = Field(ge=0, description="How many findings the rule produced (before suppression).")
-    missing: list[str] = Field(
-        default_factory=_empty_list, description="For unknown: JSON pointers of the fields the plan lacks."
-    )
-    blocked_by: str | None = Field(
-        None,
-        description=(
-            "For not_applicable or unknown: the failing rule whose missing section hides this one"
-            " (its `unlocks`); the score counts this rule as failed until that is fixed."
-        ),
-    )
+    rule_id: str
+    step: int
+    severity: Severity
+    title: str
+    status: Status
+    findings: int
+    missing: list[str] = dataclasses.field(default_factory=_empty_list)
+    blocked_by: str | None = None
 
 
-class StepResult(_Model):
-    step: int = Field(ge=1, le=11, description="Step number.")
-    key: str = Field(description="Step key, e.g. 'policies'.")
-    name: str = Field(description="Step name, e.g. 'Policies'.")
-    score: float | None = Field(
-        None, ge=0, le=100, description="0-100; null when no rule of the step could be decided."
-    )
-    maturity: Maturity = Field(description="Maturity level of the step.")
-    passed: int = Field(ge=0, description="Rules that passed.")
-    failed: int = Field(ge=0, description="Rules that failed.")
-    not_applicable: int = Field(ge=0, description="Rules that did not apply.")
-    unknown: int = Field(ge=0, description="Rules the plan lacks information for.")
-    capped: bool = Field(False, description="True when a failed critical rule capped the step's score.")
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class StepResult(Record):
+    step: int
+    key: str
+    name: str
+    score: float | None = None
+    maturity: Maturity
+    passed: int
+    failed: int
+    not_applicable: int
+    unknown: int
+    capped: bool = False
 
 
-class Recommendation(_Model):
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class Recommendation(Record):
     """An action, with the score the plan would reach once it is done."""
 
-    rank: int = Field(
-        ge=1,
-        description="1 comes first: worst severity first (every critical before any high...), named checks first "
-        "within a severity, then the larger score gain.",
-    )
-    rule_id: str = Field(description="The rule whose findings this action fixes.")
-    step: int = Field(ge=1, le=11, description="Step of the article.")
-    severity: Severity = Field(description="Severity of the rule.")
-    title: str = Field(description="What to do, as an imperative headline (the rule's action).")
-    rule_title: str = Field("", description="The rule's title (what a passing plan does).")
-    named_check: bool = Field(False, description="True for the checks a consultant names first (configurable).")
-    action: str = Field(description="What to do, in detail.")
-    findings: int = Field(ge=1, description="How many findings the action resolves.")
-    score_before: float = Field(ge=0, le=100, description="Overall score now.")
-    score_after: float = Field(
-        ge=0, le=100, description="Overall score once this rule passes, everything else unchanged."
-    )
-    step_score_before: float | None = Field(None, ge=0, le=100, description="Step score now.")
-    step_score_after: float | None = Field(None, ge=0, le=100, description="Step score once this rule passes.")
-    capped_by: list[str] = Field(
-        default_factory=_empty_list,
-        description="When a configured overall cap still holds score_after: the other critical rules that hold it "
-        "(fix them to lift the cap).",
-    )
-    held_by_placeholders: str | None = Field(
-        None,
-        description="When the plan's placeholders hold score_after (the score cannot exceed the written share): "
-        "the rule reporting them (fill them in to lift the limit).",
-    )
-    step_capped_by: list[str] = Field(
-        default_factory=_empty_list,
-        description="When the step's critical cap still holds step_score_after: the other critical rules of the step "
-        "that hold it.",
-    )
+    rank: int
+    rule_id: str
+    step: int
+    severity: Severity
+    title: str
+    rule_title: str = ""
+    named_check: bool = False
+    action: str
+    findings: int
+    score_before: float
+    score_after: float
+    step_score_before: float | None = None
+    step_score_after: float | None = None
+    capped_by: list[str] = dataclasses.field(default_factory=_empty_list)
+    held_by_placeholders: str | None = None
+    step_capped_by: list[str] = dataclasses.field(default_factory=_empty_list)
 
 
-class Score(_Model):
-    overall: float = Field(ge=0, le=100, description="Overall score, 0-100.")
-    grade: str = Field(description="Letter grade A-F from the overall score.")
-    completeness: float = Field(
-        ge=0,
-        le=100,
-        description="Share of applicable rules the plan gave enough information to decide (100 = none unknown).",
-    )
-    capped: bool = Field(
-        False, description="True when a configured flat cap (critical_overall_cap) holds the overall score."
-    )
-    written: float = Field(
-        100.0,
-        ge=0,
-        le=100,
-        description="Share of the plan's texts that are written, not placeholders (100 = none left). "
-        "The overall score cannot exceed it, and completeness is multiplied by it.",
-    )
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class Score(Record):
+    overall: float
+    grade: str
+    completeness: float
+    capped: bool = False
+    written: float = 100.0
 
 
-class PlanProblem(_Model):
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class PlanProblem(Record):
     """Why a plan could not be assessed (syntax or schema error, unreadable file...)."""
 
-    kind: str = Field(description="read, syntax, limit or schema; crash when the process assessing it died.")
-    message: str = Field(description="What is wrong.")
-    pointer: str = Field(description="JSON pointer, '' for the whole document.")
-    line: int | None = Field(None, ge=1, description="1-based line.")
-    column: int | None = Field(None, ge=1, description="1-based column.")
-    excerpt: str | None = Field(None, description="The offending source line and a caret under the column.")
+    kind: str
+    message: str
+    pointer: str
+    line: int | None = None
+    column: int | None = None
+    excerpt: str | None = None
 
 
-class PlanReport(_Model):
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class PlanReport(Record):
     """The assessment of one plan (or why it could not be assessed)."""
 
-    file: str = Field(description="The plan file as given (relative), '<stdin>' or '<memory>'.")
-    sha256: str | None = Field(
-        None, description="SHA-256 of the plan's bytes (of its canonical JSON when it had none)."
-    )
-    organization: str | None = Field(None, description="The organisation's name.")
-    language: str = Field("en", description="Language of the report's texts.")
-    assessed: bool = Field(description="False when the plan could not be assessed; see problems.")
-    problems: list[PlanProblem] = Field(default_factory=_empty_list, description="Why the plan could not be assessed.")
-    score: Score | None = Field(None, description="Scores; null when not assessed.")
-    steps: list[StepResult] = Field(default_factory=_empty_list, description="One entry per step, 1 to 11.")
-    rules: list[RuleResult] = Field(default_factory=_empty_list, description="One entry per rule evaluated.")
-    findings: list[Finding] = Field(default_factory=_empty_list, description="Findings, most serious first.")
-    suppressed: list[SuppressedFinding] = Field(
-        default_factory=_empty_list, description="Findings accepted in the plan's x-assess section."
-    )
-    suppression_notices: list[SuppressionNotice] = Field(
-        default_factory=_empty_list, description="Expired or unused suppressions."
-    )
-    recommendations: list[Recommendation] = Field(
-        default_factory=_empty_list,
-        description="Top actions, worst first: every failing critical and named check, then the best of the rest.",
-    )
-    placeholders: int = Field(0, ge=0, description="How many of the plan's texts are still placeholders.")
-    fill_first: list[str] = Field(
-        default_factory=_empty_list,
-        description="JSON pointers of the placeholders to replace first (at most five): those naming a whole "
-        "element (a goal, the crisis plan...), then by step. Empty when the plan holds none.",
-    )
+    file: str
+    sha256: str | None = None
+    organization: str | None = None
+    language: str = "en"
+    assessed: bool
+    problems: list[PlanProblem] = dataclasses.field(default_factory=_empty_list)
+    score: Score | None = None
+    steps: list[StepResult] = dataclasses.field(default_factory=_empty_list)
+    rules: list[RuleResult] = dataclasses.field(default_factory=_empty_list)
+    findings: list[Finding] = dataclasses.field(default_factory=_empty_list)
+    suppressed: list[SuppressedFinding] = dataclasses.field(default_factory=_empty_list)
+    suppression_notices: list[SuppressionNotice] = dataclasses.field(default_factory=_empty_list)
+    recommendations: list[Recommendation] = dataclasses.field(default_factory=_empty_list)
+    placeholders: int = 0
+    fill_first: list[str] = dataclasses.field(default_factory=_empty_list)
 
 
-class ToolInfo(_Model):
-    name: str = Field(description="'assess'.")
-    version: str = Field(description="Version of assess.")
-    information_uri: str | None = Field(default=None, description="Where to read about the tool (when published).")
-    engine: str | None = Field(
-        default=None,
-        description="The rule engine that ran: 'durable_rules VERSION' or 'builtin' (the same results; "
-        "see README: Engines).",
-    )
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class ToolInfo(Record):
+    name: str
+    version: str
+    information_uri: str | None = None
+    engine: str | None = None
 
 
-class RulePackInfo(_Model):
-    name: str = Field(description="Pack name.")
-    version: str = Field(description="Pack version.")
-    rules: int = Field(ge=0, description="Number of rules in the pack.")
-    sha256: str = Field(description="SHA-256 of the pack's canonical content.")
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class RulePackInfo(Record):
+    name: str
+    version: str
+    rules: int
+    sha256: str
 
 
-class Summary(_Model):
-    plans: int = Field(ge=0, description="Plans given.")
-    assessed: int = Field(ge=0, description="Plans assessed.")
-    errors: int = Field(ge=0, description="Plans that could not be assessed.")
-    findings: dict[Severity, int] = Field(description="Unsuppressed findings by severity, over all plans.")
-    skipped: int = Field(
-        default=0, ge=0, description="Files in the folders searched that were skipped: not plans (no schema_version)."
-    )
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class Summary(Record):
+    plans: int
+    assessed: int
+    errors: int
+    findings: dict[Severity, int]
+    skipped: int = 0
 
 
-class Report(_Model):
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class Report(Record):
     """The whole output of one run: the same shape for one plan or many."""
 
-    report_version: Literal["1.0"] = Field("1.0", description="Version of this report format.")
-    tool: ToolInfo = Field(description="The tool that made the report.")
-    rule_packs: list[RulePackInfo] = Field(description="The rule packs used.")
-    plans: list[PlanReport] = Field(description="One entry per plan, in a stable order.")
-    summary: Summary = Field(description="Totals over all plans.")
+    report_version: Literal["1.0"] = "1.0"
+    tool: ToolInfo
+    rule_packs: list[RulePackInfo]
+    plans: list[PlanReport]
+    summary: Summary
+
+
+# ------------------------------------------------------------------ records <-> JSON data
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, Record):
+        return to_data(value)
+    if isinstance(value, list):
+        return [_json_value(item) for item in value]
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, dict):
+        return {(key.value if isinstance(key, enum.Enum) else key): _json_value(item) for key, item in value.items()}
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def to_data(record: Record) -> dict[str, Any]:
+    """The record as JSON data, its fields in order: what ``model_dump(mode="json")`` gives."""
+    cls = type(record)
+    names = _NAMES.get(cls)
+    if names is None:
+        names = _NAMES[cls] = tuple(field.name for field in dataclasses.fields(cls))
+    return {name: _json_value(getattr(record, name)) for name in names}
+
+
+def to_json(record: Record, indent: int | None = None) -> str:
+    """The record's JSON text, byte for byte what pydantic's ``model_dump_json(indent=indent)`` writes."""
+    separators = (",", ":") if indent is None else (",", ": ")
+    return json.dumps(to_data(record), ensure_ascii=False, indent=indent, separators=separators, allow_nan=False)
+
+
+_NAMES: dict[type[Record], tuple[str, ...]] = {}  # a class's field names, in order (filled on first use)
+Convert = Callable[[Any], Any]
+_LOCK = threading.Lock()
+_CONVERTERS: dict[type[Record], tuple[tuple[str, Convert | None], ...]] = {}
+
+
+def from_data(cls: type[R], data: Mapping[str, Any]) -> R:
+    """A record from JSON data made by `assess` itself (or by `to_data`): converted, not checked."""
+    converters = _CONVERTERS.get(cls) or _converters(cls)
+    values: dict[str, Any] = {}
+    for name, convert in converters:
+        if name in data:
+            value = data[name]
+            values[name] = value if convert is None or value is None else convert(value)
+    return cls(**values)
+
+
+def _converters(cls: type[Record]) -> tuple[tuple[str, Convert | None], ...]:
+    hints = typing.get_type_hints(cls)
+    converters = tuple((field.name, _converter(hints[field.name])) for field in dataclasses.fields(cls))
+    with _LOCK:
+        _CONVERTERS[cls] = converters
+    return converters
+
+
+def _converter(annotation: Any) -> Convert | None:
+    """How JSON data becomes a value of the annotated type (None: as it is)."""
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        (inner,) = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
+        return _converter(inner)
+    if origin is list:
+        (item,) = typing.get_args(annotation)
+        convert = _converter(item)
+        return None if convert is None else lambda values: [convert(value) for value in values]
+    if origin is dict:
+        key_type, value_type = typing.get_args(annotation)
+        key, value = _converter(key_type), _converter(value_type)
+        return lambda table: {
+            (k if key is None else key(k)): (v if value is None else value(v)) for k, v in table.items()
+        }
+    if isinstance(annotation, type) and issubclass(annotation, Record):
+        record_type = annotation
+        return lambda data: data if isinstance(data, record_type) else from_data(record_type, data)
+    if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
+        return annotation
+    if annotation is float:
+        return float  # JSON's 100 is the float 100.0 (pydantic writes it "100.0")
+    if annotation is dt.date:
+        return lambda value: value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+    return None
