@@ -18,9 +18,10 @@ import hashlib
 import json
 import os
 import re
+import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import TYPE_CHECKING, Any, TypeGuard, Union
 
 from assess._version import __version__
 from assess.config import Config
@@ -29,7 +30,6 @@ from assess.errors import PlanError, PlanReadError, Problem
 from assess.i18n import label
 from assess.plan.inmemory import canonical_json, check_data
 from assess.plan.load import DEFAULT_LIMITS, Document, Limits, SourceMap, load_path, parse_bytes
-from assess.plan.model import Plan
 from assess.plan.validate import PlanData, checked_data, checked_document, typed_plan
 from assess.results.report import (
     PlanProblem,
@@ -47,7 +47,10 @@ from assess.rules.catalog import Catalog, build_catalog
 from assess.rules.facts import build_facts
 from assess.rules.placeholders import Scan, fill_first, placeholder_facts
 
-Source = Union[str, bytes, "os.PathLike[str]", Mapping[str, Any], Plan]
+if TYPE_CHECKING:
+    from assess.plan.model import Plan
+
+Source = Union[str, bytes, "os.PathLike[str]", Mapping[str, Any], "Plan"]
 # No informationUri: the project publishes no documentation site yet (a made-up address would mislead).
 TOOL = ToolInfo(name="assess", version=__version__)
 
@@ -99,9 +102,15 @@ def _canonical_sha256(data: Any) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
+def _is_typed_plan(source: object) -> TypeGuard[Plan]:
+    """Whether `source` is a typed `Plan` (none can exist unless the typed model was imported)."""
+    model = sys.modules.get("assess.plan.model")
+    return model is not None and isinstance(source, model.Plan)
+
+
 def load(source: Source, *, name: str | None = None, limits: Limits = DEFAULT_LIMITS) -> Loaded:
     """Parse and validate a source; raises a `PlanError` subclass with located problems."""
-    if isinstance(source, Plan):
+    if _is_typed_plan(source):
         data = source.model_dump(mode="json", by_alias=True, exclude_none=True)
         return Loaded(data, name or "<memory>", None, _canonical_sha256(data), given=source)
     doc = _document(source, name, limits)

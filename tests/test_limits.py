@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import assess
-from assess.plan.model import MAX_ITEMS
+from assess.plan.patterns import MAX_ITEMS
 
 LONG = "x" * 1990
 

@@ -16,7 +16,8 @@ import pytest
 import assess.plan.validate
 from assess.errors import PlanSchemaError, Problem
 from assess.plan.load import parse_bytes
-from assess.plan.model import ID_PATTERN, Plan
+from assess.plan.model import Plan
+from assess.plan.patterns import ID_PATTERN
 from assess.plan.validate import ID_LISTS, REFERENCES, reference_problems, validate_data, validate_document
 from assess.resources import PLAN_SCHEMA_PATH
 

@@ -24,18 +24,19 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import jsonschema_rs
-from pydantic import ValidationError
 
 from assess.errors import PlanSchemaError, Problem
-from assess.plan.model import ID_PATTERN, ONE_LINE, POINTER_PATTERN, RULE_ID_PATTERN, SCHEMA_VERSIONS, Plan
+from assess.plan.patterns import ID_PATTERN, ONE_LINE, POINTER_PATTERN, RULE_ID_PATTERN, SCHEMA_VERSIONS
 from assess.plan.sourcemap import pointer_join
 from assess.resources import PLAN_SCHEMA_PATH
 
 if TYPE_CHECKING:
     import jsonschema
     from jsonschema.exceptions import ValidationError as SchemaViolation
+    from pydantic import ValidationError
 
     from assess.plan.load import Document
+    from assess.plan.model import Plan
     from assess.plan.sourcemap import SourceMap
 
 __all__ = [
@@ -296,6 +297,10 @@ def validate_data(data: Any, *, name: str = "<memory>") -> Plan:
 
 def typed_plan(data: PlanData, name: str = "<memory>", source_map: SourceMap | None = None) -> Plan:
     """The typed `Plan` of checked data (`checked_document`, `checked_data`)."""
+    from pydantic import ValidationError
+
+    from assess.plan.model import Plan  # the typed model: only for those who ask for it
+
     try:
         return Plan.model_validate(data)
     except ValidationError as error:  # the schema and the model disagree: a bug, still no traceback

@@ -1,0 +1,177 @@
+"""The report's plain records and its pydantic models say the same thing, and write the same bytes."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pydantic import BaseModel, ValidationError
+
+import assess
+from assess.results import report, report_model
+from assess.results.kinds import Maturity, Severity, Status
+
+RECORDS = [
+    cls
+    for cls in vars(report).values()
+    if isinstance(cls, type) and issubclass(cls, report.Record) and cls is not report.Record
+]
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+
+
+def test_every_model_has_its_record() -> None:
+    models = {
+        name
+        for name, cls in vars(report_model).items()
+        if isinstance(cls, type) and issubclass(cls, BaseModel) and cls.__module__ == report_model.__name__
+    }
+    models.discard("_Model")
+    assert models == {cls.__name__ for cls in RECORDS}
+
+
+@pytest.mark.parametrize("record", RECORDS, ids=lambda cls: cls.__name__)
+def test_a_record_has_its_models_fields_in_order_with_the_same_defaults(record: type[report.Record]) -> None:
+    model: type[BaseModel] = getattr(report_model, record.__name__)
+    fields = dataclasses.fields(record)
+    assert [field.name for field in fields] == list(model.model_fields)
+    for field in fields:
+        info = model.model_fields[field.name]
+        if field.default_factory is not dataclasses.MISSING:
+            assert field.default_factory() == info.get_default(call_default_factory=True)
+        elif field.default is dataclasses.MISSING:
+            assert info.is_required(), field.name
+        else:
+            assert not info.is_required() and info.default == field.default, field.name
+
+
+def _reports() -> list[report.Report]:
+    return [assess.assess_plan(path) for path in sorted(SAMPLES.glob("*.json"))]
+
+
+def test_to_json_writes_what_pydantic_writes_for_every_sample() -> None:
+    for whole in _reports():
+        model = report_model.Report.model_validate(report.to_data(whole))
+        assert report.to_json(whole, 2) == model.model_dump_json(indent=2)
+        assert report.to_json(whole) == model.model_dump_json()
+        assert whole.model_dump_json(indent=2) == model.model_dump_json(indent=2)
+
+
+def test_from_data_reads_back_what_to_data_wrote() -> None:
+    for whole in _reports():
+        assert report.from_data(report.Report, report.to_data(whole)) == whole
+        assert report.Report.model_validate_json(whole.model_dump_json()) == whole
+
+
+texts = st.text(st.characters(codec="utf-8"), max_size=40)  # control characters, quotes, any script
+scores = st.floats(0, 100, allow_nan=False) | st.integers(0, 100)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    message=texts,
+    file=texts,
+    overall=scores,
+    step_score=st.none() | scores,
+    line=st.none() | st.integers(1, 10**9),
+    severity=st.sampled_from(Severity),
+    expires=st.none() | st.dates(dt.date(1, 1, 1), dt.date(9999, 12, 31)),
+)
+def test_to_json_writes_what_pydantic_writes_for_any_text_and_number(
+    message: str,
+    file: str,
+    overall: float,
+    step_score: float | None,
+    line: int | None,
+    severity: Severity,
+    expires: dt.date | None,
+) -> None:
+    finding = {
+        "rule_id": "POL-01",
+        "step": 4,
+        "severity": severity.value,
+        "title": message,
+        "message": message,
+        "rationale": "r",
+        "recommendation": "\u2028" + message,
+        "pointer": "/policies",
+        "line": line,
+        "fingerprint": "0" * 16,
+    }
+    data = {
+        "tool": {"name": "assess", "version": "1"},
+        "rule_packs": [],
+        "plans": [
+            {
+                "file": file,
+                "assessed": True,
+                "score": {"overall": overall, "grade": "A", "completeness": overall},
+                "steps": [
+                    {
+                        "step": 4,
+                        "key": "policies",
+                        "name": "Policies",
+                        "score": step_score,
+                        "maturity": Maturity.WALK.value,
+                        "passed": 1,
+                        "failed": 0,
+                        "not_applicable": 0,
+                        "unknown": 0,
+                    }
+                ],
+                "rules": [
+                    {
+                        "rule_id": "POL-01",
+                        "step": 4,
+                        "severity": "high",
+                        "title": message,
+                        "status": "fail",
+                        "findings": 1,
+                    }
+                ],
+                "findings": [finding],
+                "suppressed": [
+                    {"finding": finding, "justification": message, "expires": expires and expires.isoformat()}
+                ],
+            }
+        ],
+        "summary": {"plans": 1, "assessed": 1, "errors": 0, "findings": {s.value: 0 for s in Severity}},
+    }
+    record = report.from_data(report.Report, data)
+    model = report_model.Report.model_validate(data)
+    assert report.to_json(record, 2) == model.model_dump_json(indent=2)
+    assert report.to_json(record) == model.model_dump_json()
+    assert report.to_data(record) == model.model_dump(mode="json")
+    assert record.plans[0].rules[0].status is Status.FAIL
+    assert isinstance(record.plans[0].score and record.plans[0].score.overall, float)  # JSON's 100 is 100.0
+
+
+def test_model_validate_checks_what_from_data_trusts() -> None:
+    data = report.to_data(_reports()[0].plans[0])
+    data["rules"][0]["step"] = 12
+    assert report.from_data(report.PlanReport, data).rules[0].step == 12
+    with pytest.raises(ValidationError):
+        report.PlanReport.model_validate(data)
+
+
+def test_model_copy_and_model_dump_keep_pydantics_meaning() -> None:
+    plan = _reports()[0].plans[0]
+    copy = plan.model_copy(update={"file": "other.json"})
+    assert copy.file == "other.json" and copy.findings == plan.findings and plan.file != "other.json"
+    assert plan.model_dump(mode="json") == report_model.PlanReport.model_validate(report.to_data(plan)).model_dump(
+        mode="json"
+    )
+    assert plan.model_dump()["rules"][0]["status"] in set(Status)
+    assert report.Report.model_json_schema()["title"] == "Report"
+
+
+def test_the_records_import_no_pydantic() -> None:
+    code = "import sys, assess.results.report, assess.results.kinds; print('pydantic' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert json.loads(result.stdout.strip().lower()) is False
