@@ -24,6 +24,7 @@ import dataclasses
 import datetime as dt
 import enum
 import json
+import re
 import threading
 import types
 import typing
@@ -313,11 +314,24 @@ def to_data(record: Record) -> dict[str, Any]:
 
 
 def to_json(record: Record, indent: int | None = None) -> str:
-    """The record's JSON text, byte for byte what pydantic's ``model_dump_json(indent=indent)`` writes."""
+    """The record's JSON text, byte for byte what pydantic's ``model_dump_json(indent=indent)`` writes.
+
+    Both write a float's shortest digits, and the same way except with an exponent: Python writes
+    ``1e-05`` and ``1e+16`` where pydantic writes ``0.00001`` and ``1e16``. A report `assess` makes
+    never holds such a number (scores are rounded, 0 to 100), so the rare text with an exponent (or a
+    message quoting one) is written by pydantic itself, and the bytes are always pydantic's.
+    """
     separators = (",", ":") if indent is None else (",", ": ")
-    return json.dumps(to_data(record), ensure_ascii=False, indent=indent, separators=separators, allow_nan=False)
+    try:
+        text = json.dumps(to_data(record), ensure_ascii=False, indent=indent, separators=separators, allow_nan=False)
+    except ValueError:  # not a finite number: as pydantic says it
+        return record._model().model_dump_json(indent=indent)
+    if _EXPONENT.search(text) is not None:
+        return record._model().model_dump_json(indent=indent)
+    return text
 
 
+_EXPONENT = re.compile(r"[0-9]e[-+]?[0-9]")
 _NAMES: dict[type[Record], tuple[str, ...]] = {}  # a class's field names, in order (filled on first use)
 Convert = Callable[[Any], Any]
 _LOCK = threading.Lock()
