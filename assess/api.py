@@ -32,14 +32,20 @@ from assess.plan.inmemory import canonical_json, check_data
 from assess.plan.load import DEFAULT_LIMITS, Document, Limits, SourceMap, load_path, parse_bytes
 from assess.plan.validate import PlanData, checked_data, checked_document, typed_plan
 from assess.results.report import (
+    Finding,
     PlanProblem,
     PlanReport,
+    Recommendation,
     Report,
+    RuleResult,
+    Score,
     Severity,
     Status,
+    StepResult,
     Summary,
+    SuppressedFinding,
+    SuppressionNotice,
     ToolInfo,
-    from_data,
 )
 from assess.results.score import ScoreCard, Scored, Written, predict_with_pass, score, still_failing_criticals
 from assess.results.suppress import apply_suppressions
@@ -183,47 +189,60 @@ def assess_loaded(loaded: Loaded, catalog: Catalog, config: Config) -> PlanRepor
         statuses[outcome.active.id] = status
     blockers = _blockers(outcomes, statuses)
     scored: list[Scored] = []
-    rule_results: list[dict[str, Any]] = []
+    rule_results: list[RuleResult] = []
     for outcome in outcomes:
         active = outcome.active
         status = statuses[active.id]
         blocked_by = blockers.get(active.id)
         scored.append(Scored(active.id, active.step, active.severity, active.weight, status, blocked_by is not None))
         rule_results.append(
-            {
-                "rule_id": active.id,
-                "step": active.step,
-                "severity": active.severity,
-                "title": active.texts(lang)["title"],
-                "status": status,
-                "findings": len(outcome.findings),
-                "missing": list(outcome.missing),
-                "blocked_by": blocked_by,
-            }
+            RuleResult(
+                rule_id=active.id,
+                step=active.step,
+                severity=active.severity,
+                title=active.texts(lang)["title"],
+                status=status,
+                findings=len(outcome.findings),
+                missing=list(outcome.missing),
+                blocked_by=blocked_by,
+            )
         )
     card = score(scored, config.scoring, lang, _written(scan, outcomes))
     kept = sorted(
         applied.findings,
         key=lambda f: (f["severity"].rank, f["step"], f["rule_id"], f["line"] or 0, f["pointer"]),
     )
-    # Records from the pipeline's own data: converted, not checked again (`from_data`).
-    return from_data(
-        PlanReport,
-        {
-            "file": loaded.name,
-            "sha256": loaded.sha256,
-            "organization": _organization(scan, lang),
-            "language": lang,
-            "assessed": True,
-            **card.as_report_fields(),
-            "rules": rule_results,
-            "findings": kept,
-            "suppressed": list(applied.suppressed),
-            "suppression_notices": list(applied.notices),
-            "recommendations": _recommendations(outcomes, scored, card, blockers, config, lang),
-            "placeholders": len(scan.found),
-            "fill_first": fill_first(scan),
-        },
+    overall = card.score
+    # Records built from the pipeline's own values (typed already; floats from `score`'s rounding).
+    return PlanReport(
+        file=loaded.name,
+        sha256=loaded.sha256,
+        organization=_organization(scan, lang),
+        language=lang,
+        assessed=True,
+        score=Score(
+            overall=overall.overall,
+            grade=overall.grade,
+            completeness=overall.completeness,
+            capped=overall.capped,
+            written=overall.written,
+        ),
+        steps=[StepResult(**step.as_report_fields()) for step in card.steps],
+        rules=rule_results,
+        findings=[Finding(**finding) for finding in kept],
+        suppressed=[
+            SuppressedFinding(
+                finding=Finding(**item["finding"]), justification=item["justification"], expires=item["expires"]
+            )
+            for item in applied.suppressed
+        ],
+        suppression_notices=[SuppressionNotice(**notice) for notice in applied.notices],
+        recommendations=[
+            Recommendation(**recommendation)
+            for recommendation in _recommendations(outcomes, scored, card, blockers, config, lang)
+        ],
+        placeholders=len(scan.found),
+        fill_first=fill_first(scan),
     )
 
 
