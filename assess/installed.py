@@ -48,15 +48,15 @@ def version_beside(folder: str | os.PathLike[str], distribution: str) -> str | N
     wanted = _normalized(distribution)
     versions = []
     try:
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                stem = entry.name.removesuffix(".dist-info")
-                if stem != entry.name:
-                    name, _, version = stem.partition("-")  # a dist-info name escapes every "-" of both parts
-                    if _normalized(name) == wanted:
-                        versions.append(version)
+        names = os.listdir(folder)
     except OSError:
         return None
+    for entry in names:
+        # The first letter first: normalising a name cannot change it, and most folders fail there.
+        if entry.endswith(".dist-info") and entry[:1].lower() == wanted[:1]:
+            name, _, version = entry.removesuffix(".dist-info").partition("-")  # "-" is escaped in both parts
+            if _normalized(name) == wanted:
+                versions.append(version)
     if len(versions) != 1 or not versions[0] or "-" in versions[0]:
         return None
     return versions[0]
