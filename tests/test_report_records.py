@@ -60,6 +60,8 @@ def test_to_json_writes_what_pydantic_writes_for_every_sample() -> None:
         model = report_model.Report.model_validate(report.to_data(whole))
         assert report.to_json(whole, 2) == model.model_dump_json(indent=2)
         assert report.to_json(whole) == model.model_dump_json()
+        assert report.plain_json(whole, 2) == model.model_dump_json(indent=2)
+        assert report.plain_json(whole) == model.model_dump_json()
         assert whole.model_dump_json(indent=2) == model.model_dump_json(indent=2)
 
 
@@ -147,6 +149,8 @@ def test_to_json_writes_what_pydantic_writes_for_any_text_and_number(
     model = report_model.Report.model_validate(data)
     assert report.to_json(record, 2) == model.model_dump_json(indent=2)
     assert report.to_json(record) == model.model_dump_json()
+    assert report.plain_json(record, 2) == model.model_dump_json(indent=2)
+    assert report.plain_json(record) == model.model_dump_json()
     assert report.to_data(record) == model.model_dump(mode="json")
     assert record.plans[0].rules[0].status is Status.FAIL
     assert isinstance(record.plans[0].score and record.plans[0].score.overall, float)  # JSON's 100 is 100.0
@@ -169,6 +173,21 @@ def test_model_copy_and_model_dump_keep_pydantics_meaning() -> None:
     )
     assert plan.model_dump()["rules"][0]["status"] in set(Status)
     assert report.Report.model_json_schema()["title"] == "Report"
+
+
+def test_without_pydantic_loaded_to_json_writes_the_same_bytes_without_loading_it() -> None:
+    code = (
+        "import sys, json, assess\n"
+        "from assess.results.report import to_json\n"
+        "plan = sys.argv[1]\n"
+        "report = assess.assess_plan(plan)\n"
+        "before = 'pydantic' in sys.modules\n"
+        "print(json.dumps([before, to_json(report, 2)]))\n"
+    )
+    sample = SAMPLES / "exemplary.json"
+    result = subprocess.run([sys.executable, "-c", code, str(sample)], capture_output=True, text=True, check=True)
+    _, text = json.loads(result.stdout)
+    assert text == assess.assess_plan(sample).model_dump_json(indent=2)
 
 
 def test_the_records_import_no_pydantic() -> None:

@@ -26,6 +26,7 @@ import enum
 import json
 import json.encoder
 import re
+import sys
 import threading
 import types
 import typing
@@ -35,7 +36,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar
 from assess.results.kinds import Maturity, Severity, Status
 
 if TYPE_CHECKING:
-    from pydantic import BaseModel
+    from pydantic import BaseModel, TypeAdapter
 
 __all__ = [
     "REPORT_VERSION",
@@ -56,6 +57,7 @@ __all__ = [
     "SuppressionNotice",
     "ToolInfo",
     "from_data",
+    "plain_json",
     "to_data",
     "to_json",
 ]
@@ -320,10 +322,21 @@ def _field_names(cls: type[Record]) -> tuple[str, ...]:
 def to_json(record: Record, indent: int | None = None) -> str:
     """The record's JSON text, byte for byte what pydantic's ``model_dump_json(indent=indent)`` writes.
 
-    Both write a float's shortest digits, and the same way except with an exponent: Python writes
-    ``1e-05`` and ``1e+16`` where pydantic writes ``0.00001`` and ``1e16``. A report `assess` makes
-    never holds such a number (scores are rounded, 0 to 100), so the rare text with an exponent (or a
-    message quoting one) is written by pydantic itself, and the bytes are always pydantic's.
+    With pydantic loaded already (a library caller, a long batch), its serializer writes it: ten times
+    quicker than Python. Otherwise `plain_json` does, rather than pay for importing pydantic.
+    """
+    if "pydantic" in sys.modules:
+        return _serializer(type(record)).dump_json(record, indent=indent).decode()
+    return plain_json(record, indent)
+
+
+def plain_json(record: Record, indent: int | None = None) -> str:
+    """`to_json`'s text, written without pydantic.
+
+    Python and pydantic both write a float's shortest digits, and the same way except with an
+    exponent: Python writes ``1e-05`` and ``1e+16`` where pydantic writes ``0.00001`` and ``1e16``. A
+    report `assess` makes never holds such a number (scores are rounded, 0 to 100), so the rare text
+    with an exponent (or a message quoting one) is written by pydantic, and the bytes are always its.
     """
     try:
         if indent is None:
@@ -335,6 +348,22 @@ def to_json(record: Record, indent: int | None = None) -> str:
     if _EXPONENT.search(text) is not None:
         return record._model().model_dump_json(indent=indent)
     return text
+
+
+_EXPONENT = re.compile(r"[0-9]e[-+]?[0-9]")
+
+
+def _serializer(cls: type[Record]) -> TypeAdapter[Any]:
+    """pydantic's serializer of a record class (it reads the dataclass's fields; nothing is validated)."""
+    adapter = _ADAPTERS.get(cls)
+    if adapter is None:
+        from pydantic import TypeAdapter
+
+        adapter = _ADAPTERS[cls] = TypeAdapter(cls)
+    return adapter
+
+
+_ADAPTERS: dict[type[Record], TypeAdapter[Any]] = {}
 
 
 def _indented(value: Any, newline: str, step: str) -> str:
@@ -397,7 +426,6 @@ _INFINITY = float("inf")
 _KEYS: dict[type[Record], tuple[tuple[str, str], ...]] = {}  # a record's (field, '"field": ') in order
 
 
-_EXPONENT = re.compile(r"[0-9]e[-+]?[0-9]")
 _NAMES: dict[type[Record], tuple[str, ...]] = {}  # a class's field names, in order (filled on first use)
 Convert = Callable[[Any], Any]
 _LOCK = threading.Lock()
