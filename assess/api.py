@@ -139,7 +139,9 @@ def assess_loaded(loaded: Loaded, catalog: Catalog, config: Config) -> PlanRepor
     lang = _language(loaded, config)
     scan = catalog.placeholders.scan(loaded.plan)
     stated = scan.stated  # the plan without its placeholders: a placeholder is not a fact
-    facts = build_facts(stated) + placeholder_facts(scan)
+    # Temporary: `build_facts` takes the plain plan, `scan.stated` is still typed until the placeholder
+    # scan works on plain data too (issue 15); then pass `scan.stated` itself.
+    facts = build_facts(stated.model_dump(mode="json", by_alias=True, exclude_none=True)) + placeholder_facts(scan)
     outcomes = evaluate(catalog, facts, stated, loaded.source_map, lang)
     findings = [finding for outcome in outcomes for finding in outcome.findings]
     settings = loaded.plan.x_assess

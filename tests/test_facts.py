@@ -25,8 +25,14 @@ def plan_with(**changes: Any) -> dict[str, Any]:
     return plan
 
 
+def valid(plan: dict[str, Any]) -> dict[str, Any]:
+    """The plan itself, once `load` has checked it: facts are built from the validated plain plan."""
+    load(plan)
+    return plan
+
+
 def facts(plan: dict[str, Any]) -> list[Fact]:
-    return build_facts(load(plan).plan)
+    return build_facts(valid(plan))
 
 
 def one(plan: dict[str, Any], kind: str, ptr: str | None = None) -> Fact:
@@ -42,7 +48,7 @@ def people(*extra: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def test_same_as_joins_entries_into_one_human_and_left_on_removes_them() -> None:
-    plan = load(
+    plan = valid(
         plan_with(
             people=people(
                 {"id": "ana-personal", "name": "Ana (personal)", "same_as": "ana"},
@@ -52,7 +58,7 @@ def test_same_as_joins_entries_into_one_human_and_left_on_removes_them() -> None
                 {"id": "ivy", "name": "Ivy", "left_on": "2025-06-30"},  # leaves after it
             )
         )
-    ).plan
+    )
     humans = Humans(plan)
     assert humans.human("ana-phone") == humans.human("ana-personal") == humans.human("ana") == "ana"
     assert humans.count(["ana", "ana-personal", "ana-phone"]) == 1
@@ -62,14 +68,14 @@ def test_same_as_joins_entries_into_one_human_and_left_on_removes_them() -> None
 
 
 def test_a_human_who_left_under_one_entry_left_under_all() -> None:
-    plan = load(
+    plan = valid(
         plan_with(
             people=people(
                 {"id": "tom-work", "name": "Tom", "left_on": "2024-08-01"},
                 {"id": "tom", "name": "Tom (personal)", "same_as": "tom-work"},
             )
         )
-    ).plan
+    )
     assert not Humans(plan).current("tom")
 
 
@@ -77,11 +83,11 @@ def test_without_an_as_of_date_the_start_date_or_any_departure_counts() -> None:
     gone = {"id": "gus", "name": "Gus", "left_on": "2025-02-01"}
     with_start = plan_with(people=people(gone))
     del with_start["plan"]["as_of"]  # start 2025-01-06: Gus is still there then
-    assert Humans(load(with_start).plan).current("gus")
+    assert Humans(valid(with_start)).current("gus")
     undated = plan_with(people=people(gone))
     del undated["plan"]["as_of"]
     del undated["plan"]["start_date"]
-    assert not Humans(load(undated).plan).current("gus")
+    assert not Humans(valid(undated)).current("gus")
 
 
 def test_admins_count_distinct_current_humans_and_personal_accounts_are_marked() -> None:
