@@ -7,14 +7,23 @@ facts the rules see, so what a rule can rely on is pinned here, independent of a
 from __future__ import annotations
 
 import copy
-from typing import Any
+import json
+import random
+from collections.abc import Callable
+from typing import Any, get_args
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pydantic import BaseModel
+from strategies import plans
 
 from assess.api import load
+from assess.plan.model import Plan
 from assess.resources import RULES_DIR
 from assess.rules.facts import Fact, Humans, build_facts, from_epoch_day
 from assess.rules.rulepack import load_pack
+from bench.plans import generate
 
 BASE: dict[str, Any] = load_pack(RULES_DIR).example_base or {}
 
@@ -209,3 +218,51 @@ def test_policy_review_date_is_the_later_of_adoption_and_review() -> None:
     assert from_epoch_day(one(plan, "policy")["reviewed_day"]).isoformat() == "2024-11-04"
     del plan["policies"]["social_media_policy"]["last_reviewed"]
     assert from_epoch_day(one(plan, "policy")["reviewed_day"]).isoformat() == "2016-05-09"
+
+
+# ------------------------------------------------------------------ absent keys: the model's defaults
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The model a field holds (``X | None``, ``list[X]``), if any."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    return next((model for arg in get_args(annotation) if (model := _model_in(arg)) is not None), None)
+
+
+def without_defaults(data: dict[str, Any], model: type[BaseModel], drop: Callable[[], bool]) -> dict[str, Any]:
+    """A copy of ``data`` without some of the keys whose value is the model's default (`drop` decides which)."""
+    fields = {field.alias or name: field for name, field in model.model_fields.items()}
+    result: dict[str, Any] = {}
+    for key, value in data.items():
+        field = fields[key]
+        inner = _model_in(field.annotation)
+        if inner is not None and isinstance(value, dict):
+            value = without_defaults(value, inner, drop)
+        elif inner is not None and isinstance(value, list):
+            value = [without_defaults(item, inner, drop) for item in value]
+        if not field.is_required() and value == field.get_default(call_default_factory=True) and drop():
+            continue
+        result[key] = value
+    return result
+
+
+def assert_defaults_read(written: dict[str, Any]) -> None:
+    """The facts of a plan as written equal those of its typed round trip, where every default is filled in."""
+    filled = load(written).plan.model_dump(mode="json", by_alias=True)
+    # json.dumps tells True from 1 and 1 from 1.0, and keeps the facts' key order.
+    assert json.dumps(build_facts(written)) == json.dumps(build_facts(filled))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(plans(), st.randoms(use_true_random=False))
+def test_an_absent_key_reads_as_the_models_default(plan: dict[str, Any], rng: random.Random) -> None:
+    # Keys left out at random: a field read without its default (a goal's `primary`, a channel's
+    # `status`, a list) gives another fact than the round trip, or a KeyError.
+    assert_defaults_read(without_defaults(plan, Plan, lambda: rng.random() < 0.5))
+
+
+@pytest.mark.parametrize("seed", [7, 2025])
+def test_generated_plans_without_any_default_key_give_the_same_facts(seed: int) -> None:
+    for plan in generate(60, seed):
+        assert_defaults_read(without_defaults(plan, Plan, lambda: True))
