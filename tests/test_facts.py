@@ -9,6 +9,8 @@ from __future__ import annotations
 import copy
 import json
 import random
+import subprocess
+import sys
 from collections.abc import Callable
 from typing import Any, get_args
 
@@ -266,3 +268,10 @@ def test_an_absent_key_reads_as_the_models_default(plan: dict[str, Any], rng: ra
 def test_generated_plans_without_any_default_key_give_the_same_facts(seed: int) -> None:
     for plan in generate(60, seed):
         assert_defaults_read(without_defaults(plan, Plan, lambda: True))
+
+
+def test_facts_need_neither_pydantic_nor_the_typed_model() -> None:
+    # The pipeline works on plain data; the typed model (and pydantic) are for the library's return values.
+    code = "import sys, assess.rules.facts; print(sorted({'pydantic', 'assess.plan.model'} & set(sys.modules)))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
