@@ -33,6 +33,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from assess.api import load
 from assess.config import Config
 from assess.engines.base import CompiledRule
 from assess.engines.durable import TRIGGER_BINDING, _definitions, _end_joins_safely, _is_join
@@ -130,7 +131,7 @@ def test_every_pattern_of_the_catalog_is_registered_without_an_overrun() -> None
     assert [p for p in patterns if overruns(next(iter(p.values())))] == []
 
 
-_PLANS = [build_facts(plan) for plan in generate(12, seed=7)]  # valid plans: bench.plans repairs its references
+_PLANS = [build_facts(load(plan, name=f"plan-{i}").data) for i, plan in enumerate(generate(12, seed=7))]
 _SEEN = packgen.observe(_PLANS)
 
 
