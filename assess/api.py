@@ -165,11 +165,11 @@ def assess_loaded(loaded: Loaded, catalog: Catalog, config: Config) -> PlanRepor
     lang = _language(loaded, config)
     scan = catalog.placeholders.scan(loaded.plan)
     stated = scan.stated  # the plan without its placeholders: a placeholder is not a fact
-    facts = build_facts(stated) + placeholder_facts(scan)
     # Temporary, until the placeholder scan works on plain data: the typed plan without its placeholders.
     stated_data = (
         loaded.data if stated is loaded.plan else stated.model_dump(mode="json", by_alias=True, exclude_none=True)
     )
+    facts = build_facts(stated_data) + placeholder_facts(scan)
     outcomes = evaluate(catalog, facts, stated_data, loaded.source_map, lang)
     findings = [finding for outcome in outcomes for finding in outcome.findings]
     settings = loaded.data.get("x-assess")

@@ -255,7 +255,7 @@ def child_throughput(count: int) -> dict[str, Any]:
         t0 = clock()
         loaded = load(plan)
         t1 = clock()
-        facts = build_facts(loaded.plan)
+        facts = build_facts(loaded.data)
         t2 = clock()
         matches = catalog.engine.run(facts)
         t3 = clock()
@@ -290,7 +290,7 @@ def child_throughput(count: int) -> dict[str, Any]:
         "matches_per_plan": [(rule, outcome, n / len(sample)) for (rule, outcome), n in matched.most_common()],
         "sample": len(sample),
         "findings_per_plan": findings / len(sample),
-        "facts_per_plan": sum(len(build_facts(load(plan).plan)) for plan in sample) / len(sample),
+        "facts_per_plan": sum(len(build_facts(load(plan).data)) for plan in sample) / len(sample),
     }
 
 

@@ -79,7 +79,7 @@ def main() -> None:
     first, count, plans = (int(arg) for arg in sys.argv[1:4])
     joins = sys.argv[4:5] != ["nojoins"]
     loaded = [load(plan, name=f"plan-{i}") for i, plan in enumerate(generate(plans, seed=first))]
-    seen = packgen.observe([build_facts(one.plan) for one in loaded])
+    seen = packgen.observe([build_facts(one.data) for one in loaded])
     build_catalog(Config(engine="builtin"))  # the built-in pack, loaded once and inherited (durable is not started)
     with tempfile.TemporaryDirectory() as folder:
         for number in range(first, first + count):

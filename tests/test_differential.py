@@ -77,7 +77,7 @@ def test_generated_plans_report_alike() -> None:
     durable, builtin = build_catalog(Config(engine="durable")).engine, build_catalog(Config(engine="builtin")).engine
     different = []
     for i, plan in enumerate(plans):
-        facts = build_facts(load(plan, name=f"generated-{i}").plan)
+        facts = build_facts(load(plan, name=f"generated-{i}").data)
         if durable.run(facts) != builtin.run(facts):
             different.append(i)
     assert different == []

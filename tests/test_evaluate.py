@@ -77,7 +77,7 @@ def test_a_finding_about_a_missing_section_points_at_it_and_at_its_nearest_paren
 
 
 def test_every_one_of_a_kind_fact_stands_where_the_sections_table_says() -> None:
-    facts = build_facts(assess.load_plan(SAMPLES / "exemplary.json"))
+    facts = build_facts(assess.api.load(SAMPLES / "exemplary.json").data)
     singles = {fact["kind"]: fact["ptr"] for fact in facts if fact["kind"] in SECTIONS}
     assert singles == {kind: SECTIONS[kind] for kind in singles}
     assert len(singles) >= 14  # the exemplary plan has nearly every section

@@ -131,7 +131,7 @@ def test_every_pattern_of_the_catalog_is_registered_without_an_overrun() -> None
     assert [p for p in patterns if overruns(next(iter(p.values())))] == []
 
 
-_PLANS = [build_facts(load(plan, name=f"plan-{i}").plan) for i, plan in enumerate(generate(12, seed=7))]
+_PLANS = [build_facts(load(plan, name=f"plan-{i}").data) for i, plan in enumerate(generate(12, seed=7))]
 _SEEN = packgen.observe(_PLANS)
 
 

@@ -212,7 +212,7 @@ def test_named_checks_agree_with_plain_python(plan: dict[str, Any]) -> None:
 @given(plans(), st.integers(0, 2**32 - 1))
 def test_matches_do_not_depend_on_fact_order(plan: dict[str, Any], seed: int) -> None:
     catalog = build_catalog(CONFIG)
-    facts = build_facts(load(plan).plan)
+    facts = build_facts(load(plan).data)
     expected_matches = [(m.rule_id, m.outcome, m.key) for m in catalog.engine.run(facts)]
     shuffled = list(facts)
     random.Random(seed).shuffle(shuffled)

@@ -14,7 +14,6 @@ as missing information rather than as a failure where that is fairer.
 from __future__ import annotations
 
 import datetime as dt
-from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -26,6 +25,44 @@ from assess.plan.patterns import (
     POINTER_PATTERN,
     RULE_ID_PATTERN,
 )
+from assess.plan.enums import (
+    CADENCE_DAYS,
+    INSIDERS,
+    VANITY_METRICS,
+    Cadence,
+    CredentialStorage,
+    Evidence,
+    GoalCategory,
+    Language,
+    MetricKind,
+    Participant,
+    Platform,
+    ResearchMethod,
+    Reviewer,
+    Trait,
+    VisualFormat,
+    VisualSource,
+)
+
+# The enumerations live in a module without pydantic (for the plain-data pipeline); re-exported here.
+__all__ = [
+    "CADENCE_DAYS",
+    "INSIDERS",
+    "VANITY_METRICS",
+    "Cadence",
+    "CredentialStorage",
+    "Evidence",
+    "GoalCategory",
+    "Language",
+    "MetricKind",
+    "Participant",
+    "Platform",
+    "ResearchMethod",
+    "Reviewer",
+    "Trait",
+    "VisualFormat",
+    "VisualSource",
+]
 
 Id = Annotated[
     str,
@@ -55,37 +92,6 @@ class _Section(BaseModel):
     # Validators and serializers are built on first use, not at import: a plan validates through
     # `Plan` alone, so the sections' own would be built for nothing on every start (issue 15).
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
-
-
-class Cadence(StrEnum):
-    """How often something happens, from most to least frequent."""
-
-    MULTIPLE_DAILY = "multiple_daily"
-    DAILY = "daily"
-    WEEKLY = "weekly"
-    MONTHLY = "monthly"
-    QUARTERLY = "quarterly"
-    YEARLY = "yearly"
-    NEVER = "never"
-
-
-CADENCE_DAYS: dict[Cadence, int] = {
-    Cadence.MULTIPLE_DAILY: 0,
-    Cadence.DAILY: 1,
-    Cadence.WEEKLY: 7,
-    Cadence.MONTHLY: 30,
-    Cadence.QUARTERLY: 91,
-    Cadence.YEARLY: 365,
-    Cadence.NEVER: 100_000,
-}
-"""Interval in days of each cadence, so that rules can compare cadences as numbers."""
-
-
-class Language(StrEnum):
-    """A language `assess` writes reports in."""
-
-    EN = "en"
-    FR = "fr"
 
 
 # --------------------------------------------------------------------- step 0
@@ -154,16 +160,6 @@ class Person(_Section):
 # --------------------------------------------------------------------- step 1
 
 
-class Trait(StrEnum):
-    """The five traits the article asks a committee to combine (step 1)."""
-
-    STAKEHOLDER_FACING = "stakeholder_facing"
-    TECH_COMFORTABLE = "tech_comfortable"
-    CREATIVE = "creative"
-    NEWS_AWARE = "news_aware"
-    WELL_CONNECTED = "well_connected"
-
-
 class CommitteeMember(_Section):
     """A member of the social media committee, and what they bring to it."""
 
@@ -188,19 +184,6 @@ class Committee(_Section):
 # --------------------------------------------------------------------- step 2
 
 
-class GoalCategory(StrEnum):
-    """The kind of result a goal seeks; fundraising is the top rung of the ladder, not the only one."""
-
-    EMAIL_SIGNUPS = "email_signups"
-    EVENT_PARTICIPATION = "event_participation"
-    VOLUNTEER_SIGNUPS = "volunteer_signups"
-    SITE_TRAFFIC = "site_traffic"
-    AWARENESS = "awareness"
-    ADVOCACY = "advocacy"
-    COMMUNITY = "community"
-    FUNDRAISING = "fundraising"
-
-
 class Goal(_Section):
     """Step 2: a goal, measurable and time-bound."""
 
@@ -223,29 +206,6 @@ class Goal(_Section):
     target_value: Amount | None = Field(None, description="The value of the main metric that means success.")
     target_date: dt.date | None = Field(None, description="When the target should be reached (YYYY-MM-DD).")
     objective: Text | None = Field(None, description="The organisational objective this goal serves.")
-
-
-class MetricKind(StrEnum):
-    """The kind of count a metric is; followers, likes, impressions and reach are vanity counts."""
-
-    FOLLOWERS = "followers"
-    LIKES = "likes"
-    IMPRESSIONS = "impressions"
-    REACH = "reach"
-    ENGAGEMENT = "engagement"
-    SHARES = "shares"
-    MENTIONS = "mentions"
-    EMAIL_SIGNUPS = "email_signups"
-    VOLUNTEER_SIGNUPS = "volunteer_signups"
-    EVENT_REGISTRATIONS = "event_registrations"
-    SITE_REFERRALS = "site_referrals"
-    PETITION_SIGNATURES = "petition_signatures"
-    DONATIONS = "donations"
-    OTHER = "other"
-
-
-VANITY_METRICS = frozenset({MetricKind.FOLLOWERS, MetricKind.LIKES, MetricKind.IMPRESSIONS, MetricKind.REACH})
-"""Counts that are easy to grow and say little about results (step 2)."""
 
 
 class Baseline(_Section):
@@ -286,16 +246,6 @@ class Tracking(_Section):
 
 
 # --------------------------------------------------------------------- step 4
-
-
-class Reviewer(StrEnum):
-    """Who can review a social media policy; the article asks for a lawyer or HR."""
-
-    LEGAL = "legal"
-    HR = "hr"
-    LEADERSHIP = "leadership"
-    BOARD = "board"
-    COMMITTEE = "committee"
 
 
 class SocialMediaPolicy(_Section):
@@ -351,17 +301,6 @@ class Training(_Section):
     )
 
 
-class CredentialStorage(StrEnum):
-    """Where passwords and log-ins are kept; personal storage loses them when people leave."""
-
-    PASSWORD_MANAGER = "password_manager"
-    SHARED_VAULT = "shared_vault"
-    IT_MANAGED = "it_managed"
-    SPREADSHEET = "spreadsheet"
-    PERSONAL = "personal"
-    NONE = "none"
-
-
 class Policies(_Section):
     """Step 4: policies written by the committee with a lawyer or HR."""
 
@@ -375,52 +314,6 @@ class Policies(_Section):
 
 
 # --------------------------------------------------------------------- step 5
-
-
-class Platform(StrEnum):
-    """A social network or medium an organisation can use."""
-
-    FACEBOOK = "facebook"
-    INSTAGRAM = "instagram"
-    X = "x"
-    LINKEDIN = "linkedin"
-    TIKTOK = "tiktok"
-    YOUTUBE = "youtube"
-    THREADS = "threads"
-    BLUESKY = "bluesky"
-    MASTODON = "mastodon"
-    WHATSAPP = "whatsapp"
-    PINTEREST = "pinterest"
-    BLOG = "blog"
-    NEWSLETTER = "newsletter"
-    OTHER = "other"
-
-
-class ResearchMethod(StrEnum):
-    """A way of studying an audience: asking people (survey, interviews) or observing them (analytics)."""
-
-    SURVEY = "survey"
-    INTERVIEWS = "interviews"
-    FOCUS_GROUP = "focus_group"
-    ANALYTICS = "analytics"
-    SOCIAL_LISTENING = "social_listening"
-    DESK_RESEARCH = "desk_research"
-
-
-class Participant(StrEnum):
-    """Whom a piece of research asked or observed; staff and board opinion is not audience research."""
-
-    SUPPORTERS = "supporters"
-    DONORS = "donors"
-    VOLUNTEERS = "volunteers"
-    BENEFICIARIES = "beneficiaries"
-    GENERAL_PUBLIC = "general_public"
-    STAFF = "staff"
-    BOARD = "board"
-
-
-INSIDERS = frozenset({Participant.STAFF, Participant.BOARD})
-"""Participants from inside the organisation: research that asked only them is not audience research (step 5)."""
 
 
 class Research(_Section):
@@ -439,16 +332,6 @@ class Research(_Section):
         "audience, not audience research (step 5: survey your supporters).",
     )
     summary: Text | None = Field(None, description="What was learned.")
-
-
-class Evidence(StrEnum):
-    """What knowledge of an audience segment rests on; "assumption" means nobody asked."""
-
-    SURVEY = "survey"
-    INTERVIEWS = "interviews"
-    ANALYTICS = "analytics"
-    RESEARCH = "research"
-    ASSUMPTION = "assumption"
 
 
 class Segment(_Section):
@@ -595,27 +478,6 @@ class Content(_Section):
 
 
 # --------------------------------------------------------------------- step 9
-
-
-class VisualFormat(StrEnum):
-    """A kind of visual content."""
-
-    PHOTO = "photo"
-    VIDEO = "video"
-    INFOGRAPHIC = "infographic"
-    ILLUSTRATION = "illustration"
-    ANIMATION = "animation"
-    LIVE = "live"
-
-
-class VisualSource(StrEnum):
-    """Where visuals come from; logo and stock images reach few people."""
-
-    ORIGINAL = "original"
-    USER_GENERATED = "user_generated"
-    PARTNER = "partner"
-    STOCK = "stock"
-    LOGO = "logo"
 
 
 class Visuals(_Section):

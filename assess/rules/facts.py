@@ -1,4 +1,4 @@
-"""Facts: the typed plan flattened into what the rule engine matches on.
+"""Facts: the validated plan flattened into what the rule engine matches on.
 
 One fact per element the rules talk about (a goal, a metric, a channel, ...),
 one fact per section present (``crisis``, ``visuals``, ...), and a ``plan``
@@ -22,18 +22,17 @@ and a ``placeholder`` fact says where it stands (see `assess.rules.placeholders`
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from assess.plan.model import (
+from assess.plan.enums import (
     CADENCE_DAYS,
     INSIDERS,
     VANITY_METRICS,
-    Cadence,
     GoalCategory,
+    Language,
     MetricKind,
-    Plan,
-    Research,
     Reviewer,
     Trait,
     VisualSource,
@@ -42,6 +41,26 @@ from assess.plan.model import (
 _EPOCH = dt.date(1970, 1, 1).toordinal()
 
 Fact = dict[str, Any]
+
+PlanData = dict[str, Any]
+"""A plan as its document gives it, once validated: plain JSON values, dates as ISO strings, enum
+values as strings, and every key that has a default in `assess.plan.model` possibly absent."""
+
+# The plain plan is read as it is, with no pydantic (issue 15): enumerations are compared by value,
+# and an absent key stands for the model's default (assess/plan/model.py): an empty list, a goal
+# not primary, an active channel, a plan in English, an organisation of type "other".
+_NONE: tuple[Any, ...] = ()
+_ORGANIZATION_TYPE = "other"
+_LANGUAGE = Language.EN.value
+_CHANNEL_STATUS = "active"
+_CADENCE_DAYS: dict[str, int] = {cadence.value: days for cadence, days in CADENCE_DAYS.items()}
+_VANITY = frozenset(kind.value for kind in VANITY_METRICS)
+_INSIDERS = frozenset(participant.value for participant in INSIDERS)
+_TRAITS = tuple(trait.value for trait in Trait)
+_DONATIONS = MetricKind.DONATIONS.value
+_FUNDRAISING = GoalCategory.FUNDRAISING.value
+_LEGAL_OR_HR = frozenset({Reviewer.LEGAL.value, Reviewer.HR.value})
+_BORROWED_VISUALS = frozenset({VisualSource.LOGO.value, VisualSource.STOCK.value})
 
 # kind -> field -> description. Every fact also has kind, fid and ptr.
 FACT_MODEL: dict[str, dict[str, str]] = {
@@ -302,9 +321,10 @@ class Humans:
     An id not in ``people`` is its own human, and current (references are checked elsewhere).
     """
 
-    def __init__(self, plan: Plan) -> None:
-        parent = {person.id: person.id for person in plan.people}
-        order = {person.id: index for index, person in enumerate(plan.people)}
+    def __init__(self, plan: PlanData) -> None:
+        people = plan.get("people", _NONE)
+        parent = {person["id"]: person["id"] for person in people}
+        order = {person["id"]: index for index, person in enumerate(people)}
 
         def root(pid: str) -> str:
             while parent[pid] != pid:
@@ -312,19 +332,20 @@ class Humans:
                 pid = parent[pid]
             return pid
 
-        for person in plan.people:
-            if person.same_as is not None and person.same_as in parent:
-                first, second = root(person.id), root(person.same_as)
+        for person in people:
+            same_as = person.get("same_as")
+            if same_as is not None and same_as in parent:
+                first, second = root(person["id"]), root(same_as)
                 if first != second:
                     keep, join = sorted((first, second), key=order.__getitem__)
                     parent[join] = keep
         self._human = {pid: root(pid) for pid in parent}
-        info = plan.plan
-        reference = (info.as_of or info.start_date) if info is not None else None
+        info = plan.get("plan")
+        reference = _day(info.get("as_of") or info.get("start_date")) if info is not None else None
         self._left = {
-            self._human[person.id]
-            for person in plan.people
-            if person.left_on is not None and (reference is None or person.left_on < reference)
+            self._human[person["id"]]
+            for person in people
+            if person.get("left_on") is not None and (reference is None or _epoch(person["left_on"]) < reference)
         }
 
     def human(self, pid: str) -> str:
@@ -340,9 +361,10 @@ class Humans:
         return len({self.human(pid) for pid in pids if self.current(pid)})
 
 
-def is_audience_research(research: Research) -> bool:
+def is_audience_research(research: PlanData) -> bool:
     """Research of the audience: not only staff or board opinion (unstated participants are taken at their word)."""
-    return not research.participants or not set(research.participants) <= INSIDERS
+    participants = research.get("participants")
+    return not participants or not set(participants) <= _INSIDERS
 
 
 def _fact(kind: str, ptr: str, **fields: Any) -> Fact:
@@ -350,130 +372,157 @@ def _fact(kind: str, ptr: str, **fields: Any) -> Fact:
     for name, value in fields.items():
         if value is None:
             continue
-        if isinstance(value, dt.date):
-            value = epoch_day(value)
-        elif isinstance(value, float):
+        # Exact types first: most values are str, int or bool, and ~35 facts of ~10 fields a plan pass here.
+        cls = type(value)
+        if cls is float:
             value = _number(value)
+        elif cls is not str and cls is not int and cls is not bool:
+            if isinstance(value, dt.date):
+                value = epoch_day(value)
+            elif isinstance(value, float):
+                value = _number(value)
         fact[name] = value
     return fact
 
 
-def _days(cadence: Cadence | None) -> int | None:
-    return None if cadence is None else CADENCE_DAYS[cadence]
+def _epoch(value: str) -> int:
+    """The epoch day of an ISO date, as the validated plan holds dates."""
+    return dt.date.fromisoformat(value).toordinal() - _EPOCH
 
 
-def build_facts(plan: Plan) -> list[Fact]:
-    """All data facts of a plan, in document order (the trigger is added by the engine)."""
+def _day(value: str | None) -> int | None:
+    """`_epoch` of an optional date (None when absent)."""
+    return None if value is None else _epoch(value)
+
+
+def _days(cadence: str | None) -> int | None:
+    return None if cadence is None else _CADENCE_DAYS[cadence]
+
+
+def build_facts(plan: PlanData) -> list[Fact]:
+    """All data facts of a validated plain plan, in document order (the trigger is added by the engine).
+
+    Every key that has a default in the model may be absent: it is read with that default.
+    """
     facts: list[Fact] = []
-    people = {person.id: person for person in plan.people}
+    people_list = plan.get("people", _NONE)
+    people = {person["id"]: person for person in people_list}
     humans = Humans(plan)
-    org = plan.organization
+    org = plan["organization"]
     facts.append(
         _fact(
             "organization",
             SECTIONS["organization"],
-            name=org.name,
-            type=org.type,
-            size=org.size,
-            staff_hours=org.staff_hours_per_week,
+            name=org.get("name"),
+            type=org.get("type", _ORGANIZATION_TYPE),
+            size=org.get("size"),
+            staff_hours=org.get("staff_hours_per_week"),
         )
     )
-    if plan.plan is not None:
-        info = plan.plan
+    info = plan.get("plan")
+    if info is not None:
+        start_day = _day(info.get("start_date"))
+        as_of_day = _day(info.get("as_of"))
         facts.append(
             _fact(
                 "info",
                 SECTIONS["info"],
-                title=info.title,
-                language=info.language.value,
-                start_day=info.start_date,
-                horizon_months=info.horizon_months,
-                as_of_day=info.as_of,
-                plan_age_days=(info.as_of - info.start_date).days if info.as_of and info.start_date else None,
-                owner=info.owner,
+                title=info.get("title"),
+                language=info.get("language", _LANGUAGE),
+                start_day=start_day,
+                horizon_months=info.get("horizon_months"),
+                as_of_day=as_of_day,
+                plan_age_days=as_of_day - start_day if as_of_day is not None and start_day is not None else None,
+                owner=info.get("owner"),
             )
         )
-    if plan.committee is not None:
+    if plan.get("committee") is not None:
         facts.extend(_committee_facts(plan, people, humans))
+    goals = plan.get("goals", _NONE)
+    metrics = plan.get("metrics", _NONE)
     goal_metric_ids: set[str] = set()
-    metric_kinds = {metric.id: metric.kind for metric in plan.metrics}
+    metric_kinds: dict[str, str] = {metric["id"]: metric["kind"] for metric in metrics}
     fundraising_goals = 0
-    for index, goal in enumerate(plan.goals):
-        goal_metric_ids.update(goal.metrics)
-        kinds = [metric_kinds[mid] for mid in goal.metrics if mid in metric_kinds]
-        donations_only = all(kind is MetricKind.DONATIONS for kind in kinds) if kinds else None
-        fundraising = goal.category is GoalCategory.FUNDRAISING or bool(donations_only)
+    for index, goal in enumerate(goals):
+        goal_metrics = goal.get("metrics", _NONE)
+        goal_metric_ids.update(goal_metrics)
+        kinds = [metric_kinds[mid] for mid in goal_metrics if mid in metric_kinds]
+        donations_only = all(kind == _DONATIONS for kind in kinds) if kinds else None
+        fundraising = goal["category"] == _FUNDRAISING or bool(donations_only)
         fundraising_goals += fundraising
         facts.append(
             _fact(
                 "goal",
                 f"/goals/{index}",
-                goal=goal.id,
-                statement=goal.statement,
-                category=goal.category.value,
+                goal=goal["id"],
+                statement=goal.get("statement"),
+                category=goal["category"],
                 fundraising=fundraising,
                 donations_only=donations_only,
-                vanity_only=all(kind in VANITY_METRICS for kind in kinds) if kinds else None,
-                primary=goal.primary,
-                metric_count=len(goal.metrics),
-                target_value=goal.target_value,
-                target_day=goal.target_date,
-                has_objective=goal.objective is not None,
+                vanity_only=all(kind in _VANITY for kind in kinds) if kinds else None,
+                primary=goal.get("primary", False),
+                metric_count=len(goal_metrics),
+                target_value=goal.get("target_value"),
+                target_day=_day(goal.get("target_date")),
+                has_objective=goal.get("objective") is not None,
             )
         )
-    for index, metric in enumerate(plan.metrics):
-        baseline = metric.baseline
+    goals_using = Counter(mid for goal in goals for mid in set(goal.get("metrics", _NONE)))
+    for index, metric in enumerate(metrics):
+        baseline = metric.get("baseline")
         facts.append(
             _fact(
                 "metric",
                 f"/metrics/{index}",
-                metric=metric.id,
-                name=metric.name,
-                type=metric.kind.value,
-                vanity=metric.kind in VANITY_METRICS,
-                source=metric.source,
-                baseline_value=baseline.value if baseline else None,
-                baseline_day=baseline.date if baseline else None,
-                goal_count=sum(metric.id in goal.metrics for goal in plan.goals),
+                metric=metric["id"],
+                name=metric.get("name"),
+                type=metric["kind"],
+                vanity=metric["kind"] in _VANITY,
+                source=metric.get("source"),
+                baseline_value=baseline["value"] if baseline is not None else None,
+                baseline_day=_epoch(baseline["date"]) if baseline is not None else None,
+                goal_count=goals_using[metric["id"]],
             )
         )
-    if plan.tracking is not None:
-        t = plan.tracking
+    tracking = plan.get("tracking")
+    if tracking is not None:
         facts.append(
             _fact(
                 "tracking",
                 SECTIONS["tracking"],
-                sheet=t.sheet,
-                start_day=t.start_date,
-                web_analytics=t.web_analytics,
-                utm=t.utm_convention,
+                sheet=tracking.get("sheet"),
+                start_day=_day(tracking.get("start_date")),
+                web_analytics=tracking.get("web_analytics"),
+                utm=tracking.get("utm_convention"),
             )
         )
-    if plan.policies is not None:
+    if plan.get("policies") is not None:
         facts.extend(_policy_facts(plan, humans))
     research_days: list[int] = []
-    segments = plan.audience.segments if plan.audience else []
-    audience_research = (
-        {r.id: r.date for r in plan.audience.research if is_audience_research(r)} if plan.audience else {}
-    )
+    audience = plan.get("audience")
+    researches = audience.get("research", _NONE) if audience is not None else _NONE
+    segments = audience.get("segments", _NONE) if audience is not None else _NONE
+    # research id -> its epoch day, for audience research only
+    audience_research = {r["id"]: _epoch(r["date"]) for r in researches if is_audience_research(r)}
     insider_research = 0
-    if plan.audience is not None:
-        for index, research in enumerate(plan.audience.research):
-            audience = is_audience_research(research)
-            if audience:
-                research_days.append(epoch_day(research.date))
+    if audience is not None:
+        for index, research in enumerate(researches):
+            day = _epoch(research["date"])
+            is_audience = is_audience_research(research)
+            if is_audience:
+                research_days.append(day)
             else:
                 insider_research += 1
             facts.append(
                 _fact(
                     "research",
                     f"/audience/research/{index}",
-                    research=research.id,
-                    method=research.method.value,
-                    day=research.date,
-                    respondents=research.respondents,
-                    participants=sorted(p.value for p in research.participants),
-                    audience=audience,
+                    research=research["id"],
+                    method=research["method"],
+                    day=day,
+                    respondents=research.get("respondents"),
+                    participants=sorted(research.get("participants", _NONE)),
+                    audience=is_audience,
                 )
             )
         for index, segment in enumerate(segments):
@@ -481,274 +530,294 @@ def build_facts(plan: Plan) -> list[Fact]:
                 _fact(
                     "segment",
                     f"/audience/segments/{index}",
-                    segment=segment.id,
-                    name=segment.name,
-                    evidence=segment.evidence.value,
-                    platforms=[p.value for p in segment.platforms],
-                    research_count=len(segment.research),
-                    evidenced=_evidenced(segment.evidence.value, segment.research, audience_research),
+                    segment=segment["id"],
+                    name=segment.get("name"),
+                    evidence=segment["evidence"],
+                    platforms=list(segment.get("platforms", _NONE)),
+                    research_count=len(segment.get("research", _NONE)),
+                    evidenced=_evidenced(segment["evidence"], segment.get("research", _NONE), audience_research),
                 )
             )
-    segment_platforms = {segment.id: {p.value for p in segment.platforms} for segment in segments}
+    segment_platforms = {segment["id"]: set(segment.get("platforms", _NONE)) for segment in segments}
     segment_research = {
-        segment.id: [audience_research[rid] for rid in segment.research if rid in audience_research]
+        segment["id"]: [audience_research[rid] for rid in segment.get("research", _NONE) if rid in audience_research]
         for segment in segments
     }
-    calendar = plan.content.calendar if plan.content else None
-    calendar_channels = set(calendar.channels) if calendar else set()
+    content = plan.get("content")
+    calendar = content.get("calendar") if content is not None else None
+    calendar_channels = set(calendar.get("channels", _NONE)) if calendar is not None else set()
+    channels = plan.get("channels", _NONE)
     active_hours = 0.0
-    for index, channel in enumerate(plan.channels):
-        active = channel.status == "active"
-        if active and channel.hours_per_week is not None:
-            active_hours += channel.hours_per_week
-        account = channel.account
+    for index, channel in enumerate(channels):
+        status = channel.get("status", _CHANNEL_STATUS)
+        active = status == "active"
+        hours = channel.get("hours_per_week")
+        if active and hours is not None:
+            active_hours += hours
+        account = channel.get("account")
+        platform = channel["platform"]
+        channel_segments = channel.get("segments", _NONE)
+        owner = channel.get("owner")
+        selected_day = _day(channel.get("selected_on"))
+        reconfirmed_day = _day(channel.get("reconfirmed_on"))
+        admins = account.get("admins", _NONE) if account is not None else _NONE
+        handle = account.get("handle") if account is not None else None
         facts.append(
             _fact(
                 "channel",
                 f"/channels/{index}",
-                channel=channel.id,
-                name=account.handle if account is not None and account.handle else channel.id,
-                platform=channel.platform.value,
-                status=channel.status,
+                channel=channel["id"],
+                name=handle if handle else channel["id"],
+                platform=platform,
+                status=status,
                 active=active,
-                selected_day=channel.selected_on,
-                has_rationale=channel.rationale is not None,
-                segment_count=len(channel.segments),
+                selected_day=selected_day,
+                has_rationale=channel.get("rationale") is not None,
+                segment_count=len(channel_segments),
                 audience_on_platform=(
-                    any(channel.platform.value in segment_platforms.get(sid, ()) for sid in channel.segments)
-                    if channel.segments
+                    any(platform in segment_platforms.get(sid, ()) for sid in channel_segments)
+                    if channel_segments
                     else None
                 ),
-                owner=channel.owner,
-                owner_current=humans.current(channel.owner) if channel.owner is not None else None,
-                hours=channel.hours_per_week,
-                posts_per_week=channel.posts_per_week,
-                last_post_day=channel.last_post_on,
+                owner=owner,
+                owner_current=humans.current(owner) if owner is not None else None,
+                hours=hours,
+                posts_per_week=channel.get("posts_per_week"),
+                last_post_day=_day(channel.get("last_post_on")),
                 has_account=account is not None,
-                admins=humans.count(account.admins) if account else 0,
-                admins_listed=len(set(account.admins)) if account else 0,
-                personal=account is not None and account.ownership == "personal",
-                reconfirmed_day=channel.reconfirmed_on,
+                admins=humans.count(admins),
+                admins_listed=len(set(admins)),
+                personal=account is not None and account.get("ownership") == "personal",
+                reconfirmed_day=reconfirmed_day,
                 reconfirmed_after_research=(
-                    epoch_day(channel.reconfirmed_on) >= min(research_days)
-                    if channel.reconfirmed_on is not None and research_days
-                    else None
+                    reconfirmed_day >= min(research_days) if reconfirmed_day is not None and research_days else None
                 ),
-                reconfirmed_by_research=channel.selected_on is not None
+                reconfirmed_by_research=selected_day is not None
                 and any(
-                    channel.platform.value in segment_platforms.get(sid, ())
-                    and any(day > channel.selected_on for day in segment_research.get(sid, ()))
-                    for sid in channel.segments
+                    platform in segment_platforms.get(sid, ())
+                    and any(day > selected_day for day in segment_research.get(sid, ()))
+                    for sid in channel_segments
                 ),
-                two_factor=account.two_factor if account else None,
-                in_calendar=channel.id in calendar_channels,
+                two_factor=account.get("two_factor") if account is not None else None,
+                in_calendar=channel["id"] in calendar_channels,
             )
         )
     facts.extend(_section_facts(plan))
-    goals = plan.goals
+    celebration = plan.get("celebration")
     facts.append(
         _fact(
             "plan",
             SECTIONS["plan"],
-            people=len(plan.people),
+            people=len(people_list),
             goals=len(goals),
             fundraising_goals=fundraising_goals,
-            primary_goals=sum(goal.primary for goal in goals),
-            metrics=len(plan.metrics),
+            primary_goals=sum(goal.get("primary", False) for goal in goals),
+            metrics=len(metrics),
             goal_metrics=len(goal_metric_ids & metric_kinds.keys()),
             goal_outcome_metrics=sum(
-                1 for mid in goal_metric_ids if mid in metric_kinds and metric_kinds[mid] not in VANITY_METRICS
+                1 for mid in goal_metric_ids if mid in metric_kinds and metric_kinds[mid] not in _VANITY
             ),
             sourced_metrics=sum(
                 1
-                for metric in plan.metrics
-                if metric.source and metric.id in goal_metric_ids and metric.kind not in VANITY_METRICS
+                for metric in metrics
+                if metric.get("source") and metric["id"] in goal_metric_ids and metric["kind"] not in _VANITY
             ),
-            channels=len(plan.channels),
-            active_channels=sum(channel.status == "active" for channel in plan.channels),
-            planned_channels=sum(channel.status == "planned" for channel in plan.channels),
+            channels=len(channels),
+            active_channels=sum(channel.get("status", _CHANNEL_STATUS) == "active" for channel in channels),
+            planned_channels=sum(channel.get("status", _CHANNEL_STATUS) == "planned" for channel in channels),
             active_hours=active_hours,
             research=len(research_days),
             insider_research=insider_research,
             segments=len(segments),
             assumption_segments=sum(
-                not _evidenced(segment.evidence.value, segment.research, audience_research) for segment in segments
+                not _evidenced(segment["evidence"], segment.get("research", _NONE), audience_research)
+                for segment in segments
             ),
             first_research_day=min(research_days) if research_days else None,
             latest_research_day=max(research_days) if research_days else None,
-            milestones=len(plan.celebration.milestones) if plan.celebration else 0,
+            milestones=len(celebration.get("milestones", _NONE)) if celebration is not None else 0,
         )
     )
     return facts
 
 
-def _evidenced(evidence: str, research: list[str], audience_research: dict[str, dt.date]) -> bool:
+def _evidenced(evidence: str, research: Sequence[str], audience_research: dict[str, int]) -> bool:
     """A segment rests on evidence: not an assumption, nor only on research that asked staff or board."""
     return evidence != "assumption" and (not research or any(rid in audience_research for rid in research))
 
 
-def _committee_facts(plan: Plan, people: dict[str, Any], humans: Humans) -> Iterable[Fact]:
-    committee = plan.committee
-    assert committee is not None
+def _committee_facts(plan: PlanData, people: dict[str, PlanData], humans: Humans) -> Iterable[Fact]:
+    committee = plan["committee"]
+    members = committee.get("members", _NONE)
     departments: set[str] = set()
     traits: set[str] = set()
-    members: list[Fact] = []
-    for index, member in enumerate(committee.members):
-        person = people.get(member.person)
-        department = person.department.strip().lower() if person and person.department else None
-        current = humans.current(member.person)
+    member_facts: list[Fact] = []
+    for index, member in enumerate(members):
+        pid = member["person"]
+        person = people.get(pid)
+        department = person.get("department") if person is not None else None
+        department = department.strip().lower() if department else None
+        member_traits = member.get("traits", _NONE)
+        current = humans.current(pid)
         if current:
             if department:
                 departments.add(department)
-            traits.update(trait.value for trait in member.traits)
-        members.append(
+            traits.update(member_traits)
+        member_facts.append(
             _fact(
                 "member",
                 f"/committee/members/{index}",
-                person=member.person,
-                name=person.name if person else member.person,
+                person=pid,
+                name=person.get("name") if person is not None else pid,
                 department=department,
-                traits=sorted(trait.value for trait in member.traits),
+                traits=sorted(member_traits),
                 current=current,
             )
         )
     yield _fact(
         "committee",
         SECTIONS["committee"],
-        members=humans.count(member.person for member in committee.members),
-        members_listed=len({member.person for member in committee.members}),
+        members=humans.count(member["person"] for member in members),
+        members_listed=len({member["person"] for member in members}),
         departments=len(departments),
         traits=len(traits),
-        missing_traits=[trait.value for trait in Trait if trait.value not in traits],
-        meets_days=_days(committee.meets),
+        missing_traits=[trait for trait in _TRAITS if trait not in traits],
+        meets_days=_days(committee.get("meets")),
     )
-    yield from members
+    yield from member_facts
 
 
-def _policy_facts(plan: Plan, humans: Humans) -> Iterable[Fact]:
-    policies = plan.policies
-    assert policies is not None
+def _policy_facts(plan: PlanData, humans: Humans) -> Iterable[Fact]:
+    policies = plan["policies"]
     yield _fact(
         "policies",
         SECTIONS["policies"],
-        enforcement=policies.enforcement,
-        credential_storage=policies.credential_storage.value if policies.credential_storage else None,
+        enforcement=policies.get("enforcement"),
+        credential_storage=policies.get("credential_storage"),
     )
-    if policies.social_media_policy is not None:
-        policy = policies.social_media_policy
-        reviewers = sorted(reviewer.value for reviewer in policy.reviewed_by)
+    policy = policies.get("social_media_policy")
+    if policy is not None:
+        reviewed_by = policy.get("reviewed_by", _NONE)
+        adopted_day = _day(policy.get("adopted_on"))
+        last_reviewed_day = _day(policy.get("last_reviewed"))
         yield _fact(
             "policy",
             SECTIONS["policy"],
-            reviewers=reviewers,
-            legal_or_hr=bool({Reviewer.LEGAL, Reviewer.HR} & set(policy.reviewed_by)),
-            adopted_day=policy.adopted_on,
-            last_reviewed_day=policy.last_reviewed,
-            reviewed_day=max((d for d in (policy.adopted_on, policy.last_reviewed) if d is not None), default=None),
+            reviewers=sorted(reviewed_by),
+            legal_or_hr=bool(_LEGAL_OR_HR.intersection(reviewed_by)),
+            adopted_day=adopted_day,
+            last_reviewed_day=last_reviewed_day,
+            reviewed_day=max((d for d in (adopted_day, last_reviewed_day) if d is not None), default=None),
         )
-    if policies.crisis_plan is not None:
-        crisis = policies.crisis_plan
-        responder = crisis.responder if crisis.responder is not None else next(iter(crisis.contacts), None)
-        backup = crisis.backup_responder
+    crisis = policies.get("crisis_plan")
+    if crisis is not None:
+        contacts = crisis.get("contacts", _NONE)
+        responder = crisis.get("responder")
+        if responder is None:
+            responder = next(iter(contacts), None)
+        backup = crisis.get("backup_responder")
         yield _fact(
             "crisis",
             SECTIONS["crisis"],
-            contacts=humans.count(crisis.contacts),
-            contacts_listed=len(set(crisis.contacts)),
+            contacts=humans.count(contacts),
+            contacts_listed=len(set(contacts)),
             backup=backup is not None
             and humans.current(backup)
             and (responder is None or humans.human(backup) != humans.human(responder)),
             backup_named=backup is not None,
-            first_response_hours=crisis.first_response_hours,
-            last_reviewed_day=crisis.last_reviewed,
+            first_response_hours=crisis.get("first_response_hours"),
+            last_reviewed_day=_day(crisis.get("last_reviewed")),
         )
-    if policies.training is not None:
-        training = policies.training
+    training = policies.get("training")
+    if training is not None:
         yield _fact(
             "training",
             SECTIONS["training"],
-            last_day=training.last_session,
-            topics=len(training.topics),
+            last_day=_day(training.get("last_session")),
+            topics=len(training.get("topics", _NONE)),
         )
 
 
-def _section_facts(plan: Plan) -> Iterable[Fact]:
-    if plan.listening is not None:
-        listening = plan.listening
+def _section_facts(plan: PlanData) -> Iterable[Fact]:
+    listening = plan.get("listening")
+    if listening is not None:
         yield _fact(
             "listening",
             SECTIONS["listening"],
-            keywords=len(listening.keywords),
-            cadence_days=_days(listening.cadence),
-            peers=len(listening.peers_followed),
+            keywords=len(listening.get("keywords", _NONE)),
+            cadence_days=_days(listening.get("cadence")),
+            peers=len(listening.get("peers_followed", _NONE)),
         )
-    if plan.tools is not None:
-        tools = plan.tools
+    tools = plan.get("tools")
+    if tools is not None:
         yield _fact(
             "tools",
             SECTIONS["tools"],
-            has_scheduler=tools.scheduler is not None,
-            scheduler=tools.scheduler,
-            live_check_days=_days(tools.live_check),
-            automated_percent=tools.automated_percent,
+            has_scheduler=tools.get("scheduler") is not None,
+            scheduler=tools.get("scheduler"),
+            live_check_days=_days(tools.get("live_check")),
+            automated_percent=tools.get("automated_percent"),
         )
-    if plan.engagement is not None:
-        engagement = plan.engagement
+    engagement = plan.get("engagement")
+    if engagement is not None:
         yield _fact(
             "engagement",
             SECTIONS["engagement"],
-            reply_target_hours=engagement.reply_target_hours,
-            shares_others=engagement.shares_others,
-            acknowledges_sharers=engagement.acknowledges_sharers,
+            reply_target_hours=engagement.get("reply_target_hours"),
+            shares_others=engagement.get("shares_others"),
+            acknowledges_sharers=engagement.get("acknowledges_sharers"),
         )
-    if plan.content is not None:
-        content = plan.content
+    content = plan.get("content")
+    if content is not None:
+        calendar = content.get("calendar")
         yield _fact(
             "content",
             SECTIONS["content"],
-            has_calendar=content.calendar is not None,
-            calendar_channels=len(set(content.calendar.channels)) if content.calendar else 0,
-            pillars=len(content.pillars),
-            fundraising_percent=content.fundraising_percent,
+            has_calendar=calendar is not None,
+            calendar_channels=len(set(calendar.get("channels", _NONE))) if calendar is not None else 0,
+            pillars=len(content.get("pillars", _NONE)),
+            fundraising_percent=content.get("fundraising_percent"),
         )
-    if plan.visuals is not None:
-        visuals = plan.visuals
-        sources = sorted({source.value for source in visuals.sources})
+    visuals = plan.get("visuals")
+    if visuals is not None:
+        formats = set(visuals.get("formats", _NONE))
+        sources = sorted(set(visuals.get("sources", _NONE)))
         yield _fact(
             "visuals",
             SECTIONS["visuals"],
-            share_percent=visuals.share_percent,
-            assets_per_month=visuals.assets_per_month,
-            formats=len(set(visuals.formats)),
-            format_list=sorted({fmt.value for fmt in visuals.formats}),
+            share_percent=visuals.get("share_percent"),
+            assets_per_month=visuals.get("assets_per_month"),
+            formats=len(formats),
+            format_list=sorted(formats),
             sources=sources,
-            own_sources=sum(s not in (VisualSource.LOGO.value, VisualSource.STOCK.value) for s in sources),
-            profile_images=visuals.profile_images,
+            own_sources=sum(source not in _BORROWED_VISUALS for source in sources),
+            profile_images=visuals.get("profile_images"),
         )
-    if plan.measurement is not None:
-        measurement = plan.measurement
+    measurement = plan.get("measurement")
+    if measurement is not None:
         yield _fact(
             "measurement",
             SECTIONS["measurement"],
-            tools=len(measurement.tools),
-            review_days=_days(measurement.review_cadence),
-            has_decision_rule=measurement.decision_rule is not None,
-            last_review_day=measurement.last_review,
+            tools=len(measurement.get("tools", _NONE)),
+            review_days=_days(measurement.get("review_cadence")),
+            has_decision_rule=measurement.get("decision_rule") is not None,
+            last_review_day=_day(measurement.get("last_review")),
         )
-    if plan.celebration is not None:
-        celebration = plan.celebration
+    celebration = plan.get("celebration")
+    if celebration is not None:
+        milestones = celebration.get("milestones", _NONE)
         yield _fact(
             "celebration",
             SECTIONS["celebration"],
-            milestones=len(celebration.milestones),
-            has_thanks=celebration.thanks is not None,
+            milestones=len(milestones),
+            has_thanks=celebration.get("thanks") is not None,
         )
-        for index, milestone in enumerate(celebration.milestones):
+        for index, milestone in enumerate(milestones):
             yield _fact(
                 "milestone",
                 f"/celebration/milestones/{index}",
-                milestone=milestone.id,
-                description=milestone.description,
-                metric=milestone.metric,
-                value=milestone.value,
+                milestone=milestone["id"],
+                description=milestone.get("description"),
+                metric=milestone.get("metric"),
+                value=milestone.get("value"),
             )
