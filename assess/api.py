@@ -137,8 +137,9 @@ def _language(loaded: Loaded, config: Config) -> str:
 def assess_loaded(loaded: Loaded, catalog: Catalog, config: Config) -> PlanReport:
     """Assess an already validated plan against a compiled catalog."""
     lang = _language(loaded, config)
-    scan = catalog.placeholders.scan(loaded.plan)
-    stated = scan.stated  # the plan without its placeholders: a placeholder is not a fact
+    # Temporary, until `load` keeps the validated data: the scan reads plain data.
+    scan = catalog.placeholders.scan(loaded.plan.model_dump(mode="json", by_alias=True, exclude_none=True))
+    stated = _typed_stated(scan, loaded.plan)  # the plan without its placeholders: a placeholder is not a fact
     facts = build_facts(stated) + placeholder_facts(scan)
     outcomes = evaluate(catalog, facts, stated, loaded.source_map, lang)
     findings = [finding for outcome in outcomes for finding in outcome.findings]
@@ -210,9 +211,31 @@ def _written(scan: Scan, outcomes: list[RuleOutcome]) -> Written:
     return Written(scan.written, reporting)
 
 
+def _typed_stated(scan: Scan, plan: Plan) -> Plan:
+    """Temporary, until build_facts and evaluate take plain data: `scan.stated` typed (`plan` itself
+    when the scan found nothing). A required field of the organisation or the plan info that is a
+    placeholder is absent from `scan.stated`; the typed plan holds None there (the model would refuse
+    the plan without it, so it is validated with a stand-in, then set to None)."""
+    if not scan.found:
+        return plan
+    data = dict(scan.stated)
+    blanks: list[tuple[str, str]] = []
+    for section in ("organization", "plan"):
+        part, model = data.get(section), type(getattr(plan, section))
+        if part is None:
+            continue
+        missing = [name for name, info in model.model_fields.items() if info.is_required() and name not in part]
+        data[section] = {**part, **dict.fromkeys(missing, "-")}
+        blanks += [(section, name) for name in missing]
+    stated = Plan.model_validate(data)
+    for section, name in blanks:
+        stated = stated.model_copy(update={section: getattr(stated, section).model_copy(update={name: None})})
+    return stated
+
+
 def _organization(scan: Scan, lang: str) -> str:
     """The organisation's name, or a note saying it is still a placeholder (never shown as if real)."""
-    name = scan.plan.organization.name
+    name = str(scan.plan["organization"]["name"])
     return (
         label("organization_placeholder", lang).format(name=name) if scan.is_placeholder("/organization/name") else name
     )

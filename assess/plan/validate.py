@@ -41,12 +41,20 @@ if TYPE_CHECKING:
 __all__ = [
     "ID_LISTS",
     "REFERENCES",
+    "PlanData",
     "Reference",
+    "plan_schema",
     "reference_problems",
     "references_resolve",
     "validate_data",
     "validate_document",
 ]
+
+PlanData = dict[str, Any]
+"""A plan as its document gives it, once it passed the schema and the reference table: plain JSON values,
+keys as written ("x-assess"), dates as ISO strings, enum values as strings, and every key that has a
+default possibly absent (`assess.plan.defaults` says what an absent key stands for). The pipeline works
+on it; the typed `Plan` is built only for the library's callers who ask for one."""
 
 
 # ------------------------------------------------------------------ references
@@ -272,6 +280,11 @@ def validate_document(doc: Document) -> Plan:
 def validate_data(data: Any, *, name: str = "<memory>") -> Plan:
     """The typed plan of JSON-compatible data (no source text, so problems have no line)."""
     return _validate(data, name, None)
+
+
+def plan_schema() -> dict[str, Any]:
+    """The plan's JSON Schema as `assess` validates with it (read once; never modify it)."""
+    return _SCHEMA.get()
 
 
 def _validate(data: Any, name: str, source_map: SourceMap | None) -> Plan:
