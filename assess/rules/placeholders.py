@@ -377,30 +377,42 @@ def _texts(plan: PlanData) -> list[tuple[str, str, str | None, bool]]:
     """(pointer, text, element it names or None, whether it names a document) of every free-text value,
     in the schema's order of the fields (not the document's, so a plan finds the same whatever its key order)."""
     found: list[tuple[str, str, str | None, bool]] = []
-    _collect(plan, _plan_walk(), "", found)
+    for key, kind, _required, document, inner in _plan_walk():  # a top-level text names nothing
+        value = plan.get(key)
+        if value is None:  # absent (a validated plan holds no null)
+            continue
+        here = f"/{key}"
+        if kind == TEXT:
+            found.append((here, value, None, document))
+        elif kind == LIST:
+            found.extend((f"{here}/{index}", item, None, False) for index, item in enumerate(value))
+        elif kind == OBJECT:
+            _collect(value, inner, here, key not in _SECTIONS, found)
+        else:
+            for index, item in enumerate(value):
+                _collect(item, inner, f"{here}/{index}", key not in _SECTIONS, found)
     return found
 
 
 def _collect(
-    node: Mapping[str, Any], walk: _Walk, pointer: str, found: list[tuple[str, str, str | None, bool]]
+    node: Mapping[str, Any], walk: _Walk, pointer: str, entry: bool, found: list[tuple[str, str, str | None, bool]]
 ) -> None:
-    # A required text of a list entry (a goal's statement, a person's name...) names the entry.
-    parts = pointer.split("/", 2)
-    entry = pointer if len(parts) > 1 and parts[1] not in _SECTIONS else None
+    """`_texts` below the plan's top level; `entry`: the node is an element a required text of it names
+    (a goal's statement, a person's name...), which is all but the organisation and the plan info."""
     for key, kind, required, document, inner in walk:
         value = node.get(key)
-        if value is None:  # absent (a validated plan holds no null)
+        if value is None:
             continue
         here = f"{pointer}/{key}"
         if kind == TEXT:
-            found.append((here, value, pointer if document else entry if required else None, document))
+            found.append((here, value, pointer if document or (entry and required) else None, document))
         elif kind == LIST:
             found.extend((f"{here}/{index}", item, None, False) for index, item in enumerate(value))
         elif kind == OBJECT:
-            _collect(value, inner, here, found)
+            _collect(value, inner, here, entry, found)
         else:
             for index, item in enumerate(value):
-                _collect(item, inner, f"{here}/{index}", found)
+                _collect(item, inner, f"{here}/{index}", entry, found)
 
 
 # ------------------------------------------------------------------ the plan without them
