@@ -13,6 +13,7 @@ Every function is safe to call from several threads at once.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import os
@@ -28,8 +29,8 @@ from assess.errors import PlanError, PlanReadError, Problem
 from assess.i18n import label
 from assess.plan.inmemory import canonical_json, check_data
 from assess.plan.load import DEFAULT_LIMITS, Document, Limits, SourceMap, load_path, parse_bytes
-from assess.plan.model import Plan
-from assess.plan.validate import validate_data, validate_document
+from assess.plan.model import Organization, Plan, PlanInfo
+from assess.plan.validate import PlanData, checked_data, checked_document, typed_plan
 from assess.results.report import (
     PlanProblem,
     PlanReport,
@@ -52,12 +53,21 @@ TOOL = ToolInfo(name="assess", version=__version__)
 
 @dataclass(frozen=True)
 class Loaded:
-    """A validated plan with what is known of its origin."""
+    """A validated plan with what is known of its origin.
 
-    plan: Plan
+    `data` is what the pipeline reads; the typed `plan` is built from it only when asked for.
+    """
+
+    data: PlanData
     name: str
     source_map: SourceMap | None
     sha256: str
+    given: Plan | None = dataclasses.field(default=None, repr=False, compare=False)
+
+    @functools.cached_property
+    def plan(self) -> Plan:
+        """The typed plan (pydantic): the caller's own when it gave one."""
+        return self.given if self.given is not None else typed_plan(self.data, self.name, self.source_map)
 
 
 def _document(source: Source, name: str | None, limits: Limits) -> Document | None:
@@ -92,25 +102,24 @@ def load(source: Source, *, name: str | None = None, limits: Limits = DEFAULT_LI
     """Parse and validate a source; raises a `PlanError` subclass with located problems."""
     if isinstance(source, Plan):
         data = source.model_dump(mode="json", by_alias=True, exclude_none=True)
-        return Loaded(source, name or "<memory>", None, _canonical_sha256(data))
+        return Loaded(data, name or "<memory>", None, _canonical_sha256(data), given=source)
     doc = _document(source, name, limits)
     if doc is not None:
         display = name or doc.name  # a caller's name wins, for paths too (e.g. relative in reports)
-        return Loaded(validate_document(doc), display, doc.source_map, doc.sha256)
+        return Loaded(checked_document(doc), display, doc.source_map, doc.sha256)
     if isinstance(source, Mapping):
         name = name or "<memory>"
         canonical = canonical_json(source, limits.max_depth)
         if canonical is None:
             check_data(source, name, limits.max_depth)
-            data = dict(source)
-            plan = validate_data(data, name=name)
-            return Loaded(plan, name, None, _canonical_sha256(data))
+            data = checked_data(dict(source), name=name)
+            return Loaded(data, name, None, _canonical_sha256(data))
         try:
-            plan = validate_data(dict(source), name=name)
+            data = checked_data(dict(source), name=name)
         except PlanError:
             check_data(source, name, limits.max_depth)  # its problem comes first, as without the screen
             raise
-        return Loaded(plan, name, None, hashlib.sha256(canonical.encode()).hexdigest())
+        return Loaded(data, name, None, hashlib.sha256(canonical.encode()).hexdigest())
     raise TypeError(f"cannot assess a {type(source).__name__}: pass a path, text, bytes, a mapping or a Plan")
 
 
@@ -122,7 +131,7 @@ def load_plan(source: Source, *, name: str | None = None, limits: Limits = DEFAU
 def validate_plan(source: Source, *, name: str | None = None, limits: Limits = DEFAULT_LIMITS) -> tuple[Problem, ...]:
     """Every problem that stops the source from being a valid plan (empty when it is valid)."""
     try:
-        load(source, name=name, limits=limits)
+        load(source, name=name, limits=limits).plan  # noqa: B018 - the typed model must build too
     except PlanError as error:
         return error.problems
     return ()
@@ -131,31 +140,32 @@ def validate_plan(source: Source, *, name: str | None = None, limits: Limits = D
 def _language(loaded: Loaded, config: Config) -> str:
     if config.lang:
         return config.lang
-    return loaded.plan.plan.language.value if loaded.plan.plan else "en"
+    info = loaded.data.get("plan")
+    return str(info.get("language", "en")) if info else "en"
 
 
 def assess_loaded(loaded: Loaded, catalog: Catalog, config: Config) -> PlanReport:
     """Assess an already validated plan against a compiled catalog."""
     lang = _language(loaded, config)
-    # Temporary, until `load` keeps the validated data: the scan reads plain data.
-    scan = catalog.placeholders.scan(loaded.plan.model_dump(mode="json", by_alias=True, exclude_none=True))
-    stated = _typed_stated(scan, loaded.plan)  # the plan without its placeholders: a placeholder is not a fact
-    facts = build_facts(stated) + placeholder_facts(scan)
+    scan = catalog.placeholders.scan(loaded.data)
+    stated = scan.stated  # the plan without its placeholders: a placeholder is not a fact
+    # Temporary, until build_facts takes plain data: the typed plan without its placeholders.
+    facts = build_facts(_typed_stated(scan, loaded)) + placeholder_facts(scan)
     outcomes = evaluate(catalog, facts, stated, loaded.source_map, lang)
     findings = [finding for outcome in outcomes for finding in outcome.findings]
-    settings = loaded.plan.x_assess
+    settings = loaded.data.get("x-assess")
     applied = apply_suppressions(
         findings,
-        settings.suppress if settings else [],
+        settings.get("suppress", []) if settings else [],
         known_rules={active.id for active in catalog.rules},
         today=config.effective_today(),
         source_map=loaded.source_map,
     )
-    suppressed_ids = {s.finding.fingerprint for s in applied.suppressed}
+    suppressed_ids = {s["finding"]["fingerprint"] for s in applied.suppressed}
     statuses: dict[str, Status] = {}
     for outcome in outcomes:
         status = outcome.status
-        if status is Status.FAIL and all(f.fingerprint in suppressed_ids for f in outcome.findings):
+        if status is Status.FAIL and all(f["fingerprint"] in suppressed_ids for f in outcome.findings):
             status = Status.SUPPRESSED
         statuses[outcome.active.id] = status
     blockers = _blockers(outcomes, statuses)
@@ -179,7 +189,10 @@ def assess_loaded(loaded: Loaded, catalog: Catalog, config: Config) -> PlanRepor
             }
         )
     card = score(scored, config.scoring, lang, _written(scan, outcomes))
-    kept = sorted(applied.findings, key=lambda f: (f.severity.rank, f.step, f.rule_id, f.line or 0, f.pointer))
+    kept = sorted(
+        applied.findings,
+        key=lambda f: (f["severity"].rank, f["step"], f["rule_id"], f["line"] or 0, f["pointer"]),
+    )
     # One validation of plain data builds every nested model at once (in pydantic's core),
     # several times faster than constructing them one by one.
     return PlanReport.model_validate(
@@ -211,17 +224,17 @@ def _written(scan: Scan, outcomes: list[RuleOutcome]) -> Written:
     return Written(scan.written, reporting)
 
 
-def _typed_stated(scan: Scan, plan: Plan) -> Plan:
-    """Temporary, until build_facts and evaluate take plain data: `scan.stated` typed (`plan` itself
-    when the scan found nothing). A required field of the organisation or the plan info that is a
-    placeholder is absent from `scan.stated`; the typed plan holds None there (the model would refuse
-    the plan without it, so it is validated with a stand-in, then set to None)."""
+def _typed_stated(scan: Scan, loaded: Loaded) -> Plan:
+    """Temporary, until build_facts takes plain data: `scan.stated` typed (the loaded plan's own when the
+    scan found nothing). A required field of the organisation or the plan info that is a placeholder is
+    absent from `scan.stated`; the typed plan holds None there (the model would refuse the plan without
+    it, so it is validated with a stand-in, then set to None)."""
     if not scan.found:
-        return plan
+        return loaded.plan
     data = dict(scan.stated)
     blanks: list[tuple[str, str]] = []
-    for section in ("organization", "plan"):
-        part, model = data.get(section), type(getattr(plan, section))
+    for section, model in (("organization", Organization), ("plan", PlanInfo)):
+        part = data.get(section)
         if part is None:
             continue
         missing = [name for name, info in model.model_fields.items() if info.is_required() and name not in part]

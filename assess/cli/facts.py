@@ -38,9 +38,8 @@ def facts(plan: Path, kind: tuple[str, ...], model: bool) -> None:
         for problem in error.problems:
             click.echo(for_log(problem.one_line()), err=True)
         sys.exit(2)
-    # As the rules see it: placeholders absent. Temporary: the scan reads plain data, build_facts the typed plan.
-    data = loaded.plan.model_dump(mode="json", by_alias=True, exclude_none=True)
-    scan = build_catalog(Config()).placeholders.scan(data)
-    for fact in build_facts(_typed_stated(scan, loaded.plan)) + placeholder_facts(scan):
+    # As the rules see it: placeholders absent (temporary: build_facts reads the typed plan until it takes plain data).
+    scan = build_catalog(Config()).placeholders.scan(loaded.data)
+    for fact in build_facts(_typed_stated(scan, loaded)) + placeholder_facts(scan):
         if not kind or fact["kind"] in kind:
             click.echo(json.dumps(fact, ensure_ascii=False, sort_keys=True))
