@@ -20,7 +20,7 @@ def facts(plan: Path, kind: tuple[str, ...], model: bool) -> None:
 
     As the rules see them: a field holding a placeholder is absent, and a ``placeholder`` fact says where it is.
     """
-    from assess.api import load
+    from assess.api import _typed_stated, load
     from assess.config import Config
     from assess.errors import PlanError
     from assess.rules.catalog import build_catalog
@@ -38,13 +38,7 @@ def facts(plan: Path, kind: tuple[str, ...], model: bool) -> None:
         for problem in error.problems:
             click.echo(for_log(problem.one_line()), err=True)
         sys.exit(2)
-    scan = build_catalog(Config()).placeholders.scan(loaded.plan)  # as the rules see it: placeholders absent
-    # Temporary, until the placeholder scan works on plain data (as in assess.api.assess_loaded).
-    stated = (
-        loaded.data
-        if scan.stated is loaded.plan
-        else scan.stated.model_dump(mode="json", by_alias=True, exclude_none=True)
-    )
-    for fact in build_facts(stated) + placeholder_facts(scan):
+    scan = build_catalog(Config()).placeholders.scan(loaded.data)  # as the rules see it: placeholders absent
+    for fact in build_facts(scan.stated) + placeholder_facts(scan):
         if not kind or fact["kind"] in kind:
             click.echo(json.dumps(fact, ensure_ascii=False, sort_keys=True))
