@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
+import packgen
 import pytest
 
 from assess.api import load
@@ -19,7 +20,6 @@ from assess.engines.select import durable_problem
 from assess.rules.catalog import build_catalog
 from assess.rules.facts import build_facts
 from bench.plans import generate
-from tests.packgen import observe, pack
 
 ENGINES: list[Any] = [BuiltinEngine]
 if durable_problem() is None:
@@ -204,10 +204,10 @@ def test_the_generated_selectors_pick_the_facts_the_compiled_tests_pick() -> Non
     facts of 100 generated plans.
     """
     fact_lists = [build_facts(load(plan).plan) for plan in generate(100, seed=5)]
-    seen = observe(fact_lists)
+    seen = packgen.observe(fact_lists)
     rules = list(build_catalog(Config(engine="builtin")).engine.rules)
     for number in range(20):
-        rules += pack(random.Random(number), seen, 10, prefix=f"G{number}")
+        rules += packgen.pack(random.Random(number), seen, 10, prefix=f"G{number}")
     engine = BuiltinEngine(rules)
     checked = 0
     for condition in engine._conditions:
