@@ -6,13 +6,20 @@ misdescribes durable fails here, not only in the differential suite.
 
 from __future__ import annotations
 
+import random
 from typing import Any
 
+import packgen
 import pytest
 
+from assess.api import load
+from assess.config import Config
 from assess.engines.base import CompiledRule, EngineError
-from assess.engines.builtin import BuiltinEngine, arithmetic, compare
+from assess.engines.builtin import BuiltinEngine, _selector, arithmetic, compare
 from assess.engines.select import durable_problem
+from assess.rules.catalog import build_catalog
+from assess.rules.facts import build_facts
+from bench.plans import generate
 
 ENGINES: list[Any] = [BuiltinEngine]
 if durable_problem() is None:
@@ -188,3 +195,28 @@ def test_matches_are_independent_of_fact_order() -> None:
     facts = _facts(*(_ch(hours=h) for h in (3, 1, 2, 5)))
     engine = BuiltinEngine([CompiledRule("T-01", (tuple(patterns),))])
     assert engine.run(facts) == engine.run(list(reversed(facts)))
+
+
+def test_the_generated_selectors_pick_the_facts_the_compiled_tests_pick() -> None:
+    """Each pattern's tests on the fact alone run as one generated loop: the same facts as its closures.
+
+    Over the catalog's patterns and 20 generated packs' (every operator, numbers and strings), on the
+    facts of 100 generated plans.
+    """
+    fact_lists = [build_facts(load(plan).plan) for plan in generate(100, seed=5)]
+    seen = packgen.observe(fact_lists)
+    rules = list(build_catalog(Config(engine="builtin")).engine.rules)
+    for number in range(20):
+        rules += packgen.pack(random.Random(number), seen, 10, prefix=f"G{number}")
+    engine = BuiltinEngine(rules)
+    checked = 0
+    for condition in engine._conditions:
+        for pattern in condition.patterns:
+            select = _selector(pattern) if pattern.alpha_id >= 0 else None
+            if select is None or pattern.alpha is None:
+                continue
+            for facts in fact_lists:
+                of_kind = [fact for fact in facts if fact["kind"] == pattern.kind]
+                assert select(of_kind) == [fact for fact in of_kind if pattern.alpha(fact)], pattern.alpha_terms
+            checked += 1
+    assert checked > 200

@@ -267,3 +267,45 @@ def test_a_join_after_a_nested_or_still_joins() -> None:
     ]
     keys = [m.key for m in Engine([written_badly]).run(facts)]
     assert keys == [("ch=channel:/channels/0", "p=plan:")]
+
+
+def test_each_kind_sends_only_the_fields_its_patterns_and_joins_read() -> None:
+    """durable parses and stores every field it is given: a fact sends what some condition reads of its kind.
+
+    T-04 joins plan.first_research_day to the channel's selected_day: each kind reads the field of the other.
+    """
+    sent = {kind: ENGINE._sent(kind) for kind in ("plan", "goal", "channel", "crisis", "visuals", "assess")}
+    assert sent == {
+        "plan": ("kind", "active_channels", "first_research_day", "goals"),
+        "goal": ("kind", "fundraising"),
+        "channel": ("kind", "active", "admins", "selected_day"),
+        "crisis": ("kind",),
+        "visuals": None,  # no pattern names it: never sent
+        "assess": ("kind",),
+    }
+
+
+def test_a_condition_of_a_shape_the_analysis_does_not_know_sends_every_named_field() -> None:
+    odd = CompiledRule("T-09", (({"p": {"kind": "plan", "$mt": {"name": "x"}}},),))
+    assert "name" in (Engine([odd])._sent("visuals") or ())
+
+
+def test_fids_with_quotes_and_backslashes_are_mapped_back_to_their_facts() -> None:
+    """A result is read by splitting on the binding marker only when it has no escape; else it is parsed."""
+    facts = [_fact("channel", f"/channels/{name}", active=True, admins=1) for name in ('a"b', "c\\d", "e")]
+    matches = ENGINE.run(facts)
+    assert [(m.key, m.bindings[0][1] is fact) for m, fact in zip(matches, facts, strict=True)] == [
+        (('ch=channel:/channels/a"b',), True),
+        (("ch=channel:/channels/c\\d",), True),
+        (("ch=channel:/channels/e",), True),
+    ]
+
+
+def test_two_facts_with_one_fid_are_an_error_even_when_they_differ() -> None:
+    """The fid is durable's id: a second fact with it would be taken for the first."""
+    facts = [_fact("goal", "/goals/0", fundraising=True), _fact("goal", "/goals/0", fundraising=False)]
+    with pytest.raises(EngineError, match="share a fid"):
+        ENGINE.run([_fact("plan", "", goals=2, active_channels=0), *facts])
+    with pytest.raises(EngineError, match="share a fid"):
+        ENGINE.run([_fact("visuals", "/visuals"), _fact("visuals", "/visuals")])  # a kind that is not sent, too
+    assert _ids(ENGINE.run(_plan_facts(crisis=False, goals=[True], admins=[1], research_day=None)))

@@ -375,7 +375,18 @@ _NO_FRAME: Frame = {}
 class _Pattern:
     """One pattern of a condition, compiled: its kind, its tests on the fact alone (shared by key), its joins."""
 
-    __slots__ = ("alpha", "alpha_id", "alpha_key", "beta", "kind", "name", "negated", "same_kind", "test")
+    __slots__ = (
+        "alpha",
+        "alpha_id",
+        "alpha_key",
+        "alpha_terms",
+        "beta",
+        "kind",
+        "name",
+        "negated",
+        "same_kind",
+        "test",
+    )
 
     def __init__(self, name: str, expression: dict[str, Any], earlier: list[_Pattern]) -> None:
         self.negated = name.endswith("$not")
@@ -386,13 +397,15 @@ class _Pattern:
         self.alpha: AlphaTest | None = None
         self.beta: tuple[Test, ...] = ()
         self.alpha_key: str | None = None
+        self.alpha_terms: list[Any] = []
         self.alpha_id = -1  # its tests on the fact alone, in the engine's table (-1: not split)
         if split is not None:
             alpha, beta = split
             self.alpha = _every(alpha) if alpha else None
             self.beta = tuple(beta)
+            self.alpha_terms = _alpha_terms(expression, self.kind)
             # Facts passing the same tests on themselves are found once a run, whichever pattern asks.
-            self.alpha_key = json.dumps([self.kind, _alpha_terms(expression, self.kind)], sort_keys=True)
+            self.alpha_key = json.dumps([self.kind, self.alpha_terms], sort_keys=True)
         # Distinctness: only facts of this kind bound before can be this pattern's fact.
         self.same_kind = any(p.kind == self.kind and not p.negated for p in earlier)
 
@@ -411,10 +424,63 @@ def _alpha_terms(expression: dict[str, Any], kind: str) -> list[Any]:
     return [expression]
 
 
+Selector = Callable[[list[Fact]], list[Fact]]
+
+
+def _selector(pattern: _Pattern) -> Selector | None:
+    """The facts of the pattern's kind that pass its tests on the fact alone, or None when its kind is all it asks.
+
+    Written as one generated loop over the facts, each test inline (~100 of them a plan, each over
+    every fact of its kind): the common tests (a field against a number or a string, ``$ex``,
+    ``$nex``) with the very expressions of `_literal`'s closures, any other one by calling its
+    compiled test. The same facts as ``[fact for fact in facts if pattern.alpha(fact)]``.
+    """
+    alpha = pattern.alpha
+    if alpha is None:
+        return None
+    namespace: dict[str, Any] = {"MISSING": _MISSING, "NUMBERS": _NUMBERS, "compare": compare}
+    lines = ["def select(facts):", "    out = []", "    for fact in facts:"]
+    for i, term in enumerate(pattern.alpha_terms):
+        ((key, value),) = term.items()
+        field: Any = None
+        constant: Any = None
+        if isinstance(value, dict) and len(value) == 1:
+            ((field, constant),) = value.items()
+        if key in ("$ex", "$nex") and field is not None:
+            namespace[f"F{i}"] = field
+            lines += [f"        if F{i} {'not in' if key == '$ex' else 'in'} fact:", "            continue"]
+            continue
+        op, field, constant = (key, field, constant) if key in _COMPARISONS else ("$eq", key, value)
+        numeric = type(constant) in _NUMBERS
+        text = type(constant) is str and "\0" not in constant
+        if ((key in _COMPARISONS and field is not None) or not key.startswith("$")) and (numeric or text):
+            namespace.update({f"F{i}": field, f"C{i}": constant, f"O{i}": op})
+            guard = "v.__class__ in NUMBERS" if numeric else 'v.__class__ is str and "\\0" not in v'
+            order = _ORDERED[op].replace("value", "v").replace("constant", f"C{i}")
+            lines += [
+                f"        v = fact.get(F{i}, MISSING)",
+                f"        if {guard}:",
+                f"            if not ({order}):",
+                "                continue",
+                f"        elif v is MISSING or compare(O{i}, v, C{i}) is not True:",
+                "            continue",
+            ]
+            continue
+        split = _split(term, pattern.kind)
+        if split is None or split[1] or not split[0]:
+            return lambda facts: [fact for fact in facts if alpha(fact)]
+        namespace[f"T{i}"] = _every(split[0])
+        lines += [f"        if not T{i}(fact):", "            continue"]
+    lines += ["        out.append(fact)", "    return out"]
+    exec("\n".join(lines), namespace)
+    select: Selector = namespace["select"]
+    return select
+
+
 class _Condition:
     """A distinct condition, its owners, and what the run loop needs to know of it without looking twice."""
 
-    __slots__ = ("first", "name", "names", "owners", "patterns", "simple")
+    __slots__ = ("first", "name", "names", "owners", "pair", "patterns", "simple")
 
     def __init__(self, patterns: tuple[dict[str, Any], ...], owners: list[Owner]) -> None:
         compiled: list[_Pattern] = []
@@ -428,6 +494,8 @@ class _Condition:
         self.name = compiled[0].name
         # One positive pattern with tests on the fact alone: each of its facts is a match.
         self.simple = False
+        # Two patterns, both split, the first positive: the run loop joins them without frames (`_pair`).
+        self.pair: _Pattern | None = None
 
     def link(self, alpha_ids: dict[str, int]) -> None:
         for pattern in self.patterns:
@@ -437,6 +505,10 @@ class _Condition:
         if not head.negated and head.alpha_id >= 0:
             self.first = head.alpha_id
             self.simple = len(self.patterns) == 1 and not head.beta
+            if len(self.patterns) == 2 and not head.beta:
+                second = self.patterns[1]
+                if second.alpha_id >= 0 and second.name != head.name:
+                    self.pair = second
 
 
 class BuiltinEngine:
@@ -452,12 +524,12 @@ class BuiltinEngine:
         alpha_ids: dict[str, int] = {}
         for condition in self._conditions:
             condition.link(alpha_ids)
-        # The distinct tests on the fact alone, by id: (kind, test), test None when the kind is all it asks.
-        self._alphas: list[tuple[str, AlphaTest | None]] = [("", None)] * len(alpha_ids)
+        # The distinct tests on the fact alone, by id: (kind, selector), None when the kind is all it asks.
+        self._alphas: list[tuple[str, Selector | None]] = [("", None)] * len(alpha_ids)
         for condition in self._conditions:
             for pattern in condition.patterns:
-                if pattern.alpha_id >= 0:
-                    self._alphas[pattern.alpha_id] = (pattern.kind, pattern.alpha)
+                if pattern.alpha_id >= 0 and not self._alphas[pattern.alpha_id][0]:
+                    self._alphas[pattern.alpha_id] = (pattern.kind, _selector(pattern))
 
     def run(self, facts: Sequence[Fact]) -> list[Match]:
         by_kind: dict[str, list[Fact]] = {}
@@ -477,9 +549,9 @@ class BuiltinEngine:
                 return by_kind.get(pattern.kind, [])
             found = passing[index]
             if found is None:
-                kind, test = alphas[index]
+                kind, select = alphas[index]
                 of_kind = by_kind.get(kind, [])
-                found = passing[index] = of_kind if test is None else [fact for fact in of_kind if test(fact)]
+                found = passing[index] = of_kind if select is None else select(of_kind)
             return found
 
         found: dict[tuple[str, str, int, tuple[str, ...]], Match] = {}
@@ -488,9 +560,9 @@ class BuiltinEngine:
             if index >= 0:
                 first = passing[index]
                 if first is None:
-                    kind, test = alphas[index]
+                    kind, select = alphas[index]
                     of_kind = by_kind.get(kind, [])
-                    first = passing[index] = of_kind if test is None else [fact for fact in of_kind if test(fact)]
+                    first = passing[index] = of_kind if select is None else select(of_kind)
                 if not first:
                     continue
                 if condition.simple:
@@ -504,6 +576,10 @@ class BuiltinEngine:
                                     rule_id, outcome, alternative, key, bindings
                                 )
                     continue
+                pair = condition.pair
+                if pair is not None:
+                    _pair(condition.name, first, pair, candidates(pair), condition.owners, found)
+                    continue
             names = condition.names
             for frame in _frames(condition.patterns, candidates):
                 bindings = tuple((name, frame[name]) for name in names)
@@ -512,6 +588,58 @@ class BuiltinEngine:
                     if (rule_id, outcome, alternative, key) not in found:
                         found[rule_id, outcome, alternative, key] = Match(rule_id, outcome, alternative, key, bindings)
         return [found[k] for k in sorted(found)]
+
+
+def _pair(
+    name: str,
+    first: list[Fact],
+    second: _Pattern,
+    facts: list[Fact],
+    owners: tuple[Owner, ...],
+    found: dict[tuple[str, str, int, tuple[str, ...]], Match],
+) -> None:
+    """`_frames` for two patterns (the first positive, both split), each match added to `found`.
+
+    The same combinations in the same order as `_frames`, so the same matches (and the same first
+    error of a join): a negation blocks a fact of the first pattern when some other fact passes its
+    joins; a positive second pattern pairs it with every other fact that passes them.
+    """
+    beta = second.beta
+    same_kind = second.same_kind
+    other = second.name
+    if second.negated:
+        for fact in first:
+            if facts:
+                frame = {name: fact}
+                if any(
+                    all(join(candidate, frame) for join in beta)
+                    for candidate in facts
+                    if not (same_kind and candidate is fact)
+                ):
+                    continue
+            key: tuple[str, ...] = (f"{name}={fact['fid']}",)
+            bindings: tuple[tuple[str, Fact], ...] = ((name, fact),)
+            for rule_id, outcome, alternative in owners:
+                if (rule_id, outcome, alternative, key) not in found:
+                    found[rule_id, outcome, alternative, key] = Match(rule_id, outcome, alternative, key, bindings)
+        return
+    first_named_first = name < other  # a match's bindings are in the order of their names
+    for fact in first:
+        frame = {name: fact}
+        for candidate in facts:
+            if same_kind and candidate is fact:
+                continue
+            if beta and not all(join(candidate, frame) for join in beta):
+                continue
+            if first_named_first:
+                bindings = ((name, fact), (other, candidate))
+                key = (f"{name}={fact['fid']}", f"{other}={candidate['fid']}")
+            else:
+                bindings = ((other, candidate), (name, fact))
+                key = (f"{other}={candidate['fid']}", f"{name}={fact['fid']}")
+            for rule_id, outcome, alternative in owners:
+                if (rule_id, outcome, alternative, key) not in found:
+                    found[rule_id, outcome, alternative, key] = Match(rule_id, outcome, alternative, key, bindings)
 
 
 def _frames(patterns: tuple[_Pattern, ...], candidates: Callable[[_Pattern], list[Fact]]) -> list[Frame]:

@@ -13,7 +13,9 @@ and none of it is needed by actions that only record what matched. What the wrap
   unregister, and a registration costs memory that is never freed);
 - every rule starts with the trigger fact, which is asserted last, after all data facts, in
   one call: a negation is only evaluated once every fact is in;
-- facts get unique ``fid`` keys (durable treats identical facts as one: an error here);
+- every fact is sent with its unique ``fid`` as durable's ``id`` (two facts sharing a fid are an
+  error, raised before durable sees them): durable takes the id as the fact's identity instead of
+  hashing the whole fact, and a fact is retracted by its id alone;
 - a catch-all rule that can never complete consumes every fact, so no fact is "not handled"
   and any result code but "ok" from an assertion is an error;
 - a "done" rule fires on the trigger alone: it proves the run completed (its action is
@@ -27,11 +29,14 @@ and none of it is needed by actions that only record what matched. What the wrap
 - one session per ruleset, reused: creating a session costs more than matching a plan (durable
   clears ~8 kB of tables for every node of the ruleset), so after a run the trigger is retracted
   first (no rule can match without it, so retracting the other facts cannot fire anything),
-  then the facts; the session must then have no action pending. On any error, and after a
+  then the facts, each by its id (durable finds a stored fact by id and needs none of its
+  fields to delete it); the session must then have no action pending. On any error, and after a
   plan with many facts (to give its memory back), the session is deleted instead, and the
   next run starts a new one: at most one live session (durable allows 1,024);
-- only the fields some condition reads are sent to durable (less JSON to write, parse and
-  match); the matches are mapped back to the full facts by ``fid``;
+- a fact sends only the fields some condition reads of a fact of its kind (`_fields_by_kind`,
+  computed once per ruleset), and a fact of a kind no pattern names is not sent at all (it
+  could never be bound): less JSON to write, parse, hash and store; the matches are mapped
+  back to the full facts by ``fid``;
 - matches are de-duplicated and sorted, so results never depend on the order in which facts
   were asserted;
 - every pattern with a join ends with an empty ``$or`` group (`_end_joins_safely`): durable's
@@ -49,11 +54,11 @@ import json
 import os
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from assess.engines.base import CompiledRule, EngineError, Match, Owner
-from assess.rules.conditions import COMPARISONS
+from assess.rules.conditions import ARITHMETIC, COMPARISONS
 from assess.rules.facts import TRIGGER_KIND, Fact
 
 __all__ = ["CompiledRule", "DurableEngine", "EngineError", "Match", "durable_version"]
@@ -155,6 +160,93 @@ def _names_in(node: Any, into: set[str]) -> set[str]:
     return into
 
 
+# durable takes these two fields of a fact as its session and its identity: no condition may read them.
+_RESERVED = frozenset({"id", "sid"})
+
+
+def _fields_by_kind(definitions: dict[str, Any]) -> dict[str, frozenset[str]] | None:
+    """For each fact kind some pattern names, the fields any condition reads of such a fact (``kind`` included).
+
+    A field is read by a test in a pattern of its kind, or by a join (``{binding: field}``, possibly
+    inside arithmetic) to a binding of its kind. A fact of a kind no pattern names can never be
+    bound, so it need not be sent at all. None when a definition has a shape this walk does not
+    know (a pattern without a kind, an operator it does not list): every fact is then sent, with
+    every name the definitions mention (`_names_in`), as before.
+    """
+    reads: dict[str, set[str]] = {}
+    for rule, definition in definitions.items():
+        if rule == _CATCH_ALL:  # its one pattern tests that a fact has a kind: it reads no other field
+            continue
+        bound: dict[str, str] = {}
+        for pattern in definition["all"]:
+            if not isinstance(pattern, dict) or len(pattern) != 1:
+                return None
+            ((name, expression),) = pattern.items()
+            kind = _pattern_kind(expression)
+            if kind is None:
+                return None
+            reads.setdefault(kind, {"kind"})
+            if not _read_fields(expression, kind, bound, reads):
+                return None
+            if not name.endswith("$not"):
+                bound[name] = kind
+    return {kind: frozenset(fields) for kind, fields in reads.items()}
+
+
+def _pattern_kind(expression: Any) -> str | None:
+    """The kind a pattern tests, at its top level or as a term of its top-level ``$and`` (as the compiler writes it)."""
+    if not isinstance(expression, dict):
+        return None
+    kinds = [expression["kind"]] if "kind" in expression else []
+    terms = expression.get("$and")
+    if isinstance(terms, list):
+        kinds += [term["kind"] for term in terms if isinstance(term, dict) and "kind" in term]
+    return kinds[0] if len(kinds) == 1 and isinstance(kinds[0], str) else None
+
+
+def _read_fields(node: Any, kind: str, bound: dict[str, str], reads: dict[str, set[str]]) -> bool:
+    """Add the fields an expression of a `kind` pattern reads to `reads`; False on a shape it does not know."""
+    if not isinstance(node, dict):
+        return False
+    for key, value in node.items():
+        if key in ("$and", "$or"):
+            if not isinstance(value, list) or not all(_read_fields(item, kind, bound, reads) for item in value):
+                return False
+            continue
+        if key in COMPARISONS or key in ("$ex", "$nex", "$iall", "$iany"):
+            if not isinstance(value, dict) or len(value) != 1:
+                return False
+            ((field, operand),) = value.items()
+            if key in COMPARISONS and not _read_operand(operand, bound, reads):
+                return False  # $ex/$nex take 1, $iall/$iany tests on the list's items ($i)
+        elif key.startswith("$"):
+            return False  # $mt, or anything else: not analysed
+        else:
+            field = key
+            if not _read_operand(value, bound, reads):
+                return False
+        if field in _RESERVED:
+            return False
+        reads[kind].add(field)
+    return True
+
+
+def _read_operand(operand: Any, bound: dict[str, str], reads: dict[str, set[str]]) -> bool:
+    """A literal reads nothing; a join ``{binding: field}`` reads the field of the bound fact's kind."""
+    if not isinstance(operand, dict):
+        return True
+    if len(operand) != 1:
+        return False
+    ((key, inner),) = operand.items()
+    if key in ARITHMETIC:
+        return isinstance(inner, dict) and all(_read_operand(inner.get(side), bound, reads) for side in ("$l", "$r"))
+    kind = bound.get(key)
+    if kind is None or not isinstance(inner, str) or inner in _RESERVED:
+        return False
+    reads[kind].add(inner)
+    return True
+
+
 DURABLE_EXTRA = "assess-social-plan[durable]"
 
 
@@ -197,7 +289,13 @@ def import_durable_engine() -> Any:
 # its tables at their largest size, which is right for the next ordinary plan, not for a giant one.
 _KEEP_SESSION_FACTS = 1000
 
-_TRIGGER_JSON = json.dumps({"kind": TRIGGER_KIND, "fid": "trigger"})  # the session is durable's default, "0"
+# Every fact is sent with its fid as durable's ``id``, first: durable then takes it as the fact's identity
+# instead of hashing the whole fact, and a fact is retracted by its id alone. The session is durable's default, "0".
+_TRIGGER_ID = "trigger"
+_TRIGGER_JSON = json.dumps({"id": _TRIGGER_ID, "kind": TRIGGER_KIND})
+_RETRACT_TRIGGER = json.dumps({"id": _TRIGGER_ID})
+_BETWEEN_IDS = '}, {"id": '
+_encode = json.encoder.encode_basestring  # how json.dumps(ensure_ascii=False) writes a string: the same id text
 
 
 class _Recorder:
@@ -235,13 +333,13 @@ class _Host:
             self.rulesets[name] = handle
         return handle
 
-    def run(self, handle: int, facts_json: str, count: int) -> list[str]:
-        """Assert the facts (a JSON array) and the trigger in one call; every result, as durable's JSON messages.
+    def run(self, handle: int, assert_json: str, retract_json: str, count: int) -> list[str]:
+        """Assert the facts and the trigger (`assert_json`, trigger last); every result, as durable's JSON messages.
 
-        The session is left empty for the next run, or deleted (see the module docstring).
+        The session is then emptied with `retract_json` (the trigger first, then every fact, by id)
+        for the next run, or deleted (see the module docstring).
         """
         engine = self.engine
-        assert_json = f"{facts_json[:-1]}, {_TRIGGER_JSON}]" if count else f"[{_TRIGGER_JSON}]"
         try:
             self.live.add(handle)
             code, state = engine.assert_facts(handle, assert_json)
@@ -257,7 +355,7 @@ class _Host:
                 while message is not None:
                     messages.append(message)
                     message = engine.complete_and_start_action(handle, state)
-            if count > _KEEP_SESSION_FACTS or not self._emptied(handle, facts_json, count):
+            if count > _KEEP_SESSION_FACTS or not self._emptied(handle, retract_json):
                 self.drop(handle)
         except EngineError:
             self.drop(handle)
@@ -270,12 +368,10 @@ class _Host:
             raise
         return messages
 
-    def _emptied(self, handle: int, facts_json: str, count: int) -> bool:
+    def _emptied(self, handle: int, retract_json: str) -> bool:
         """Retract the trigger, then every fact, from the session; whether it is now empty and idle."""
-        engine = self.engine
-        retract_json = f"[{_TRIGGER_JSON}, {facts_json[1:]}" if count else f"[{_TRIGGER_JSON}]"
-        code, state = engine.retract_facts(handle, retract_json)
-        return code == 0 and engine.start_action_for_state(handle, state) is None
+        code, state = self.engine.retract_facts(handle, retract_json)
+        return code == 0 and self.engine.start_action_for_state(handle, state) is None
 
     def drop(self, handle: int) -> None:
         """Delete the handle's session, if it has one (the next run starts a new one)."""
@@ -302,63 +398,91 @@ class DurableEngine:
         self.name = f"durable_rules {durable_version() or '?'}"
         self.rules = tuple(rules)
         self._definitions, self._owners = _definitions(self.rules)
-        self._read = frozenset(_names_in(self._definitions, {"kind", "fid"}))
+        # The fields each fact sends, by kind, computed once: durable parses, hashes and stores every
+        # field it is given, and a fact of a kind no pattern names (None) is not sent at all.
+        reads = _fields_by_kind(self._definitions)
+        if reads is None:  # not analysed: every fact, with every name the definitions mention
+            every = _sent_order(_names_in(self._definitions, {"kind", "fid"}))
+            self._sent: Callable[[Any], tuple[str, ...] | None] = lambda kind: every
+        else:
+            self._sent = {kind: _sent_order(fields) for kind, fields in reads.items()}.get
         digest = hashlib.sha256(json.dumps(self._definitions, sort_keys=True).encode()).hexdigest()[:16]
         self.ruleset = f"assess_{digest}"
 
     def run(self, facts: Sequence[Fact]) -> list[Match]:
         """Assert the facts (trigger last) and return the sorted, de-duplicated matches."""
-        read = self._read
         # Written before taking the lock: other threads' runs need not wait for it.
-        facts_json = json.dumps(
-            [{name: value for name, value in fact.items() if name in read} for fact in facts], ensure_ascii=False
-        )
+        sent: list[dict[str, Any]] = []
+        ids: list[str] = []
+        by_fid: dict[str, Fact] = {}
+        fields_of = self._sent
+        for fact in facts:
+            fid = fact["fid"]
+            by_fid[fid] = fact
+            fields = fields_of(fact["kind"])
+            if fields is not None:
+                projected = {"id": fid}
+                for name in fields:
+                    value = fact.get(name, _ABSENT)
+                    if value is not _ABSENT:
+                        projected[name] = value
+                sent.append(projected)
+                ids.append(_encode(fid))
+        if len(by_fid) != len(facts) or _TRIGGER_ID in by_fid:
+            raise EngineError("rule engine failed: two facts share a fid (a fact asserted twice)")
+        if sent:
+            assert_json = f"{_to_json(sent)[:-1]}, {_TRIGGER_JSON}]"
+            retract_json = f'[{_RETRACT_TRIGGER}, {{"id": {_BETWEEN_IDS.join(ids)}}}]'
+        else:
+            assert_json, retract_json = f"[{_TRIGGER_JSON}]", f"[{_RETRACT_TRIGGER}]"
         with _Host._lock:
             host = _Host.get()
-            messages = host.run(host.handle(self.ruleset, self._definitions), facts_json, len(facts))
+            messages = host.run(host.handle(self.ruleset, self._definitions), assert_json, retract_json, len(sent))
             results = [_result(message) for message in messages]
             host.recorder.matches = results
         if not any(action == _DONE for action, _ in results):
             raise EngineError("the rule engine did not finish the run (the trigger rule never fired)")
-        return _matches(results, self._owners, {fact["fid"]: fact for fact in facts})
+        return _matches(results, self._owners, by_fid)
 
 
-_BINDING = '":{"'  # in a result, only where a binding's fact begins: a fact's own keys are followed by '": '
-_FID = '"fid": "'
+_ABSENT = object()
+# json.dumps(ensure_ascii=False) without its check for circular references (a fact is plain data).
+_to_json = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
+
+
+def _sent_order(fields: set[str] | frozenset[str]) -> tuple[str, ...]:
+    """The fields a fact sends, ``kind`` first, without durable's own ``id`` and ``sid`` (the id is the fid)."""
+    return ("kind", *sorted(fields - _RESERVED - {"kind"}))
+
+
+# Where a binding's fact begins in a result: its name ends, and the fact's text starts with its id (`run`
+# writes it first). Searched only in a message without a backslash: every quote in it then delimits a
+# string, and a value nested in a fact is written by json.dumps with a space after its colon.
+_BOUND = '":{"id": "'
 
 
 def _result(message: str) -> tuple[str, list[tuple[str, str]]]:
-    """The durable rule of one result message and its (binding, fid) pairs, read without parsing the facts.
+    """The durable rule of one result message and its (binding, fid) pairs, the trigger's left out.
 
     A message is ``{"RULE":{"binding":{fact},...}}`` with each fact the very JSON text that was
-    asserted (``json.dumps``: its keys are followed by ``": "``, and a quote inside a string is
-    escaped), so an unescaped ``":{"`` only ends a rule or binding name, and the first
-    ``"fid": "`` after it starts that fact's fid. A fid with an escape in it, or any surprise,
-    is read with `json.loads` instead.
+    asserted. A message with an escape in it, or any surprise, is read with `json.loads` instead.
     """
-    end = message.find(_BINDING, 2)
-    if not message.startswith('{"') or end == -1:
+    if "\\" in message or not message.startswith('{"'):
         return _parsed(message)
+    parts = message.split(_BOUND)
     pairs: list[tuple[str, str]] = []
-    at = message.find(_BINDING, end + 3)
-    while at != -1:
-        name = message[message.rfind('"', 0, at) + 1 : at]
-        start = message.find(_FID, at)
-        if start == -1:
-            return _parsed(message)
-        start += len(_FID)
-        stop = message.find('"', start)
-        fid = message[start:stop]
-        if "\\" in fid:
-            return _parsed(message)
-        pairs.append((name, fid))
-        at = message.find(_BINDING, stop)
-    return message[2:end], pairs
+    previous = parts[0]
+    for part in parts[1:]:
+        name = previous[previous.rfind('"') + 1 :]
+        if name != TRIGGER_BINDING:
+            pairs.append((name, part[: part.index('"')]))
+        previous = part
+    return message[2 : message.index('"', 2)], pairs
 
 
 def _parsed(message: str) -> tuple[str, list[tuple[str, str]]]:
     ((action, bound),) = json.loads(message).items()
-    return action, [(name, fact["fid"]) for name, fact in bound.items()]
+    return action, [(name, fact["id"]) for name, fact in bound.items() if name != TRIGGER_BINDING]
 
 
 def _matches(
@@ -368,9 +492,10 @@ def _matches(
     for action, pairs in results:
         if action == _DONE:
             continue
-        named = sorted((name, fid) for name, fid in pairs if name != TRIGGER_BINDING)
-        key = tuple(f"{name}={fid}" for name, fid in named)
-        bindings = tuple((name, by_fid[fid]) for name, fid in named)
+        named = sorted(pairs) if len(pairs) > 1 else pairs
+        key = tuple([f"{name}={fid}" for name, fid in named])
+        bindings = tuple([(name, by_fid[fid]) for name, fid in named])
         for rule_id, outcome, index in owners[action]:
-            found.setdefault((rule_id, outcome, index, key), Match(rule_id, outcome, index, key, bindings))
+            if (rule_id, outcome, index, key) not in found:
+                found[rule_id, outcome, index, key] = Match(rule_id, outcome, index, key, bindings)
     return [found[k] for k in sorted(found)]
