@@ -14,6 +14,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from assess.results.kinds import Severity as Severity  # re-exported: its home before kinds.py
+
 REPORT_VERSION = "1.0"
 
 
@@ -22,26 +24,6 @@ def _empty_list() -> list[Any]:
     schema; for the builtin `list` or `dict` that means parsing its text signature, 20 times slower than for
     a function (issue 15: the cold start builds ~60 such fields)."""
     return []
-
-
-class Severity(StrEnum):
-    CRITICAL = "critical"
-    HIGH = "high"
-    MEDIUM = "medium"
-    LOW = "low"
-    INFO = "info"
-
-    @property
-    def rank(self) -> int:
-        """0 for critical ... 4 for info: sort key, most serious first."""
-        return _SEVERITY_ORDER.index(self)
-
-    def at_least(self, other: Severity) -> bool:
-        """True when self is as serious as `other` or more."""
-        return self.rank <= other.rank
-
-
-_SEVERITY_ORDER = list(Severity)
 
 
 class Status(StrEnum):
