@@ -9,12 +9,30 @@ inputs give byte-identical output. Formatters (``assess.formats``) turn a
 from __future__ import annotations
 
 import datetime as dt
-from enum import StrEnum
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from assess.results.kinds import Severity as Severity  # re-exported: its home before kinds.py
+from assess.results.kinds import Maturity, Severity, Status
+
+__all__ = [
+    "Finding",
+    "Maturity",
+    "PlanProblem",
+    "PlanReport",
+    "Recommendation",
+    "Report",
+    "RulePackInfo",
+    "RuleResult",
+    "Score",
+    "Severity",
+    "Status",
+    "StepResult",
+    "Summary",
+    "SuppressedFinding",
+    "SuppressionNotice",
+    "ToolInfo",
+]
 
 REPORT_VERSION = "1.0"
 
@@ -24,28 +42,6 @@ def _empty_list() -> list[Any]:
     schema; for the builtin `list` or `dict` that means parsing its text signature, 20 times slower than for
     a function (issue 15: the cold start builds ~60 such fields)."""
     return []
-
-
-class Status(StrEnum):
-    PASS = "pass"
-    FAIL = "fail"
-    NOT_APPLICABLE = "not_applicable"
-    UNKNOWN = "unknown"
-    SUPPRESSED = "suppressed"
-
-
-class Maturity(StrEnum):
-    """Per step: the highest level whose requirements all pass.
-
-    absent: a critical rule fails (or the step has no data); crawl: a high rule
-    fails; walk: a medium rule fails; run: only low/info rules fail; fly: nothing fails.
-    """
-
-    ABSENT = "absent"
-    CRAWL = "crawl"
-    WALK = "walk"
-    RUN = "run"
-    FLY = "fly"
 
 
 class _Model(BaseModel):
