@@ -20,7 +20,6 @@ import datetime as dt
 import math
 import os
 import re
-import tomllib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -514,6 +513,8 @@ def find_config_file(start: Path) -> Path | None:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    import tomllib  # here, not at the top: a run with no configuration file never reads TOML
+
     try:
         text = read_limited(path, MAX_CONFIG_BYTES).decode("utf-8")
         return tomllib.loads(text)

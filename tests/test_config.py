@@ -106,6 +106,11 @@ def test_merged_ignores_missing_overrides() -> None:
     assert (config.recommendations, config.lang) == (3, "fr")
 
 
+def test_the_default_scoring_is_the_default_formula_with_its_own_tables() -> None:
+    assert Config().scoring == Scoring() == Scoring.model_validate({})
+    assert Config().scoring.severity_weights is not Config().scoring.severity_weights
+
+
 # ------------------------------------------------------------------ the checks, one table per class
 
 
