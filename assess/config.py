@@ -4,236 +4,473 @@ Read from ``[tool.assess]`` in a ``pyproject.toml`` or from an ``.assess.toml``,
 the first found from the plans' folder upward (``.assess.toml`` wins in the
 same folder), then overridden by command-line flags. The library takes a
 `Config` object directly.
+
+`Config` and `Scoring` are plain frozen dataclasses, not pydantic models: the command
+line reads its configuration on every run, and importing pydantic alone costs more than
+a fifth of the cold start's budget (issue 15). Every value enters through one table of
+checks per class (`_CONFIG_CHECKS`, `_SCORING_CHECKS`), which converts what a TOML file
+or a caller gives (a list for a tuple, ``"50MB"`` for a size, ``"critical"`` for a
+severity, ``"2026-01-15"`` for a date, a table for `scoring`) and refuses anything
+else with one line, ``where: what``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+import os
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Annotated, Any, Literal
-
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    StrictBool,
-    ValidationError,
-    ValidatorFunctionWrapHandler,
-    field_validator,
-    model_validator,
-)
+from types import MappingProxyType
+from typing import Any, Literal, Self
 
 from assess.errors import ConfigError
 from assess.reading import DEFAULT_MAX_PLAN_BYTES, MAX_CONFIG_BYTES, TooLarge, parse_size, read_limited
 from assess.results.kinds import Severity
 
-DEFAULT_SEVERITY_WEIGHTS: dict[Severity, float] = {
-    Severity.CRITICAL: 10.0,
-    Severity.HIGH: 6.0,
-    Severity.MEDIUM: 3.0,
-    Severity.LOW: 1.0,
-    Severity.INFO: 0.0,
-}
-
-RuleSelector = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9]*(-[0-9]*)?$")]
 MaturityLevel = Literal["crawl", "walk", "run"]
-RuleId = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9]{1,7}-[0-9]{2,3}$")]
+EngineChoice = Literal["auto", "durable", "builtin"]
+Language = Literal["en", "fr"]
+
+DEFAULT_SEVERITY_WEIGHTS: Mapping[Severity, float] = MappingProxyType(
+    {Severity.CRITICAL: 10.0, Severity.HIGH: 6.0, Severity.MEDIUM: 3.0, Severity.LOW: 1.0, Severity.INFO: 0.0}
+)
+_DEFAULT_PENALTIES: Mapping[Severity, float] = MappingProxyType(
+    {Severity.CRITICAL: 0.35, Severity.HIGH: 0.12, Severity.MEDIUM: 0.03, Severity.LOW: 0.01, Severity.INFO: 0.0}
+)
+_DEFAULT_FLOORS: Mapping[str, float] = MappingProxyType({"crawl": 25.0, "walk": 50.0, "run": 75.0})
+_DEFAULT_GRADES: Mapping[str, float] = MappingProxyType({"A": 90.0, "B": 80.0, "C": 70.0, "D": 60.0})
+_DEFAULT_NAMED_CHECKS = ("CHN-01", "CHN-02", "PLN-03", "POL-01", "POL-03", "VIS-01", "MEA-01")
+# A default for a table-valued setting: read-only, since every check builds a new dict from what it is given.
+_EMPTY: Mapping[Any, Any] = MappingProxyType({})
 
 
-def _empty_dict() -> dict[Any, Any]:
-    """A new empty dict: a field's default. pydantic inspects a default factory's signature when it builds a
-    schema; for the builtin `list` or `dict` that means parsing its text signature, 20 times slower than for
-    a function (issue 15: the cold start builds ~60 such fields)."""
-    return {}
+class InvalidSetting(ConfigError):
+    """A setting's value is wrong: `where` names it (a dotted path, e.g. ``scoring.grades``), `what` says why."""
+
+    def __init__(self, what: str, where: tuple[str, ...] = ()) -> None:
+        super().__init__(what, where)
+        self.what = what
+        self.where = where
+
+    def within(self, name: str) -> InvalidSetting:
+        """The same problem, one level further out (in the setting or table `name`)."""
+        return InvalidSetting(self.what, (name, *self.where))
+
+    def __str__(self) -> str:
+        return f"{'.'.join(self.where) or '(top level)'}: {self.what}"
 
 
-_DEFAULT_PENALTIES = {
-    Severity.CRITICAL: 0.35,
-    Severity.HIGH: 0.12,
-    Severity.MEDIUM: 0.03,
-    Severity.LOW: 0.01,
-    Severity.INFO: 0.0,
+# ------------------------------------------------------------------ checks: from a given value to a stored one
+
+Check = Callable[[Any], Any]
+
+
+def _shown(value: Any) -> str:
+    """A value as a message quotes it: short, on one line, whatever it is."""
+    try:
+        text = repr(value)
+    except Exception:  # a caller's object with a broken repr, a too-long int, a too-deep list
+        return f"a {type(value).__name__}"
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _real(value: Any) -> float:
+    """A number: an int or float, or the text of one (a TOML string may hold ``"2.5"``). Never a bool."""
+    if isinstance(value, int | float | str) and not isinstance(value, bool):
+        try:
+            return float(value)
+        except (ValueError, OverflowError):
+            pass
+    raise InvalidSetting(f"{_shown(value)} is not a number")
+
+
+def _number(low: float = -math.inf, high: float = math.inf, *, finite: bool = False) -> Check:
+    """A float from `low` to `high` (NaN is in no range); with `finite`, neither infinity."""
+    bounds = "" if low == -math.inf else f" from {low:g} to {high:g}" if high < math.inf else f", {low:g} or more"
+    expected = ("a finite number" if finite else "a number") + bounds
+
+    def check(value: Any) -> float:
+        try:
+            number = _real(value)
+        except InvalidSetting:
+            number = math.nan  # in no range: refused below, saying which numbers are
+        if not low <= number <= high or (finite and not math.isfinite(number)):
+            raise InvalidSetting(f"{_shown(value)} is not {expected}")
+        return number
+
+    return check
+
+
+def _any_number(value: Any) -> float:
+    """Any number, infinity and NaN included (a grade or a maturity floor: out of range is merely never reached)."""
+    return _real(value)
+
+
+_WHOLE = re.compile(r"\s*[+-]?[0-9]+(?:\.0*)?\s*")
+
+
+def _whole(low: int, high: int | None = None) -> Check:
+    """An int (or a float or text holding one: ``3.0``, ``"3"``) from `low` to `high`."""
+    expected = f"a whole number from {low} to {high}" if high is not None else f"a whole number, {low} or more"
+
+    def check(value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int | float | str):
+            raise InvalidSetting(f"{_shown(value)} is not {expected}")
+        if isinstance(value, str) and not _WHOLE.fullmatch(value):
+            raise InvalidSetting(f"{_shown(value)} is not {expected}")
+        number = float(value) if not isinstance(value, int) else value
+        if isinstance(number, float) and not number.is_integer():
+            raise InvalidSetting(f"{_shown(value)} is not {expected}")
+        whole = int(number)
+        if whole < low or (high is not None and whole > high):
+            raise InvalidSetting(f"{_shown(value)} is not {expected}")
+        return whole
+
+    return check
+
+
+def _optional(check: Check) -> Check:
+    return lambda value: None if value is None else check(value)
+
+
+def _flag(value: Any) -> bool:
+    """true or false, nothing that merely looks like one (``"no"`` is a string, not false)."""
+    if not isinstance(value, bool):
+        raise InvalidSetting(f"{_shown(value)} is not true or false")
+    return value
+
+
+def _one_of(*options: str) -> Check:
+    def check(value: Any) -> str:
+        if isinstance(value, str) and value in options:
+            return options[options.index(value)]  # the option itself: a plain str, whatever subclass was given
+        raise InvalidSetting(f"{_shown(value)} is not one of {', '.join(options)}")
+
+    return check
+
+
+_SEVERITIES = tuple(severity.value for severity in Severity)
+
+
+def _severity(value: Any) -> Severity:
+    if isinstance(value, str) and value in _SEVERITIES:
+        return Severity(value)
+    raise InvalidSetting(f"{_shown(value)} is not a severity (one of {', '.join(_SEVERITIES)})")
+
+
+def _gate(value: Any) -> Severity | Literal["none"]:
+    if value == "none" and isinstance(value, str):
+        return "none"
+    if isinstance(value, str) and value in _SEVERITIES:
+        return Severity(value)
+    raise InvalidSetting(f"{_shown(value)} is not one of {', '.join(_SEVERITIES)}, none")
+
+
+def _patterned(pattern: str, expected: str) -> Check:
+    compiled = re.compile(pattern)
+
+    def check(value: Any) -> str:
+        if isinstance(value, str) and compiled.fullmatch(value):
+            return str(value)
+        raise InvalidSetting(f"{_shown(value)} is not {expected}")
+
+    return check
+
+
+_selector = _patterned(r"[A-Z][A-Z0-9]*(-[0-9]*)?", "a rule id or prefix (like POL or CHN-01)")
+_rule_id = _patterned(r"[A-Z][A-Z0-9]{1,7}-[0-9]{2,3}", "a rule id (like CHN-01)")
+
+
+def _name(value: Any) -> str:
+    if not isinstance(value, str):
+        raise InvalidSetting(f"{_shown(value)} is not a name (a string)")
+    return value
+
+
+def _path(value: Any) -> Path:
+    if isinstance(value, str | os.PathLike):
+        try:
+            return Path(value)
+        except TypeError:  # a PathLike giving bytes
+            pass
+    raise InvalidSetting(f"{_shown(value)} is not a path")
+
+
+_step_number = _whole(1, 11)
+
+
+def _step(value: Any) -> int:
+    """A step number, 1 to 11 (a TOML key is text: ``"2"``)."""
+    try:
+        number: int = _step_number(value)
+        return number
+    except InvalidSetting:
+        raise InvalidSetting(f"{_shown(value)} is not a step (1 to 11)") from None
+
+
+def _listed(item: Check, what: str) -> Check:
+    """A tuple from any list (or tuple, set...) of items, each checked; never from a string or a table."""
+
+    def check(value: Any) -> tuple[Any, ...]:
+        if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
+            raise InvalidSetting(f"{_shown(value)} is not a list of {what}")
+        return tuple(item(element) for element in value)
+
+    return check
+
+
+def _table(key: Check, value: Check, what: str, defaults: Mapping[Any, Any] = _EMPTY) -> Check:
+    """A new dict from a table, its keys and values checked; the `defaults` it leaves out are kept."""
+
+    def check(given: Any) -> dict[Any, Any]:
+        if not isinstance(given, Mapping):
+            raise InvalidSetting(f"{_shown(given)} is not a table of {what}")
+        table = dict(defaults)
+        for name, entry in given.items():
+            checked = key(name)
+            try:
+                table[checked] = value(entry)
+            except InvalidSetting as problem:
+                raise problem.within(str(checked)) from None
+        return table
+
+    return check
+
+
+def _date(value: Any) -> dt.date:
+    """A date, or its ISO text; a datetime (or its text) only at midnight, as it is then a date."""
+    moment: Any = value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            try:
+                moment = dt.datetime.fromisoformat(value.strip())
+            except ValueError:
+                moment = None
+    if isinstance(moment, dt.datetime):
+        if moment.time() == dt.time():
+            return moment.date()
+    elif isinstance(moment, dt.date):
+        return moment
+    raise InvalidSetting(f"{_shown(value)} is not a date (YYYY-MM-DD)")
+
+
+def _size(value: Any) -> int:
+    """'50MB', '50 MiB', '512K' or a number of bytes (a float only when whole)."""
+    given: Any = int(value) if isinstance(value, float) and value.is_integer() else value
+    if not isinstance(given, str | int):
+        raise InvalidSetting(f"{_shown(value)} is not a size (e.g. 50MB, 512KB or a number of bytes)")
+    try:
+        return parse_size(given)
+    except ValueError as error:
+        raise InvalidSetting(str(error)) from None
+    except OverflowError:  # a number of 400 digits: pydantic let this through as a traceback
+        raise InvalidSetting(f"{_shown(value)} is too large a size") from None
+
+
+def _scoring(value: Any) -> Scoring:
+    if isinstance(value, Scoring):
+        return value
+    if not isinstance(value, Mapping):
+        raise InvalidSetting(f"{_shown(value)} is not a table of scoring settings")
+    return Scoring.model_validate(value)
+
+
+def _settle(instance: Any, checks: Mapping[str, Check], values: Mapping[str, Any]) -> None:
+    """Check and convert each setting and set it: the one way a value enters a `Config` or a `Scoring`."""
+    for name, check in checks.items():
+        try:
+            checked = check(values[name])
+        except InvalidSetting as problem:
+            raise problem.within(name) from None
+        object.__setattr__(instance, name, checked)
+
+
+def _known(settings: Any, checks: Mapping[str, Check]) -> Mapping[str, Any]:
+    """`settings` as keyword arguments: a table naming only known settings."""
+    if not isinstance(settings, Mapping):
+        raise InvalidSetting(f"{_shown(settings)} is not a table of settings")
+    for name in settings:
+        if name not in checks:
+            raise InvalidSetting(f"not a setting (the settings: {', '.join(checks)})", (str(name) or "''",))
+    return settings
+
+
+# ------------------------------------------------------------------ the settings
+
+
+_weight = _number(0, math.inf, finite=True)
+_share = _number(0, 1)
+_percent = _number(0, 100)
+
+_SCORING_CHECKS: Mapping[str, Check] = {
+    "severity_weights": _table(_severity, _weight, "severity = weight", DEFAULT_SEVERITY_WEIGHTS),
+    "step_weights": _table(_step, _weight, "step = weight"),
+    "critical_step_cap": _percent,
+    "critical_cap_step_down": _percent,
+    "critical_overall_cap": _optional(_percent),
+    "severity_penalties": _table(_severity, _share, "severity = share", _DEFAULT_PENALTIES),
+    "repeat_decay": _share,
+    "named_checks": _listed(_rule_id, "rule ids"),
+    "named_check_penalty": _share,
+    "completeness_full": _percent,
+    "maturity_floors": _table(_one_of("crawl", "walk", "run"), _any_number, "level = score", _DEFAULT_FLOORS),
+    "grades": _table(_name, _any_number, "grade = score"),
 }
 
 
-def _default_floors() -> dict[MaturityLevel, float]:
-    return {"crawl": 25.0, "walk": 50.0, "run": 75.0}
+@dataclass(frozen=True, slots=True, init=False)
+class Scoring:
+    """The scoring formula's knobs (see README: Scoring). Keyword arguments only; see `Config`."""
 
+    # Weight of a rule of each severity (a rule's own weight wins); unnamed ones keep the default.
+    severity_weights: dict[Severity, float]
+    # Weight of each step (1-11) in the overall score; default 1 each.
+    step_weights: dict[int, float]
+    # Highest step score while a critical rule fails.
+    critical_step_cap: float
+    # Each further failed critical rule lowers the caps by this much, so fixing any one of several
+    # critical problems still shows in the score.
+    critical_cap_step_down: float
+    # Highest overall score while any critical rule fails (a flat cap; none by default:
+    # severity_penalties already scale the score down).
+    critical_overall_cap: float | None
+    # Share of the overall score each failing (or charged) rule of a severity takes away, multiplied:
+    # one critical failure leaves 65% of what the rest of the plan earns (severities left out keep
+    # their default).
+    severity_penalties: dict[Severity, float]
+    # Each further failure of the same severity takes this fraction of the penalty before it (largest
+    # first): the second critical takes 80% of its share, the third 64%... so plans with many problems
+    # are still told apart (1: no decay).
+    repeat_decay: float
+    # The checks a consultant names first: recommended before any other of their severity, and each
+    # failure takes at least named_check_penalty.
+    named_checks: tuple[str, ...]
+    # Least share of the overall score a failing named check takes away (0.25 keeps the plan below 80:
+    # out of grades A and B).
+    named_check_penalty: float
+    # Completeness (%) from which the score is not scaled down; below it, the score is multiplied by
+    # completeness / completeness_full, so a plan that says almost nothing scores almost nothing (0 disables).
+    completeness_full: float
+    # Lowest step score for each maturity level (levels left out keep their default): a step's maturity
+    # never exceeds what its score reaches (a step scoring 0 is absent whatever failed).
+    maturity_floors: dict[MaturityLevel, float]
+    # Lowest overall score for each grade; below the last, F.
+    grades: dict[str, float]
 
-class Scoring(BaseModel):
-    """The scoring formula's knobs (see README: Scoring)."""
+    def __init__(
+        self,
+        *,
+        severity_weights: Mapping[Severity, float] | Mapping[str, float] = _EMPTY,
+        step_weights: Mapping[int, float] | Mapping[str, float] = _EMPTY,
+        critical_step_cap: float = 40.0,
+        critical_cap_step_down: float = 10.0,
+        critical_overall_cap: float | None = None,
+        severity_penalties: Mapping[Severity, float] | Mapping[str, float] = _EMPTY,
+        repeat_decay: float = 0.8,
+        named_checks: Iterable[str] = _DEFAULT_NAMED_CHECKS,
+        named_check_penalty: float = 0.25,
+        completeness_full: float = 50.0,
+        maturity_floors: Mapping[str, float] = _EMPTY,
+        grades: Mapping[str, float] = _DEFAULT_GRADES,
+    ) -> None:
+        _settle(self, _SCORING_CHECKS, locals())  # the arguments, by name: the table reads those it checks
 
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)  # built within Config's validator
-
-    severity_weights: dict[Severity, float] = Field(
-        default_factory=lambda: dict(DEFAULT_SEVERITY_WEIGHTS),
-        description="Weight of a rule of each severity (a rule's own weight wins); unnamed ones keep the default.",
-    )
-    step_weights: dict[int, float] = Field(
-        default_factory=_empty_dict, description="Weight of each step (1-11) in the overall score; default 1 each."
-    )
-    critical_step_cap: float = Field(
-        default=40.0, ge=0, le=100, description="Highest step score while a critical rule fails."
-    )
-    critical_cap_step_down: float = Field(
-        default=10.0,
-        ge=0,
-        le=100,
-        description="Each further failed critical rule lowers the caps by this much, so fixing any one of "
-        "several critical problems still shows in the score.",
-    )
-    critical_overall_cap: float | None = Field(
-        None,
-        ge=0,
-        le=100,
-        description="Highest overall score while any critical rule fails (a flat cap; none by default: "
-        "severity_penalties already scale the score down).",
-    )
-    severity_penalties: dict[Severity, float] = Field(
-        default_factory=lambda: dict(_DEFAULT_PENALTIES),
-        description="Share of the overall score each failing (or charged) rule of a severity takes away, "
-        "multiplied: one critical failure leaves 65% of what the rest of the plan earns (severities left "
-        "out keep their default).",
-    )
-    repeat_decay: float = Field(
-        0.8,
-        ge=0,
-        le=1,
-        description="Each further failure of the same severity takes this fraction of the penalty before it "
-        "(largest first): the second critical takes 80% of its share, the third 64%... so plans with many "
-        "problems are still told apart (1: no decay).",
-    )
-    named_checks: tuple[RuleId, ...] = Field(
-        ("CHN-01", "CHN-02", "PLN-03", "POL-01", "POL-03", "VIS-01", "MEA-01"),
-        description="The checks a consultant names first: recommended before any other of their severity, "
-        "and each failure takes at least named_check_penalty.",
-    )
-    named_check_penalty: float = Field(
-        0.25,
-        ge=0,
-        le=1,
-        description="Least share of the overall score a failing named check takes away (0.25 keeps the plan "
-        "below 80: out of grades A and B).",
-    )
-    completeness_full: float = Field(
-        50.0,
-        ge=0,
-        le=100,
-        description="Completeness (%) from which the score is not scaled down; below it, the score is "
-        "multiplied by completeness / completeness_full, so a plan that says almost nothing scores almost "
-        "nothing (0 disables).",
-    )
-    maturity_floors: dict[MaturityLevel, float] = Field(
-        default_factory=lambda: _default_floors(),
-        description="Lowest step score for each maturity level: a step's maturity never exceeds what its "
-        "score reaches (a step scoring 0 is absent whatever failed).",
-    )
-    grades: dict[str, float] = Field(
-        default_factory=lambda: {"A": 90.0, "B": 80.0, "C": 70.0, "D": 60.0},
-        description="Lowest overall score for each grade; below the last, F.",
-    )
-
-    @field_validator("severity_penalties")
     @classmethod
-    def _shares(cls, value: dict[Severity, float]) -> dict[Severity, float]:
-        for severity, share in value.items():
-            if not 0 <= share <= 1:
-                raise ValueError(f"penalties are shares between 0 and 1 (got {severity.value}: {share})")
-        return {**_DEFAULT_PENALTIES, **value}
+    def model_validate(cls, settings: Mapping[str, Any]) -> Self:
+        """From a table of settings as a config file gives them (the name pydantic gave this, kept for callers)."""
+        return cls(**_known(settings, _SCORING_CHECKS))
 
-    @field_validator("maturity_floors")
+
+_CONFIG_CHECKS: Mapping[str, Check] = {
+    "select": _listed(_selector, "rule ids or prefixes"),
+    "ignore": _listed(_selector, "rule ids or prefixes"),
+    "severity": _table(_selector, _severity, "rule id or prefix = severity"),
+    "thresholds": _table(_name, _number(finite=True), "name = value"),
+    "rules": _listed(_path, "paths"),
+    "builtin_rules": _flag,
+    "allow_no_rules": _flag,
+    "fail_on": _gate,
+    "fail_under": _optional(_percent),
+    "recommendations": _whole(0, 100),
+    "lang": _optional(_one_of("en", "fr")),
+    "today": _optional(_date),
+    "scoring": _scoring,
+    "engine": _one_of("auto", "durable", "builtin"),
+    "max_size": _size,
+}
+
+
+@dataclass(frozen=True, slots=True, init=False)
+class Config:
+    """Everything that changes what `assess` reports, in one object.
+
+    Keyword arguments only; each is checked and converted as a config file's value is (a list
+    for a tuple, a string for a severity, a date or a size...); a wrong one is a `ConfigError`
+    naming the setting. Frozen: a run's configuration does not change under it.
+    """
+
+    # Only these rule ids or prefixes (empty: all).
+    select: tuple[str, ...]
+    # Skip these rule ids or prefixes.
+    ignore: tuple[str, ...]
+    # Severity overrides by rule id or prefix (the longest match wins).
+    severity: dict[str, Severity]
+    # Threshold overrides by name.
+    thresholds: dict[str, float]
+    # Extra rule packs (folders or files).
+    rules: tuple[Path, ...]
+    # Whether the built-in catalog runs (true or false).
+    builtin_rules: bool
+    # Allow a run in which no rule is active (otherwise an error: it would check nothing).
+    allow_no_rules: bool
+    # Gate: fail when a finding is at least this severe ('none' to disable).
+    fail_on: Severity | Literal["none"]
+    # Gate: fail when a plan scores below this.
+    fail_under: float | None
+    # How many top actions to recommend.
+    recommendations: int
+    # Report language (default: the plan's own).
+    lang: Language | None
+    # The date suppressions expire against (default: today).
+    today: dt.date | None
+    # The scoring formula.
+    scoring: Scoring
+    # Rule engine: durable (durable_rules), builtin (pure Python, same results), or auto (durable
+    # when it can be imported).
+    engine: EngineChoice
+    # The largest plan file read, in bytes, or with a unit: '50MB', '512KB' (default 10MB).
+    max_size: int
+
+    def __init__(
+        self,
+        *,
+        select: Iterable[str] = (),
+        ignore: Iterable[str] = (),
+        severity: Mapping[str, Severity | str] = _EMPTY,
+        thresholds: Mapping[str, float] = _EMPTY,
+        rules: Iterable[str | os.PathLike[str]] = (),
+        builtin_rules: bool = True,
+        allow_no_rules: bool = False,
+        fail_on: Severity | str = Severity.HIGH,
+        fail_under: float | None = None,
+        recommendations: int = 5,
+        lang: str | None = None,
+        today: dt.date | str | None = None,
+        scoring: Scoring | Mapping[str, Any] = _EMPTY,
+        engine: str = "auto",
+        max_size: int | str = DEFAULT_MAX_PLAN_BYTES,
+    ) -> None:
+        _settle(self, _CONFIG_CHECKS, locals())  # the arguments, by name: the table reads those it checks
+
     @classmethod
-    def _all_floors(cls, value: dict[MaturityLevel, float]) -> dict[MaturityLevel, float]:
-        return {**_default_floors(), **value}
-
-    @field_validator("step_weights")
-    @classmethod
-    def _steps_exist(cls, value: dict[int, float]) -> dict[int, float]:
-        for step, weight in value.items():
-            if not 1 <= step <= 11 or not 0 <= weight < math.inf:
-                raise ValueError(f"step weights are for steps 1-11, finite and not negative (got {step}: {weight})")
-        return value
-
-    @field_validator("severity_weights")
-    @classmethod
-    def _every_severity(cls, value: dict[Severity, float]) -> dict[Severity, float]:
-        """A partial table keeps the default weight of the severities it does not name."""
-        for severity, weight in value.items():
-            if not 0 <= weight < math.inf:
-                raise ValueError(f"{severity.value}: a weight is a finite number, not negative (got {weight})")
-        return {**DEFAULT_SEVERITY_WEIGHTS, **value}
-
-
-def _default_scoring() -> Scoring:
-    """The default formula, made without `Scoring`'s own validator: building that validator is most of what a
-    `Scoring()` costs, once a process (issue 15: every cold run pays it), for nothing, since pydantic validates no
-    default (the defaults are the values `Scoring()` would give). A formula that is given is validated within
-    `Config`'s validator, which holds `Scoring`'s schema."""
-    return Scoring.model_construct()
-
-
-class Config(BaseModel):
-    """Everything that changes what `assess` reports, in one object."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    select: tuple[RuleSelector, ...] = Field(default=(), description="Only these rule ids or prefixes (empty: all).")
-    ignore: tuple[RuleSelector, ...] = Field(default=(), description="Skip these rule ids or prefixes.")
-    severity: dict[RuleSelector, Severity] = Field(
-        default_factory=_empty_dict, description="Severity overrides by rule id or prefix (the longest match wins)."
-    )
-    thresholds: dict[str, float] = Field(default_factory=_empty_dict, description="Threshold overrides by name.")
-    rules: tuple[Path, ...] = Field(default=(), description="Extra rule packs (folders or files).")
-    builtin_rules: StrictBool = Field(default=True, description="Whether the built-in catalog runs (true or false).")
-    allow_no_rules: StrictBool = Field(
-        default=False,
-        description="Allow a run in which no rule is active (otherwise an error: it would check nothing).",
-    )
-    fail_on: Severity | Literal["none"] = Field(
-        default=Severity.HIGH, description="Gate: fail when a finding is at least this severe ('none' to disable)."
-    )
-    fail_under: float | None = Field(
-        default=None, ge=0, le=100, description="Gate: fail when a plan scores below this."
-    )
-    recommendations: int = Field(default=5, ge=0, le=100, description="How many top actions to recommend.")
-    lang: Literal["en", "fr"] | None = Field(default=None, description="Report language (default: the plan's own).")
-    today: dt.date | None = Field(default=None, description="The date suppressions expire against (default: today).")
-    scoring: Scoring = Field(default_factory=_default_scoring, description="The scoring formula.")
-    engine: Literal["auto", "durable", "builtin"] = Field(
-        default="auto",
-        description="Rule engine: durable (durable_rules), builtin (pure Python, same results), "
-        "or auto (durable when it can be imported).",
-    )
-
-    max_size: int = Field(
-        default=DEFAULT_MAX_PLAN_BYTES,
-        ge=1,
-        description="The largest plan file read, in bytes, or with a unit: '50MB', '512KB' (default 10MB).",
-    )
-
-    @field_validator("max_size", mode="before")
-    @classmethod
-    def _size(cls, value: Any) -> Any:
-        """'50MB', '50 MiB', '512K' or a number of bytes."""
-        return parse_size(value) if isinstance(value, str | int) else value
-
-    @field_validator("thresholds")
-    @classmethod
-    def _finite_thresholds(cls, value: dict[str, float]) -> dict[str, float]:
-        for name, number in value.items():
-            if not math.isfinite(number):
-                raise ValueError(f"{name}: {number} is not a finite number")
-        return value
-
-    @model_validator(mode="wrap")
-    @classmethod
-    def _config_error(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Any:
-        """A wrong setting is a `ConfigError` (one line: where and what), not pydantic's ValidationError."""
-        try:
-            return handler(data)
-        except ValidationError as error:
-            raise ConfigError(describe(error)) from None
+    def model_validate(cls, settings: Mapping[str, Any]) -> Self:
+        """From a table of settings as a config file gives them (the name pydantic gave this, kept for callers)."""
+        return cls(**_known(settings, _CONFIG_CHECKS))
 
     def effective_today(self) -> dt.date:
         return self.today or dt.date.today()
@@ -253,16 +490,10 @@ class Config(BaseModel):
         return self.severity[max(matches, key=len)]
 
     def merged(self, **overrides: Any) -> Config:
-        """A copy with the given fields replaced (None values are ignored)."""
-        values = {key: value for key, value in overrides.items() if value is not None}
-        return self.model_validate({**self.model_dump(), **values})
-
-
-def describe(error: ValidationError) -> str:
-    """The first problem of a validation error as ``where: what``."""
-    problem = error.errors()[0]
-    where = ".".join(str(part) for part in problem["loc"]) or "(top level)"
-    return f"{where}: {problem['msg']}"
+        """A copy with the given fields replaced (None values are ignored), checked as the constructor checks."""
+        values = {field.name: getattr(self, field.name) for field in fields(self)}
+        values.update((key, value) for key, value in overrides.items() if value is not None)
+        return Config.model_validate(values)
 
 
 CONFIG_FILES = (".assess.toml", "pyproject.toml")

@@ -5,7 +5,7 @@ imported and the pydantic models whose validators it built. The run must not pay
 does not use: other formats' modules and their libraries, the YAML and reference JSON Schema
 libraries (a warm cache of loaded rule packs needs neither), the rule-pack models (a pack
 from that cache is not validated again), the plan and report sections' own validators
-(`Plan`'s and `PlanReport`'s hold theirs), or the default scoring formula's.
+(`Plan`'s and `PlanReport`'s hold theirs). The configuration is read without pydantic at all.
 """
 
 from __future__ import annotations
@@ -29,11 +29,10 @@ try:
 except SystemExit as exit:
     code = exit.code
 import pydantic
-from assess.config import Config, Scoring
 from assess.plan import model
 from assess.results import report
 from assess.rules import rulepack
-classes = [Config, Scoring]
+classes = []
 for module in (model, report, rulepack):
     classes += [v for v in vars(module).values() if isinstance(v, type) and issubclass(v, pydantic.BaseModel)]
 built = sorted({cls.__name__ for cls in classes if cls.__pydantic_complete__})
@@ -88,7 +87,15 @@ def test_a_cold_run_loads_and_builds_only_what_it_uses(tmp_path: Path, form: str
     assert _loaded(result["modules"], unused) == []
     assert "durable_rules_engine" in result["modules"]  # durable_rules (its C engine, driven directly) runs the rules
     built = set(result["built"])
-    assert {"Plan", "Config"} <= built
+    assert {"Plan"} <= built
     assert built.isdisjoint(RULE_PACK_MODELS)
     assert built.isdisjoint(SECTIONS)
-    assert "Scoring" not in built  # the default formula needs no validator of its own (Config's holds its schema)
+
+
+def test_the_configuration_is_read_without_pydantic() -> None:
+    """`assess.config` is read on every run: importing pydantic alone would cost a fifth of the cold budget."""
+    probe = "import sys, assess.config; print(sorted(m for m in sys.modules if m.split('.')[0] == 'pydantic'))"
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120, check=True
+    )
+    assert done.stdout.strip() == "[]"

@@ -119,7 +119,7 @@ def test_no_active_rule_is_an_error_unless_allowed(plan: Path) -> None:
 
 def test_config_values_raise_config_error_in_the_library() -> None:
     with pytest.raises(ConfigError, match="lang"):
-        assess.Config(**{"lang": "de"})
+        assess.Config(lang="de")
     with pytest.raises(ConfigError, match="lang"):
         assess.Config.model_validate({"lang": "de"})
     with pytest.raises(ConfigError, match="thresholds"):

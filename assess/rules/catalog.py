@@ -9,11 +9,12 @@ thousands) pays for it once.
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -190,13 +191,19 @@ def build_catalog(config: Config) -> Catalog:
     return catalog
 
 
+def _settings(config: Config) -> str:
+    """The settings that shape a catalog, as text: equal settings give equal text."""
+    scoring = [getattr(config.scoring, knob.name) for knob in fields(config.scoring)]
+    return json.dumps([config.select, config.ignore, config.severity, config.thresholds, scoring, config.engine])
+
+
 def _key(config: Config) -> str:
     """What the catalog depends on: the settings that shape it and the packs' current signatures."""
     known = _settings_of.get(id(config))
     if known is not None and known[0] is config:
         settings = known[1]
     else:
-        settings = config.model_dump_json(include={"select", "ignore", "severity", "thresholds", "scoring", "engine"})
+        settings = _settings(config)
         with _lock:
             if len(_settings_of) >= 64:  # many short-lived configs: forget them rather than grow
                 _settings_of.clear()

@@ -95,13 +95,8 @@ def run_examples(
     pack_path = Path(path) if path is not None else RULES_DIR
     pack: RulePack = load_pack(pack_path)
     builtin = pack_path.resolve() == RULES_DIR.resolve()
-    base_config = (config or Config()).model_copy(
-        update={
-            "builtin_rules": builtin or not alone,
-            "rules": () if builtin else (pack_path,),
-            "select": (),
-            "ignore": (),
-        }
+    base_config = (config or Config()).merged(
+        builtin_rules=builtin or not alone, rules=() if builtin else (pack_path,), select=(), ignore=()
     )
     catalog = build_catalog(base_config)
     base = pack.example_base
