@@ -13,6 +13,7 @@ Every function is safe to call from several threads at once.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import os
@@ -29,7 +30,7 @@ from assess.i18n import label
 from assess.plan.inmemory import canonical_json, check_data
 from assess.plan.load import DEFAULT_LIMITS, Document, Limits, SourceMap, load_path, parse_bytes
 from assess.plan.model import Plan
-from assess.plan.validate import validate_data, validate_document
+from assess.plan.validate import PlanData, checked_data, checked_document, typed_plan
 from assess.results.report import (
     PlanProblem,
     PlanReport,
@@ -52,12 +53,21 @@ TOOL = ToolInfo(name="assess", version=__version__)
 
 @dataclass(frozen=True)
 class Loaded:
-    """A validated plan with what is known of its origin."""
+    """A validated plan with what is known of its origin.
 
-    plan: Plan
+    `data` is what the pipeline reads; the typed `plan` is built from it only when asked for.
+    """
+
+    data: PlanData
     name: str
     source_map: SourceMap | None
     sha256: str
+    given: Plan | None = dataclasses.field(default=None, repr=False, compare=False)
+
+    @functools.cached_property
+    def plan(self) -> Plan:
+        """The typed plan (pydantic): the caller's own when it gave one."""
+        return self.given if self.given is not None else typed_plan(self.data, self.name, self.source_map)
 
 
 def _document(source: Source, name: str | None, limits: Limits) -> Document | None:
@@ -92,25 +102,24 @@ def load(source: Source, *, name: str | None = None, limits: Limits = DEFAULT_LI
     """Parse and validate a source; raises a `PlanError` subclass with located problems."""
     if isinstance(source, Plan):
         data = source.model_dump(mode="json", by_alias=True, exclude_none=True)
-        return Loaded(source, name or "<memory>", None, _canonical_sha256(data))
+        return Loaded(data, name or "<memory>", None, _canonical_sha256(data), given=source)
     doc = _document(source, name, limits)
     if doc is not None:
         display = name or doc.name  # a caller's name wins, for paths too (e.g. relative in reports)
-        return Loaded(validate_document(doc), display, doc.source_map, doc.sha256)
+        return Loaded(checked_document(doc), display, doc.source_map, doc.sha256)
     if isinstance(source, Mapping):
         name = name or "<memory>"
         canonical = canonical_json(source, limits.max_depth)
         if canonical is None:
             check_data(source, name, limits.max_depth)
-            data = dict(source)
-            plan = validate_data(data, name=name)
-            return Loaded(plan, name, None, _canonical_sha256(data))
+            data = checked_data(dict(source), name=name)
+            return Loaded(data, name, None, _canonical_sha256(data))
         try:
-            plan = validate_data(dict(source), name=name)
+            data = checked_data(dict(source), name=name)
         except PlanError:
             check_data(source, name, limits.max_depth)  # its problem comes first, as without the screen
             raise
-        return Loaded(plan, name, None, hashlib.sha256(canonical.encode()).hexdigest())
+        return Loaded(data, name, None, hashlib.sha256(canonical.encode()).hexdigest())
     raise TypeError(f"cannot assess a {type(source).__name__}: pass a path, text, bytes, a mapping or a Plan")
 
 
@@ -122,7 +131,7 @@ def load_plan(source: Source, *, name: str | None = None, limits: Limits = DEFAU
 def validate_plan(source: Source, *, name: str | None = None, limits: Limits = DEFAULT_LIMITS) -> tuple[Problem, ...]:
     """Every problem that stops the source from being a valid plan (empty when it is valid)."""
     try:
-        load(source, name=name, limits=limits)
+        load(source, name=name, limits=limits).plan  # noqa: B018 - the typed model must build too
     except PlanError as error:
         return error.problems
     return ()
@@ -131,7 +140,8 @@ def validate_plan(source: Source, *, name: str | None = None, limits: Limits = D
 def _language(loaded: Loaded, config: Config) -> str:
     if config.lang:
         return config.lang
-    return loaded.plan.plan.language.value if loaded.plan.plan else "en"
+    info = loaded.data.get("plan")
+    return str(info.get("language", "en")) if info else "en"
 
 
 def assess_loaded(loaded: Loaded, catalog: Catalog, config: Config) -> PlanReport:
@@ -140,21 +150,25 @@ def assess_loaded(loaded: Loaded, catalog: Catalog, config: Config) -> PlanRepor
     scan = catalog.placeholders.scan(loaded.plan)
     stated = scan.stated  # the plan without its placeholders: a placeholder is not a fact
     facts = build_facts(stated) + placeholder_facts(scan)
-    outcomes = evaluate(catalog, facts, stated, loaded.source_map, lang)
+    # Temporary, until the placeholder scan works on plain data: the typed plan without its placeholders.
+    stated_data = (
+        loaded.data if stated is loaded.plan else stated.model_dump(mode="json", by_alias=True, exclude_none=True)
+    )
+    outcomes = evaluate(catalog, facts, stated_data, loaded.source_map, lang)
     findings = [finding for outcome in outcomes for finding in outcome.findings]
-    settings = loaded.plan.x_assess
+    settings = loaded.data.get("x-assess")
     applied = apply_suppressions(
         findings,
-        settings.suppress if settings else [],
+        settings.get("suppress", []) if settings else [],
         known_rules={active.id for active in catalog.rules},
         today=config.effective_today(),
         source_map=loaded.source_map,
     )
-    suppressed_ids = {s.finding.fingerprint for s in applied.suppressed}
+    suppressed_ids = {s["finding"]["fingerprint"] for s in applied.suppressed}
     statuses: dict[str, Status] = {}
     for outcome in outcomes:
         status = outcome.status
-        if status is Status.FAIL and all(f.fingerprint in suppressed_ids for f in outcome.findings):
+        if status is Status.FAIL and all(f["fingerprint"] in suppressed_ids for f in outcome.findings):
             status = Status.SUPPRESSED
         statuses[outcome.active.id] = status
     blockers = _blockers(outcomes, statuses)
@@ -178,7 +192,10 @@ def assess_loaded(loaded: Loaded, catalog: Catalog, config: Config) -> PlanRepor
             }
         )
     card = score(scored, config.scoring, lang, _written(scan, outcomes))
-    kept = sorted(applied.findings, key=lambda f: (f.severity.rank, f.step, f.rule_id, f.line or 0, f.pointer))
+    kept = sorted(
+        applied.findings,
+        key=lambda f: (f["severity"].rank, f["step"], f["rule_id"], f["line"] or 0, f["pointer"]),
+    )
     # One validation of plain data builds every nested model at once (in pydantic's core),
     # several times faster than constructing them one by one.
     return PlanReport.model_validate(

@@ -27,7 +27,7 @@ from pydantic import (
 
 from assess.errors import ConfigError
 from assess.reading import DEFAULT_MAX_PLAN_BYTES, MAX_CONFIG_BYTES, TooLarge, parse_size, read_limited
-from assess.results.report import Severity
+from assess.results.kinds import Severity
 
 DEFAULT_SEVERITY_WEIGHTS: dict[Severity, float] = {
     Severity.CRITICAL: 10.0,

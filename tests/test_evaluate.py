@@ -7,8 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import assess
+import assess.api
 from assess.engines.evaluate import missing_pointers
 from assess.plan.model import Plan
+from assess.plan.validate import checked_data, drop_dangling_references
 from assess.resources import RULES_DIR
 from assess.rules.facts import SECTIONS, build_facts
 from assess.rules.rulepack import load_pack
@@ -18,10 +20,11 @@ SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 BASE: dict[str, Any] = load_pack(RULES_DIR).example_base or {}
 
 
-def plan_with(**changes: Any) -> Plan:
+def plan_with(**changes: Any) -> dict[str, Any]:
+    """A valid plan's own data (not the model's dump: keys with defaults stay absent)."""
     data = copy.deepcopy(BASE)
     data.update(changes)
-    return Plan.model_validate(data)
+    return checked_data(drop_dangling_references({key: value for key, value in data.items() if value is not None}))
 
 
 def test_missing_pointers_walks_items_and_filters_them() -> None:
@@ -40,6 +43,26 @@ def test_missing_pointers_walks_items_and_filters_them() -> None:
     assert missing_pointers(plan, "/content/pillars/*/name") == []
     assert missing_pointers(plan, "/x-assess/suppress") == ["/x-assess"]
     assert missing_pointers(plan_with(visuals=None), "/visuals/share_percent") == ["/visuals"]
+    # A list the model defaults to empty is stated when absent, as in the typed plan.
+    assert "channels" not in plan_with(channels=None)
+    assert missing_pointers(plan_with(channels=None), "/channels/*/posts_per_week") == []
+    assert missing_pointers(plan_with(visuals={"share_percent": 50}), "/visuals/formats") == []
+
+
+REQUIRES = sorted({pattern for rule in load_pack(RULES_DIR).rules for pattern in rule.spec.requires})
+
+
+def test_missing_pointers_of_a_plans_own_data_are_those_of_its_typed_model() -> None:
+    """The model fills defaults in; the document's data leaves them out: both must say the same."""
+    from bench.plans import generate
+
+    plans = [*generate(300, 11), *(assess.api.load(path).data for path in sorted(SAMPLES.glob("*.json")))]
+    assert REQUIRES
+    for data in plans:
+        own = checked_data(data)
+        dumped = Plan.model_validate(own).model_dump(mode="json", by_alias=True, exclude_none=True)
+        for pattern in REQUIRES:
+            assert missing_pointers(own, pattern) == missing_pointers(dumped, pattern), pattern
 
 
 def test_a_finding_about_a_missing_section_points_at_it_and_at_its_nearest_parent_in_the_file() -> None:

@@ -99,7 +99,7 @@ def _run(
     """The rendered comparison and how many new findings trip the gate."""
     from assess.cli.outputs import Input, check_outputs
     from assess.results.diff import compare_plans, new_at_least, render
-    from assess.results.report import Severity
+    from assess.results.kinds import Severity
     from assess.rules.catalog import build_catalog
 
     start = Path.cwd() if new == "-" else Path(new).resolve().parent

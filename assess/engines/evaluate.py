@@ -12,22 +12,25 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel
-
 from assess.engines.base import Match
 from assess.i18n import is_singular, label, number, value_label
+from assess.plan.defaults import Shape, plan_shape
 from assess.plan.load import SourceMap
-from assess.results.report import Finding, Status
+from assess.plan.validate import PlanData
+from assess.results.kinds import Status
 from assess.rules.catalog import ActiveRule, Catalog
 from assess.rules.facts import Fact, from_epoch_day
 from assess.rules.rulepack import PLACEHOLDER
+
+FindingData = dict[str, Any]
+"""A `Finding` as plain data (its fields by name): the pipeline's form; the report validates it once."""
 
 
 @dataclass(frozen=True)
 class RuleOutcome:
     active: ActiveRule
     status: Status
-    findings: tuple[Finding, ...]
+    findings: tuple[FindingData, ...]
     missing: tuple[str, ...]
 
 
@@ -75,23 +78,18 @@ def _identity(fact: Fact) -> str:
 _FILTERED = re.compile(r"^\*\[([a-z_]+)=([^\]]*)\]$")
 
 
-def _child(node: Any, name: str) -> Any:
-    if isinstance(node, BaseModel):
-        return getattr(node, name.replace("-", "_"), None)
-    return node.get(name) if isinstance(node, dict) else None
-
-
-def missing_pointers(plan: Any, pattern: str) -> list[str]:
+def missing_pointers(plan: PlanData, pattern: str) -> list[str]:
     """Concrete pointers matching `pattern` that the plan leaves unstated.
 
-    Walks the typed plan (so defaults count as stated). ``*`` stands for every item
-    of an array; ``*[field=value]`` for the items whose ``field`` equals ``value``
-    (e.g. ``/channels/*[status=active]/posts_per_week``).
+    A key with a default is stated (a list the model defaults to empty, a channel's
+    status...), as in the typed plan. ``*`` stands for every item of an array;
+    ``*[field=value]`` for the items whose ``field`` equals ``value`` (e.g.
+    ``/channels/*[status=active]/posts_per_week``).
     """
     tokens = pattern.split("/")[1:]
     missing: list[str] = []
 
-    def walk(node: Any, index: int, prefix: str) -> None:
+    def walk(node: Any, shape: Shape | None, index: int, prefix: str) -> None:
         if index == len(tokens):
             return
         token = tokens[index]
@@ -99,22 +97,28 @@ def missing_pointers(plan: Any, pattern: str) -> list[str]:
             selector = _FILTERED.match(token)
             if isinstance(node, list):
                 for position, item in enumerate(node):
-                    if selector and str(_child(item, selector[1])) != selector[2]:
+                    if selector and str(_child(item, shape, selector[1])) != selector[2]:
                         continue
-                    walk(item, index + 1, f"{prefix}/{position}")
+                    walk(item, shape, index + 1, f"{prefix}/{position}")
             return
-        child = _child(node, token)
+        child = _child(node, shape, token)
         if child is None:
             missing.append(f"{prefix}/{token}")
         else:
-            walk(child, index + 1, f"{prefix}/{token}")
+            walk(child, shape.children.get(token) if shape else None, index + 1, f"{prefix}/{token}")
 
-    walk(plan, 0, "")
+    walk(plan, plan_shape(), 0, "")
     return missing
 
 
+def _child(node: Any, shape: Shape | None, name: str) -> Any:
+    if not isinstance(node, dict):
+        return None
+    return shape.get(node, name) if shape is not None else node.get(name)
+
+
 def evaluate(
-    catalog: Catalog, facts: list[Fact], plan: BaseModel, source_map: SourceMap | None, lang: str
+    catalog: Catalog, facts: list[Fact], plan: PlanData, source_map: SourceMap | None, lang: str
 ) -> list[RuleOutcome]:
     """Run the engine and turn its matches into one outcome per active rule, in catalog order."""
     matches = catalog.engine.run(facts)
@@ -132,9 +136,9 @@ def evaluate(
             findings = tuple(
                 sorted(
                     {
-                        f.fingerprint: f for f in (_finding(catalog, active, m, source_map, lang) for m in failures)
+                        f["fingerprint"]: f for f in (_finding(catalog, active, m, source_map, lang) for m in failures)
                     }.values(),
-                    key=lambda f: (f.line or 0, f.column or 0, f.pointer, f.message),
+                    key=lambda f: (f["line"] or 0, f["column"] or 0, f["pointer"], f["message"]),
                 )
             )
             outcomes.append(RuleOutcome(active, Status.FAIL, findings, ()))
@@ -145,7 +149,9 @@ def evaluate(
     return outcomes
 
 
-def _finding(catalog: Catalog, active: ActiveRule, match: Match, source_map: SourceMap | None, lang: str) -> Finding:
+def _finding(
+    catalog: Catalog, active: ActiveRule, match: Match, source_map: SourceMap | None, lang: str
+) -> FindingData:
     rule = active.rule
     fact = match.binding(rule.about(match.alternative)) or match.bindings[0][1]
     pointer = str(fact["ptr"])
@@ -156,19 +162,16 @@ def _finding(catalog: Catalog, active: ActiveRule, match: Match, source_map: Sou
     location = source_map.locate(pointer) if source_map is not None else None
     words = active.texts(lang)
     identity = "|".join([rule.id, rule.spec.field or "", *sorted(_identity(f) for _, f in match.bindings)])
-    # Validated from plain data: pydantic's core does it in half the time of model_construct.
-    return Finding.model_validate(
-        {
-            "rule_id": rule.id,
-            "step": rule.spec.step,
-            "severity": active.severity,
-            "title": words["title"],
-            "message": render(rule.message(match.alternative, lang), match, catalog.thresholds, lang),
-            "rationale": words["rationale"],
-            "recommendation": words["recommendation"],
-            "pointer": pointer,
-            "line": location[0] if location else None,
-            "column": location[1] if location else None,
-            "fingerprint": hashlib.sha256(identity.encode()).hexdigest()[:16],
-        }
-    )
+    return {
+        "rule_id": rule.id,
+        "step": rule.spec.step,
+        "severity": active.severity,
+        "title": words["title"],
+        "message": render(rule.message(match.alternative, lang), match, catalog.thresholds, lang),
+        "rationale": words["rationale"],
+        "recommendation": words["recommendation"],
+        "pointer": pointer,
+        "line": location[0] if location else None,
+        "column": location[1] if location else None,
+        "fingerprint": hashlib.sha256(identity.encode()).hexdigest()[:16],
+    }

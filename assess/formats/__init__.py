@@ -136,7 +136,7 @@ def held_notes(rec: Recommendation, lang: str) -> list[str]:
 
 def first_actions(recommendations: list[Recommendation]) -> list[Recommendation]:
     """The actions to do first: the first three, and every further failing critical or named check."""
-    from assess.results.report import Severity
+    from assess.results.kinds import Severity
 
     return [
         rec

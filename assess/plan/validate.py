@@ -41,12 +41,22 @@ if TYPE_CHECKING:
 __all__ = [
     "ID_LISTS",
     "REFERENCES",
+    "PlanData",
     "Reference",
+    "checked_data",
+    "checked_document",
+    "plan_schema",
     "reference_problems",
     "references_resolve",
     "validate_data",
     "validate_document",
 ]
+
+PlanData = dict[str, Any]
+"""A plan as its document gives it, once it passed the schema and the reference table: plain JSON values,
+keys as written ("x-assess"), dates as ISO strings, enum values as strings, and every key that has a
+default possibly absent (`assess.plan.defaults` says what an absent key stands for). The pipeline works
+on it; the typed `Plan` is built only for the library's callers who ask for one."""
 
 
 # ------------------------------------------------------------------ references
@@ -257,32 +267,52 @@ _SLOW = _Once(_slow_validator)
 # ------------------------------------------------------------------ entry points
 
 
-def validate_document(doc: Document) -> Plan:
-    """The typed plan of a parsed document, or `PlanSchemaError` with every problem located."""
+def checked_document(doc: Document) -> PlanData:
+    """The document's data once it is a valid plan, or `PlanSchemaError` with every problem located."""
     if doc.recheck is None:
-        return _validate(doc.data, doc.name, doc.source_map)
+        return _check(doc.data, doc.name, doc.source_map)
     try:  # read the quick way (`parse_bytes(lazy=True)`): valid data is what the strict parser gives
-        return _validate(doc.data, doc.name, None)
+        return _check(doc.data, doc.name, None)
     except PlanSchemaError:
         pass
     checked = doc.recheck()  # the strict parser's error first (nesting too deep), as without the quick way
-    return _validate(checked.data, checked.name, checked.source_map)
+    return _check(checked.data, checked.name, checked.source_map)
+
+
+def checked_data(data: Any, *, name: str = "<memory>") -> PlanData:
+    """JSON-compatible data once it is a valid plan (no source text, so problems have no line)."""
+    return _check(data, name, None)
+
+
+def validate_document(doc: Document) -> Plan:
+    """The typed plan of a parsed document, or `PlanSchemaError` with every problem located."""
+    return typed_plan(checked_document(doc), doc.name, doc.source_map)
 
 
 def validate_data(data: Any, *, name: str = "<memory>") -> Plan:
     """The typed plan of JSON-compatible data (no source text, so problems have no line)."""
-    return _validate(data, name, None)
+    return typed_plan(checked_data(data, name=name), name, None)
 
 
-def _validate(data: Any, name: str, source_map: SourceMap | None) -> Plan:
+def typed_plan(data: PlanData, name: str = "<memory>", source_map: SourceMap | None = None) -> Plan:
+    """The typed `Plan` of checked data (`checked_document`, `checked_data`)."""
+    try:
+        return Plan.model_validate(data)
+    except ValidationError as error:  # the schema and the model disagree: a bug, still no traceback
+        raise PlanSchemaError(_located(_pydantic_problems(error), name, source_map)) from None
+
+
+def plan_schema() -> dict[str, Any]:
+    """The plan's JSON Schema as `assess` validates with it (read once; never modify it)."""
+    return _SCHEMA.get()
+
+
+def _check(data: Any, name: str, source_map: SourceMap | None) -> PlanData:
     if _is_valid(data):
         if references_resolve(data):
-            try:
-                return Plan.model_validate(data)
-            except ValidationError as error:  # the schema and the model disagree: a bug, still no traceback
-                problems = _pydantic_problems(error)
-        else:
-            problems = reference_problems(data)
+            checked: PlanData = data  # the schema says: an object
+            return checked
+        problems = reference_problems(data)
     else:
         version = _version_problem(data)
         problems = [version] if version else [*_schema_problems(data), *reference_problems(data)]

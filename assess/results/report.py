@@ -9,10 +9,30 @@ inputs give byte-identical output. Formatters (``assess.formats``) turn a
 from __future__ import annotations
 
 import datetime as dt
-from enum import StrEnum
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from assess.results.kinds import Maturity, Severity, Status
+
+__all__ = [
+    "Finding",
+    "Maturity",
+    "PlanProblem",
+    "PlanReport",
+    "Recommendation",
+    "Report",
+    "RulePackInfo",
+    "RuleResult",
+    "Score",
+    "Severity",
+    "Status",
+    "StepResult",
+    "Summary",
+    "SuppressedFinding",
+    "SuppressionNotice",
+    "ToolInfo",
+]
 
 REPORT_VERSION = "1.0"
 
@@ -22,48 +42,6 @@ def _empty_list() -> list[Any]:
     schema; for the builtin `list` or `dict` that means parsing its text signature, 20 times slower than for
     a function (issue 15: the cold start builds ~60 such fields)."""
     return []
-
-
-class Severity(StrEnum):
-    CRITICAL = "critical"
-    HIGH = "high"
-    MEDIUM = "medium"
-    LOW = "low"
-    INFO = "info"
-
-    @property
-    def rank(self) -> int:
-        """0 for critical ... 4 for info: sort key, most serious first."""
-        return _SEVERITY_ORDER.index(self)
-
-    def at_least(self, other: Severity) -> bool:
-        """True when self is as serious as `other` or more."""
-        return self.rank <= other.rank
-
-
-_SEVERITY_ORDER = list(Severity)
-
-
-class Status(StrEnum):
-    PASS = "pass"
-    FAIL = "fail"
-    NOT_APPLICABLE = "not_applicable"
-    UNKNOWN = "unknown"
-    SUPPRESSED = "suppressed"
-
-
-class Maturity(StrEnum):
-    """Per step: the highest level whose requirements all pass.
-
-    absent: a critical rule fails (or the step has no data); crawl: a high rule
-    fails; walk: a medium rule fails; run: only low/info rules fail; fly: nothing fails.
-    """
-
-    ABSENT = "absent"
-    CRAWL = "crawl"
-    WALK = "walk"
-    RUN = "run"
-    FLY = "fly"
 
 
 class _Model(BaseModel):

@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assess.config import Scoring
-from assess.results.report import Maturity, Severity, Status
+from assess.results.kinds import Maturity, Severity, Status
 from assess.steps import STEPS
 
 

@@ -10,52 +10,72 @@ reported as a notice, as ruff reports unused ``noqa`` comments.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any
 
 from assess.plan.load import SourceMap
-from assess.plan.model import Suppression
-from assess.results.report import Finding, SuppressedFinding, SuppressionNotice
+
+FindingData = dict[str, Any]  # a `Finding` as plain data (`assess.engines.evaluate`)
 
 
 @dataclass(frozen=True)
 class Applied:
-    findings: tuple[Finding, ...]
-    suppressed: tuple[SuppressedFinding, ...]
-    notices: tuple[SuppressionNotice, ...]
+    """The findings that stand, the suppressed ones with their justification, and the notices: plain data
+    for the report (`SuppressedFinding` and `SuppressionNotice` fields by name)."""
+
+    findings: tuple[FindingData, ...]
+    suppressed: tuple[dict[str, Any], ...]
+    notices: tuple[dict[str, Any], ...]
 
 
-def _covers(entry: Suppression, finding: Finding) -> bool:
-    if entry.rule != finding.rule_id:
-        return False
-    if entry.pointer is None:
-        return True
-    return finding.pointer == entry.pointer or finding.pointer.startswith(entry.pointer.rstrip("/") + "/")
+@dataclass(frozen=True)
+class _Entry:
+    """One suppression of the plan's ``x-assess.suppress`` (checked by the plan's schema)."""
+
+    rule: str
+    justification: str
+    expires: dt.date | None
+    pointer: str | None
+
+    @classmethod
+    def of(cls, data: Mapping[str, Any]) -> _Entry:
+        expires = data.get("expires")
+        day = dt.date.fromisoformat(expires) if expires else None
+        return cls(data["rule"], data["justification"], day, data.get("pointer"))
+
+    def covers(self, finding: FindingData) -> bool:
+        if self.rule != finding["rule_id"]:
+            return False
+        if self.pointer is None:
+            return True
+        pointer: str = finding["pointer"]
+        return pointer == self.pointer or pointer.startswith(self.pointer.rstrip("/") + "/")
 
 
 def apply_suppressions(
-    findings: Sequence[Finding],
-    entries: Sequence[Suppression],
+    findings: Sequence[FindingData],
+    suppressions: Sequence[Mapping[str, Any]],
     *,
     known_rules: Collection[str],
     today: dt.date,
     source_map: SourceMap | None,
 ) -> Applied:
-    kept: list[Finding] = []
-    suppressed: list[SuppressedFinding] = []
+    """Split the findings by the plan's suppressions (``x-assess.suppress`` entries, as the plan writes them)."""
+    entries = [_Entry.of(data) for data in suppressions]
+    kept: list[FindingData] = []
+    suppressed: list[dict[str, Any]] = []
     used: set[int] = set()
     live = [(i, e) for i, e in enumerate(entries) if e.expires is None or e.expires >= today]
     for finding in findings:
-        entry_index = next((i for i, entry in live if _covers(entry, finding)), None)
+        entry_index = next((i for i, entry in live if entry.covers(finding)), None)
         if entry_index is None:
             kept.append(finding)
             continue
         used.add(entry_index)
         entry = entries[entry_index]
-        suppressed.append(SuppressedFinding(finding=finding, justification=entry.justification, expires=entry.expires))
-    notices: list[SuppressionNotice] = []
-    problem: Literal["expired", "unused", "unknown_rule"]
+        suppressed.append({"finding": finding, "justification": entry.justification, "expires": entry.expires})
+    notices: list[dict[str, Any]] = []
     for index, entry in enumerate(entries):
         pointer = f"/x-assess/suppress/{index}"
         location = source_map.locate(pointer) if source_map is not None else None
@@ -70,13 +90,13 @@ def apply_suppressions(
         else:
             continue
         notices.append(
-            SuppressionNotice(
-                rule_id=entry.rule,
-                problem=problem,
-                message=message,
-                pointer=pointer,
-                line=location[0] if location else None,
-                column=location[1] if location else None,
-            )
+            {
+                "rule_id": entry.rule,
+                "problem": problem,
+                "message": message,
+                "pointer": pointer,
+                "line": location[0] if location else None,
+                "column": location[1] if location else None,
+            }
         )
     return Applied(tuple(kept), tuple(suppressed), tuple(notices))

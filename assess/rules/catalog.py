@@ -15,17 +15,20 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assess.config import Config
 from assess.engines.base import CompiledRule, Engine
 from assess.engines.select import make_engine
 from assess.errors import ConfigError, RulePackError
 from assess.resources import RULES_DIR
-from assess.results.report import RulePackInfo, Severity
+from assess.results.kinds import Severity
 from assess.rules.conditions import ConditionError, compile_condition
 from assess.rules.placeholders import Detector
 from assess.rules.rulepack import Placeholders, Rule, RulePack, load_pack, merge_placeholders
+
+if TYPE_CHECKING:
+    from assess.results.report import RulePackInfo
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,8 @@ class Catalog:
 
     @property
     def pack_info(self) -> list[RulePackInfo]:
+        from assess.results.report import RulePackInfo  # the report's models: only when a report is made
+
         return [
             RulePackInfo(name=pack.name, version=pack.version, rules=len(pack.rules), sha256=pack.sha256)
             for pack in self.packs

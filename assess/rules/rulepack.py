@@ -28,7 +28,7 @@ from assess._version import __version__
 from assess.atomic import write_atomic
 from assess.errors import RulePackError, single_line
 from assess.reading import MAX_DEPTH, MAX_PACK_FILE_BYTES, TooLarge, read_limited, too_deep
-from assess.results.report import Severity
+from assess.results.kinds import Severity
 from assess.rules.conditions import ConditionError, absent_kinds, alternative_bindings, compile_condition
 from assess.rules.facts import FACT_MODEL, SECTIONS
 
