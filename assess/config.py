@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -166,6 +165,14 @@ class Scoring(BaseModel):
         return {**DEFAULT_SEVERITY_WEIGHTS, **value}
 
 
+def _default_scoring() -> Scoring:
+    """The default formula, made without `Scoring`'s own validator: building that validator is most of what a
+    `Scoring()` costs, once a process (issue 15: every cold run pays it), for nothing, since pydantic validates no
+    default (the defaults are the values `Scoring()` would give). A formula that is given is validated within
+    `Config`'s validator, which holds `Scoring`'s schema."""
+    return Scoring.model_construct()
+
+
 class Config(BaseModel):
     """Everything that changes what `assess` reports, in one object."""
 
@@ -192,7 +199,7 @@ class Config(BaseModel):
     recommendations: int = Field(default=5, ge=0, le=100, description="How many top actions to recommend.")
     lang: Literal["en", "fr"] | None = Field(default=None, description="Report language (default: the plan's own).")
     today: dt.date | None = Field(default=None, description="The date suppressions expire against (default: today).")
-    scoring: Scoring = Field(default_factory=Scoring, description="The scoring formula.")
+    scoring: Scoring = Field(default_factory=_default_scoring, description="The scoring formula.")
     engine: Literal["auto", "durable", "builtin"] = Field(
         default="auto",
         description="Rule engine: durable (durable_rules), builtin (pure Python, same results), "
@@ -275,6 +282,8 @@ def find_config_file(start: Path) -> Path | None:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    import tomllib  # here, not at the top: a run with no configuration file never reads TOML
+
     try:
         text = read_limited(path, MAX_CONFIG_BYTES).decode("utf-8")
         return tomllib.loads(text)

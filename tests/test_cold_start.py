@@ -4,8 +4,8 @@ A fresh process assesses one plan as the command line does, then reports the mod
 imported and the pydantic models whose validators it built. The run must not pay for what it
 does not use: other formats' modules and their libraries, the YAML and reference JSON Schema
 libraries (a warm cache of loaded rule packs needs neither), the rule-pack models (a pack
-from that cache is not validated again), or the plan and report sections' own validators
-(`Plan`'s and `PlanReport`'s hold theirs).
+from that cache is not validated again), the plan and report sections' own validators
+(`Plan`'s and `PlanReport`'s hold theirs), or the default scoring formula's.
 """
 
 from __future__ import annotations
@@ -41,7 +41,19 @@ built = sorted({cls.__name__ for cls in classes if cls.__pydantic_complete__})
 print(json.dumps({"code": code, "modules": modules, "built": built}))
 """
 
-UNUSED = ("yaml", "jsonschema", "jinja2", "ruamel", "assess.formats.sarif", "assess.results.baseline")
+# difflib serves only an invalid plan's "did you mean", email.parser only importlib.metadata reading a version
+# (the engine's is read from its folder's name), glob only a pattern among the plans named.
+UNUSED = (
+    "yaml",
+    "jsonschema",
+    "jinja2",
+    "ruamel",
+    "assess.formats.sarif",
+    "assess.results.baseline",
+    "difflib",
+    "email.parser",
+    "glob",
+)
 NOT_FOR_JSON = (*UNUSED, "rich", "assess.formats.text")
 NOT_FOR_TEXT = (*UNUSED, "assess.formats.json")
 RULE_PACK_MODELS = {"Threshold", "Example", "Examples", "Translation", "RuleSpec", "Placeholders", "PackFile"}
@@ -80,3 +92,4 @@ def test_a_cold_run_loads_and_builds_only_what_it_uses(tmp_path: Path, form: str
     assert {"Plan", "PlanReport", "Report", "Config"} <= built
     assert built.isdisjoint(RULE_PACK_MODELS)
     assert built.isdisjoint(SECTIONS)
+    assert "Scoring" not in built  # the default formula needs no validator of its own (Config's holds its schema)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from assess.config import Config, discover_config, find_config_file, load_config_file
+from assess.config import Config, Scoring, discover_config, find_config_file, load_config_file
 from assess.errors import ConfigError
 from assess.results.report import Severity
 
@@ -88,3 +88,13 @@ def test_selection_by_id_and_prefix() -> None:
 def test_merged_ignores_missing_overrides() -> None:
     config = Config(recommendations=3).merged(recommendations=None, lang="fr")
     assert (config.recommendations, config.lang) == (3, "fr")
+
+
+def test_the_default_scoring_is_what_validating_the_defaults_gives() -> None:
+    """`Config()` makes its scoring without `Scoring`'s validator: it must be the very formula `Scoring()` is."""
+    built, validated = Config().scoring, Scoring()
+    assert built == validated
+    assert built.model_dump() == validated.model_dump()
+    assert built.model_fields_set == validated.model_fields_set == set()
+    assert Config().model_dump_json() == Config.model_validate({"scoring": {}}).model_dump_json()
+    assert Config().scoring.severity_weights is not Config().scoring.severity_weights  # each its own tables

@@ -290,12 +290,9 @@ _RESULTS = {1: "a fact no rule consumed", 2: "a fact asserted twice", 3: "deferr
 
 def durable_version() -> str | None:
     """The installed durable_rules version, or None when it is not installed (nothing is imported)."""
-    from importlib.metadata import PackageNotFoundError, version
+    from assess.installed import installed_version  # not importlib.metadata: see its module
 
-    try:
-        return version("durable_rules")
-    except PackageNotFoundError:
-        return None
+    return installed_version("durable_rules", "durable_rules_engine")
 
 
 class DurableEngine:

@@ -14,7 +14,6 @@ workflow is not a plan. A plan with a syntax error still mentions
 
 from __future__ import annotations
 
-import glob
 import json
 import os
 import re
@@ -96,6 +95,8 @@ def _file(path: Path) -> Target:
 
 
 def _glob(pattern: str, skipped: list[str]) -> Iterator[Target]:
+    import glob  # here, not at the top: most runs name files, not patterns
+
     matches = sorted(glob.glob(pattern, recursive=True))
     if not matches:
         yield Target(pattern, None, "no file matches this pattern")

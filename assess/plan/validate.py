@@ -15,7 +15,6 @@ or a duplicate id is reported like a schema error, at its own pointer.
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 import threading
@@ -592,5 +591,7 @@ def _closest(value: Any, choices: list[str]) -> str | None:
     for choice in choices:
         if choice.lower() == folded:
             return choice
+    import difflib  # here, not at the top: only an invalid document (the slow path) needs it
+
     close = difflib.get_close_matches(folded, choices, n=1, cutoff=0.6)
     return close[0] if close else None
