@@ -28,15 +28,16 @@ try:
     main(sys.argv[1:])
 except SystemExit as exit:
     code = exit.code
+modules = sorted(sys.modules)  # before the imports below
 import pydantic
 from assess.plan import model
-from assess.results import report
-from assess.rules import rulepack
+from assess.results import report_model
+from assess.rules import packmodel
 classes = []
-for module in (model, report, rulepack):
+for module in (model, report_model, packmodel):
     classes += [v for v in vars(module).values() if isinstance(v, type) and issubclass(v, pydantic.BaseModel)]
 built = sorted({cls.__name__ for cls in classes if cls.__pydantic_complete__})
-print(json.dumps({"code": code, "modules": sorted(sys.modules), "built": built}))
+print(json.dumps({"code": code, "modules": modules, "built": built}))
 """
 
 # difflib serves only an invalid plan's "did you mean", email.parser only importlib.metadata reading a version
@@ -85,6 +86,7 @@ def test_a_cold_run_loads_and_builds_only_what_it_uses(tmp_path: Path, form: str
     _cold_run(tmp_path, "--format", form)  # fills the cache of loaded rule packs, as a first run after install does
     result = _cold_run(tmp_path, "--format", form)
     assert _loaded(result["modules"], unused) == []
+    assert "assess.rules.packmodel" not in result["modules"]  # a pack from the cache is not validated again
     assert "durable_rules_engine" in result["modules"]  # durable_rules (its C engine, driven directly) runs the rules
     built = set(result["built"])
     assert {"Plan"} <= built

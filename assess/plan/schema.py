@@ -101,7 +101,7 @@ def rule_pack_schema() -> dict[str, Any]:
     """One schema for a pack file (pack.yaml or a single-file pack) and for a folder's rule files."""
     from pydantic import TypeAdapter
 
-    from assess.rules.rulepack import PackFile, RulesFile
+    from assess.rules.packmodel import PackFile, RulesFile
 
     raw = TypeAdapter(PackFile | RulesFile).json_schema(by_alias=True, mode="validation")
     body = _titled(_without_null(raw))

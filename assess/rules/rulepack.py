@@ -3,7 +3,8 @@
 A pack is a folder holding ``pack.yaml`` (name, version, thresholds, the base
 plan its examples patch) and any number of ``*.yaml`` files with a ``rules:``
 list, or a single file holding both. ``schemas/rule-pack.schema.json`` is
-generated from the models below. Loading checks everything a pack can get
+generated from the pydantic models of `assess.rules.packmodel`, which validate a
+pack; the rules run with the plain dataclasses below. Loading checks everything a pack can get
 wrong (structure, conditions against the fact model, message placeholders,
 thresholds, duplicate ids) and reports the first problem as one
 `RulePackError` naming the pack, the rule and the problem.
@@ -12,6 +13,7 @@ thresholds, duplicate ids) and reports the first problem as one
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import json
 import os
@@ -20,9 +22,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated, Any
-
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from typing import Any
 
 from assess._version import __version__
 from assess.atomic import write_atomic
@@ -32,7 +32,6 @@ from assess.results.kinds import Severity
 from assess.rules.conditions import ConditionError, absent_kinds, alternative_bindings, compile_condition
 from assess.rules.facts import FACT_MODEL, SECTIONS
 
-RULE_ID = r"^[A-Z][A-Z0-9]{1,7}-[0-9]{2,3}$"
 # {binding.field}, {binding.field|filter}, or {binding.field|count:singular:plural} ("3 channels").
 PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\.([a-z_][a-z0-9_]*)(?:\|([a-z]+)(?::([^{}:|]*):([^{}:|]*))?)?\}")
 FILTERS = frozenset({"count", "date", "label", "list", "round"})
@@ -46,165 +45,105 @@ DEFAULT_WEIGHTS: dict[Severity, float] = {
     Severity.INFO: 0,
 }
 
-Condition = Annotated[
-    list[dict[str, Any]] | dict[str, Any],
-    Field(
-        description="Patterns in durable_rules' rule language, all of which must match: "
-        "[{binding: {kind: ..., field: value, $lt: {field: n}}}, {other$not: {...}}]; "
-        "or {any: [[patterns], [patterns]]} for alternatives. Fields are those of the fact model."
-    ),
-]
+
+# ------------------------------------------------------------------ the run-time objects
+# Plain frozen dataclasses, of the names, fields (in order) and defaults of `assess.rules.packmodel`'s
+# pydantic models (tests/test_pack_cache.py compares them): the rules run with these, built by the
+# functions below from data those models validated, either just now or when the pack was cached.
+# A pack from the verified cache thus never imports pydantic (issue 15: a fifth of the cold budget).
 
 
-def _empty_list() -> list[Any]:
-    """A new empty list: a field's default. pydantic inspects a default factory's signature when it builds a
-    schema; for the builtin `list` or `dict` that means parsing its text signature, 20 times slower than for
-    a function (issue 15: the cold start builds ~60 such fields)."""
-    return []
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Threshold:
+    value: float
+    unit: str
+    description: str
+    source: str
 
 
-def _empty_dict() -> dict[Any, Any]:
-    """A new empty dict: a field's default (see `_empty_list`)."""
-    return {}
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Example:
+    note: str
+    patch: dict[str, Any] = field(default_factory=dict)
+    set: dict[str, Any] = field(default_factory=dict)
+    findings: int | None = None
 
 
-class _Strict(BaseModel):
-    # Built on first use (issue 15): a pack from the cache of loaded packs is never validated again.
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Examples:
+    passing: list[Example]
+    failing: list[Example]
 
 
-class Threshold(_Strict):
-    value: float = Field(description="The default value.")
-    unit: str = Field(description="Unit, e.g. 'hours per week'.")
-    description: str = Field(description="What the threshold is.")
-    source: str = Field(description="Where the value comes from (publication and year, or the article's step).")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Translation:
+    title: str
+    action: str | None = None
+    message: str | list[str]
+    rationale: str
+    recommendation: str
 
 
-class Example(_Strict):
-    note: str = Field(description="What the example shows.")
-    patch: dict[str, Any] = Field(
-        default_factory=_empty_dict, description="JSON Merge Patch (RFC 7386) applied to the pack's base plan."
-    )
-    set: dict[str, Any] = Field(
-        default_factory=_empty_dict,
-        description="Then, JSON pointer -> value: set that element (null removes it; '-' appends to a list).",
-    )
-    findings: int | None = Field(None, ge=1, description="For failing examples: how many findings are expected.")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RuleSpec:
+    """One rule, as written in a pack (see `assess.rules.packmodel.RuleSpec` for what each field means)."""
+
+    id: str
+    step: int
+    title: str
+    action: str | None = None
+    severity: Severity
+    weight: float | None = None
+    rationale: str
+    recommendation: str
+    message: str | list[str]
+    about: str | None = None
+    field: str | None = None  # shadows dataclasses.field in this class body, hence dataclasses.field below
+    when: list[dict[str, Any]] | dict[str, Any]
+    skip_when: list[dict[str, Any]] | dict[str, Any] | None = None
+    requires: list[str] = dataclasses.field(default_factory=list)
+    unlocks: list[str] = dataclasses.field(default_factory=list)
+    references: list[str] = dataclasses.field(default_factory=list)
+    examples: Examples
+    fr: Translation | None = None
 
 
-class Examples(_Strict):
-    passing: list[Example] = Field(alias="pass", min_length=1, description="Plans on which the rule must pass.")
-    failing: list[Example] = Field(alias="fail", min_length=1, description="Plans on which the rule must fail.")
-
-
-class Translation(_Strict):
-    title: str = Field(description="Translated title.")
-    action: str | None = Field(
-        default=None, min_length=3, description="Translated action headline (imperative); the title without one."
-    )
-    message: str | list[str] = Field(description="Translated message template(s) (same placeholders).")
-    rationale: str = Field(description="Translated rationale.")
-    recommendation: str = Field(description="Translated recommendation.")
-
-
-class RuleSpec(_Strict):
-    """One rule, as written in a pack."""
-
-    id: Annotated[str, Field(pattern=RULE_ID)] = Field(description="Stable id: a prefix and a number, e.g. 'POL-03'.")
-    step: Annotated[int, Field(ge=1, le=11)] = Field(description="The step of the article (1-11).")
-    title: str = Field(min_length=3, description="What a passing plan does, in a few words.")
-    action: str | None = Field(
-        default=None,
-        min_length=3,
-        description="What to do, as an imperative headline ('Write a crisis communication plan'): "
-        "the title of the rule's recommendation in every report. Optional, so that packs written before "
-        "headlines keep loading: without one, the rule's title stands in (every built-in rule has one).",
-    )
-    severity: Severity = Field(description="critical, high, medium, low or info.")
-    weight: float | None = Field(None, ge=0, description="Scoring weight; defaults to the severity's weight.")
-    rationale: str = Field(min_length=10, description="Why it matters, citing the step of the article.")
-    recommendation: str = Field(min_length=10, description="What to do.")
-    message: str | list[str] = Field(
-        description="Finding message; {binding.field} placeholders, optional |date, |list (of labels), |label "
-        "(a value's display name), |round, or |count:singular:plural (the number and the agreeing noun: "
-        "'{p.active_channels|count:channel is:channels are} active'). "
-        "A list gives one message per alternative of an 'any' condition."
-    )
-    about: str | None = Field(
-        None,
-        description="The binding whose plan element the finding points at, when the matched alternative has it "
-        "(default: the alternative's first binding).",
-    )
-    field: str | None = Field(None, description="A field of that element to point at more precisely.")
-    when: Condition
-    skip_when: Condition | None = Field(
-        None, description="When this matches, the rule does not apply (not applicable)."
-    )
-    requires: list[str] = Field(
-        default_factory=_empty_list,
-        description="JSON pointers the rule needs ('*' for every item, '*[field=value]' for matching items); "
-        "when one is unstated and the rule did not fail, the result is 'unknown'.",
-    )
-    unlocks: list[Annotated[str, Field(pattern=RULE_ID)]] = Field(
-        default_factory=_empty_list,
-        description="Rules that cannot be judged while this one fails (the details of a missing section). "
-        "While it fails, those that are not applicable or unknown are blocked: scored as failed, so "
-        "stating the section never lowers the score. The score predicted for fixing this rule counts "
-        "them as passing, as the recommendation asks.",
-    )
-    references: list[str] = Field(default_factory=_empty_list, description="Sources beyond the article.")
-    examples: Examples = Field(description="Plans that must pass and fail.")
-    fr: Translation | None = Field(None, description="French texts.")
-
-
-class Placeholders(_Strict):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Placeholders:
     """Texts that stand in for a fact not yet written: a field holding one counts as unstated."""
 
-    texts: list[str] = Field(
-        default_factory=_empty_list,
-        description="Whole values that are placeholders (e.g. '...', 'Your name'), compared without case, "
-        "spacing, curly quotes or trailing punctuation.",
+    texts: list[str] = field(default_factory=list)
+    words: list[str] = field(default_factory=list)
+    patterns: list[str] = field(default_factory=list)
+    starter: list[str] = field(default_factory=list)
+
+
+def spec_of(values: Mapping[str, Any]) -> RuleSpec:
+    """The `RuleSpec` of a rule's validated values: `packmodel.validated` gives them on a fresh load, the
+    cache entry (their JSON form) on a cache hit. The only conversion of a rule, so both give equal specs."""
+    examples = values["examples"]
+    translation = values["fr"]
+    return RuleSpec(
+        **{
+            **values,
+            "severity": Severity(values["severity"]),
+            "examples": Examples(
+                passing=[Example(**example) for example in examples["passing"]],
+                failing=[Example(**example) for example in examples["failing"]],
+            ),
+            "fr": None if translation is None else Translation(**translation),
+        }
     )
-    words: list[str] = Field(
-        default_factory=_empty_list,
-        description="Words or phrases that mark a placeholder wherever they stand as whole words in a value "
-        "(e.g. 'TODO', 'à compléter'; 'to do' inside a sentence is not 'TODO'), compared without case.",
-    )
-    patterns: list[str] = Field(
-        default_factory=_empty_list,
-        description="Python regular expressions searched in each value, without case (e.g. example.org "
-        "addresses, '<name>' templates).",
-    )
-    starter: list[str] = Field(
-        default_factory=_empty_list,
-        description="The texts `assess init` writes, compared as 'texts' are and reported as the starter's. "
-        "Generated from assess/plan/starter.py by `make schemas`.",
-    )
 
 
-class PackHeader(_Strict):
-    pack: Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]*$")] = Field(description="Pack name.")
-    version: str = Field(description="Pack version.")
-    description: str = Field("", description="What the pack covers.")
-    thresholds: dict[str, Threshold] = Field(
-        default_factory=_empty_dict, description="Named thresholds rules refer to."
-    )
-    example_base: str | None = Field(None, description="Base plan for the examples, relative to the pack.")
-    help_uri: str | None = Field(None, description="Documentation address; '{id}' is replaced by the rule id.")
-    placeholders: Placeholders | None = Field(None, description="Placeholder texts (see the README's Placeholders).")
+def threshold_of(values: Mapping[str, Any]) -> Threshold:
+    """The `Threshold` of validated values (see `spec_of`)."""
+    return Threshold(**values)
 
 
-class RulesFile(_Strict):
-    """A file of rules inside a pack folder, and the placeholder texts it adds."""
-
-    rules: list[RuleSpec] = Field(default_factory=_empty_list, description="Rules.")
-    placeholders: Placeholders | None = Field(None, description="Placeholder texts (see the README's Placeholders).")
-
-
-class PackFile(PackHeader):
-    """A single-file pack, or a folder's pack.yaml."""
-
-    rules: list[RuleSpec] = Field(default_factory=_empty_list, description="Rules.")
+def placeholders_of(values: Mapping[str, Any]) -> Placeholders:
+    """The `Placeholders` of validated values (see `spec_of`)."""
+    return Placeholders(**values)
 
 
 @dataclass(frozen=True)
@@ -375,19 +314,6 @@ def _read_structured(path: Path, pack: str, digest: Any = None) -> Any:
     return data
 
 
-def _pydantic_problem(exc: ValidationError, data: Any) -> str:
-    error = exc.errors()[0]
-    loc = list(error["loc"])
-    where = ""
-    if len(loc) >= 2 and loc[0] == "rules" and isinstance(loc[1], int) and isinstance(data, dict):
-        rules = data.get("rules") or []
-        if loc[1] < len(rules) and isinstance(rules[loc[1]], dict):
-            where = f"rule {rules[loc[1]].get('id', '#' + str(loc[1]))}: "
-        loc = loc[2:]
-    path = ".".join(str(part) for part in loc) or "(top level)"
-    return f"{where}{path}: {error['msg']}"
-
-
 def load_pack(path: str | Path) -> RulePack:
     """Load and check a pack (a folder with pack.yaml, or one YAML/JSON file).
 
@@ -419,24 +345,28 @@ def load_pack(path: str | Path) -> RulePack:
 
 
 def _load_pack(path: Path, label: str, files: list[Path]) -> RulePack:
+    # Here, not at the top: only a pack that is not in the verified cache is validated (issue 15).
+    from assess.rules import packmodel
+
     digest = hashlib.sha256()
     header_data = _read_structured(files[0], label, digest)
     try:
-        header = PackFile.model_validate(header_data)
-    except ValidationError as exc:
-        raise RulePackError(f"rule pack {label}: {files[0].name}: {_pydantic_problem(exc, header_data)}") from None
+        header = packmodel.validated(packmodel.PackFile, header_data)
+    except packmodel.Invalid as exc:
+        raise RulePackError(f"rule pack {label}: {files[0].name}: {exc}") from None
+    name: str = header["pack"]
+    example_base: str | None = header["example_base"]
+    help_uri: str | None = header["help_uri"]
     base_dir = files[0].parent
-    base_path = (base_dir / header.example_base) if header.example_base else None
+    base_path = (base_dir / example_base) if example_base else None
     if base_path is not None and not base_path.resolve().is_relative_to(base_dir.resolve()):
+        raise RulePackError(f"rule pack {name}: example_base {example_base!r} must stay inside the pack's folder")
+    if help_uri is not None and not _WEB_ADDRESS.match(help_uri):
         raise RulePackError(
-            f"rule pack {header.pack}: example_base {header.example_base!r} must stay inside the pack's folder"
+            f"rule pack {name}: help_uri {single_line(help_uri)!r} must be an http:// or https:// address"
         )
-    if header.help_uri is not None and not _WEB_ADDRESS.match(header.help_uri):
-        raise RulePackError(
-            f"rule pack {header.pack}: help_uri {single_line(header.help_uri)!r} must be an http:// or https:// address"
-        )
-    rules: list[Rule] = [Rule(spec, header.pack, files[0]) for spec in header.rules]
-    placeholders = [header.placeholders] if header.placeholders else []
+    rules: list[Rule] = [Rule(spec_of(spec), name, files[0]) for spec in header["rules"]]
+    placeholders = [placeholders_of(header["placeholders"])] if header["placeholders"] is not None else []
     for extra in files[1:]:
         if base_path is not None and extra.resolve() == base_path.resolve():
             continue
@@ -444,34 +374,32 @@ def _load_pack(path: Path, label: str, files: list[Path]) -> RulePack:
         if data is None:
             continue
         try:
-            parsed = RulesFile.model_validate(data)
-        except ValidationError as exc:
-            raise RulePackError(f"rule pack {header.pack}: {extra.name}: {_pydantic_problem(exc, data)}") from None
-        rules.extend(Rule(spec, header.pack, extra) for spec in parsed.rules)
-        if parsed.placeholders is not None:
-            placeholders.append(parsed.placeholders)
+            parsed = packmodel.validated(packmodel.RulesFile, data)
+        except packmodel.Invalid as exc:
+            raise RulePackError(f"rule pack {name}: {extra.name}: {exc}") from None
+        rules.extend(Rule(spec_of(spec), name, extra) for spec in parsed["rules"])
+        if parsed["placeholders"] is not None:
+            placeholders.append(placeholders_of(parsed["placeholders"]))
 
     if base_path is not None and not base_path.is_file():
-        raise RulePackError(f"rule pack {header.pack}: example_base {base_path} does not exist")
-    thresholds = dict(header.thresholds)
-    compiled = _check_rules(header.pack, rules, {name: t.value for name, t in thresholds.items()})
+        raise RulePackError(f"rule pack {name}: example_base {base_path} does not exist")
+    thresholds = {key: threshold_of(values) for key, values in header["thresholds"].items()}
+    compiled = _check_rules(name, rules, {key: t.value for key, t in thresholds.items()})
     merged = merge_placeholders(placeholders)
     for pattern in merged.patterns:
         try:
             re.compile(pattern)
         except re.error as exc:
-            raise RulePackError(
-                f"rule pack {header.pack}: placeholder pattern {pattern!r} is not valid: {exc}"
-            ) from None
+            raise RulePackError(f"rule pack {name}: placeholder pattern {pattern!r} is not valid: {exc}") from None
     return RulePack(
-        name=header.pack,
-        version=header.version,
-        description=header.description,
+        name=name,
+        version=header["version"],
+        description=header["description"],
         path=path,
         thresholds=thresholds,
         rules=tuple(rules),
         example_base_path=base_path,
-        help_uri=header.help_uri,
+        help_uri=help_uri,
         sha256=digest.hexdigest(),
         placeholders=merged,
         compiled=json.dumps(compiled, ensure_ascii=False),
@@ -480,7 +408,7 @@ def _load_pack(path: Path, label: str, files: list[Path]) -> RulePack:
 
 # ------------------------------------------------------------------ the cache of loaded packs
 
-PACK_CACHE_FORMAT = 1  # the layout of a loaded-pack entry (see `_pack_entry_data`)
+PACK_CACHE_FORMAT = 2  # the layout of a loaded-pack entry (see `_pack_entry_data`); 2: values only, no pydantic
 
 
 def _pack_entry_path(files: list[Path]) -> Path | None:
@@ -525,24 +453,32 @@ def _pack_entry_data(text: str, source: str) -> Any:
 
 
 def _write_pack_entry(pack: RulePack, files: list[Path], entry: Path) -> None:
-    """Record a pack that loaded and passed every check (a cache that cannot be written is not used)."""
+    """Record a pack that loaded and passed every check (a cache that cannot be written is not used).
+
+    The entry holds each object's values as JSON (`dataclasses.asdict`): what `spec_of`,
+    `threshold_of` and `placeholders_of` turn back into the very objects a fresh load gives.
+    A pack JSON cannot carry as it is (a YAML date or integer key in a condition or an
+    example) is not cached, and is loaded afresh each time.
+    """
     names = {file: file.name for file in files}
     if pack.example_base_path is not None and pack.example_base_path not in names:
         return  # an example base outside the hashed files: not cached, it is checked on every load
-    data = {
-        "name": pack.name,
-        "version": pack.version,
-        "description": pack.description,
-        "help_uri": pack.help_uri,
-        "example_base": None if pack.example_base_path is None else pack.example_base_path.name,
-        "sha256": pack.sha256,
-        "thresholds": {name: t.model_dump(mode="json") for name, t in pack.thresholds.items()},
-        "rules": [[names[rule.source], _dump_spec(rule.spec)] for rule in pack.rules],
-        "placeholders": pack.placeholders.model_dump(mode="json"),
-        "compiled": pack.compiled,
-    }
-    with contextlib.suppress(OSError, TypeError, ValueError, KeyError):
+    with contextlib.suppress(OSError, TypeError, ValueError, KeyError, RecursionError):
+        data = {
+            "name": pack.name,
+            "version": pack.version,
+            "description": pack.description,
+            "help_uri": pack.help_uri,
+            "example_base": None if pack.example_base_path is None else pack.example_base_path.name,
+            "sha256": pack.sha256,
+            "thresholds": {name: dataclasses.asdict(t) for name, t in pack.thresholds.items()},
+            "rules": [[names[rule.source], dataclasses.asdict(rule.spec)] for rule in pack.rules],
+            "placeholders": dataclasses.asdict(pack.placeholders),
+            "compiled": pack.compiled,
+        }
         body = json.dumps(data, ensure_ascii=False)
+        if json.loads(body) != data:  # e.g. an integer key JSON turns into a string: not the same pack
+            return
         header = {
             "assess_pack_cache": f"loaded-{PACK_CACHE_FORMAT}",
             "assess": __version__,
@@ -565,65 +501,32 @@ def _cached_pack(path: Path, files: list[Path], entry: Path) -> RulePack | None:
     try:
         by_name = {file.name: file for file in files}
         base_path = by_name[data["example_base"]] if data["example_base"] is not None else None
-        # Checked as when the pack was loaded: what the JSON cannot carry is rebuilt without validation
-        # (the entry holds what pydantic produced), hence `model_construct`.
+        # Checked when the pack was loaded: built from the recorded values, as a fresh load builds them.
         return RulePack(
             name=data["name"],
             version=data["version"],
             description=data["description"],
             path=path,
-            thresholds={name: Threshold.model_construct(set(t), **t) for name, t in data["thresholds"].items()},
-            rules=tuple(Rule(_construct_spec(spec), data["name"], by_name[source]) for source, spec in data["rules"]),
+            thresholds={name: threshold_of(values) for name, values in data["thresholds"].items()},
+            rules=tuple(Rule(spec_of(spec), data["name"], by_name[source]) for source, spec in data["rules"]),
             example_base_path=base_path,
             help_uri=data["help_uri"],
             sha256=data["sha256"],
-            placeholders=Placeholders.model_construct(set(data["placeholders"]), **data["placeholders"]),
+            placeholders=placeholders_of(data["placeholders"]),
             compiled=data["compiled"],
         )
     except (KeyError, TypeError, ValueError, AttributeError):
         return None
 
 
-def _dump_spec(spec: RuleSpec) -> dict[str, Any]:
-    """A `RuleSpec` as JSON data: every field's value, and which fields the pack set (of it and its parts)."""
-    return {
-        "values": spec.model_dump(mode="json"),
-        "set": sorted(spec.model_fields_set),
-        "fr": sorted(spec.fr.model_fields_set) if spec.fr is not None else None,
-        "passing": [sorted(example.model_fields_set) for example in spec.examples.passing],
-        "failing": [sorted(example.model_fields_set) for example in spec.examples.failing],
-    }
-
-
-def _construct_spec(data: dict[str, Any]) -> RuleSpec:
-    """The `RuleSpec` `_dump_spec` recorded: every value given, so no default is computed again."""
-    values = dict(data["values"])
-    values["severity"] = Severity(values["severity"])
-    examples = values["examples"]
-    values["examples"] = Examples.model_construct(
-        {"passing", "failing"},
-        passing=[
-            Example.model_construct(set(fields), **example)
-            for fields, example in zip(data["passing"], examples["passing"], strict=True)
-        ],
-        failing=[
-            Example.model_construct(set(fields), **example)
-            for fields, example in zip(data["failing"], examples["failing"], strict=True)
-        ],
-    )
-    if values["fr"] is not None:
-        values["fr"] = Translation.model_construct(set(data["fr"]), **values["fr"])
-    return RuleSpec.model_construct(set(data["set"]), **values)
-
-
 def merge_placeholders(parts: Iterable[Placeholders]) -> Placeholders:
     """Several files' (or packs') placeholder lists as one, without repeats, in order."""
     parts = list(parts)
-    names = ("texts", "words", "patterns", "starter")
-    # Lists of strings from validated parts: constructed, not validated again (no validator to build at start).
-    return Placeholders.model_construct(
-        set(names),
-        **{name: list(dict.fromkeys(item for part in parts for item in getattr(part, name))) for name in names},
+    return Placeholders(
+        texts=list(dict.fromkeys(item for part in parts for item in part.texts)),
+        words=list(dict.fromkeys(item for part in parts for item in part.words)),
+        patterns=list(dict.fromkeys(item for part in parts for item in part.patterns)),
+        starter=list(dict.fromkeys(item for part in parts for item in part.starter)),
     )
 
 

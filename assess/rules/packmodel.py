@@ -1,0 +1,205 @@
+"""Rule packs as written: the pydantic models that validate a pack's YAML or JSON.
+
+They are the single source of ``schemas/rule-pack.schema.json`` (`assess.plan.schema`) and
+check a pack that is not in the verified cache of loaded packs. Nothing else uses them: the
+objects rules run with are `assess.rules.rulepack`'s plain dataclasses, of the same names and
+fields (tests/test_pack_cache.py compares the two), built from the data these models give.
+So the loader imports this module only on a cache miss, and a cold run never imports pydantic
+for its rule packs (issue 15: importing pydantic alone costs a fifth of the cold budget).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from assess.results.kinds import Severity
+
+RULE_ID = r"^[A-Z][A-Z0-9]{1,7}-[0-9]{2,3}$"
+
+Condition = Annotated[
+    list[dict[str, Any]] | dict[str, Any],
+    Field(
+        description="Patterns in durable_rules' rule language, all of which must match: "
+        "[{binding: {kind: ..., field: value, $lt: {field: n}}}, {other$not: {...}}]; "
+        "or {any: [[patterns], [patterns]]} for alternatives. Fields are those of the fact model."
+    ),
+]
+
+
+def _empty_list() -> list[Any]:
+    """A new empty list: a field's default. pydantic inspects a default factory's signature when it builds a
+    schema; for the builtin `list` or `dict` that means parsing its text signature, 20 times slower than for
+    a function (issue 15: the cold start builds ~60 such fields)."""
+    return []
+
+
+def _empty_dict() -> dict[Any, Any]:
+    """A new empty dict: a field's default (see `_empty_list`)."""
+    return {}
+
+
+class _Strict(BaseModel):
+    # Built on first use (issue 15): a pack from the cache of loaded packs is never validated again.
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
+
+
+class Threshold(_Strict):
+    value: float = Field(description="The default value.")
+    unit: str = Field(description="Unit, e.g. 'hours per week'.")
+    description: str = Field(description="What the threshold is.")
+    source: str = Field(description="Where the value comes from (publication and year, or the article's step).")
+
+
+class Example(_Strict):
+    note: str = Field(description="What the example shows.")
+    patch: dict[str, Any] = Field(
+        default_factory=_empty_dict, description="JSON Merge Patch (RFC 7386) applied to the pack's base plan."
+    )
+    set: dict[str, Any] = Field(
+        default_factory=_empty_dict,
+        description="Then, JSON pointer -> value: set that element (null removes it; '-' appends to a list).",
+    )
+    findings: int | None = Field(None, ge=1, description="For failing examples: how many findings are expected.")
+
+
+class Examples(_Strict):
+    passing: list[Example] = Field(alias="pass", min_length=1, description="Plans on which the rule must pass.")
+    failing: list[Example] = Field(alias="fail", min_length=1, description="Plans on which the rule must fail.")
+
+
+class Translation(_Strict):
+    title: str = Field(description="Translated title.")
+    action: str | None = Field(
+        default=None, min_length=3, description="Translated action headline (imperative); the title without one."
+    )
+    message: str | list[str] = Field(description="Translated message template(s) (same placeholders).")
+    rationale: str = Field(description="Translated rationale.")
+    recommendation: str = Field(description="Translated recommendation.")
+
+
+class RuleSpec(_Strict):
+    """One rule, as written in a pack."""
+
+    id: Annotated[str, Field(pattern=RULE_ID)] = Field(description="Stable id: a prefix and a number, e.g. 'POL-03'.")
+    step: Annotated[int, Field(ge=1, le=11)] = Field(description="The step of the article (1-11).")
+    title: str = Field(min_length=3, description="What a passing plan does, in a few words.")
+    action: str | None = Field(
+        default=None,
+        min_length=3,
+        description="What to do, as an imperative headline ('Write a crisis communication plan'): "
+        "the title of the rule's recommendation in every report. Optional, so that packs written before "
+        "headlines keep loading: without one, the rule's title stands in (every built-in rule has one).",
+    )
+    severity: Severity = Field(description="critical, high, medium, low or info.")
+    weight: float | None = Field(None, ge=0, description="Scoring weight; defaults to the severity's weight.")
+    rationale: str = Field(min_length=10, description="Why it matters, citing the step of the article.")
+    recommendation: str = Field(min_length=10, description="What to do.")
+    message: str | list[str] = Field(
+        description="Finding message; {binding.field} placeholders, optional |date, |list (of labels), |label "
+        "(a value's display name), |round, or |count:singular:plural (the number and the agreeing noun: "
+        "'{p.active_channels|count:channel is:channels are} active'). "
+        "A list gives one message per alternative of an 'any' condition."
+    )
+    about: str | None = Field(
+        None,
+        description="The binding whose plan element the finding points at, when the matched alternative has it "
+        "(default: the alternative's first binding).",
+    )
+    field: str | None = Field(None, description="A field of that element to point at more precisely.")
+    when: Condition
+    skip_when: Condition | None = Field(
+        None, description="When this matches, the rule does not apply (not applicable)."
+    )
+    requires: list[str] = Field(
+        default_factory=_empty_list,
+        description="JSON pointers the rule needs ('*' for every item, '*[field=value]' for matching items); "
+        "when one is unstated and the rule did not fail, the result is 'unknown'.",
+    )
+    unlocks: list[Annotated[str, Field(pattern=RULE_ID)]] = Field(
+        default_factory=_empty_list,
+        description="Rules that cannot be judged while this one fails (the details of a missing section). "
+        "While it fails, those that are not applicable or unknown are blocked: scored as failed, so "
+        "stating the section never lowers the score. The score predicted for fixing this rule counts "
+        "them as passing, as the recommendation asks.",
+    )
+    references: list[str] = Field(default_factory=_empty_list, description="Sources beyond the article.")
+    examples: Examples = Field(description="Plans that must pass and fail.")
+    fr: Translation | None = Field(None, description="French texts.")
+
+
+class Placeholders(_Strict):
+    """Texts that stand in for a fact not yet written: a field holding one counts as unstated."""
+
+    texts: list[str] = Field(
+        default_factory=_empty_list,
+        description="Whole values that are placeholders (e.g. '...', 'Your name'), compared without case, "
+        "spacing, curly quotes or trailing punctuation.",
+    )
+    words: list[str] = Field(
+        default_factory=_empty_list,
+        description="Words or phrases that mark a placeholder wherever they stand as whole words in a value "
+        "(e.g. 'TODO', 'à compléter'; 'to do' inside a sentence is not 'TODO'), compared without case.",
+    )
+    patterns: list[str] = Field(
+        default_factory=_empty_list,
+        description="Python regular expressions searched in each value, without case (e.g. example.org "
+        "addresses, '<name>' templates).",
+    )
+    starter: list[str] = Field(
+        default_factory=_empty_list,
+        description="The texts `assess init` writes, compared as 'texts' are and reported as the starter's. "
+        "Generated from assess/plan/starter.py by `make schemas`.",
+    )
+
+
+class PackHeader(_Strict):
+    pack: Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]*$")] = Field(description="Pack name.")
+    version: str = Field(description="Pack version.")
+    description: str = Field("", description="What the pack covers.")
+    thresholds: dict[str, Threshold] = Field(
+        default_factory=_empty_dict, description="Named thresholds rules refer to."
+    )
+    example_base: str | None = Field(None, description="Base plan for the examples, relative to the pack.")
+    help_uri: str | None = Field(None, description="Documentation address; '{id}' is replaced by the rule id.")
+    placeholders: Placeholders | None = Field(None, description="Placeholder texts (see the README's Placeholders).")
+
+
+class RulesFile(_Strict):
+    """A file of rules inside a pack folder, and the placeholder texts it adds."""
+
+    rules: list[RuleSpec] = Field(default_factory=_empty_list, description="Rules.")
+    placeholders: Placeholders | None = Field(None, description="Placeholder texts (see the README's Placeholders).")
+
+
+class PackFile(PackHeader):
+    """A single-file pack, or a folder's pack.yaml."""
+
+    rules: list[RuleSpec] = Field(default_factory=_empty_list, description="Rules.")
+
+
+class Invalid(ValueError):
+    """Data a model rejects; the message says where and what ("rule POL-03: examples.pass: ...")."""
+
+
+def validated(model: type[_Strict], data: Any) -> dict[str, Any]:
+    """`data` validated by `model`, as plain Python values (`model_dump`: every field, defaults filled
+    in, field names rather than aliases), or raise `Invalid` naming the first problem."""
+    try:
+        return model.model_validate(data).model_dump()
+    except ValidationError as exc:
+        raise Invalid(_problem(exc, data)) from None
+
+
+def _problem(exc: ValidationError, data: Any) -> str:
+    error = exc.errors()[0]
+    loc = list(error["loc"])
+    where = ""
+    if len(loc) >= 2 and loc[0] == "rules" and isinstance(loc[1], int) and isinstance(data, dict):
+        rules = data.get("rules") or []
+        if loc[1] < len(rules) and isinstance(rules[loc[1]], dict):
+            where = f"rule {rules[loc[1]].get('id', '#' + str(loc[1]))}: "
+        loc = loc[2:]
+    path = ".".join(str(part) for part in loc) or "(top level)"
+    return f"{where}{path}: {error['msg']}"
