@@ -252,28 +252,6 @@ def _written(scan: Scan, outcomes: list[RuleOutcome]) -> Written:
     return Written(scan.written, reporting)
 
 
-def _typed_stated(scan: Scan, loaded: Loaded) -> Plan:
-    """Temporary, until build_facts takes plain data: `scan.stated` typed (the loaded plan's own when the
-    scan found nothing). A required field of the organisation or the plan info that is a placeholder is
-    absent from `scan.stated`; the typed plan holds None there (the model would refuse the plan without
-    it, so it is validated with a stand-in, then set to None)."""
-    if not scan.found:
-        return loaded.plan
-    data = dict(scan.stated)
-    blanks: list[tuple[str, str]] = []
-    for section, model in (("organization", Organization), ("plan", PlanInfo)):
-        part = data.get(section)
-        if part is None:
-            continue
-        missing = [name for name, info in model.model_fields.items() if info.is_required() and name not in part]
-        data[section] = {**part, **dict.fromkeys(missing, "-")}
-        blanks += [(section, name) for name in missing]
-    stated = Plan.model_validate(data)
-    for section, name in blanks:
-        stated = stated.model_copy(update={section: getattr(stated, section).model_copy(update={name: None})})
-    return stated
-
-
 def _organization(scan: Scan, lang: str) -> str:
     """The organisation's name, or a note saying it is still a placeholder (never shown as if real)."""
     name = str(scan.plan["organization"]["name"])

@@ -203,7 +203,7 @@ def test_the_generated_selectors_pick_the_facts_the_compiled_tests_pick() -> Non
     Over the catalog's patterns and 20 generated packs' (every operator, numbers and strings), on the
     facts of 100 generated plans.
     """
-    fact_lists = [build_facts(load(plan).plan) for plan in generate(100, seed=5)]
+    fact_lists = [build_facts(load(plan).data) for plan in generate(100, seed=5)]
     seen = packgen.observe(fact_lists)
     rules = list(build_catalog(Config(engine="builtin")).engine.rules)
     for number in range(20):

@@ -20,7 +20,7 @@ def facts(plan: Path, kind: tuple[str, ...], model: bool) -> None:
 
     As the rules see them: a field holding a placeholder is absent, and a ``placeholder`` fact says where it is.
     """
-    from assess.api import _typed_stated, load
+    from assess.api import load
     from assess.config import Config
     from assess.errors import PlanError
     from assess.rules.catalog import build_catalog

@@ -18,13 +18,6 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from assess.plan.patterns import (
-    ID_PATTERN,
-    MAX_ITEMS,
-    ONE_LINE,
-    POINTER_PATTERN,
-    RULE_ID_PATTERN,
-)
 from assess.plan.enums import (
     CADENCE_DAYS,
     INSIDERS,
@@ -42,6 +35,13 @@ from assess.plan.enums import (
     Trait,
     VisualFormat,
     VisualSource,
+)
+from assess.plan.patterns import (
+    ID_PATTERN,
+    MAX_ITEMS,
+    ONE_LINE,
+    POINTER_PATTERN,
+    RULE_ID_PATTERN,
 )
 
 # The enumerations live in a module without pydantic (for the plain-data pipeline); re-exported here.
