@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import importlib.util
-from importlib import metadata
 
 DURABLE = "durable"
 BUILTIN = "builtin"
@@ -41,8 +40,8 @@ def available() -> tuple[str, ...]:
 def describe(name: str) -> str:
     """An engine's name as `assess --version` and reports print it: "durable_rules 2.0.28", "builtin"."""
     if name == DURABLE:
-        try:
-            return f"durable_rules {metadata.version('durable-rules')}"
-        except metadata.PackageNotFoundError:  # pragma: no cover - imported from a source tree
-            return "durable_rules"
+        from assess.engines.durable import durable_version  # read without importlib.metadata (assess.installed)
+
+        version = durable_version()
+        return f"durable_rules {version}" if version else "durable_rules"
     return name
