@@ -29,7 +29,7 @@ from assess.errors import PlanError, PlanReadError, Problem
 from assess.i18n import label
 from assess.plan.inmemory import canonical_json, check_data
 from assess.plan.load import DEFAULT_LIMITS, Document, Limits, SourceMap, load_path, parse_bytes
-from assess.plan.model import Plan
+from assess.plan.model import Organization, Plan, PlanInfo
 from assess.plan.validate import PlanData, checked_data, checked_document, typed_plan
 from assess.results.report import (
     PlanProblem,
@@ -147,14 +147,11 @@ def _language(loaded: Loaded, config: Config) -> str:
 def assess_loaded(loaded: Loaded, catalog: Catalog, config: Config) -> PlanReport:
     """Assess an already validated plan against a compiled catalog."""
     lang = _language(loaded, config)
-    scan = catalog.placeholders.scan(loaded.plan)
+    scan = catalog.placeholders.scan(loaded.data)
     stated = scan.stated  # the plan without its placeholders: a placeholder is not a fact
-    facts = build_facts(stated) + placeholder_facts(scan)
-    # Temporary, until the placeholder scan works on plain data: the typed plan without its placeholders.
-    stated_data = (
-        loaded.data if stated is loaded.plan else stated.model_dump(mode="json", by_alias=True, exclude_none=True)
-    )
-    outcomes = evaluate(catalog, facts, stated_data, loaded.source_map, lang)
+    # Temporary, until build_facts takes plain data: the typed plan without its placeholders.
+    facts = build_facts(_typed_stated(scan, loaded)) + placeholder_facts(scan)
+    outcomes = evaluate(catalog, facts, stated, loaded.source_map, lang)
     findings = [finding for outcome in outcomes for finding in outcome.findings]
     settings = loaded.data.get("x-assess")
     applied = apply_suppressions(
@@ -227,9 +224,31 @@ def _written(scan: Scan, outcomes: list[RuleOutcome]) -> Written:
     return Written(scan.written, reporting)
 
 
+def _typed_stated(scan: Scan, loaded: Loaded) -> Plan:
+    """Temporary, until build_facts takes plain data: `scan.stated` typed (the loaded plan's own when the
+    scan found nothing). A required field of the organisation or the plan info that is a placeholder is
+    absent from `scan.stated`; the typed plan holds None there (the model would refuse the plan without
+    it, so it is validated with a stand-in, then set to None)."""
+    if not scan.found:
+        return loaded.plan
+    data = dict(scan.stated)
+    blanks: list[tuple[str, str]] = []
+    for section, model in (("organization", Organization), ("plan", PlanInfo)):
+        part = data.get(section)
+        if part is None:
+            continue
+        missing = [name for name, info in model.model_fields.items() if info.is_required() and name not in part]
+        data[section] = {**part, **dict.fromkeys(missing, "-")}
+        blanks += [(section, name) for name in missing]
+    stated = Plan.model_validate(data)
+    for section, name in blanks:
+        stated = stated.model_copy(update={section: getattr(stated, section).model_copy(update={name: None})})
+    return stated
+
+
 def _organization(scan: Scan, lang: str) -> str:
     """The organisation's name, or a note saying it is still a placeholder (never shown as if real)."""
-    name = scan.plan.organization.name
+    name = str(scan.plan["organization"]["name"])
     return (
         label("organization_placeholder", lang).format(name=name) if scan.is_placeholder("/organization/name") else name
     )

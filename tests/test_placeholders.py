@@ -12,12 +12,16 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+import types
+import typing
 from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pydantic import BaseModel
+from strategies import plans
 
 import assess
 from assess.api import assess_loaded, load, make_report
@@ -27,12 +31,25 @@ from assess.formats import render
 from assess.plan.model import Language, Plan
 from assess.plan.schema import starter_placeholders
 from assess.plan.starter import placeholder_texts, starter_data, starter_text
-from assess.plan.validate import drop_dangling_references
+from assess.plan.validate import drop_dangling_references, validate_data
 from assess.resources import RULES_DIR
 from assess.results.report import PlanReport, Status
 from assess.results.score import Scored, Written, predict_with_pass, rescore_with_pass, score
 from assess.rules.catalog import build_catalog
-from assess.rules.placeholders import Detector, _texts
+from assess.rules.placeholders import (
+    DOCUMENTS,
+    LIST,
+    OBJECT,
+    OBJECTS,
+    SETTINGS,
+    TEXT,
+    Detector,
+    Scan,
+    SchemaField,
+    _texts,
+    schema_fields,
+)
+from assess.rules.placeholders import ROOT as PLAN_ROOT
 from assess.rules.rulepack import Placeholders, load_pack
 from assess.rules.ruletest import set_pointer
 
@@ -98,10 +115,16 @@ REAL = [
 
 def text_pointers(plan: dict[str, Any]) -> list[str]:
     """Every free-text field of a plan, by JSON pointer (as the detector walks them)."""
-    return [pointer for pointer, _, _, _ in _texts(Plan.model_validate(plan))]
+    return [pointer for pointer, _, _, _ in _texts(plan)]
 
 
 POINTERS = text_pointers(EXEMPLARY)
+
+
+def scan_of(plan: dict[str, Any]) -> Scan:
+    """The scan of a plan as the pipeline gives it: the validated data itself."""
+    validate_data(plan)
+    return DETECTOR.scan(plan)
 
 
 def with_value(plan: dict[str, Any], pointer: str, value: str) -> dict[str, Any]:
@@ -132,21 +155,21 @@ def test_the_walk_reaches_every_kind_of_free_text_and_no_id_date_or_enumeration(
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_each_marker_is_found_in_each_text_field(pointer: str, form: str, before: str) -> None:
     value = f"{before}{form} later"
-    scan = DETECTOR.scan(Plan.model_validate(with_value(EXEMPLARY, pointer, value[:200])))
+    scan = scan_of(with_value(EXEMPLARY, pointer, value[:200]))
     assert [found.pointer for found in scan.found] == [pointer]
 
 
 @given(pointer=st.sampled_from(POINTERS), form=st.sampled_from(WHOLE))
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_each_whole_placeholder_is_found_in_each_text_field(pointer: str, form: str) -> None:
-    scan = DETECTOR.scan(Plan.model_validate(with_value(EXEMPLARY, pointer, form)))
+    scan = scan_of(with_value(EXEMPLARY, pointer, form))
     assert [found.pointer for found in scan.found] == [pointer]
 
 
 @given(pointer=st.sampled_from(POINTERS), text=st.sampled_from(REAL))
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_real_texts_are_not_placeholders(pointer: str, text: str) -> None:
-    assert DETECTOR.scan(Plan.model_validate(with_value(EXEMPLARY, pointer, text))).found == ()
+    assert scan_of(with_value(EXEMPLARY, pointer, text)).found == ()
 
 
 @pytest.mark.parametrize("text", REAL)
@@ -166,8 +189,7 @@ def test_whole_texts_only_match_whole(text: str) -> None:
 def test_the_samples_and_the_example_base_hold_no_placeholder(path: Path) -> None:
     if path.name == "injection.json":
         pytest.skip("the injection sample holds hostile text on purpose")
-    loaded = load(path)
-    assert DETECTOR.scan(loaded.plan).found == ()
+    assert DETECTOR.scan(load(path).data).found == ()
 
 
 # ------------------------------------------------------------------ the starter's texts: one source
@@ -180,8 +202,7 @@ def test_the_generated_starter_list_is_current() -> None:
 
 @pytest.mark.parametrize("lang", list(Language))
 def test_every_starter_text_is_a_placeholder_but_the_kept_ones(lang: Language) -> None:
-    plan = Plan.model_validate(starter_data(lang, today=TODAY))
-    scan = DETECTOR.scan(plan)
+    scan = scan_of(starter_data(lang, today=TODAY))
     found = {item.pointer for item in scan.found}
     kept = {"/plan/title", "/people/0/department", "/people/1/department"}
     assert found == set(text_pointers(starter_data(lang, today=TODAY))) - kept
@@ -194,7 +215,7 @@ def test_every_starter_text_is_a_placeholder_but_the_kept_ones(lang: Language) -
 
 def _omitted(plan: dict[str, Any], pointer: str) -> dict[str, Any] | None:
     """The plan as if the field had not been written (None when the plan cannot be without it)."""
-    scan = DETECTOR.scan(Plan.model_validate(with_value(plan, pointer, "TODO")))
+    scan = scan_of(with_value(plan, pointer, "TODO"))
     (found,) = scan.found
     target = found.names_element or pointer
     if target in ("/organization/name", "/plan/title"):
@@ -235,10 +256,10 @@ def test_the_finding_points_at_the_line_and_column() -> None:
 def test_a_placeholder_person_takes_the_references_to_them_away() -> None:
     plan = with_value(EXEMPLARY, "/people/0/name", "Your name")
     person = EXEMPLARY["people"][0]["id"]
-    stated = DETECTOR.scan(Plan.model_validate(plan)).stated
-    assert person not in {p.id for p in stated.people}
-    assert stated.committee is None or person not in {m.person for m in stated.committee.members}
-    assert all(person not in channel.account.admins for channel in stated.channels if channel.account)
+    stated = scan_of(plan).stated
+    assert person not in {p["id"] for p in stated["people"]}
+    assert person not in {m["person"] for m in stated.get("committee", {}).get("members", [])}
+    assert all(person not in channel.get("account", {}).get("admins", []) for channel in stated["channels"])
 
 
 # ------------------------------------------------------------------ the untouched starter: not started
@@ -364,11 +385,11 @@ def test_an_empty_detector_finds_nothing() -> None:
     ],
 )
 def test_a_marker_flags_a_detail_only_after_a_written_name(text: str, detail: bool) -> None:
-    scan = DETECTOR.scan(Plan.model_validate(with_value(EXEMPLARY, "/goals/0/statement", text)))
+    scan = scan_of(with_value(EXEMPLARY, "/goals/0/statement", text))
     (found,) = scan.found
     assert found.kept is detail
     assert (found.names_element is None) is detail
-    goals = {goal.statement for goal in scan.stated.goals}
+    goals = {goal["statement"] for goal in scan.stated["goals"]}
     assert (text in goals) is detail  # a detail keeps the goal (text and all); a stand-in takes it away
 
 
@@ -387,7 +408,7 @@ def test_a_goal_with_a_detail_to_come_is_still_judged_on_the_rest() -> None:
 def test_a_document_named_with_a_detail_is_still_no_document() -> None:
     """'TBD, the director is drafting it' names no crisis plan: the plan has none (POL-01), whatever the rest says."""
     plan = with_value(EXEMPLARY, "/policies/crisis_plan/document", "Crisis plan TBD, the director is drafting it")
-    scan = DETECTOR.scan(Plan.model_validate(plan))
+    scan = scan_of(plan)
     (found,) = scan.found
     assert not found.kept and found.names_element == "/policies/crisis_plan"
     statuses = {rule.rule_id: rule.status for rule in report_of(plan).rules}
@@ -436,3 +457,125 @@ def test_the_hinted_scan_finds_what_matching_each_text_finds(texts: list[str]) -
             text, norms[index], words is None or index in words, patterns is None or index in patterns
         )
         assert hinted == detector.match(text)
+
+
+# ------------------------------------------------------------------ plain data: the schema's table, the model's word
+
+
+def _model_kind(annotation: Any) -> str | None:
+    """What a field of the typed model holds, as `schema_fields` says it: TEXT, LIST, OBJECT, OBJECTS or None."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        base, *meta = typing.get_args(annotation)
+        if any(getattr(item, "pattern", None) for m in meta for item in [m, *getattr(m, "metadata", [])]):
+            return None  # an id or another patterned token
+        return _model_kind(base)
+    if origin in (typing.Union, types.UnionType):
+        kinds = {_model_kind(arg) for arg in typing.get_args(annotation) if arg is not type(None)}
+        return kinds.pop() if len(kinds) == 1 else None
+    if origin is list:
+        (item,) = typing.get_args(annotation)
+        return {TEXT: LIST, OBJECT: OBJECTS}.get(_model_kind(item) or "")
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return OBJECT
+    return TEXT if annotation is str else None
+
+
+def _model_of(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    return next((m for arg in typing.get_args(annotation) if (m := _model_of(arg)) is not None), None)
+
+
+def _model_fields(cls: type[BaseModel], tables: dict[str, tuple[SchemaField, ...]]) -> None:
+    """`schema_fields` as the typed models say it (what the scan read from pydantic before it read plain data)."""
+    fields: list[SchemaField] = []
+    for name, info in cls.model_fields.items():
+        patterned = any(getattr(item, "pattern", None) for item in info.metadata)
+        kind = None if patterned else _model_kind(info.annotation)
+        if kind is None:
+            continue
+        inner = _model_of(info.annotation) if kind in (OBJECT, OBJECTS) else None
+        if inner is not None and inner.__name__ not in tables:
+            _model_fields(inner, tables)
+        fields.append((info.alias or name, kind, info.is_required(), inner.__name__ if inner else None))
+    tables[PLAN_ROOT if cls is Plan else cls.__name__] = tuple(fields)
+
+
+def test_the_walks_table_read_from_the_schema_is_what_the_typed_model_says() -> None:
+    """The scan reads which fields are free text from the plan's JSON Schema, not from pydantic: the two agree."""
+    from_model: dict[str, tuple[SchemaField, ...]] = {}
+    _model_fields(Plan, from_model)
+    from_schema = schema_fields()
+    assert from_schema == from_model
+    assert set(DOCUMENTS) <= set(from_schema) and SETTINGS in from_schema
+    assert all(any(f[0] == key and f[1] == TEXT for f in from_schema[name]) for name, key in DOCUMENTS.items())
+    assert ("name", TEXT, True, None) in from_schema["Organization"]
+    assert ("metrics", OBJECTS, False, "Metric") in from_schema[PLAN_ROOT]
+
+
+def test_the_scan_imports_neither_pydantic_nor_the_typed_model() -> None:
+    """The CLI path works on plain data: the scan module must not pull the typed model in (issue 15)."""
+    import ast
+
+    import assess.rules.placeholders as module
+
+    tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
+    imported: set[str] = set()
+    for node in tree.body:  # run-time imports: the module's own top level (not under `if TYPE_CHECKING:`)
+        if isinstance(node, ast.Import):
+            imported.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            imported.add(node.module)
+    assert not {name for name in imported if name.split(".")[0] == "pydantic" or name == "assess.plan.model"}
+
+
+def _typed(stated: dict[str, Any]) -> Plan:
+    """A stated plan typed for comparison: a required field of a section that was a placeholder is None."""
+    data, blanks = dict(stated), []
+    for section, required in (("organization", "name"), ("plan", "title")):
+        if section in data and required not in data[section]:
+            data[section] = {**data[section], required: "-"}
+            blanks.append((section, required))
+    typed = Plan.model_validate(data)
+    for section, name in blanks:
+        typed = typed.model_copy(update={section: getattr(typed, section).model_copy(update={name: None})})
+    return typed
+
+
+@pytest.mark.parametrize("lang", list(Language))
+def test_the_stated_plan_is_new_plain_data_without_the_placeholders(lang: Language) -> None:
+    plan = starter_data(lang, today=TODAY)
+    before = copy.deepcopy(plan)
+    scan = scan_of(plan)
+    stated = scan.stated
+    assert plan == before  # the caller's data is never modified
+    assert "name" not in stated["organization"]  # a required field that is a placeholder is absent (None typed)
+    assert "title" in stated["plan"]  # a kept text stays
+    assert not stated.get("goals") and not stated.get("people")  # entries named by a placeholder go
+    assert _typed(stated).organization.name is None
+    assert scan_of(EXEMPLARY).stated is EXEMPLARY  # nothing to take out: the same object
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    plan=plans(),
+    forms=st.lists(st.sampled_from([*INSIDE, *WHOLE, "Grow online listening from social posts (target TBD)"])),
+    data=st.data(),
+)
+def test_the_scan_of_plain_data_reads_absent_defaults_and_any_key_order(
+    plan: dict[str, Any], forms: list[str], data: st.DataObject
+) -> None:
+    """Plain data may omit what has a default, and order its keys as it likes: the scan is the same as for the
+    plan with every default written out in the model's order (its `model_dump`), placeholders and all."""
+    pointers = text_pointers(plan)
+    for form in forms:
+        if pointers:
+            set_pointer(plan, data.draw(st.sampled_from(pointers)), form)
+    validate_data(plan)
+    dumped = Plan.model_validate(plan).model_dump(mode="json", by_alias=True, exclude_none=True)
+    reordered = json.loads(json.dumps(plan, sort_keys=True))
+    scans = [DETECTOR.scan(variant) for variant in (plan, dumped, reordered)]
+    assert scans[0].found == scans[1].found == scans[2].found
+    assert scans[0].texts == scans[1].texts == scans[2].texts
+    assert _typed(scans[0].stated) == _typed(scans[1].stated) == _typed(scans[2].stated)

@@ -20,7 +20,7 @@ def facts(plan: Path, kind: tuple[str, ...], model: bool) -> None:
 
     As the rules see them: a field holding a placeholder is absent, and a ``placeholder`` fact says where it is.
     """
-    from assess.api import load
+    from assess.api import _typed_stated, load
     from assess.config import Config
     from assess.errors import PlanError
     from assess.rules.catalog import build_catalog
@@ -38,7 +38,8 @@ def facts(plan: Path, kind: tuple[str, ...], model: bool) -> None:
         for problem in error.problems:
             click.echo(for_log(problem.one_line()), err=True)
         sys.exit(2)
-    scan = build_catalog(Config()).placeholders.scan(loaded.plan)  # as the rules see it: placeholders absent
-    for fact in build_facts(scan.stated) + placeholder_facts(scan):
+    # As the rules see it: placeholders absent (temporary: build_facts reads the typed plan until it takes plain data).
+    scan = build_catalog(Config()).placeholders.scan(loaded.data)
+    for fact in build_facts(_typed_stated(scan, loaded)) + placeholder_facts(scan):
         if not kind or fact["kind"] in kind:
             click.echo(json.dumps(fact, ensure_ascii=False, sort_keys=True))

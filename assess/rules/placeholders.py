@@ -31,20 +31,18 @@ from __future__ import annotations
 
 import functools
 import re
-import types
-import typing
+import threading
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel
-
-from assess.plan.model import AssessSettings, Calendar, CrisisPlan, Plan, SocialMediaPolicy
 from assess.plan.sourcemap import field_name
-from assess.plan.validate import drop_dangling_references
+from assess.plan.validate import PlanData, drop_dangling_references, plan_schema
 from assess.rules.facts import Fact, _fact
-from assess.rules.rulepack import Placeholders
+
+if TYPE_CHECKING:
+    from assess.rules.rulepack import Placeholders
 
 __all__ = ["Detector", "Found", "Scan", "fill_first", "placeholder_facts"]
 
@@ -52,9 +50,13 @@ _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u201c": 
 _SPACES = re.compile(r"\s+")
 _TRAILING = " .:;!?,"
 
-DOCUMENTS: dict[type[BaseModel], str] = {SocialMediaPolicy: "document", CrisisPlan: "document", Calendar: "tool"}
-"""Optional fields that name their element: the policy, the crisis plan and the calendar are documents,
-and a placeholder where the document should be named says it is not written yet."""
+DOCUMENTS: dict[str, str] = {"SocialMediaPolicy": "document", "CrisisPlan": "document", "Calendar": "tool"}
+"""Optional fields that name their element (by the schema's definition of the element): the policy, the
+crisis plan and the calendar are documents, and a placeholder where the document should be named says it
+is not written yet."""
+
+SETTINGS = "AssessSettings"
+"""The schema's definition of the tool's own settings (x-assess): not the plan, so never scanned."""
 
 _SECTIONS = frozenset({"organization", "plan"})
 """Top-level sections that lose only the field: the plan cannot be without them."""
@@ -131,8 +133,8 @@ class Detector:
                     return hit.group(0), False
         return None
 
-    def scan(self, plan: Plan) -> Scan:
-        """Every placeholder of the plan, and the plan without them.
+    def scan(self, plan: PlanData) -> Scan:
+        """Every placeholder of a validated plan (`PlanData`), and the plan without them.
 
         Most texts hold no placeholder: rather than two searches a text, each hint (what
         any word, what any pattern's match must contain) is searched once in all of the
@@ -259,7 +261,7 @@ def _a_detail(text: str, marker: str) -> bool:
 class Scan:
     """A plan's placeholders."""
 
-    plan: Plan
+    plan: PlanData  # as validated (never modified)
     found: tuple[Found, ...]
     texts: int  # free-text values in the plan (placeholders included)
 
@@ -272,8 +274,9 @@ class Scan:
         return any(item.pointer == pointer for item in self.found)
 
     @functools.cached_property
-    def stated(self) -> Plan:
-        """The plan as if no placeholder had been written (the same object when there is none)."""
+    def stated(self) -> PlanData:
+        """The plan as if no placeholder had been written: a new plan without them, or the same object
+        when there is none. What a placeholder stood in for is absent, as if never written."""
         if not self.found:
             return self.plan
         return _without(self.plan, self.found)
@@ -281,130 +284,186 @@ class Scan:
 
 # ------------------------------------------------------------------ which values are text
 
+TEXT, LIST, OBJECT, OBJECTS = "text", "list", "object", "objects"
+"""What a field holds, for the walk: a free text, a list of them, an object, a list of objects."""
 
-def _text_kind(annotation: Any) -> str | None:
-    """'text' for a free-text str, 'list' for a list of them, None otherwise (ids, enums, literals...)."""
-    origin = typing.get_origin(annotation)
-    if origin is typing.Annotated:
-        base, *meta = typing.get_args(annotation)
-        if any(getattr(item, "pattern", None) for m in meta for item in [m, *getattr(m, "metadata", [])]):
-            return None  # an id or another patterned token
-        return _text_kind(base)
-    if origin in (typing.Union, types.UnionType):
-        kinds = {_text_kind(arg) for arg in typing.get_args(annotation) if arg is not type(None)}
-        return kinds.pop() if len(kinds) == 1 else None
-    if origin is list:
-        (item,) = typing.get_args(annotation)
-        return "list" if _text_kind(item) == "text" else None
-    return "text" if annotation is str else None
+ROOT = "Plan"
+"""The name the schema's root (the plan itself) goes by in `schema_fields`, beside its definitions."""
+
+SchemaField = tuple[str, str, bool, "str | None"]
+"""(key, TEXT/LIST/OBJECT/OBJECTS, required, the definition of the object(s) it holds or None)."""
 
 
-@functools.cache
-def _fields(cls: type[BaseModel]) -> tuple[tuple[str, str, str | None, bool], ...]:
-    """Per field of a model: (attribute, key in the plan, 'text'/'list' for free text or None, required)."""
-    fields = []
-    for name, info in cls.model_fields.items():
-        patterned = any(getattr(item, "pattern", None) for item in info.metadata)
-        kind = None if patterned else _text_kind(info.annotation)
-        fields.append((name, info.alias or name, kind, info.is_required()))
-    return tuple(fields)
+def schema_fields() -> dict[str, tuple[SchemaField, ...]]:
+    """Per object of the plan's JSON Schema (its definitions, and `ROOT`): the fields that hold free text
+    or objects, in the schema's order. Other fields (numbers, booleans, dates, enumerations, ids) are left out.
+
+    Read from the schema the plan is validated with: a string without pattern, format, enum or const is
+    free text (ids are patterned, dates have a format). tests/test_placeholders.py checks this equals
+    what the typed models say, so the two cannot drift apart.
+    """
+    schema = plan_schema()
+    definitions: Mapping[str, Any] = schema.get("$defs", {})
+    tables: dict[str, tuple[SchemaField, ...]] = {}
+
+    def read(name: str, node: Mapping[str, Any]) -> None:
+        required = set(node.get("required", ()))
+        fields: list[SchemaField] = []
+        for key, prop in node.get("properties", {}).items():
+            kind, inner = _schema_kind(prop, definitions)
+            if kind is None:
+                continue
+            if kind in (OBJECT, OBJECTS) and inner is not None and inner not in tables:
+                tables[inner] = ()  # being read (the plan's schema has no cycles, but never loop)
+                read(inner, definitions[inner])
+            fields.append((key, kind, key in required, inner))
+        tables[name] = tuple(fields)
+
+    read(ROOT, schema)
+    return tables
 
 
-def _holds_models(annotation: Any) -> bool:
-    """Whether a field's values may be (or hold) models: those the walk must enter."""
-    if annotation is Any:
-        return True
-    if isinstance(annotation, type):
-        return issubclass(annotation, BaseModel)
-    return any(_holds_models(arg) for arg in typing.get_args(annotation))
+def _schema_kind(prop: Mapping[str, Any], definitions: Mapping[str, Any]) -> tuple[str | None, str | None]:
+    """(kind, definition) of a property's schema: what `schema_fields` lists (None: not text, no object)."""
+    ref = prop.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/$defs/"):
+        name = ref.removeprefix("#/$defs/")
+        target = definitions[name]
+        if target.get("type") == "object":
+            return OBJECT, name
+        return _schema_kind(target, definitions)[0], None  # an enumeration (Cadence...): not text
+    if prop.get("type") == "string":
+        return (None if any(word in prop for word in ("pattern", "format", "enum", "const")) else TEXT), None
+    if prop.get("type") == "array" and isinstance(prop.get("items"), Mapping):
+        kind, inner = _schema_kind(prop["items"], definitions)
+        return {TEXT: LIST, OBJECT: OBJECTS}.get(kind or ""), inner
+    return None, None
 
 
-@functools.cache
-def _walked(cls: type[BaseModel]) -> tuple[tuple[str, str, str | None, bool, bool], ...]:
-    """`_fields` without those the walk never looks into (numbers, dates, enums, ids), and
-    per field whether it names its element's document."""
-    return tuple(
-        (name, key, kind, required, DOCUMENTS.get(cls) == name)
-        for name, key, kind, required in _fields(cls)
-        if kind is not None or _holds_models(cls.model_fields[name].annotation)
-    )
+# One step of the walk: (key, kind, required, names its element's document, the walk inside it).
+_Walk = tuple["_Step", ...]
+_Step = tuple[str, str, bool, bool, "_Walk"]
 
 
-def _texts(node: BaseModel, pointer: str = "") -> list[tuple[str, str, str | None, bool]]:
-    """(pointer, text, element it names or None, whether it names a document) of every free-text value."""
+def _compile(tables: Mapping[str, tuple[SchemaField, ...]], name: str) -> _Walk:
+    """The walk of an object: its text fields, and the objects inside that hold any."""
+    steps: list[_Step] = []
+    for key, kind, required, inner in tables[name]:
+        walk: _Walk = ()
+        if inner is not None:
+            if inner == SETTINGS:  # the tool's settings, not the plan
+                continue
+            walk = _compile(tables, inner)
+            if not walk:  # nothing to read in there (a baseline: a number and a date)
+                continue
+        steps.append((key, kind, required, DOCUMENTS.get(name) == key, walk))
+    return tuple(steps)
+
+
+_WALK: list[_Walk] = []
+_WALK_LOCK = threading.Lock()
+
+
+def _plan_walk() -> _Walk:
+    """The walk of a plan, built from the schema on first use, once per process even when threads race."""
+    if not _WALK:
+        with _WALK_LOCK:
+            if not _WALK:
+                _WALK.append(_compile(schema_fields(), ROOT))
+    return _WALK[0]
+
+
+def _texts(plan: PlanData) -> list[tuple[str, str, str | None, bool]]:
+    """(pointer, text, element it names or None, whether it names a document) of every free-text value,
+    in the schema's order of the fields (not the document's, so a plan finds the same whatever its key order)."""
     found: list[tuple[str, str, str | None, bool]] = []
-    _collect(node, pointer, found)
+    for key, kind, _required, document, inner in _plan_walk():  # a top-level text names nothing
+        value = plan.get(key)
+        if value is None:  # absent (a validated plan holds no null)
+            continue
+        here = f"/{key}"
+        if kind == TEXT:
+            found.append((here, value, None, document))
+        elif kind == LIST:
+            found.extend((f"{here}/{index}", item, None, False) for index, item in enumerate(value))
+        elif kind == OBJECT:
+            _collect(value, inner, here, key not in _SECTIONS, found)
+        else:
+            for index, item in enumerate(value):
+                _collect(item, inner, f"{here}/{index}", key not in _SECTIONS, found)
     return found
 
 
-def _collect(node: BaseModel, pointer: str, found: list[tuple[str, str, str | None, bool]]) -> None:
-    # A required text of a list entry (a goal's statement, a person's name...) names the entry.
-    parts = pointer.split("/", 2)
-    entry = pointer if len(parts) > 1 and parts[1] not in _SECTIONS else None
-    for name, key, kind, required, document in _walked(type(node)):
-        value = getattr(node, name)
+def _collect(
+    node: Mapping[str, Any], walk: _Walk, pointer: str, entry: bool, found: list[tuple[str, str, str | None, bool]]
+) -> None:
+    """`_texts` below the plan's top level; `entry`: the node is an element a required text of it names
+    (a goal's statement, a person's name...), which is all but the organisation and the plan info."""
+    for key, kind, required, document, inner in walk:
+        value = node.get(key)
         if value is None:
             continue
         here = f"{pointer}/{key}"
-        if kind == "text" and isinstance(value, str):
-            found.append((here, value, pointer if document else entry if required else None, document))
-        elif kind == "list" and isinstance(value, list):
+        if kind == TEXT:
+            found.append((here, value, pointer if document or (entry and required) else None, document))
+        elif kind == LIST:
+            found.extend((f"{here}/{index}", item, None, False) for index, item in enumerate(value))
+        elif kind == OBJECT:
+            _collect(value, inner, here, entry, found)
+        else:
             for index, item in enumerate(value):
-                found.append((f"{here}/{index}", item, None, False))
-        elif isinstance(value, BaseModel):
-            if not isinstance(value, AssessSettings):  # the tool's settings, not the plan
-                _collect(value, here, found)
-        elif isinstance(value, list):
-            for index, item in enumerate(value):
-                if isinstance(item, BaseModel):
-                    _collect(item, f"{here}/{index}", found)
+                _collect(item, inner, f"{here}/{index}", entry, found)
 
 
 # ------------------------------------------------------------------ the plan without them
 
 
-def _without(plan: Plan, found: Iterable[Found]) -> Plan:
-    drop: set[str] = set()
-    blank: list[str] = []
+def _without(plan: PlanData, found: Iterable[Found]) -> PlanData:
+    """A new plan without the placeholders (the caller's data is left as it is).
+
+    A placeholder naming its element takes the element with it; any other goes alone, even a required
+    field of the organisation or the plan info (the section stays: the plan cannot be without it), and
+    references to what went go too.
+    """
+    drops: dict[str, Any] = {}
     for item in found:
-        if item.kept:
-            continue
-        if item.names_element is not None:
-            drop.add(item.names_element)
-        elif _required(plan, item.pointer):
-            blank.append(item.pointer)
-        else:
-            drop.add(item.pointer)
-    data = plan.model_dump(mode="json", by_alias=True, exclude_none=True)
-    pruned = drop_dangling_references(_prune(data, "", drop))
-    stated = Plan.model_validate(pruned)
-    for pointer in blank:  # a required field of the organisation or the plan info: the section stays
-        section, name = pointer.split("/")[1:3]
-        part = getattr(stated, section)
-        stated = stated.model_copy(update={section: part.model_copy(update={name: None})})
-    return stated
+        if not item.kept:
+            _mark(drops, item.names_element if item.names_element is not None else item.pointer)
+    pruned: PlanData = _prune(plan, drops)
+    return drop_dangling_references(pruned)  # edits in place: `_prune` copied every container
 
 
-def _required(plan: Plan, pointer: str) -> bool:
-    tokens = pointer.split("/")[1:]
-    if len(tokens) != 2 or tokens[0] not in _SECTIONS:
-        return False
-    part = getattr(plan, tokens[0])
-    return isinstance(part, BaseModel) and type(part).model_fields[tokens[1]].is_required()
+def _mark(drops: dict[str, Any], pointer: str) -> None:
+    """Add a pointer to the tree of pointers to drop (a token -> its subtree, None where all goes)."""
+    *path, last = pointer.split("/")[1:]
+    node = drops
+    for token in path:
+        inner = node.setdefault(token, {})
+        if inner is None:  # an ancestor goes already
+            return
+        node = inner
+    node[last] = None  # whatever was marked below it goes with it
 
 
-def _prune(node: Any, pointer: str, drop: set[str]) -> Any:
+_KEEP: dict[str, Any] = {}
+
+
+def _prune(node: Any, drops: Mapping[str, Any]) -> Any:
+    """A copy of `node` (every dict and list new, so it can be edited) without the pointers of `drops`."""
     if isinstance(node, dict):
-        return {
-            key: _prune(value, f"{pointer}/{key}", drop)
-            for key, value in node.items()
-            if f"{pointer}/{key}" not in drop
-        }
+        pruned = {}
+        for key, value in node.items():
+            inner = drops.get(key, _KEEP)
+            if inner is not None:
+                pruned[key] = _prune(value, inner)
+        return pruned
     if isinstance(node, list):
+        if not drops:
+            return [_prune(value, _KEEP) for value in node]
         return [
-            _prune(value, f"{pointer}/{index}", drop)
+            _prune(value, inner)
             for index, value in enumerate(node)
-            if f"{pointer}/{index}" not in drop
+            if (inner := drops.get(str(index), _KEEP)) is not None
         ]
     return node
 
