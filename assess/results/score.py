@@ -291,11 +291,17 @@ def maturity(worst: Severity | None, passed: int, value: float | None, scoring: 
     level = _MATURITY_BY_WORST[worst]
     if value is not None:
         reached = Maturity.ABSENT
-        for name, floor in sorted(scoring.maturity_floors.items(), key=lambda item: item[1]):
+        for level_reached, floor in _floors(tuple(scoring.maturity_floors.items())):
             if value >= floor:
-                reached = Maturity(name)
+                reached = level_reached
         level = min(level, reached, key=_LEVELS.index)
     return level
+
+
+@functools.lru_cache(maxsize=16)
+def _floors(floors: tuple[tuple[str, float], ...]) -> tuple[tuple[Maturity, float], ...]:
+    """The maturity floors lowest first, sorted once per table rather than on every step scored."""
+    return tuple((Maturity(name), floor) for name, floor in sorted(floors, key=lambda item: item[1]))
 
 
 def _step(number: int, tally: _Tally, scoring: Scoring, lang: str) -> StepScore:
