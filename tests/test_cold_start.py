@@ -55,7 +55,7 @@ UNUSED = (
     "glob",
 )
 NOT_FOR_JSON = (*UNUSED, "rich", "assess.formats.text")
-NOT_FOR_TEXT = (*UNUSED, "assess.formats.json")
+NOT_FOR_TEXT = (*UNUSED, "assess.formats.json", "rich")  # plain text needs no layout by rich
 
 
 def _cold_run(tmp_path: Path, *arguments: str) -> dict[str, Any]:

@@ -1,25 +1,21 @@
 """Text for a person at a terminal: per plan, the score, the steps, the findings and what to do.
 
-Laid out with rich, to a string: colour only when the options ask for it (the CLI
-decides from the terminal, ``NO_COLOR`` and ``--color``), and a fixed width when
-piped, so the output is stable. Finding lines are never wrapped: each starts with
+Laid out to a string: colour only when the options ask for it (the CLI decides
+from the terminal, ``NO_COLOR`` and ``--color``), and a fixed width when piped,
+so the output is stable. Finding lines are never wrapped: each starts with
 ``file:line:col`` and stays greppable and clickable in editors; explanations are
-wrapped and indented under them.
+wrapped and indented under them. Uncoloured text that needs no layout is written
+without rich, with the same bytes (`assess.formats.layout`).
 """
 
 from __future__ import annotations
 
-import io
 import textwrap
 from collections.abc import Iterable
 
-from rich import box
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
-
 from assess.errors import no_workflow_commands
 from assess.formats import NOT_STARTED_BELOW, RenderOptions, for_people, held_notes, score_text
+from assess.formats.layout import Column, Grid, Line, NotPlain, PlainPage, RichPage
 from assess.i18n import colon, counted, label, percent
 from assess.plan.sourcemap import field_name
 from assess.results.report import Finding, PlanReport, Report, Severity, Status
@@ -34,25 +30,32 @@ SEVERITY_STYLES = {
 MATURITY_STYLES = {"absent": "red", "crawl": "red", "walk": "yellow", "run": "cyan", "fly": "green"}
 INDENT = 4
 
+Page = PlainPage | RichPage
+
 
 def render(report: Report, options: RenderOptions) -> str:
     if options.quiet >= 2:
         return ""
     report, options = for_people(report, options)
-    out = io.StringIO()
-    console = Console(
-        file=out,
-        width=options.width,
-        force_terminal=options.color,
-        force_jupyter=False,
-        force_interactive=False,
-        color_system="standard" if options.color else None,
-        no_color=not options.color,
-        legacy_windows=False,
-        markup=False,
-        emoji=False,
-        highlight=False,
-    )
+    page: Page
+    if not options.color:
+        try:
+            page = PlainPage(options.width)
+            _write(page, report, options)
+            return _finished(page.text())
+        except NotPlain:
+            pass
+    page = RichPage(options.width, options.color)
+    _write(page, report, options)
+    return _finished(page.text())
+
+
+def _finished(text: str) -> str:
+    # Tables pad their last column; trailing blanks are noise in files and diffs.
+    return no_workflow_commands("".join(line.rstrip() + "\n" for line in text.splitlines()))
+
+
+def _write(console: Page, report: Report, options: RenderOptions) -> None:
     if options.quiet:
         for plan in report.plans:
             console.print(summary_line(plan, options), soft_wrap=True)
@@ -65,8 +68,6 @@ def render(report: Report, options: RenderOptions) -> str:
         if not options.quiet:
             console.print()
         console.print(_total_line(report), soft_wrap=True)
-    # Tables pad their last column; trailing blanks are noise in files and diffs.
-    return no_workflow_commands("".join(line.rstrip() + "\n" for line in out.getvalue().splitlines()))
 
 
 def location(file: str, line: int | None, column: int | None) -> str:
@@ -81,10 +82,10 @@ def _severity_counts(findings: Iterable[Finding], lang: str) -> str:
     return ", ".join(counted("sev_" + s.value, counts[s], lang) for s in Severity if s in counts)
 
 
-def summary_line(plan: PlanReport, options: RenderOptions) -> Text:
+def summary_line(plan: PlanReport, options: RenderOptions) -> Line:
     """One line per plan: the score and grade and the findings by severity (or why it was not assessed)."""
     lang = plan.language
-    text = Text(f"{plan.file}{colon(lang)}")
+    text = Line(f"{plan.file}{colon(lang)}")
     if not plan.assessed or plan.score is None:
         kinds = sorted({problem.kind for problem in plan.problems})
         text.append(f"{label('could_not_assess', lang).lower()} ({', '.join(kinds)})", style="bold red")
@@ -107,11 +108,11 @@ def _grade_style(grade: str) -> str:
     return {"A": "bold green", "B": "green", "C": "yellow", "D": "yellow"}.get(grade, "bold red")
 
 
-def _total_line(report: Report) -> Text:
+def _total_line(report: Report) -> Line:
     lang = report.plans[0].language if report.plans else "en"
     summary = report.summary
     assessed = counted("assessed", summary.assessed, lang)
-    text = Text(f"{counted('plan', summary.plans, lang)}{colon(lang)}{assessed}")
+    text = Line(f"{counted('plan', summary.plans, lang)}{colon(lang)}{assessed}")
     if summary.errors:
         text.append(f", {summary.errors} {label('could_not_assess', lang).lower()}", style="bold red")
     if summary.skipped:
@@ -122,12 +123,12 @@ def _total_line(report: Report) -> Text:
     return text
 
 
-def _heading(console: Console, words: str) -> None:
+def _heading(console: Page, words: str) -> None:
     console.print()
-    console.print(Text(words, style="bold underline"))
+    console.print(Line(words, style="bold underline"))
 
 
-def _wrapped(console: Console, words: str, style: str = "", indent: int = INDENT) -> None:
+def _wrapped(console: Page, words: str, style: str = "", indent: int = INDENT) -> None:
     """Explanations: wrapped to the width, indented under the line they explain."""
     margin = " " * indent
     wrapped = textwrap.fill(
@@ -138,12 +139,12 @@ def _wrapped(console: Console, words: str, style: str = "", indent: int = INDENT
         break_long_words=False,
         break_on_hyphens=False,
     )
-    console.print(Text(wrapped, style=style), soft_wrap=True)
+    console.print(Line(wrapped, style=style), soft_wrap=True)
 
 
-def _plan(console: Console, plan: PlanReport, options: RenderOptions) -> None:
+def _plan(console: Page, plan: PlanReport, options: RenderOptions) -> None:
     lang = plan.language
-    header = Text(plan.file, style="bold")
+    header = Line(plan.file, style="bold")
     if plan.organization:
         header.append(f"  {plan.organization}")
     console.print(header, soft_wrap=True)
@@ -151,7 +152,7 @@ def _plan(console: Console, plan: PlanReport, options: RenderOptions) -> None:
         _problems(console, plan, options)
         return
     score = plan.score
-    line = Text(f"{label('score', lang)} ")
+    line = Line(f"{label('score', lang)} ")
     line.append(f"{score_text(score.overall, lang)}/100", style=_grade_style(score.grade))
     line.append(f"  {label('grade', lang)} ")
     line.append(score.grade, style=_grade_style(score.grade))
@@ -163,7 +164,7 @@ def _plan(console: Console, plan: PlanReport, options: RenderOptions) -> None:
     console.print()
     console.print(_steps_table(plan))
     if any(step.capped for step in plan.steps):
-        console.print(Text(label("capped_legend", lang), style="dim"))
+        console.print(Line(label("capped_legend", lang), style="dim"))
     _findings(console, plan, options)
     _recommendations(console, plan)
     _suppressions(console, plan)
@@ -173,10 +174,10 @@ def _plan(console: Console, plan: PlanReport, options: RenderOptions) -> None:
     if baselined:
         console.print()
         note = label("baselined_note_one" if baselined == 1 else "baselined_note", lang)
-        console.print(Text(note.format(count=baselined), style="dim"))
+        console.print(Line(note.format(count=baselined), style="dim"))
 
 
-def _placeholders(console: Console, plan: PlanReport) -> None:
+def _placeholders(console: Page, plan: PlanReport) -> None:
     """What placeholders leave unwritten, and which to fill in first."""
     score = plan.score
     if score is None or score.written >= 100:
@@ -187,67 +188,67 @@ def _placeholders(console: Console, plan: PlanReport) -> None:
         written=percent(score.written, lang),
         count=counted("placeholder" if key == "not_started" else "placeholder_left", plan.placeholders, lang),
     )
-    console.print(Text(words, style="bold red" if key == "not_started" else "yellow"), soft_wrap=True)
+    console.print(Line(words, style="bold red" if key == "not_started" else "yellow"), soft_wrap=True)
     if plan.fill_first:
         fields = ", ".join(field_name(pointer) for pointer in plan.fill_first)
-        console.print(Text(label("fill_first", lang).format(fields=fields)), soft_wrap=True)
+        console.print(Line(label("fill_first", lang).format(fields=fields)), soft_wrap=True)
 
 
-def _problems(console: Console, plan: PlanReport, options: RenderOptions) -> None:
+def _problems(console: Page, plan: PlanReport, options: RenderOptions) -> None:
     lang = plan.language
     problems = plan.problems if options.verbose else plan.problems[:1]
-    console.print(Text(label("could_not_assess", lang), style="bold red"))
+    console.print(Line(label("could_not_assess", lang), style="bold red"))
     for problem in problems:
         if problem.line is None and not problem.pointer:
-            console.print(Text(f"  {plan.file}: {problem.message}"), soft_wrap=True)
+            console.print(Line(f"  {plan.file}: {problem.message}"), soft_wrap=True)
             continue
         where = location(plan.file, problem.line, problem.column) if problem.line else plan.file
-        console.print(Text(f"  {where}: {problem.pointer or '/'}: {problem.message}"), soft_wrap=True)
+        console.print(Line(f"  {where}: {problem.pointer or '/'}: {problem.message}"), soft_wrap=True)
     hidden = len(plan.problems) - len(problems)
     if hidden:
-        console.print(Text("  " + label("more_problems", lang).format(count=hidden), style="dim"))
+        console.print(Line("  " + label("more_problems", lang).format(count=hidden), style="dim"))
 
 
-def _steps_table(plan: PlanReport) -> Table:
+def _steps_table(plan: PlanReport) -> Grid:
     lang = plan.language
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, expand=False)
-    table.add_column(label("step", lang))
-    table.add_column(label("score", lang), justify="right")
-    table.add_column(label("maturity", lang))
-    for column in ("passed", "failed", "not_applicable"):
-        table.add_column(label(column, lang), justify="right")
-    table.add_column(label("status_unknown", lang).capitalize(), justify="right")
+    columns = [Column(label("step", lang)), Column(label("score", lang), "right"), Column(label("maturity", lang))]
+    columns += [Column(label(column, lang), "right") for column in ("passed", "failed", "not_applicable")]
+    columns.append(Column(label("status_unknown", lang).capitalize(), "right"))
+    rows = []
     for step in plan.steps:
         style = MATURITY_STYLES.get(step.maturity.value, "")
-        table.add_row(
+        row = [
             f"{step.step:>2} {step.name}",
             ("-" if step.score is None else score_text(step.score, lang)) + ("*" if step.capped else ""),
-            Text(label("mat_" + step.maturity.value, lang), style=style),
+            label("mat_" + step.maturity.value, lang),
             str(step.passed),
             str(step.failed),
             str(step.not_applicable),
             str(step.unknown),
-        )
-    return table
+        ]
+        cells = [Line(cell) for cell in row]
+        cells[2] = Line(row[2], style=style)
+        rows.append(cells)
+    return Grid(columns, rows)
 
 
-def _findings(console: Console, plan: PlanReport, options: RenderOptions) -> None:
+def _findings(console: Page, plan: PlanReport, options: RenderOptions) -> None:
     lang = plan.language
     _heading(console, f"{label('findings', lang)} ({len(plan.findings)})")
     if not plan.findings:
-        console.print(Text(label("no_findings", lang), style="green"))
+        console.print(Line(label("no_findings", lang), style="green"))
         return
     for severity in Severity:
         mine = [f for f in plan.findings if f.severity is severity]
         if not mine:
             continue
         style = SEVERITY_STYLES[severity]
-        console.print(Text(f"{label('sev_' + severity.value, lang).capitalize()} ({len(mine)})", style=style))
+        console.print(Line(f"{label('sev_' + severity.value, lang).capitalize()} ({len(mine)})", style=style))
         rule_ids = list(dict.fromkeys(f.rule_id for f in mine))
         for rule_id in rule_ids:
             of_rule = [f for f in mine if f.rule_id == rule_id]
             for finding in of_rule:
-                line = Text("  ")
+                line = Line("  ")
                 line.append(location(plan.file, finding.line, finding.column))
                 line.append("  ")
                 line.append(finding.rule_id, style=style)
@@ -259,13 +260,13 @@ def _findings(console: Console, plan: PlanReport, options: RenderOptions) -> Non
             _wrapped(console, f"{label('what_to_do', lang)}{colon(lang)}{first.recommendation}")
 
 
-def _recommendations(console: Console, plan: PlanReport) -> None:
+def _recommendations(console: Page, plan: PlanReport) -> None:
     lang = plan.language
     if not plan.recommendations:
         return
     _heading(console, label("recommendations", lang))
     for rec in plan.recommendations:
-        line = Text(f"{rec.rank:>2}. ")
+        line = Line(f"{rec.rank:>2}. ")
         line.append(rec.rule_id, style=SEVERITY_STYLES[rec.severity])
         line.append(f" [{label('sev_' + rec.severity.value, lang)}] {rec.title}{colon(lang)}")
         line.append(f"{score_text(rec.score_before, lang)} -> {score_text(rec.score_after, lang)}", style="bold")
@@ -281,13 +282,13 @@ def _recommendations(console: Console, plan: PlanReport) -> None:
         _wrapped(console, rec.action)
 
 
-def _suppressions(console: Console, plan: PlanReport) -> None:
+def _suppressions(console: Page, plan: PlanReport) -> None:
     lang = plan.language
     if plan.suppressed:
         _heading(console, f"{label('suppressed', lang)} ({len(plan.suppressed)})")
         for accepted in plan.suppressed:
             finding = accepted.finding
-            line = Text(f"  {location(plan.file, finding.line, finding.column)}  {finding.rule_id}  {finding.message}")
+            line = Line(f"  {location(plan.file, finding.line, finding.column)}  {finding.rule_id}  {finding.message}")
             console.print(line, soft_wrap=True, style="dim")
             expires = f" ({label('expires', lang)} {accepted.expires.isoformat()})" if accepted.expires else ""
             justification = f"{label('justification', lang)}{colon(lang)}{accepted.justification}{expires}"
@@ -295,13 +296,13 @@ def _suppressions(console: Console, plan: PlanReport) -> None:
     if plan.suppression_notices:
         _heading(console, label("suppression_notices", lang))
         for notice in plan.suppression_notices:
-            line = Text(f"  {location(plan.file, notice.line, notice.column)}  ")
+            line = Line(f"  {location(plan.file, notice.line, notice.column)}  ")
             line.append(notice.rule_id, style="yellow")
             line.append(f"  {notice.message}")
             console.print(line, soft_wrap=True)
 
 
-def _rules(console: Console, plan: PlanReport) -> None:
+def _rules(console: Page, plan: PlanReport) -> None:
     """--verbose: the rules that did not fail, and what information the plan lacks."""
     lang = plan.language
     for status, key in (
@@ -314,7 +315,7 @@ def _rules(console: Console, plan: PlanReport) -> None:
             continue
         _heading(console, f"{label(key, lang)} ({len(rules)})")
         for rule in rules:
-            console.print(Text(f"  {rule.rule_id}  {rule.title}"), soft_wrap=True)
+            console.print(Line(f"  {rule.rule_id}  {rule.title}"), soft_wrap=True)
             if rule.missing:
                 missing = ", ".join(rule.missing)
                 _wrapped(console, f"{label('missing_information', lang)}{colon(lang)}{missing}", style="dim")
