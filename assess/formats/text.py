@@ -10,7 +10,6 @@ without rich, with the same bytes (`assess.formats.layout`).
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Iterable
 
 from assess.errors import no_workflow_commands
@@ -130,6 +129,8 @@ def _heading(console: Page, words: str) -> None:
 
 def _wrapped(console: Page, words: str, style: str = "", indent: int = INDENT) -> None:
     """Explanations: wrapped to the width, indented under the line they explain."""
+    import textwrap  # here: compiling its patterns costs a cold run that has nothing to explain
+
     margin = " " * indent
     wrapped = textwrap.fill(
         words,
