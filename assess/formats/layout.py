@@ -17,8 +17,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -60,14 +59,12 @@ class Line:
         return self
 
 
-@dataclass(frozen=True, slots=True)
-class Column:
+class Column(NamedTuple):  # not a dataclass: creating one costs a cold run about 0.7 ms
     header: str
     justify: Justify = "left"
 
 
-@dataclass(frozen=True, slots=True)
-class Grid:
+class Grid(NamedTuple):
     """A table with a header rule and no borders (rich's ``box.SIMPLE_HEAD``, no edges)."""
 
     columns: Sequence[Column]
