@@ -141,7 +141,7 @@ def evaluate(
             continue
         failures = [m for m in rule_matches if m.outcome == "fail"]
         if len(failures) == 1:  # the common case: nothing to deduplicate or order
-            findings = (_finding(catalog, active, failures[0], source_map, lang),)
+            findings: tuple[FindingData, ...] = (_finding(catalog, active, failures[0], source_map, lang),)
             outcomes.append(RuleOutcome(active, Status.FAIL, findings, ()))
             continue
         if failures:
