@@ -127,11 +127,23 @@ def evaluate(
         by_rule.setdefault(match.rule_id, []).append(match)
     outcomes: list[RuleOutcome] = []
     for active in catalog.rules:
-        rule_matches = by_rule.get(active.id, [])
+        rule_matches = by_rule.get(active.id)
+        if rule_matches is None:  # most rules: no match at all, so pass unless a required field is absent
+            requires = active.rule.spec.requires
+            if not requires:
+                outcomes.append(RuleOutcome(active, Status.PASS, (), ()))
+                continue
+            missing = tuple(sorted({p for pattern in requires for p in missing_pointers(plan, pattern)}))
+            outcomes.append(RuleOutcome(active, Status.UNKNOWN if missing else Status.PASS, (), missing))
+            continue
         if any(m.outcome == "skip" for m in rule_matches):
             outcomes.append(RuleOutcome(active, Status.NOT_APPLICABLE, (), ()))
             continue
         failures = [m for m in rule_matches if m.outcome == "fail"]
+        if len(failures) == 1:  # the common case: nothing to deduplicate or order
+            findings: tuple[FindingData, ...] = (_finding(catalog, active, failures[0], source_map, lang),)
+            outcomes.append(RuleOutcome(active, Status.FAIL, findings, ()))
+            continue
         if failures:
             findings = tuple(
                 sorted(
