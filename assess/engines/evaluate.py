@@ -128,22 +128,13 @@ def evaluate(
     outcomes: list[RuleOutcome] = []
     for active in catalog.rules:
         rule_matches = by_rule.get(active.id)
-        if rule_matches is None:  # most rules: no match at all, so pass unless a required field is absent
-            requires = active.rule.spec.requires
-            if not requires:
-                outcomes.append(RuleOutcome(active, Status.PASS, (), ()))
-                continue
-            missing = tuple(sorted({p for pattern in requires for p in missing_pointers(plan, pattern)}))
-            outcomes.append(RuleOutcome(active, Status.UNKNOWN if missing else Status.PASS, (), missing))
+        if rule_matches is None:  # most rules: no match at all, so nothing to scan
+            outcomes.append(_passed_or_unknown(active, plan))
             continue
         if any(m.outcome == "skip" for m in rule_matches):
             outcomes.append(RuleOutcome(active, Status.NOT_APPLICABLE, (), ()))
             continue
         failures = [m for m in rule_matches if m.outcome == "fail"]
-        if len(failures) == 1:  # the common case: nothing to deduplicate or order
-            findings: tuple[FindingData, ...] = (_finding(catalog, active, failures[0], source_map, lang),)
-            outcomes.append(RuleOutcome(active, Status.FAIL, findings, ()))
-            continue
         if failures:
             findings = tuple(
                 sorted(
@@ -155,10 +146,15 @@ def evaluate(
             )
             outcomes.append(RuleOutcome(active, Status.FAIL, findings, ()))
             continue
-        missing = tuple(sorted({p for pattern in active.rule.spec.requires for p in missing_pointers(plan, pattern)}))
-        status = Status.UNKNOWN if missing else Status.PASS
-        outcomes.append(RuleOutcome(active, status, (), missing))
+        outcomes.append(_passed_or_unknown(active, plan))
     return outcomes
+
+
+def _passed_or_unknown(active: ActiveRule, plan: PlanData) -> RuleOutcome:
+    """A rule that did not fail passes, unless the plan lacks a field it requires: then it is unknown."""
+    requires = active.rule.spec.requires
+    missing = tuple(sorted({p for pattern in requires for p in missing_pointers(plan, pattern)})) if requires else ()
+    return RuleOutcome(active, Status.UNKNOWN if missing else Status.PASS, (), missing)
 
 
 def _finding(

@@ -46,12 +46,13 @@ class NotPlain(Exception):
 class Line:
     """A line of text in styled runs (styles matter only to a coloured page)."""
 
-    __slots__ = ("parts", "plain", "style")
+    __slots__ = ("first", "parts", "plain", "style")
 
     def __init__(self, text: str = "", style: str = "") -> None:
-        self.plain = text
+        self.first = text  # styled by `style`, which covers the whole line
         self.style = style
         self.parts: list[tuple[str, str]] = []  # after the first text, as rich's `Text.append` takes them
+        self.plain = text
 
     def append(self, text: str, style: str = "") -> Line:
         self.parts.append((text, style))
@@ -160,8 +161,7 @@ def _split(text: str) -> list[str]:
 def _rich_text(line: Line) -> Text:
     from rich.text import Text
 
-    first = line.plain[: len(line.plain) - sum(len(part) for part, _ in line.parts)]
-    text = Text(first, style=line.style)
+    text = Text(line.first, style=line.style)
     for part, style in line.parts:
         text.append(part, style=style or None)
     return text

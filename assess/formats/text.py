@@ -54,19 +54,19 @@ def _finished(text: str) -> str:
     return no_workflow_commands("".join(line.rstrip() + "\n" for line in text.splitlines()))
 
 
-def _write(console: Page, report: Report, options: RenderOptions) -> None:
+def _write(page: Page, report: Report, options: RenderOptions) -> None:
     if options.quiet:
         for plan in report.plans:
-            console.print(summary_line(plan, options), soft_wrap=True)
+            page.print(summary_line(plan, options), soft_wrap=True)
     else:
         for index, plan in enumerate(report.plans):
             if index:
-                console.print()
-            _plan(console, plan, options)
+                page.print()
+            _plan(page, plan, options)
     if len(report.plans) > 1 or report.summary.skipped:
         if not options.quiet:
-            console.print()
-        console.print(_total_line(report), soft_wrap=True)
+            page.print()
+        page.print(_total_line(report), soft_wrap=True)
 
 
 def location(file: str, line: int | None, column: int | None) -> str:
@@ -122,35 +122,35 @@ def _total_line(report: Report) -> Line:
     return text
 
 
-def _heading(console: Page, words: str) -> None:
-    console.print()
-    console.print(Line(words, style="bold underline"))
+def _heading(page: Page, words: str) -> None:
+    page.print()
+    page.print(Line(words, style="bold underline"))
 
 
-def _wrapped(console: Page, words: str, style: str = "", indent: int = INDENT) -> None:
+def _wrapped(page: Page, words: str, style: str = "", indent: int = INDENT) -> None:
     """Explanations: wrapped to the width, indented under the line they explain."""
     import textwrap  # here: compiling its patterns costs a cold run that has nothing to explain
 
     margin = " " * indent
     wrapped = textwrap.fill(
         words,
-        width=max(console.width, 40),
+        width=max(page.width, 40),
         initial_indent=margin,
         subsequent_indent=margin,
         break_long_words=False,
         break_on_hyphens=False,
     )
-    console.print(Line(wrapped, style=style), soft_wrap=True)
+    page.print(Line(wrapped, style=style), soft_wrap=True)
 
 
-def _plan(console: Page, plan: PlanReport, options: RenderOptions) -> None:
+def _plan(page: Page, plan: PlanReport, options: RenderOptions) -> None:
     lang = plan.language
     header = Line(plan.file, style="bold")
     if plan.organization:
         header.append(f"  {plan.organization}")
-    console.print(header, soft_wrap=True)
+    page.print(header, soft_wrap=True)
     if not plan.assessed or plan.score is None:
-        _problems(console, plan, options)
+        _problems(page, plan, options)
         return
     score = plan.score
     line = Line(f"{label('score', lang)} ")
@@ -160,25 +160,25 @@ def _plan(console: Page, plan: PlanReport, options: RenderOptions) -> None:
     line.append(f"  {label('completeness', lang)} {percent(score.completeness, lang)}")
     if score.capped:
         line.append(f"  ({label('capped', lang)})", style="red")
-    console.print(line, soft_wrap=True)
-    _placeholders(console, plan)
-    console.print()
-    console.print(_steps_table(plan))
+    page.print(line, soft_wrap=True)
+    _placeholders(page, plan)
+    page.print()
+    page.print(_steps_table(plan))
     if any(step.capped for step in plan.steps):
-        console.print(Line(label("capped_legend", lang), style="dim"))
-    _findings(console, plan, options)
-    _recommendations(console, plan)
-    _suppressions(console, plan)
+        page.print(Line(label("capped_legend", lang), style="dim"))
+    _findings(page, plan, options)
+    _recommendations(page, plan)
+    _suppressions(page, plan)
     if options.verbose:
-        _rules(console, plan)
+        _rules(page, plan)
     baselined = options.baselined.get(plan.file, 0)
     if baselined:
-        console.print()
+        page.print()
         note = label("baselined_note_one" if baselined == 1 else "baselined_note", lang)
-        console.print(Line(note.format(count=baselined), style="dim"))
+        page.print(Line(note.format(count=baselined), style="dim"))
 
 
-def _placeholders(console: Page, plan: PlanReport) -> None:
+def _placeholders(page: Page, plan: PlanReport) -> None:
     """What placeholders leave unwritten, and which to fill in first."""
     score = plan.score
     if score is None or score.written >= 100:
@@ -189,25 +189,25 @@ def _placeholders(console: Page, plan: PlanReport) -> None:
         written=percent(score.written, lang),
         count=counted("placeholder" if key == "not_started" else "placeholder_left", plan.placeholders, lang),
     )
-    console.print(Line(words, style="bold red" if key == "not_started" else "yellow"), soft_wrap=True)
+    page.print(Line(words, style="bold red" if key == "not_started" else "yellow"), soft_wrap=True)
     if plan.fill_first:
         fields = ", ".join(field_name(pointer) for pointer in plan.fill_first)
-        console.print(Line(label("fill_first", lang).format(fields=fields)), soft_wrap=True)
+        page.print(Line(label("fill_first", lang).format(fields=fields)), soft_wrap=True)
 
 
-def _problems(console: Page, plan: PlanReport, options: RenderOptions) -> None:
+def _problems(page: Page, plan: PlanReport, options: RenderOptions) -> None:
     lang = plan.language
     problems = plan.problems if options.verbose else plan.problems[:1]
-    console.print(Line(label("could_not_assess", lang), style="bold red"))
+    page.print(Line(label("could_not_assess", lang), style="bold red"))
     for problem in problems:
         if problem.line is None and not problem.pointer:
-            console.print(Line(f"  {plan.file}: {problem.message}"), soft_wrap=True)
+            page.print(Line(f"  {plan.file}: {problem.message}"), soft_wrap=True)
             continue
         where = location(plan.file, problem.line, problem.column) if problem.line else plan.file
-        console.print(Line(f"  {where}: {problem.pointer or '/'}: {problem.message}"), soft_wrap=True)
+        page.print(Line(f"  {where}: {problem.pointer or '/'}: {problem.message}"), soft_wrap=True)
     hidden = len(plan.problems) - len(problems)
     if hidden:
-        console.print(Line("  " + label("more_problems", lang).format(count=hidden), style="dim"))
+        page.print(Line("  " + label("more_problems", lang).format(count=hidden), style="dim"))
 
 
 def _steps_table(plan: PlanReport) -> Grid:
@@ -233,18 +233,18 @@ def _steps_table(plan: PlanReport) -> Grid:
     return Grid(columns, rows)
 
 
-def _findings(console: Page, plan: PlanReport, options: RenderOptions) -> None:
+def _findings(page: Page, plan: PlanReport, options: RenderOptions) -> None:
     lang = plan.language
-    _heading(console, f"{label('findings', lang)} ({len(plan.findings)})")
+    _heading(page, f"{label('findings', lang)} ({len(plan.findings)})")
     if not plan.findings:
-        console.print(Line(label("no_findings", lang), style="green"))
+        page.print(Line(label("no_findings", lang), style="green"))
         return
     for severity in Severity:
         mine = [f for f in plan.findings if f.severity is severity]
         if not mine:
             continue
         style = SEVERITY_STYLES[severity]
-        console.print(Line(f"{label('sev_' + severity.value, lang).capitalize()} ({len(mine)})", style=style))
+        page.print(Line(f"{label('sev_' + severity.value, lang).capitalize()} ({len(mine)})", style=style))
         rule_ids = list(dict.fromkeys(f.rule_id for f in mine))
         for rule_id in rule_ids:
             of_rule = [f for f in mine if f.rule_id == rule_id]
@@ -254,18 +254,18 @@ def _findings(console: Page, plan: PlanReport, options: RenderOptions) -> None:
                 line.append("  ")
                 line.append(finding.rule_id, style=style)
                 line.append(f"  {finding.message}")
-                console.print(line, soft_wrap=True)
+                page.print(line, soft_wrap=True)
             first = of_rule[0]
             if options.verbose:
-                _wrapped(console, f"{label('why', lang)}{colon(lang)}{first.rationale}", style="dim")
-            _wrapped(console, f"{label('what_to_do', lang)}{colon(lang)}{first.recommendation}")
+                _wrapped(page, f"{label('why', lang)}{colon(lang)}{first.rationale}", style="dim")
+            _wrapped(page, f"{label('what_to_do', lang)}{colon(lang)}{first.recommendation}")
 
 
-def _recommendations(console: Page, plan: PlanReport) -> None:
+def _recommendations(page: Page, plan: PlanReport) -> None:
     lang = plan.language
     if not plan.recommendations:
         return
-    _heading(console, label("recommendations", lang))
+    _heading(page, label("recommendations", lang))
     for rec in plan.recommendations:
         line = Line(f"{rec.rank:>2}. ")
         line.append(rec.rule_id, style=SEVERITY_STYLES[rec.severity])
@@ -277,33 +277,33 @@ def _recommendations(console: Page, plan: PlanReport) -> None:
                 f" ({label('step', lang).lower()} {rec.step} {step_name}{colon(lang)}"
                 f"{score_text(rec.step_score_before, lang)} -> {score_text(rec.step_score_after, lang)})"
             )
-        console.print(line, soft_wrap=True)
+        page.print(line, soft_wrap=True)
         for note in held_notes(rec, lang):
-            _wrapped(console, f"({note})", style="dim")
-        _wrapped(console, rec.action)
+            _wrapped(page, f"({note})", style="dim")
+        _wrapped(page, rec.action)
 
 
-def _suppressions(console: Page, plan: PlanReport) -> None:
+def _suppressions(page: Page, plan: PlanReport) -> None:
     lang = plan.language
     if plan.suppressed:
-        _heading(console, f"{label('suppressed', lang)} ({len(plan.suppressed)})")
+        _heading(page, f"{label('suppressed', lang)} ({len(plan.suppressed)})")
         for accepted in plan.suppressed:
             finding = accepted.finding
             line = Line(f"  {location(plan.file, finding.line, finding.column)}  {finding.rule_id}  {finding.message}")
-            console.print(line, soft_wrap=True, style="dim")
+            page.print(line, soft_wrap=True, style="dim")
             expires = f" ({label('expires', lang)} {accepted.expires.isoformat()})" if accepted.expires else ""
             justification = f"{label('justification', lang)}{colon(lang)}{accepted.justification}{expires}"
-            _wrapped(console, justification, style="dim")
+            _wrapped(page, justification, style="dim")
     if plan.suppression_notices:
-        _heading(console, label("suppression_notices", lang))
+        _heading(page, label("suppression_notices", lang))
         for notice in plan.suppression_notices:
             line = Line(f"  {location(plan.file, notice.line, notice.column)}  ")
             line.append(notice.rule_id, style="yellow")
             line.append(f"  {notice.message}")
-            console.print(line, soft_wrap=True)
+            page.print(line, soft_wrap=True)
 
 
-def _rules(console: Page, plan: PlanReport) -> None:
+def _rules(page: Page, plan: PlanReport) -> None:
     """--verbose: the rules that did not fail, and what information the plan lacks."""
     lang = plan.language
     for status, key in (
@@ -314,11 +314,11 @@ def _rules(console: Page, plan: PlanReport) -> None:
         rules = [r for r in plan.rules if r.status is status]
         if not rules:
             continue
-        _heading(console, f"{label(key, lang)} ({len(rules)})")
+        _heading(page, f"{label(key, lang)} ({len(rules)})")
         for rule in rules:
-            console.print(Line(f"  {rule.rule_id}  {rule.title}"), soft_wrap=True)
+            page.print(Line(f"  {rule.rule_id}  {rule.title}"), soft_wrap=True)
             if rule.missing:
                 missing = ", ".join(rule.missing)
-                _wrapped(console, f"{label('missing_information', lang)}{colon(lang)}{missing}", style="dim")
+                _wrapped(page, f"{label('missing_information', lang)}{colon(lang)}{missing}", style="dim")
             if rule.blocked_by:
-                _wrapped(console, label("blocked_by", lang).format(rule=rule.blocked_by), style="dim")
+                _wrapped(page, label("blocked_by", lang).format(rule=rule.blocked_by), style="dim")
