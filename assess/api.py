@@ -167,6 +167,13 @@ def assess_loaded(loaded: Loaded, catalog: Catalog, config: Config) -> PlanRepor
     stated = scan.stated  # the plan without its placeholders: a placeholder is not a fact
     facts = build_facts(stated) + placeholder_facts(scan)
     outcomes = evaluate(catalog, facts, stated, loaded.source_map, lang)
+    return _plan_report(loaded, catalog, config, lang, scan, outcomes)
+
+
+def _plan_report(
+    loaded: Loaded, catalog: Catalog, config: Config, lang: str, scan: Scan, outcomes: list[RuleOutcome]
+) -> PlanReport:
+    """The plan's report from its rules' outcomes: suppressions, scores, recommendations, the typed records."""
     findings = [finding for outcome in outcomes for finding in outcome.findings]
     settings = loaded.data.get("x-assess")
     applied = apply_suppressions(
