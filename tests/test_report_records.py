@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import inspect
 import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -49,6 +51,28 @@ def test_a_record_has_its_models_fields_in_order_with_the_same_defaults(record: 
             assert info.is_required(), field.name
         else:
             assert not info.is_required() and info.default == field.default, field.name
+
+
+@pytest.mark.parametrize(
+    ("record", "new"),
+    [
+        (report.RuleResult, report.new_rule_result),
+        (report.StepResult, report.new_step_result),
+        (report.Finding, report.new_finding),
+        (report.Recommendation, report.new_recommendation),
+    ],
+    ids=lambda item: getattr(item, "__name__", ""),
+)
+def test_a_positional_constructor_takes_every_field_in_order_and_builds_the_same_record(
+    record: type[report.Record], new: Any
+) -> None:
+    names = [field.name for field in dataclasses.fields(record)]
+    assert list(inspect.signature(new).parameters) == names
+    values = {name: f"{name}!" for name in names}  # each field's own value, to catch one set in another's place
+    built = new(*values.values())
+    assert built == record(**values) and type(built) is record
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        built.step = 2
 
 
 def _reports() -> list[report.Report]:
