@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeGuard, Union
 
 from assess._version import __version__
-from assess.config import Config
+from assess.config import Config, Scoring
 from assess.engines.evaluate import RuleOutcome, evaluate
 from assess.errors import PlanError, PlanReadError, Problem
 from assess.i18n import label
@@ -37,17 +37,25 @@ from assess.results.report import (
     PlanReport,
     Recommendation,
     Report,
-    RuleResult,
-    Score,
     Severity,
     Status,
-    StepResult,
     Summary,
     SuppressedFinding,
     SuppressionNotice,
     ToolInfo,
+    new_finding,
+    new_recommendation,
+    new_rule_result,
 )
-from assess.results.score import ScoreCard, Scored, Written, predict_with_pass, score, still_failing_criticals
+from assess.results.score import (
+    Prediction,
+    Rules,
+    ScoreCard,
+    Written,
+    predict_positions,
+    still_failing_criticals,
+)
+from assess.results.score import card as score_card
 from assess.results.suppress import apply_suppressions
 from assess.rules.catalog import Catalog, build_catalog
 from assess.rules.facts import build_facts
@@ -173,49 +181,55 @@ def assess_loaded(loaded: Loaded, catalog: Catalog, config: Config) -> PlanRepor
 def _plan_report(
     loaded: Loaded, catalog: Catalog, config: Config, lang: str, scan: Scan, outcomes: list[RuleOutcome]
 ) -> PlanReport:
-    """The plan's report from its rules' outcomes: suppressions, scores, recommendations, the typed records."""
+    """The plan's report from its rules' outcomes: suppressions, scores, recommendations, the typed records.
+
+    Rules are read by position: `evaluate` gives one outcome per active rule, in catalog order, and
+    what does not change from plan to plan is in the catalog's `_Tables`.
+    """
+    tables = _tables(catalog, config.scoring)
     findings = [finding for outcome in outcomes for finding in outcome.findings]
+    statuses = [outcome.status for outcome in outcomes]
     settings = loaded.data.get("x-assess")
-    applied = apply_suppressions(
-        findings,
-        settings.get("suppress", []) if settings else [],
-        known_rules={active.id for active in catalog.rules},
-        today=config.effective_today(),
-        source_map=loaded.source_map,
-    )
-    suppressed_ids = {s["finding"]["fingerprint"] for s in applied.suppressed}
-    statuses: dict[str, Status] = {}
-    for outcome in outcomes:
-        status = outcome.status
-        if status is Status.FAIL and all(f["fingerprint"] in suppressed_ids for f in outcome.findings):
-            status = Status.SUPPRESSED
-        statuses[outcome.active.id] = status
-    blockers = _blockers(outcomes, statuses)
-    scored: list[Scored] = []
-    rule_results: list[RuleResult] = []
-    for outcome in outcomes:
-        active = outcome.active
-        status = statuses[active.id]
-        blocked_by = blockers.get(active.id)
-        scored.append(Scored(active.id, active.step, active.severity, active.weight, status, blocked_by is not None))
-        rule_results.append(
-            RuleResult(
-                rule_id=active.id,
-                step=active.step,
-                severity=active.severity,
-                title=active.texts(lang)["title"],
-                status=status,
-                findings=len(outcome.findings),
-                missing=list(outcome.missing),
-                blocked_by=blocked_by,
-            )
+    suppress = settings.get("suppress", []) if settings else []
+    suppressed: list[SuppressedFinding] = []
+    notices: list[SuppressionNotice] = []
+    if suppress:
+        applied = apply_suppressions(
+            findings,
+            suppress,
+            known_rules=tables.known,
+            today=config.effective_today(),
+            source_map=loaded.source_map,
         )
-    card = score(scored, config.scoring, lang, _written(scan, outcomes))
-    kept = sorted(
-        applied.findings,
-        key=lambda f: (f["severity"].rank, f["step"], f["rule_id"], f["line"] or 0, f["pointer"]),
-    )
-    overall = card.score
+        findings = list(applied.findings)
+        suppressed_ids = {s["finding"]["fingerprint"] for s in applied.suppressed}
+        for position, outcome in enumerate(outcomes):
+            if outcome.status is Status.FAIL and all(f["fingerprint"] in suppressed_ids for f in outcome.findings):
+                statuses[position] = Status.SUPPRESSED
+        suppressed = [
+            SuppressedFinding(
+                finding=_finding(item["finding"]), justification=item["justification"], expires=item["expires"]
+            )
+            for item in applied.suppressed
+        ]
+        notices = [SuppressionNotice(**notice) for notice in applied.notices]
+    blockers = _blockers(tables, outcomes, statuses)
+    card = score_card(tables.scoring_rules, statuses, blockers, config.scoring, lang, _written(scan, tables))
+    ids, steps, severities, titles = tables.ids, tables.steps, tables.severities, tables.titles(lang)
+    rule_results = [
+        new_rule_result(
+            ids[position],
+            steps[position],
+            severities[position],
+            titles[position],
+            statuses[position],
+            len(outcome.findings),
+            list(outcome.missing),
+            blockers.get(position),
+        )
+        for position, outcome in enumerate(outcomes)
+    ]
+    findings.sort(key=lambda f: (f["severity"].rank, f["step"], f["rule_id"], f["line"] or 0, f["pointer"]))
     # Records built from the pipeline's own values (typed already; floats from `score`'s rounding).
     return PlanReport(
         file=loaded.name,
@@ -223,40 +237,99 @@ def _plan_report(
         organization=_organization(scan, lang),
         language=lang,
         assessed=True,
-        score=Score(
-            overall=overall.overall,
-            grade=overall.grade,
-            completeness=overall.completeness,
-            capped=overall.capped,
-            written=overall.written,
-        ),
-        steps=[StepResult(**step.as_report_fields()) for step in card.steps],
+        score=card.score,
+        steps=list(card.steps),
         rules=rule_results,
-        findings=[Finding(**finding) for finding in kept],
-        suppressed=[
-            SuppressedFinding(
-                finding=Finding(**item["finding"]), justification=item["justification"], expires=item["expires"]
-            )
-            for item in applied.suppressed
-        ],
-        suppression_notices=[SuppressionNotice(**notice) for notice in applied.notices],
-        recommendations=[
-            Recommendation(**recommendation)
-            for recommendation in _recommendations(outcomes, scored, card, blockers, config, lang)
-        ],
+        findings=[_finding(finding) for finding in findings],
+        suppressed=suppressed,
+        suppression_notices=notices,
+        recommendations=_recommendations(outcomes, statuses, blockers, card, tables, config, lang),
         placeholders=len(scan.found),
         fill_first=fill_first(scan),
     )
 
 
-def _written(scan: Scan, outcomes: list[RuleOutcome]) -> Written:
+def _finding(f: Mapping[str, Any]) -> Finding:
+    return new_finding(
+        f["rule_id"],
+        f["step"],
+        f["severity"],
+        f["title"],
+        f["message"],
+        f["rationale"],
+        f["recommendation"],
+        f["pointer"],
+        f["line"],
+        f["column"],
+        f["fingerprint"],
+    )
+
+
+class _Tables:
+    """What the report reads of each active rule, by position in the catalog: built once per catalog and
+    scoring (`_tables`), read only after."""
+
+    __slots__ = (
+        "_active",
+        "_titles",
+        "depths",
+        "ids",
+        "known",
+        "named",
+        "placeholder_rule",
+        "scoring",
+        "scoring_rules",
+        "severities",
+        "steps",
+        "unlocks",
+    )
+
+    def __init__(self, catalog: Catalog, scoring: Scoring) -> None:
+        active = catalog.rules
+        self.scoring = scoring
+        self.ids = tuple(rule.id for rule in active)
+        self.steps = tuple(rule.step for rule in active)
+        self.severities = tuple(rule.severity for rule in active)
+        self.scoring_rules = Rules(self.ids, self.steps, self.severities, [rule.weight for rule in active], scoring)
+        self.known = frozenset(self.ids)
+        self.named = frozenset(scoring.named_checks)
+        position = {rule_id: index for index, rule_id in enumerate(self.ids)}
+        # The rules each one `unlocks` (the details of its section), by position: those active.
+        self.unlocks = tuple(
+            tuple(position[hidden] for hidden in rule.rule.spec.unlocks if hidden in position) for rule in active
+        )
+        # How deep the fields a rule requires lie (`_section_missing`).
+        self.depths = tuple(min((p.count("/") for p in rule.rule.spec.requires), default=0) for rule in active)
+        # The rule reporting placeholders (PLAN-01 in the core pack): passing it lifts their limit on the score.
+        self.placeholder_rule = next(
+            (rule.id for rule in active if any("placeholder" in b.values() for b in rule.rule.alternatives)), None
+        )
+        self._active = active
+        self._titles: dict[str, tuple[str, ...]] = {}
+
+    def titles(self, lang: str) -> tuple[str, ...]:
+        found = self._titles.get(lang)
+        if found is None:
+            found = self._titles[lang] = tuple(rule.texts(lang)["title"] for rule in self._active)
+        return found
+
+
+def _tables(catalog: Catalog, scoring: Scoring) -> _Tables:
+    """The catalog's `_Tables` (built for the scoring it is first used with; that of its own configuration)."""
+    tables = catalog.derived("assess.api", lambda built: _Tables(built, scoring))
+    if tables.scoring is scoring or tables.scoring == scoring:
+        return tables
+    return _Tables(catalog, scoring)  # a catalog assessed under another configuration's scoring
+
+
+def _written(scan: Scan, tables: _Tables) -> Written:
     """The placeholders' limit on the score, lifted by the rule that reports them (PLAN-01 in the core pack)."""
     if not scan.found:
-        return Written()
-    reporting = next(
-        (o.active.id for o in outcomes if any("placeholder" in b.values() for b in o.active.rule.alternatives)), None
-    )
-    return Written(scan.written, reporting)
+        return _ALL_WRITTEN
+    return Written(scan.written, tables.placeholder_rule)
+
+
+_ALL_WRITTEN = Written()
 
 
 def _organization(scan: Scan, lang: str) -> str:
@@ -267,8 +340,8 @@ def _organization(scan: Scan, lang: str) -> str:
     )
 
 
-def _blockers(outcomes: list[RuleOutcome], statuses: Mapping[str, Status]) -> dict[str, str]:
-    """Rules that cannot be judged because a failing rule hides them -> that rule.
+def _blockers(tables: _Tables, outcomes: list[RuleOutcome], statuses: list[Status]) -> dict[int, str]:
+    """Rules that cannot be judged because a failing rule hides them (by position) -> that rule's id.
 
     A rule `unlocks` the details of its section (WRK-01, "a scheduling tool", unlocks
     WRK-02, "still log in daily"). While it fails, those details are not applicable, or
@@ -277,80 +350,88 @@ def _blockers(outcomes: list[RuleOutcome], statuses: Mapping[str, Status]) -> di
     the score. A detail that is unknown only because one of its own fields is unstated
     is not hidden by anything: it stays out of the score, as unknowns do.
     """
-    by_id = {outcome.active.id: outcome for outcome in outcomes}
-    blocked: dict[str, str] = {}
-    for outcome in outcomes:
-        if statuses[outcome.active.id] is not Status.FAIL:
+    blocked: dict[int, str] = {}
+    for position, unlocks in enumerate(tables.unlocks):
+        if not unlocks or statuses[position] is not Status.FAIL:
             continue
-        for hidden in outcome.active.rule.spec.unlocks:
-            status = statuses.get(hidden)
-            if status is Status.NOT_APPLICABLE or (status is Status.UNKNOWN and _section_missing(by_id[hidden])):
-                blocked.setdefault(hidden, outcome.active.id)
+        for hidden in unlocks:
+            status = statuses[hidden]
+            if status is Status.NOT_APPLICABLE or (
+                status is Status.UNKNOWN and _section_missing(outcomes[hidden], tables.depths[hidden])
+            ):
+                blocked.setdefault(hidden, tables.ids[position])
     return blocked
 
 
-def _section_missing(outcome: RuleOutcome) -> bool:
-    """Whether an unknown rule lacks a whole part of the plan above the fields it needs (not just a field)."""
-    depth = min((pattern.count("/") for pattern in outcome.active.rule.spec.requires), default=0)
+def _section_missing(outcome: RuleOutcome, depth: int) -> bool:
+    """Whether an unknown rule lacks a whole part of the plan above the fields it needs (`depth`), not just a field."""
     return any(pointer.count("/") < depth for pointer in outcome.missing)
 
 
 def _recommendations(
     outcomes: list[RuleOutcome],
-    scored: list[Scored],
+    statuses: list[Status],
+    blockers: Mapping[int, str],
     before: ScoreCard,
-    blockers: Mapping[str, str],
+    tables: _Tables,
     config: Config,
     lang: str,
-) -> list[dict[str, Any]]:
+) -> list[Recommendation]:
     """Each failing rule re-scored as passing, ranked worst first.
 
     Severity dominates: every failing critical comes before any high, and so on down; within
     a severity the named checks come first, then the larger score gain. The list holds
     `config.recommendations` actions, and more when needed so that no failing critical or
-    named check is left out (none at all when it is 0).
+    named check is left out (none at all when it is 0). Every failing rule is predicted, to
+    rank them; only those shown are written out.
     """
     if config.recommendations == 0:
         return []
     overall = before.score.overall
-    named = set(config.scoring.named_checks)
-    candidates: list[tuple[tuple[int, bool, float, float, str], dict[str, Any]]] = []
-    for outcome, result in zip(outcomes, scored, strict=True):
-        if result.status is not Status.FAIL:
+    ids, steps, named = tables.ids, tables.steps, tables.named
+    candidates: list[tuple[tuple[int, bool, float, float, str], int, list[str], Prediction]] = []
+    for position, status in enumerate(statuses):
+        if status is not Status.FAIL:
             continue
-        unlocked = [r for r in outcome.active.rule.spec.unlocks if blockers.get(r) == result.rule_id]
-        fixed = [result.rule_id, *unlocked]
-        predicted = predict_with_pass(before, fixed, config.scoring)
-        words = outcome.active.texts(lang)
-        step_before = before.step_score(result.step)
-        step_after = predicted.steps.get(result.step, step_before)
-        is_named = result.rule_id in named
-        recommendation = {
-            "rule_id": result.rule_id,
-            "step": result.step,
-            "severity": result.severity,
-            "title": words["action"],
-            "rule_title": words["title"],
-            "named_check": is_named,
-            "action": words["recommendation"],
-            "findings": len(outcome.findings),
-            "score_before": overall,
-            "score_after": predicted.overall,
-            "step_score_before": step_before,
-            "step_score_after": step_after,
-            "capped_by": still_failing_criticals(before, fixed) if predicted.capped else [],
-            "held_by_placeholders": predicted.limited_by,
-            "step_capped_by": (
-                still_failing_criticals(before, fixed, result.step) if predicted.steps_capped.get(result.step) else []
-            ),
-        }
+        rule_id = ids[position]
+        chosen = [position, *(hidden for hidden in tables.unlocks[position] if blockers.get(hidden) == rule_id)]
+        fixed = [ids[p] for p in chosen]
+        predicted = predict_positions(before, chosen, fixed, config.scoring)
+        step = steps[position]
+        step_before = before.steps[step - 1].score
+        step_after = predicted.steps.get(step, step_before)
         step_gain = (step_after or 0.0) - (step_before or 0.0)
-        key = (result.severity.rank, not is_named, overall - predicted.overall, -step_gain, result.rule_id)
-        candidates.append((key, recommendation))
+        rank = tables.severities[position].rank
+        key = (rank, rule_id not in named, overall - predicted.overall, -step_gain, rule_id)
+        candidates.append((key, position, fixed, predicted))
     candidates.sort(key=lambda c: c[0])
-    must = sum(1 for _, rec in candidates if rec["severity"] is Severity.CRITICAL or rec["named_check"])
-    shown = candidates[: max(config.recommendations, must)]
-    return [{**rec, "rank": rank} for rank, (_, rec) in enumerate(shown, start=1)]
+    must = sum(1 for key, _, _, _ in candidates if key[0] == 0 or not key[1])  # failing criticals and named checks
+    recommendations: list[Recommendation] = []
+    for number, (key, position, fixed, predicted) in enumerate(candidates[: max(config.recommendations, must)], 1):
+        words = outcomes[position].active.texts(lang)
+        step = steps[position]
+        step_before = before.steps[step - 1].score
+        recommendations.append(
+            new_recommendation(
+                number,
+                ids[position],
+                step,
+                tables.severities[position],
+                words["action"],
+                words["title"],
+                not key[1],
+                words["recommendation"],
+                len(outcomes[position].findings),
+                overall,
+                predicted.overall,
+                step_before,
+                predicted.steps.get(step, step_before),
+                still_failing_criticals(before, fixed) if predicted.capped else [],
+                predicted.limited_by,
+                still_failing_criticals(before, fixed, step) if predicted.steps_capped.get(step) else [],
+            )
+        )
+    return recommendations
 
 
 def problem_report(name: str, error: PlanError, lang: str = "en") -> PlanReport:

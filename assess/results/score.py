@@ -36,29 +36,38 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any
 
 from assess.config import Scoring
 from assess.results.kinds import Maturity, Severity, Status
+from assess.results.report import Score, StepResult, new_step_result
 from assess.steps import STEPS
 
+# Plain classes with __slots__ rather than dataclasses: creating a dataclass costs a cold run of the
+# command line a fraction of a millisecond each, and these are made once a plan or more.
 
-@dataclass(frozen=True)
+
 class Scored:
-    """What scoring needs to know of one rule's outcome."""
+    """What scoring needs to know of one rule's outcome (the form `score` takes; the pipeline scores by `Rules`)."""
 
-    rule_id: str
-    step: int
-    severity: Severity
-    weight: float
-    status: Status
-    charged: bool = False  # not applicable or unknown only because a failing rule hides it: scored as failed
+    __slots__ = ("charged", "rule_id", "severity", "status", "step", "weight")
+
+    def __init__(
+        self, rule_id: str, step: int, severity: Severity, weight: float, status: Status, charged: bool = False
+    ) -> None:
+        self.rule_id = rule_id
+        self.step = step
+        self.severity = severity
+        self.weight = weight
+        self.status = status
+        self.charged = charged  # not applicable or unknown only because a failing rule hides it: scored as failed
+
+    def __repr__(self) -> str:
+        return f"Scored({self.rule_id!r}, {self.step}, {self.severity}, {self.weight}, {self.status}, {self.charged})"
 
 
 _RANKS = len(Severity)
-_RANK = {severity: severity.rank for severity in Severity}  # 0 for critical: the property looks it up in a list
 _FAIL, _PASS, _SUPPRESSED, _UNKNOWN = Status.FAIL, Status.PASS, Status.SUPPRESSED, Status.UNKNOWN
+_NOT_APPLICABLE = Status.NOT_APPLICABLE
 _LEVELS = (Maturity.ABSENT, Maturity.CRAWL, Maturity.WALK, Maturity.RUN, Maturity.FLY)
 _MATURITY_BY_WORST = {
     Severity.CRITICAL: Maturity.ABSENT,
@@ -67,59 +76,22 @@ _MATURITY_BY_WORST = {
     Severity.LOW: Maturity.RUN,
     Severity.INFO: Maturity.RUN,
 }
+_SEVERITY_BY_RANK = {severity.rank: severity for severity in Severity}
+_LEVEL_BY_RANK = tuple(_LEVELS.index(_MATURITY_BY_WORST[_SEVERITY_BY_RANK[rank]]) for rank in range(_RANKS))
 
 
 def _round(value: float) -> float:
     return round(value + 0.0, 1)
 
 
-@dataclass(frozen=True, slots=True)
-class StepScore:
-    """One step's result: the fields of `assess.results.report.StepResult`, plus what the overall needs.
-
-    Plain data rather than pydantic models, because re-scoring for recommendations makes many.
-    """
-
-    step: int
-    key: str
-    name: str
-    score: float | None
-    maturity: Maturity
-    passed: int
-    failed: int
-    not_applicable: int
-    unknown: int
-    capped: bool
-    criticals: int
-    in_overall: bool  # some counted rule has weight: the step takes part in the overall mean
-    shares: tuple[tuple[float, ...], ...] = ()  # per severity rank: the penalties of its failing (or charged) rules
-
-    def figures(self) -> _Figures:
-        return _Figures(
-            self.step, self.in_overall, self.score, self.criticals, self.shares, self.passed + self.failed, self.unknown
-        )
-
-    def as_report_fields(self) -> dict[str, Any]:
-        return {
-            "step": self.step,
-            "key": self.key,
-            "name": self.name,
-            "score": self.score,
-            "maturity": self.maturity,
-            "passed": self.passed,
-            "failed": self.failed,
-            "not_applicable": self.not_applicable,
-            "unknown": self.unknown,
-            "capped": self.capped,
-        }
-
-
-@dataclass(frozen=True, slots=True)
 class Written:
     """The share of a plan's texts that are written rather than placeholders, and the rule reporting them."""
 
-    share: float = 1.0
-    rule_id: str | None = None  # predicting it as passing (every placeholder written) lifts the limit
+    __slots__ = ("rule_id", "share")
+
+    def __init__(self, share: float = 1.0, rule_id: str | None = None) -> None:
+        self.share = share
+        self.rule_id = rule_id  # predicting it as passing (every placeholder written) lifts the limit
 
     def limit(self, overall: float, rule_ids: Collection[str] = ()) -> float:
         """The overall score once limited to the written share (unless `rule_ids` holds the rule)."""
@@ -128,139 +100,100 @@ class Written:
         return min(overall, _round(100.0 * self.share))
 
 
-@dataclass(frozen=True, slots=True)
-class OverallScore:
-    """The fields of `assess.results.report.Score`."""
-
-    overall: float
-    grade: str
-    completeness: float
-    capped: bool
-    written: float = 100.0
+_ALL_WRITTEN = Written()
 
 
-@dataclass(frozen=True, slots=True)
-class _Sums:
-    """A card's figures summed over its steps, so that each prediction only swaps what changes."""
+class Rules:
+    """What scoring reads of each rule, by position, and the scoring's tables: all a plan's score needs
+    but its statuses.
 
-    by_rank: tuple[tuple[float, ...], ...]  # every failing or charged rule's penalty, per severity, largest first
-    criticals: int
-    counted: int
-    unknown: int
-    step_of: dict[str, int]  # rule id -> index of its step
+    The pipeline builds it once per catalog and scoring (`Catalog.derived`); `score` builds one for
+    the results it is given. Read only once built, so shared by threads.
+    """
+
+    __slots__ = ("by_step", "decay", "floors", "grades", "ids", "penalties", "positions", "ranks", "steps", "weights")
+
+    def __init__(
+        self,
+        ids: Sequence[str],
+        steps: Sequence[int],
+        severities: Sequence[Severity],
+        weights: Sequence[float],
+        scoring: Scoring,
+    ) -> None:
+        self.ids = tuple(ids)
+        self.steps = tuple(steps)  # the step's number, 1 to 11
+        self.ranks = tuple(severity.rank for severity in severities)  # 0 for critical
+        self.weights = tuple(weights)
+        # Each rule's penalty should it fail (or be charged), whether it does or not: it depends on the rule alone.
+        self.penalties = tuple(
+            _penalty(rule_id, step, severity, weight, scoring)
+            for rule_id, step, severity, weight in zip(ids, steps, severities, weights, strict=True)
+        )
+        grouped: list[list[int]] = [[] for _ in STEPS]
+        positions: dict[str, list[int]] = {}
+        for position, (rule_id, step) in enumerate(zip(self.ids, self.steps, strict=True)):
+            grouped[step - 1].append(position)
+            positions.setdefault(rule_id, []).append(position)
+        self.by_step = tuple(tuple(group) for group in grouped)  # each step's rules, in order
+        self.positions = {rule_id: tuple(found) for rule_id, found in positions.items()}
+        self.floors = _floors(tuple(scoring.maturity_floors.items()))
+        self.grades = _by_floor(tuple(scoring.grades.items()))
+        # repeat_decay^k for the k-th penalty of a severity, as `_combine` multiplies them
+        self.decay = tuple(scoring.repeat_decay**k for k in range(len(self.ids) + 1))
 
 
-@dataclass(frozen=True)
+class _Basis:
+    """What a card keeps of its sums so that each prediction only swaps what changes (`predict_with_pass`)."""
+
+    __slots__ = ("bad", "by_rank", "charged", "counted", "criticals", "rules", "statuses", "totals", "unknown")
+
+    def __init__(
+        self,
+        rules: Rules,
+        statuses: Sequence[Status],
+        charged: Collection[int],
+        totals: list[float],
+        bad: list[list[int]],
+        by_rank: list[list[float]],
+        criticals: int,
+        counted: int,
+        unknown: int,
+    ) -> None:
+        self.rules = rules
+        self.statuses = statuses
+        self.charged = charged  # positions of the rules charged as failed
+        self.totals = totals  # each step's counted weight
+        self.bad = bad  # each step's failing or charged rules, in order
+        self.by_rank = by_rank  # every failing or charged rule's penalty, per severity, largest first
+        self.criticals = criticals
+        self.counted = counted
+        self.unknown = unknown
+
+
 class ScoreCard:
-    score: OverallScore
-    steps: tuple[StepScore, ...]
-    by_step: tuple[tuple[Scored, ...], ...] = field(default=(), compare=False, repr=False)
-    written: Written = field(default=Written(), compare=False, repr=False)
+    """A plan's scores: its `Score` and one `StepResult` per step, the report's own records."""
+
+    __slots__ = ("basis", "score", "steps", "written")
+
+    def __init__(self, score: Score, steps: tuple[StepResult, ...], basis: _Basis, written: Written) -> None:
+        self.score = score
+        self.steps = steps
+        self.basis = basis
+        self.written = written
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ScoreCard):
+            return NotImplemented
+        return self.score == other.score and self.steps == other.steps
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"ScoreCard(score={self.score!r}, steps={self.steps!r})"
 
     def step_score(self, step: int) -> float | None:
         return self.steps[step - 1].score
-
-    @functools.cached_property
-    def sums(self) -> _Sums:
-        """The steps' figures summed once, for `predict_with_pass` (computed on first use)."""
-        figures = [step.figures() for step in self.steps]
-        by_rank: list[list[float]] = [[] for _ in range(_RANKS)]
-        for step in figures:
-            for rank, group in enumerate(step.shares):
-                by_rank[rank].extend(group)
-        return _Sums(
-            tuple(tuple(sorted(shares, reverse=True)) for shares in by_rank),
-            sum(step.criticals for step in figures),
-            sum(step.counted for step in figures),
-            sum(step.unknown for step in figures),
-            {r.rule_id: index for index, group in enumerate(self.by_step) for r in group},
-        )
-
-    def as_report_fields(self) -> dict[str, Any]:
-        """``score`` and ``steps`` as the report model expects them."""
-        overall = self.score
-        return {
-            "score": {
-                "overall": overall.overall,
-                "grade": overall.grade,
-                "completeness": overall.completeness,
-                "capped": overall.capped,
-                "written": overall.written,
-            },
-            "steps": [step.as_report_fields() for step in self.steps],
-        }
-
-
-@dataclass(slots=True)
-class _Tally:
-    """The sums a step's score is made of."""
-
-    total: float = 0.0
-    lost: float = 0.0
-    passed: int = 0
-    failed: int = 0
-    not_applicable: int = 0
-    unknown: int = 0
-    criticals: int = 0
-    shares: tuple[tuple[float, ...], ...] = ()  # per severity rank: the failing or charged rules' penalties
-    failed_by_rank: dict[int, int] = field(default_factory=dict)  # severity rank -> failing or charged rules
-
-    @classmethod
-    def of(cls, results: Sequence[Scored], scoring: Scoring) -> _Tally:
-        """The sums of a step's results."""
-        tally = cls()
-        shares: list[list[float]] = [[] for _ in range(_RANKS)]
-        failed_by_rank = tally.failed_by_rank
-        for r in results:
-            status = r.status
-            if status is _FAIL or r.charged:  # a charged rule counts under its own status
-                tally.total += r.weight
-                tally.lost += r.weight
-                rank = _RANK[r.severity]
-                failed_by_rank[rank] = failed_by_rank.get(rank, 0) + 1
-                tally.criticals += rank == 0
-                shares[rank].append(penalty(r, scoring))
-            if status is _FAIL:
-                tally.failed += 1
-            elif status is _PASS or status is _SUPPRESSED:
-                tally.passed += 1
-                tally.total += r.weight
-            elif status is _UNKNOWN:
-                tally.unknown += 1
-            else:
-                tally.not_applicable += 1
-        tally.shares = tuple(tuple(group) for group in shares)
-        return tally
-
-    def value(self, scoring: Scoring) -> tuple[float | None, bool]:
-        """The step score (None when nothing counted) and whether a critical failure capped it."""
-        if self.total > 0:
-            value = 100.0 * (1.0 - self.lost / self.total)
-            if self.criticals and value > (cap := _cap(scoring.critical_step_cap, self.criticals, scoring)):
-                return _round(cap), True
-            return _round(value), False
-        if self.criticals:
-            return 0.0, False  # only zero-weight rules counted, and a critical one failed
-        return None, False
-
-    def figures(self, number: int, scoring: Scoring) -> _Figures:
-        value, _ = self.value(scoring)
-        return _Figures(
-            number, self.total > 0, value, self.criticals, self.shares, self.passed + self.failed, self.unknown
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class _Figures:
-    """What the overall score needs of one step."""
-
-    step: int
-    in_overall: bool
-    value: float | None
-    criticals: int
-    shares: tuple[tuple[float, ...], ...]
-    counted: int
-    unknown: int
 
 
 def penalty(result: Scored, scoring: Scoring) -> float:
@@ -270,85 +203,73 @@ def penalty(result: Scored, scoring: Scoring) -> float:
     to the rule's weight against its severity's default weight (a rule weighing 0 takes
     nothing) and to its step's weight; never more than the whole.
     """
-    if result.weight <= 0:
+    return _penalty(result.rule_id, result.step, result.severity, result.weight, scoring)
+
+
+def _penalty(rule_id: str, step: int, severity: Severity, weight: float, scoring: Scoring) -> float:
+    if weight <= 0:
         return 0.0
-    share = scoring.severity_penalties.get(result.severity, 0.0)
-    if result.rule_id in scoring.named_checks:
+    share = scoring.severity_penalties.get(severity, 0.0)
+    if rule_id in scoring.named_checks:
         share = max(share, scoring.named_check_penalty)
-    usual = scoring.severity_weights.get(result.severity, 0.0)
+    usual = scoring.severity_weights.get(severity, 0.0)
     if usual > 0:
-        share *= result.weight / usual
-    return min(1.0, share * scoring.step_weights.get(result.step, 1.0))
-
-
-_SEVERITY_BY_RANK = {severity.rank: severity for severity in Severity}
+        share *= weight / usual
+    return min(1.0, share * scoring.step_weights.get(step, 1.0))
 
 
 def maturity(worst: Severity | None, passed: int, value: float | None, scoring: Scoring) -> Maturity:
     """The step's level: set by its most severe failure, and never above what its score reaches."""
-    if worst is None:
+    rank = _RANKS if worst is None else worst.rank
+    return _maturity(rank, passed, value, _floors(tuple(scoring.maturity_floors.items())))
+
+
+def _maturity(worst: int, passed: int, value: float | None, floors: tuple[tuple[int, float], ...]) -> Maturity:
+    """`maturity` by the rank of the most severe failure (`_RANKS`: none) and the floors as `_floors` sorts them."""
+    if worst == _RANKS:
         return Maturity.FLY if passed else Maturity.ABSENT
-    level = _MATURITY_BY_WORST[worst]
+    level = _LEVEL_BY_RANK[worst]
     if value is not None:
-        reached = Maturity.ABSENT
-        for level_reached, floor in _floors(tuple(scoring.maturity_floors.items())):
+        reached = 0
+        for level_reached, floor in floors:
             if value >= floor:
                 reached = level_reached
-        level = min(level, reached, key=_LEVELS.index)
-    return level
+        level = min(level, reached)
+    return _LEVELS[level]
 
 
 @functools.lru_cache(maxsize=16)
-def _floors(floors: tuple[tuple[str, float], ...]) -> tuple[tuple[Maturity, float], ...]:
-    """The maturity floors lowest first, sorted once per table rather than on every step scored."""
-    return tuple((Maturity(name), floor) for name, floor in sorted(floors, key=lambda item: item[1]))
+def _floors(floors: tuple[tuple[str, float], ...]) -> tuple[tuple[int, float], ...]:
+    """The maturity floors lowest first (each level by its place in `_LEVELS`), sorted once per table."""
+    return tuple((_LEVELS.index(Maturity(name)), floor) for name, floor in sorted(floors, key=lambda item: item[1]))
 
 
-def _step(number: int, tally: _Tally, scoring: Scoring, lang: str) -> StepScore:
-    total, criticals = tally.total, tally.criticals
-    value, capped = tally.value(scoring)
-    worst = _SEVERITY_BY_RANK[min(tally.failed_by_rank)] if tally.failed_by_rank else None
-    step = STEPS[number - 1]
-    return StepScore(
-        step=number,
-        key=step.key,
-        name=step.name.get(lang, step.name["en"]),
-        score=value,
-        maturity=maturity(worst, tally.passed, value, scoring),
-        passed=tally.passed,
-        failed=tally.failed,
-        not_applicable=tally.not_applicable,
-        unknown=tally.unknown,
-        capped=capped,
-        criticals=criticals,
-        in_overall=total > 0,
-        shares=tally.shares,
-    )
-
-
-def _overall(steps: Iterable[_Figures], scoring: Scoring) -> tuple[float, bool, float]:
-    """The overall score of the steps' figures, whether a configured flat cap holds it, and the completeness."""
-    by_rank: list[list[float]] = [[] for _ in range(_RANKS)]
-    criticals = counted = unknown = 0
-    for figures in steps:
-        criticals += figures.criticals
-        for rank, group in enumerate(figures.shares):
-            by_rank[rank].extend(group)
-        counted += figures.counted
-        unknown += figures.unknown
-    for shares in by_rank:
-        shares.sort(reverse=True)
-    return _combine(by_rank, criticals, counted, unknown, scoring)
+def _value(total: float, lost: float, criticals: int, scoring: Scoring) -> tuple[float | None, bool]:
+    """The step score (None when nothing counted) and whether a critical failure capped it."""
+    if total > 0:
+        value = 100.0 * (1.0 - lost / total)
+        if criticals and value > (cap := _cap(scoring.critical_step_cap, criticals, scoring)):
+            return _round(cap), True
+        return _round(value), False
+    if criticals:
+        return 0.0, False  # only zero-weight rules counted, and a critical one failed
+    return None, False
 
 
 def _combine(
-    by_rank: Sequence[Sequence[float]], criticals: int, counted: int, unknown: int, scoring: Scoring
+    by_rank: Sequence[Sequence[float]],
+    criticals: int,
+    counted: int,
+    unknown: int,
+    scoring: Scoring,
+    decay: Sequence[float],
 ) -> tuple[float, bool, float]:
-    """`_overall` from its sums: each severity's penalties (largest first), the failing criticals, the counts."""
+    """The overall score from its sums: each severity's penalties (largest first), the failing criticals, the
+    counts; whether a configured flat cap holds it; and the completeness."""
     kept = 1.0
     for shares in by_rank:  # the k-th largest penalty of a severity counts repeat_decay^(k-1) of itself
         for k, share in enumerate(shares):
-            kept *= 1.0 - share * scoring.repeat_decay**k
+            kept *= 1.0 - share * decay[k]
     completeness = 100.0 * counted / (counted + unknown) if counted + unknown else 0.0
     known = min(1.0, completeness / scoring.completeness_full) if scoring.completeness_full > 0 else 1.0
     overall = 100.0 * kept * known
@@ -359,29 +280,101 @@ def _combine(
     return _round(overall), False, completeness
 
 
-def _card(
-    steps: tuple[StepScore, ...], scoring: Scoring, by_step: tuple[tuple[Scored, ...], ...], written: Written
+@functools.lru_cache(maxsize=8)
+def _step_names(lang: str) -> tuple[str, ...]:
+    return tuple(step.name.get(lang, step.name["en"]) for step in STEPS)
+
+
+def card(
+    rules: Rules,
+    statuses: Sequence[Status],
+    charged: Collection[int],
+    scoring: Scoring,
+    lang: str = "en",
+    written: Written = _ALL_WRITTEN,
 ) -> ScoreCard:
-    overall, capped, completeness = _overall((s.figures() for s in steps), scoring)
+    """The score card of a plan: each rule's status by position in `rules`, the positions of those charged."""
+    weights, ranks, penalties = rules.weights, rules.ranks, rules.penalties
+    by_rank: list[list[float]] = [[] for _ in range(_RANKS)]
+    steps: list[StepResult] = []
+    totals: list[float] = []
+    bad_by_step: list[list[int]] = []
+    criticals = counted = unknown = 0
+    names = _step_names(lang)
+    for index, positions in enumerate(rules.by_step):
+        total = lost = 0.0
+        passed = failed = not_applicable = unknowns = step_criticals = 0
+        worst = _RANKS
+        bad: list[int] = []
+        for position in positions:
+            status = statuses[position]
+            if status is _FAIL or position in charged:  # a charged rule counts under its own status
+                weight = weights[position]
+                total += weight
+                lost += weight
+                rank = ranks[position]
+                if rank < worst:
+                    worst = rank
+                if not rank:
+                    step_criticals += 1
+                by_rank[rank].append(penalties[position])
+                bad.append(position)
+            if status is _FAIL:
+                failed += 1
+            elif status is _PASS or status is _SUPPRESSED:
+                passed += 1
+                total += weights[position]
+            elif status is _UNKNOWN:
+                unknowns += 1
+            else:
+                not_applicable += 1
+        value, capped = _value(total, lost, step_criticals, scoring)
+        step = STEPS[index]
+        steps.append(
+            new_step_result(
+                step.number,
+                step.key,
+                names[index],
+                value,
+                _maturity(worst, passed, value, rules.floors),
+                passed,
+                failed,
+                not_applicable,
+                unknowns,
+                capped,
+            )
+        )
+        totals.append(total)
+        bad_by_step.append(bad)
+        criticals += step_criticals
+        counted += passed + failed
+        unknown += unknowns
+    for shares in by_rank:
+        shares.sort(reverse=True)
+    overall, capped, completeness = _combine(by_rank, criticals, counted, unknown, scoring, rules.decay)
     overall = written.limit(overall)
-    total = OverallScore(
-        overall,
-        grade(overall, scoring.grades),
-        _round(completeness * written.share),
-        capped,
-        _round(100.0 * written.share),
+    total_score = Score(
+        overall=overall,
+        grade=_grade(overall, rules.grades),
+        completeness=_round(completeness * written.share),
+        capped=capped,
+        written=_round(100.0 * written.share),
     )
-    return ScoreCard(total, steps, by_step, written)
+    basis = _Basis(rules, statuses, charged, totals, bad_by_step, by_rank, criticals, counted, unknown)
+    return ScoreCard(total_score, tuple(steps), basis, written)
 
 
-def score(results: Sequence[Scored], scoring: Scoring, lang: str = "en", written: Written = Written()) -> ScoreCard:
+def score(results: Sequence[Scored], scoring: Scoring, lang: str = "en", written: Written = _ALL_WRITTEN) -> ScoreCard:
     """The score card of a plan's rule results (`written`: its placeholders' limit, none by default)."""
-    grouped: list[list[Scored]] = [[] for _ in STEPS]
-    for result in results:
-        grouped[result.step - 1].append(result)
-    by_step = tuple(tuple(group) for group in grouped)
-    steps = tuple(_step(index + 1, _Tally.of(group, scoring), scoring, lang) for index, group in enumerate(by_step))
-    return _card(steps, scoring, by_step, written)
+    rules = Rules(
+        [r.rule_id for r in results],
+        [r.step for r in results],
+        [r.severity for r in results],
+        [r.weight for r in results],
+        scoring,
+    )
+    charged = {position for position, r in enumerate(results) if r.charged}
+    return card(rules, [r.status for r in results], charged, scoring, lang, written)
 
 
 @functools.lru_cache(maxsize=16)
@@ -394,7 +387,11 @@ def _cap(first: float, failures: int, scoring: Scoring) -> float:
 
 
 def grade(value: float, grades: Mapping[str, float]) -> str:
-    for letter, floor in _by_floor(tuple(grades.items())):
+    return _grade(value, _by_floor(tuple(grades.items())))
+
+
+def _grade(value: float, by_floor: Iterable[tuple[str, float]]) -> str:
+    for letter, floor in by_floor:
         if value >= floor:
             return letter
     return "F"
@@ -409,62 +406,114 @@ def rescore_with_pass(
     rule_ids: str | Collection[str],
     scoring: Scoring,
     lang: str = "en",
-    written: Written = Written(),
+    written: Written = _ALL_WRITTEN,
 ) -> ScoreCard:
     """The score card if the given rules passed and nothing else changed (the reference for `predict_with_pass`)."""
     passing = {rule_ids} if isinstance(rule_ids, str) else set(rule_ids)
     if written.rule_id is not None and written.rule_id in passing:
-        written = Written()
+        written = _ALL_WRITTEN
     return score([_passed(r) if r.rule_id in passing else r for r in results], scoring, lang, written)
 
 
-@dataclass(frozen=True)
 class Prediction:
     """The figures `rescore_with_pass` would give, and which caps still hold them."""
 
-    overall: float
-    capped: bool  # a configured flat overall cap holds the score
-    limited_by: str | None  # the rule reporting placeholders, when their limit holds the score
-    steps: dict[int, float | None]  # the touched steps' scores
-    steps_capped: dict[int, bool]  # whether a critical failure still caps each touched step
+    __slots__ = ("capped", "limited_by", "overall", "steps", "steps_capped")
+
+    def __init__(
+        self,
+        overall: float,
+        capped: bool,
+        limited_by: str | None,
+        steps: dict[int, float | None],
+        steps_capped: dict[int, bool],
+    ) -> None:
+        self.overall = overall
+        self.capped = capped  # a configured flat overall cap holds the score
+        self.limited_by = limited_by  # the rule reporting placeholders, when their limit holds the score
+        self.steps = steps  # the touched steps' scores
+        self.steps_capped = steps_capped  # whether a critical failure still caps each touched step
 
 
 def predict_with_pass(card: ScoreCard, rule_ids: Collection[str], scoring: Scoring) -> Prediction:
     """The overall score, and the touched steps' scores, if the given rules passed.
 
-    The same figures as `rescore_with_pass`: only the steps of those rules are summed again
-    (kept in ``card.by_step``), and their old penalties and counts are swapped for the new
-    ones in the card's totals (`_Sums`); the penalties are multiplied in the same order as
-    `_overall` would, so the figures are the same to the last bit. The recommendations rank
-    every failing rule this way.
+    The same figures as `rescore_with_pass`, without scoring the plan again: a passing rule's
+    penalty leaves its severity's list (kept sorted in the card), its counts move, and only its
+    step's lost weight is summed again, over the step's failing rules in order; the penalties
+    are multiplied in the same order as a full score would, so the figures are the same to the
+    last bit. The recommendations rank every failing rule this way.
     """
     passing = set(rule_ids)
-    sums = card.sums
-    touched = sorted({sums.step_of[rule_id] for rule_id in passing if rule_id in sums.step_of})
+    positions = card.basis.rules.positions
+    return predict_positions(card, [p for rule_id in passing for p in positions.get(rule_id, ())], passing, scoring)
+
+
+def predict_positions(
+    card: ScoreCard, chosen: Collection[int], rule_ids: Collection[str], scoring: Scoring
+) -> Prediction:
+    """`predict_with_pass` of the rules at the `chosen` positions (`rule_ids`: their ids)."""
+    basis = card.basis
+    rules, statuses, charged = basis.rules, basis.statuses, basis.charged
+    ranks, weights, steps = rules.ranks, rules.weights, rules.steps
+    criticals, counted, unknown = basis.criticals, basis.counted, basis.unknown
+    by_rank: list[list[float]] = basis.by_rank
+    copied = False
+    touched: dict[int, bool] = {}  # step number -> whether its counted weight changes
+    for position in chosen:
+        status = statuses[position]
+        bad = status is _FAIL or position in charged
+        if bad:
+            rank = ranks[position]
+            if not copied:
+                by_rank, copied = list(by_rank), True
+            if by_rank[rank] is basis.by_rank[rank]:
+                by_rank[rank] = list(by_rank[rank])
+            by_rank[rank].remove(rules.penalties[position])
+            criticals -= not rank
+        if status is _UNKNOWN:
+            unknown -= 1
+            counted += 1
+        elif status is _NOT_APPLICABLE:
+            counted += 1
+        # A passing rule's weight counts once in its step's total, where `card` counted it once already when
+        # it failed or was charged, or else passed: then the total is the same sum, else it is summed again.
+        same_total = bad is not (status is _PASS or status is _SUPPRESSED)
+        number = steps[position]
+        touched[number] = touched.get(number, True) and same_total
+    chosen_set = set(chosen)
     changed: dict[int, float | None] = {}
-    capped: dict[int, bool] = {}
-    criticals, counted, unknown = sums.criticals, sums.counted, sums.unknown
-    by_rank: list[Sequence[float]] = list(sums.by_rank)
-    for index in touched:
-        before = card.steps[index].figures()
-        tally = _Tally.of([_passed(r) if r.rule_id in passing else r for r in card.by_step[index]], scoring)
-        after = tally.figures(index + 1, scoring)
-        changed[index + 1], capped[index + 1] = tally.value(scoring)
-        criticals += after.criticals - before.criticals
-        counted += after.counted - before.counted
-        unknown += after.unknown - before.unknown
-        for rank, (old, new) in enumerate(zip(before.shares, after.shares, strict=True)):
-            if old != new:
-                shares = list(by_rank[rank])
-                for share in old:
-                    shares.remove(share)
-                shares.extend(new)
-                shares.sort(reverse=True)
-                by_rank[rank] = shares
-    overall, overall_capped, _ = _combine(by_rank, criticals, counted, unknown, scoring)
-    limited = card.written.limit(overall, passing)
+    steps_capped: dict[int, bool] = {}
+    for number in sorted(touched):
+        index = number - 1
+        total = basis.totals[index] if touched[number] else _total(rules, statuses, charged, index, chosen_set)
+        lost = 0.0
+        step_criticals = 0
+        for position in basis.bad[index]:
+            if position not in chosen_set:
+                lost += weights[position]
+                step_criticals += not ranks[position]
+        changed[number], steps_capped[number] = _value(total, lost, step_criticals, scoring)
+    overall, overall_capped, _ = _combine(by_rank, criticals, counted, unknown, scoring, rules.decay)
+    limited = card.written.limit(overall, rule_ids)
     limited_by = card.written.rule_id if limited < overall else None
-    return Prediction(limited, overall_capped, limited_by, changed, capped)
+    return Prediction(limited, overall_capped, limited_by, changed, steps_capped)
+
+
+def _total(rules: Rules, statuses: Sequence[Status], charged: Collection[int], index: int, chosen: set[int]) -> float:
+    """A step's counted weight once the `chosen` rules pass, summed in order as `card` sums it."""
+    total = 0.0
+    weights = rules.weights
+    for position in rules.by_step[index]:
+        if position in chosen:
+            total += weights[position]
+            continue
+        status = statuses[position]
+        if status is _FAIL or position in charged:
+            total += weights[position]
+        if status is _PASS or status is _SUPPRESSED:
+            total += weights[position]
+    return total
 
 
 def still_failing_criticals(card: ScoreCard, rule_ids: Collection[str], step: int | None = None) -> list[str]:
@@ -472,10 +521,7 @@ def still_failing_criticals(card: ScoreCard, rule_ids: Collection[str], step: in
 
     Only those of one step when `step` is given (a step's cap), else all of them (the overall cap).
     """
-    groups = card.by_step if step is None else card.by_step[step - 1 : step]
-    return sorted(
-        r.rule_id
-        for group in groups
-        for r in group
-        if r.severity is Severity.CRITICAL and r.rule_id not in rule_ids and (r.status is Status.FAIL or r.charged)
-    )
+    basis = card.basis
+    ids, ranks = basis.rules.ids, basis.rules.ranks
+    groups = basis.bad if step is None else basis.bad[step - 1 : step]
+    return sorted(ids[p] for group in groups for p in group if not ranks[p] and ids[p] not in rule_ids)

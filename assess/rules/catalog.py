@@ -14,9 +14,10 @@ import os
 import stat
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from assess.config import Config
 from assess.engines.base import CompiledRule, Engine
@@ -30,6 +31,8 @@ from assess.rules.rulepack import Placeholders, Rule, RulePack, load_pack, merge
 
 if TYPE_CHECKING:
     from assess.results.report import RulePackInfo
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,16 @@ class Catalog:
     thresholds: dict[str, float]
     engine: Engine
     placeholders: Detector = field(default_factory=lambda: Detector(Placeholders()))  # every pack's, together
+    # Tables later stages derive from the rules (`derived`): built on first use, rebuilt with the catalog.
+    _derived: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def derived(self, key: str, build: Callable[[Catalog], T]) -> T:
+        """What `build` derives from this catalog, built once and kept (read only, so shared by threads:
+        two threads may both build it first, the same table either way)."""
+        found: T | None = self._derived.get(key)
+        if found is None:
+            found = self._derived[key] = build(self)
+        return found
 
     def rule(self, rule_id: str) -> ActiveRule | None:
         for active in self.rules:
