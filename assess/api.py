@@ -272,7 +272,9 @@ class _Tables:
     __slots__ = (
         "_active",
         "_titles",
+        "always_shown",
         "depths",
+        "groups",
         "ids",
         "known",
         "named",
@@ -293,6 +295,10 @@ class _Tables:
         self.scoring_rules = Rules(self.ids, self.steps, self.severities, [rule.weight for rule in active], scoring)
         self.known = frozenset(self.ids)
         self.named = frozenset(scoring.named_checks)
+        # The order of the recommendations before their gains: severity, then the named checks first
+        # (2 x rank, plus 1 for the others); the criticals and the named checks are always shown.
+        self.groups = tuple(2 * rule.severity.rank + (rule.id not in self.named) for rule in active)
+        self.always_shown = tuple(group < 2 or group % 2 == 0 for group in self.groups)
         position = {rule_id: index for index, rule_id in enumerate(self.ids)}
         # The rules each one `unlocks` (the details of its section), by position: those active.
         self.unlocks = tuple(
@@ -382,17 +388,22 @@ def _recommendations(
     Severity dominates: every failing critical comes before any high, and so on down; within
     a severity the named checks come first, then the larger score gain. The list holds
     `config.recommendations` actions, and more when needed so that no failing critical or
-    named check is left out (none at all when it is 0). Every failing rule is predicted, to
-    rank them; only those shown are written out.
+    named check is left out (none at all when it is 0). Only the rules that can be shown are
+    re-scored (`predict_positions`), and only those shown are written out.
     """
     if config.recommendations == 0:
         return []
     overall = before.score.overall
-    ids, steps, named = tables.ids, tables.steps, tables.named
-    candidates: list[tuple[tuple[int, bool, float, float, str], int, list[str], Prediction]] = []
-    for position, status in enumerate(statuses):
-        if status is not Status.FAIL:
-            continue
+    ids, steps, groups = tables.ids, tables.steps, tables.groups
+    # Sorted by severity and named check first (`groups`), only the rules up to the end of the group
+    # holding the last one shown can be shown: the others need no prediction.
+    failing = sorted((p for p, status in enumerate(statuses) if status is Status.FAIL), key=groups.__getitem__)
+    shown = max(config.recommendations, sum(1 for position in failing if tables.always_shown[position]))
+    if len(failing) > shown:
+        last = groups[failing[shown - 1]]
+        failing = [position for position in failing if groups[position] <= last]
+    candidates: list[tuple[tuple[int, float, float, str], int, list[str], Prediction]] = []
+    for position in failing:
         rule_id = ids[position]
         chosen = [position, *(hidden for hidden in tables.unlocks[position] if blockers.get(hidden) == rule_id)]
         fixed = [ids[p] for p in chosen]
@@ -401,13 +412,11 @@ def _recommendations(
         step_before = before.steps[step - 1].score
         step_after = predicted.steps.get(step, step_before)
         step_gain = (step_after or 0.0) - (step_before or 0.0)
-        rank = tables.severities[position].rank
-        key = (rank, rule_id not in named, overall - predicted.overall, -step_gain, rule_id)
+        key = (groups[position], overall - predicted.overall, -step_gain, rule_id)
         candidates.append((key, position, fixed, predicted))
     candidates.sort(key=lambda c: c[0])
-    must = sum(1 for key, _, _, _ in candidates if key[0] == 0 or not key[1])  # failing criticals and named checks
     recommendations: list[Recommendation] = []
-    for number, (key, position, fixed, predicted) in enumerate(candidates[: max(config.recommendations, must)], 1):
+    for number, (_, position, fixed, predicted) in enumerate(candidates[:shown], 1):
         words = outcomes[position].active.texts(lang)
         step = steps[position]
         step_before = before.steps[step - 1].score
@@ -419,7 +428,7 @@ def _recommendations(
                 tables.severities[position],
                 words["action"],
                 words["title"],
-                not key[1],
+                ids[position] in tables.named,
                 words["recommendation"],
                 len(outcomes[position].findings),
                 overall,
