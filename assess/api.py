@@ -214,7 +214,7 @@ def _plan_report(
         ]
         notices = [SuppressionNotice(**notice) for notice in applied.notices]
     blockers = _blockers(tables, outcomes, statuses)
-    card = score_card(tables.scoring_rules, statuses, blockers, config.scoring, lang, _written(scan, tables))
+    card = score_card(tables.scoring_rules, statuses, blockers, lang, _written(scan, tables))
     ids, steps, severities, titles = tables.ids, tables.steps, tables.severities, tables.titles(lang)
     rule_results = [
         new_rule_result(

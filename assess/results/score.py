@@ -35,7 +35,8 @@ of the plan once the recommendation is done, not an estimate.
 from __future__ import annotations
 
 import functools
-from collections.abc import Collection, Iterable, Mapping, Sequence
+import operator
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
 
 from assess.config import Scoring
 from assess.results.kinds import Maturity, Severity, Status
@@ -111,7 +112,21 @@ class Rules:
     the results it is given. Read only once built, so shared by threads.
     """
 
-    __slots__ = ("by_step", "decay", "floors", "grades", "ids", "penalties", "positions", "ranks", "steps", "weights")
+    __slots__ = (
+        "_memo",
+        "by_step",
+        "decay",
+        "floors",
+        "grades",
+        "ids",
+        "penalties",
+        "pick",
+        "positions",
+        "ranks",
+        "scoring",
+        "steps",
+        "weights",
+    )
 
     def __init__(
         self,
@@ -121,6 +136,7 @@ class Rules:
         weights: Sequence[float],
         scoring: Scoring,
     ) -> None:
+        self.scoring = scoring
         self.ids = tuple(ids)
         self.steps = tuple(steps)  # the step's number, 1 to 11
         self.ranks = tuple(severity.rank for severity in severities)  # 0 for critical
@@ -136,17 +152,56 @@ class Rules:
             grouped[step - 1].append(position)
             positions.setdefault(rule_id, []).append(position)
         self.by_step = tuple(tuple(group) for group in grouped)  # each step's rules, in order
+        self.pick = tuple(_picker(group) for group in self.by_step)  # each step's statuses, from the plan's
         self.positions = {rule_id: tuple(found) for rule_id, found in positions.items()}
         self.floors = _floors(tuple(scoring.maturity_floors.items()))
         self.grades = _by_floor(tuple(scoring.grades.items()))
         # repeat_decay^k for the k-th penalty of a severity, as `_combine` multiplies them
         self.decay = tuple(scoring.repeat_decay**k for k in range(len(self.ids) + 1))
+        self._memo: dict[str, tuple[dict[Hashable, _Step], ...]] = {}
+
+    def memo(self, lang: str) -> tuple[dict[Hashable, _Step], ...]:
+        """Each step's figures already worked out, by the statuses of its rules (and which are charged).
+
+        A step's figures depend on nothing else, and plans repeat them: most steps of most plans
+        end in one of a few ways. At most `_MEMO_SIZE` of them a step, kept while the rules are.
+        """
+        found = self._memo.get(lang)
+        if found is None:
+            found = self._memo.setdefault(lang, tuple({} for _ in STEPS))
+        return found
+
+
+_MEMO_SIZE = 256
+
+_Step = tuple[StepResult, float, tuple[int, ...], int, int, int]
+"""A step's figures: its record, its counted weight, its failing or charged rules, its failing (or charged)
+criticals, its counted rules and its unknown ones."""
+
+
+def _picker(positions: tuple[int, ...]) -> Callable[[Sequence[Status]], tuple[Status, ...]]:
+    """A function picking the statuses at `positions` from a plan's, as a tuple (itemgetter's, done in C)."""
+    if len(positions) != 1:
+        return operator.itemgetter(*positions) if positions else lambda statuses: ()
+    (position,) = positions
+    return lambda statuses: (statuses[position],)
 
 
 class _Basis:
     """What a card keeps of its sums so that each prediction only swaps what changes (`predict_with_pass`)."""
 
-    __slots__ = ("bad", "by_rank", "charged", "counted", "criticals", "rules", "statuses", "totals", "unknown")
+    __slots__ = (
+        "bad",
+        "by_rank",
+        "charged",
+        "counted",
+        "criticals",
+        "rules",
+        "starts",
+        "statuses",
+        "totals",
+        "unknown",
+    )
 
     def __init__(
         self,
@@ -154,8 +209,9 @@ class _Basis:
         statuses: Sequence[Status],
         charged: Collection[int],
         totals: list[float],
-        bad: list[list[int]],
+        bad: list[tuple[int, ...]],
         by_rank: list[list[float]],
+        starts: list[list[float]],
         criticals: int,
         counted: int,
         unknown: int,
@@ -166,6 +222,7 @@ class _Basis:
         self.totals = totals  # each step's counted weight
         self.bad = bad  # each step's failing or charged rules, in order
         self.by_rank = by_rank  # every failing or charged rule's penalty, per severity, largest first
+        self.starts = starts  # the share the penalties leave, before each of them (`_starts`)
         self.criticals = criticals
         self.counted = counted
         self.unknown = unknown
@@ -256,20 +313,9 @@ def _value(total: float, lost: float, criticals: int, scoring: Scoring) -> tuple
     return None, False
 
 
-def _combine(
-    by_rank: Sequence[Sequence[float]],
-    criticals: int,
-    counted: int,
-    unknown: int,
-    scoring: Scoring,
-    decay: Sequence[float],
-) -> tuple[float, bool, float]:
-    """The overall score from its sums: each severity's penalties (largest first), the failing criticals, the
+def _combine(kept: float, criticals: int, counted: int, unknown: int, scoring: Scoring) -> tuple[float, bool, float]:
+    """The overall score from its sums: the share the penalties leave (`_starts`), the failing criticals, the
     counts; whether a configured flat cap holds it; and the completeness."""
-    kept = 1.0
-    for shares in by_rank:  # the k-th largest penalty of a severity counts repeat_decay^(k-1) of itself
-        for k, share in enumerate(shares):
-            kept *= 1.0 - share * decay[k]
     completeness = 100.0 * counted / (counted + unknown) if counted + unknown else 0.0
     known = min(1.0, completeness / scoring.completeness_full) if scoring.completeness_full > 0 else 1.0
     overall = 100.0 * kept * known
@@ -289,69 +335,40 @@ def card(
     rules: Rules,
     statuses: Sequence[Status],
     charged: Collection[int],
-    scoring: Scoring,
     lang: str = "en",
     written: Written = _ALL_WRITTEN,
 ) -> ScoreCard:
     """The score card of a plan: each rule's status by position in `rules`, the positions of those charged."""
-    weights, ranks, penalties = rules.weights, rules.ranks, rules.penalties
+    scoring = rules.scoring
+    ranks, penalties = rules.ranks, rules.penalties
     by_rank: list[list[float]] = [[] for _ in range(_RANKS)]
     steps: list[StepResult] = []
     totals: list[float] = []
-    bad_by_step: list[list[int]] = []
+    bad_by_step: list[tuple[int, ...]] = []
     criticals = counted = unknown = 0
-    names = _step_names(lang)
-    for index, positions in enumerate(rules.by_step):
-        total = lost = 0.0
-        passed = failed = not_applicable = unknowns = step_criticals = 0
-        worst = _RANKS
-        bad: list[int] = []
-        for position in positions:
-            status = statuses[position]
-            if status is _FAIL or position in charged:  # a charged rule counts under its own status
-                weight = weights[position]
-                total += weight
-                lost += weight
-                rank = ranks[position]
-                if rank < worst:
-                    worst = rank
-                if not rank:
-                    step_criticals += 1
-                by_rank[rank].append(penalties[position])
-                bad.append(position)
-            if status is _FAIL:
-                failed += 1
-            elif status is _PASS or status is _SUPPRESSED:
-                passed += 1
-                total += weights[position]
-            elif status is _UNKNOWN:
-                unknowns += 1
-            else:
-                not_applicable += 1
-        value, capped = _value(total, lost, step_criticals, scoring)
-        step = STEPS[index]
-        steps.append(
-            new_step_result(
-                step.number,
-                step.key,
-                names[index],
-                value,
-                _maturity(worst, passed, value, rules.floors),
-                passed,
-                failed,
-                not_applicable,
-                unknowns,
-                capped,
-            )
-        )
+    memo = rules.memo(lang)
+    for index, pick in enumerate(rules.pick):
+        key: Hashable = pick(statuses)
+        if charged:
+            key = (key, tuple(position in charged for position in rules.by_step[index]))
+        figures = memo[index].get(key)
+        if figures is None:
+            figures = _step(rules, index, statuses, charged, _step_names(lang)[index])
+            if len(memo[index]) < _MEMO_SIZE:
+                memo[index][key] = figures
+        result, total, bad, step_criticals, step_counted, step_unknown = figures
+        steps.append(result)
         totals.append(total)
         bad_by_step.append(bad)
+        for position in bad:
+            by_rank[ranks[position]].append(penalties[position])
         criticals += step_criticals
-        counted += passed + failed
-        unknown += unknowns
+        counted += step_counted
+        unknown += step_unknown
     for shares in by_rank:
         shares.sort(reverse=True)
-    overall, capped, completeness = _combine(by_rank, criticals, counted, unknown, scoring, rules.decay)
+    starts = _starts(by_rank, rules.decay)
+    overall, capped, completeness = _combine(starts[-1][-1], criticals, counted, unknown, scoring)
     overall = written.limit(overall)
     total_score = Score(
         overall=overall,
@@ -360,8 +377,55 @@ def card(
         capped=capped,
         written=_round(100.0 * written.share),
     )
-    basis = _Basis(rules, statuses, charged, totals, bad_by_step, by_rank, criticals, counted, unknown)
+    basis = _Basis(rules, statuses, charged, totals, bad_by_step, by_rank, starts, criticals, counted, unknown)
     return ScoreCard(total_score, tuple(steps), basis, written)
+
+
+def _step(rules: Rules, index: int, statuses: Sequence[Status], charged: Collection[int], name: str) -> _Step:
+    """A step's figures, from its rules' statuses."""
+    weights, ranks = rules.weights, rules.ranks
+    total = lost = 0.0
+    passed = failed = not_applicable = unknown = criticals = 0
+    worst = _RANKS
+    bad: list[int] = []
+    for position in rules.by_step[index]:
+        status = statuses[position]
+        if status is _FAIL or position in charged:  # a charged rule counts under its own status
+            weight = weights[position]
+            total += weight
+            lost += weight
+            rank = ranks[position]
+            worst = min(worst, rank)
+            criticals += not rank
+            bad.append(position)
+        if status is _FAIL:
+            failed += 1
+        elif status is _PASS or status is _SUPPRESSED:
+            passed += 1
+            total += weights[position]
+        elif status is _UNKNOWN:
+            unknown += 1
+        else:
+            not_applicable += 1
+    value, capped = _value(total, lost, criticals, rules.scoring)
+    step = STEPS[index]
+    level = _maturity(worst, passed, value, rules.floors)
+    result = new_step_result(step.number, step.key, name, value, level, passed, failed, not_applicable, unknown, capped)
+    return result, total, tuple(bad), criticals, passed + failed, unknown
+
+
+def _starts(by_rank: Sequence[Sequence[float]], decay: Sequence[float]) -> list[list[float]]:
+    """The product `_combine` scales the score by, as it stands before each penalty (by severity, largest
+    first), and after the last: a prediction takes it up from the first penalty it removes."""
+    kept = 1.0
+    starts: list[list[float]] = []
+    for shares in by_rank:  # the k-th largest penalty of a severity counts repeat_decay^(k-1) of itself
+        before = [kept]
+        for k, share in enumerate(shares):
+            kept *= 1.0 - share * decay[k]
+            before.append(kept)
+        starts.append(before)
+    return starts
 
 
 def score(results: Sequence[Scored], scoring: Scoring, lang: str = "en", written: Written = _ALL_WRITTEN) -> ScoreCard:
@@ -374,7 +438,7 @@ def score(results: Sequence[Scored], scoring: Scoring, lang: str = "en", written
         scoring,
     )
     charged = {position for position, r in enumerate(results) if r.charged}
-    return card(rules, [r.status for r in results], charged, scoring, lang, written)
+    return card(rules, [r.status for r in results], charged, lang, written)
 
 
 @functools.lru_cache(maxsize=16)
@@ -455,21 +519,22 @@ def predict_positions(
     """`predict_with_pass` of the rules at the `chosen` positions (`rule_ids`: their ids)."""
     basis = card.basis
     rules, statuses, charged = basis.rules, basis.statuses, basis.charged
-    ranks, weights, steps = rules.ranks, rules.weights, rules.steps
+    ranks, weights, steps, penalties = rules.ranks, rules.weights, rules.steps, rules.penalties
     criticals, counted, unknown = basis.criticals, basis.counted, basis.unknown
-    by_rank: list[list[float]] = basis.by_rank
-    copied = False
-    touched: dict[int, bool] = {}  # step number -> whether its counted weight changes
+    removed: dict[int, list[float]] = {}  # severity rank -> its penalties once the chosen ones are gone
+    start = (_RANKS, 0)  # the first penalty removed: the product is the card's up to there
+    touched: dict[int, bool] = {}  # step number -> whether its counted weight stays the same sum
     for position in chosen:
         status = statuses[position]
         bad = status is _FAIL or position in charged
         if bad:
             rank = ranks[position]
-            if not copied:
-                by_rank, copied = list(by_rank), True
-            if by_rank[rank] is basis.by_rank[rank]:
-                by_rank[rank] = list(by_rank[rank])
-            by_rank[rank].remove(rules.penalties[position])
+            shares = removed.get(rank)
+            if shares is None:
+                shares = removed[rank] = list(basis.by_rank[rank])
+            penalty = penalties[position]
+            start = min(start, (rank, basis.by_rank[rank].index(penalty)))
+            shares.remove(penalty)
             criticals -= not rank
         if status is _UNKNOWN:
             unknown -= 1
@@ -481,26 +546,34 @@ def predict_positions(
         same_total = bad is not (status is _PASS or status is _SUPPRESSED)
         number = steps[position]
         touched[number] = touched.get(number, True) and same_total
-    chosen_set = set(chosen)
     changed: dict[int, float | None] = {}
     steps_capped: dict[int, bool] = {}
-    for number in sorted(touched):
+    for number in sorted(touched) if len(touched) > 1 else touched:
         index = number - 1
-        total = basis.totals[index] if touched[number] else _total(rules, statuses, charged, index, chosen_set)
+        total = basis.totals[index] if touched[number] else _total(rules, statuses, charged, index, chosen)
         lost = 0.0
         step_criticals = 0
         for position in basis.bad[index]:
-            if position not in chosen_set:
+            if position not in chosen:
                 lost += weights[position]
                 step_criticals += not ranks[position]
         changed[number], steps_capped[number] = _value(total, lost, step_criticals, scoring)
-    overall, overall_capped, _ = _combine(by_rank, criticals, counted, unknown, scoring, rules.decay)
+    first, k = start
+    kept = basis.starts[first][k] if first < _RANKS else basis.starts[-1][-1]
+    decay = rules.decay
+    for rank in range(first, _RANKS):  # the same products as `_starts`, from the first penalty removed on
+        shares = removed.get(rank, basis.by_rank[rank])
+        for j in range(k if rank == first else 0, len(shares)):
+            kept *= 1.0 - shares[j] * decay[j]
+    overall, overall_capped, _ = _combine(kept, criticals, counted, unknown, scoring)
     limited = card.written.limit(overall, rule_ids)
     limited_by = card.written.rule_id if limited < overall else None
     return Prediction(limited, overall_capped, limited_by, changed, steps_capped)
 
 
-def _total(rules: Rules, statuses: Sequence[Status], charged: Collection[int], index: int, chosen: set[int]) -> float:
+def _total(
+    rules: Rules, statuses: Sequence[Status], charged: Collection[int], index: int, chosen: Collection[int]
+) -> float:
     """A step's counted weight once the `chosen` rules pass, summed in order as `card` sums it."""
     total = 0.0
     weights = rules.weights
