@@ -290,33 +290,26 @@ class Report(Record):
     summary: Summary
 
 
-# ------------------------------------------------------------------ records the pipeline builds by the thousand
+# ------------------------------------------------------------------ records the pipeline builds by the dozen
 
-# A dataclass's own __init__ takes ~1.7 us for a record of eight fields (keywords, defaults, and a lookup of
-# `object.__setattr__` per field, as the record is frozen); the pipeline builds ~80 records a plan. These
-# constructors take every field positionally, in order, with no default, and set each slot directly:
-# ~0.7 us. Only for values the pipeline made itself (nothing is checked); tests/test_report_records.py
+# A dataclass's own __init__ costs ~17,000 instructions for a record of eight fields (keywords, defaults,
+# and a call of `object.__setattr__` per field, as the record is frozen), and the pipeline builds ~80
+# records a plan. These constructors take every field positionally, in order, and fill in a draft: an
+# instance of a plain twin of the record's class (the same slots on the same base), where each field is
+# a plain attribute store, the quickest the interpreter does; then the draft becomes the record by taking
+# its class (allowed, as the two lay out their instances alike), frozen from then on: ~3,900
+# instructions. Only for values the pipeline made itself (nothing is checked); tests/test_report_records.py
 # keeps their parameters the class's fields.
 
 _new = object.__new__
 
 
-def _setters(cls: type[Record]) -> tuple[Callable[[Record, Any], None], ...]:
-    return tuple(getattr(cls, name).__set__ for name in _field_names(cls))
+def _draft(cls: type[Record]) -> type[Record]:
+    return type(f"{cls.__name__}Draft", (Record,), {"__slots__": cls.__slots__})
 
 
-def _field_names(cls: type[Record]) -> tuple[str, ...]:
-    names = _NAMES.get(cls)
-    if names is None:
-        names = _NAMES[cls] = tuple(field.name for field in dataclasses.fields(cls))
-    return names
-
-
-_NAMES: dict[type[Record], tuple[str, ...]] = {}  # a class's field names, in order (filled on first use)
-_RULE_RESULT = _setters(RuleResult)
-_STEP_RESULT = _setters(StepResult)
-_FINDING = _setters(Finding)
-_RECOMMENDATION = _setters(Recommendation)
+# By number, not by name: only the records are classes of this module.
+_DRAFTS = (_draft(RuleResult), _draft(StepResult), _draft(Finding), _draft(Recommendation))
 
 
 def new_rule_result(
@@ -329,17 +322,18 @@ def new_rule_result(
     missing: list[str],
     blocked_by: str | None,
 ) -> RuleResult:
-    record: RuleResult = _new(RuleResult)
-    s = _RULE_RESULT
-    s[0](record, rule_id)
-    s[1](record, step)
-    s[2](record, severity)
-    s[3](record, title)
-    s[4](record, status)
-    s[5](record, findings)
-    s[6](record, missing)
-    s[7](record, blocked_by)
-    return record
+    record: Any = _new(_DRAFTS[0])
+    record.rule_id = rule_id
+    record.step = step
+    record.severity = severity
+    record.title = title
+    record.status = status
+    record.findings = findings
+    record.missing = missing
+    record.blocked_by = blocked_by
+    record.__class__ = RuleResult
+    built: RuleResult = record
+    return built
 
 
 def new_step_result(
@@ -354,19 +348,20 @@ def new_step_result(
     unknown: int,
     capped: bool,
 ) -> StepResult:
-    record: StepResult = _new(StepResult)
-    s = _STEP_RESULT
-    s[0](record, step)
-    s[1](record, key)
-    s[2](record, name)
-    s[3](record, score)
-    s[4](record, maturity)
-    s[5](record, passed)
-    s[6](record, failed)
-    s[7](record, not_applicable)
-    s[8](record, unknown)
-    s[9](record, capped)
-    return record
+    record: Any = _new(_DRAFTS[1])
+    record.step = step
+    record.key = key
+    record.name = name
+    record.score = score
+    record.maturity = maturity
+    record.passed = passed
+    record.failed = failed
+    record.not_applicable = not_applicable
+    record.unknown = unknown
+    record.capped = capped
+    record.__class__ = StepResult
+    built: StepResult = record
+    return built
 
 
 def new_finding(
@@ -382,20 +377,21 @@ def new_finding(
     column: int | None,
     fingerprint: str,
 ) -> Finding:
-    record: Finding = _new(Finding)
-    s = _FINDING
-    s[0](record, rule_id)
-    s[1](record, step)
-    s[2](record, severity)
-    s[3](record, title)
-    s[4](record, message)
-    s[5](record, rationale)
-    s[6](record, recommendation)
-    s[7](record, pointer)
-    s[8](record, line)
-    s[9](record, column)
-    s[10](record, fingerprint)
-    return record
+    record: Any = _new(_DRAFTS[2])
+    record.rule_id = rule_id
+    record.step = step
+    record.severity = severity
+    record.title = title
+    record.message = message
+    record.rationale = rationale
+    record.recommendation = recommendation
+    record.pointer = pointer
+    record.line = line
+    record.column = column
+    record.fingerprint = fingerprint
+    record.__class__ = Finding
+    built: Finding = record
+    return built
 
 
 def new_recommendation(
@@ -416,25 +412,26 @@ def new_recommendation(
     held_by_placeholders: str | None,
     step_capped_by: list[str],
 ) -> Recommendation:
-    record: Recommendation = _new(Recommendation)
-    s = _RECOMMENDATION
-    s[0](record, rank)
-    s[1](record, rule_id)
-    s[2](record, step)
-    s[3](record, severity)
-    s[4](record, title)
-    s[5](record, rule_title)
-    s[6](record, named_check)
-    s[7](record, action)
-    s[8](record, findings)
-    s[9](record, score_before)
-    s[10](record, score_after)
-    s[11](record, step_score_before)
-    s[12](record, step_score_after)
-    s[13](record, capped_by)
-    s[14](record, held_by_placeholders)
-    s[15](record, step_capped_by)
-    return record
+    record: Any = _new(_DRAFTS[3])
+    record.rank = rank
+    record.rule_id = rule_id
+    record.step = step
+    record.severity = severity
+    record.title = title
+    record.rule_title = rule_title
+    record.named_check = named_check
+    record.action = action
+    record.findings = findings
+    record.score_before = score_before
+    record.score_after = score_after
+    record.step_score_before = step_score_before
+    record.step_score_after = step_score_after
+    record.capped_by = capped_by
+    record.held_by_placeholders = held_by_placeholders
+    record.step_capped_by = step_capped_by
+    record.__class__ = Recommendation
+    built: Recommendation = record
+    return built
 
 
 # ------------------------------------------------------------------ records <-> JSON data
@@ -457,6 +454,13 @@ def _json_value(value: Any) -> Any:
 def to_data(record: Record) -> dict[str, Any]:
     """The record as JSON data, its fields in order: what ``model_dump(mode="json")`` gives."""
     return {name: _json_value(getattr(record, name)) for name in _field_names(type(record))}
+
+
+def _field_names(cls: type[Record]) -> tuple[str, ...]:
+    names = _NAMES.get(cls)
+    if names is None:
+        names = _NAMES[cls] = tuple(field.name for field in dataclasses.fields(cls))
+    return names
 
 
 def to_json(record: Record, indent: int | None = None) -> str:
@@ -565,6 +569,7 @@ _string: Callable[[str], str] = json.encoder.encode_basestring
 _INFINITY = float("inf")
 _KEYS: dict[type[Record], tuple[tuple[str, str], ...]] = {}  # a record's (field, '"field": ') in order
 
+_NAMES: dict[type[Record], tuple[str, ...]] = {}  # a class's field names, in order (filled on first use)
 Convert = Callable[[Any], Any]
 _LOCK = threading.Lock()
 _CONVERTERS: dict[type[Record], tuple[tuple[str, Convert | None], ...]] = {}
