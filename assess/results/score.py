@@ -37,6 +37,7 @@ from __future__ import annotations
 import functools
 import operator
 from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
+from math import prod
 
 from assess.config import Scoring
 from assess.results.kinds import Maturity, Severity, Status
@@ -174,9 +175,10 @@ class Rules:
 
 _MEMO_SIZE = 256
 
-_Step = tuple[StepResult, float, tuple[int, ...], int, int, int]
+_Step = tuple[StepResult, float, tuple[int, ...], int, int, int, dict[int, tuple[float | None, bool]]]
 """A step's figures: its record, its counted weight, its failing or charged rules, its failing (or charged)
-criticals, its counted rules and its unknown ones."""
+criticals, its counted rules and its unknown ones; and for each failing rule, the step's score and whether
+a critical failure still caps it should that rule alone pass (what a recommendation predicts)."""
 
 
 def _picker(positions: tuple[int, ...]) -> Callable[[Sequence[Status]], tuple[Status, ...]]:
@@ -191,6 +193,8 @@ class _Basis:
     """What a card keeps of its sums so that each prediction only swaps what changes (`predict_with_pass`)."""
 
     __slots__ = (
+        "_products",
+        "alone",
         "bad",
         "by_rank",
         "charged",
@@ -210,6 +214,7 @@ class _Basis:
         charged: Collection[int],
         totals: list[float],
         bad: list[tuple[int, ...]],
+        alone: list[dict[int, tuple[float | None, bool]]],
         by_rank: list[list[float]],
         starts: list[list[float]],
         criticals: int,
@@ -221,11 +226,29 @@ class _Basis:
         self.charged = charged  # positions of the rules charged as failed
         self.totals = totals  # each step's counted weight
         self.bad = bad  # each step's failing or charged rules, in order
+        self.alone = alone  # each step's score should one of its failing rules alone pass (`_Step`)
         self.by_rank = by_rank  # every failing or charged rule's penalty, per severity, largest first
         self.starts = starts  # the share the penalties leave, before each of them (`_starts`)
         self.criticals = criticals
         self.counted = counted
         self.unknown = unknown
+        self._products: tuple[list[list[float]], list[list[float]]] | None = None
+
+    def products(self) -> tuple[list[list[float]], list[list[float]]]:
+        """The factors of the product `_starts` works out, for a prediction that removes one penalty (made on
+        first use): by severity, each penalty's factor once the one before it is gone (it moves up a place,
+        so decays one step less); and after each severity, the factors of all the severities below it."""
+        if self._products is None:
+            decay = self.rules.decay
+            shifted = [[1.0 - share * decay[k - 1] for k, share in enumerate(shares) if k] for shares in self.by_rank]
+            tails: list[list[float]] = []
+            below: list[float] = []
+            for shares in reversed(self.by_rank):
+                tails.append(below)
+                below = [1.0 - share * decay[k] for k, share in enumerate(shares)] + below
+            tails.reverse()
+            self._products = shifted, tails
+        return self._products
 
 
 class ScoreCard:
@@ -345,6 +368,7 @@ def card(
     steps: list[StepResult] = []
     totals: list[float] = []
     bad_by_step: list[tuple[int, ...]] = []
+    alone: list[dict[int, tuple[float | None, bool]]] = []
     criticals = counted = unknown = 0
     memo = rules.memo(lang)
     for index, pick in enumerate(rules.pick):
@@ -356,10 +380,11 @@ def card(
             figures = _step(rules, index, statuses, charged, _step_names(lang)[index])
             if len(memo[index]) < _MEMO_SIZE:
                 memo[index][key] = figures
-        result, total, bad, step_criticals, step_counted, step_unknown = figures
+        result, total, bad, step_criticals, step_counted, step_unknown, step_alone = figures
         steps.append(result)
         totals.append(total)
         bad_by_step.append(bad)
+        alone.append(step_alone)
         for position in bad:
             by_rank[ranks[position]].append(penalties[position])
         criticals += step_criticals
@@ -377,7 +402,7 @@ def card(
         capped=capped,
         written=_round(100.0 * written.share),
     )
-    basis = _Basis(rules, statuses, charged, totals, bad_by_step, by_rank, starts, criticals, counted, unknown)
+    basis = _Basis(rules, statuses, charged, totals, bad_by_step, alone, by_rank, starts, criticals, counted, unknown)
     return ScoreCard(total_score, tuple(steps), basis, written)
 
 
@@ -411,7 +436,15 @@ def _step(rules: Rules, index: int, statuses: Sequence[Status], charged: Collect
     step = STEPS[index]
     level = _maturity(worst, passed, value, rules.floors)
     result = new_step_result(step.number, step.key, name, value, level, passed, failed, not_applicable, unknown, capped)
-    return result, total, tuple(bad), criticals, passed + failed, unknown
+    alone: dict[int, tuple[float | None, bool]] = {}
+    for passing in bad:
+        if statuses[passing] is _FAIL and passing not in charged:  # its weight stays in the total, as passed
+            lost = 0.0
+            for position in bad:
+                if position != passing:
+                    lost += weights[position]
+            alone[passing] = _value(total, lost, criticals - (not ranks[passing]), rules.scoring)
+    return result, total, tuple(bad), criticals, passed + failed, unknown, alone
 
 
 def _starts(by_rank: Sequence[Sequence[float]], decay: Sequence[float]) -> list[list[float]]:
@@ -518,6 +551,10 @@ def predict_positions(
 ) -> Prediction:
     """`predict_with_pass` of the rules at the `chosen` positions (`rule_ids`: their ids)."""
     basis = card.basis
+    if len(chosen) == 1:
+        (position,) = chosen
+        if basis.statuses[position] is _FAIL and position not in basis.charged:
+            return _predict_one(card, position, rule_ids, scoring)
     rules, statuses, charged = basis.rules, basis.statuses, basis.charged
     ranks, weights, steps, penalties = rules.ranks, rules.weights, rules.steps, rules.penalties
     criticals, counted, unknown = basis.criticals, basis.counted, basis.unknown
@@ -569,6 +606,24 @@ def predict_positions(
     limited = card.written.limit(overall, rule_ids)
     limited_by = card.written.rule_id if limited < overall else None
     return Prediction(limited, overall_capped, limited_by, changed, steps_capped)
+
+
+def _predict_one(card: ScoreCard, position: int, rule_ids: Collection[str], scoring: Scoring) -> Prediction:
+    """`predict_positions` of one failing rule (not charged), as a recommendation predicts most: its step's
+    score was worked out with the step's (`_Step`), and the product takes up from its penalty with the
+    factors that follow it (`_Basis.products`), multiplied in the same order as a full score would."""
+    basis = card.basis
+    rules = basis.rules
+    rank = rules.ranks[position]
+    k = basis.by_rank[rank].index(rules.penalties[position])
+    shifted, tails = basis.products()
+    kept = prod(tails[rank], start=prod(shifted[rank][k:], start=basis.starts[rank][k]))
+    overall, capped, _ = _combine(kept, basis.criticals - (not rank), basis.counted, basis.unknown, scoring)
+    limited = card.written.limit(overall, rule_ids)
+    limited_by = card.written.rule_id if limited < overall else None
+    number = rules.steps[position]
+    value, step_capped = basis.alone[number - 1][position]
+    return Prediction(limited, capped, limited_by, {number: value}, {number: step_capped})
 
 
 def _total(
