@@ -44,17 +44,11 @@ from assess.results.report import (
     SuppressionNotice,
     ToolInfo,
     new_finding,
+    new_plan_report,
     new_recommendation,
     new_rule_result,
 )
-from assess.results.score import (
-    Prediction,
-    Rules,
-    ScoreCard,
-    Written,
-    predict_positions,
-    still_failing_criticals,
-)
+from assess.results.score import Predicted, Rules, ScoreCard, Written, predict_rule, still_failing_criticals
 from assess.results.score import card as score_card
 from assess.results.suppress import apply_suppressions
 from assess.rules.catalog import Catalog, build_catalog
@@ -215,38 +209,35 @@ def _plan_report(
         notices = [SuppressionNotice(**notice) for notice in applied.notices]
     blockers = _blockers(tables, outcomes, statuses)
     card = score_card(tables.scoring_rules, statuses, blockers, lang, _written(scan, tables))
-    ids, steps, severities, titles = tables.ids, tables.steps, tables.severities, tables.titles(lang)
+    blocked_by = [blockers.get(position) for position in range(len(outcomes))] if blockers else [None] * len(outcomes)
     rule_results = [
-        new_rule_result(
-            ids[position],
-            steps[position],
-            severities[position],
-            titles[position],
-            statuses[position],
-            len(outcome.findings),
-            list(outcome.missing),
-            blockers.get(position),
+        new_rule_result(rule_id, step, severity, title, status, len(outcome.findings), list(outcome.missing), blocked)
+        for (rule_id, step, severity, title), status, outcome, blocked in zip(
+            tables.heads(lang), statuses, outcomes, blocked_by, strict=True
         )
-        for position, outcome in enumerate(outcomes)
     ]
-    findings.sort(key=lambda f: (f["severity"].rank, f["step"], f["rule_id"], f["line"] or 0, f["pointer"]))
+    findings.sort(key=lambda f: (_RANK[f["severity"]], f["step"], f["rule_id"], f["line"] or 0, f["pointer"]))
     # Records built from the pipeline's own values (typed already; floats from `score`'s rounding).
-    return PlanReport(
-        file=loaded.name,
-        sha256=loaded.sha256,
-        organization=_organization(scan, lang),
-        language=lang,
-        assessed=True,
-        score=card.score,
-        steps=list(card.steps),
-        rules=rule_results,
-        findings=[_finding(finding) for finding in findings],
-        suppressed=suppressed,
-        suppression_notices=notices,
-        recommendations=_recommendations(outcomes, statuses, blockers, card, tables, config, lang),
-        placeholders=len(scan.found),
-        fill_first=fill_first(scan),
+    return new_plan_report(
+        loaded.name,
+        loaded.sha256,
+        _organization(scan, lang),
+        lang,
+        True,
+        [],
+        card.score,
+        list(card.steps),
+        rule_results,
+        [_finding(finding) for finding in findings],
+        suppressed,
+        notices,
+        _recommendations(outcomes, statuses, blockers, card, tables, config, lang),
+        len(scan.found),
+        fill_first(scan),
     )
+
+
+_RANK = {severity: severity.rank for severity in Severity}
 
 
 def _finding(f: Mapping[str, Any]) -> Finding:
@@ -271,7 +262,7 @@ class _Tables:
 
     __slots__ = (
         "_active",
-        "_titles",
+        "_heads",
         "always_shown",
         "depths",
         "groups",
@@ -311,12 +302,15 @@ class _Tables:
             (rule.id for rule in active if any("placeholder" in b.values() for b in rule.rule.alternatives)), None
         )
         self._active = active
-        self._titles: dict[str, tuple[str, ...]] = {}
+        self._heads: dict[str, tuple[tuple[str, int, Severity, str], ...]] = {}
 
-    def titles(self, lang: str) -> tuple[str, ...]:
-        found = self._titles.get(lang)
+    def heads(self, lang: str) -> tuple[tuple[str, int, Severity, str], ...]:
+        """Each rule's id, step, severity and title in `lang`: what its `RuleResult` starts with."""
+        found = self._heads.get(lang)
         if found is None:
-            found = self._titles[lang] = tuple(rule.texts(lang)["title"] for rule in self._active)
+            found = self._heads[lang] = tuple(
+                (rule.id, rule.step, rule.severity, rule.texts(lang)["title"]) for rule in self._active
+            )
         return found
 
 
@@ -402,24 +396,24 @@ def _recommendations(
     if len(failing) > shown:
         last = groups[failing[shown - 1]]
         failing = [position for position in failing if groups[position] <= last]
-    candidates: list[tuple[tuple[int, float, float, str], int, list[str], Prediction]] = []
+    candidates: list[tuple[tuple[int, float, float, str], int, list[str], Predicted]] = []
     for position in failing:
         rule_id = ids[position]
-        chosen = [position, *(hidden for hidden in tables.unlocks[position] if blockers.get(hidden) == rule_id)]
+        unlocks = tables.unlocks[position]
+        chosen = (
+            [position, *(hidden for hidden in unlocks if blockers.get(hidden) == rule_id)] if unlocks else [position]
+        )
         fixed = [ids[p] for p in chosen]
-        predicted = predict_positions(before, chosen, fixed, config.scoring)
-        step = steps[position]
-        step_before = before.steps[step - 1].score
-        step_after = predicted.steps.get(step, step_before)
-        step_gain = (step_after or 0.0) - (step_before or 0.0)
-        key = (groups[position], overall - predicted.overall, -step_gain, rule_id)
-        candidates.append((key, position, fixed, predicted))
+        predicted = predict_rule(before, chosen, fixed, config.scoring)
+        step_before = before.steps[steps[position] - 1].score
+        step_gain = (predicted[3] or 0.0) - (step_before or 0.0)
+        candidates.append(((groups[position], overall - predicted[0], -step_gain, rule_id), position, fixed, predicted))
     candidates.sort(key=lambda c: c[0])
     recommendations: list[Recommendation] = []
     for number, (_, position, fixed, predicted) in enumerate(candidates[:shown], 1):
+        after, capped, limited_by, step_after, step_capped = predicted
         words = outcomes[position].active.texts(lang)
         step = steps[position]
-        step_before = before.steps[step - 1].score
         recommendations.append(
             new_recommendation(
                 number,
@@ -432,12 +426,12 @@ def _recommendations(
                 words["recommendation"],
                 len(outcomes[position].findings),
                 overall,
-                predicted.overall,
-                step_before,
-                predicted.steps.get(step, step_before),
-                still_failing_criticals(before, fixed) if predicted.capped else [],
-                predicted.limited_by,
-                still_failing_criticals(before, fixed, step) if predicted.steps_capped.get(step) else [],
+                after,
+                before.steps[step - 1].score,
+                step_after,
+                still_failing_criticals(before, fixed) if capped else [],
+                limited_by,
+                still_failing_criticals(before, fixed, step) if step_capped else [],
             )
         )
     return recommendations

@@ -309,7 +309,7 @@ def _draft(cls: type[Record]) -> type[Record]:
 
 
 # By number, not by name: only the records are classes of this module.
-_DRAFTS = (_draft(RuleResult), _draft(StepResult), _draft(Finding), _draft(Recommendation))
+_DRAFTS = tuple(_draft(cls) for cls in (RuleResult, StepResult, Finding, Recommendation, Score, PlanReport))
 
 
 def new_rule_result(
@@ -431,6 +431,62 @@ def new_recommendation(
     record.step_capped_by = step_capped_by
     record.__class__ = Recommendation
     built: Recommendation = record
+    return built
+
+
+def new_score(
+    overall: float,
+    grade: str,
+    completeness: float,
+    capped: bool,
+    written: float,
+) -> Score:
+    record: Any = _new(_DRAFTS[4])
+    record.overall = overall
+    record.grade = grade
+    record.completeness = completeness
+    record.capped = capped
+    record.written = written
+    record.__class__ = Score
+    built: Score = record
+    return built
+
+
+def new_plan_report(
+    file: str,
+    sha256: str | None,
+    organization: str | None,
+    language: str,
+    assessed: bool,
+    problems: list[PlanProblem],
+    score: Score | None,
+    steps: list[StepResult],
+    rules: list[RuleResult],
+    findings: list[Finding],
+    suppressed: list[SuppressedFinding],
+    suppression_notices: list[SuppressionNotice],
+    recommendations: list[Recommendation],
+    placeholders: int,
+    fill_first: list[str],
+) -> PlanReport:
+    record: Any = _new(_DRAFTS[5])
+    record.file = file
+    record.sha256 = sha256
+    record.organization = organization
+    record.language = language
+    record.assessed = assessed
+    record.problems = problems
+    record.score = score
+    record.steps = steps
+    record.rules = rules
+    record.findings = findings
+    record.suppressed = suppressed
+    record.suppression_notices = suppression_notices
+    record.recommendations = recommendations
+    record.placeholders = placeholders
+    record.fill_first = fill_first
+    record.__class__ = PlanReport
+    built: PlanReport = record
     return built
 
 

@@ -41,7 +41,7 @@ from math import prod
 
 from assess.config import Scoring
 from assess.results.kinds import Maturity, Severity, Status
-from assess.results.report import Score, StepResult, new_step_result
+from assess.results.report import Score, StepResult, new_score, new_step_result
 from assess.steps import STEPS
 
 # Plain classes with __slots__ rather than dataclasses: creating a dataclass costs a cold run of the
@@ -395,12 +395,9 @@ def card(
     starts = _starts(by_rank, rules.decay)
     overall, capped, completeness = _combine(starts[-1][-1], criticals, counted, unknown, scoring)
     overall = written.limit(overall)
-    total_score = Score(
-        overall=overall,
-        grade=_grade(overall, rules.grades),
-        completeness=_round(completeness * written.share),
-        capped=capped,
-        written=_round(100.0 * written.share),
+    share = written.share
+    total_score = new_score(
+        overall, _grade(overall, rules.grades), _round(completeness * share), capped, _round(100.0 * share)
     )
     basis = _Basis(rules, statuses, charged, totals, bad_by_step, alone, by_rank, starts, criticals, counted, unknown)
     return ScoreCard(total_score, tuple(steps), basis, written)
@@ -554,7 +551,9 @@ def predict_positions(
     if len(chosen) == 1:
         (position,) = chosen
         if basis.statuses[position] is _FAIL and position not in basis.charged:
-            return _predict_one(card, position, rule_ids, scoring)
+            overall, capped, limited_by, value, step_capped = _predict_one(card, position, rule_ids, scoring)
+            number = basis.rules.steps[position]
+            return Prediction(overall, capped, limited_by, {number: value}, {number: step_capped})
     rules, statuses, charged = basis.rules, basis.statuses, basis.charged
     ranks, weights, steps, penalties = rules.ranks, rules.weights, rules.steps, rules.penalties
     criticals, counted, unknown = basis.criticals, basis.counted, basis.unknown
@@ -608,8 +607,31 @@ def predict_positions(
     return Prediction(limited, overall_capped, limited_by, changed, steps_capped)
 
 
-def _predict_one(card: ScoreCard, position: int, rule_ids: Collection[str], scoring: Scoring) -> Prediction:
-    """`predict_positions` of one failing rule (not charged), as a recommendation predicts most: its step's
+Predicted = tuple[float, bool, str | None, float | None, bool]
+"""A prediction as a recommendation reads it: the overall score, whether a configured flat cap holds it, the
+rule whose placeholders hold it, and the score of the rule's step and whether a critical failure caps it."""
+
+
+def predict_rule(card: ScoreCard, chosen: Sequence[int], rule_ids: Collection[str], scoring: Scoring) -> Predicted:
+    """`predict_positions` of a rule (`chosen[0]`) and the rules it unlocks, for a recommendation."""
+    basis = card.basis
+    if len(chosen) == 1:
+        position = chosen[0]
+        if basis.statuses[position] is _FAIL and position not in basis.charged:
+            return _predict_one(card, position, rule_ids, scoring)
+    predicted = predict_positions(card, chosen, rule_ids, scoring)
+    number = basis.rules.steps[chosen[0]]
+    return (
+        predicted.overall,
+        predicted.capped,
+        predicted.limited_by,
+        predicted.steps[number],
+        predicted.steps_capped[number],
+    )
+
+
+def _predict_one(card: ScoreCard, position: int, rule_ids: Collection[str], scoring: Scoring) -> Predicted:
+    """The prediction of one failing rule (not charged), as a recommendation predicts most: its step's
     score was worked out with the step's (`_Step`), and the product takes up from its penalty with the
     factors that follow it (`_Basis.products`), multiplied in the same order as a full score would."""
     basis = card.basis
@@ -619,11 +641,10 @@ def _predict_one(card: ScoreCard, position: int, rule_ids: Collection[str], scor
     shifted, tails = basis.products()
     kept = prod(tails[rank], start=prod(shifted[rank][k:], start=basis.starts[rank][k]))
     overall, capped, _ = _combine(kept, basis.criticals - (not rank), basis.counted, basis.unknown, scoring)
-    limited = card.written.limit(overall, rule_ids)
-    limited_by = card.written.rule_id if limited < overall else None
-    number = rules.steps[position]
-    value, step_capped = basis.alone[number - 1][position]
-    return Prediction(limited, capped, limited_by, {number: value}, {number: step_capped})
+    written = card.written
+    limited = written.limit(overall, rule_ids)
+    value, step_capped = basis.alone[rules.steps[position] - 1][position]
+    return limited, capped, written.rule_id if limited < overall else None, value, step_capped
 
 
 def _total(
