@@ -157,7 +157,7 @@ class Rules:
         self.positions = {rule_id: tuple(found) for rule_id, found in positions.items()}
         self.floors = _floors(tuple(scoring.maturity_floors.items()))
         self.grades = _by_floor(tuple(scoring.grades.items()))
-        # repeat_decay^k for the k-th penalty of a severity, as `_combine` multiplies them
+        # repeat_decay^k for the k-th penalty of a severity, as `_product` multiplies them
         self.decay = tuple(scoring.repeat_decay**k for k in range(len(self.ids) + 1))
         self._memo: dict[str, tuple[dict[Hashable, _Step], ...]] = {}
 
@@ -193,15 +193,15 @@ class _Basis:
     """What a card keeps of its sums so that each prediction only swaps what changes (`predict_with_pass`)."""
 
     __slots__ = (
-        "_products",
         "alone",
         "bad",
         "by_rank",
         "charged",
         "counted",
         "criticals",
+        "known",
+        "product",
         "rules",
-        "starts",
         "statuses",
         "totals",
         "unknown",
@@ -216,10 +216,11 @@ class _Basis:
         bad: list[tuple[int, ...]],
         alone: list[dict[int, tuple[float | None, bool]]],
         by_rank: list[list[float]],
-        starts: list[list[float]],
+        product: _Product,
         criticals: int,
         counted: int,
         unknown: int,
+        known: float,
     ) -> None:
         self.rules = rules
         self.statuses = statuses
@@ -228,27 +229,11 @@ class _Basis:
         self.bad = bad  # each step's failing or charged rules, in order
         self.alone = alone  # each step's score should one of its failing rules alone pass (`_Step`)
         self.by_rank = by_rank  # every failing or charged rule's penalty, per severity, largest first
-        self.starts = starts  # the share the penalties leave, before each of them (`_starts`)
+        self.product = product  # the share the penalties leave, and how it was multiplied (`_product`)
         self.criticals = criticals
         self.counted = counted
         self.unknown = unknown
-        self._products: tuple[list[list[float]], list[list[float]]] | None = None
-
-    def products(self) -> tuple[list[list[float]], list[list[float]]]:
-        """The factors of the product `_starts` works out, for a prediction that removes one penalty (made on
-        first use): by severity, each penalty's factor once the one before it is gone (it moves up a place,
-        so decays one step less); and after each severity, the factors of all the severities below it."""
-        if self._products is None:
-            decay = self.rules.decay
-            shifted = [[1.0 - share * decay[k - 1] for k, share in enumerate(shares) if k] for shares in self.by_rank]
-            tails: list[list[float]] = []
-            below: list[float] = []
-            for shares in reversed(self.by_rank):
-                tails.append(below)
-                below = [1.0 - share * decay[k] for k, share in enumerate(shares)] + below
-            tails.reverse()
-            self._products = shifted, tails
-        return self._products
+        self.known = known  # the share the completeness leaves (`_known`)
 
 
 class ScoreCard:
@@ -336,17 +321,22 @@ def _value(total: float, lost: float, criticals: int, scoring: Scoring) -> tuple
     return None, False
 
 
-def _combine(kept: float, criticals: int, counted: int, unknown: int, scoring: Scoring) -> tuple[float, bool, float]:
-    """The overall score from its sums: the share the penalties leave (`_starts`), the failing criticals, the
-    counts; whether a configured flat cap holds it; and the completeness."""
+def _known(counted: int, unknown: int, scoring: Scoring) -> tuple[float, float]:
+    """The completeness, and the share of the score it leaves."""
     completeness = 100.0 * counted / (counted + unknown) if counted + unknown else 0.0
     known = min(1.0, completeness / scoring.completeness_full) if scoring.completeness_full > 0 else 1.0
+    return completeness, known
+
+
+def _overall(kept: float, known: float, criticals: int, scoring: Scoring) -> tuple[float, bool]:
+    """The overall score from the share the penalties leave (`_product`), the share the completeness leaves
+    and the failing (or charged) criticals; and whether a configured flat cap holds it."""
     overall = 100.0 * kept * known
     if scoring.critical_overall_cap is not None and criticals:
         cap = _cap(scoring.critical_overall_cap, criticals, scoring)
         if overall > cap:
-            return _round(cap), True, completeness
-    return _round(overall), False, completeness
+            return _round(cap), True
+    return _round(overall), False
 
 
 @functools.lru_cache(maxsize=8)
@@ -392,14 +382,17 @@ def card(
         unknown += step_unknown
     for shares in by_rank:
         shares.sort(reverse=True)
-    starts = _starts(by_rank, rules.decay)
-    overall, capped, completeness = _combine(starts[-1][-1], criticals, counted, unknown, scoring)
+    product = _product(by_rank, rules.decay)
+    completeness, known = _known(counted, unknown, scoring)
+    overall, capped = _overall(product[0][-1][-1], known, criticals, scoring)
     overall = written.limit(overall)
     share = written.share
     total_score = new_score(
         overall, _grade(overall, rules.grades), _round(completeness * share), capped, _round(100.0 * share)
     )
-    basis = _Basis(rules, statuses, charged, totals, bad_by_step, alone, by_rank, starts, criticals, counted, unknown)
+    basis = _Basis(
+        rules, statuses, charged, totals, bad_by_step, alone, by_rank, product, criticals, counted, unknown, known
+    )
     return ScoreCard(total_score, tuple(steps), basis, written)
 
 
@@ -444,18 +437,28 @@ def _step(rules: Rules, index: int, statuses: Sequence[Status], charged: Collect
     return result, total, tuple(bad), criticals, passed + failed, unknown, alone
 
 
-def _starts(by_rank: Sequence[Sequence[float]], decay: Sequence[float]) -> list[list[float]]:
-    """The product `_combine` scales the score by, as it stands before each penalty (by severity, largest
-    first), and after the last: a prediction takes it up from the first penalty it removes."""
+_Product = tuple[list[list[float]], list[float], list[int]]
+"""How the share the penalties leave was multiplied: by severity, the product before each penalty and after
+the last; every factor in order; and where each severity's factors start among them (and where they end)."""
+
+
+def _product(by_rank: Sequence[Sequence[float]], decay: Sequence[float]) -> _Product:
+    """The share the penalties leave, multiplied in order (`_Product`): a prediction takes it up from the
+    first penalty it removes, with the same factors after, so that it is the product a full score gives."""
     kept = 1.0
     starts: list[list[float]] = []
+    factors: list[float] = []
+    offsets = [0]
     for shares in by_rank:  # the k-th largest penalty of a severity counts repeat_decay^(k-1) of itself
         before = [kept]
         for k, share in enumerate(shares):
-            kept *= 1.0 - share * decay[k]
+            factor = 1.0 - share * decay[k]
+            kept *= factor
             before.append(kept)
+            factors.append(factor)
         starts.append(before)
-    return starts
+        offsets.append(len(factors))
+    return starts, factors, offsets
 
 
 def score(results: Sequence[Scored], scoring: Scoring, lang: str = "en", written: Written = _ALL_WRITTEN) -> ScoreCard:
@@ -595,13 +598,14 @@ def predict_positions(
                 step_criticals += not ranks[position]
         changed[number], steps_capped[number] = _value(total, lost, step_criticals, scoring)
     first, k = start
-    kept = basis.starts[first][k] if first < _RANKS else basis.starts[-1][-1]
+    starts = basis.product[0]
+    kept = starts[first][k] if first < _RANKS else starts[-1][-1]
     decay = rules.decay
-    for rank in range(first, _RANKS):  # the same products as `_starts`, from the first penalty removed on
+    for rank in range(first, _RANKS):  # the same products as `_product`, from the first penalty removed on
         shares = removed.get(rank, basis.by_rank[rank])
         for j in range(k if rank == first else 0, len(shares)):
             kept *= 1.0 - shares[j] * decay[j]
-    overall, overall_capped, _ = _combine(kept, criticals, counted, unknown, scoring)
+    overall, overall_capped = _overall(kept, _known(counted, unknown, scoring)[1], criticals, scoring)
     limited = card.written.limit(overall, rule_ids)
     limited_by = card.written.rule_id if limited < overall else None
     return Prediction(limited, overall_capped, limited_by, changed, steps_capped)
@@ -632,15 +636,22 @@ def predict_rule(card: ScoreCard, chosen: Sequence[int], rule_ids: Collection[st
 
 def _predict_one(card: ScoreCard, position: int, rule_ids: Collection[str], scoring: Scoring) -> Predicted:
     """The prediction of one failing rule (not charged), as a recommendation predicts most: its step's
-    score was worked out with the step's (`_Step`), and the product takes up from its penalty with the
-    factors that follow it (`_Basis.products`), multiplied in the same order as a full score would."""
+    score was worked out with the step's (`_Step`), the counts do not change, and the product takes up
+    from its penalty (`_Product`): the penalties after it in its severity move up a place (one step of
+    decay less), those of the severities below keep their factors; multiplied in the same order as a
+    full score would."""
     basis = card.basis
     rules = basis.rules
     rank = rules.ranks[position]
-    k = basis.by_rank[rank].index(rules.penalties[position])
-    shifted, tails = basis.products()
-    kept = prod(tails[rank], start=prod(shifted[rank][k:], start=basis.starts[rank][k]))
-    overall, capped, _ = _combine(kept, basis.criticals - (not rank), basis.counted, basis.unknown, scoring)
+    shares = basis.by_rank[rank]
+    k = shares.index(rules.penalties[position])
+    starts, factors, offsets = basis.product
+    kept = starts[rank][k]
+    decay = rules.decay
+    for j in range(k + 1, len(shares)):
+        kept *= 1.0 - shares[j] * decay[j - 1]
+    kept = prod(factors[offsets[rank + 1] :], start=kept)
+    overall, capped = _overall(kept, basis.known, basis.criticals - (not rank), scoring)
     written = card.written
     limited = written.limit(overall, rule_ids)
     value, step_capped = basis.alone[rules.steps[position] - 1][position]
