@@ -209,7 +209,9 @@ def _plan_report(
         notices = [SuppressionNotice(**notice) for notice in applied.notices]
     blockers = _blockers(tables, outcomes, statuses)
     card = score_card(tables.scoring_rules, statuses, blockers, lang, _written(scan, tables))
-    blocked_by = [blockers.get(position) for position in range(len(outcomes))] if blockers else [None] * len(outcomes)
+    blocked_by: list[str | None] = [None] * len(outcomes)
+    for position, blocker in blockers.items():
+        blocked_by[position] = blocker
     rule_results = [
         new_rule_result(rule_id, step, severity, title, status, len(outcome.findings), list(outcome.missing), blocked)
         for (rule_id, step, severity, title), status, outcome, blocked in zip(
@@ -274,6 +276,7 @@ class _Tables:
         "scoring_rules",
         "severities",
         "steps",
+        "unlocking",
         "unlocks",
     )
 
@@ -295,6 +298,7 @@ class _Tables:
         self.unlocks = tuple(
             tuple(position[hidden] for hidden in rule.rule.spec.unlocks if hidden in position) for rule in active
         )
+        self.unlocking = tuple((index, unlocks) for index, unlocks in enumerate(self.unlocks) if unlocks)
         # How deep the fields a rule requires lie (`_section_missing`).
         self.depths = tuple(min((p.count("/") for p in rule.rule.spec.requires), default=0) for rule in active)
         # The rule reporting placeholders (PLAN-01 in the core pack): passing it lifts their limit on the score.
@@ -351,8 +355,8 @@ def _blockers(tables: _Tables, outcomes: list[RuleOutcome], statuses: list[Statu
     is not hidden by anything: it stays out of the score, as unknowns do.
     """
     blocked: dict[int, str] = {}
-    for position, unlocks in enumerate(tables.unlocks):
-        if not unlocks or statuses[position] is not Status.FAIL:
+    for position, unlocks in tables.unlocking:
+        if statuses[position] is not Status.FAIL:
             continue
         for hidden in unlocks:
             status = statuses[hidden]

@@ -361,10 +361,13 @@ def card(
     alone: list[dict[int, tuple[float | None, bool]]] = []
     criticals = counted = unknown = 0
     memo = rules.memo(lang)
+    charged_in: dict[int, tuple[int, ...]] = {}  # step index -> its charged rules: a step's figures depend on them
+    for position in sorted(charged):
+        charged_in[rules.steps[position] - 1] = (*charged_in.get(rules.steps[position] - 1, ()), position)
     for index, pick in enumerate(rules.pick):
         key: Hashable = pick(statuses)
-        if charged:
-            key = (key, tuple(position in charged for position in rules.by_step[index]))
+        if index in charged_in:
+            key = (key, charged_in[index])
         figures = memo[index].get(key)
         if figures is None:
             figures = _step(rules, index, statuses, charged, _step_names(lang)[index])
@@ -598,11 +601,14 @@ def predict_positions(
                 step_criticals += not ranks[position]
         changed[number], steps_capped[number] = _value(total, lost, step_criticals, scoring)
     first, k = start
-    starts = basis.product[0]
+    starts, factors, offsets = basis.product
     kept = starts[first][k] if first < _RANKS else starts[-1][-1]
     decay = rules.decay
     for rank in range(first, _RANKS):  # the same products as `_product`, from the first penalty removed on
-        shares = removed.get(rank, basis.by_rank[rank])
+        shares = removed.get(rank)
+        if shares is None:  # the factors of a severity with none removed stay the same
+            kept = prod(factors[offsets[rank] : offsets[rank + 1]], start=kept)
+            continue
         for j in range(k if rank == first else 0, len(shares)):
             kept *= 1.0 - shares[j] * decay[j]
     overall, overall_capped = _overall(kept, _known(counted, unknown, scoring)[1], criticals, scoring)
