@@ -3,14 +3,18 @@
 Each rule ends as one of: not applicable (its ``skip_when`` matched), fail (its
 ``when`` matched: one finding per match), unknown (no failure, but a field in
 its ``requires`` is absent from the plan) or pass.
+
+Everything about a rule that does not depend on the plan (its pass and not-applicable
+outcomes, its messages split around their placeholders with the thresholds already
+written, its ``requires`` patterns cut into tokens...) is worked out once per catalog
+(`tables`, held by `Catalog.evaluation`): a plan pays only for what it matched.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from assess.engines.base import Match
 from assess.i18n import is_singular, label, number, value_label
@@ -26,8 +30,9 @@ FindingData = dict[str, Any]
 """A `Finding` as plain data (its fields by name): the pipeline's form; the report validates it once."""
 
 
-@dataclass(frozen=True)
-class RuleOutcome:
+class RuleOutcome(NamedTuple):
+    """A named tuple, not a frozen dataclass: one a rule a plan, and most are shared (see `RuleTable`)."""
+
     active: ActiveRule
     status: Status
     findings: tuple[FindingData, ...]
@@ -56,16 +61,58 @@ def _format_value(value: Any, flt: str | None, lang: str = "en", forms: tuple[st
 
 def render(template: str, match: Match, thresholds: dict[str, float], lang: str = "en") -> str:
     """A message with its placeholders filled, numbers and labels written for `lang`."""
+    return _fill(_compile(template, thresholds, lang), match, lang)
 
-    def fill(found: Any) -> str:
+
+class _Slot(NamedTuple):
+    """A placeholder of a message that a fact fills: ``{binding.name|flt:one:many}``."""
+
+    binding: str
+    name: str
+    flt: str | None
+    forms: tuple[str, str] | None
+
+
+_Template = tuple[str | _Slot, ...]
+
+
+def _compile(template: str, thresholds: dict[str, float], lang: str) -> _Template:
+    """A message cut into literal text and the slots its facts fill; thresholds are written in already
+    (they are the catalog's), so that a finding's message is a join, not a regular-expression pass."""
+    parts: list[str | _Slot] = []
+    text = ""
+    last = 0
+    for found in PLACEHOLDER.finditer(template):
         binding, name, flt, one, many = found.groups()
         forms = (one, many) if one is not None else None
+        text += template[last : found.start()]
+        last = found.end()
         if binding == "threshold":
-            return _format_value(thresholds.get(name), flt, lang, forms)
-        fact = match.binding(binding)
-        return _format_value(fact.get(name) if fact else None, flt, lang, forms)
+            text += _format_value(thresholds.get(name), flt, lang, forms)
+            continue
+        if text:
+            parts.append(text)
+        text = ""
+        parts.append(_Slot(binding, name, flt, forms))
+    text += template[last:]
+    if text:
+        parts.append(text)
+    return tuple(parts)
 
-    return PLACEHOLDER.sub(fill, template)
+
+def _fill(template: _Template, match: Match, lang: str) -> str:
+    out: list[str] = []
+    for part in template:
+        if isinstance(part, str):
+            out.append(part)
+            continue
+        fact = match.binding(part.binding)
+        value = fact.get(part.name) if fact else None
+        # A plain text value without filter is written as it is (the common case, spared `_format_value`).
+        out.append(
+            value if part.flt is None and type(value) is str else _format_value(value, part.flt, lang, part.forms)
+        )
+    return "".join(out)
 
 
 def _identity(fact: Fact) -> str:
@@ -78,6 +125,22 @@ def _identity(fact: Fact) -> str:
 _FILTERED = re.compile(r"^\*\[([a-z_]+)=([^\]]*)\]$")
 
 
+class _Token(NamedTuple):
+    """One step of a ``requires`` pattern: a key, or ``*`` (every item) with an optional ``[field=value]``."""
+
+    name: str
+    every: bool
+    selector: tuple[str, str] | None
+
+
+def _tokens(pattern: str) -> tuple[_Token, ...]:
+    tokens = []
+    for token in pattern.split("/")[1:]:
+        selector = _FILTERED.match(token) if token.startswith("*") else None
+        tokens.append(_Token(token, token.startswith("*"), (selector[1], selector[2]) if selector else None))
+    return tuple(tokens)
+
+
 def missing_pointers(plan: PlanData, pattern: str) -> list[str]:
     """Concrete pointers matching `pattern` that the plan leaves unstated.
 
@@ -86,35 +149,102 @@ def missing_pointers(plan: PlanData, pattern: str) -> list[str]:
     ``*[field=value]`` for the items whose ``field`` equals ``value`` (e.g.
     ``/channels/*[status=active]/posts_per_week``).
     """
-    tokens = pattern.split("/")[1:]
     missing: list[str] = []
-
-    def walk(node: Any, shape: Shape | None, index: int, prefix: str) -> None:
-        if index == len(tokens):
-            return
-        token = tokens[index]
-        if token.startswith("*"):
-            selector = _FILTERED.match(token)
-            if isinstance(node, list):
-                for position, item in enumerate(node):
-                    if selector and str(_child(item, shape, selector[1])) != selector[2]:
-                        continue
-                    walk(item, shape, index + 1, f"{prefix}/{position}")
-            return
-        child = _child(node, shape, token)
-        if child is None:
-            missing.append(f"{prefix}/{token}")
-        else:
-            walk(child, shape.children.get(token) if shape else None, index + 1, f"{prefix}/{token}")
-
-    walk(plan, plan_shape(), 0, "")
+    _walk(plan, plan_shape(), _tokens(pattern), 0, "", missing)
     return missing
+
+
+def _walk(node: Any, shape: Shape | None, tokens: tuple[_Token, ...], index: int, prefix: str, out: list[str]) -> None:
+    """`missing_pointers` from ``tokens[index]`` on, below `node`: keys in a loop, items by recursion."""
+    while index < len(tokens):
+        token = tokens[index]
+        if token.every:
+            if isinstance(node, list):
+                selector = token.selector
+                for position, item in enumerate(node):
+                    if selector and str(_child(item, shape, selector[0])) != selector[1]:
+                        continue
+                    _walk(item, shape, tokens, index + 1, f"{prefix}/{position}", out)
+            return
+        name = token.name
+        node = _child(node, shape, name)
+        prefix = f"{prefix}/{name}"
+        if node is None:
+            out.append(prefix)
+            return
+        shape = shape.children.get(name) if shape else None
+        index += 1
 
 
 def _child(node: Any, shape: Shape | None, name: str) -> Any:
     if not isinstance(node, dict):
         return None
     return shape.get(node, name) if shape is not None else node.get(name)
+
+
+class _Words(NamedTuple):
+    """A rule's finding texts in one language; ``messages`` per alternative, compiled when first needed."""
+
+    title: str
+    rationale: str
+    recommendation: str
+    messages: dict[int, _Template]
+
+
+class RuleTable:
+    """What `evaluate` needs of one active rule, worked out once per catalog.
+
+    The pass and not-applicable outcomes are built once and shared by every plan (a
+    `RuleOutcome` is immutable); texts per language are filled in on first use (a dict
+    entry set whole, so concurrent threads at worst compute the same value twice).
+    """
+
+    __slots__ = (
+        "_thresholds",
+        "_words",
+        "about",
+        "absent",
+        "active",
+        "field",
+        "id",
+        "identity",
+        "not_applicable",
+        "passed",
+        "requires",
+    )
+
+    def __init__(self, active: ActiveRule, thresholds: dict[str, float]) -> None:
+        rule = active.rule
+        self.active = active
+        self.id = active.id
+        self.passed = RuleOutcome(active, Status.PASS, (), ())
+        self.not_applicable = RuleOutcome(active, Status.NOT_APPLICABLE, (), ())
+        self.requires = tuple(_tokens(pattern) for pattern in rule.spec.requires)
+        self.field = rule.spec.field
+        self.identity = f"{rule.id}|{rule.spec.field or ''}"
+        self.about = tuple(rule.about(alternative) for alternative in range(len(rule.alternatives)))
+        self.absent = tuple(rule.absent)
+        self._thresholds = thresholds
+        self._words: dict[str, _Words] = {}
+
+    def words(self, lang: str) -> _Words:
+        found = self._words.get(lang)
+        if found is None:
+            texts = self.active.texts(lang)
+            found = self._words[lang] = _Words(texts["title"], texts["rationale"], texts["recommendation"], {})
+        return found
+
+    def message(self, words: _Words, alternative: int, lang: str) -> _Template:
+        found = words.messages.get(alternative)
+        if found is None:
+            template = self.active.rule.message(alternative, lang)
+            found = words.messages[alternative] = _compile(template, self._thresholds, lang)
+        return found
+
+
+def tables(catalog: Catalog) -> tuple[RuleTable, ...]:
+    """One `RuleTable` per active rule of a catalog, in catalog order (see `Catalog.evaluation`)."""
+    return tuple(RuleTable(active, catalog.thresholds) for active in catalog.rules)
 
 
 def evaluate(
@@ -124,60 +254,73 @@ def evaluate(
     matches = catalog.engine.run(facts)
     by_rule: dict[str, list[Match]] = {}
     for match in matches:
-        by_rule.setdefault(match.rule_id, []).append(match)
+        found = by_rule.get(match.rule_id)
+        if found is None:
+            by_rule[match.rule_id] = [match]
+        else:
+            found.append(match)
     outcomes: list[RuleOutcome] = []
-    for active in catalog.rules:
-        rule_matches = by_rule.get(active.id)
-        if rule_matches is None:  # most rules: no match at all, so nothing to scan
-            outcomes.append(_passed_or_unknown(active, plan))
-            continue
-        if any(m.outcome == "skip" for m in rule_matches):
-            outcomes.append(RuleOutcome(active, Status.NOT_APPLICABLE, (), ()))
-            continue
-        failures = [m for m in rule_matches if m.outcome == "fail"]
-        if failures:
-            findings = tuple(
-                sorted(
-                    {
-                        f["fingerprint"]: f for f in (_finding(catalog, active, m, source_map, lang) for m in failures)
-                    }.values(),
-                    key=lambda f: (f["line"] or 0, f["column"] or 0, f["pointer"], f["message"]),
+    for table in catalog.evaluation:
+        rule_matches = by_rule.get(table.id)
+        if rule_matches is not None:  # most rules match nothing: nothing to scan
+            if any(m.outcome == "skip" for m in rule_matches):
+                outcomes.append(table.not_applicable)
+                continue
+            failures = [m for m in rule_matches if m.outcome == "fail"]
+            if failures:
+                outcomes.append(
+                    RuleOutcome(table.active, Status.FAIL, _findings(table, failures, source_map, lang), ())
                 )
-            )
-            outcomes.append(RuleOutcome(active, Status.FAIL, findings, ()))
-            continue
-        outcomes.append(_passed_or_unknown(active, plan))
+                continue
+        outcomes.append(_passed_or_unknown(table, plan) if table.requires else table.passed)
     return outcomes
 
 
-def _passed_or_unknown(active: ActiveRule, plan: PlanData) -> RuleOutcome:
+def _passed_or_unknown(table: RuleTable, plan: PlanData) -> RuleOutcome:
     """A rule that did not fail passes, unless the plan lacks a field it requires: then it is unknown."""
-    requires = active.rule.spec.requires
-    missing = tuple(sorted({p for pattern in requires for p in missing_pointers(plan, pattern)})) if requires else ()
-    return RuleOutcome(active, Status.UNKNOWN if missing else Status.PASS, (), missing)
+    missing: list[str] = []
+    shape = plan_shape()
+    for tokens in table.requires:
+        _walk(plan, shape, tokens, 0, "", missing)
+    if not missing:
+        return table.passed
+    return RuleOutcome(table.active, Status.UNKNOWN, (), tuple(sorted(set(missing))))
 
 
-def _finding(
-    catalog: Catalog, active: ActiveRule, match: Match, source_map: SourceMap | None, lang: str
-) -> FindingData:
-    rule = active.rule
-    fact = match.binding(rule.about(match.alternative)) or match.bindings[0][1]
+def _findings(
+    table: RuleTable, failures: list[Match], source_map: SourceMap | None, lang: str
+) -> tuple[FindingData, ...]:
+    """One finding per failing match, one per fingerprint (the last), in file order."""
+    if len(failures) == 1:
+        return (_finding(table, failures[0], source_map, lang),)
+    unique = {f["fingerprint"]: f for f in (_finding(table, m, source_map, lang) for m in failures)}
+    return tuple(sorted(unique.values(), key=lambda f: (f["line"] or 0, f["column"] or 0, f["pointer"], f["message"])))
+
+
+def _finding(table: RuleTable, match: Match, source_map: SourceMap | None, lang: str) -> FindingData:
+    alternative = match.alternative
+    bindings = match.bindings
+    fact = match.binding(table.about[alternative]) or bindings[0][1]
     pointer = str(fact["ptr"])
-    if rule.spec.field:
-        pointer = f"{pointer}/{rule.spec.field}"
+    if table.field:
+        pointer = f"{pointer}/{table.field}"
     elif not pointer:  # about the plan as a whole: point at the element it says is missing, if any
-        pointer = rule.absent[match.alternative] or pointer
+        pointer = table.absent[alternative] or pointer
     location = source_map.locate(pointer) if source_map is not None else None
-    words = active.texts(lang)
-    identity = "|".join([rule.id, rule.spec.field or "", *sorted(_identity(f) for _, f in match.bindings)])
+    words = table.words(lang)
+    if len(bindings) == 1:
+        identity = f"{table.identity}|{_identity(bindings[0][1])}"
+    else:
+        identity = "|".join([table.identity, *sorted(_identity(f) for _, f in bindings)])
+    active = table.active
     return {
-        "rule_id": rule.id,
-        "step": rule.spec.step,
+        "rule_id": table.id,
+        "step": active.step,
         "severity": active.severity,
-        "title": words["title"],
-        "message": render(rule.message(match.alternative, lang), match, catalog.thresholds, lang),
-        "rationale": words["rationale"],
-        "recommendation": words["recommendation"],
+        "title": words.title,
+        "message": _fill(table.message(words, alternative, lang), match, lang),
+        "rationale": words.rationale,
+        "recommendation": words.recommendation,
         "pointer": pointer,
         "line": location[0] if location else None,
         "column": location[1] if location else None,

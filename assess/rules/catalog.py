@@ -15,6 +15,7 @@ import stat
 import threading
 import time
 from dataclasses import dataclass, field, fields
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +30,7 @@ from assess.rules.placeholders import Detector
 from assess.rules.rulepack import Placeholders, Rule, RulePack, load_pack, merge_placeholders
 
 if TYPE_CHECKING:
+    from assess.engines.evaluate import RuleTable
     from assess.results.report import RulePackInfo
 
 
@@ -70,6 +72,13 @@ class Catalog:
     thresholds: dict[str, float]
     engine: Engine
     placeholders: Detector = field(default_factory=lambda: Detector(Placeholders()))  # every pack's, together
+
+    @cached_property
+    def evaluation(self) -> tuple[RuleTable, ...]:
+        """What `assess.engines.evaluate` needs of each rule, worked out once per catalog, in rule order."""
+        from assess.engines.evaluate import tables
+
+        return tables(self)
 
     def rule(self, rule_id: str) -> ActiveRule | None:
         for active in self.rules:
