@@ -167,7 +167,12 @@ def _walk(node: Any, shape: Shape | None, tokens: tuple[_Token, ...], index: int
                     _walk(item, shape, tokens, index + 1, f"{prefix}/{position}", out)
             return
         name = token.name
-        node = _child(node, shape, name)
+        if not isinstance(node, dict):
+            node = None
+        else:
+            node = node.get(name)
+            if node is None and shape is not None:
+                node = shape.defaults.get(name)  # `Shape.get` without copying a default list: only read here
         prefix = f"{prefix}/{name}"
         if node is None:
             out.append(prefix)
@@ -182,26 +187,26 @@ def _child(node: Any, shape: Shape | None, name: str) -> Any:
     return shape.get(node, name) if shape is not None else node.get(name)
 
 
-class _Words(NamedTuple):
-    """A rule's finding texts in one language; ``messages`` per alternative, compiled when first needed."""
+class _Texts(NamedTuple):
+    """A rule's finding texts for one alternative in one language, its message compiled."""
 
     title: str
     rationale: str
     recommendation: str
-    messages: dict[int, _Template]
+    message: _Template
 
 
 class RuleTable:
     """What `evaluate` needs of one active rule, worked out once per catalog.
 
     The pass and not-applicable outcomes are built once and shared by every plan (a
-    `RuleOutcome` is immutable); texts per language are filled in on first use (a dict
+    `RuleOutcome` is immutable); texts are compiled per language on first use (a dict
     entry set whole, so concurrent threads at worst compute the same value twice).
     """
 
     __slots__ = (
+        "_texts",
         "_thresholds",
-        "_words",
         "about",
         "absent",
         "active",
@@ -225,26 +230,40 @@ class RuleTable:
         self.about = tuple(rule.about(alternative) for alternative in range(len(rule.alternatives)))
         self.absent = tuple(rule.absent)
         self._thresholds = thresholds
-        self._words: dict[str, _Words] = {}
+        self._texts: dict[str, tuple[_Texts, ...]] = {}
 
-    def words(self, lang: str) -> _Words:
-        found = self._words.get(lang)
+    def texts(self, lang: str) -> tuple[_Texts, ...]:
+        """Per alternative of the rule's `when`, its finding texts in `lang`."""
+        found = self._texts.get(lang)
         if found is None:
-            texts = self.active.texts(lang)
-            found = self._words[lang] = _Words(texts["title"], texts["rationale"], texts["recommendation"], {})
+            words = self.active.texts(lang)
+            rule = self.active.rule
+            found = self._texts[lang] = tuple(
+                _Texts(
+                    words["title"],
+                    words["rationale"],
+                    words["recommendation"],
+                    _compile(rule.message(alternative, lang), self._thresholds, lang),
+                )
+                for alternative in range(len(self.about))
+            )
         return found
 
-    def message(self, words: _Words, alternative: int, lang: str) -> _Template:
-        found = words.messages.get(alternative)
-        if found is None:
-            template = self.active.rule.message(alternative, lang)
-            found = words.messages[alternative] = _compile(template, self._thresholds, lang)
-        return found
 
+class CatalogTables:
+    """`evaluate`'s tables for a whole catalog (`Catalog.evaluation`): a `RuleTable` per rule, in catalog order.
 
-def tables(catalog: Catalog) -> tuple[RuleTable, ...]:
-    """One `RuleTable` per active rule of a catalog, in catalog order (see `Catalog.evaluation`)."""
-    return tuple(RuleTable(active, catalog.thresholds) for active in catalog.rules)
+    ``outcomes`` is every rule passing: a plan's outcomes start as a copy of it and only the
+    rules that matched, or that require fields, are looked at.
+    """
+
+    __slots__ = ("outcomes", "position", "requiring", "rules")
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.rules = tuple(RuleTable(active, catalog.thresholds) for active in catalog.rules)
+        self.outcomes = tuple(table.passed for table in self.rules)
+        self.position = {table.id: index for index, table in enumerate(self.rules)}
+        self.requiring = tuple(index for index, table in enumerate(self.rules) if table.requires)
 
 
 def evaluate(
@@ -252,27 +271,33 @@ def evaluate(
 ) -> list[RuleOutcome]:
     """Run the engine and turn its matches into one outcome per active rule, in catalog order."""
     matches = catalog.engine.run(facts)
-    by_rule: dict[str, list[Match]] = {}
+    tables = catalog.evaluation
+    position = tables.position
+    rules = tables.rules
+    outcomes = list(tables.outcomes)
+    skipped: set[int] = set()
+    failed: dict[int, list[Match]] = {}
     for match in matches:
-        found = by_rule.get(match.rule_id)
-        if found is None:
-            by_rule[match.rule_id] = [match]
-        else:
-            found.append(match)
-    outcomes: list[RuleOutcome] = []
-    for table in catalog.evaluation:
-        rule_matches = by_rule.get(table.id)
-        if rule_matches is not None:  # most rules match nothing: nothing to scan
-            if any(m.outcome == "skip" for m in rule_matches):
-                outcomes.append(table.not_applicable)
-                continue
-            failures = [m for m in rule_matches if m.outcome == "fail"]
-            if failures:
-                outcomes.append(
-                    RuleOutcome(table.active, Status.FAIL, _findings(table, failures, source_map, lang), ())
-                )
-                continue
-        outcomes.append(_passed_or_unknown(table, plan) if table.requires else table.passed)
+        index = position.get(match.rule_id)
+        if index is None:
+            continue
+        if match.outcome == "skip":
+            skipped.add(index)
+        elif match.outcome == "fail":
+            found = failed.get(index)
+            if found is None:
+                failed[index] = [match]
+            else:
+                found.append(match)
+    for index in skipped:
+        outcomes[index] = rules[index].not_applicable
+    for index, failures in failed.items():
+        if index not in skipped:
+            table = rules[index]
+            outcomes[index] = RuleOutcome(table.active, Status.FAIL, _findings(table, failures, source_map, lang), ())
+    for index in tables.requiring:
+        if index not in skipped and index not in failed:
+            outcomes[index] = _passed_or_unknown(rules[index], plan)
     return outcomes
 
 
@@ -307,7 +332,7 @@ def _finding(table: RuleTable, match: Match, source_map: SourceMap | None, lang:
     elif not pointer:  # about the plan as a whole: point at the element it says is missing, if any
         pointer = table.absent[alternative] or pointer
     location = source_map.locate(pointer) if source_map is not None else None
-    words = table.words(lang)
+    texts = table.texts(lang)[alternative]
     if len(bindings) == 1:
         identity = f"{table.identity}|{_identity(bindings[0][1])}"
     else:
@@ -317,10 +342,10 @@ def _finding(table: RuleTable, match: Match, source_map: SourceMap | None, lang:
         "rule_id": table.id,
         "step": active.step,
         "severity": active.severity,
-        "title": words.title,
-        "message": _fill(table.message(words, alternative, lang), match, lang),
-        "rationale": words.rationale,
-        "recommendation": words.recommendation,
+        "title": texts.title,
+        "message": _fill(texts.message, match, lang),
+        "rationale": texts.rationale,
+        "recommendation": texts.recommendation,
         "pointer": pointer,
         "line": location[0] if location else None,
         "column": location[1] if location else None,

@@ -30,7 +30,7 @@ from assess.rules.placeholders import Detector
 from assess.rules.rulepack import Placeholders, Rule, RulePack, load_pack, merge_placeholders
 
 if TYPE_CHECKING:
-    from assess.engines.evaluate import RuleTable
+    from assess.engines.evaluate import CatalogTables
     from assess.results.report import RulePackInfo
 
 
@@ -74,11 +74,11 @@ class Catalog:
     placeholders: Detector = field(default_factory=lambda: Detector(Placeholders()))  # every pack's, together
 
     @cached_property
-    def evaluation(self) -> tuple[RuleTable, ...]:
-        """What `assess.engines.evaluate` needs of each rule, worked out once per catalog, in rule order."""
-        from assess.engines.evaluate import tables
+    def evaluation(self) -> CatalogTables:
+        """What `assess.engines.evaluate` needs of each rule, worked out once per catalog."""
+        from assess.engines.evaluate import CatalogTables
 
-        return tables(self)
+        return CatalogTables(self)
 
     def rule(self, rule_id: str) -> ActiveRule | None:
         for active in self.rules:
