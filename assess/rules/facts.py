@@ -399,21 +399,61 @@ def _fact(kind: str, ptr: str, **fields: Any) -> Fact:
     return fact
 
 
-def _stated(fact: Fact) -> Fact:
-    """A fact written whole (every field, None for an absent one) made what the engine takes: no key for
-    an absent field, floats as `_number` writes them. The builders below write each fact as one dict
-    display, cheaper than `_fact`'s keyword arguments and per-field loop (~250 fields a plan)."""
-    for name in [name for name, value in fact.items() if value is None or type(value) is float]:
-        value = fact[name]
-        if value is None:
-            del fact[name]  # the other keys keep their order
-        else:
-            fact[name] = _number(value)
+_OPTIONAL: dict[str, tuple[str, ...]] = {
+    "organization": ("name", "size", "staff_hours"),
+    "info": ("title", "start_day", "horizon_months", "as_of_day", "plan_age_days", "owner"),
+    "committee": ("meets_days",),
+    "member": ("name", "department"),
+    "goal": ("statement", "donations_only", "vanity_only", "target_value", "target_day"),
+    "metric": ("name", "source", "baseline_value", "baseline_day"),
+    "tracking": ("sheet", "start_day", "web_analytics", "utm"),
+    "policies": ("enforcement", "credential_storage"),
+    "policy": ("adopted_day", "last_reviewed_day", "reviewed_day"),
+    "crisis": ("first_response_hours", "last_reviewed_day"),
+    "training": ("last_day",),
+    "research": ("respondents",),
+    "segment": ("name",),
+    "channel": (
+        "selected_day",
+        "audience_on_platform",
+        "owner",
+        "owner_current",
+        "hours",
+        "posts_per_week",
+        "last_post_day",
+        "reconfirmed_day",
+        "reconfirmed_after_research",
+        "two_factor",
+    ),
+    "listening": ("cadence_days",),
+    "tools": ("scheduler", "live_check_days", "automated_percent"),
+    "engagement": ("reply_target_hours", "shares_others", "acknowledges_sharers"),
+    "content": ("fundraising_percent",),
+    "visuals": ("share_percent", "assets_per_month", "profile_images"),
+    "measurement": ("review_days", "last_review_day"),
+    "celebration": (),
+    "milestone": ("description", "metric", "value"),
+    "plan": ("first_research_day", "latest_research_day"),
+}
+"""Per kind, the fields that can be absent: None when the builders below write a fact, dropped by `_drop`.
+
+The builders write each fact whole, as one dict display (cheaper than `_fact`'s keyword arguments
+and per-field loop, ~250 fields a plan), then drop only these; tests/test_facts.py checks that no
+fact keeps a None."""
+
+
+def _drop(fact: Fact, optional: tuple[str, ...]) -> Fact:
+    """`fact` without the fields of `optional` that are None (absent); the other keys keep their order."""
+    for name in optional:
+        if fact[name] is None:
+            del fact[name]
     return fact
 
 
-_HEADS: dict[str, Fact] = {kind: {"kind": kind, "fid": f"{kind}:{ptr}", "ptr": ptr} for kind, ptr in SECTIONS.items()}
-"""The common fields of each one-of-a-kind fact (copied into each)."""
+def _num(value: Any) -> Any:
+    """A number of the plan as a fact holds it (see `_number`): every float goes through here, ints and
+    None as they are. JSON may write an integer field as 3.0."""
+    return _number(value) if type(value) is float else value
 
 
 def _epoch(value: str) -> int:
@@ -438,14 +478,17 @@ def build_facts(plan: PlanData) -> list[Fact]:
     humans = Humans(plan)
     org = plan["organization"]
     facts = [
-        _stated(
+        _drop(
             {
-                **_HEADS["organization"],
+                "kind": "organization",
+                "fid": "organization:/organization",
+                "ptr": "/organization",
                 "name": org.get("name"),
                 "type": org.get("type", _ORGANIZATION_TYPE),
                 "size": org.get("size"),
-                "staff_hours": org.get("staff_hours_per_week"),
-            }
+                "staff_hours": _num(org.get("staff_hours_per_week")),
+            },
+            _OPTIONAL["organization"],
         )
     ]
     info = plan.get("plan")
@@ -453,17 +496,20 @@ def build_facts(plan: PlanData) -> list[Fact]:
         start_day = _day(info.get("start_date"))
         as_of_day = _day(info.get("as_of"))
         facts.append(
-            _stated(
+            _drop(
                 {
-                    **_HEADS["info"],
+                    "kind": "info",
+                    "fid": "info:/plan",
+                    "ptr": "/plan",
                     "title": info.get("title"),
                     "language": info.get("language", _LANGUAGE),
                     "start_day": start_day,
-                    "horizon_months": info.get("horizon_months"),
+                    "horizon_months": _num(info.get("horizon_months")),
                     "as_of_day": as_of_day,
                     "plan_age_days": as_of_day - start_day if as_of_day is not None and start_day is not None else None,
                     "owner": info.get("owner"),
-                }
+                },
+                _OPTIONAL["info"],
             )
         )
     if plan.get("committee") is not None:
@@ -488,7 +534,7 @@ def build_facts(plan: PlanData) -> list[Fact]:
         primary_goals += primary
         ptr = f"/goals/{index}"
         facts.append(
-            _stated(
+            _drop(
                 {
                     "kind": "goal",
                     "fid": f"goal:{ptr}",
@@ -501,10 +547,11 @@ def build_facts(plan: PlanData) -> list[Fact]:
                     "vanity_only": _VANITY.issuperset(kinds) if kinds else None,
                     "primary": primary,
                     "metric_count": len(goal_metrics),
-                    "target_value": goal.get("target_value"),
+                    "target_value": _num(goal.get("target_value")),
                     "target_day": _day(goal.get("target_date")),
                     "has_objective": goal.get("objective") is not None,
-                }
+                },
+                _OPTIONAL["goal"],
             )
         )
     sourced_metrics = 0
@@ -515,7 +562,7 @@ def build_facts(plan: PlanData) -> list[Fact]:
             sourced_metrics += 1
         ptr = f"/metrics/{index}"
         facts.append(
-            _stated(
+            _drop(
                 {
                     "kind": "metric",
                     "fid": f"metric:{ptr}",
@@ -525,23 +572,27 @@ def build_facts(plan: PlanData) -> list[Fact]:
                     "type": metric["kind"],
                     "vanity": vanity,
                     "source": metric.get("source"),
-                    "baseline_value": baseline["value"] if baseline is not None else None,
+                    "baseline_value": _num(baseline["value"]) if baseline is not None else None,
                     "baseline_day": _epoch(baseline["date"]) if baseline is not None else None,
                     "goal_count": goals_using.get(metric["id"], 0),
-                }
+                },
+                _OPTIONAL["metric"],
             )
         )
     tracking = plan.get("tracking")
     if tracking is not None:
         facts.append(
-            _stated(
+            _drop(
                 {
-                    **_HEADS["tracking"],
+                    "kind": "tracking",
+                    "fid": "tracking:/tracking",
+                    "ptr": "/tracking",
                     "sheet": tracking.get("sheet"),
                     "start_day": _day(tracking.get("start_date")),
                     "web_analytics": tracking.get("web_analytics"),
                     "utm": tracking.get("utm_convention"),
-                }
+                },
+                _OPTIONAL["tracking"],
             )
         )
     if plan.get("policies") is not None:
@@ -565,7 +616,7 @@ def build_facts(plan: PlanData) -> list[Fact]:
                 insider_research += 1
             ptr = f"/audience/research/{index}"
             facts.append(
-                _stated(
+                _drop(
                     {
                         "kind": "research",
                         "fid": f"research:{ptr}",
@@ -573,10 +624,11 @@ def build_facts(plan: PlanData) -> list[Fact]:
                         "research": research["id"],
                         "method": research["method"],
                         "day": day,
-                        "respondents": research.get("respondents"),
+                        "respondents": _num(research.get("respondents")),
                         "participants": sorted(research.get("participants", _NONE)),
                         "audience": is_audience,
-                    }
+                    },
+                    _OPTIONAL["research"],
                 )
             )
         for index, segment in enumerate(segments):
@@ -588,7 +640,7 @@ def build_facts(plan: PlanData) -> list[Fact]:
             segment_research[segment["id"]] = [audience_research[rid] for rid in rests_on if rid in audience_research]
             ptr = f"/audience/segments/{index}"
             facts.append(
-                _stated(
+                _drop(
                     {
                         "kind": "segment",
                         "fid": f"segment:{ptr}",
@@ -599,7 +651,8 @@ def build_facts(plan: PlanData) -> list[Fact]:
                         "platforms": list(platforms),
                         "research_count": len(rests_on),
                         "evidenced": evidenced,
-                    }
+                    },
+                    _OPTIONAL["segment"],
                 )
             )
     first_research_day = min(research_days) if research_days else None
@@ -633,7 +686,7 @@ def build_facts(plan: PlanData) -> list[Fact]:
             handle = None
         ptr = f"/channels/{index}"
         facts.append(
-            _stated(
+            _drop(
                 {
                     "kind": "channel",
                     "fid": f"channel:{ptr}",
@@ -653,8 +706,8 @@ def build_facts(plan: PlanData) -> list[Fact]:
                     ),
                     "owner": owner,
                     "owner_current": humans.current(owner) if owner is not None else None,
-                    "hours": hours,
-                    "posts_per_week": channel.get("posts_per_week"),
+                    "hours": _num(hours),
+                    "posts_per_week": _num(channel.get("posts_per_week")),
                     "last_post_day": _day(channel.get("last_post_on")),
                     "has_account": account is not None,
                     "admins": humans.count(admins),
@@ -674,15 +727,18 @@ def build_facts(plan: PlanData) -> list[Fact]:
                     ),
                     "two_factor": account.get("two_factor") if account is not None else None,
                     "in_calendar": channel["id"] in calendar_channels,
-                }
+                },
+                _OPTIONAL["channel"],
             )
         )
     _section_facts(plan, facts)
     celebration = plan.get("celebration")
     facts.append(
-        _stated(
+        _drop(
             {
-                **_HEADS["plan"],
+                "kind": "plan",
+                "fid": "plan:",
+                "ptr": "",
                 "people": len(plan.get("people", _NONE)),
                 "goals": len(goals),
                 "fundraising_goals": fundraising_goals,
@@ -696,7 +752,7 @@ def build_facts(plan: PlanData) -> list[Fact]:
                 "channels": len(channels),
                 "active_channels": active_channels,
                 "planned_channels": planned_channels,
-                "active_hours": active_hours,
+                "active_hours": _num(active_hours),
                 "research": len(research_days),
                 "insider_research": insider_research,
                 "segments": len(segments),
@@ -704,7 +760,8 @@ def build_facts(plan: PlanData) -> list[Fact]:
                 "first_research_day": first_research_day,
                 "latest_research_day": max(research_days) if research_days else None,
                 "milestones": len(celebration.get("milestones", _NONE)) if celebration is not None else 0,
-            }
+            },
+            _OPTIONAL["plan"],
         )
     )
     return facts
@@ -735,7 +792,7 @@ def _committee_facts(plan: PlanData, humans: Humans, facts: list[Fact]) -> None:
             traits.update(member_traits)
         ptr = f"/committee/members/{index}"
         member_facts.append(
-            _stated(
+            _drop(
                 {
                     "kind": "member",
                     "fid": f"member:{ptr}",
@@ -745,20 +802,24 @@ def _committee_facts(plan: PlanData, humans: Humans, facts: list[Fact]) -> None:
                     "department": department,
                     "traits": sorted(member_traits),
                     "current": current,
-                }
+                },
+                _OPTIONAL["member"],
             )
         )
     facts.append(
-        _stated(
+        _drop(
             {
-                **_HEADS["committee"],
+                "kind": "committee",
+                "fid": "committee:/committee",
+                "ptr": "/committee",
                 "members": humans.count(member["person"] for member in members),
                 "members_listed": len({member["person"] for member in members}),
                 "departments": len(departments),
                 "traits": len(traits),
                 "missing_traits": [trait for trait in _TRAITS if trait not in traits],
                 "meets_days": _days(committee.get("meets")),
-            }
+            },
+            _OPTIONAL["committee"],
         )
     )
     facts.extend(member_facts)
@@ -767,12 +828,15 @@ def _committee_facts(plan: PlanData, humans: Humans, facts: list[Fact]) -> None:
 def _policy_facts(plan: PlanData, humans: Humans, facts: list[Fact]) -> None:
     policies = plan["policies"]
     facts.append(
-        _stated(
+        _drop(
             {
-                **_HEADS["policies"],
+                "kind": "policies",
+                "fid": "policies:/policies",
+                "ptr": "/policies",
                 "enforcement": policies.get("enforcement"),
                 "credential_storage": policies.get("credential_storage"),
-            }
+            },
+            _OPTIONAL["policies"],
         )
     )
     policy = policies.get("social_media_policy")
@@ -781,15 +845,18 @@ def _policy_facts(plan: PlanData, humans: Humans, facts: list[Fact]) -> None:
         adopted_day = _day(policy.get("adopted_on"))
         last_reviewed_day = _day(policy.get("last_reviewed"))
         facts.append(
-            _stated(
+            _drop(
                 {
-                    **_HEADS["policy"],
+                    "kind": "policy",
+                    "fid": "policy:/policies/social_media_policy",
+                    "ptr": "/policies/social_media_policy",
                     "reviewers": sorted(reviewed_by),
                     "legal_or_hr": bool(_LEGAL_OR_HR.intersection(reviewed_by)),
                     "adopted_day": adopted_day,
                     "last_reviewed_day": last_reviewed_day,
                     "reviewed_day": max((d for d in (adopted_day, last_reviewed_day) if d is not None), default=None),
-                }
+                },
+                _OPTIONAL["policy"],
             )
         )
     crisis = policies.get("crisis_plan")
@@ -800,29 +867,35 @@ def _policy_facts(plan: PlanData, humans: Humans, facts: list[Fact]) -> None:
             responder = next(iter(contacts), None)
         backup = crisis.get("backup_responder")
         facts.append(
-            _stated(
+            _drop(
                 {
-                    **_HEADS["crisis"],
+                    "kind": "crisis",
+                    "fid": "crisis:/policies/crisis_plan",
+                    "ptr": "/policies/crisis_plan",
                     "contacts": humans.count(contacts),
                     "contacts_listed": len(set(contacts)),
                     "backup": backup is not None
                     and humans.current(backup)
                     and (responder is None or humans.human(backup) != humans.human(responder)),
                     "backup_named": backup is not None,
-                    "first_response_hours": crisis.get("first_response_hours"),
+                    "first_response_hours": _num(crisis.get("first_response_hours")),
                     "last_reviewed_day": _day(crisis.get("last_reviewed")),
-                }
+                },
+                _OPTIONAL["crisis"],
             )
         )
     training = policies.get("training")
     if training is not None:
         facts.append(
-            _stated(
+            _drop(
                 {
-                    **_HEADS["training"],
+                    "kind": "training",
+                    "fid": "training:/policies/training",
+                    "ptr": "/policies/training",
                     "last_day": _day(training.get("last_session")),
                     "topics": len(training.get("topics", _NONE)),
-                }
+                },
+                _OPTIONAL["training"],
             )
         )
 
@@ -831,52 +904,64 @@ def _section_facts(plan: PlanData, facts: list[Fact]) -> None:
     listening = plan.get("listening")
     if listening is not None:
         facts.append(
-            _stated(
+            _drop(
                 {
-                    **_HEADS["listening"],
+                    "kind": "listening",
+                    "fid": "listening:/listening",
+                    "ptr": "/listening",
                     "keywords": len(listening.get("keywords", _NONE)),
                     "cadence_days": _days(listening.get("cadence")),
                     "peers": len(listening.get("peers_followed", _NONE)),
-                }
+                },
+                _OPTIONAL["listening"],
             )
         )
     tools = plan.get("tools")
     if tools is not None:
         facts.append(
-            _stated(
+            _drop(
                 {
-                    **_HEADS["tools"],
+                    "kind": "tools",
+                    "fid": "tools:/tools",
+                    "ptr": "/tools",
                     "has_scheduler": tools.get("scheduler") is not None,
                     "scheduler": tools.get("scheduler"),
                     "live_check_days": _days(tools.get("live_check")),
-                    "automated_percent": tools.get("automated_percent"),
-                }
+                    "automated_percent": _num(tools.get("automated_percent")),
+                },
+                _OPTIONAL["tools"],
             )
         )
     engagement = plan.get("engagement")
     if engagement is not None:
         facts.append(
-            _stated(
+            _drop(
                 {
-                    **_HEADS["engagement"],
-                    "reply_target_hours": engagement.get("reply_target_hours"),
+                    "kind": "engagement",
+                    "fid": "engagement:/engagement",
+                    "ptr": "/engagement",
+                    "reply_target_hours": _num(engagement.get("reply_target_hours")),
                     "shares_others": engagement.get("shares_others"),
                     "acknowledges_sharers": engagement.get("acknowledges_sharers"),
-                }
+                },
+                _OPTIONAL["engagement"],
             )
         )
     content = plan.get("content")
     if content is not None:
         calendar = content.get("calendar")
         facts.append(
-            _stated(
+            _drop(
                 {
-                    **_HEADS["content"],
+                    "kind": "content",
+                    "fid": "content:/content",
+                    "ptr": "/content",
                     "has_calendar": calendar is not None,
                     "calendar_channels": len(set(calendar.get("channels", _NONE))) if calendar is not None else 0,
                     "pillars": len(content.get("pillars", _NONE)),
-                    "fundraising_percent": content.get("fundraising_percent"),
-                }
+                    "fundraising_percent": _num(content.get("fundraising_percent")),
+                },
+                _OPTIONAL["content"],
             )
         )
     visuals = plan.get("visuals")
@@ -884,48 +969,57 @@ def _section_facts(plan: PlanData, facts: list[Fact]) -> None:
         formats = set(visuals.get("formats", _NONE))
         sources = sorted(set(visuals.get("sources", _NONE)))
         facts.append(
-            _stated(
+            _drop(
                 {
-                    **_HEADS["visuals"],
-                    "share_percent": visuals.get("share_percent"),
-                    "assets_per_month": visuals.get("assets_per_month"),
+                    "kind": "visuals",
+                    "fid": "visuals:/visuals",
+                    "ptr": "/visuals",
+                    "share_percent": _num(visuals.get("share_percent")),
+                    "assets_per_month": _num(visuals.get("assets_per_month")),
                     "formats": len(formats),
                     "format_list": sorted(formats),
                     "sources": sources,
                     "own_sources": sum(source not in _BORROWED_VISUALS for source in sources),
                     "profile_images": visuals.get("profile_images"),
-                }
+                },
+                _OPTIONAL["visuals"],
             )
         )
     measurement = plan.get("measurement")
     if measurement is not None:
         facts.append(
-            _stated(
+            _drop(
                 {
-                    **_HEADS["measurement"],
+                    "kind": "measurement",
+                    "fid": "measurement:/measurement",
+                    "ptr": "/measurement",
                     "tools": len(measurement.get("tools", _NONE)),
                     "review_days": _days(measurement.get("review_cadence")),
                     "has_decision_rule": measurement.get("decision_rule") is not None,
                     "last_review_day": _day(measurement.get("last_review")),
-                }
+                },
+                _OPTIONAL["measurement"],
             )
         )
     celebration = plan.get("celebration")
     if celebration is not None:
         milestones = celebration.get("milestones", _NONE)
         facts.append(
-            _stated(
+            _drop(
                 {
-                    **_HEADS["celebration"],
+                    "kind": "celebration",
+                    "fid": "celebration:/celebration",
+                    "ptr": "/celebration",
                     "milestones": len(milestones),
                     "has_thanks": celebration.get("thanks") is not None,
-                }
+                },
+                _OPTIONAL["celebration"],
             )
         )
         for index, milestone in enumerate(milestones):
             ptr = f"/celebration/milestones/{index}"
             facts.append(
-                _stated(
+                _drop(
                     {
                         "kind": "milestone",
                         "fid": f"milestone:{ptr}",
@@ -933,7 +1027,8 @@ def _section_facts(plan: PlanData, facts: list[Fact]) -> None:
                         "milestone": milestone["id"],
                         "description": milestone.get("description"),
                         "metric": milestone.get("metric"),
-                        "value": milestone.get("value"),
-                    }
+                        "value": _num(milestone.get("value")),
+                    },
+                    _OPTIONAL["milestone"],
                 )
             )
