@@ -351,6 +351,8 @@ class Humans:
     def count(self, pids: Iterable[str]) -> int:
         """Distinct current humans among these people."""
         human = self._human
+        if not human:  # no entry joined to another: each id is its own human
+            return len(set(pids) - self._left)
         return len({human.get(pid, pid) for pid in pids} - self._left)
 
 
@@ -604,7 +606,7 @@ def build_facts(plan: PlanData) -> list[Fact]:
     insider_research = 0
     assumption_segments = 0
     segment_platforms: dict[str, set[str]] = {}
-    segment_research: dict[str, list[int]] = {}  # segment id -> days of the audience research it rests on
+    segment_latest: dict[str, int] = {}  # segment id -> the day of the latest audience research it rests on
     if audience is not None:
         for index, research in enumerate(audience.get("research", _NONE)):
             day = _epoch(research["date"])
@@ -637,7 +639,11 @@ def build_facts(plan: PlanData) -> list[Fact]:
             evidenced = _evidenced(segment["evidence"], rests_on, audience_research)
             assumption_segments += not evidenced
             segment_platforms[segment["id"]] = set(platforms)
-            segment_research[segment["id"]] = [audience_research[rid] for rid in rests_on if rid in audience_research]
+            days = [audience_research[rid] for rid in rests_on if rid in audience_research]
+            if days:
+                segment_latest[segment["id"]] = max(days)
+            else:
+                segment_latest.pop(segment["id"], None)  # of two segments with one id, the last is read
             ptr = f"/audience/segments/{index}"
             facts.append(
                 _drop(
@@ -684,6 +690,17 @@ def build_facts(plan: PlanData) -> list[Fact]:
         else:
             admins = _NONE
             handle = None
+        on_platform: bool | None = None  # one of its segments gathers on its platform (None: no segments)
+        reconfirmed_by_research = False  # ... and rests on audience research dated after the channel was selected
+        if channel_segments:
+            on_platform = False
+            for sid in channel_segments:
+                if platform in segment_platforms.get(sid, ()):
+                    on_platform = True
+                    latest = segment_latest.get(sid)
+                    if selected_day is not None and latest is not None and latest > selected_day:
+                        reconfirmed_by_research = True
+                        break
         ptr = f"/channels/{index}"
         facts.append(
             _drop(
@@ -699,11 +716,7 @@ def build_facts(plan: PlanData) -> list[Fact]:
                     "selected_day": selected_day,
                     "has_rationale": channel.get("rationale") is not None,
                     "segment_count": len(channel_segments),
-                    "audience_on_platform": (
-                        any(platform in segment_platforms.get(sid, ()) for sid in channel_segments)
-                        if channel_segments
-                        else None
-                    ),
+                    "audience_on_platform": on_platform,
                     "owner": owner,
                     "owner_current": humans.current(owner) if owner is not None else None,
                     "hours": _num(hours),
@@ -719,12 +732,7 @@ def build_facts(plan: PlanData) -> list[Fact]:
                         if reconfirmed_day is not None and first_research_day is not None
                         else None
                     ),
-                    "reconfirmed_by_research": selected_day is not None
-                    and any(
-                        platform in segment_platforms.get(sid, ())
-                        and any(day > selected_day for day in segment_research.get(sid, ()))
-                        for sid in channel_segments
-                    ),
+                    "reconfirmed_by_research": reconfirmed_by_research,
                     "two_factor": account.get("two_factor") if account is not None else None,
                     "in_calendar": channel["id"] in calendar_channels,
                 },
@@ -769,7 +777,7 @@ def build_facts(plan: PlanData) -> list[Fact]:
 
 def _evidenced(evidence: str, research: Sequence[str], audience_research: dict[str, int]) -> bool:
     """A segment rests on evidence: not an assumption, nor only on research that asked staff or board."""
-    return evidence != "assumption" and (not research or any(rid in audience_research for rid in research))
+    return evidence != "assumption" and (not research or not audience_research.keys().isdisjoint(research))
 
 
 def _committee_facts(plan: PlanData, humans: Humans, facts: list[Fact]) -> None:
