@@ -12,6 +12,7 @@ written, its ``requires`` patterns cut into tokens...) is worked out once per ca
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from typing import Any, NamedTuple
@@ -43,7 +44,7 @@ def _format_value(value: Any, flt: str | None, lang: str = "en", forms: tuple[st
     if value is None:
         return "?"
     if flt == "date" and isinstance(value, int) and not isinstance(value, bool):
-        return from_epoch_day(value).isoformat()
+        return _iso_day(value)
     if flt == "list" and isinstance(value, list):
         return ", ".join(value_label(item, lang) for item in value) or "-"
     if flt == "label":
@@ -59,9 +60,15 @@ def _format_value(value: Any, flt: str | None, lang: str = "en", forms: tuple[st
     return str(value)
 
 
+@functools.lru_cache(maxsize=4096)
+def _iso_day(day: int) -> str:
+    """An epoch day as an ISO date (cached: a plan's dates recur in its messages, and in the next plan's)."""
+    return from_epoch_day(day).isoformat()
+
+
 def render(template: str, match: Match, thresholds: dict[str, float], lang: str = "en") -> str:
     """A message with its placeholders filled, numbers and labels written for `lang`."""
-    return _fill(_compile(template, thresholds, lang), match, lang)
+    return _fill(_compile(template, thresholds, lang), dict(match.bindings), lang)
 
 
 class _Slot(NamedTuple):
@@ -100,18 +107,18 @@ def _compile(template: str, thresholds: dict[str, float], lang: str) -> _Templat
     return tuple(parts)
 
 
-def _fill(template: _Template, match: Match, lang: str) -> str:
+def _fill(template: _Template, bindings: dict[str, Fact], lang: str) -> str:
+    """A compiled message with its slots filled from the facts a match bound (binding name -> fact)."""
     out: list[str] = []
     for part in template:
         if isinstance(part, str):
             out.append(part)
             continue
-        fact = match.binding(part.binding)
-        value = fact.get(part.name) if fact else None
+        binding, name, flt, forms = part
+        fact = bindings.get(binding)
+        value = fact.get(name) if fact else None
         # A plain text value without filter is written as it is (the common case, spared `_format_value`).
-        out.append(
-            value if part.flt is None and type(value) is str else _format_value(value, part.flt, lang, part.forms)
-        )
+        out.append(value if flt is None and type(value) is str else _format_value(value, flt, lang, forms))
     return "".join(out)
 
 
@@ -181,6 +188,43 @@ def _walk(node: Any, shape: Shape | None, tokens: tuple[_Token, ...], index: int
         index += 1
 
 
+class _Required:
+    """A ``requires`` pattern compiled for `_passed_or_unknown`: its leading keys (up to its first ``*``)
+    each with the pointer reported when it is missing and the defaults of the object holding it, read
+    straight from the plan; the rest, if any, walked by `_walk`."""
+
+    __slots__ = ("keys", "prefix", "shape", "start", "tokens")
+
+    def __init__(self, pattern: str) -> None:
+        self.tokens = _tokens(pattern)
+        keys: list[tuple[str, str, dict[str, Any] | None]] = []
+        shape: Shape | None = plan_shape()
+        prefix = ""
+        for token in self.tokens:
+            if token.every:
+                break
+            prefix = f"{prefix}/{token.name}"
+            keys.append((token.name, prefix, shape.defaults if shape is not None else None))
+            shape = shape.children.get(token.name) if shape is not None else None
+        self.keys = tuple(keys)
+        self.start = len(keys)
+        self.prefix = prefix
+        self.shape = shape
+
+    def missing(self, plan: PlanData, out: list[str]) -> None:
+        """Append to `out` the pointers of `plan` this pattern finds unstated (as `missing_pointers`)."""
+        node: Any = plan
+        for name, pointer, defaults in self.keys:
+            node = node.get(name) if isinstance(node, dict) else None
+            if node is None and defaults is not None:
+                node = defaults.get(name)
+            if node is None:
+                out.append(pointer)
+                return
+        if self.start < len(self.tokens):
+            _walk(node, self.shape, self.tokens, self.start, self.prefix, out)
+
+
 def _child(node: Any, shape: Shape | None, name: str) -> Any:
     if not isinstance(node, dict):
         return None
@@ -224,7 +268,7 @@ class RuleTable:
         self.id = active.id
         self.passed = RuleOutcome(active, Status.PASS, (), ())
         self.not_applicable = RuleOutcome(active, Status.NOT_APPLICABLE, (), ())
-        self.requires = tuple(_tokens(pattern) for pattern in rule.spec.requires)
+        self.requires = tuple(_Required(pattern) for pattern in rule.spec.requires)
         self.field = rule.spec.field
         self.identity = f"{rule.id}|{rule.spec.field or ''}"
         self.about = tuple(rule.about(alternative) for alternative in range(len(rule.alternatives)))
@@ -304,9 +348,8 @@ def evaluate(
 def _passed_or_unknown(table: RuleTable, plan: PlanData) -> RuleOutcome:
     """A rule that did not fail passes, unless the plan lacks a field it requires: then it is unknown."""
     missing: list[str] = []
-    shape = plan_shape()
-    for tokens in table.requires:
-        _walk(plan, shape, tokens, 0, "", missing)
+    for required in table.requires:
+        required.missing(plan, missing)
     if not missing:
         return table.passed
     return RuleOutcome(table.active, Status.UNKNOWN, (), tuple(sorted(set(missing))))
@@ -324,8 +367,8 @@ def _findings(
 
 def _finding(table: RuleTable, match: Match, source_map: SourceMap | None, lang: str) -> FindingData:
     alternative = match.alternative
-    bindings = match.bindings
-    fact = match.binding(table.about[alternative]) or bindings[0][1]
+    bindings = dict(match.bindings)
+    fact = bindings.get(table.about[alternative]) or match.bindings[0][1]
     pointer = str(fact["ptr"])
     if table.field:
         pointer = f"{pointer}/{table.field}"
@@ -334,16 +377,16 @@ def _finding(table: RuleTable, match: Match, source_map: SourceMap | None, lang:
     location = source_map.locate(pointer) if source_map is not None else None
     texts = table.texts(lang)[alternative]
     if len(bindings) == 1:
-        identity = f"{table.identity}|{_identity(bindings[0][1])}"
+        identity = f"{table.identity}|{_identity(fact)}"
     else:
-        identity = "|".join([table.identity, *sorted(_identity(f) for _, f in bindings)])
+        identity = "|".join([table.identity, *sorted(_identity(f) for f in bindings.values())])
     active = table.active
     return {
         "rule_id": table.id,
         "step": active.step,
         "severity": active.severity,
         "title": texts.title,
-        "message": _fill(texts.message, match, lang),
+        "message": _fill(texts.message, bindings, lang),
         "rationale": texts.rationale,
         "recommendation": texts.recommendation,
         "pointer": pointer,
