@@ -59,6 +59,8 @@ def apply_suppressions(
     source_map: SourceMap | None,
 ) -> Applied:
     """Split the findings by the plan's suppressions (``x-assess.suppress`` entries, as the plan writes them)."""
+    if not suppressions:  # most plans: every finding stands, and there is nothing to notice
+        return Applied(tuple(findings), (), ())
     entries = [_Entry.of(data) for data in suppressions]
     kept: list[FindingData] = []
     suppressed: list[dict[str, Any]] = []
