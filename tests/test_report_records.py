@@ -206,7 +206,8 @@ def _twin(cls: type[report.Record]) -> type[Any]:
 def _records_of(whole: report.Report) -> list[report.Record]:
     found: list[report.Record] = [whole, whole.tool, whole.summary, *whole.rule_packs]
     for plan in whole.plans:
-        found += [plan, plan.score, *plan.steps, *plan.rules, *plan.findings, *plan.recommendations]
+        found += [plan, *([plan.score] if plan.score else []), *plan.steps, *plan.rules, *plan.findings]
+        found += plan.recommendations
         found += [*plan.suppressed, *plan.suppression_notices, *plan.problems]
     return found
 
