@@ -8,7 +8,6 @@ import json
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -195,49 +194,3 @@ def test_the_records_import_no_pydantic() -> None:
     code = "import sys, assess.results.report, assess.results.kinds; print('pydantic' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert json.loads(result.stdout.strip().lower()) is False
-
-
-def _twin(cls: type[report.Record]) -> type[Any]:
-    """The record class as `dataclasses` would write it, with its generated eq, hash and repr."""
-    fields = [(field.name, field.type, field) for field in dataclasses.fields(cls)]
-    return dataclasses.make_dataclass(cls.__name__, fields, frozen=True, kw_only=True, eq=True, repr=True)
-
-
-def _records_of(whole: report.Report) -> list[report.Record]:
-    found: list[report.Record] = [whole, whole.tool, whole.summary, *whole.rule_packs]
-    for plan in whole.plans:
-        found += [plan, *([plan.score] if plan.score else []), *plan.steps, *plan.rules, *plan.findings]
-        found += plan.recommendations
-        found += [*plan.suppressed, *plan.suppression_notices, *plan.problems]
-    return found
-
-
-def test_records_compare_hash_and_print_as_dataclasses_would() -> None:
-    """`Record` writes eq, hash and repr once for every record class: exactly what `dataclasses` generates."""
-    twins = {cls: _twin(cls) for cls in RECORDS}
-    seen: set[type[report.Record]] = set()
-    for whole in _reports():
-        records = _records_of(whole)
-        for record, other in zip(records, records[1:] + records[:1], strict=True):
-            cls = type(record)
-            seen.add(cls)
-            twin = twins[cls]
-            values = {field.name: getattr(record, field.name) for field in dataclasses.fields(cls)}
-            assert repr(record) == repr(twin(**values)).replace(f"{twin.__qualname__}(", f"{cls.__qualname__}(", 1)
-            assert record == dataclasses.replace(record)  # equal values, another object
-            assert (record == other) == (type(other) is cls and twin(**values) == twins[cls](**_values(other)))
-            assert record.__eq__(object()) is NotImplemented
-            try:
-                expected: int | None = hash(twin(**values))
-            except TypeError:  # a list among its values, as with the dataclass
-                expected = None
-            if expected is None:
-                with pytest.raises(TypeError):
-                    hash(record)
-            else:
-                assert hash(record) == expected
-    assert seen >= set(RECORDS) - {report.PlanProblem, report.SuppressedFinding, report.SuppressionNotice}
-
-
-def _values(record: report.Record) -> dict[str, Any]:
-    return {field.name: getattr(record, field.name) for field in dataclasses.fields(type(record))}
