@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from assess.errors import single_line
 from assess.i18n import label, number
 
 if TYPE_CHECKING:
@@ -142,8 +143,6 @@ def first_actions(recommendations: list[Recommendation]) -> list[Recommendation]
 
 
 def _escaped(value: Any) -> Any:
-    from assess.errors import single_line
-
     if isinstance(value, str):
         return single_line(value)
     if isinstance(value, list):
@@ -162,7 +161,10 @@ def for_people(report: Report, options: RenderOptions) -> tuple[Report, RenderOp
     """
     from assess.results.report import Report, from_data, to_data
 
-    cleaned = from_data(Report, _escaped(to_data(report)))
+    data = to_data(report)
+    escaped = _escaped(data)
+    # Most reports have nothing to escape: they are shown as they are, not rebuilt from their data.
+    cleaned = report if escaped == data else from_data(Report, escaped)
     rules = tuple(
         info._replace(**{name: _escaped(getattr(info, name)) for name in _RULE_TEXTS}) for info in options.rules
     )
