@@ -150,22 +150,24 @@ def _values(data: Any, tokens: tuple[str, ...]) -> list[Any]:
 
 
 # The paths `references_resolve` reads, as one tree walked once: they share their first steps
-# (/channels/* four times, /people/* twice...). A node: (slots filled with the values reached there,
-# (token, node) of each next step). Slots 0 to 6 are the ids of the ID_LISTS, then one per reference.
-_Tree = tuple[list[int], list[tuple[str, "_Tree"]]]
+# (/channels/* four times, /people/* twice...). A node is its steps: (token, the slots filled with the
+# values reached by it, the steps from there). Slots 0 to 6 are the ids of the ID_LISTS, then one per
+# reference. A step fills its slots itself, so the walk calls itself only where there are more steps.
+_Steps = list[tuple[str, list[int], "_Steps"]]
 
 
-def _tree(paths: Iterable[tuple[str, ...]]) -> _Tree:
-    root: _Tree = ([], [])
+def _tree(paths: Iterable[tuple[str, ...]]) -> _Steps:
+    root: _Steps = []
     for slot, tokens in enumerate(paths):
-        node = root
+        steps, slots = root, None
         for token in tokens:
-            steps = dict(node[1])
-            if token not in steps:
-                steps[token] = ([], [])
-                node[1].append((token, steps[token]))
-            node = steps[token]
-        node[0].append(slot)
+            step = next((step for step in steps if step[0] == token), None)
+            if step is None:
+                step = (token, [], [])
+                steps.append(step)
+            _token, slots, steps = step
+        assert slots is not None  # no path is empty
+        slots.append(slot)
     return root
 
 
@@ -173,32 +175,36 @@ _RESOLVE = _tree([*((*tokens, "*", "id") for tokens in _ID_LIST_TOKENS), *(sourc
 _TARGET_SLOTS = tuple(_ID_LIST_TOKENS.index(target) for _, _, target in _COMPILED)
 
 
-def _one(node: Any, tree: _Tree, found: list[list[Any]]) -> None:
-    """Fill `found` with the values the tree's paths reach from ``node``: the plan, or a value reached
-    from it by keys only, which is one value (no list of them to build at each step)."""
-    slots, steps = tree
-    for slot in slots:
-        found[slot] = [node]
-    for token, inner in steps:
+def _one(node: Any, steps: _Steps, found: list[list[Any]]) -> None:
+    """Fill `found` with the values the steps reach from ``node``: the plan, or a value reached from it
+    by keys only, which is one value (no list of them to build at each step)."""
+    for token, slots, more in steps:
         if token == "*":
             if isinstance(node, list) and node:
-                _many(node, inner, found)
+                for slot in slots:
+                    found[slot] = node
+                if more:
+                    _many(node, more, found)
         elif isinstance(node, dict) and token in node:
-            _one(node[token], inner, found)
+            value = node[token]
+            for slot in slots:
+                found[slot] = [value]
+            if more:
+                _one(value, more, found)
 
 
-def _many(nodes: list[Any], tree: _Tree, found: list[list[Any]]) -> None:
+def _many(nodes: list[Any], steps: _Steps, found: list[list[Any]]) -> None:
     """`_one` from several values (the items of a list, and what is reached from them), as `_values` walks."""
-    slots, steps = tree
-    for slot in slots:
-        found[slot] = nodes
-    for token, inner in steps:
+    for token, slots, more in steps:
         if token == "*":
             reached = [item for node in nodes if isinstance(node, list) for item in node]
         else:
             reached = [node[token] for node in nodes if isinstance(node, dict) and token in node]
         if reached:
-            _many(reached, inner, found)
+            for slot in slots:
+                found[slot] = reached
+            if more:
+                _many(reached, more, found)
 
 
 def references_resolve(data: Any) -> bool:
