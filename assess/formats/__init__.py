@@ -14,12 +14,10 @@ does not pay for rich or the HTML templates.
 
 from __future__ import annotations
 
-import dataclasses
 import importlib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from assess.i18n import label, number
 
@@ -41,8 +39,7 @@ FORMATS: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
-class RuleInfo:
+class RuleInfo(NamedTuple):
     """What a report says of a rule that did not necessarily fail: its texts and where it is documented."""
 
     id: str
@@ -55,8 +52,7 @@ class RuleInfo:
     pack: str
 
 
-@dataclass(frozen=True)
-class RenderOptions:
+class RenderOptions(NamedTuple):
     """Everything a formatter may use besides the report.
 
     ``quiet``: 0 full output, 1 one summary line per plan, 2 nothing (text only).
@@ -71,7 +67,7 @@ class RenderOptions:
     quiet: int = 0
     width: int = 100
     rules: tuple[RuleInfo, ...] = ()
-    baselined: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+    baselined: Mapping[str, int] = MappingProxyType({})
     fail_on: str | None = None
 
 
@@ -168,11 +164,10 @@ def for_people(report: Report, options: RenderOptions) -> tuple[Report, RenderOp
 
     cleaned = from_data(Report, _escaped(to_data(report)))
     rules = tuple(
-        dataclasses.replace(info, **{name: _escaped(getattr(info, name)) for name in _RULE_TEXTS})
-        for info in options.rules
+        info._replace(**{name: _escaped(getattr(info, name)) for name in _RULE_TEXTS}) for info in options.rules
     )
     baselined = MappingProxyType({_escaped(file): count for file, count in options.baselined.items()})
-    return cleaned, dataclasses.replace(options, rules=rules, baselined=baselined)
+    return cleaned, options._replace(rules=rules, baselined=baselined)
 
 
 _RULE_TEXTS = ("title", "rationale", "recommendation", "help_uri", "pack")

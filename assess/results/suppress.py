@@ -11,16 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from assess.plan.load import SourceMap
 
 FindingData = dict[str, Any]  # a `Finding` as plain data (`assess.engines.evaluate`)
 
 
-@dataclass(frozen=True)
-class Applied:
+class Applied(NamedTuple):
     """The findings that stand, the suppressed ones with their justification, and the notices: plain data
     for the report (`SuppressedFinding` and `SuppressionNotice` fields by name)."""
 
@@ -29,8 +27,7 @@ class Applied:
     notices: tuple[dict[str, Any], ...]
 
 
-@dataclass(frozen=True)
-class _Entry:
+class _Entry(NamedTuple):
     """One suppression of the plan's ``x-assess.suppress`` (checked by the plan's schema)."""
 
     rule: str
