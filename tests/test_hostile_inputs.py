@@ -259,6 +259,16 @@ def test_library_data_no_parser_would_produce_is_a_located_plan_error() -> None:
         assert str(caught.value)
 
 
+def _cyclic() -> dict[str, Any]:
+    data = _data()
+    data["organization"]["zzz"] = data  # no parser makes a cycle; the screen must not loop on one
+    return data
+
+
+class _NamedKey(str):
+    """A str subclass: `check_data` and json.dumps take it for a string, the schema's validator does not."""
+
+
 def _nested(levels: int) -> list[Any]:
     value: list[Any] = []
     for _ in range(levels - 1):
@@ -281,6 +291,10 @@ def _nested(levels: int) -> list[Any]:
         _data(size=10**4100, name=math.inf),
         _data(staff_hours_per_week=float("nan")),
         _data(staff_hours_per_week=True),
+        _cyclic(),
+        {**_data(), "zzz": {"a": 1, 2: "b"}},  # keys of mixed types: json.dumps cannot sort them
+        _data(name=_NamedKey("x")),  # exact types only, for the schema's validator
+        {**_data(), _NamedKey("zzz"): "x"},
     ],
 )
 def test_the_screen_of_library_data_gives_the_problems_of_the_full_check(
@@ -295,6 +309,19 @@ def test_the_screen_of_library_data_gives_the_problems_of_the_full_check(
     with pytest.raises(PlanError) as checked:
         api.load(data)
     assert type(screened.value) is type(checked.value)
+    assert screened.value.problems == checked.value.problems
+
+
+def test_the_screen_of_library_data_keeps_a_depth_limit_below_the_plans_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A valid plan is nested a few levels: a limit below that refuses it, screened or not."""
+    from assess import api
+
+    limits = assess.Limits(max_depth=3)
+    with pytest.raises(assess.PlanLimitError) as screened:
+        api.load(_data(), limits=limits)
+    monkeypatch.setattr(api, "canonical_json", lambda data, max_depth: None)
+    with pytest.raises(assess.PlanLimitError) as checked:
+        api.load(_data(), limits=limits)
     assert screened.value.problems == checked.value.problems
 
 

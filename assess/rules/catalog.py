@@ -23,6 +23,7 @@ from assess.config import Config
 from assess.engines.base import CompiledRule, Engine
 from assess.engines.select import make_engine
 from assess.errors import ConfigError, RulePackError
+from assess.frozen import Frozen
 from assess.resources import RULES_DIR
 from assess.results.kinds import Severity
 from assess.rules.conditions import ConditionError, compile_condition
@@ -34,8 +35,8 @@ if TYPE_CHECKING:
     from assess.results.report import RulePackInfo
 
 
-@dataclass(frozen=True)
-class ActiveRule:
+@dataclass(frozen=True, eq=False, repr=False)
+class ActiveRule(Frozen):
     """A rule as it runs under a configuration."""
 
     rule: Rule
@@ -65,8 +66,8 @@ class ActiveRule:
         return found
 
 
-@dataclass(frozen=True)
-class Catalog:
+@dataclass(frozen=True, eq=False, repr=False)
+class Catalog(Frozen):
     packs: tuple[RulePack, ...]
     rules: tuple[ActiveRule, ...]
     thresholds: dict[str, float]
