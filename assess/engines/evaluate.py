@@ -6,8 +6,9 @@ its ``requires`` is absent from the plan) or pass.
 
 Everything about a rule that does not depend on the plan (its pass and not-applicable
 outcomes, its messages split around their placeholders with the thresholds already
-written, its ``requires`` patterns cut into tokens...) is worked out once per catalog
-(`tables`, held by `Catalog.evaluation`): a plan pays only for what it matched.
+written, its ``requires`` patterns compiled...) is worked out once per catalog
+(`CatalogTables`, held by `Catalog.evaluation`): a plan pays for the rules it matched
+and the fields they require, not for every rule.
 """
 
 from __future__ import annotations
@@ -376,7 +377,7 @@ def _finding(table: RuleTable, match: Match, source_map: SourceMap | None, lang:
         pointer = table.absent[alternative] or pointer
     location = source_map.locate(pointer) if source_map is not None else None
     texts = table.texts(lang)[alternative]
-    if len(bindings) == 1:
+    if len(bindings) == 1:  # then `fact` is that one binding's fact
         identity = f"{table.identity}|{_identity(fact)}"
     else:
         identity = "|".join([table.identity, *sorted(_identity(f) for f in bindings.values())])
