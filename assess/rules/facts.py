@@ -324,12 +324,16 @@ class Humans:
 
     def __init__(self, plan: PlanData) -> None:
         people = plan.get("people", _NONE)
-        # pid -> the first entry of its human, for the entries joined to another only (most plans join none)
-        self._human: dict[str, str] = (
-            _joined(people) if any(person.get("same_as") is not None for person in people) else {}
-        )
+        joined = False
+        departed: list[Any] = []
+        for person in people:
+            if person.get("same_as") is not None:
+                joined = True
+            if person.get("left_on") is not None:
+                departed.append(person)
+        # pid -> the first entry of its human: empty when no entry is joined to another (most plans)
+        self._human: dict[str, str] = _joined(people) if joined else {}
         self._left: set[str] = set()
-        departed = [person for person in people if person.get("left_on") is not None]
         if departed:
             info = plan.get("plan")
             reference = _day(info.get("as_of") or info.get("start_date")) if info is not None else None
@@ -862,7 +866,13 @@ def _policy_facts(plan: PlanData, humans: Humans, facts: list[Fact]) -> None:
                     "legal_or_hr": bool(_LEGAL_OR_HR.intersection(reviewed_by)),
                     "adopted_day": adopted_day,
                     "last_reviewed_day": last_reviewed_day,
-                    "reviewed_day": max((d for d in (adopted_day, last_reviewed_day) if d is not None), default=None),
+                    "reviewed_day": (
+                        adopted_day
+                        if last_reviewed_day is None
+                        else last_reviewed_day
+                        if adopted_day is None
+                        else max(adopted_day, last_reviewed_day)
+                    ),
                 },
                 _OPTIONAL["policy"],
             )
