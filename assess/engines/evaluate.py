@@ -194,7 +194,7 @@ class _Required:
     each with the pointer reported when it is missing and the defaults of the object holding it, read
     straight from the plan; the rest, if any, walked by `_walk`."""
 
-    __slots__ = ("keys", "prefix", "shape", "start", "tokens")
+    __slots__ = ("item_key", "keys", "prefix", "selector", "shape", "start", "tokens")
 
     def __init__(self, pattern: str) -> None:
         self.tokens = _tokens(pattern)
@@ -211,6 +211,11 @@ class _Required:
         self.start = len(keys)
         self.prefix = prefix
         self.shape = shape
+        # The usual rest: one key of every item (``/channels/*/selected_on``), read in a loop, not by `_walk`.
+        rest = self.tokens[self.start :]
+        plain_item_key = len(rest) == 2 and rest[0].every and not rest[1].every
+        self.item_key = rest[1].name if plain_item_key else None
+        self.selector = rest[0].selector if plain_item_key else None
 
     def missing(self, plan: PlanData, out: list[str]) -> None:
         """Append to `out` the pointers of `plan` this pattern finds unstated (as `missing_pointers`)."""
@@ -222,7 +227,19 @@ class _Required:
             if node is None:
                 out.append(pointer)
                 return
-        if self.start < len(self.tokens):
+        if self.item_key is not None:
+            if isinstance(node, list):
+                key, selector, shape = self.item_key, self.selector, self.shape
+                defaults = shape.defaults if shape is not None else None
+                for position, item in enumerate(node):
+                    if selector and str(_child(item, shape, selector[0])) != selector[1]:
+                        continue
+                    value = item.get(key) if isinstance(item, dict) else None
+                    if value is None and defaults is not None:
+                        value = defaults.get(key)
+                    if value is None:
+                        out.append(f"{self.prefix}/{position}/{key}")
+        elif self.start < len(self.tokens):
             _walk(node, self.shape, self.tokens, self.start, self.prefix, out)
 
 
