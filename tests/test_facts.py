@@ -24,7 +24,7 @@ from strategies import plans
 from assess.api import load
 from assess.plan.model import Plan
 from assess.resources import RULES_DIR
-from assess.rules.facts import Fact, Humans, build_facts, from_epoch_day
+from assess.rules.facts import _OPTIONAL, FACT_MODEL, Fact, Humans, build_facts, from_epoch_day
 from assess.rules.rulepack import load_pack
 from bench.plans import generate
 
@@ -297,9 +297,16 @@ def test_no_fact_holds_none_or_an_unrounded_float() -> None:
         filled = load(data).plan.model_dump(mode="json", by_alias=True)  # every absent field an explicit null
         for plan in (valid(data), filled):
             for fact in build_facts(plan):
+                assert fact["fid"] == f"{fact['kind']}:{fact['ptr']}"  # the builders write both out
                 for name, value in fact.items():
                     assert value is not None, (fact["kind"], name)
                     if type(value) is float:
                         assert not value.is_integer() and value == round(value, 4), (fact["kind"], name, value)
         # Every number of the plan goes through `_number`: an integer written 3.0 gives the same facts.
         assert json.dumps(build_facts(_as_floats(valid(data)))) == json.dumps(build_facts(valid(data)))
+
+
+def test_the_fields_a_fact_may_leave_absent_are_fields_of_its_kind() -> None:
+    assert set(_OPTIONAL) == set(FACT_MODEL) - {"placeholder"}  # placeholder facts are built elsewhere
+    for kind, names in _OPTIONAL.items():
+        assert set(names) <= set(FACT_MODEL[kind]), kind
