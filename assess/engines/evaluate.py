@@ -33,7 +33,7 @@ FindingData = dict[str, Any]
 
 
 class RuleOutcome(NamedTuple):
-    """A named tuple, not a frozen dataclass: one a rule a plan, and most are shared (see `RuleTable`)."""
+    """A named tuple, not a frozen dataclass: there is one per rule and plan, and most are shared (`RuleTable`)."""
 
     active: ActiveRule
     status: Status
