@@ -11,6 +11,7 @@ import json
 import math
 import os
 import shutil
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -257,6 +258,21 @@ def test_library_data_no_parser_would_produce_is_a_located_plan_error() -> None:
             assess.assess_plan(data)
         assert caught.value.problems and caught.value.problems[0].pointer.startswith(pointer)
         assert str(caught.value)
+
+
+@pytest.mark.parametrize("where", ["/organization/name", "/goals/0/metrics"])
+def test_library_data_nested_near_the_recursion_limit_is_a_limit_error_wherever_it_stands(where: str) -> None:
+    """Nesting that `json.dumps` and `repr` may or may not survive, at a place the schema types: the
+    limit's problem, never the RecursionError of a message printing the value."""
+    for levels in range(sys.getrecursionlimit() - 200, sys.getrecursionlimit() + 20, 10):
+        data = _data()
+        *parents, last = where.split("/")[1:]
+        node: Any = data
+        for token in parents:
+            node = node[int(token)] if isinstance(node, list) else node[token]
+        node[last] = _nested(levels)
+        with pytest.raises(assess.PlanLimitError):
+            assess.assess_plan(data)
 
 
 def _cyclic() -> dict[str, Any]:

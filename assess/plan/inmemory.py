@@ -51,24 +51,22 @@ def check_data(data: Mapping[str, Any], name: str, max_depth: int) -> None:
 
 
 _CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, allow_nan=False, check_circular=False)
-"""The encoder of the canonical text. Without ``check_circular`` (an eighth of its cost): a cycle
-recurses until `RecursionError`, which `canonical_json` turns into None like any other refusal."""
+"""The encoder of the canonical text. Without ``check_circular`` (an eighth of its cost): it only
+encodes valid plans, which the schema bounds (see `canonical_json`)."""
 
 
 def canonical_json(data: Mapping[str, Any], max_depth: int) -> str | None:
-    """The canonical JSON text of plain data (sorted keys), or None when `check_data` must look closer.
+    """The canonical JSON text (sorted keys) of data that passed validation, or None when `check_data`
+    must look closer.
 
     `check_data` walks every value in Python, building a pointer for each: most of the
-    cost of a plan given as data. The caller validates instead and runs `check_data`
-    only when validation fails (its problem then comes first, as it would have), so
-    this only has to refuse what validation could pass but `check_data` would not:
-    ``json.dumps`` refuses NaN, infinities, values that are not JSON, integers too
-    long to print, keys of mixed types and cycles (by recursion). Keys that are not
-    strings and anything nested deeper than ``max_depth`` fail the schema, which is
-    closed and no deeper than `PLAN_DEPTH` (so a smaller limit means None here);
-    integers of 4,001 to 4,300 digits, which print, are far past the schema's bounds.
-    The text is the one the plan's sha256 is taken of. None for a top that is not
-    exactly a dict.
+    cost of a plan given as data. Validation answers first instead (at C speed, safe on
+    any data: it prints nothing), and `check_data` runs when it fails. Valid data is no
+    deeper than `PLAN_DEPTH` (the schema is closed), so it has no cycle and its keys are
+    strings; what validation lets through but `check_data` would not is refused here:
+    ``json.dumps`` refuses NaN and infinities, and a ``max_depth`` below `PLAN_DEPTH`
+    gives None. (Integers of 4,001 to 4,300 digits, which print, are far past the
+    schema's bounds.) The text is the one the plan's sha256 is taken of.
     """
     if type(data) is not dict or max_depth < PLAN_DEPTH:
         return None

@@ -45,6 +45,7 @@ __all__ = [
     "Reference",
     "checked_data",
     "checked_document",
+    "is_plan",
     "plan_schema",
     "reference_problems",
     "references_resolve",
@@ -343,6 +344,13 @@ def checked_document(doc: Document) -> PlanData:
 def checked_data(data: Any, *, name: str = "<memory>") -> PlanData:
     """JSON-compatible data once it is a valid plan (no source text, so problems have no line)."""
     return _check(data, name, None)
+
+
+def is_plan(data: Any) -> bool:
+    """Whether data is a valid plan (the schema's quick validator, then the reference table), without a word
+    on why not: nothing of the data is printed, so data no parser would make (a cycle, nesting a thousand
+    levels deep) can be asked before `assess.plan.inmemory.check_data` has cleared it; `checked_data` not."""
+    return _is_valid(data) and references_resolve(data)
 
 
 def validate_document(doc: Document) -> Plan:
