@@ -405,55 +405,10 @@ def _fact(kind: str, ptr: str, **fields: Any) -> Fact:
     return fact
 
 
-_OPTIONAL: dict[str, tuple[str, ...]] = {
-    "organization": ("name", "size", "staff_hours"),
-    "info": ("title", "start_day", "horizon_months", "as_of_day", "plan_age_days", "owner"),
-    "committee": ("meets_days",),
-    "member": ("name", "department"),
-    "goal": ("statement", "donations_only", "vanity_only", "target_value", "target_day"),
-    "metric": ("name", "source", "baseline_value", "baseline_day"),
-    "tracking": ("sheet", "start_day", "web_analytics", "utm"),
-    "policies": ("enforcement", "credential_storage"),
-    "policy": ("adopted_day", "last_reviewed_day", "reviewed_day"),
-    "crisis": ("first_response_hours", "last_reviewed_day"),
-    "training": ("last_day",),
-    "research": ("respondents",),
-    "segment": ("name",),
-    "channel": (
-        "selected_day",
-        "audience_on_platform",
-        "owner",
-        "owner_current",
-        "hours",
-        "posts_per_week",
-        "last_post_day",
-        "reconfirmed_day",
-        "reconfirmed_after_research",
-        "two_factor",
-    ),
-    "listening": ("cadence_days",),
-    "tools": ("scheduler", "live_check_days", "automated_percent"),
-    "engagement": ("reply_target_hours", "shares_others", "acknowledges_sharers"),
-    "content": ("fundraising_percent",),
-    "visuals": ("share_percent", "assets_per_month", "profile_images"),
-    "measurement": ("review_days", "last_review_day"),
-    "celebration": (),
-    "milestone": ("description", "metric", "value"),
-    "plan": ("first_research_day", "latest_research_day"),
-}
-"""Per kind, the fields that can be absent: None when the builders below write a fact, dropped by `_drop`.
-
-The builders write each fact whole, as one dict display (cheaper than `_fact`'s keyword arguments
-and per-field loop, ~250 fields a plan), then drop only these; tests/test_facts.py checks that no
-fact keeps a None."""
-
-
-def _drop(fact: Fact, optional: tuple[str, ...]) -> Fact:
-    """`fact` without the fields of `optional` that are None (absent); the other keys keep their order."""
-    for name in optional:
-        if fact[name] is None:
-            del fact[name]
-    return fact
+# The builders below write each fact as a dict display up to its first field that may be absent,
+# then field by field, an absent one (None) left out: cheaper than `_fact`'s keyword arguments and
+# per-field loop (~250 fields a plan), and the keys keep the order of `_fact`'s.
+# tests/test_facts.py checks that no fact holds a None.
 
 
 def _num(value: Any) -> Any:
@@ -483,41 +438,34 @@ def build_facts(plan: PlanData) -> list[Fact]:
     """
     humans = Humans(plan)
     org = plan["organization"]
-    facts = [
-        _drop(
-            {
-                "kind": "organization",
-                "fid": "organization:/organization",
-                "ptr": "/organization",
-                "name": org.get("name"),
-                "type": org.get("type", _ORGANIZATION_TYPE),
-                "size": org.get("size"),
-                "staff_hours": _num(org.get("staff_hours_per_week")),
-            },
-            _OPTIONAL["organization"],
-        )
-    ]
+    fact: Fact = {"kind": "organization", "fid": "organization:/organization", "ptr": "/organization"}
+    if (name := org.get("name")) is not None:
+        fact["name"] = name
+    fact["type"] = org.get("type", _ORGANIZATION_TYPE)
+    if (size := org.get("size")) is not None:
+        fact["size"] = size
+    if (staff_hours := _num(org.get("staff_hours_per_week"))) is not None:
+        fact["staff_hours"] = staff_hours
+    facts = [fact]
     info = plan.get("plan")
     if info is not None:
         start_day = _day(info.get("start_date"))
         as_of_day = _day(info.get("as_of"))
-        facts.append(
-            _drop(
-                {
-                    "kind": "info",
-                    "fid": "info:/plan",
-                    "ptr": "/plan",
-                    "title": info.get("title"),
-                    "language": info.get("language", _LANGUAGE),
-                    "start_day": start_day,
-                    "horizon_months": _num(info.get("horizon_months")),
-                    "as_of_day": as_of_day,
-                    "plan_age_days": as_of_day - start_day if as_of_day is not None and start_day is not None else None,
-                    "owner": info.get("owner"),
-                },
-                _OPTIONAL["info"],
-            )
-        )
+        fact = {"kind": "info", "fid": "info:/plan", "ptr": "/plan"}
+        if (title := info.get("title")) is not None:
+            fact["title"] = title
+        fact["language"] = info.get("language", _LANGUAGE)
+        if start_day is not None:
+            fact["start_day"] = start_day
+        if (horizon_months := _num(info.get("horizon_months"))) is not None:
+            fact["horizon_months"] = horizon_months
+        if as_of_day is not None:
+            fact["as_of_day"] = as_of_day
+        if as_of_day is not None and start_day is not None:
+            fact["plan_age_days"] = as_of_day - start_day
+        if (plan_owner := info.get("owner")) is not None:
+            fact["owner"] = plan_owner
+        facts.append(fact)
     if plan.get("committee") is not None:
         _committee_facts(plan, humans, facts)
     goals = plan.get("goals", _NONE)
@@ -539,27 +487,23 @@ def build_facts(plan: PlanData) -> list[Fact]:
         primary = goal.get("primary", False)
         primary_goals += primary
         ptr = f"/goals/{index}"
-        facts.append(
-            _drop(
-                {
-                    "kind": "goal",
-                    "fid": f"goal:{ptr}",
-                    "ptr": ptr,
-                    "goal": goal["id"],
-                    "statement": goal.get("statement"),
-                    "category": goal["category"],
-                    "fundraising": fundraising,
-                    "donations_only": donations_only,
-                    "vanity_only": _VANITY.issuperset(kinds) if kinds else None,
-                    "primary": primary,
-                    "metric_count": len(goal_metrics),
-                    "target_value": _num(goal.get("target_value")),
-                    "target_day": _day(goal.get("target_date")),
-                    "has_objective": goal.get("objective") is not None,
-                },
-                _OPTIONAL["goal"],
-            )
-        )
+        fact = {"kind": "goal", "fid": f"goal:{ptr}", "ptr": ptr, "goal": goal["id"]}
+        if (statement := goal.get("statement")) is not None:
+            fact["statement"] = statement
+        fact["category"] = goal["category"]
+        fact["fundraising"] = fundraising
+        if donations_only is not None:
+            fact["donations_only"] = donations_only
+        if kinds:
+            fact["vanity_only"] = _VANITY.issuperset(kinds)
+        fact["primary"] = primary
+        fact["metric_count"] = len(goal_metrics)
+        if (target_value := _num(goal.get("target_value"))) is not None:
+            fact["target_value"] = target_value
+        if (target_day := _day(goal.get("target_date"))) is not None:
+            fact["target_day"] = target_day
+        fact["has_objective"] = goal.get("objective") is not None
+        facts.append(fact)
     sourced_metrics = 0
     for index, metric in enumerate(metrics):
         baseline = metric.get("baseline")
@@ -567,40 +511,30 @@ def build_facts(plan: PlanData) -> list[Fact]:
         if metric.get("source") and metric["id"] in goal_metric_ids and not vanity:
             sourced_metrics += 1
         ptr = f"/metrics/{index}"
-        facts.append(
-            _drop(
-                {
-                    "kind": "metric",
-                    "fid": f"metric:{ptr}",
-                    "ptr": ptr,
-                    "metric": metric["id"],
-                    "name": metric.get("name"),
-                    "type": metric["kind"],
-                    "vanity": vanity,
-                    "source": metric.get("source"),
-                    "baseline_value": _num(baseline["value"]) if baseline is not None else None,
-                    "baseline_day": _epoch(baseline["date"]) if baseline is not None else None,
-                    "goal_count": goals_using.get(metric["id"], 0),
-                },
-                _OPTIONAL["metric"],
-            )
-        )
+        fact = {"kind": "metric", "fid": f"metric:{ptr}", "ptr": ptr, "metric": metric["id"]}
+        if (name := metric.get("name")) is not None:
+            fact["name"] = name
+        fact["type"] = metric["kind"]
+        fact["vanity"] = vanity
+        if (source := metric.get("source")) is not None:
+            fact["source"] = source
+        if baseline is not None:
+            fact["baseline_value"] = _num(baseline["value"])
+            fact["baseline_day"] = _epoch(baseline["date"])
+        fact["goal_count"] = goals_using.get(metric["id"], 0)
+        facts.append(fact)
     tracking = plan.get("tracking")
     if tracking is not None:
-        facts.append(
-            _drop(
-                {
-                    "kind": "tracking",
-                    "fid": "tracking:/tracking",
-                    "ptr": "/tracking",
-                    "sheet": tracking.get("sheet"),
-                    "start_day": _day(tracking.get("start_date")),
-                    "web_analytics": tracking.get("web_analytics"),
-                    "utm": tracking.get("utm_convention"),
-                },
-                _OPTIONAL["tracking"],
-            )
-        )
+        fact = {"kind": "tracking", "fid": "tracking:/tracking", "ptr": "/tracking"}
+        if (sheet := tracking.get("sheet")) is not None:
+            fact["sheet"] = sheet
+        if (tracking_start := _day(tracking.get("start_date"))) is not None:
+            fact["start_day"] = tracking_start
+        if (web_analytics := tracking.get("web_analytics")) is not None:
+            fact["web_analytics"] = web_analytics
+        if (utm := tracking.get("utm_convention")) is not None:
+            fact["utm"] = utm
+        facts.append(fact)
     if plan.get("policies") is not None:
         _policy_facts(plan, humans, facts)
     research_days: list[int] = []
@@ -621,22 +555,19 @@ def build_facts(plan: PlanData) -> list[Fact]:
             else:
                 insider_research += 1
             ptr = f"/audience/research/{index}"
-            facts.append(
-                _drop(
-                    {
-                        "kind": "research",
-                        "fid": f"research:{ptr}",
-                        "ptr": ptr,
-                        "research": research["id"],
-                        "method": research["method"],
-                        "day": day,
-                        "respondents": _num(research.get("respondents")),
-                        "participants": sorted(research.get("participants", _NONE)),
-                        "audience": is_audience,
-                    },
-                    _OPTIONAL["research"],
-                )
-            )
+            fact = {
+                "kind": "research",
+                "fid": f"research:{ptr}",
+                "ptr": ptr,
+                "research": research["id"],
+                "method": research["method"],
+                "day": day,
+            }
+            if (respondents := _num(research.get("respondents"))) is not None:
+                fact["respondents"] = respondents
+            fact["participants"] = sorted(research.get("participants", _NONE))
+            fact["audience"] = is_audience
+            facts.append(fact)
         for index, segment in enumerate(segments):
             rests_on = segment.get("research", _NONE)
             platforms = segment.get("platforms", _NONE)
@@ -649,22 +580,14 @@ def build_facts(plan: PlanData) -> list[Fact]:
             else:
                 segment_latest.pop(segment["id"], None)  # of two segments with one id, the last is read
             ptr = f"/audience/segments/{index}"
-            facts.append(
-                _drop(
-                    {
-                        "kind": "segment",
-                        "fid": f"segment:{ptr}",
-                        "ptr": ptr,
-                        "segment": segment["id"],
-                        "name": segment.get("name"),
-                        "evidence": segment["evidence"],
-                        "platforms": list(platforms),
-                        "research_count": len(rests_on),
-                        "evidenced": evidenced,
-                    },
-                    _OPTIONAL["segment"],
-                )
-            )
+            fact = {"kind": "segment", "fid": f"segment:{ptr}", "ptr": ptr, "segment": segment["id"]}
+            if (name := segment.get("name")) is not None:
+                fact["name"] = name
+            fact["evidence"] = segment["evidence"]
+            fact["platforms"] = list(platforms)
+            fact["research_count"] = len(rests_on)
+            fact["evidenced"] = evidenced
+            facts.append(fact)
     first_research_day = min(research_days) if research_days else None
     content = plan.get("content")
     calendar = content.get("calendar") if content is not None else None
@@ -706,76 +629,75 @@ def build_facts(plan: PlanData) -> list[Fact]:
                         reconfirmed_by_research = True
                         break
         ptr = f"/channels/{index}"
-        facts.append(
-            _drop(
-                {
-                    "kind": "channel",
-                    "fid": f"channel:{ptr}",
-                    "ptr": ptr,
-                    "channel": channel["id"],
-                    "name": handle if handle else channel["id"],
-                    "platform": platform,
-                    "status": status,
-                    "active": active,
-                    "selected_day": selected_day,
-                    "has_rationale": channel.get("rationale") is not None,
-                    "segment_count": len(channel_segments),
-                    "audience_on_platform": on_platform,
-                    "owner": owner,
-                    "owner_current": humans.current(owner) if owner is not None else None,
-                    "hours": _num(hours),
-                    "posts_per_week": _num(channel.get("posts_per_week")),
-                    "last_post_day": _day(channel.get("last_post_on")),
-                    "has_account": account is not None,
-                    "admins": humans.count(admins),
-                    "admins_listed": len(set(admins)),
-                    "personal": account is not None and account.get("ownership") == "personal",
-                    "reconfirmed_day": reconfirmed_day,
-                    "reconfirmed_after_research": (
-                        reconfirmed_day >= first_research_day
-                        if reconfirmed_day is not None and first_research_day is not None
-                        else None
-                    ),
-                    "reconfirmed_by_research": reconfirmed_by_research,
-                    "two_factor": account.get("two_factor") if account is not None else None,
-                    "in_calendar": channel["id"] in calendar_channels,
-                },
-                _OPTIONAL["channel"],
-            )
-        )
+        fact = {
+            "kind": "channel",
+            "fid": f"channel:{ptr}",
+            "ptr": ptr,
+            "channel": channel["id"],
+            "name": handle if handle else channel["id"],
+            "platform": platform,
+            "status": status,
+            "active": active,
+        }
+        if selected_day is not None:
+            fact["selected_day"] = selected_day
+        fact["has_rationale"] = channel.get("rationale") is not None
+        fact["segment_count"] = len(channel_segments)
+        if on_platform is not None:
+            fact["audience_on_platform"] = on_platform
+        if owner is not None:
+            fact["owner"] = owner
+            fact["owner_current"] = humans.current(owner)
+        if hours is not None:
+            fact["hours"] = _num(hours)
+        if (posts_per_week := _num(channel.get("posts_per_week"))) is not None:
+            fact["posts_per_week"] = posts_per_week
+        if (last_post_day := _day(channel.get("last_post_on"))) is not None:
+            fact["last_post_day"] = last_post_day
+        fact["has_account"] = account is not None
+        fact["admins"] = humans.count(admins)
+        fact["admins_listed"] = len(set(admins))
+        fact["personal"] = account is not None and account.get("ownership") == "personal"
+        if reconfirmed_day is not None:
+            fact["reconfirmed_day"] = reconfirmed_day
+        if reconfirmed_day is not None and first_research_day is not None:
+            fact["reconfirmed_after_research"] = reconfirmed_day >= first_research_day
+        fact["reconfirmed_by_research"] = reconfirmed_by_research
+        if account is not None and (two_factor := account.get("two_factor")) is not None:
+            fact["two_factor"] = two_factor
+        fact["in_calendar"] = channel["id"] in calendar_channels
+        facts.append(fact)
     _section_facts(plan, facts)
     celebration = plan.get("celebration")
-    facts.append(
-        _drop(
-            {
-                "kind": "plan",
-                "fid": "plan:",
-                "ptr": "",
-                "people": len(plan.get("people", _NONE)),
-                "goals": len(goals),
-                "fundraising_goals": fundraising_goals,
-                "primary_goals": primary_goals,
-                "metrics": len(metrics),
-                "goal_metrics": len(goal_metric_ids & metric_kinds.keys()),
-                "goal_outcome_metrics": sum(
-                    1 for mid in goal_metric_ids if mid in metric_kinds and metric_kinds[mid] not in _VANITY
-                ),
-                "sourced_metrics": sourced_metrics,
-                "channels": len(channels),
-                "active_channels": active_channels,
-                "planned_channels": planned_channels,
-                "active_hours": _num(active_hours),
-                "research": len(research_days),
-                "insider_research": insider_research,
-                "segments": len(segments),
-                "assumption_segments": assumption_segments,
-                "first_research_day": first_research_day,
-                "latest_research_day": max(research_days) if research_days else None,
-                "milestones": len(celebration.get("milestones", _NONE)) if celebration is not None else 0,
-            },
-            _OPTIONAL["plan"],
-        )
-    )
+    fact = {
+        "kind": "plan",
+        "fid": "plan:",
+        "ptr": "",
+        "people": len(plan.get("people", _NONE)),
+        "goals": len(goals),
+        "fundraising_goals": fundraising_goals,
+        "primary_goals": primary_goals,
+        "metrics": len(metrics),
+        "goal_metrics": len(goal_metric_ids & metric_kinds.keys()),
+        "goal_outcome_metrics": sum(
+            1 for mid in goal_metric_ids if mid in metric_kinds and metric_kinds[mid] not in _VANITY
+        ),
+        "sourced_metrics": sourced_metrics,
+        "channels": len(channels),
+        "active_channels": active_channels,
+        "planned_channels": planned_channels,
+        "active_hours": _num(active_hours),
+        "research": len(research_days),
+        "insider_research": insider_research,
+        "segments": len(segments),
+        "assumption_segments": assumption_segments,
+    }
+    if first_research_day is not None:
+        fact["first_research_day"] = first_research_day
+    if research_days:
+        fact["latest_research_day"] = max(research_days)
+    fact["milestones"] = len(celebration.get("milestones", _NONE)) if celebration is not None else 0
+    facts.append(fact)
     return facts
 
 
@@ -803,80 +725,57 @@ def _committee_facts(plan: PlanData, humans: Humans, facts: list[Fact]) -> None:
                 departments.add(department)
             traits.update(member_traits)
         ptr = f"/committee/members/{index}"
-        member_facts.append(
-            _drop(
-                {
-                    "kind": "member",
-                    "fid": f"member:{ptr}",
-                    "ptr": ptr,
-                    "person": pid,
-                    "name": person.get("name") if person is not None else pid,
-                    "department": department,
-                    "traits": sorted(member_traits),
-                    "current": current,
-                },
-                _OPTIONAL["member"],
-            )
-        )
-    facts.append(
-        _drop(
-            {
-                "kind": "committee",
-                "fid": "committee:/committee",
-                "ptr": "/committee",
-                "members": humans.count(member["person"] for member in members),
-                "members_listed": len({member["person"] for member in members}),
-                "departments": len(departments),
-                "traits": len(traits),
-                "missing_traits": [trait for trait in _TRAITS if trait not in traits],
-                "meets_days": _days(committee.get("meets")),
-            },
-            _OPTIONAL["committee"],
-        )
-    )
+        fact: Fact = {"kind": "member", "fid": f"member:{ptr}", "ptr": ptr, "person": pid}
+        if (name := person.get("name") if person is not None else pid) is not None:
+            fact["name"] = name
+        if department is not None:
+            fact["department"] = department
+        fact["traits"] = sorted(member_traits)
+        fact["current"] = current
+        member_facts.append(fact)
+    fact = {
+        "kind": "committee",
+        "fid": "committee:/committee",
+        "ptr": "/committee",
+        "members": humans.count(member["person"] for member in members),
+        "members_listed": len({member["person"] for member in members}),
+        "departments": len(departments),
+        "traits": len(traits),
+        "missing_traits": [trait for trait in _TRAITS if trait not in traits],
+    }
+    if (meets_days := _days(committee.get("meets"))) is not None:
+        fact["meets_days"] = meets_days
+    facts.append(fact)
     facts.extend(member_facts)
 
 
 def _policy_facts(plan: PlanData, humans: Humans, facts: list[Fact]) -> None:
     policies = plan["policies"]
-    facts.append(
-        _drop(
-            {
-                "kind": "policies",
-                "fid": "policies:/policies",
-                "ptr": "/policies",
-                "enforcement": policies.get("enforcement"),
-                "credential_storage": policies.get("credential_storage"),
-            },
-            _OPTIONAL["policies"],
-        )
-    )
+    fact: Fact = {"kind": "policies", "fid": "policies:/policies", "ptr": "/policies"}
+    if (enforcement := policies.get("enforcement")) is not None:
+        fact["enforcement"] = enforcement
+    if (credential_storage := policies.get("credential_storage")) is not None:
+        fact["credential_storage"] = credential_storage
+    facts.append(fact)
     policy = policies.get("social_media_policy")
     if policy is not None:
         reviewed_by = policy.get("reviewed_by", _NONE)
         adopted_day = _day(policy.get("adopted_on"))
         last_reviewed_day = _day(policy.get("last_reviewed"))
-        facts.append(
-            _drop(
-                {
-                    "kind": "policy",
-                    "fid": "policy:/policies/social_media_policy",
-                    "ptr": "/policies/social_media_policy",
-                    "reviewers": sorted(reviewed_by),
-                    "legal_or_hr": bool(_LEGAL_OR_HR.intersection(reviewed_by)),
-                    "adopted_day": adopted_day,
-                    "last_reviewed_day": last_reviewed_day,
-                    "reviewed_day": (
-                        adopted_day
-                        if last_reviewed_day is None
-                        else last_reviewed_day
-                        if adopted_day is None
-                        else max(adopted_day, last_reviewed_day)
-                    ),
-                },
-                _OPTIONAL["policy"],
-            )
-        )
+        fact = {
+            "kind": "policy",
+            "fid": "policy:/policies/social_media_policy",
+            "ptr": "/policies/social_media_policy",
+            "reviewers": sorted(reviewed_by),
+            "legal_or_hr": bool(_LEGAL_OR_HR.intersection(reviewed_by)),
+        }
+        if adopted_day is not None:
+            fact["adopted_day"] = adopted_day
+        if last_reviewed_day is not None:
+            fact["last_reviewed_day"] = last_reviewed_day
+        if adopted_day is not None or last_reviewed_day is not None:  # the later of the two
+            fact["reviewed_day"] = max(day for day in (adopted_day, last_reviewed_day) if day is not None)
+        facts.append(fact)
     crisis = policies.get("crisis_plan")
     if crisis is not None:
         contacts = crisis.get("contacts", _NONE)
@@ -884,169 +783,131 @@ def _policy_facts(plan: PlanData, humans: Humans, facts: list[Fact]) -> None:
         if responder is None:
             responder = next(iter(contacts), None)
         backup = crisis.get("backup_responder")
-        facts.append(
-            _drop(
-                {
-                    "kind": "crisis",
-                    "fid": "crisis:/policies/crisis_plan",
-                    "ptr": "/policies/crisis_plan",
-                    "contacts": humans.count(contacts),
-                    "contacts_listed": len(set(contacts)),
-                    "backup": backup is not None
-                    and humans.current(backup)
-                    and (responder is None or humans.human(backup) != humans.human(responder)),
-                    "backup_named": backup is not None,
-                    "first_response_hours": _num(crisis.get("first_response_hours")),
-                    "last_reviewed_day": _day(crisis.get("last_reviewed")),
-                },
-                _OPTIONAL["crisis"],
-            )
-        )
+        fact = {
+            "kind": "crisis",
+            "fid": "crisis:/policies/crisis_plan",
+            "ptr": "/policies/crisis_plan",
+            "contacts": humans.count(contacts),
+            "contacts_listed": len(set(contacts)),
+            "backup": backup is not None
+            and humans.current(backup)
+            and (responder is None or humans.human(backup) != humans.human(responder)),
+            "backup_named": backup is not None,
+        }
+        if (first_response_hours := _num(crisis.get("first_response_hours"))) is not None:
+            fact["first_response_hours"] = first_response_hours
+        if (last_reviewed_day := _day(crisis.get("last_reviewed"))) is not None:
+            fact["last_reviewed_day"] = last_reviewed_day
+        facts.append(fact)
     training = policies.get("training")
     if training is not None:
-        facts.append(
-            _drop(
-                {
-                    "kind": "training",
-                    "fid": "training:/policies/training",
-                    "ptr": "/policies/training",
-                    "last_day": _day(training.get("last_session")),
-                    "topics": len(training.get("topics", _NONE)),
-                },
-                _OPTIONAL["training"],
-            )
-        )
+        fact = {"kind": "training", "fid": "training:/policies/training", "ptr": "/policies/training"}
+        if (last_day := _day(training.get("last_session"))) is not None:
+            fact["last_day"] = last_day
+        fact["topics"] = len(training.get("topics", _NONE))
+        facts.append(fact)
 
 
 def _section_facts(plan: PlanData, facts: list[Fact]) -> None:
     listening = plan.get("listening")
     if listening is not None:
-        facts.append(
-            _drop(
-                {
-                    "kind": "listening",
-                    "fid": "listening:/listening",
-                    "ptr": "/listening",
-                    "keywords": len(listening.get("keywords", _NONE)),
-                    "cadence_days": _days(listening.get("cadence")),
-                    "peers": len(listening.get("peers_followed", _NONE)),
-                },
-                _OPTIONAL["listening"],
-            )
-        )
+        fact: Fact = {
+            "kind": "listening",
+            "fid": "listening:/listening",
+            "ptr": "/listening",
+            "keywords": len(listening.get("keywords", _NONE)),
+        }
+        if (cadence_days := _days(listening.get("cadence"))) is not None:
+            fact["cadence_days"] = cadence_days
+        fact["peers"] = len(listening.get("peers_followed", _NONE))
+        facts.append(fact)
     tools = plan.get("tools")
     if tools is not None:
-        facts.append(
-            _drop(
-                {
-                    "kind": "tools",
-                    "fid": "tools:/tools",
-                    "ptr": "/tools",
-                    "has_scheduler": tools.get("scheduler") is not None,
-                    "scheduler": tools.get("scheduler"),
-                    "live_check_days": _days(tools.get("live_check")),
-                    "automated_percent": _num(tools.get("automated_percent")),
-                },
-                _OPTIONAL["tools"],
-            )
-        )
+        fact = {
+            "kind": "tools",
+            "fid": "tools:/tools",
+            "ptr": "/tools",
+            "has_scheduler": tools.get("scheduler") is not None,
+        }
+        if (scheduler := tools.get("scheduler")) is not None:
+            fact["scheduler"] = scheduler
+        if (live_check_days := _days(tools.get("live_check"))) is not None:
+            fact["live_check_days"] = live_check_days
+        if (automated_percent := _num(tools.get("automated_percent"))) is not None:
+            fact["automated_percent"] = automated_percent
+        facts.append(fact)
     engagement = plan.get("engagement")
     if engagement is not None:
-        facts.append(
-            _drop(
-                {
-                    "kind": "engagement",
-                    "fid": "engagement:/engagement",
-                    "ptr": "/engagement",
-                    "reply_target_hours": _num(engagement.get("reply_target_hours")),
-                    "shares_others": engagement.get("shares_others"),
-                    "acknowledges_sharers": engagement.get("acknowledges_sharers"),
-                },
-                _OPTIONAL["engagement"],
-            )
-        )
+        fact = {"kind": "engagement", "fid": "engagement:/engagement", "ptr": "/engagement"}
+        if (reply_target_hours := _num(engagement.get("reply_target_hours"))) is not None:
+            fact["reply_target_hours"] = reply_target_hours
+        if (shares_others := engagement.get("shares_others")) is not None:
+            fact["shares_others"] = shares_others
+        if (acknowledges_sharers := engagement.get("acknowledges_sharers")) is not None:
+            fact["acknowledges_sharers"] = acknowledges_sharers
+        facts.append(fact)
     content = plan.get("content")
     if content is not None:
         calendar = content.get("calendar")
-        facts.append(
-            _drop(
-                {
-                    "kind": "content",
-                    "fid": "content:/content",
-                    "ptr": "/content",
-                    "has_calendar": calendar is not None,
-                    "calendar_channels": len(set(calendar.get("channels", _NONE))) if calendar is not None else 0,
-                    "pillars": len(content.get("pillars", _NONE)),
-                    "fundraising_percent": _num(content.get("fundraising_percent")),
-                },
-                _OPTIONAL["content"],
-            )
-        )
+        fact = {
+            "kind": "content",
+            "fid": "content:/content",
+            "ptr": "/content",
+            "has_calendar": calendar is not None,
+            "calendar_channels": len(set(calendar.get("channels", _NONE))) if calendar is not None else 0,
+            "pillars": len(content.get("pillars", _NONE)),
+        }
+        if (fundraising_percent := _num(content.get("fundraising_percent"))) is not None:
+            fact["fundraising_percent"] = fundraising_percent
+        facts.append(fact)
     visuals = plan.get("visuals")
     if visuals is not None:
         formats = set(visuals.get("formats", _NONE))
         sources = sorted(set(visuals.get("sources", _NONE)))
-        facts.append(
-            _drop(
-                {
-                    "kind": "visuals",
-                    "fid": "visuals:/visuals",
-                    "ptr": "/visuals",
-                    "share_percent": _num(visuals.get("share_percent")),
-                    "assets_per_month": _num(visuals.get("assets_per_month")),
-                    "formats": len(formats),
-                    "format_list": sorted(formats),
-                    "sources": sources,
-                    "own_sources": sum(source not in _BORROWED_VISUALS for source in sources),
-                    "profile_images": visuals.get("profile_images"),
-                },
-                _OPTIONAL["visuals"],
-            )
-        )
+        fact = {"kind": "visuals", "fid": "visuals:/visuals", "ptr": "/visuals"}
+        if (share_percent := _num(visuals.get("share_percent"))) is not None:
+            fact["share_percent"] = share_percent
+        if (assets_per_month := _num(visuals.get("assets_per_month"))) is not None:
+            fact["assets_per_month"] = assets_per_month
+        fact["formats"] = len(formats)
+        fact["format_list"] = sorted(formats)
+        fact["sources"] = sources
+        fact["own_sources"] = sum(source not in _BORROWED_VISUALS for source in sources)
+        if (profile_images := visuals.get("profile_images")) is not None:
+            fact["profile_images"] = profile_images
+        facts.append(fact)
     measurement = plan.get("measurement")
     if measurement is not None:
-        facts.append(
-            _drop(
-                {
-                    "kind": "measurement",
-                    "fid": "measurement:/measurement",
-                    "ptr": "/measurement",
-                    "tools": len(measurement.get("tools", _NONE)),
-                    "review_days": _days(measurement.get("review_cadence")),
-                    "has_decision_rule": measurement.get("decision_rule") is not None,
-                    "last_review_day": _day(measurement.get("last_review")),
-                },
-                _OPTIONAL["measurement"],
-            )
-        )
+        fact = {
+            "kind": "measurement",
+            "fid": "measurement:/measurement",
+            "ptr": "/measurement",
+            "tools": len(measurement.get("tools", _NONE)),
+        }
+        if (review_days := _days(measurement.get("review_cadence"))) is not None:
+            fact["review_days"] = review_days
+        fact["has_decision_rule"] = measurement.get("decision_rule") is not None
+        if (last_review_day := _day(measurement.get("last_review"))) is not None:
+            fact["last_review_day"] = last_review_day
+        facts.append(fact)
     celebration = plan.get("celebration")
     if celebration is not None:
         milestones = celebration.get("milestones", _NONE)
-        facts.append(
-            _drop(
-                {
-                    "kind": "celebration",
-                    "fid": "celebration:/celebration",
-                    "ptr": "/celebration",
-                    "milestones": len(milestones),
-                    "has_thanks": celebration.get("thanks") is not None,
-                },
-                _OPTIONAL["celebration"],
-            )
-        )
+        fact = {
+            "kind": "celebration",
+            "fid": "celebration:/celebration",
+            "ptr": "/celebration",
+            "milestones": len(milestones),
+            "has_thanks": celebration.get("thanks") is not None,
+        }
+        facts.append(fact)
         for index, milestone in enumerate(milestones):
             ptr = f"/celebration/milestones/{index}"
-            facts.append(
-                _drop(
-                    {
-                        "kind": "milestone",
-                        "fid": f"milestone:{ptr}",
-                        "ptr": ptr,
-                        "milestone": milestone["id"],
-                        "description": milestone.get("description"),
-                        "metric": milestone.get("metric"),
-                        "value": _num(milestone.get("value")),
-                    },
-                    _OPTIONAL["milestone"],
-                )
-            )
+            fact = {"kind": "milestone", "fid": f"milestone:{ptr}", "ptr": ptr, "milestone": milestone["id"]}
+            if (description := milestone.get("description")) is not None:
+                fact["description"] = description
+            if (metric := milestone.get("metric")) is not None:
+                fact["metric"] = metric
+            if (value := _num(milestone.get("value"))) is not None:
+                fact["value"] = value
+            facts.append(fact)
