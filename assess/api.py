@@ -30,7 +30,7 @@ from assess.errors import PlanError, PlanReadError, Problem
 from assess.i18n import label
 from assess.plan.inmemory import canonical_json, check_data
 from assess.plan.load import DEFAULT_LIMITS, Document, Limits, SourceMap, load_path, parse_bytes
-from assess.plan.validate import PlanData, checked_data, checked_document, typed_plan
+from assess.plan.validate import PlanData, checked_data, checked_document, is_plan, typed_plan
 from assess.results.report import (
     Finding,
     PlanProblem,
@@ -127,16 +127,16 @@ def load(source: Source, *, name: str | None = None, limits: Limits = DEFAULT_LI
         return Loaded(checked_document(doc), display, doc.source_map, doc.sha256)
     if isinstance(source, Mapping):
         name = name or "<memory>"
-        canonical = canonical_json(source, limits.max_depth)
+        data = dict(source)
+        if not is_plan(data):
+            # Data no parser would make (too deep, a cycle, NaN...) gets its own problem first; only
+            # data it clears goes to the messages of `checked_data`, which print values.
+            check_data(source, name, limits.max_depth)
+            data = checked_data(data, name=name)
+        canonical = canonical_json(data, limits.max_depth)  # of valid data: no deeper than the schema
         if canonical is None:
             check_data(source, name, limits.max_depth)
-            data = checked_data(dict(source), name=name)
             return Loaded(data, name, None, _canonical_sha256(data))
-        try:
-            data = checked_data(dict(source), name=name)
-        except PlanError:
-            check_data(source, name, limits.max_depth)  # its problem comes first, as without the screen
-            raise
         return Loaded(data, name, None, hashlib.sha256(canonical.encode()).hexdigest())
     raise TypeError(f"cannot assess a {type(source).__name__}: pass a path, text, bytes, a mapping or a Plan")
 

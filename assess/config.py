@@ -27,6 +27,7 @@ from types import MappingProxyType
 from typing import Any, Literal, Self
 
 from assess.errors import ConfigError
+from assess.frozen import Frozen
 from assess.reading import DEFAULT_MAX_PLAN_BYTES, MAX_CONFIG_BYTES, TooLarge, parse_size, read_limited
 from assess.results.kinds import Severity
 
@@ -323,8 +324,8 @@ _SCORING_CHECKS: Mapping[str, Check] = {
 }
 
 
-@dataclass(frozen=True, slots=True, init=False)
-class Scoring:
+@dataclass(frozen=True, slots=True, init=False, eq=False, repr=False)
+class Scoring(Frozen):
     """The scoring formula's knobs (see README: Scoring). Keyword arguments only; see `Config`."""
 
     # Weight of a rule of each severity (a rule's own weight wins); unnamed ones keep the default.
@@ -405,8 +406,8 @@ _CONFIG_CHECKS: Mapping[str, Check] = {
 }
 
 
-@dataclass(frozen=True, slots=True, init=False)
-class Config:
+@dataclass(frozen=True, slots=True, init=False, eq=False, repr=False)
+class Config(Frozen):
     """Everything that changes what `assess` reports, in one object.
 
     Keyword arguments only; each is checked and converted as a config file's value is (a list

@@ -11,6 +11,7 @@ import json
 import math
 import os
 import shutil
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -259,6 +260,31 @@ def test_library_data_no_parser_would_produce_is_a_located_plan_error() -> None:
         assert str(caught.value)
 
 
+@pytest.mark.parametrize("where", ["/organization/name", "/goals/0/metrics"])
+def test_library_data_nested_near_the_recursion_limit_is_a_limit_error_wherever_it_stands(where: str) -> None:
+    """Nesting that `json.dumps` and `repr` may or may not survive, at a place the schema types: the
+    limit's problem, never the RecursionError of a message printing the value."""
+    for levels in range(sys.getrecursionlimit() - 200, sys.getrecursionlimit() + 20, 10):
+        data = _data()
+        *parents, last = where.split("/")[1:]
+        node: Any = data
+        for token in parents:
+            node = node[int(token)] if isinstance(node, list) else node[token]
+        node[last] = _nested(levels)
+        with pytest.raises(assess.PlanLimitError):
+            assess.assess_plan(data)
+
+
+def _cyclic() -> dict[str, Any]:
+    data = _data()
+    data["organization"]["zzz"] = data  # no parser makes a cycle; the screen must not loop on one
+    return data
+
+
+class _NamedKey(str):
+    """A str subclass: `check_data` and json.dumps take it for a string, the schema's validator does not."""
+
+
 def _nested(levels: int) -> list[Any]:
     value: list[Any] = []
     for _ in range(levels - 1):
@@ -281,6 +307,10 @@ def _nested(levels: int) -> list[Any]:
         _data(size=10**4100, name=math.inf),
         _data(staff_hours_per_week=float("nan")),
         _data(staff_hours_per_week=True),
+        _cyclic(),
+        {**_data(), "zzz": {"a": 1, 2: "b"}},  # keys of mixed types: json.dumps cannot sort them
+        _data(name=_NamedKey("x")),  # exact types only, for the schema's validator
+        {**_data(), _NamedKey("zzz"): "x"},
     ],
 )
 def test_the_screen_of_library_data_gives_the_problems_of_the_full_check(
@@ -295,6 +325,19 @@ def test_the_screen_of_library_data_gives_the_problems_of_the_full_check(
     with pytest.raises(PlanError) as checked:
         api.load(data)
     assert type(screened.value) is type(checked.value)
+    assert screened.value.problems == checked.value.problems
+
+
+def test_the_screen_of_library_data_keeps_a_depth_limit_below_the_plans_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A valid plan is nested a few levels: a limit below that refuses it, screened or not."""
+    from assess import api
+
+    limits = assess.Limits(max_depth=3)
+    with pytest.raises(assess.PlanLimitError) as screened:
+        api.load(_data(), limits=limits)
+    monkeypatch.setattr(api, "canonical_json", lambda data, max_depth: None)
+    with pytest.raises(assess.PlanLimitError) as checked:
+        api.load(_data(), limits=limits)
     assert screened.value.problems == checked.value.problems
 
 

@@ -171,3 +171,15 @@ def test_a_pack_help_uri_must_be_a_web_address(tmp_path: Path, uri: str) -> None
 def test_a_pack_example_base_stays_inside_the_pack(tmp_path: Path, base: str) -> None:
     with pytest.raises(RulePackError, match="inside the pack"):
         load_pack(_pack(tmp_path, example_base=base))
+
+
+@pytest.mark.parametrize("hostile_name", [False, True])
+def test_for_people_rebuilds_a_report_only_when_it_has_something_to_escape(hostile_name: bool) -> None:
+    from assess.formats import for_people
+    from assess.results.report import to_data
+
+    report = assess.assess_plan(_plan_with("Org\x1b]0;t\x07" if hostile_name else "Org"), name="plans/plan.json")
+    cleaned, _ = for_people(report, RenderOptions())
+    assert (cleaned is report) is not hostile_name
+    assert not RAW_CONTROL.search(json.dumps(to_data(cleaned), ensure_ascii=False).replace("\\u", ""))
+    assert cleaned.plans[0].organization == ("Org\\u001b]0;t\\u0007" if hostile_name else "Org")

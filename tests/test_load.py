@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import assess.plan.load
 from assess.errors import PlanError, PlanLimitError, PlanReadError, PlanSyntaxError, Problem
@@ -703,19 +705,74 @@ LAZY_TEXTS = [
 ]
 
 
+@pytest.mark.parametrize("decode_to_skip", [True, False])
 @pytest.mark.parametrize("text", LAZY_TEXTS)
-def test_lazy_positions_are_the_strict_parsers(text: str) -> None:
+def test_lazy_positions_are_the_strict_parsers(text: str, decode_to_skip: bool) -> None:
     from assess.plan._jsonparse import LazyPositions, parse_json, parse_json_quickly
 
     data, strict = parse_json(text, 64)
     assert isinstance(strict, dict)  # a small document: the parser's plain dict
     assert parse_json_quickly(text) == data
-    lazy = LazyPositions(text)
+    lazy = LazyPositions(text, decode_to_skip=decode_to_skip)
     asked = [*strict, "/nope", "/a~b/c~1d/7", "/a~b/c~1d/01", "x", "/a~b/c~1d/1/e/0/deeper"]
     for pointer in reversed(asked):  # deepest first: each lookup reads its way down on its own
         assert lazy.get(pointer, -1) == strict.get(pointer, -1), pointer
         assert (pointer in lazy) == (pointer in strict)
     assert SourceMap(text, lazy).locate("/a~b/missing/deeper") == SourceMap(text, strict).locate("/a~b/missing/deeper")
+
+
+_JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    # Brackets, quotes and backslashes inside strings are what a bracket counter must not count.
+    | st.text(alphabet=st.sampled_from('ab []{}",:\\/\n\u00e9\U0001f600'), max_size=12),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(alphabet='k[]{}"\\', max_size=4), inner, max_size=4)
+    ),
+    max_leaves=30,
+)
+
+
+@given(
+    value=_JSON_VALUES,
+    indent=st.sampled_from([None, 0, 2]),
+    ascii_only=st.booleans(),
+    prefix=st.sampled_from(["", " ", "[", '{"k": ']),
+)
+@settings(max_examples=300, deadline=None)
+def test_value_end_finds_where_the_decoder_stops(value: Any, indent: int | None, ascii_only: bool, prefix: str) -> None:
+    """The scanning skip ends every value exactly where the C decoder does, without building it."""
+    from assess.plan._jsonparse import _make_scanner, value_end
+
+    scan = _make_scanner(json.JSONDecoder())
+    text = prefix + json.dumps(value, indent=indent, ensure_ascii=ascii_only) + ", 1]"
+    start = len(prefix)
+    assert value_end(text, start, scan) == scan(text, start)[1]
+
+
+def test_a_big_documents_positions_are_found_without_copying_it() -> None:
+    """Above `COMPACT_ABOVE` characters a value is skipped by scanning: finding a position copies nothing big."""
+    import tracemalloc
+
+    from assess.plan._jsonparse import LazyPositions
+    from assess.plan.sourcemap import COMPACT_ABOVE
+
+    items = [{"id": f"g{i}", "text": "[a {long} text] " * 40, "tags": ["x", "y"]} for i in range(3000)]
+    text = json.dumps({"goals": items, "last": {"here": 1}}, indent=2)
+    assert len(text) > COMPACT_ABOVE
+    for decode_to_skip, bounded in ((None, True), (True, False)):
+        lazy = LazyPositions(text, decode_to_skip=decode_to_skip)
+        tracemalloc.start()
+        try:
+            found = lazy.get("/last/here", -1)
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        assert text[found:].startswith('"here"')
+        # Decoding `/goals` to skip it builds ~2x the text; scanning holds a few positions.
+        assert (peak < len(text) // 20) is bounded, (decode_to_skip, peak, len(text))
 
 
 @pytest.mark.parametrize(

@@ -25,16 +25,14 @@ functions, so ``assess --help`` stays fast.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import os
 import shutil
 import sys
 import tempfile
 from collections import deque
 from collections.abc import Callable, Generator, Iterator, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, NoReturn
+from typing import IO, TYPE_CHECKING, Any, NamedTuple, NoReturn
 
 import click
 
@@ -62,8 +60,7 @@ IN_FLIGHT_PER_JOB = 2  # chunks handed out per worker and not yet written
 COPY_CHUNK = 1024 * 1024
 
 
-@dataclass(frozen=True)
-class Output:
+class Output(NamedTuple):
     """One requested format and where it goes (None: standard output)."""
 
     format: str
@@ -348,13 +345,11 @@ def _run(
             rendered: list[tuple[Output, str, bool]] = []
             if kept is not None:
                 report = head.model_copy(update={"plans": kept, "summary": totals})
-                options = dataclasses.replace(base, baselined=batch.baselined)
+                options = base._replace(baselined=batch.baselined)
                 for out in whole:
                     # Colour and terminal width only for standard output; files are always plain and stable.
                     use_color = out.path is None and _use_color(color_flag, stdout)
-                    fmt_options = (
-                        dataclasses.replace(options, color=use_color, width=width) if out.path is None else options
-                    )
+                    fmt_options = options._replace(color=use_color, width=width) if out.path is None else options
                     text = render[out.format](report, fmt_options)
                     text = text if not text or text.endswith("\n") else text + "\n"
                     if out.path is None:
@@ -383,12 +378,14 @@ def _run(
     return verdict.exit_code
 
 
-@dataclass
 class _Failing:
     """The findings that fail the gate, one line each: the first `MAX_GATE_LINES`, and how many in all."""
 
-    lines: list[str] = field(default_factory=list)
-    total: int = 0
+    __slots__ = ("lines", "total")
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.total = 0
 
 
 class _Batch:

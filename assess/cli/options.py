@@ -21,10 +21,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 import click
 
@@ -41,16 +41,15 @@ _SELECTOR = re.compile(r"^[A-Z][A-Z0-9]*(-[0-9]*)?$")
 _META_KEY = "assess.config_flags"
 
 
-@dataclass
-class ConfigFlags:
+class ConfigFlags(NamedTuple):
     """What the configuration options said (None / empty: not given)."""
 
     config_file: Path | None = None
     no_config: bool = False
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
-    severity: dict[str, str] = field(default_factory=dict)
-    thresholds: dict[str, float] = field(default_factory=dict)
+    severity: Mapping[str, str] = MappingProxyType({})
+    thresholds: Mapping[str, float] = MappingProxyType({})
     rules: tuple[Path, ...] = ()
     lang: str | None = None
     today: dt.date | None = None

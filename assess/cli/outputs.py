@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from assess.errors import AssessError
 
@@ -27,8 +27,7 @@ class OutputError(AssessError):
     """An output would overwrite an input, or cannot be written."""
 
 
-@dataclass(frozen=True)
-class Input:
+class Input(NamedTuple):
     """Something the run reads: a file, or a folder whose plans it reads."""
 
     path: Path

@@ -14,13 +14,12 @@ does not pay for rich or the HTML templates.
 
 from __future__ import annotations
 
-import dataclasses
 import importlib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
+from assess.errors import single_line
 from assess.i18n import label, number
 
 if TYPE_CHECKING:
@@ -41,8 +40,7 @@ FORMATS: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
-class RuleInfo:
+class RuleInfo(NamedTuple):
     """What a report says of a rule that did not necessarily fail: its texts and where it is documented."""
 
     id: str
@@ -55,8 +53,7 @@ class RuleInfo:
     pack: str
 
 
-@dataclass(frozen=True)
-class RenderOptions:
+class RenderOptions(NamedTuple):
     """Everything a formatter may use besides the report.
 
     ``quiet``: 0 full output, 1 one summary line per plan, 2 nothing (text only).
@@ -71,7 +68,7 @@ class RenderOptions:
     quiet: int = 0
     width: int = 100
     rules: tuple[RuleInfo, ...] = ()
-    baselined: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+    baselined: Mapping[str, int] = MappingProxyType({})
     fail_on: str | None = None
 
 
@@ -146,8 +143,6 @@ def first_actions(recommendations: list[Recommendation]) -> list[Recommendation]
 
 
 def _escaped(value: Any) -> Any:
-    from assess.errors import single_line
-
     if isinstance(value, str):
         return single_line(value)
     if isinstance(value, list):
@@ -166,13 +161,15 @@ def for_people(report: Report, options: RenderOptions) -> tuple[Report, RenderOp
     """
     from assess.results.report import Report, from_data, to_data
 
-    cleaned = from_data(Report, _escaped(to_data(report)))
+    data = to_data(report)
+    escaped = _escaped(data)
+    # Most reports have nothing to escape: they are shown as they are, not rebuilt from their data.
+    cleaned = report if escaped == data else from_data(Report, escaped)
     rules = tuple(
-        dataclasses.replace(info, **{name: _escaped(getattr(info, name)) for name in _RULE_TEXTS})
-        for info in options.rules
+        info._replace(**{name: _escaped(getattr(info, name)) for name in _RULE_TEXTS}) for info in options.rules
     )
     baselined = MappingProxyType({_escaped(file): count for file, count in options.baselined.items()})
-    return cleaned, dataclasses.replace(options, rules=rules, baselined=baselined)
+    return cleaned, options._replace(rules=rules, baselined=baselined)
 
 
 _RULE_TEXTS = ("title", "rationale", "recommendation", "help_uri", "pack")

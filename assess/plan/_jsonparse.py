@@ -309,9 +309,13 @@ class LazyPositions:
     containers; recording every value's position up front cost ten times the parse.
     """
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, *, decode_to_skip: bool | None = None) -> None:
         self._text = text
         self._scan = _make_scanner(json.JSONDecoder())
+        # Skipping a value with the C decoder is the fastest way past it, but it builds the value
+        # (then drops it): in a big plan, decoding `/goals` to get past it held a copy of a quarter
+        # of the plan. Above `COMPACT_ABOVE` characters values are skipped by scanning instead.
+        self._decode_to_skip = len(text) <= COMPACT_ABOVE if decode_to_skip is None else decode_to_skip
         root = _skip(text, 0)
         self._found: dict[str, tuple[int, int]] = {"": (root, root)}  # pointer -> (its offset, its value's)
         self._read: set[str] = set()  # containers whose members are in _found
@@ -350,7 +354,7 @@ class LazyPositions:
                 value = index
                 found[f"{pointer}/{count}"] = (index, index)
                 count += 1
-            _, end = self._scan(text, value)
+            end = self._scan(text, value)[1] if self._decode_to_skip else value_end(text, value, self._scan)
             separator = _SEPARATOR.match(text, end)
             if separator is None or separator.group(1) != ",":
                 return
@@ -374,6 +378,29 @@ class LazyPositions:
     def get(self, pointer: str, default: int, /) -> int:
         entry = self._entry(pointer)
         return default if entry is None else entry[0]
+
+
+# Everything up to the next bracket outside a string: text between tokens and whole strings.
+_UP_TO_BRACKET = re.compile(r'(?:[^][{}"]+|"[^"\\]*(?:\\.[^"\\]*)*")*', re.DOTALL)
+
+
+def value_end(text: str, index: int, scan: Callable[[str, int], tuple[Any, int]]) -> int:
+    """End offset of the valid JSON value at ``index``, found without building it (``scan`` reads scalars).
+
+    One regex call steps from bracket to bracket over whatever lies between (strings
+    included, whole); the brackets are counted. Memory stays flat however large the value.
+    """
+    char = text[index]
+    if char != "{" and char != "[":
+        return scan(text, index)[1]  # a string, number, true, false or null: built, and small
+    depth, position = 0, index
+    while True:
+        mark = text[position]
+        depth += 1 if mark == "{" or mark == "[" else -1
+        position += 1
+        if depth == 0:
+            return position
+        position = _UP_TO_BRACKET.match(text, position).end()  # type: ignore[union-attr]  # always matches
 
 
 def _skip(text: str, index: int) -> int:

@@ -18,8 +18,8 @@ import json
 import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 STDIN = "-"
 STDIN_NAME = "<stdin>"
@@ -40,8 +40,7 @@ def display_name(path: Path) -> str:
         return path.as_posix()
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(NamedTuple):
     """One plan to assess.
 
     ``name`` is how it appears in reports (relative to the working directory);

@@ -45,6 +45,7 @@ __all__ = [
     "Reference",
     "checked_data",
     "checked_document",
+    "is_plan",
     "plan_schema",
     "reference_problems",
     "references_resolve",
@@ -149,15 +150,76 @@ def _values(data: Any, tokens: tuple[str, ...]) -> list[Any]:
     return nodes
 
 
+# The paths `references_resolve` reads, as one tree walked once: they share their first steps
+# (/channels/* four times, /people/* twice...). A node is its steps: (token, the slots filled with the
+# values reached by it, the steps from there). Slots 0 to 6 are the ids of the ID_LISTS, then one per
+# reference. A step fills its slots itself, so the walk calls itself only where there are more steps.
+_Steps = list[tuple[str, list[int], "_Steps"]]
+
+
+def _tree(paths: Iterable[tuple[str, ...]]) -> _Steps:
+    root: _Steps = []
+    for slot, tokens in enumerate(paths):
+        steps, slots = root, None
+        for token in tokens:
+            step = next((step for step in steps if step[0] == token), None)
+            if step is None:
+                step = (token, [], [])
+                steps.append(step)
+            _token, slots, steps = step
+        assert slots is not None  # no path is empty
+        slots.append(slot)
+    return root
+
+
+_RESOLVE = _tree([*((*tokens, "*", "id") for tokens in _ID_LIST_TOKENS), *(source for _, source, _ in _COMPILED)])
+_TARGET_SLOTS = tuple(_ID_LIST_TOKENS.index(target) for _, _, target in _COMPILED)
+
+
+def _one(node: Any, steps: _Steps, found: list[list[Any]]) -> None:
+    """Fill `found` with the values the steps reach from ``node``: the plan, or a value reached from it
+    by keys only, which is one value (no list of them to build at each step)."""
+    for token, slots, more in steps:
+        if token == "*":
+            if isinstance(node, list) and node:
+                for slot in slots:
+                    found[slot] = node
+                if more:
+                    _many(node, more, found)
+        elif isinstance(node, dict) and token in node:
+            value = node[token]
+            for slot in slots:
+                found[slot] = [value]
+            if more:
+                _one(value, more, found)
+
+
+def _many(nodes: list[Any], steps: _Steps, found: list[list[Any]]) -> None:
+    """`_one` from several values (the items of a list, and what is reached from them), as `_values` walks."""
+    for token, slots, more in steps:
+        if token == "*":
+            reached = [item for node in nodes if isinstance(node, list) for item in node]
+        else:
+            reached = [node[token] for node in nodes if isinstance(node, dict) and token in node]
+        if reached:
+            for slot in slots:
+                found[slot] = reached
+            if more:
+                _many(reached, more, found)
+
+
 def references_resolve(data: Any) -> bool:
-    """True when ids are unique and every reference resolves (for schema-valid ``data``)."""
-    known: dict[tuple[str, ...], set[Any]] = {}
-    for tokens in _ID_LIST_TOKENS:
-        ids = [entry["id"] for entry in _values(data, (*tokens, "*"))]
-        known[tokens] = unique = set(ids)
+    """True when ids are unique and every reference resolves (for schema-valid ``data``: every entry has an id)."""
+    found: list[list[Any]] = [[]] * (len(_ID_LIST_TOKENS) + len(_COMPILED))
+    _one(data, _RESOLVE, found)
+    known: list[set[Any]] = []
+    for ids in found[: len(_ID_LIST_TOKENS)]:
+        unique = set(ids)
         if len(unique) != len(ids):
             return False
-    return all(known[target].issuperset(_values(data, source)) for _, source, target in _COMPILED)
+        known.append(unique)
+    references = found[len(_ID_LIST_TOKENS) :]
+    return all(known[target].issuperset(values) for target, values in zip(_TARGET_SLOTS, references, strict=True))
 
 
 D = TypeVar("D", bound=dict[str, Any])
@@ -282,6 +344,13 @@ def checked_document(doc: Document) -> PlanData:
 def checked_data(data: Any, *, name: str = "<memory>") -> PlanData:
     """JSON-compatible data once it is a valid plan (no source text, so problems have no line)."""
     return _check(data, name, None)
+
+
+def is_plan(data: Any) -> bool:
+    """Whether data is a valid plan (the schema's quick validator, then the reference table), without a word
+    on why not: nothing of the data is printed, so data no parser would make (a cycle, nesting a thousand
+    levels deep) can be asked before `assess.plan.inmemory.check_data` has cleared it; `checked_data` not."""
+    return _is_valid(data) and references_resolve(data)
 
 
 def validate_document(doc: Document) -> Plan:

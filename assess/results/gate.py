@@ -12,7 +12,7 @@ has an (unsuppressed, unbaselined) finding at least as severe as ``fail_on``
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from assess.config import Config
 from assess.i18n import counted, label, number
@@ -23,8 +23,7 @@ EXIT_GATE_FAILED = 1
 EXIT_ERROR = 2
 
 
-@dataclass(frozen=True)
-class Verdict:
+class Verdict(NamedTuple):
     """The exit code and, per failing plan, why (one line each, for people)."""
 
     exit_code: int

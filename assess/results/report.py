@@ -33,6 +33,7 @@ import typing
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar
 
+from assess.frozen import Frozen
 from assess.results.kinds import Maturity, Severity, Status
 
 if TYPE_CHECKING:
@@ -67,7 +68,7 @@ REPORT_VERSION = "1.0"
 R = TypeVar("R", bound="Record")
 
 
-class Record:
+class Record(Frozen):
     """What every report record shares: conversion to and from JSON data, and pydantic's API on demand."""
 
     __slots__ = ()
@@ -126,7 +127,7 @@ def _empty_list() -> list[Any]:
     return []
 
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
 class Finding(Record):
     """One failed check about one element of the plan."""
 
@@ -143,14 +144,14 @@ class Finding(Record):
     fingerprint: str
 
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
 class SuppressedFinding(Record):
     finding: Finding
     justification: str
     expires: dt.date | None = None
 
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
 class SuppressionNotice(Record):
     """A suppression that is expired, or that suppresses nothing."""
 
@@ -162,7 +163,7 @@ class SuppressionNotice(Record):
     column: int | None = None
 
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
 class RuleResult(Record):
     """The outcome of one rule on one plan (JUnit: one testcase)."""
 
@@ -176,7 +177,7 @@ class RuleResult(Record):
     blocked_by: str | None = None
 
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
 class StepResult(Record):
     step: int
     key: str
@@ -190,7 +191,7 @@ class StepResult(Record):
     capped: bool = False
 
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
 class Recommendation(Record):
     """An action, with the score the plan would reach once it is done."""
 
@@ -212,7 +213,7 @@ class Recommendation(Record):
     step_capped_by: list[str] = dataclasses.field(default_factory=_empty_list)
 
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
 class Score(Record):
     overall: float
     grade: str
@@ -221,7 +222,7 @@ class Score(Record):
     written: float = 100.0
 
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
 class PlanProblem(Record):
     """Why a plan could not be assessed (syntax or schema error, unreadable file...)."""
 
@@ -233,7 +234,7 @@ class PlanProblem(Record):
     excerpt: str | None = None
 
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
 class PlanReport(Record):
     """The assessment of one plan (or why it could not be assessed)."""
 
@@ -254,7 +255,7 @@ class PlanReport(Record):
     fill_first: list[str] = dataclasses.field(default_factory=_empty_list)
 
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
 class ToolInfo(Record):
     name: str
     version: str
@@ -262,7 +263,7 @@ class ToolInfo(Record):
     engine: str | None = None
 
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
 class RulePackInfo(Record):
     name: str
     version: str
@@ -270,7 +271,7 @@ class RulePackInfo(Record):
     sha256: str
 
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
 class Summary(Record):
     plans: int
     assessed: int
@@ -279,7 +280,7 @@ class Summary(Record):
     skipped: int = 0
 
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
 class Report(Record):
     """The whole output of one run: the same shape for one plan or many."""
 

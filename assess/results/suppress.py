@@ -11,16 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from assess.plan.load import SourceMap
 
 FindingData = dict[str, Any]  # a `Finding` as plain data (`assess.engines.evaluate`)
 
 
-@dataclass(frozen=True)
-class Applied:
+class Applied(NamedTuple):
     """The findings that stand, the suppressed ones with their justification, and the notices: plain data
     for the report (`SuppressedFinding` and `SuppressionNotice` fields by name)."""
 
@@ -29,8 +27,7 @@ class Applied:
     notices: tuple[dict[str, Any], ...]
 
 
-@dataclass(frozen=True)
-class _Entry:
+class _Entry(NamedTuple):
     """One suppression of the plan's ``x-assess.suppress`` (checked by the plan's schema)."""
 
     rule: str
@@ -62,6 +59,8 @@ def apply_suppressions(
     source_map: SourceMap | None,
 ) -> Applied:
     """Split the findings by the plan's suppressions (``x-assess.suppress`` entries, as the plan writes them)."""
+    if not suppressions:  # most plans: every finding stands, and there is nothing to notice
+        return Applied(tuple(findings), (), ())
     entries = [_Entry.of(data) for data in suppressions]
     kept: list[FindingData] = []
     suppressed: list[dict[str, Any]] = []

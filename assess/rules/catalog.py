@@ -16,6 +16,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -23,6 +24,7 @@ from assess.config import Config
 from assess.engines.base import CompiledRule, Engine
 from assess.engines.select import make_engine
 from assess.errors import ConfigError, RulePackError
+from assess.frozen import Frozen
 from assess.resources import RULES_DIR
 from assess.results.kinds import Severity
 from assess.rules.conditions import ConditionError, compile_condition
@@ -30,13 +32,14 @@ from assess.rules.placeholders import Detector
 from assess.rules.rulepack import Placeholders, Rule, RulePack, load_pack, merge_placeholders
 
 if TYPE_CHECKING:
+    from assess.engines.evaluate import CatalogTables
     from assess.results.report import RulePackInfo
 
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
-class ActiveRule:
+@dataclass(frozen=True, eq=False, repr=False)
+class ActiveRule(Frozen):
     """A rule as it runs under a configuration."""
 
     rule: Rule
@@ -66,8 +69,8 @@ class ActiveRule:
         return found
 
 
-@dataclass(frozen=True)
-class Catalog:
+@dataclass(frozen=True, eq=False, repr=False)
+class Catalog(Frozen):
     packs: tuple[RulePack, ...]
     rules: tuple[ActiveRule, ...]
     thresholds: dict[str, float]
@@ -83,6 +86,13 @@ class Catalog:
         if found is None:
             found = self._derived[key] = build(self)
         return found
+
+    @cached_property
+    def evaluation(self) -> CatalogTables:
+        """What `assess.engines.evaluate` needs of each rule, worked out once per catalog."""
+        from assess.engines.evaluate import CatalogTables
+
+        return CatalogTables(self)
 
     def rule(self, rule_id: str) -> ActiveRule | None:
         for active in self.rules:

@@ -33,7 +33,7 @@ import functools
 import re
 import threading
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -99,6 +99,7 @@ class Detector:
         self.placeholders = placeholders
         self._texts = {_key(normalise(text)) for text in placeholders.texts}
         self._starter = {_key(normalise(text)) for text in placeholders.starter}
+        self._whole = self._texts | self._starter
         words = sorted({normalise(word) for word in placeholders.words if word.strip()}, key=len, reverse=True)
         self._words = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, words)) + r")(?!\w)") if words else None
         patterns = placeholders.patterns
@@ -107,8 +108,8 @@ class Detector:
         except re.error:  # e.g. a pattern with its own global flags: one search each
             self._patterns = [re.compile(pattern, re.IGNORECASE) for pattern in patterns]
         # Hints: what any match must contain, searched once over all of a plan's texts (see `scan`).
-        self._word_hint = _any_of(words, 0) if words else None
-        self._pattern_hint = _any_of([_required_literal(p) for p in patterns], re.IGNORECASE) if patterns else None
+        self._word_hint = _Hint.of(words, ignore_case=False) if words else None
+        self._pattern_hint = _Hint.of([_required_literal(p) for p in patterns], ignore_case=True) if patterns else None
 
     def match(self, text: str) -> tuple[str, bool] | None:
         """(marker, from the starter) when `text` is a placeholder, else None."""
@@ -136,49 +137,155 @@ class Detector:
     def scan(self, plan: PlanData) -> Scan:
         """Every placeholder of a validated plan (`PlanData`), and the plan without them.
 
-        Most texts hold no placeholder: rather than two searches a text, each hint (what
-        any word, what any pattern's match must contain) is searched once in all of the
-        plan's texts joined; only the texts that hold one are searched in full.
+        Most texts hold no placeholder, and most plans none at all: the plan's texts are
+        normalised together, as one string (`_normalised`); whole texts are looked up at
+        once; each hint (what any word, what any pattern's match must contain) is searched
+        once in all of them. Only the texts that a lookup or a hint picks out are matched
+        one by one, and only a plan with a placeholder has its texts' pointers built.
         """
-        texts = _texts(plan)
-        norms = [normalise(text) for _, text, _, _ in texts]
-        words = _hinted(self._word_hint, norms)
-        patterns = _hinted(
-            self._pattern_hint,
-            [text if text.isascii() else unicodedata.normalize("NFKC", text) for _, text, _, _ in texts],
-        )
+        values = _text_values(plan, _plan_walk(), [])
+        hits = self._matches(values)
+        if not hits:
+            return Scan(plan, (), len(values))
+        texts = _texts(plan)  # the same texts in the same order, with their pointers
         found: list[Found] = []
-        for index, (pointer, text, names, document) in enumerate(texts):
-            hit = self._match(
-                text, norms[index], words is None or index in words, patterns is None or index in patterns
-            )
-            if hit is None:
-                continue
-            marker, starter = hit
+        for index, (marker, starter) in hits:
+            pointer, text, names, document = texts[index]
             if names is not None and not starter and not document and _a_detail(text, marker):
                 found.append(Found(pointer, text, marker, starter, None, kept=True))
             else:
                 found.append(Found(pointer, text, marker, starter, names))
-        return Scan(plan, tuple(found), len(texts))
+        return Scan(plan, tuple(found), len(values))
+
+    def _matches(self, texts: list[str]) -> list[tuple[int, tuple[str, bool]]]:
+        """(index, `match`) of each of the texts that is a placeholder, matching only the texts that
+        a whole-text lookup or a hint picks out."""
+        nfkc, normalised, norms = _normalised(texts)
+        keys = [norm.rstrip(_TRAILING) or norm for norm in norms]
+        picked: set[int] = set()
+        if not self._whole.isdisjoint(keys):
+            picked.update(index for index, key in enumerate(keys) if key in self._whole)
+        words = _holding(self._words is not None, self._word_hint, normalised)
+        patterns = _holding(bool(self._patterns), self._pattern_hint, nfkc)
+        candidates = range(len(texts)) if words is None or patterns is None else sorted(picked | words | patterns)
+        return [
+            (index, hit)
+            for index in candidates
+            if (
+                hit := self._match(
+                    texts[index], norms[index], words is None or index in words, patterns is None or index in patterns
+                )
+            )
+            is not None
+        ]
 
 
 _JOIN = "\x00"  # between the texts searched together: no hint holds it, so no hint is found across two texts
 
 
-def _any_of(literals: Sequence[str | None], flags: int) -> re.Pattern[str] | None:
-    """One search for any of the literals; None when one of them is unknown (that search must always run)."""
-    if not literals or any(literal is None or not literal or _JOIN in literal for literal in literals):
-        return None
-    return re.compile("|".join(re.escape(literal) for literal in literals if literal is not None), flags)
+_SPACING = (*(char for char in map(chr, range(128)) if char.isspace() and char != " "), "  ")
+"""What white space `str.split` collapses in ASCII text, beyond single spaces."""
 
 
-def _hinted(hint: re.Pattern[str] | None, strings: list[str]) -> set[int] | None:
-    """Indexes of the strings that hold the hint (None: no hint, search them all)."""
-    if hint is None:
-        return None
-    if hint.search(_JOIN.join(strings)) is None:
+def _normalised(texts: list[str]) -> tuple[str | None, str | None, list[str]]:
+    """(the texts joined as the patterns see them, joined `normalise`d, each `normalise`d), at C speed.
+
+    Each step of `normalise` acts on the joined texts as on each text apart: NFKC never
+    composes anything with `_JOIN` (a starter that combines with nothing), the quotes and
+    case are mapped character by character, and collapsing white space leaves one space at
+    most on either side of each `_JOIN` (white space ending or starting a text), taken away
+    after. ASCII text whose only white space is single spaces is left as it is. A text
+    holding `_JOIN` itself is the exception: the texts are then normalised one by one, and
+    no joined texts are given (every text is searched).
+    """
+    if not texts:
+        return "", "", []
+    joined = _JOIN.join(texts)
+    if joined.count(_JOIN) != len(texts) - 1:
+        return None, None, [normalise(text) for text in texts]
+    nfkc = joined
+    if not joined.isascii():
+        nfkc = unicodedata.normalize("NFKC", joined)
+        joined = " ".join(nfkc.translate(_QUOTES).split())
+    elif any(space in joined for space in _SPACING):
+        joined = " ".join(joined.split())
+    else:
+        joined = joined.strip(" ")
+    normalised = joined.casefold().replace(" " + _JOIN, _JOIN).replace(_JOIN + " ", _JOIN)
+    return nfkc, normalised, normalised.split(_JOIN)
+
+
+class _Hint:
+    """What any match of a search must contain (one of some literals), found in all of a plan's texts at once.
+
+    A literal is found with ``str.find`` (memchr speed), not with a regular expression of all
+    of them (one step a character, each character tried against every literal's first). A
+    hint for a search ignoring case finds its literals in the lowered text when both are
+    ASCII, where ignoring case is exactly lowering; else its regular expression searches.
+    """
+
+    __slots__ = ("ascii", "ignore_case", "literals", "regex")
+
+    def __init__(self, literals: list[str], ignore_case: bool) -> None:
+        # A literal holding another is found wherever the other is: only the other is looked for.
+        self.literals = sorted({x for x in literals if not any(y != x and y in x for y in literals)})
+        self.ascii: list[str] | None = None  # the literals an ASCII text can hold (None: use the regex)
+        if not ignore_case:
+            self.ascii = [literal for literal in self.literals if literal.isascii()]
+        elif all(literal.isascii() for literal in self.literals):
+            self.ascii = [literal.lower() for literal in self.literals]
+        self.regex = re.compile("|".join(map(re.escape, self.literals)), re.IGNORECASE if ignore_case else 0)
+        self.ignore_case = ignore_case
+
+    @classmethod
+    def of(cls, literals: Sequence[str | None], ignore_case: bool) -> _Hint | None:
+        """The hint of some literals; None when one of them is unknown (that search must always run)."""
+        known = [literal for literal in literals if literal]
+        if not known or len(known) != len(literals) or any(_JOIN in literal for literal in known):
+            return None
+        return cls(known, ignore_case)
+
+    def holding(self, joined: str) -> set[int]:
+        """Indexes of the texts (joined by `_JOIN`) holding one of the literals."""
+        picked: set[int] = set()
+        if self.ascii is not None and (not self.ignore_case or joined.isascii()):
+            text = joined.lower() if self.ignore_case else joined
+            for literal in self.ascii if text.isascii() else self.literals:
+                _texts_holding(text, functools.partial(text.find, literal), picked)
+        else:
+            regex = self.regex
+
+            def find(at: int) -> int:
+                found = regex.search(joined, at)
+                return -1 if found is None else found.start()
+
+            _texts_holding(joined, find, picked)
+        return picked
+
+
+def _texts_holding(joined: str, find: Callable[[int], int], picked: set[int]) -> None:
+    """Add to `picked` the index of each text (joined by `_JOIN`) where ``find`` finds something, in one pass:
+    after a find, the search goes on from the next text (a literal never holds `_JOIN`)."""
+    index = counted = 0
+    at = find(0)
+    while at >= 0:
+        index += joined.count(_JOIN, counted, at)
+        picked.add(index)
+        end = joined.find(_JOIN, at)
+        if end < 0:
+            return
+        index, counted = index + 1, end + 1
+        at = find(counted)
+
+
+def _holding(search: bool, hint: _Hint | None, joined: str | None) -> set[int] | None:
+    """Indexes of the texts a search must look at: none when there is nothing to search for; those holding
+    its hint; None (all of them) without a hint or without the texts joined."""
+    if not search:
         return set()
-    return {index for index, string in enumerate(strings) if hint.search(string)}
+    if hint is None or joined is None:
+        return None
+    return hint.holding(joined)
 
 
 def _required_literal(pattern: str) -> str | None:
@@ -391,6 +498,24 @@ def _texts(plan: PlanData) -> list[tuple[str, str, str | None, bool]]:
         else:
             for index, item in enumerate(value):
                 _collect(item, inner, f"{here}/{index}", key not in _SECTIONS, found)
+    return found
+
+
+def _text_values(node: Mapping[str, Any], walk: _Walk, found: list[str]) -> list[str]:
+    """The texts `_texts` gives, in the same order, without anything else (no pointer to build)."""
+    for key, kind, _required, _document, inner in walk:
+        value = node.get(key)
+        if value is None:
+            continue
+        if kind == TEXT:
+            found.append(value)
+        elif kind == LIST:
+            found.extend(value)
+        elif kind == OBJECT:
+            _text_values(value, inner, found)
+        else:
+            for item in value:
+                _text_values(item, inner, found)
     return found
 
 

@@ -27,6 +27,7 @@ from typing import Any
 from assess._version import __version__
 from assess.atomic import write_atomic
 from assess.errors import RulePackError, single_line
+from assess.frozen import Frozen
 from assess.reading import MAX_DEPTH, MAX_PACK_FILE_BYTES, TooLarge, read_limited, too_deep
 from assess.results.kinds import Severity
 from assess.rules.conditions import ConditionError, absent_kinds, alternative_bindings, compile_condition
@@ -53,30 +54,30 @@ DEFAULT_WEIGHTS: dict[Severity, float] = {
 # A pack from the verified cache thus never imports pydantic (issue 15: a fifth of the cold budget).
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Threshold:
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
+class Threshold(Frozen):
     value: float
     unit: str
     description: str
     source: str
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Example:
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
+class Example(Frozen):
     note: str
     patch: dict[str, Any] = field(default_factory=dict)
     set: dict[str, Any] = field(default_factory=dict)
     findings: int | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Examples:
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
+class Examples(Frozen):
     passing: list[Example]
     failing: list[Example]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Translation:
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
+class Translation(Frozen):
     title: str
     action: str | None = None
     message: str | list[str]
@@ -84,8 +85,8 @@ class Translation:
     recommendation: str
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RuleSpec:
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
+class RuleSpec(Frozen):
     """One rule, as written in a pack (see `assess.rules.packmodel.RuleSpec` for what each field means)."""
 
     id: str
@@ -108,8 +109,8 @@ class RuleSpec:
     fr: Translation | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Placeholders:
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
+class Placeholders(Frozen):
     """Texts that stand in for a fact not yet written: a field holding one counts as unstated."""
 
     texts: list[str] = field(default_factory=list)
@@ -146,8 +147,8 @@ def placeholders_of(values: Mapping[str, Any]) -> Placeholders:
     return Placeholders(**values)
 
 
-@dataclass(frozen=True)
-class Rule:
+@dataclass(frozen=True, eq=False, repr=False)
+class Rule(Frozen):
     """A loaded rule: its spec and where it came from."""
 
     spec: RuleSpec
@@ -181,8 +182,8 @@ class Rule:
         return template[alternative] if isinstance(template, list) else template
 
 
-@dataclass(frozen=True)
-class RulePack:
+@dataclass(frozen=True, eq=False, repr=False)
+class RulePack(Frozen):
     name: str
     version: str
     description: str

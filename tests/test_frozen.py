@@ -1,0 +1,133 @@
+"""`Frozen` gives its dataclasses exactly the eq, hash and repr that `dataclasses` would generate for them."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import datetime as dt
+import importlib
+import pkgutil
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import assess
+from assess.config import Config
+from assess.frozen import Frozen
+from assess.results import report
+from assess.rules.catalog import build_catalog
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+
+
+def _frozen_classes() -> set[type[Frozen]]:
+    """Every `Frozen` dataclass in the package (its modules imported, the web workbench's included)."""
+    for module in pkgutil.walk_packages(assess.__path__, "assess."):
+        if module.name != "assess.__main__":  # that one runs the command line
+            importlib.import_module(module.name)
+    found: set[type[Frozen]] = set()
+    pending: list[type[Frozen]] = [Frozen]
+    while pending:
+        for cls in pending.pop().__subclasses__():
+            pending.append(cls)
+            # slots=True makes a new class: the one it replaced lingers among the subclasses.
+            if dataclasses.is_dataclass(cls) and getattr(sys.modules[cls.__module__], cls.__qualname__, None) is cls:
+                found.add(cls)
+    return found
+
+
+def _twin(cls: type[Frozen]) -> type[Any]:
+    """The class as `dataclasses` would write it (same fields, same compare and repr flags), methods generated."""
+    fields = [(field.name, field.type, field) for field in dataclasses.fields(cls)]
+    return dataclasses.make_dataclass(cls.__qualname__, fields, frozen=True, eq=True, repr=True)
+
+
+def _as_twin(record: Frozen, twin: type[Any]) -> Any:
+    copy = object.__new__(twin)
+    for field in dataclasses.fields(record):
+        object.__setattr__(copy, field.name, getattr(record, field.name))
+    return copy
+
+
+def _instances() -> list[Frozen]:
+    """Instances of every kind: the samples' reports and all they hold, configurations, the catalog and its packs."""
+    found: list[Frozen] = []
+    for path in sorted(SAMPLES.glob("*.json")):
+        whole = assess.assess_plan(path)
+        found += [whole, whole.tool, whole.summary, *whole.rule_packs]
+        for plan in whole.plans:
+            found += [plan, *([plan.score] if plan.score else []), *plan.steps, *plan.rules, *plan.findings]
+            found += [*plan.recommendations, *plan.suppressed, *plan.suppression_notices, *plan.problems]
+    first = next(record for record in found if isinstance(record, report.Finding))
+    found += [
+        report.SuppressedFinding(finding=first, justification="agreed", expires=dt.date(2027, 1, 1)),
+        report.SuppressionNotice(rule_id="POL-01", problem="unused", message="m", pointer="/x-assess/suppress/0"),
+    ]
+    broken = assess.api.problem_report("x.json", assess.PlanSchemaError([assess.Problem("x.json", 1, 2, "/a", "no")]))
+    found += [broken, *broken.problems]
+    configs = [Config(), Config(lang="fr", fail_under=50.0), Config(engine="builtin")]
+    found += [*configs, *(config.scoring for config in configs)]
+    catalog = build_catalog(Config())
+    found += [catalog, *catalog.rules]
+    for pack in catalog.packs:
+        found += [pack, pack.placeholders, *pack.thresholds.values()]
+        for rule in pack.rules:
+            spec = rule.spec
+            found += [rule, spec, spec.examples, *spec.examples.passing, *spec.examples.failing]
+            found += [spec.fr] if spec.fr is not None else []
+    return found
+
+
+def test_frozen_methods_are_what_dataclasses_generates() -> None:
+    classes = _frozen_classes()
+    twins = {cls: _twin(cls) for cls in classes}
+    instances = _instances()
+    assert {type(record) for record in instances} == classes  # every Frozen class is checked
+    for record, other in zip(instances, instances[1:] + instances[:1], strict=True):
+        cls = type(record)
+        twin = twins[cls]
+        mine = _as_twin(record, twin)
+        assert repr(record) == repr(mine)
+        twin_copy = copy.copy(record)  # equal values, another object
+        assert twin_copy is not record and twin_copy == record
+        assert (record == other) == (type(other) is cls and mine == _as_twin(other, twin))
+        assert record.__eq__(object()) is NotImplemented
+        try:
+            expected: int | None = hash(mine)
+        except TypeError:  # an unhashable value (a list, a dict), as with the generated hash
+            expected = None
+        if expected is None:
+            with pytest.raises(TypeError):
+                hash(record)
+        else:
+            assert hash(record) == expected
+
+
+def test_equal_values_make_equal_records_and_a_changed_one_does_not() -> None:
+    config = Config(fail_under=50.0)
+    assert config == Config(fail_under=50.0)
+    assert config != Config(fail_under=50.5)
+    catalog = build_catalog(Config())
+    pack = catalog.packs[0]
+    # `compiled` is declared compare=False and repr=False: it changes neither.
+    other = dataclasses.replace(pack, compiled="{}")
+    assert other == pack and repr(other) == repr(pack) and "compiled" not in repr(pack)
+    assert dataclasses.replace(pack, version="0") != pack
+
+
+def test_records_of_two_classes_are_never_equal_even_with_the_same_values() -> None:
+    @dataclasses.dataclass(frozen=True, eq=False, repr=False)
+    class Near(Frozen):
+        value: float
+        unit: str
+        description: str
+        source: str
+
+    from assess.rules.rulepack import Threshold
+
+    threshold = Threshold(value=1.0, unit="u", description="d", source="s")
+    near = Near(1.0, "u", "d", "s")
+    assert threshold.__eq__(near) is NotImplemented and threshold != near
+    assert threshold == Threshold(value=1.0, unit="u", description="d", source="s")
