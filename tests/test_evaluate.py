@@ -65,6 +65,29 @@ def test_missing_pointers_of_a_plans_own_data_are_those_of_its_typed_model() -> 
             assert missing_pointers(own, pattern) == missing_pointers(dumped, pattern), pattern
 
 
+def test_an_unknown_outcome_lists_the_missing_pointers_of_the_rules_requires() -> None:
+    """evaluate reads `requires` through patterns compiled once per catalog: they find what `missing_pointers` finds."""
+    from assess.config import Config
+    from assess.engines.evaluate import evaluate
+    from assess.results.kinds import Status
+    from assess.rules.catalog import build_catalog
+    from bench.plans import generate
+
+    catalog = build_catalog(Config(engine="builtin"))
+    plans = [*generate(200, 5), *(assess.api.load(path).data for path in sorted(SAMPLES.glob("*.json")))]
+    unknown = 0
+    for data in plans:
+        plan = checked_data(data)
+        for outcome in evaluate(catalog, build_facts(plan), plan, None, "en"):
+            if outcome.status in (Status.PASS, Status.UNKNOWN):
+                requires = outcome.active.rule.spec.requires
+                expected = sorted({p for pattern in requires for p in missing_pointers(plan, pattern)})
+                assert list(outcome.missing) == expected, outcome.active.id
+                assert (outcome.status is Status.UNKNOWN) == bool(expected)
+                unknown += outcome.status is Status.UNKNOWN
+    assert unknown  # the plans leave some required fields out
+
+
 def test_a_finding_about_a_missing_section_points_at_it_and_at_its_nearest_parent_in_the_file() -> None:
     """POL-01 (no crisis plan) names /policies/crisis_plan and is located on the "policies" key, not at 1:1."""
     path = SAMPLES / "no-crisis-single-admin.json"

@@ -7,11 +7,13 @@ facts the rules see, so what a rule can rely on is pinned here, independent of a
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import json
 import random
 import subprocess
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, get_args
 
 import pytest
@@ -21,6 +23,7 @@ from pydantic import BaseModel
 from strategies import plans
 
 from assess.api import load
+from assess.errors import PlanError
 from assess.plan.model import Plan
 from assess.resources import RULES_DIR
 from assess.rules.facts import Fact, Humans, build_facts, from_epoch_day
@@ -274,3 +277,73 @@ def test_facts_need_neither_pydantic_nor_the_typed_model() -> None:
     code = "import sys, assess.rules.facts; print(sorted({'pydantic', 'assess.plan.model'} & set(sys.modules)))"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+# ------------------------------------------------------------------ absent fields, numbers
+
+
+def _as_floats(node: Any) -> Any:
+    """`node` with every integer written as a float (JSON may write 3 as 3.0; both are valid)."""
+    if isinstance(node, dict):
+        return {key: _as_floats(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_as_floats(value) for value in node]
+    return float(node) if type(node) is int else node
+
+
+def _assert_plain(facts: list[Fact]) -> None:
+    """No fact holds a None (an absent field is an absent key) or a float `_number` would have rounded."""
+    for fact in facts:
+        assert fact["fid"] == f"{fact['kind']}:{fact['ptr']}"  # the builders write both out
+        for name, value in fact.items():
+            assert value is not None, (fact["kind"], name)
+            if type(value) is float:
+                assert not value.is_integer() and value == round(value, 4), (fact["kind"], name, value)
+
+
+def _keys(node: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """The path of every key of every object in `node`."""
+    if isinstance(node, dict):
+        return [found for key, value in node.items() for found in [(*path, key), *_keys(value, (*path, key))]]
+    if isinstance(node, list):
+        return [found for index, value in enumerate(node) for found in _keys(value, (*path, index))]
+    return []
+
+
+def test_a_plan_without_any_one_of_its_keys_gives_facts_without_none() -> None:
+    # The builders write each field that may be absent only when it is not None: one written
+    # unconditionally by mistake would hold a None, where the engines need an absent key ($nex).
+    # The exemplary plan states every field: each one left out in turn (when the plan stays valid).
+    exemplary = json.loads((Path(__file__).resolve().parent.parent / "samples" / "exemplary.json").read_text())
+    tried = 0
+    for path in _keys(exemplary):
+        plan = copy.deepcopy(exemplary)
+        parent = plan
+        for step in path[:-1]:
+            parent = parent[step]
+        del parent[path[-1]]
+        try:
+            data = load(plan).data
+        except PlanError:
+            continue
+        _assert_plain(build_facts(data))
+        tried += 1
+    assert tried > 100
+
+
+def test_no_fact_holds_none_or_an_unrounded_float() -> None:
+    from assess.config import Config
+    from assess.plan.enums import Language
+    from assess.plan.starter import starter_data
+    from assess.rules.catalog import build_catalog
+
+    samples = [load(path).data for path in sorted((Path(__file__).resolve().parent.parent / "samples").glob("*.json"))]
+    detector = build_catalog(Config()).placeholders
+    for lang in Language:  # the starter as the rules see it: its placeholders taken out
+        _assert_plain(build_facts(detector.scan(load(starter_data(lang, today=dt.date(2026, 1, 5))).data).stated))
+    for data in [*generate(150, 3), *samples]:
+        filled = load(data).plan.model_dump(mode="json", by_alias=True)  # every absent field an explicit null
+        for plan in (valid(data), filled):
+            _assert_plain(build_facts(plan))
+        # Every number of the plan goes through `_number`: an integer written 3.0 gives the same facts.
+        assert json.dumps(build_facts(_as_floats(valid(data)))) == json.dumps(build_facts(valid(data)))

@@ -3,14 +3,20 @@
 Each rule ends as one of: not applicable (its ``skip_when`` matched), fail (its
 ``when`` matched: one finding per match), unknown (no failure, but a field in
 its ``requires`` is absent from the plan) or pass.
+
+Everything about a rule that does not depend on the plan (its pass and not-applicable
+outcomes, its messages split around their placeholders with the thresholds already
+written, its ``requires`` patterns compiled...) is worked out once per catalog
+(`CatalogTables`, held by `Catalog.evaluation`): a plan pays for the rules it matched
+and the fields they require, not for every rule.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from assess.engines.base import Match
 from assess.i18n import is_singular, label, number, value_label
@@ -26,8 +32,9 @@ FindingData = dict[str, Any]
 """A `Finding` as plain data (its fields by name): the pipeline's form; the report validates it once."""
 
 
-@dataclass(frozen=True)
-class RuleOutcome:
+class RuleOutcome(NamedTuple):
+    """A named tuple, not a frozen dataclass: there is one per rule and plan, and most are shared (`RuleTable`)."""
+
     active: ActiveRule
     status: Status
     findings: tuple[FindingData, ...]
@@ -38,7 +45,7 @@ def _format_value(value: Any, flt: str | None, lang: str = "en", forms: tuple[st
     if value is None:
         return "?"
     if flt == "date" and isinstance(value, int) and not isinstance(value, bool):
-        return from_epoch_day(value).isoformat()
+        return _iso_day(value)
     if flt == "list" and isinstance(value, list):
         return ", ".join(value_label(item, lang) for item in value) or "-"
     if flt == "label":
@@ -54,18 +61,66 @@ def _format_value(value: Any, flt: str | None, lang: str = "en", forms: tuple[st
     return str(value)
 
 
+@functools.lru_cache(maxsize=4096)
+def _iso_day(day: int) -> str:
+    """An epoch day as an ISO date (cached: a plan's dates recur in its messages, and in the next plan's)."""
+    return from_epoch_day(day).isoformat()
+
+
 def render(template: str, match: Match, thresholds: dict[str, float], lang: str = "en") -> str:
     """A message with its placeholders filled, numbers and labels written for `lang`."""
+    return _fill(_compile(template, thresholds, lang), dict(match.bindings), lang)
 
-    def fill(found: Any) -> str:
+
+class _Slot(NamedTuple):
+    """A placeholder of a message that a fact fills: ``{binding.name|flt:one:many}``."""
+
+    binding: str
+    name: str
+    flt: str | None
+    forms: tuple[str, str] | None
+
+
+_Template = tuple[str | _Slot, ...]
+
+
+def _compile(template: str, thresholds: dict[str, float], lang: str) -> _Template:
+    """A message cut into literal text and the slots its facts fill; thresholds are written in already
+    (they are the catalog's), so that a finding's message is a join, not a regular-expression pass."""
+    parts: list[str | _Slot] = []
+    text = ""
+    last = 0
+    for found in PLACEHOLDER.finditer(template):
         binding, name, flt, one, many = found.groups()
         forms = (one, many) if one is not None else None
+        text += template[last : found.start()]
+        last = found.end()
         if binding == "threshold":
-            return _format_value(thresholds.get(name), flt, lang, forms)
-        fact = match.binding(binding)
-        return _format_value(fact.get(name) if fact else None, flt, lang, forms)
+            text += _format_value(thresholds.get(name), flt, lang, forms)
+            continue
+        if text:
+            parts.append(text)
+        text = ""
+        parts.append(_Slot(binding, name, flt, forms))
+    text += template[last:]
+    if text:
+        parts.append(text)
+    return tuple(parts)
 
-    return PLACEHOLDER.sub(fill, template)
+
+def _fill(template: _Template, bindings: dict[str, Fact], lang: str) -> str:
+    """A compiled message with its slots filled from the facts a match bound (binding name -> fact)."""
+    out: list[str] = []
+    for part in template:
+        if isinstance(part, str):
+            out.append(part)
+            continue
+        binding, name, flt, forms = part
+        fact = bindings.get(binding)
+        value = fact.get(name) if fact else None
+        # A plain text value without filter is written as it is (the common case, spared `_format_value`).
+        out.append(value if flt is None and type(value) is str else _format_value(value, flt, lang, forms))
+    return "".join(out)
 
 
 def _identity(fact: Fact) -> str:
@@ -78,6 +133,22 @@ def _identity(fact: Fact) -> str:
 _FILTERED = re.compile(r"^\*\[([a-z_]+)=([^\]]*)\]$")
 
 
+class _Token(NamedTuple):
+    """One step of a ``requires`` pattern: a key, or ``*`` (every item) with an optional ``[field=value]``."""
+
+    name: str
+    every: bool
+    selector: tuple[str, str] | None
+
+
+def _tokens(pattern: str) -> tuple[_Token, ...]:
+    tokens = []
+    for token in pattern.split("/")[1:]:
+        selector = _FILTERED.match(token) if token.startswith("*") else None
+        tokens.append(_Token(token, token.startswith("*"), (selector[1], selector[2]) if selector else None))
+    return tuple(tokens)
+
+
 def missing_pointers(plan: PlanData, pattern: str) -> list[str]:
     """Concrete pointers matching `pattern` that the plan leaves unstated.
 
@@ -86,29 +157,90 @@ def missing_pointers(plan: PlanData, pattern: str) -> list[str]:
     ``*[field=value]`` for the items whose ``field`` equals ``value`` (e.g.
     ``/channels/*[status=active]/posts_per_week``).
     """
-    tokens = pattern.split("/")[1:]
     missing: list[str] = []
-
-    def walk(node: Any, shape: Shape | None, index: int, prefix: str) -> None:
-        if index == len(tokens):
-            return
-        token = tokens[index]
-        if token.startswith("*"):
-            selector = _FILTERED.match(token)
-            if isinstance(node, list):
-                for position, item in enumerate(node):
-                    if selector and str(_child(item, shape, selector[1])) != selector[2]:
-                        continue
-                    walk(item, shape, index + 1, f"{prefix}/{position}")
-            return
-        child = _child(node, shape, token)
-        if child is None:
-            missing.append(f"{prefix}/{token}")
-        else:
-            walk(child, shape.children.get(token) if shape else None, index + 1, f"{prefix}/{token}")
-
-    walk(plan, plan_shape(), 0, "")
+    _walk(plan, plan_shape(), _tokens(pattern), 0, "", missing)
     return missing
+
+
+def _walk(node: Any, shape: Shape | None, tokens: tuple[_Token, ...], index: int, prefix: str, out: list[str]) -> None:
+    """`missing_pointers` from ``tokens[index]`` on, below `node`: keys in a loop, items by recursion."""
+    while index < len(tokens):
+        token = tokens[index]
+        if token.every:
+            if isinstance(node, list):
+                selector = token.selector
+                for position, item in enumerate(node):
+                    if selector and str(_child(item, shape, selector[0])) != selector[1]:
+                        continue
+                    _walk(item, shape, tokens, index + 1, f"{prefix}/{position}", out)
+            return
+        name = token.name
+        if not isinstance(node, dict):
+            node = None
+        else:
+            node = node.get(name)
+            if node is None and shape is not None:
+                node = shape.defaults.get(name)  # `Shape.get` without copying a default list: only read here
+        prefix = f"{prefix}/{name}"
+        if node is None:
+            out.append(prefix)
+            return
+        shape = shape.children.get(name) if shape else None
+        index += 1
+
+
+class _Required:
+    """A ``requires`` pattern compiled for `_passed_or_unknown`: its leading keys (up to its first ``*``)
+    each with the pointer reported when it is missing and the defaults of the object holding it, read
+    straight from the plan; the rest, if any, walked by `_walk`."""
+
+    __slots__ = ("item_key", "keys", "prefix", "selector", "shape", "start", "tokens")
+
+    def __init__(self, pattern: str) -> None:
+        self.tokens = _tokens(pattern)
+        keys: list[tuple[str, str, dict[str, Any] | None]] = []
+        shape: Shape | None = plan_shape()
+        prefix = ""
+        for token in self.tokens:
+            if token.every:
+                break
+            prefix = f"{prefix}/{token.name}"
+            keys.append((token.name, prefix, shape.defaults if shape is not None else None))
+            shape = shape.children.get(token.name) if shape is not None else None
+        self.keys = tuple(keys)
+        self.start = len(keys)
+        self.prefix = prefix
+        self.shape = shape
+        # The usual rest: one key of every item (``/channels/*/selected_on``), read in a loop, not by `_walk`.
+        rest = self.tokens[self.start :]
+        plain_item_key = len(rest) == 2 and rest[0].every and not rest[1].every
+        self.item_key = rest[1].name if plain_item_key else None
+        self.selector = rest[0].selector if plain_item_key else None
+
+    def missing(self, plan: PlanData, out: list[str]) -> None:
+        """Append to `out` the pointers of `plan` this pattern finds unstated (as `missing_pointers`)."""
+        node: Any = plan
+        for name, pointer, defaults in self.keys:
+            node = node.get(name) if isinstance(node, dict) else None
+            if node is None and defaults is not None:
+                node = defaults.get(name)
+            if node is None:
+                out.append(pointer)
+                return
+        if self.item_key is not None:
+            if isinstance(node, list):
+                key, selector, shape = self.item_key, self.selector, self.shape
+                defaults = shape.defaults if shape is not None else None
+                for position, item in enumerate(node):
+                    if selector and str(_child(item, shape, selector[0])) != selector[1]:
+                        continue
+                    value = item.get(key) if isinstance(item, dict) else None
+                    if value is None and defaults is not None:
+                        value = defaults.get(key)
+                    if value is None:
+                        out.append(f"{self.prefix}/{position}/{key}")
+        elif self.start < len(self.tokens):
+            _walk(node, self.shape, self.tokens, self.start, self.prefix, out)
 
 
 def _child(node: Any, shape: Shape | None, name: str) -> Any:
@@ -117,67 +249,164 @@ def _child(node: Any, shape: Shape | None, name: str) -> Any:
     return shape.get(node, name) if shape is not None else node.get(name)
 
 
+class _Texts(NamedTuple):
+    """A rule's finding texts for one alternative in one language, its message compiled."""
+
+    title: str
+    rationale: str
+    recommendation: str
+    message: _Template
+
+
+class RuleTable:
+    """What `evaluate` needs of one active rule, worked out once per catalog.
+
+    The pass and not-applicable outcomes are built once and shared by every plan (a
+    `RuleOutcome` is immutable); texts are compiled per language on first use (a dict
+    entry set whole, so concurrent threads at worst compute the same value twice).
+    """
+
+    __slots__ = (
+        "_texts",
+        "_thresholds",
+        "about",
+        "absent",
+        "active",
+        "field",
+        "id",
+        "identity",
+        "not_applicable",
+        "passed",
+        "requires",
+    )
+
+    def __init__(self, active: ActiveRule, thresholds: dict[str, float]) -> None:
+        rule = active.rule
+        self.active = active
+        self.id = active.id
+        self.passed = RuleOutcome(active, Status.PASS, (), ())
+        self.not_applicable = RuleOutcome(active, Status.NOT_APPLICABLE, (), ())
+        self.requires = tuple(_Required(pattern) for pattern in rule.spec.requires)
+        self.field = rule.spec.field
+        self.identity = f"{rule.id}|{rule.spec.field or ''}"
+        self.about = tuple(rule.about(alternative) for alternative in range(len(rule.alternatives)))
+        self.absent = tuple(rule.absent)
+        self._thresholds = thresholds
+        self._texts: dict[str, tuple[_Texts, ...]] = {}
+
+    def texts(self, lang: str) -> tuple[_Texts, ...]:
+        """Per alternative of the rule's `when`, its finding texts in `lang`."""
+        found = self._texts.get(lang)
+        if found is None:
+            words = self.active.texts(lang)
+            rule = self.active.rule
+            found = self._texts[lang] = tuple(
+                _Texts(
+                    words["title"],
+                    words["rationale"],
+                    words["recommendation"],
+                    _compile(rule.message(alternative, lang), self._thresholds, lang),
+                )
+                for alternative in range(len(self.about))
+            )
+        return found
+
+
+class CatalogTables:
+    """`evaluate`'s tables for a whole catalog (`Catalog.evaluation`): a `RuleTable` per rule, in catalog order.
+
+    ``outcomes`` is every rule passing: a plan's outcomes start as a copy of it and only the
+    rules that matched, or that require fields, are looked at.
+    """
+
+    __slots__ = ("outcomes", "position", "requiring", "rules")
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.rules = tuple(RuleTable(active, catalog.thresholds) for active in catalog.rules)
+        self.outcomes = tuple(table.passed for table in self.rules)
+        self.position = {table.id: index for index, table in enumerate(self.rules)}
+        self.requiring = tuple(index for index, table in enumerate(self.rules) if table.requires)
+
+
 def evaluate(
     catalog: Catalog, facts: list[Fact], plan: PlanData, source_map: SourceMap | None, lang: str
 ) -> list[RuleOutcome]:
     """Run the engine and turn its matches into one outcome per active rule, in catalog order."""
     matches = catalog.engine.run(facts)
-    by_rule: dict[str, list[Match]] = {}
+    tables = catalog.evaluation
+    position = tables.position
+    rules = tables.rules
+    outcomes = list(tables.outcomes)
+    skipped: set[int] = set()
+    failed: dict[int, list[Match]] = {}
     for match in matches:
-        by_rule.setdefault(match.rule_id, []).append(match)
-    outcomes: list[RuleOutcome] = []
-    for active in catalog.rules:
-        rule_matches = by_rule.get(active.id)
-        if rule_matches is None:  # most rules: no match at all, so nothing to scan
-            outcomes.append(_passed_or_unknown(active, plan))
+        index = position.get(match.rule_id)
+        if index is None:
             continue
-        if any(m.outcome == "skip" for m in rule_matches):
-            outcomes.append(RuleOutcome(active, Status.NOT_APPLICABLE, (), ()))
-            continue
-        failures = [m for m in rule_matches if m.outcome == "fail"]
-        if failures:
-            findings = tuple(
-                sorted(
-                    {
-                        f["fingerprint"]: f for f in (_finding(catalog, active, m, source_map, lang) for m in failures)
-                    }.values(),
-                    key=lambda f: (f["line"] or 0, f["column"] or 0, f["pointer"], f["message"]),
-                )
-            )
-            outcomes.append(RuleOutcome(active, Status.FAIL, findings, ()))
-            continue
-        outcomes.append(_passed_or_unknown(active, plan))
+        if match.outcome == "skip":
+            skipped.add(index)
+        elif match.outcome == "fail":
+            found = failed.get(index)
+            if found is None:
+                failed[index] = [match]
+            else:
+                found.append(match)
+    for index in skipped:
+        outcomes[index] = rules[index].not_applicable
+    for index, failures in failed.items():
+        if index not in skipped:
+            table = rules[index]
+            outcomes[index] = RuleOutcome(table.active, Status.FAIL, _findings(table, failures, source_map, lang), ())
+    for index in tables.requiring:
+        if index not in skipped and index not in failed:
+            outcomes[index] = _passed_or_unknown(rules[index], plan)
     return outcomes
 
 
-def _passed_or_unknown(active: ActiveRule, plan: PlanData) -> RuleOutcome:
+def _passed_or_unknown(table: RuleTable, plan: PlanData) -> RuleOutcome:
     """A rule that did not fail passes, unless the plan lacks a field it requires: then it is unknown."""
-    requires = active.rule.spec.requires
-    missing = tuple(sorted({p for pattern in requires for p in missing_pointers(plan, pattern)})) if requires else ()
-    return RuleOutcome(active, Status.UNKNOWN if missing else Status.PASS, (), missing)
+    missing: list[str] = []
+    for required in table.requires:
+        required.missing(plan, missing)
+    if not missing:
+        return table.passed
+    return RuleOutcome(table.active, Status.UNKNOWN, (), tuple(sorted(set(missing))))
 
 
-def _finding(
-    catalog: Catalog, active: ActiveRule, match: Match, source_map: SourceMap | None, lang: str
-) -> FindingData:
-    rule = active.rule
-    fact = match.binding(rule.about(match.alternative)) or match.bindings[0][1]
+def _findings(
+    table: RuleTable, failures: list[Match], source_map: SourceMap | None, lang: str
+) -> tuple[FindingData, ...]:
+    """One finding per failing match, one per fingerprint (the last), in file order."""
+    if len(failures) == 1:
+        return (_finding(table, failures[0], source_map, lang),)
+    unique = {f["fingerprint"]: f for f in (_finding(table, m, source_map, lang) for m in failures)}
+    return tuple(sorted(unique.values(), key=lambda f: (f["line"] or 0, f["column"] or 0, f["pointer"], f["message"])))
+
+
+def _finding(table: RuleTable, match: Match, source_map: SourceMap | None, lang: str) -> FindingData:
+    alternative = match.alternative
+    bindings = dict(match.bindings)
+    fact = bindings.get(table.about[alternative]) or match.bindings[0][1]
     pointer = str(fact["ptr"])
-    if rule.spec.field:
-        pointer = f"{pointer}/{rule.spec.field}"
+    if table.field:
+        pointer = f"{pointer}/{table.field}"
     elif not pointer:  # about the plan as a whole: point at the element it says is missing, if any
-        pointer = rule.absent[match.alternative] or pointer
+        pointer = table.absent[alternative] or pointer
     location = source_map.locate(pointer) if source_map is not None else None
-    words = active.texts(lang)
-    identity = "|".join([rule.id, rule.spec.field or "", *sorted(_identity(f) for _, f in match.bindings)])
+    texts = table.texts(lang)[alternative]
+    if len(bindings) == 1:  # then `fact` is that one binding's fact
+        identity = f"{table.identity}|{_identity(fact)}"
+    else:
+        identity = "|".join([table.identity, *sorted(_identity(f) for f in bindings.values())])
+    active = table.active
     return {
-        "rule_id": rule.id,
-        "step": rule.spec.step,
+        "rule_id": table.id,
+        "step": active.step,
         "severity": active.severity,
-        "title": words["title"],
-        "message": render(rule.message(match.alternative, lang), match, catalog.thresholds, lang),
-        "rationale": words["rationale"],
-        "recommendation": words["recommendation"],
+        "title": texts.title,
+        "message": _fill(texts.message, bindings, lang),
+        "rationale": texts.rationale,
+        "recommendation": texts.recommendation,
         "pointer": pointer,
         "line": location[0] if location else None,
         "column": location[1] if location else None,

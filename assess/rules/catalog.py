@@ -15,6 +15,7 @@ import stat
 import threading
 import time
 from dataclasses import dataclass, field, fields
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +31,7 @@ from assess.rules.placeholders import Detector
 from assess.rules.rulepack import Placeholders, Rule, RulePack, load_pack, merge_placeholders
 
 if TYPE_CHECKING:
+    from assess.engines.evaluate import CatalogTables
     from assess.results.report import RulePackInfo
 
 
@@ -71,6 +73,13 @@ class Catalog(Frozen):
     thresholds: dict[str, float]
     engine: Engine
     placeholders: Detector = field(default_factory=lambda: Detector(Placeholders()))  # every pack's, together
+
+    @cached_property
+    def evaluation(self) -> CatalogTables:
+        """What `assess.engines.evaluate` needs of each rule, worked out once per catalog."""
+        from assess.engines.evaluate import CatalogTables
+
+        return CatalogTables(self)
 
     def rule(self, rule_id: str) -> ActiveRule | None:
         for active in self.rules:

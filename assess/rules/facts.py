@@ -22,7 +22,6 @@ and a ``placeholder`` fact says where it stands (see `assess.rules.placeholders`
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -321,32 +320,29 @@ class Humans:
     An id not in ``people`` is its own human, and current (references are checked elsewhere).
     """
 
+    __slots__ = ("_human", "_left")
+
     def __init__(self, plan: PlanData) -> None:
         people = plan.get("people", _NONE)
-        parent = {person["id"]: person["id"] for person in people}
-        order = {person["id"]: index for index, person in enumerate(people)}
-
-        def root(pid: str) -> str:
-            while parent[pid] != pid:
-                parent[pid] = parent[parent[pid]]
-                pid = parent[pid]
-            return pid
-
+        joined = False
+        departed: list[Any] = []
         for person in people:
-            same_as = person.get("same_as")
-            if same_as is not None and same_as in parent:
-                first, second = root(person["id"]), root(same_as)
-                if first != second:
-                    keep, join = sorted((first, second), key=order.__getitem__)
-                    parent[join] = keep
-        self._human = {pid: root(pid) for pid in parent}
-        info = plan.get("plan")
-        reference = _day(info.get("as_of") or info.get("start_date")) if info is not None else None
-        self._left = {
-            self._human[person["id"]]
-            for person in people
-            if person.get("left_on") is not None and (reference is None or _epoch(person["left_on"]) < reference)
-        }
+            if person.get("same_as") is not None:
+                joined = True
+            if person.get("left_on") is not None:
+                departed.append(person)
+        # pid -> the first entry of its human: empty when no entry is joined to another (most plans)
+        self._human: dict[str, str] = _joined(people) if joined else {}
+        self._left: set[str] = set()
+        if departed:
+            info = plan.get("plan")
+            reference = _day(info.get("as_of") or info.get("start_date")) if info is not None else None
+            human = self._human
+            self._left = {
+                human.get(person["id"], person["id"])
+                for person in departed
+                if reference is None or _epoch(person["left_on"]) < reference
+            }
 
     def human(self, pid: str) -> str:
         """The id of the first entry of this person's human."""
@@ -354,17 +350,41 @@ class Humans:
 
     def current(self, pid: str) -> bool:
         """Whether this person has not left the organisation as of the plan's date."""
-        return self.human(pid) not in self._left
+        return self._human.get(pid, pid) not in self._left
 
     def count(self, pids: Iterable[str]) -> int:
         """Distinct current humans among these people."""
-        return len({self.human(pid) for pid in pids if self.current(pid)})
+        human = self._human
+        if not human:  # no entry joined to another: each id is its own human
+            return len(set(pids) - self._left)
+        return len({human.get(pid, pid) for pid in pids} - self._left)
+
+
+def _joined(people: Sequence[PlanData]) -> dict[str, str]:
+    """Each person's human: the first entry (in ``people`` order) of the entries ``same_as`` joins."""
+    parent = {person["id"]: person["id"] for person in people}
+    order = {person["id"]: index for index, person in enumerate(people)}
+
+    def root(pid: str) -> str:
+        while parent[pid] != pid:
+            parent[pid] = parent[parent[pid]]
+            pid = parent[pid]
+        return pid
+
+    for person in people:
+        same_as = person.get("same_as")
+        if same_as is not None and same_as in parent:
+            first, second = root(person["id"]), root(same_as)
+            if first != second:
+                keep, join = sorted((first, second), key=order.__getitem__)
+                parent[join] = keep
+    return {pid: root(pid) for pid in parent}
 
 
 def is_audience_research(research: PlanData) -> bool:
     """Research of the audience: not only staff or board opinion (unstated participants are taken at their word)."""
     participants = research.get("participants")
-    return not participants or not set(participants) <= _INSIDERS
+    return not participants or not _INSIDERS.issuperset(participants)
 
 
 def _fact(kind: str, ptr: str, **fields: Any) -> Fact:
@@ -372,7 +392,7 @@ def _fact(kind: str, ptr: str, **fields: Any) -> Fact:
     for name, value in fields.items():
         if value is None:
             continue
-        # Exact types first: most values are str, int or bool, and ~35 facts of ~10 fields a plan pass here.
+        # Exact types first: most values are str, int or bool.
         cls = type(value)
         if cls is float:
             value = _number(value)
@@ -385,6 +405,18 @@ def _fact(kind: str, ptr: str, **fields: Any) -> Fact:
     return fact
 
 
+# The builders below write each fact as a dict display up to its first field that may be absent,
+# then field by field, an absent one (None) left out: cheaper than `_fact`'s keyword arguments and
+# per-field loop (~250 fields a plan), and the keys keep the order of `_fact`'s.
+# tests/test_facts.py checks that no fact holds a None.
+
+
+def _num(value: Any) -> Any:
+    """A number of the plan as a fact holds it (see `_number`): every float goes through here, ints and
+    None as they are. JSON may write an integer field as 3.0."""
+    return _number(value) if type(value) is float else value
+
+
 def _epoch(value: str) -> int:
     """The epoch day of an ISO date, as the validated plan holds dates."""
     return dt.date.fromisoformat(value).toordinal() - _EPOCH
@@ -392,7 +424,7 @@ def _epoch(value: str) -> int:
 
 def _day(value: str | None) -> int | None:
     """`_epoch` of an optional date (None when absent)."""
-    return None if value is None else _epoch(value)
+    return None if value is None else dt.date.fromisoformat(value).toordinal() - _EPOCH
 
 
 def _days(cadence: str | None) -> int | None:
@@ -404,251 +436,280 @@ def build_facts(plan: PlanData) -> list[Fact]:
 
     Every key that has a default in the model may be absent: it is read with that default.
     """
-    facts: list[Fact] = []
-    people_list = plan.get("people", _NONE)
-    people = {person["id"]: person for person in people_list}
     humans = Humans(plan)
     org = plan["organization"]
-    facts.append(
-        _fact(
-            "organization",
-            SECTIONS["organization"],
-            name=org.get("name"),
-            type=org.get("type", _ORGANIZATION_TYPE),
-            size=org.get("size"),
-            staff_hours=org.get("staff_hours_per_week"),
-        )
-    )
+    fact: Fact = {"kind": "organization", "fid": "organization:/organization", "ptr": "/organization"}
+    if (name := org.get("name")) is not None:
+        fact["name"] = name
+    fact["type"] = org.get("type", _ORGANIZATION_TYPE)
+    if (size := org.get("size")) is not None:
+        fact["size"] = size
+    if (staff_hours := _num(org.get("staff_hours_per_week"))) is not None:
+        fact["staff_hours"] = staff_hours
+    facts = [fact]
     info = plan.get("plan")
     if info is not None:
         start_day = _day(info.get("start_date"))
         as_of_day = _day(info.get("as_of"))
-        facts.append(
-            _fact(
-                "info",
-                SECTIONS["info"],
-                title=info.get("title"),
-                language=info.get("language", _LANGUAGE),
-                start_day=start_day,
-                horizon_months=info.get("horizon_months"),
-                as_of_day=as_of_day,
-                plan_age_days=as_of_day - start_day if as_of_day is not None and start_day is not None else None,
-                owner=info.get("owner"),
-            )
-        )
+        fact = {"kind": "info", "fid": "info:/plan", "ptr": "/plan"}
+        if (title := info.get("title")) is not None:
+            fact["title"] = title
+        fact["language"] = info.get("language", _LANGUAGE)
+        if start_day is not None:
+            fact["start_day"] = start_day
+        if (horizon_months := _num(info.get("horizon_months"))) is not None:
+            fact["horizon_months"] = horizon_months
+        if as_of_day is not None:
+            fact["as_of_day"] = as_of_day
+        if as_of_day is not None and start_day is not None:
+            fact["plan_age_days"] = as_of_day - start_day
+        if (plan_owner := info.get("owner")) is not None:
+            fact["owner"] = plan_owner
+        facts.append(fact)
     if plan.get("committee") is not None:
-        facts.extend(_committee_facts(plan, people, humans))
+        _committee_facts(plan, humans, facts)
     goals = plan.get("goals", _NONE)
     metrics = plan.get("metrics", _NONE)
     goal_metric_ids: set[str] = set()
+    goals_using: dict[str, int] = {}  # metric id -> goals naming it
     metric_kinds: dict[str, str] = {metric["id"]: metric["kind"] for metric in metrics}
     fundraising_goals = 0
+    primary_goals = 0
     for index, goal in enumerate(goals):
         goal_metrics = goal.get("metrics", _NONE)
+        for mid in set(goal_metrics):
+            goals_using[mid] = goals_using.get(mid, 0) + 1
         goal_metric_ids.update(goal_metrics)
         kinds = [metric_kinds[mid] for mid in goal_metrics if mid in metric_kinds]
-        donations_only = all(kind == _DONATIONS for kind in kinds) if kinds else None
+        donations_only = kinds.count(_DONATIONS) == len(kinds) if kinds else None
         fundraising = goal["category"] == _FUNDRAISING or bool(donations_only)
         fundraising_goals += fundraising
-        facts.append(
-            _fact(
-                "goal",
-                f"/goals/{index}",
-                goal=goal["id"],
-                statement=goal.get("statement"),
-                category=goal["category"],
-                fundraising=fundraising,
-                donations_only=donations_only,
-                vanity_only=all(kind in _VANITY for kind in kinds) if kinds else None,
-                primary=goal.get("primary", False),
-                metric_count=len(goal_metrics),
-                target_value=goal.get("target_value"),
-                target_day=_day(goal.get("target_date")),
-                has_objective=goal.get("objective") is not None,
-            )
-        )
-    goals_using = Counter(mid for goal in goals for mid in set(goal.get("metrics", _NONE)))
+        primary = goal.get("primary", False)
+        primary_goals += primary
+        ptr = f"/goals/{index}"
+        fact = {"kind": "goal", "fid": f"goal:{ptr}", "ptr": ptr, "goal": goal["id"]}
+        if (statement := goal.get("statement")) is not None:
+            fact["statement"] = statement
+        fact["category"] = goal["category"]
+        fact["fundraising"] = fundraising
+        if donations_only is not None:
+            fact["donations_only"] = donations_only
+        if kinds:
+            fact["vanity_only"] = _VANITY.issuperset(kinds)
+        fact["primary"] = primary
+        fact["metric_count"] = len(goal_metrics)
+        if (target_value := _num(goal.get("target_value"))) is not None:
+            fact["target_value"] = target_value
+        if (target_day := _day(goal.get("target_date"))) is not None:
+            fact["target_day"] = target_day
+        fact["has_objective"] = goal.get("objective") is not None
+        facts.append(fact)
+    sourced_metrics = 0
     for index, metric in enumerate(metrics):
         baseline = metric.get("baseline")
-        facts.append(
-            _fact(
-                "metric",
-                f"/metrics/{index}",
-                metric=metric["id"],
-                name=metric.get("name"),
-                type=metric["kind"],
-                vanity=metric["kind"] in _VANITY,
-                source=metric.get("source"),
-                baseline_value=baseline["value"] if baseline is not None else None,
-                baseline_day=_epoch(baseline["date"]) if baseline is not None else None,
-                goal_count=goals_using[metric["id"]],
-            )
-        )
+        vanity = metric["kind"] in _VANITY
+        if metric.get("source") and metric["id"] in goal_metric_ids and not vanity:
+            sourced_metrics += 1
+        ptr = f"/metrics/{index}"
+        fact = {"kind": "metric", "fid": f"metric:{ptr}", "ptr": ptr, "metric": metric["id"]}
+        if (name := metric.get("name")) is not None:
+            fact["name"] = name
+        fact["type"] = metric["kind"]
+        fact["vanity"] = vanity
+        if (source := metric.get("source")) is not None:
+            fact["source"] = source
+        if baseline is not None:
+            fact["baseline_value"] = _num(baseline["value"])
+            fact["baseline_day"] = _epoch(baseline["date"])
+        fact["goal_count"] = goals_using.get(metric["id"], 0)
+        facts.append(fact)
     tracking = plan.get("tracking")
     if tracking is not None:
-        facts.append(
-            _fact(
-                "tracking",
-                SECTIONS["tracking"],
-                sheet=tracking.get("sheet"),
-                start_day=_day(tracking.get("start_date")),
-                web_analytics=tracking.get("web_analytics"),
-                utm=tracking.get("utm_convention"),
-            )
-        )
+        fact = {"kind": "tracking", "fid": "tracking:/tracking", "ptr": "/tracking"}
+        if (sheet := tracking.get("sheet")) is not None:
+            fact["sheet"] = sheet
+        if (tracking_start := _day(tracking.get("start_date"))) is not None:
+            fact["start_day"] = tracking_start
+        if (web_analytics := tracking.get("web_analytics")) is not None:
+            fact["web_analytics"] = web_analytics
+        if (utm := tracking.get("utm_convention")) is not None:
+            fact["utm"] = utm
+        facts.append(fact)
     if plan.get("policies") is not None:
-        facts.extend(_policy_facts(plan, humans))
+        _policy_facts(plan, humans, facts)
     research_days: list[int] = []
     audience = plan.get("audience")
-    researches = audience.get("research", _NONE) if audience is not None else _NONE
     segments = audience.get("segments", _NONE) if audience is not None else _NONE
-    # research id -> its epoch day, for audience research only
-    audience_research = {r["id"]: _epoch(r["date"]) for r in researches if is_audience_research(r)}
+    audience_research: dict[str, int] = {}  # research id -> its epoch day, for audience research only
     insider_research = 0
+    assumption_segments = 0
+    segment_platforms: dict[str, set[str]] = {}
+    segment_latest: dict[str, int] = {}  # segment id -> the day of the latest audience research it rests on
     if audience is not None:
-        for index, research in enumerate(researches):
+        for index, research in enumerate(audience.get("research", _NONE)):
             day = _epoch(research["date"])
             is_audience = is_audience_research(research)
             if is_audience:
                 research_days.append(day)
+                audience_research[research["id"]] = day
             else:
                 insider_research += 1
-            facts.append(
-                _fact(
-                    "research",
-                    f"/audience/research/{index}",
-                    research=research["id"],
-                    method=research["method"],
-                    day=day,
-                    respondents=research.get("respondents"),
-                    participants=sorted(research.get("participants", _NONE)),
-                    audience=is_audience,
-                )
-            )
+            ptr = f"/audience/research/{index}"
+            fact = {
+                "kind": "research",
+                "fid": f"research:{ptr}",
+                "ptr": ptr,
+                "research": research["id"],
+                "method": research["method"],
+                "day": day,
+            }
+            if (respondents := _num(research.get("respondents"))) is not None:
+                fact["respondents"] = respondents
+            fact["participants"] = sorted(research.get("participants", _NONE))
+            fact["audience"] = is_audience
+            facts.append(fact)
         for index, segment in enumerate(segments):
-            facts.append(
-                _fact(
-                    "segment",
-                    f"/audience/segments/{index}",
-                    segment=segment["id"],
-                    name=segment.get("name"),
-                    evidence=segment["evidence"],
-                    platforms=list(segment.get("platforms", _NONE)),
-                    research_count=len(segment.get("research", _NONE)),
-                    evidenced=_evidenced(segment["evidence"], segment.get("research", _NONE), audience_research),
-                )
-            )
-    segment_platforms = {segment["id"]: set(segment.get("platforms", _NONE)) for segment in segments}
-    segment_research = {
-        segment["id"]: [audience_research[rid] for rid in segment.get("research", _NONE) if rid in audience_research]
-        for segment in segments
-    }
+            rests_on = segment.get("research", _NONE)
+            platforms = segment.get("platforms", _NONE)
+            evidenced = _evidenced(segment["evidence"], rests_on, audience_research)
+            assumption_segments += not evidenced
+            segment_platforms[segment["id"]] = set(platforms)
+            days = [audience_research[rid] for rid in rests_on if rid in audience_research]
+            if days:
+                segment_latest[segment["id"]] = max(days)
+            else:
+                segment_latest.pop(segment["id"], None)  # of two segments with one id, the last is read
+            ptr = f"/audience/segments/{index}"
+            fact = {"kind": "segment", "fid": f"segment:{ptr}", "ptr": ptr, "segment": segment["id"]}
+            if (name := segment.get("name")) is not None:
+                fact["name"] = name
+            fact["evidence"] = segment["evidence"]
+            fact["platforms"] = list(platforms)
+            fact["research_count"] = len(rests_on)
+            fact["evidenced"] = evidenced
+            facts.append(fact)
+    first_research_day = min(research_days) if research_days else None
     content = plan.get("content")
     calendar = content.get("calendar") if content is not None else None
     calendar_channels = set(calendar.get("channels", _NONE)) if calendar is not None else set()
     channels = plan.get("channels", _NONE)
     active_hours = 0.0
+    active_channels = planned_channels = 0
     for index, channel in enumerate(channels):
         status = channel.get("status", _CHANNEL_STATUS)
         active = status == "active"
         hours = channel.get("hours_per_week")
-        if active and hours is not None:
-            active_hours += hours
+        if active:
+            active_channels += 1
+            if hours is not None:
+                active_hours += hours
+        elif status == "planned":
+            planned_channels += 1
         account = channel.get("account")
         platform = channel["platform"]
         channel_segments = channel.get("segments", _NONE)
         owner = channel.get("owner")
         selected_day = _day(channel.get("selected_on"))
         reconfirmed_day = _day(channel.get("reconfirmed_on"))
-        admins = account.get("admins", _NONE) if account is not None else _NONE
-        handle = account.get("handle") if account is not None else None
-        facts.append(
-            _fact(
-                "channel",
-                f"/channels/{index}",
-                channel=channel["id"],
-                name=handle if handle else channel["id"],
-                platform=platform,
-                status=status,
-                active=active,
-                selected_day=selected_day,
-                has_rationale=channel.get("rationale") is not None,
-                segment_count=len(channel_segments),
-                audience_on_platform=(
-                    any(platform in segment_platforms.get(sid, ()) for sid in channel_segments)
-                    if channel_segments
-                    else None
-                ),
-                owner=owner,
-                owner_current=humans.current(owner) if owner is not None else None,
-                hours=hours,
-                posts_per_week=channel.get("posts_per_week"),
-                last_post_day=_day(channel.get("last_post_on")),
-                has_account=account is not None,
-                admins=humans.count(admins),
-                admins_listed=len(set(admins)),
-                personal=account is not None and account.get("ownership") == "personal",
-                reconfirmed_day=reconfirmed_day,
-                reconfirmed_after_research=(
-                    reconfirmed_day >= min(research_days) if reconfirmed_day is not None and research_days else None
-                ),
-                reconfirmed_by_research=selected_day is not None
-                and any(
-                    platform in segment_platforms.get(sid, ())
-                    and any(day > selected_day for day in segment_research.get(sid, ()))
-                    for sid in channel_segments
-                ),
-                two_factor=account.get("two_factor") if account is not None else None,
-                in_calendar=channel["id"] in calendar_channels,
-            )
-        )
-    facts.extend(_section_facts(plan))
+        if account is not None:
+            admins = account.get("admins", _NONE)
+            handle = account.get("handle")
+        else:
+            admins = _NONE
+            handle = None
+        on_platform: bool | None = None  # one of its segments gathers on its platform (None: no segments)
+        reconfirmed_by_research = False  # ... and rests on audience research dated after the channel was selected
+        if channel_segments:
+            on_platform = False
+            for sid in channel_segments:
+                if platform in segment_platforms.get(sid, ()):
+                    on_platform = True
+                    latest = segment_latest.get(sid)
+                    if selected_day is not None and latest is not None and latest > selected_day:
+                        reconfirmed_by_research = True
+                        break
+        ptr = f"/channels/{index}"
+        fact = {
+            "kind": "channel",
+            "fid": f"channel:{ptr}",
+            "ptr": ptr,
+            "channel": channel["id"],
+            "name": handle if handle else channel["id"],
+            "platform": platform,
+            "status": status,
+            "active": active,
+        }
+        if selected_day is not None:
+            fact["selected_day"] = selected_day
+        fact["has_rationale"] = channel.get("rationale") is not None
+        fact["segment_count"] = len(channel_segments)
+        if on_platform is not None:
+            fact["audience_on_platform"] = on_platform
+        if owner is not None:
+            fact["owner"] = owner
+            fact["owner_current"] = humans.current(owner)
+        if hours is not None:
+            fact["hours"] = _num(hours)
+        if (posts_per_week := _num(channel.get("posts_per_week"))) is not None:
+            fact["posts_per_week"] = posts_per_week
+        if (last_post_day := _day(channel.get("last_post_on"))) is not None:
+            fact["last_post_day"] = last_post_day
+        fact["has_account"] = account is not None
+        fact["admins"] = humans.count(admins)
+        fact["admins_listed"] = len(set(admins))
+        fact["personal"] = account is not None and account.get("ownership") == "personal"
+        if reconfirmed_day is not None:
+            fact["reconfirmed_day"] = reconfirmed_day
+        if reconfirmed_day is not None and first_research_day is not None:
+            fact["reconfirmed_after_research"] = reconfirmed_day >= first_research_day
+        fact["reconfirmed_by_research"] = reconfirmed_by_research
+        if account is not None and (two_factor := account.get("two_factor")) is not None:
+            fact["two_factor"] = two_factor
+        fact["in_calendar"] = channel["id"] in calendar_channels
+        facts.append(fact)
+    _section_facts(plan, facts)
     celebration = plan.get("celebration")
-    facts.append(
-        _fact(
-            "plan",
-            SECTIONS["plan"],
-            people=len(people_list),
-            goals=len(goals),
-            fundraising_goals=fundraising_goals,
-            primary_goals=sum(goal.get("primary", False) for goal in goals),
-            metrics=len(metrics),
-            goal_metrics=len(goal_metric_ids & metric_kinds.keys()),
-            goal_outcome_metrics=sum(
-                1 for mid in goal_metric_ids if mid in metric_kinds and metric_kinds[mid] not in _VANITY
-            ),
-            sourced_metrics=sum(
-                1
-                for metric in metrics
-                if metric.get("source") and metric["id"] in goal_metric_ids and metric["kind"] not in _VANITY
-            ),
-            channels=len(channels),
-            active_channels=sum(channel.get("status", _CHANNEL_STATUS) == "active" for channel in channels),
-            planned_channels=sum(channel.get("status", _CHANNEL_STATUS) == "planned" for channel in channels),
-            active_hours=active_hours,
-            research=len(research_days),
-            insider_research=insider_research,
-            segments=len(segments),
-            assumption_segments=sum(
-                not _evidenced(segment["evidence"], segment.get("research", _NONE), audience_research)
-                for segment in segments
-            ),
-            first_research_day=min(research_days) if research_days else None,
-            latest_research_day=max(research_days) if research_days else None,
-            milestones=len(celebration.get("milestones", _NONE)) if celebration is not None else 0,
-        )
-    )
+    fact = {
+        "kind": "plan",
+        "fid": "plan:",
+        "ptr": "",
+        "people": len(plan.get("people", _NONE)),
+        "goals": len(goals),
+        "fundraising_goals": fundraising_goals,
+        "primary_goals": primary_goals,
+        "metrics": len(metrics),
+        "goal_metrics": len(goal_metric_ids & metric_kinds.keys()),
+        "goal_outcome_metrics": sum(
+            1 for mid in goal_metric_ids if mid in metric_kinds and metric_kinds[mid] not in _VANITY
+        ),
+        "sourced_metrics": sourced_metrics,
+        "channels": len(channels),
+        "active_channels": active_channels,
+        "planned_channels": planned_channels,
+        "active_hours": _num(active_hours),
+        "research": len(research_days),
+        "insider_research": insider_research,
+        "segments": len(segments),
+        "assumption_segments": assumption_segments,
+    }
+    if first_research_day is not None:
+        fact["first_research_day"] = first_research_day
+    if research_days:
+        fact["latest_research_day"] = max(research_days)
+    fact["milestones"] = len(celebration.get("milestones", _NONE)) if celebration is not None else 0
+    facts.append(fact)
     return facts
 
 
 def _evidenced(evidence: str, research: Sequence[str], audience_research: dict[str, int]) -> bool:
     """A segment rests on evidence: not an assumption, nor only on research that asked staff or board."""
-    return evidence != "assumption" and (not research or any(rid in audience_research for rid in research))
+    return evidence != "assumption" and (not research or not audience_research.keys().isdisjoint(research))
 
 
-def _committee_facts(plan: PlanData, people: dict[str, PlanData], humans: Humans) -> Iterable[Fact]:
+def _committee_facts(plan: PlanData, humans: Humans, facts: list[Fact]) -> None:
     committee = plan["committee"]
     members = committee.get("members", _NONE)
+    people = {person["id"]: person for person in plan.get("people", _NONE)}
     departments: set[str] = set()
     traits: set[str] = set()
     member_facts: list[Fact] = []
@@ -663,52 +724,58 @@ def _committee_facts(plan: PlanData, people: dict[str, PlanData], humans: Humans
             if department:
                 departments.add(department)
             traits.update(member_traits)
-        member_facts.append(
-            _fact(
-                "member",
-                f"/committee/members/{index}",
-                person=pid,
-                name=person.get("name") if person is not None else pid,
-                department=department,
-                traits=sorted(member_traits),
-                current=current,
-            )
-        )
-    yield _fact(
-        "committee",
-        SECTIONS["committee"],
-        members=humans.count(member["person"] for member in members),
-        members_listed=len({member["person"] for member in members}),
-        departments=len(departments),
-        traits=len(traits),
-        missing_traits=[trait for trait in _TRAITS if trait not in traits],
-        meets_days=_days(committee.get("meets")),
-    )
-    yield from member_facts
+        ptr = f"/committee/members/{index}"
+        fact: Fact = {"kind": "member", "fid": f"member:{ptr}", "ptr": ptr, "person": pid}
+        if (name := person.get("name") if person is not None else pid) is not None:
+            fact["name"] = name
+        if department is not None:
+            fact["department"] = department
+        fact["traits"] = sorted(member_traits)
+        fact["current"] = current
+        member_facts.append(fact)
+    fact = {
+        "kind": "committee",
+        "fid": "committee:/committee",
+        "ptr": "/committee",
+        "members": humans.count(member["person"] for member in members),
+        "members_listed": len({member["person"] for member in members}),
+        "departments": len(departments),
+        "traits": len(traits),
+        "missing_traits": [trait for trait in _TRAITS if trait not in traits],
+    }
+    if (meets_days := _days(committee.get("meets"))) is not None:
+        fact["meets_days"] = meets_days
+    facts.append(fact)
+    facts.extend(member_facts)
 
 
-def _policy_facts(plan: PlanData, humans: Humans) -> Iterable[Fact]:
+def _policy_facts(plan: PlanData, humans: Humans, facts: list[Fact]) -> None:
     policies = plan["policies"]
-    yield _fact(
-        "policies",
-        SECTIONS["policies"],
-        enforcement=policies.get("enforcement"),
-        credential_storage=policies.get("credential_storage"),
-    )
+    fact: Fact = {"kind": "policies", "fid": "policies:/policies", "ptr": "/policies"}
+    if (enforcement := policies.get("enforcement")) is not None:
+        fact["enforcement"] = enforcement
+    if (credential_storage := policies.get("credential_storage")) is not None:
+        fact["credential_storage"] = credential_storage
+    facts.append(fact)
     policy = policies.get("social_media_policy")
     if policy is not None:
         reviewed_by = policy.get("reviewed_by", _NONE)
         adopted_day = _day(policy.get("adopted_on"))
         last_reviewed_day = _day(policy.get("last_reviewed"))
-        yield _fact(
-            "policy",
-            SECTIONS["policy"],
-            reviewers=sorted(reviewed_by),
-            legal_or_hr=bool(_LEGAL_OR_HR.intersection(reviewed_by)),
-            adopted_day=adopted_day,
-            last_reviewed_day=last_reviewed_day,
-            reviewed_day=max((d for d in (adopted_day, last_reviewed_day) if d is not None), default=None),
-        )
+        fact = {
+            "kind": "policy",
+            "fid": "policy:/policies/social_media_policy",
+            "ptr": "/policies/social_media_policy",
+            "reviewers": sorted(reviewed_by),
+            "legal_or_hr": bool(_LEGAL_OR_HR.intersection(reviewed_by)),
+        }
+        if adopted_day is not None:
+            fact["adopted_day"] = adopted_day
+        if last_reviewed_day is not None:
+            fact["last_reviewed_day"] = last_reviewed_day
+        if adopted_day is not None or last_reviewed_day is not None:  # the later of the two
+            fact["reviewed_day"] = max(day for day in (adopted_day, last_reviewed_day) if day is not None)
+        facts.append(fact)
     crisis = policies.get("crisis_plan")
     if crisis is not None:
         contacts = crisis.get("contacts", _NONE)
@@ -716,108 +783,131 @@ def _policy_facts(plan: PlanData, humans: Humans) -> Iterable[Fact]:
         if responder is None:
             responder = next(iter(contacts), None)
         backup = crisis.get("backup_responder")
-        yield _fact(
-            "crisis",
-            SECTIONS["crisis"],
-            contacts=humans.count(contacts),
-            contacts_listed=len(set(contacts)),
-            backup=backup is not None
+        fact = {
+            "kind": "crisis",
+            "fid": "crisis:/policies/crisis_plan",
+            "ptr": "/policies/crisis_plan",
+            "contacts": humans.count(contacts),
+            "contacts_listed": len(set(contacts)),
+            "backup": backup is not None
             and humans.current(backup)
             and (responder is None or humans.human(backup) != humans.human(responder)),
-            backup_named=backup is not None,
-            first_response_hours=crisis.get("first_response_hours"),
-            last_reviewed_day=_day(crisis.get("last_reviewed")),
-        )
+            "backup_named": backup is not None,
+        }
+        if (first_response_hours := _num(crisis.get("first_response_hours"))) is not None:
+            fact["first_response_hours"] = first_response_hours
+        if (last_reviewed_day := _day(crisis.get("last_reviewed"))) is not None:
+            fact["last_reviewed_day"] = last_reviewed_day
+        facts.append(fact)
     training = policies.get("training")
     if training is not None:
-        yield _fact(
-            "training",
-            SECTIONS["training"],
-            last_day=_day(training.get("last_session")),
-            topics=len(training.get("topics", _NONE)),
-        )
+        fact = {"kind": "training", "fid": "training:/policies/training", "ptr": "/policies/training"}
+        if (last_day := _day(training.get("last_session"))) is not None:
+            fact["last_day"] = last_day
+        fact["topics"] = len(training.get("topics", _NONE))
+        facts.append(fact)
 
 
-def _section_facts(plan: PlanData) -> Iterable[Fact]:
+def _section_facts(plan: PlanData, facts: list[Fact]) -> None:
     listening = plan.get("listening")
     if listening is not None:
-        yield _fact(
-            "listening",
-            SECTIONS["listening"],
-            keywords=len(listening.get("keywords", _NONE)),
-            cadence_days=_days(listening.get("cadence")),
-            peers=len(listening.get("peers_followed", _NONE)),
-        )
+        fact: Fact = {
+            "kind": "listening",
+            "fid": "listening:/listening",
+            "ptr": "/listening",
+            "keywords": len(listening.get("keywords", _NONE)),
+        }
+        if (cadence_days := _days(listening.get("cadence"))) is not None:
+            fact["cadence_days"] = cadence_days
+        fact["peers"] = len(listening.get("peers_followed", _NONE))
+        facts.append(fact)
     tools = plan.get("tools")
     if tools is not None:
-        yield _fact(
-            "tools",
-            SECTIONS["tools"],
-            has_scheduler=tools.get("scheduler") is not None,
-            scheduler=tools.get("scheduler"),
-            live_check_days=_days(tools.get("live_check")),
-            automated_percent=tools.get("automated_percent"),
-        )
+        fact = {
+            "kind": "tools",
+            "fid": "tools:/tools",
+            "ptr": "/tools",
+            "has_scheduler": tools.get("scheduler") is not None,
+        }
+        if (scheduler := tools.get("scheduler")) is not None:
+            fact["scheduler"] = scheduler
+        if (live_check_days := _days(tools.get("live_check"))) is not None:
+            fact["live_check_days"] = live_check_days
+        if (automated_percent := _num(tools.get("automated_percent"))) is not None:
+            fact["automated_percent"] = automated_percent
+        facts.append(fact)
     engagement = plan.get("engagement")
     if engagement is not None:
-        yield _fact(
-            "engagement",
-            SECTIONS["engagement"],
-            reply_target_hours=engagement.get("reply_target_hours"),
-            shares_others=engagement.get("shares_others"),
-            acknowledges_sharers=engagement.get("acknowledges_sharers"),
-        )
+        fact = {"kind": "engagement", "fid": "engagement:/engagement", "ptr": "/engagement"}
+        if (reply_target_hours := _num(engagement.get("reply_target_hours"))) is not None:
+            fact["reply_target_hours"] = reply_target_hours
+        if (shares_others := engagement.get("shares_others")) is not None:
+            fact["shares_others"] = shares_others
+        if (acknowledges_sharers := engagement.get("acknowledges_sharers")) is not None:
+            fact["acknowledges_sharers"] = acknowledges_sharers
+        facts.append(fact)
     content = plan.get("content")
     if content is not None:
         calendar = content.get("calendar")
-        yield _fact(
-            "content",
-            SECTIONS["content"],
-            has_calendar=calendar is not None,
-            calendar_channels=len(set(calendar.get("channels", _NONE))) if calendar is not None else 0,
-            pillars=len(content.get("pillars", _NONE)),
-            fundraising_percent=content.get("fundraising_percent"),
-        )
+        fact = {
+            "kind": "content",
+            "fid": "content:/content",
+            "ptr": "/content",
+            "has_calendar": calendar is not None,
+            "calendar_channels": len(set(calendar.get("channels", _NONE))) if calendar is not None else 0,
+            "pillars": len(content.get("pillars", _NONE)),
+        }
+        if (fundraising_percent := _num(content.get("fundraising_percent"))) is not None:
+            fact["fundraising_percent"] = fundraising_percent
+        facts.append(fact)
     visuals = plan.get("visuals")
     if visuals is not None:
         formats = set(visuals.get("formats", _NONE))
         sources = sorted(set(visuals.get("sources", _NONE)))
-        yield _fact(
-            "visuals",
-            SECTIONS["visuals"],
-            share_percent=visuals.get("share_percent"),
-            assets_per_month=visuals.get("assets_per_month"),
-            formats=len(formats),
-            format_list=sorted(formats),
-            sources=sources,
-            own_sources=sum(source not in _BORROWED_VISUALS for source in sources),
-            profile_images=visuals.get("profile_images"),
-        )
+        fact = {"kind": "visuals", "fid": "visuals:/visuals", "ptr": "/visuals"}
+        if (share_percent := _num(visuals.get("share_percent"))) is not None:
+            fact["share_percent"] = share_percent
+        if (assets_per_month := _num(visuals.get("assets_per_month"))) is not None:
+            fact["assets_per_month"] = assets_per_month
+        fact["formats"] = len(formats)
+        fact["format_list"] = sorted(formats)
+        fact["sources"] = sources
+        fact["own_sources"] = sum(source not in _BORROWED_VISUALS for source in sources)
+        if (profile_images := visuals.get("profile_images")) is not None:
+            fact["profile_images"] = profile_images
+        facts.append(fact)
     measurement = plan.get("measurement")
     if measurement is not None:
-        yield _fact(
-            "measurement",
-            SECTIONS["measurement"],
-            tools=len(measurement.get("tools", _NONE)),
-            review_days=_days(measurement.get("review_cadence")),
-            has_decision_rule=measurement.get("decision_rule") is not None,
-            last_review_day=_day(measurement.get("last_review")),
-        )
+        fact = {
+            "kind": "measurement",
+            "fid": "measurement:/measurement",
+            "ptr": "/measurement",
+            "tools": len(measurement.get("tools", _NONE)),
+        }
+        if (review_days := _days(measurement.get("review_cadence"))) is not None:
+            fact["review_days"] = review_days
+        fact["has_decision_rule"] = measurement.get("decision_rule") is not None
+        if (last_review_day := _day(measurement.get("last_review"))) is not None:
+            fact["last_review_day"] = last_review_day
+        facts.append(fact)
     celebration = plan.get("celebration")
     if celebration is not None:
         milestones = celebration.get("milestones", _NONE)
-        yield _fact(
-            "celebration",
-            SECTIONS["celebration"],
-            milestones=len(milestones),
-            has_thanks=celebration.get("thanks") is not None,
-        )
+        fact = {
+            "kind": "celebration",
+            "fid": "celebration:/celebration",
+            "ptr": "/celebration",
+            "milestones": len(milestones),
+            "has_thanks": celebration.get("thanks") is not None,
+        }
+        facts.append(fact)
         for index, milestone in enumerate(milestones):
-            yield _fact(
-                "milestone",
-                f"/celebration/milestones/{index}",
-                milestone=milestone["id"],
-                description=milestone.get("description"),
-                metric=milestone.get("metric"),
-                value=milestone.get("value"),
-            )
+            ptr = f"/celebration/milestones/{index}"
+            fact = {"kind": "milestone", "fid": f"milestone:{ptr}", "ptr": ptr, "milestone": milestone["id"]}
+            if (description := milestone.get("description")) is not None:
+                fact["description"] = description
+            if (metric := milestone.get("metric")) is not None:
+                fact["metric"] = metric
+            if (value := _num(milestone.get("value"))) is not None:
+                fact["value"] = value
+            facts.append(fact)
