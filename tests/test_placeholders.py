@@ -448,17 +448,54 @@ lengths or that only a regular expression ignoring case follows (ſ, K, ı), quo
 def test_the_hinted_scan_finds_what_matching_each_text_finds(texts: list[str]) -> None:
     """The texts normalised together and the hints only skip searches that would find nothing:
     the same matches as one full match a text."""
-    from assess.rules.placeholders import Detector, _normalised, normalise
-    from assess.rules.rulepack import Placeholders
+    from assess.rules.placeholders import _normalised, normalise
 
     assert _normalised(texts)[2] == [normalise(text) for text in texts]
-    for words, patterns in (
-        (["TODO", "tbd", "à compléter", "to do", "todo list"], [r"<[a-z]+>", r"exa(?:mple)\.org", "k{2}ſ"]),
-        (["ı", "ß", "…"], [r"<[a-z]+>", r"exa(?:mple)\.org", "K\\.", "x(?i:s)"]),
-    ):
+    _assert_the_scan_matches_each_text(texts)
+
+
+_DETECTORS = [
+    (["TODO", "tbd", "à compléter", "to do", "todo list"], [r"<[a-z]+>", r"exa(?:mple)\.org", "k{2}ſ"]),
+    (["ı", "ß", "…"], [r"<[a-z]+>", r"exa(?:mple)\.org", "K\\.", "x(?i:s)"]),
+    (["tbd"], [r"(?:[a-z]+\.)*example\.org", r"<[a-z .]+>", r"le\.o"]),  # overlapping: the leftmost wins
+    (["tbd"], [r"(a)\1<", r"(b)<", r"<\w+>"]),  # groups: the patterns are searched together only
+    (["tbd"], [r"<\w+>", r"(?x) exa mple \. org", r"le\.o"]),  # a global flag: one search a pattern, in order
+]
+
+
+def _assert_the_scan_matches_each_text(texts: list[str]) -> None:
+    from assess.rules.placeholders import Detector
+    from assess.rules.rulepack import Placeholders
+
+    for words, patterns in _DETECTORS:
         detector = Detector(Placeholders(texts=["a…", "tbd!"], words=words, patterns=patterns))
         expected = [(index, hit) for index, text in enumerate(texts) if (hit := detector.match(text)) is not None]
         assert detector._matches(texts) == expected
+
+
+_FRAGMENTS = [
+    "example.org",
+    "EXAMPLE.ORG",
+    "www.",
+    "le.o",
+    "<x y>",
+    "aa<",
+    "b<",
+    "<b>",
+    "tbd",
+    " ",
+    "=",
+    "ſ",
+    "ı",
+    "\x00",
+]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.lists(st.sampled_from(_FRAGMENTS), max_size=6).map("".join), max_size=8))
+def test_the_hinted_scan_finds_what_matching_each_text_finds_in_texts_that_match(texts: list[str]) -> None:
+    """As above, with texts made of what the patterns look for, often several of them in one text."""
+    _assert_the_scan_matches_each_text(texts)
 
 
 def test_the_hints_find_each_text_holding_them_once_in_a_long_plan() -> None:

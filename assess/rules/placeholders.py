@@ -107,16 +107,30 @@ class Detector:
             self._patterns = [re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)] if patterns else []
         except re.error:  # e.g. a pattern with its own global flags: one search each
             self._patterns = [re.compile(pattern, re.IGNORECASE) for pattern in patterns]
+        self._together = len(self._patterns) == 1
         # Hints: what any match must contain, searched once over all of a plan's texts (see `scan`).
+        literals = [_required_literal(p) for p in patterns]
         self._word_hint = _Hint.of(words, ignore_case=False) if words else None
-        self._pattern_hint = _Hint.of([_required_literal(p) for p in patterns], ignore_case=True) if patterns else None
+        self._pattern_hint = _Hint.of(literals, ignore_case=True) if patterns else None
+        # Each pattern with what its matches must contain (lowered, when ASCII: None, anything), so a text
+        # a hint picked out is searched only by the patterns that can match it. Searched apart, the
+        # patterns find what they find together only if none has a group (groups are numbered across
+        # them in one search, and a backreference would change meaning): else None, all are searched.
+        self._each: list[tuple[re.Pattern[str], str | None]] | None = None
+        each = [re.compile(pattern, re.IGNORECASE) for pattern in patterns]
+        if patterns and not any(regex.groups for regex in each):
+            self._each = [
+                (regex, literal.lower() if literal and literal.isascii() else None)
+                for regex, literal in zip(each, literals, strict=True)
+            ]
 
     def match(self, text: str) -> tuple[str, bool] | None:
         """(marker, from the starter) when `text` is a placeholder, else None."""
         return self._match(text, normalise(text), True, True)
 
-    def _match(self, text: str, norm: str, words: bool, patterns: bool) -> tuple[str, bool] | None:
-        """`match`, told which searches can find nothing (their hint is absent from the text)."""
+    def _match(self, text: str, norm: str, words: bool, patterns: bool, each: bool = False) -> tuple[str, bool] | None:
+        """`match`, told which searches can find nothing (their hint is absent from the text); ``each``:
+        search with the patterns that can match, one by one (`_search_each`)."""
         key = _key(norm)
         if key in self._starter:
             return text, True
@@ -128,11 +142,30 @@ class Detector:
                 return found.group(0), False
         if patterns and self._patterns:
             nfkc = text if text.isascii() else unicodedata.normalize("NFKC", text)
+            if each and self._each is not None:
+                hit = self._search_each(nfkc)
+                return None if hit is None else (hit.group(0), False)
             for pattern in self._patterns:
                 hit = pattern.search(nfkc)
                 if hit:
                     return hit.group(0), False
         return None
+
+    def _search_each(self, nfkc: str) -> re.Match[str] | None:
+        """What searching with `_patterns` finds, searching only with the patterns whose literal the text
+        holds: together, the leftmost match (the first pattern's at a tie); apart, the first pattern's."""
+        folded = nfkc.lower() if nfkc.isascii() else None  # ignoring case is lowering, in ASCII
+        assert self._each is not None
+        best: re.Match[str] | None = None
+        for regex, literal in self._each:
+            if literal is not None and folded is not None and literal not in folded:
+                continue  # cannot match
+            hit = regex.search(nfkc)
+            if hit is not None and (best is None or hit.start() < best.start()):
+                best = hit
+                if not self._together:
+                    break
+        return best
 
     def scan(self, plan: PlanData) -> Scan:
         """Every placeholder of a validated plan (`PlanData`), and the plan without them.
@@ -173,7 +206,11 @@ class Detector:
             for index in candidates
             if (
                 hit := self._match(
-                    texts[index], norms[index], words is None or index in words, patterns is None or index in patterns
+                    texts[index],
+                    norms[index],
+                    words is None or index in words,
+                    patterns is None or index in patterns,
+                    each=True,
                 )
             )
             is not None
