@@ -32,7 +32,6 @@ from assess.plan.inmemory import canonical_json, check_data
 from assess.plan.load import DEFAULT_LIMITS, Document, Limits, SourceMap, load_path, parse_bytes
 from assess.plan.validate import PlanData, checked_data, checked_document, is_plan, typed_plan
 from assess.results.report import (
-    Finding,
     PlanProblem,
     PlanReport,
     Recommendation,
@@ -43,7 +42,7 @@ from assess.results.report import (
     SuppressedFinding,
     SuppressionNotice,
     ToolInfo,
-    new_finding,
+    finding_of,
     new_plan_report,
     new_recommendation,
     new_rule_result,
@@ -202,7 +201,7 @@ def _plan_report(
                 statuses[position] = Status.SUPPRESSED
         suppressed = [
             SuppressedFinding(
-                finding=_finding(item["finding"]), justification=item["justification"], expires=item["expires"]
+                finding=finding_of(item["finding"]), justification=item["justification"], expires=item["expires"]
             )
             for item in applied.suppressed
         ]
@@ -213,7 +212,7 @@ def _plan_report(
     for position, blocker in blockers.items():
         blocked_by[position] = blocker
     rule_results = [
-        new_rule_result(rule_id, step, severity, title, status, len(outcome.findings), list(outcome.missing), blocked)
+        new_rule_result(rule_id, step, severity, title, status, len(outcome.findings), [*outcome.missing], blocked)
         for (rule_id, step, severity, title), status, outcome, blocked in zip(
             tables.heads(lang), statuses, outcomes, blocked_by, strict=True
         )
@@ -230,7 +229,7 @@ def _plan_report(
         card.score,
         list(card.steps),
         rule_results,
-        [_finding(finding) for finding in findings],
+        [finding_of(finding) for finding in findings],
         suppressed,
         notices,
         _recommendations(outcomes, statuses, blockers, card, tables, config, lang),
@@ -240,22 +239,6 @@ def _plan_report(
 
 
 _RANK = {severity: severity.rank for severity in Severity}
-
-
-def _finding(f: Mapping[str, Any]) -> Finding:
-    return new_finding(
-        f["rule_id"],
-        f["step"],
-        f["severity"],
-        f["title"],
-        f["message"],
-        f["rationale"],
-        f["recommendation"],
-        f["pointer"],
-        f["line"],
-        f["column"],
-        f["fingerprint"],
-    )
 
 
 class _Tables:
