@@ -465,11 +465,17 @@ def make_report(plans: Iterable[PlanReport], catalog: Catalog) -> Report:
             counts[finding.severity] += 1
     assessed = sum(plan.assessed for plan in plans)
     return Report(
-        tool=dataclasses.replace(TOOL, engine=catalog.engine.name),
+        tool=_tool(catalog.engine.name),
         rule_packs=catalog.pack_info,
         plans=plans,
         summary=Summary(plans=len(plans), assessed=assessed, errors=len(plans) - assessed, findings=counts),
     )
+
+
+@functools.lru_cache(maxsize=8)
+def _tool(engine: str) -> ToolInfo:
+    """The tool's record naming an engine (a frozen record, made once per engine)."""
+    return dataclasses.replace(TOOL, engine=engine)
 
 
 _DEFAULT_CONFIG: list[Config] = []
