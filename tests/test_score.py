@@ -7,7 +7,17 @@ from hypothesis import strategies as st
 
 from assess.config import Scoring
 from assess.results.report import Maturity, Severity, Status
-from assess.results.score import Scored, grade, predict_with_pass, rescore_with_pass, score
+from assess.results.score import (
+    Rules,
+    Scored,
+    card,
+    grade,
+    predict_positions,
+    predict_rule,
+    predict_with_pass,
+    rescore_with_pass,
+    score,
+)
 
 DEFAULT = Scoring()
 
@@ -229,3 +239,48 @@ def test_the_recommendations_prediction_is_the_rescored_card(drawn: tuple[list[S
     touched = {result.step for result in results if result.rule_id in chosen}
     assert predicted.steps == {number: full.step_score(number) for number in touched}
     assert predicted.steps_capped == {number: full.steps[number - 1].capped for number in touched}
+
+
+# ------------------------------------------------------------------ one table for many plans
+
+# The pipeline scores every plan with one `Rules` per catalog, whose steps' figures are kept by their
+# rules' statuses: a card made from kept figures is the card made afresh.
+SHARED = [(f"S-{i:02}", 1 + i % 11, list(Severity)[i % 5]) for i in range(40)]
+SHARED_RULES = Rules(
+    [rule_id for rule_id, _, _ in SHARED],
+    [step for _, step, _ in SHARED],
+    [severity for _, _, severity in SHARED],
+    [DEFAULT.severity_weights[severity] for _, _, severity in SHARED],
+    DEFAULT,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from([Status.PASS, Status.FAIL, Status.UNKNOWN]), min_size=40, max_size=40),
+    st.sets(st.integers(0, 39), max_size=4),
+    st.lists(st.integers(0, 39), min_size=1, max_size=3, unique=True),
+)
+def test_a_card_from_the_shared_table_is_the_card_scored_afresh(
+    statuses: list[Status], charged: set[int], chosen: list[int]
+) -> None:
+    statuses = [Status.NOT_APPLICABLE if i in charged and s is Status.PASS else s for i, s in enumerate(statuses)]
+    charged = {i for i in charged if statuses[i] is not Status.FAIL}
+    results = [
+        Scored(rule_id, step, severity, DEFAULT.severity_weights[severity], status, i in charged)
+        for i, ((rule_id, step, severity), status) in enumerate(zip(SHARED, statuses, strict=True))
+    ]
+    shared = card(SHARED_RULES, statuses, charged)
+    assert shared == score(results, DEFAULT)
+    ids = [SHARED[i][0] for i in chosen]
+    predicted = predict_positions(shared, chosen, ids, DEFAULT)
+    full = rescore_with_pass(results, ids, DEFAULT)
+    assert predicted.overall == full.score.overall and predicted.capped == full.score.capped
+    assert predicted.steps == {SHARED[i][1]: full.step_score(SHARED[i][1]) for i in chosen}
+    overall, _, _, step_score, step_capped = predict_rule(shared, chosen, ids, DEFAULT)
+    first_step = SHARED[chosen[0]][1]
+    assert (overall, step_score, step_capped) == (
+        full.score.overall,
+        full.step_score(first_step),
+        full.steps[first_step - 1].capped,
+    )

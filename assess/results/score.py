@@ -563,36 +563,43 @@ def predict_positions(
     rules, statuses, charged = basis.rules, basis.statuses, basis.charged
     ranks, weights, steps, penalties = rules.ranks, rules.weights, rules.steps, rules.penalties
     criticals, counted, unknown = basis.criticals, basis.counted, basis.unknown
+    by_rank = basis.by_rank
     removed: dict[int, list[float]] = {}  # severity rank -> its penalties once the chosen ones are gone
-    start = (_RANKS, 0)  # the first penalty removed: the product is the card's up to there
-    touched: dict[int, bool] = {}  # step number -> whether its counted weight stays the same sum
+    first, k = _RANKS, 0  # the first penalty removed: the product is the card's up to there
+    touched: list[int] = []  # the steps of the chosen rules
+    recount: list[int] = []  # those whose counted weight is not the same sum once the chosen rules pass
     for position in chosen:
         status = statuses[position]
         bad = status is _FAIL or position in charged
         if bad:
             rank = ranks[position]
+            penalty = penalties[position]
             shares = removed.get(rank)
             if shares is None:
-                shares = removed[rank] = list(basis.by_rank[rank])
-            penalty = penalties[position]
-            start = min(start, (rank, basis.by_rank[rank].index(penalty)))
+                shares = removed[rank] = by_rank[rank].copy()
+            at = by_rank[rank].index(penalty)
+            if rank < first or (rank == first and at < k):
+                first, k = rank, at
             shares.remove(penalty)
-            criticals -= not rank
+            if not rank:
+                criticals -= 1
         if status is _UNKNOWN:
             unknown -= 1
             counted += 1
         elif status is _NOT_APPLICABLE:
             counted += 1
+        number = steps[position]
+        if number not in touched:
+            touched.append(number)
         # A passing rule's weight counts once in its step's total, where `card` counted it once already when
         # it failed or was charged, or else passed: then the total is the same sum, else it is summed again.
-        same_total = bad is not (status is _PASS or status is _SUPPRESSED)
-        number = steps[position]
-        touched[number] = touched.get(number, True) and same_total
+        if bad is (status is _PASS or status is _SUPPRESSED):
+            recount.append(number)
     changed: dict[int, float | None] = {}
     steps_capped: dict[int, bool] = {}
     for number in sorted(touched) if len(touched) > 1 else touched:
         index = number - 1
-        total = basis.totals[index] if touched[number] else _total(rules, statuses, charged, index, chosen)
+        total = _total(rules, statuses, charged, index, chosen) if number in recount else basis.totals[index]
         lost = 0.0
         step_criticals = 0
         for position in basis.bad[index]:
@@ -600,7 +607,6 @@ def predict_positions(
                 lost += weights[position]
                 step_criticals += not ranks[position]
         changed[number], steps_capped[number] = _value(total, lost, step_criticals, scoring)
-    first, k = start
     starts, factors, offsets = basis.product
     kept = starts[first][k] if first < _RANKS else starts[-1][-1]
     decay = rules.decay
