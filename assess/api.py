@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, TypeGuard, Union
 from assess._version import __version__
 from assess.config import Config, Scoring
 from assess.engines.evaluate import RuleOutcome, evaluate
-from assess.errors import PlanError, PlanReadError, Problem
+from assess.errors import PlanError, PlanReadError, PlanSchemaError, Problem
 from assess.i18n import label
 from assess.plan.inmemory import canonical_json, check_data
 from assess.plan.load import DEFAULT_LIMITS, Document, Limits, SourceMap, load_path, parse_bytes
@@ -131,13 +131,31 @@ def load(source: Source, *, name: str | None = None, limits: Limits = DEFAULT_LI
             # Data no parser would make (too deep, a cycle, NaN...) gets its own problem first; only
             # data it clears goes to the messages of `checked_data`, which print values.
             check_data(source, name, limits.max_depth)
-            data = checked_data(data, name=name)
+            data = _checked_plain(data, name)
         canonical = canonical_json(data, limits.max_depth)  # of valid data: no deeper than the schema
         if canonical is None:
             check_data(source, name, limits.max_depth)
             return Loaded(data, name, None, _canonical_sha256(data))
         return Loaded(data, name, None, hashlib.sha256(canonical.encode()).hexdigest())
     raise TypeError(f"cannot assess a {type(source).__name__}: pass a path, text, bytes, a mapping or a Plan")
+
+
+def _checked_plain(data: dict[str, Any], name: str) -> PlanData:
+    """`checked_data`, for data `check_data` cleared: a subclass of str, int, float, list or dict that
+    the schema's quick validator does not take for its JSON type (while the full one finds nothing
+    wrong) is read as its plain JSON copy, which is the same plan."""
+    try:
+        return checked_data(data, name=name)
+    except PlanSchemaError as error:
+        if error.problems:
+            raise
+    plain = json.loads(json.dumps(data, ensure_ascii=False))
+    try:
+        return checked_data(plain, name=name)
+    except PlanSchemaError as error:
+        if error.problems:
+            raise
+    raise PlanSchemaError([Problem(name, None, None, "", "the validators disagree on this data: report it, please")])
 
 
 def load_plan(source: Source, *, name: str | None = None, limits: Limits = DEFAULT_LIMITS) -> Plan:
@@ -448,11 +466,17 @@ def make_report(plans: Iterable[PlanReport], catalog: Catalog) -> Report:
             counts[finding.severity] += 1
     assessed = sum(plan.assessed for plan in plans)
     return Report(
-        tool=dataclasses.replace(TOOL, engine=catalog.engine.name),
+        tool=_tool(catalog.engine.name),
         rule_packs=catalog.pack_info,
         plans=plans,
         summary=Summary(plans=len(plans), assessed=assessed, errors=len(plans) - assessed, findings=counts),
     )
+
+
+@functools.lru_cache(maxsize=8)
+def _tool(engine: str) -> ToolInfo:
+    """The tool's record naming an engine (a frozen record, made once per engine)."""
+    return dataclasses.replace(TOOL, engine=engine)
 
 
 _DEFAULT_CONFIG: list[Config] = []

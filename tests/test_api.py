@@ -17,6 +17,7 @@ from assess.config import Config
 from assess.errors import PlanSchemaError, PlanSyntaxError
 from assess.plan.model import Plan
 from assess.resources import REPORT_SCHEMA_PATH, RULES_DIR
+from assess.rules.catalog import build_catalog
 from assess.rules.rulepack import load_pack
 from assess.rules.ruletest import set_pointer
 
@@ -204,3 +205,15 @@ def test_assess_many_reports_broken_plans_in_place() -> None:
     assert [p.assessed for p in report.plans] == [True, False, True]
     assert report.plans[1].problems[0].kind == "syntax"
     assert (report.summary.plans, report.summary.assessed, report.summary.errors) == (3, 2, 1)
+
+
+def test_reports_share_no_list_of_pack_records_and_name_their_engine() -> None:
+    """The pack records and the tool record are made once per catalog; each report gets its own list."""
+    first = assess.assess_plan(base(), config=Config(engine="builtin"))
+    second = assess.assess_plan(base(), config=Config(engine="builtin"))
+    assert first.rule_packs == second.rule_packs and first.rule_packs is not second.rule_packs
+    first.rule_packs.clear()
+    assert assess.assess_plan(base(), config=Config(engine="builtin")).rule_packs == second.rule_packs
+    assert first.tool.engine == "builtin"
+    default = assess.assess_plan(base())  # durable_rules where it is installed
+    assert default.tool.engine == build_catalog(Config()).engine.name and default.tool.version == assess.__version__

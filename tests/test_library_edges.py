@@ -192,3 +192,43 @@ def test_install_commands_shown_are_ones_that_work_today() -> None:
         assert "@v0.1.0" not in text  # no such tag exists
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "git+https://github.com/OWNER/assess" in readme and "from a clone" in readme
+
+
+class _Text(str):
+    pass
+
+
+class _Number(int):
+    pass
+
+
+class _Fields(dict):  # type: ignore[type-arg]
+    pass
+
+
+class _Items(list):  # type: ignore[type-arg]
+    pass
+
+
+def _subclassed(node: Any) -> Any:
+    """The same data with every str, int, dict and list replaced by an instance of a subclass."""
+    if isinstance(node, dict):
+        return _Fields({_Text(key): _subclassed(value) for key, value in node.items()})
+    if isinstance(node, list):
+        return _Items(_subclassed(item) for item in node)
+    if isinstance(node, str):
+        return _Text(node)
+    if isinstance(node, int) and not isinstance(node, bool):
+        return _Number(node)
+    return node
+
+
+def test_subclasses_of_json_types_are_read_as_those_types() -> None:
+    """A caller's str or dict subclass (an ORM's, a config library's) is the same plan, not an empty error."""
+    plain = json.loads((ROOT / "samples" / "no-crisis-single-admin.json").read_text(encoding="utf-8"))
+    expected = assess.assess_plan(plain).model_dump_json()
+    assert assess.assess_plan(_subclassed(plain)).model_dump_json() == expected
+    broken = _subclassed({**plain, "organization": {**plain["organization"], "name": ""}})
+    with pytest.raises(assess.PlanSchemaError) as caught:
+        assess.assess_plan(broken)
+    assert [(p.pointer, p.message) for p in caught.value.problems] == [("/organization/name", "must not be empty")]

@@ -102,12 +102,17 @@ class Catalog(Frozen):
 
     @property
     def pack_info(self) -> list[RulePackInfo]:
+        """The report's record of each pack: a new list each time, of records made once per catalog."""
+        return list(self._pack_records)
+
+    @cached_property
+    def _pack_records(self) -> tuple[RulePackInfo, ...]:
         from assess.results.report import RulePackInfo  # the report's models: only when a report is made
 
-        return [
+        return tuple(
             RulePackInfo(name=pack.name, version=pack.version, rules=len(pack.rules), sha256=pack.sha256)
             for pack in self.packs
-        ]
+        )
 
     def help_uri(self, rule: Rule) -> str:
         for pack in self.packs:
