@@ -630,3 +630,20 @@ def test_the_scan_of_plain_data_reads_absent_defaults_and_any_key_order(
     assert scans[0].found == scans[1].found == scans[2].found
     assert scans[0].texts == scans[1].texts == scans[2].texts
     assert _typed(scans[0].stated) == _typed(scans[1].stated) == _typed(scans[2].stated)
+
+
+@pytest.mark.parametrize("chunk", [1, 40, 1 << 20])
+def test_texts_searched_a_chunk_at_a_time_give_the_same_placeholders(
+    chunk: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A big plan's texts are searched a chunk at a time (to bound memory): chunks of one text, of a few,
+    or all at once find the same placeholders in the same order."""
+    import assess.rules.placeholders as module
+
+    detector = build_catalog(Config()).placeholders
+    plans = [starter_data(lang, today=TODAY) for lang in Language]
+    plans += [load(path).data for path in sorted((Path(__file__).resolve().parent.parent / "samples").glob("*.json"))]
+    expected = [detector.scan(plan).found for plan in plans]
+    monkeypatch.setattr(module, "CHUNK_CHARACTERS", chunk)
+    assert [detector.scan(plan).found for plan in plans] == expected
+    assert any(expected) and not all(expected)  # plans with placeholders and plans without

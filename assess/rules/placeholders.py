@@ -191,8 +191,25 @@ class Detector:
         return Scan(plan, tuple(found), len(values))
 
     def _matches(self, texts: list[str]) -> list[tuple[int, tuple[str, bool]]]:
-        """(index, `match`) of each of the texts that is a placeholder, matching only the texts that
-        a whole-text lookup or a hint picks out."""
+        """(index, `match`) of each of the texts that is a placeholder, in order.
+
+        The texts are searched together a chunk of about `CHUNK_CHARACTERS` at a time: each text's
+        match depends on that text alone, and joining a big plan's texts all at once held several
+        copies of them (a tenth of the largest plan's peak memory)."""
+        found: list[tuple[int, tuple[str, bool]]] = []
+        start = 0
+        while start < len(texts):
+            end, size = start + 1, len(texts[start])
+            while end < len(texts) and size + len(texts[end]) <= CHUNK_CHARACTERS:
+                size += len(texts[end])
+                end += 1
+            found += [(start + index, hit) for index, hit in self._chunk_matches(texts[start:end])]
+            start = end
+        return found
+
+    def _chunk_matches(self, texts: list[str]) -> list[tuple[int, tuple[str, bool]]]:
+        """`_matches` of texts searched together, matching only the texts that a whole-text lookup or
+        a hint picks out."""
         nfkc, normalised, norms = _normalised(texts)
         keys = [norm.rstrip(_TRAILING) or norm for norm in norms]
         picked: set[int] = set()
@@ -216,6 +233,9 @@ class Detector:
             is not None
         ]
 
+
+CHUNK_CHARACTERS = 1 << 20
+"""Characters of text searched together (all of a plan's below the largest; see `Detector._matches`)."""
 
 _JOIN = "\x00"  # between the texts searched together: no hint holds it, so no hint is found across two texts
 
