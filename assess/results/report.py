@@ -25,6 +25,7 @@ import datetime as dt
 import enum
 import json
 import json.encoder
+import operator
 import re
 import sys
 import threading
@@ -397,21 +398,10 @@ def new_finding(
 
 def finding_of(data: Mapping[str, Any]) -> Finding:
     """`new_finding` of a finding as the pipeline's data has it (`assess.engines.evaluate`): its fields by name."""
-    record: Any = _new(_DRAFTS[2])
-    record.rule_id = data["rule_id"]
-    record.step = data["step"]
-    record.severity = data["severity"]
-    record.title = data["title"]
-    record.message = data["message"]
-    record.rationale = data["rationale"]
-    record.recommendation = data["recommendation"]
-    record.pointer = data["pointer"]
-    record.line = data["line"]
-    record.column = data["column"]
-    record.fingerprint = data["fingerprint"]
-    record.__class__ = Finding
-    built: Finding = record
-    return built
+    return new_finding(*_FINDING_FIELDS(data))
+
+
+_FINDING_FIELDS = operator.itemgetter(*(field.name for field in dataclasses.fields(Finding)))
 
 
 def new_recommendation(
