@@ -47,7 +47,15 @@ from assess.results.report import (
     new_recommendation,
     new_rule_result,
 )
-from assess.results.score import Predicted, Rules, ScoreCard, Written, predict_rule, still_failing_criticals
+from assess.results.score import (
+    ALL_WRITTEN,
+    Predicted,
+    Rules,
+    ScoreCard,
+    Written,
+    predict_rule,
+    still_failing_criticals,
+)
 from assess.results.score import card as score_card
 from assess.results.suppress import apply_suppressions
 from assess.rules.catalog import Catalog, build_catalog
@@ -330,11 +338,8 @@ def _tables(catalog: Catalog, scoring: Scoring) -> _Tables:
 def _written(scan: Scan, tables: _Tables) -> Written:
     """The placeholders' limit on the score, lifted by the rule that reports them (PLAN-01 in the core pack)."""
     if not scan.found:
-        return _ALL_WRITTEN
+        return ALL_WRITTEN
     return Written(scan.written, tables.placeholder_rule)
-
-
-_ALL_WRITTEN = Written()
 
 
 def _organization(scan: Scan, lang: str) -> str:

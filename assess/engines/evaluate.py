@@ -7,7 +7,7 @@ its ``requires`` is absent from the plan) or pass.
 Everything about a rule that does not depend on the plan (its pass and not-applicable
 outcomes, its messages split around their placeholders with the thresholds already
 written, its ``requires`` patterns compiled...) is worked out once per catalog
-(`CatalogTables`, held by `Catalog.evaluation`): a plan pays for the rules it matched
+(`CatalogTables`, kept by `Catalog.derived`): a plan pays for the rules it matched
 and the fields they require, not for every rule.
 """
 
@@ -313,7 +313,7 @@ class RuleTable:
 
 
 class CatalogTables:
-    """`evaluate`'s tables for a whole catalog (`Catalog.evaluation`): a `RuleTable` per rule, in catalog order.
+    """`evaluate`'s tables for a whole catalog (kept by `Catalog.derived`): a `RuleTable` per rule, in catalog order.
 
     ``outcomes`` is every rule passing: a plan's outcomes start as a copy of it and only the
     rules that matched, or that require fields, are looked at.
@@ -333,7 +333,7 @@ def evaluate(
 ) -> list[RuleOutcome]:
     """Run the engine and turn its matches into one outcome per active rule, in catalog order."""
     matches = catalog.engine.run(facts)
-    tables = catalog.evaluation
+    tables = catalog.derived("assess.engines.evaluate", CatalogTables)
     position = tables.position
     rules = tables.rules
     outcomes = list(tables.outcomes)

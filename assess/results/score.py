@@ -102,7 +102,8 @@ class Written:
         return min(overall, _round(100.0 * self.share))
 
 
-_ALL_WRITTEN = Written()
+ALL_WRITTEN = Written()
+"""A plan with no placeholder: nothing limits its score."""
 
 
 class Rules:
@@ -261,17 +262,13 @@ class ScoreCard:
         return self.steps[step - 1].score
 
 
-def penalty(result: Scored, scoring: Scoring) -> float:
+def _penalty(rule_id: str, step: int, severity: Severity, weight: float, scoring: Scoring) -> float:
     """The share of the overall score a failing (or charged) rule takes away.
 
     Its severity's share (at least ``named_check_penalty`` for a named check), in proportion
     to the rule's weight against its severity's default weight (a rule weighing 0 takes
     nothing) and to its step's weight; never more than the whole.
     """
-    return _penalty(result.rule_id, result.step, result.severity, result.weight, scoring)
-
-
-def _penalty(rule_id: str, step: int, severity: Severity, weight: float, scoring: Scoring) -> float:
     if weight <= 0:
         return 0.0
     share = scoring.severity_penalties.get(severity, 0.0)
@@ -283,14 +280,9 @@ def _penalty(rule_id: str, step: int, severity: Severity, weight: float, scoring
     return min(1.0, share * scoring.step_weights.get(step, 1.0))
 
 
-def maturity(worst: Severity | None, passed: int, value: float | None, scoring: Scoring) -> Maturity:
-    """The step's level: set by its most severe failure, and never above what its score reaches."""
-    rank = _RANKS if worst is None else worst.rank
-    return _maturity(rank, passed, value, _floors(tuple(scoring.maturity_floors.items())))
-
-
 def _maturity(worst: int, passed: int, value: float | None, floors: tuple[tuple[int, float], ...]) -> Maturity:
-    """`maturity` by the rank of the most severe failure (`_RANKS`: none) and the floors as `_floors` sorts them."""
+    """A step's level: set by its most severe failure (`worst`, its rank; `_RANKS`: none), and never above
+    what its score reaches (`floors`, as `_floors` sorts them)."""
     if worst == _RANKS:
         return Maturity.FLY if passed else Maturity.ABSENT
     level = _LEVEL_BY_RANK[worst]
@@ -349,7 +341,7 @@ def card(
     statuses: Sequence[Status],
     charged: Collection[int],
     lang: str = "en",
-    written: Written = _ALL_WRITTEN,
+    written: Written = ALL_WRITTEN,
 ) -> ScoreCard:
     """The score card of a plan: each rule's status by position in `rules`, the positions of those charged."""
     scoring = rules.scoring
@@ -464,7 +456,7 @@ def _product(by_rank: Sequence[Sequence[float]], decay: Sequence[float]) -> _Pro
     return starts, factors, offsets
 
 
-def score(results: Sequence[Scored], scoring: Scoring, lang: str = "en", written: Written = _ALL_WRITTEN) -> ScoreCard:
+def score(results: Sequence[Scored], scoring: Scoring, lang: str = "en", written: Written = ALL_WRITTEN) -> ScoreCard:
     """The score card of a plan's rule results (`written`: its placeholders' limit, none by default)."""
     rules = Rules(
         [r.rule_id for r in results],
@@ -506,12 +498,12 @@ def rescore_with_pass(
     rule_ids: str | Collection[str],
     scoring: Scoring,
     lang: str = "en",
-    written: Written = _ALL_WRITTEN,
+    written: Written = ALL_WRITTEN,
 ) -> ScoreCard:
     """The score card if the given rules passed and nothing else changed (the reference for `predict_with_pass`)."""
     passing = {rule_ids} if isinstance(rule_ids, str) else set(rule_ids)
     if written.rule_id is not None and written.rule_id in passing:
-        written = _ALL_WRITTEN
+        written = ALL_WRITTEN
     return score([_passed(r) if r.rule_id in passing else r for r in results], scoring, lang, written)
 
 

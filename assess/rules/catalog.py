@@ -32,7 +32,6 @@ from assess.rules.placeholders import Detector
 from assess.rules.rulepack import Placeholders, Rule, RulePack, load_pack, merge_placeholders
 
 if TYPE_CHECKING:
-    from assess.engines.evaluate import CatalogTables
     from assess.results.report import RulePackInfo
 
 T = TypeVar("T")
@@ -86,13 +85,6 @@ class Catalog(Frozen):
         if found is None:
             found = self._derived[key] = build(self)
         return found
-
-    @cached_property
-    def evaluation(self) -> CatalogTables:
-        """What `assess.engines.evaluate` needs of each rule, worked out once per catalog."""
-        from assess.engines.evaluate import CatalogTables
-
-        return CatalogTables(self)
 
     def rule(self, rule_id: str) -> ActiveRule | None:
         for active in self.rules:
