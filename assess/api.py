@@ -42,7 +42,6 @@ from assess.results.report import (
     SuppressedFinding,
     SuppressionNotice,
     ToolInfo,
-    finding_of,
     new_plan_report,
     new_recommendation,
     new_rule_result,
@@ -221,14 +220,12 @@ def _plan_report(
             source_map=loaded.source_map,
         )
         findings = list(applied.findings)
-        suppressed_ids = {s["finding"]["fingerprint"] for s in applied.suppressed}
+        suppressed_ids = {s["finding"].fingerprint for s in applied.suppressed}
         for position, outcome in enumerate(outcomes):
-            if outcome.status is Status.FAIL and all(f["fingerprint"] in suppressed_ids for f in outcome.findings):
+            if outcome.status is Status.FAIL and all(f.fingerprint in suppressed_ids for f in outcome.findings):
                 statuses[position] = Status.SUPPRESSED
         suppressed = [
-            SuppressedFinding(
-                finding=finding_of(item["finding"]), justification=item["justification"], expires=item["expires"]
-            )
+            SuppressedFinding(finding=item["finding"], justification=item["justification"], expires=item["expires"])
             for item in applied.suppressed
         ]
         notices = [SuppressionNotice(**notice) for notice in applied.notices]
@@ -243,7 +240,7 @@ def _plan_report(
             tables.heads(lang), statuses, outcomes, blocked_by, strict=True
         )
     ]
-    findings.sort(key=lambda f: (_RANK[f["severity"]], f["step"], f["rule_id"], f["line"] or 0, f["pointer"]))
+    findings.sort(key=lambda f: (_RANK[f.severity], f.step, f.rule_id, f.line or 0, f.pointer))
     # Records built from the pipeline's own values (typed already; floats from `score`'s rounding).
     return new_plan_report(
         loaded.name,
@@ -255,7 +252,7 @@ def _plan_report(
         card.score,
         list(card.steps),
         rule_results,
-        [finding_of(finding) for finding in findings],
+        findings,
         suppressed,
         notices,
         _recommendations(outcomes, statuses, blockers, card, tables, config, lang),

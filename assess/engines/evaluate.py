@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
+from collections.abc import Hashable
 from typing import Any, NamedTuple
 
 from assess.engines.base import Match
@@ -24,12 +25,10 @@ from assess.plan.defaults import Shape, plan_shape
 from assess.plan.load import SourceMap
 from assess.plan.validate import PlanData
 from assess.results.kinds import Status
+from assess.results.report import Finding, new_finding
 from assess.rules.catalog import ActiveRule, Catalog
 from assess.rules.facts import Fact, from_epoch_day
 from assess.rules.rulepack import PLACEHOLDER
-
-FindingData = dict[str, Any]
-"""A `Finding` as plain data (its fields by name): the pipeline's form; the report validates it once."""
 
 
 class RuleOutcome(NamedTuple):
@@ -37,7 +36,7 @@ class RuleOutcome(NamedTuple):
 
     active: ActiveRule
     status: Status
-    findings: tuple[FindingData, ...]
+    findings: tuple[Finding, ...]
     missing: tuple[str, ...]
 
 
@@ -73,21 +72,28 @@ def render(template: str, match: Match, thresholds: dict[str, float], lang: str 
 
 
 class _Slot(NamedTuple):
-    """A placeholder of a message that a fact fills: ``{binding.name|flt:one:many}``."""
+    """A placeholder of a message that a fact fills, ``{binding.name|flt:one:many}``, and the text after it."""
 
     binding: str
     name: str
     flt: str | None
     forms: tuple[str, str] | None
+    after: str
 
 
-_Template = tuple[str | _Slot, ...]
+class _Template(NamedTuple):
+    """A message cut into its leading text and the slots its facts fill, each with the text that follows it."""
+
+    head: str
+    slots: tuple[_Slot, ...]
 
 
 def _compile(template: str, thresholds: dict[str, float], lang: str) -> _Template:
     """A message cut into literal text and the slots its facts fill; thresholds are written in already
-    (they are the catalog's), so that a finding's message is a join, not a regular-expression pass."""
-    parts: list[str | _Slot] = []
+    (they are the catalog's), so that a finding's message is a few concatenations, not a regular-expression
+    pass, and a message with no slot is its text as it is."""
+    head = ""
+    slots: list[_Slot] = []
     text = ""
     last = 0
     for found in PLACEHOLDER.finditer(template):
@@ -98,29 +104,29 @@ def _compile(template: str, thresholds: dict[str, float], lang: str) -> _Templat
         if binding == "threshold":
             text += _format_value(thresholds.get(name), flt, lang, forms)
             continue
-        if text:
-            parts.append(text)
+        if slots:
+            slots[-1] = slots[-1]._replace(after=text)
+        else:
+            head = text
         text = ""
-        parts.append(_Slot(binding, name, flt, forms))
+        slots.append(_Slot(binding, name, flt, forms, ""))
     text += template[last:]
-    if text:
-        parts.append(text)
-    return tuple(parts)
+    if slots:
+        slots[-1] = slots[-1]._replace(after=text)
+    else:
+        head = text
+    return _Template(head, tuple(slots))
 
 
 def _fill(template: _Template, bindings: dict[str, Fact], lang: str) -> str:
     """A compiled message with its slots filled from the facts a match bound (binding name -> fact)."""
-    out: list[str] = []
-    for part in template:
-        if isinstance(part, str):
-            out.append(part)
-            continue
-        binding, name, flt, forms = part
+    text = template.head
+    for binding, name, flt, forms, after in template.slots:
         fact = bindings.get(binding)
         value = fact.get(name) if fact else None
         # A plain text value without filter is written as it is (the common case, spared `_format_value`).
-        out.append(value if flt is None and type(value) is str else _format_value(value, flt, lang, forms))
-    return "".join(out)
+        text += (value if flt is None and type(value) is str else _format_value(value, flt, lang, forms)) + after
+    return text
 
 
 def _identity(fact: Fact) -> str:
@@ -267,6 +273,7 @@ class RuleTable:
     """
 
     __slots__ = (
+        "_prints",
         "_texts",
         "_thresholds",
         "about",
@@ -293,6 +300,21 @@ class RuleTable:
         self.absent = tuple(rule.absent)
         self._thresholds = thresholds
         self._texts: dict[str, tuple[_Texts, ...]] = {}
+        self._prints: dict[Hashable, str] = {}
+
+    def fingerprint(self, identity: Hashable) -> str:
+        """The fingerprint of this rule's finding about the facts of `identity` (`_identity`: one fact's, or
+        a sorted tuple of several): a sha256 of them all, worked out once for each and kept, as plans
+        repeat them (the same rule about the same channel...), up to `_PRINTS` a rule (a dict entry set
+        whole: threads at worst compute one twice)."""
+        found = self._prints.get(identity)
+        if found is None:
+            whole = "|".join([self.identity, *identity]) if type(identity) is tuple else f"{self.identity}|{identity}"
+            found = hashlib.sha256(whole.encode()).hexdigest()[:16]
+            if len(self._prints) >= _PRINTS:
+                self._prints.clear()
+            self._prints[identity] = found
+        return found
 
     def texts(self, lang: str) -> tuple[_Texts, ...]:
         """Per alternative of the rule's `when`, its finding texts in `lang`."""
@@ -310,6 +332,9 @@ class RuleTable:
                 for alternative in range(len(self.about))
             )
         return found
+
+
+_PRINTS = 256
 
 
 class CatalogTables:
@@ -373,20 +398,25 @@ def _passed_or_unknown(table: RuleTable, plan: PlanData) -> RuleOutcome:
     return RuleOutcome(table.active, Status.UNKNOWN, (), tuple(sorted(set(missing))))
 
 
-def _findings(
-    table: RuleTable, failures: list[Match], source_map: SourceMap | None, lang: str
-) -> tuple[FindingData, ...]:
+def _findings(table: RuleTable, failures: list[Match], source_map: SourceMap | None, lang: str) -> tuple[Finding, ...]:
     """One finding per failing match, one per fingerprint (the last), in file order."""
     if len(failures) == 1:
         return (_finding(table, failures[0], source_map, lang),)
-    unique = {f["fingerprint"]: f for f in (_finding(table, m, source_map, lang) for m in failures)}
-    return tuple(sorted(unique.values(), key=lambda f: (f["line"] or 0, f["column"] or 0, f["pointer"], f["message"])))
+    unique = {f.fingerprint: f for f in (_finding(table, m, source_map, lang) for m in failures)}
+    return tuple(sorted(unique.values(), key=lambda f: (f.line or 0, f.column or 0, f.pointer, f.message)))
 
 
-def _finding(table: RuleTable, match: Match, source_map: SourceMap | None, lang: str) -> FindingData:
+def _finding(table: RuleTable, match: Match, source_map: SourceMap | None, lang: str) -> Finding:
     alternative = match.alternative
-    bindings = dict(match.bindings)
-    fact = bindings.get(table.about[alternative]) or match.bindings[0][1]
+    pairs = match.bindings
+    if len(pairs) == 1:  # the usual match: its one fact is what the finding is about
+        bound, fact = pairs[0]
+        bindings = {bound: fact}
+        identity: Hashable = _identity(fact)
+    else:
+        bindings = dict(pairs)
+        fact = bindings.get(table.about[alternative]) or pairs[0][1]
+        identity = tuple(sorted([_identity(f) for f in bindings.values()]))
     pointer = str(fact["ptr"])
     if table.field:
         pointer = f"{pointer}/{table.field}"
@@ -394,21 +424,18 @@ def _finding(table: RuleTable, match: Match, source_map: SourceMap | None, lang:
         pointer = table.absent[alternative] or pointer
     location = source_map.locate(pointer) if source_map is not None else None
     texts = table.texts(lang)[alternative]
-    if len(bindings) == 1:  # then `fact` is that one binding's fact
-        identity = f"{table.identity}|{_identity(fact)}"
-    else:
-        identity = "|".join([table.identity, *sorted(_identity(f) for f in bindings.values())])
+    message = texts.message
     active = table.active
-    return {
-        "rule_id": table.id,
-        "step": active.step,
-        "severity": active.severity,
-        "title": texts.title,
-        "message": _fill(texts.message, bindings, lang),
-        "rationale": texts.rationale,
-        "recommendation": texts.recommendation,
-        "pointer": pointer,
-        "line": location[0] if location else None,
-        "column": location[1] if location else None,
-        "fingerprint": hashlib.sha256(identity.encode()).hexdigest()[:16],
-    }
+    return new_finding(
+        table.id,
+        active.step,
+        active.severity,
+        texts.title,
+        _fill(message, bindings, lang) if message.slots else message.head,
+        texts.rationale,
+        texts.recommendation,
+        pointer,
+        location[0] if location else None,
+        location[1] if location else None,
+        table.fingerprint(identity),
+    )
