@@ -260,6 +260,7 @@ def _plan_report(
 _RANK = {severity: severity.rank for severity in Severity}
 _STATUS = operator.itemgetter(1)  # a `RuleOutcome`'s status
 _FINDINGS = operator.itemgetter(2)  # a `RuleOutcome`'s findings
+_FIRST = operator.itemgetter(0)
 
 
 def _report_order(finding: Finding) -> tuple[int, int, str, int, str]:
@@ -484,18 +485,19 @@ def _recommendations(
         last = groups[failing[shown - 1]]
         failing = [position for position in failing if groups[position] <= last]
     candidates: list[tuple[tuple[int, float, float, str], int, list[str], Predicted]] = []
+    all_unlocks, scoring, step_cards = tables.unlocks, config.scoring, before.steps
     for position in failing:
         rule_id = ids[position]
-        unlocks = tables.unlocks[position]
-        chosen = (
-            [position, *(hidden for hidden in unlocks if blockers.get(hidden) == rule_id)] if unlocks else [position]
-        )
-        fixed = [ids[p] for p in chosen]
-        predicted = predict_rule(before, chosen, fixed, config.scoring)
-        step_before = before.steps[steps[position] - 1].score
-        step_gain = (predicted[3] or 0.0) - (step_before or 0.0)
+        chosen = [position]
+        if blockers and all_unlocks[position]:  # the details it hides pass with it
+            for hidden in all_unlocks[position]:
+                if blockers.get(hidden) == rule_id:
+                    chosen.append(hidden)
+        fixed = [ids[p] for p in chosen] if len(chosen) > 1 else [rule_id]
+        predicted = predict_rule(before, chosen, fixed, scoring)
+        step_gain = (predicted[3] or 0.0) - (step_cards[steps[position] - 1].score or 0.0)
         candidates.append(((groups[position], overall - predicted[0], -step_gain, rule_id), position, fixed, predicted))
-    candidates.sort(key=lambda c: c[0])
+    candidates.sort(key=_FIRST)
     recommendations: list[Recommendation] = []
     for number, (_, position, fixed, predicted) in enumerate(candidates[:shown], 1):
         after, capped, limited_by, step_after, step_capped = predicted
