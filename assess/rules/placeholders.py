@@ -214,8 +214,8 @@ class Detector:
         """`_matches` of texts searched together, matching only the texts that a whole-text lookup or
         a hint picks out."""
         nfkc, normalised, norms = _normalised(texts)
-        keys = list(map(str.rstrip, norms, repeat(_TRAILING)))  # `_key` of each, but for texts all punctuation:
-        if "" in keys:
+        keys = list(map(str.rstrip, norms, repeat(_TRAILING)))  # `_key` of each text (by map: no loop in Python)
+        if "" in keys:  # ... but a text of punctuation only is its own key
             keys = [key or norm for key, norm in zip(keys, norms, strict=True)]
         picked: set[int] = set()
         if not self._whole.isdisjoint(keys):
