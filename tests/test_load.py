@@ -816,8 +816,8 @@ def test_a_big_document_shares_its_short_strings() -> None:
     ones are not; at or below it nothing is shared; and the repeated references of a big plan cost no memory."""
     import tracemalloc
 
-    from assess.plan._jsonparse import SHARED_UP_TO, parse_json_quickly
-    from assess.plan.sourcemap import COMPACT_ABOVE
+    from assess.plan._jsonparse import parse_json_quickly
+    from assess.plan.sourcemap import COMPACT_ABOVE, SHARED_UP_TO
 
     short, long = "s" * SHARED_UP_TO, "l" * (SHARED_UP_TO + 1)
     ids = [f"metric-{i}" for i in range(500)]

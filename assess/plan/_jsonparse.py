@@ -18,7 +18,15 @@ from json.decoder import JSONDecodeError
 from typing import Any
 
 from assess.errors import PlanLimitError, PlanSyntaxError
-from assess.plan.sourcemap import COMPACT_ABOVE, CompactPositions, Positions, SourceError, SourceMap, pointer_join
+from assess.plan.sourcemap import (
+    COMPACT_ABOVE,
+    SHARED_UP_TO,
+    CompactPositions,
+    Positions,
+    SourceError,
+    SourceMap,
+    pointer_join,
+)
 
 # The C-accelerated string scanner the stdlib decoder uses (typeshed does not declare it).
 _scanstring: Callable[[str, int, bool], tuple[str, int]] = json.decoder.scanstring  # type: ignore[attr-defined]
@@ -46,7 +54,7 @@ class _Parser:
     def __init__(self, text: str, max_depth: int) -> None:
         self.text = text
         self.max_depth = max_depth
-        self.positions: Positions = CompactPositions() if len(text) > COMPACT_ABOVE else {}
+        self.positions: Positions = CompactPositions(len(text)) if len(text) > COMPACT_ABOVE else {}
         self.pointer = ""  # of the value being read, so that errors can name it
 
     def parse(self) -> tuple[Any, Positions]:
@@ -263,21 +271,10 @@ def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return members
 
 
-SHARED_UP_TO = 64
-"""In a big document, string values up to this many characters are shared (see `_Sharing`)."""
-
-
 class _Sharing:
-    """`_unique`, which also makes equal short string values one object (a big document's hook).
-
-    A plan repeats its short strings: every reference is a copy of an id, platforms,
-    statuses and categories come from short lists. The C decoder shares equal keys but
-    builds a new object for every value: in the largest plan (10 MB, a quarter of a
-    million references), the parsed data took 21 MB, 18 of them strings, while its
-    distinct strings took 0.25 MB. Members are shared as each object closes, so the
-    copies never accumulate. Long texts are left alone: they seldom repeat, and
-    hashing them would cost more than it saves.
-    """
+    """`_unique`, which also makes equal short string values one object (`SHARED_UP_TO`): a big document's
+    hook. The C decoder shares equal keys but builds a new object for every value; members are shared
+    as each object closes, so the copies never accumulate."""
 
     __slots__ = ("_memo",)
 
