@@ -290,12 +290,30 @@ def import_durable_engine() -> Any:
 # its tables at their largest size, which is right for the next ordinary plan, not for a giant one.
 _KEEP_SESSION_FACTS = 1000
 
-# Every fact is sent with its fid as durable's ``id``, first: durable then takes it as the fact's identity
-# instead of hashing the whole fact, and a fact is retracted by its id alone. The session is durable's default, "0".
+# Every fact is sent with a number as durable's ``id``, first: its place among the facts sent (0, 1, ...), so a
+# result names its facts by place, and the text of the ids is the same from run to run. durable takes the id as
+# the fact's identity, by a 32-bit FNV-1 hash of its text alone: two ids with one hash are "a fact asserted
+# twice". The texts of 0 to 699,999 and "trigger" hash apart (tests/test_engine.py checks it), where any two
+# fids could collide (46,010 distinct ones once did). A fact is retracted by its id alone. The session is
+# durable's default, "0".
 _TRIGGER_ID = "trigger"
 _TRIGGER_JSON = json.dumps({"id": _TRIGGER_ID, "kind": TRIGGER_KIND})
 _RETRACT_TRIGGER = json.dumps({"id": _TRIGGER_ID})
-_BETWEEN_IDS = '}, {"id": '
+DISTINCT_IDS = 700_000
+_ids: tuple[str, ...] = ()  # '{"id": 0', '{"id": 1', ... (see `_id_texts`)
+
+
+def _id_texts(count: int) -> tuple[str, ...]:
+    """At least `count` texts of a fact's beginning, by place: '{"id": 0', '{"id": 1', ...
+
+    Kept between runs and only ever replaced by a longer tuple of the same texts (safe from any thread).
+    """
+    global _ids
+    if len(_ids) < count:
+        _ids = tuple([f'{{"id": {place}' for place in range(max(count, 2 * len(_ids), 64))])
+    return _ids
+
+
 _encode = json.encoder.encode_basestring  # how json.dumps(ensure_ascii=False) writes a string: the same id text
 
 
@@ -412,34 +430,35 @@ class DurableEngine:
     def run(self, facts: Sequence[Fact]) -> list[Match]:
         """Assert the facts (trigger last) and return the sorted, de-duplicated matches."""
         # Written before taking the lock: other threads' runs need not wait for it. The text is what
-        # json.dumps(ensure_ascii=False) writes of each fact's sent fields, its fid first as "id".
+        # json.dumps(ensure_ascii=False) writes of each fact's sent fields, its place first as "id".
         out = ["["]
         put = out.append
-        ids: list[str] = []
+        sent: list[Fact] = []
+        send = sent.append
         by_fid: dict[str, Fact] = {}
         encoder_of = self._encoder
+        ids = _id_texts(len(facts))
         for fact in facts:
-            fid = fact["fid"]
-            by_fid[fid] = fact
+            by_fid[fact["fid"]] = fact
             encode = encoder_of(fact["kind"])
             if encode is not None:
-                text = _encode(fid)
-                ids.append(text)
-                put('{"id": ' + text)
+                put(ids[len(sent)])
+                send(fact)
                 encode(fact, put)
                 put("}, ")
-        if len(by_fid) != len(facts) or _TRIGGER_ID in by_fid:
+        if len(by_fid) != len(facts):
             raise EngineError("rule engine failed: two facts share a fid (a fact asserted twice)")
         put(_TRIGGER_JSON + "]")
         assert_json = "".join(out)
-        retract_json = f'[{_RETRACT_TRIGGER}, {{"id": {_BETWEEN_IDS.join(ids)}}}]' if ids else f"[{_RETRACT_TRIGGER}]"
+        count = len(sent)
+        retract_json = f"[{'}, '.join([_RETRACT_TRIGGER[:-1], *ids[:count]])}}}]"  # each id's '}' written by the join
         with _Host._lock:
             host = _Host.get()
-            messages = host.run(host.handle(self.ruleset, self._registered), assert_json, retract_json, len(ids))
+            messages = host.run(host.handle(self.ruleset, self._registered), assert_json, retract_json, count)
         text = "".join(messages)
         if self._marked and "\\" not in text:
-            return _read(text, len(messages), self._owners, by_fid)
-        return _read_parsed(messages, self._owners, by_fid, self._marked)
+            return _read(text, len(messages), self._owners, sent)
+        return _read_parsed(messages, self._owners, sent, self._marked)
 
 
 # json.dumps(ensure_ascii=False) without its check for circular references (a fact is plain data).
@@ -518,7 +537,7 @@ _MARK = "@"
 # fact's id. Searched only in results without a backslash: every quote then delimits a string, and
 # ``":{`` is only ever written by durable (json.dumps writes a space after a colon), so a fact's own
 # text never matches, whatever it holds (a string starting with the mark is followed by ``,`` or ``}``).
-_RESULT = re.compile(r'"@([^"]*)":\{(?:"id": "([^"]*)")?')
+_RESULT = re.compile(r'"@([^"]*)":\{(?:"id": ([0-9]+))?')
 
 
 def _marked_definitions(definitions: dict[str, Any]) -> dict[str, Any]:
@@ -569,7 +588,7 @@ def _marked_operand(operand: Any, bound: set[str]) -> Any:
     return {_MARK + key: inner} if key in bound else operand
 
 
-def _read(text: str, count: int, owners: dict[str, tuple[Owner, ...]], by_fid: dict[str, Fact]) -> list[Match]:
+def _read(text: str, count: int, owners: dict[str, tuple[Owner, ...]], sent: list[Fact]) -> list[Match]:
     """The matches of the `count` results `text` (one after the other, with no backslash; see `_RESULT`).
 
     The body of `_add`, written out for the result of one binding (most of them): ~20 results a plan.
@@ -581,23 +600,21 @@ def _read(text: str, count: int, owners: dict[str, tuple[Owner, ...]], by_fid: d
     done = False
     results = -1  # the end is not one
     action = ""
-    pairs: list[tuple[str, str]] = []
-    for name, fid in found:
-        if fid:
-            pairs.append((name, fid))
+    pairs: list[tuple[str, Fact]] = []
+    for name, place in found:
+        if place:
+            pairs.append((name, sent[int(place)]))
             continue
         results += 1
         if action == _DONE:
             done = True
         elif action:
             if len(pairs) == 1:
-                ((bound, bound_fid),) = pairs
-                key: tuple[str, ...] = (bound + "=" + bound_fid,)
-                bindings: tuple[tuple[str, Fact], ...] = ((bound, by_fid[bound_fid]),)
+                key: tuple[str, ...] = (pairs[0][0] + "=" + pairs[0][1]["fid"],)
             else:
-                pairs.sort()
-                key = tuple([bound + "=" + bound_fid for bound, bound_fid in pairs])
-                bindings = tuple([(bound, by_fid[bound_fid]) for bound, bound_fid in pairs])
+                pairs.sort(key=_by_name_and_fid)
+                key = tuple([bound + "=" + fact["fid"] for bound, fact in pairs])
+            bindings = tuple(pairs)
             if (action, key) not in seen:
                 seen.add((action, key))
                 for rule_id, outcome, index in owners[action]:
@@ -611,14 +628,14 @@ def _read(text: str, count: int, owners: dict[str, tuple[Owner, ...]], by_fid: d
     return matches
 
 
-# A named tuple's own __new__ is a Python function; tuple's builds the same tuple, at a fraction of the cost.
-_new_match = tuple.__new__
+def _by_name_and_fid(pair: tuple[str, Fact]) -> tuple[str, str]:
+    return pair[0], pair[1]["fid"]
 
 
 def _read_parsed(
-    messages: list[str], owners: dict[str, tuple[Owner, ...]], by_fid: dict[str, Fact], marked: bool
+    messages: list[str], owners: dict[str, tuple[Owner, ...]], sent: list[Fact], marked: bool
 ) -> list[Match]:
-    """`_read` of results that may hold escapes (a fid or a value with a quote or a backslash): each parsed as JSON."""
+    """`_read` of results that may hold escapes (a value with a quote or a backslash): each parsed as JSON."""
     start = len(_MARK) if marked else 0
     matches: list[Match] = []
     seen: set[tuple[str, tuple[str, ...]]] = set()
@@ -626,11 +643,11 @@ def _read_parsed(
     for message in messages:
         ((action, bound),) = json.loads(message).items()
         action = action[start:]
-        pairs = [(name[start:], fact["id"]) for name, fact in bound.items() if name != TRIGGER_BINDING]
+        pairs = [(name[start:], sent[fact["id"]]) for name, fact in bound.items() if name != TRIGGER_BINDING]
         if action == _DONE:
             done = True
         else:
-            _add(matches, seen, owners[action], action, pairs, by_fid)
+            _add(matches, seen, owners[action], action, pairs)
     if not done:
         raise EngineError("the rule engine did not finish the run (the trigger rule never fired)")
     matches.sort()
@@ -642,16 +659,17 @@ def _add(
     seen: set[tuple[str, tuple[str, ...]]],
     owners: tuple[Owner, ...],
     action: str,
-    pairs: list[tuple[str, str]],
-    by_fid: dict[str, Fact],
+    pairs: list[tuple[str, Fact]],
 ) -> None:
-    """A match for each rule alternative owning the durable rule `action`, once per set of (binding, fid) `pairs`."""
-    if len(pairs) > 1:
-        pairs.sort()
-    key = tuple([name + "=" + fid for name, fid in pairs])
+    """A match for each rule alternative owning the durable rule `action`, once per set of (binding, fact) `pairs`."""
+    pairs.sort(key=_by_name_and_fid)
+    key = tuple([name + "=" + fact["fid"] for name, fact in pairs])
     if (action, key) in seen:
         return
     seen.add((action, key))
-    bindings = tuple([(name, by_fid[fid]) for name, fid in pairs])
     for rule_id, outcome, index in owners:
-        matches.append(_new_match(Match, (rule_id, outcome, index, key, bindings)))
+        matches.append(_new_match(Match, (rule_id, outcome, index, key, tuple(pairs))))
+
+
+# A named tuple's own __new__ is a Python function; tuple's builds the same tuple, at a fraction of the cost.
+_new_match = tuple.__new__
