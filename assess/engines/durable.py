@@ -13,9 +13,10 @@ and none of it is needed by actions that only record what matched. What the wrap
   unregister, and a registration costs memory that is never freed);
 - every rule starts with the trigger fact, which is asserted last, after all data facts, in
   one call: a negation is only evaluated once every fact is in;
-- every fact is sent with its unique ``fid`` as durable's ``id`` (two facts sharing a fid are an
-  error, raised before durable sees them): durable takes the id as the fact's identity instead of
-  hashing the whole fact, and a fact is retracted by its id alone;
+- every fact is sent with its place among the facts sent (0, 1, ...) as durable's ``id`` (two facts
+  sharing a fid are an error, raised before durable sees them): durable takes the id as the fact's
+  identity instead of hashing the whole fact, by a hash of its text that is distinct for every place
+  up to 700,000 (where two fids could share one), and a fact is retracted by its id alone;
 - a catch-all rule that can never complete consumes every fact, so no fact is "not handled"
   and any result code but "ok" from an assertion is an error;
 - a "done" rule fires on the trigger alone: it proves the run completed (its action is
@@ -23,7 +24,9 @@ and none of it is needed by actions that only record what matched. What the wrap
   ``delete_state`` (a segmentation fault, reproduced in tests/test_engine.py);
 - there are no Python actions: the results are read straight from the C engine
   (``start_action_for_state``, then ``complete_and_start_action`` until none is left), so no
-  exception can be swallowed, and every error code is raised as `EngineError`;
+  exception can be swallowed, and every error code is raised as `EngineError`; every rule and
+  binding is registered with a mark in front of its name, so that one search of the results'
+  text finds every rule and every binding's fact (`_RESULT`), with no JSON parsing;
 - a condition shared by several rules (e.g. "no active channel") is registered once and its
   match is credited to each owner (fewer rules to match, fewer actions);
 - one session per ruleset, reused: creating a session costs more than matching a plan (durable
@@ -36,7 +39,8 @@ and none of it is needed by actions that only record what matched. What the wrap
 - a fact sends only the fields some condition reads of a fact of its kind (`_fields_by_kind`,
   computed once per ruleset), and a fact of a kind no pattern names is not sent at all (it
   could never be bound): less JSON to write, parse, hash and store; the matches are mapped
-  back to the full facts by ``fid``;
+  back to the full facts by place. The JSON is written by a function compiled for each kind
+  (`_encoder`), byte for byte what ``json.dumps`` wrote of the sent fields;
 - matches are de-duplicated and sorted, so results never depend on the order in which facts
   were asserted;
 - every pattern with a join ends with an empty ``$or`` group (`_end_joins_safely`): durable's
