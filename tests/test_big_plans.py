@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import assess.plan._jsonparse as jsonparse
 from assess.cli import cli
@@ -78,3 +80,83 @@ def test_a_big_documents_compact_positions_locate_every_value_as_a_dict_does(mon
     for missing in ["/channels/99999/name", "/nope", "/goals/0/nope/deeper"]:
         assert missing not in compact
         assert small.locate(missing) == exact.locate(missing)
+
+
+def test_a_big_yaml_plan_reads_as_a_small_one_does() -> None:
+    """A big YAML document (compact positions, shared strings) gives the same data, lines and aliases."""
+    import json
+
+    import yaml
+
+    from assess.plan._yamlparse import parse_yaml
+
+    plan = json.loads(big_plan(600_000))
+    text = yaml.safe_dump(plan, allow_unicode=True, sort_keys=False)
+    text += "extra: &shared {a: [1, x]}\nagain: *shared\n"  # an alias, resolved as in a small document
+    data, compact, aliases = parse_yaml(text, 64, 100, big=True)
+    same, positions, same_aliases = parse_yaml(text, 64, 100, big=False)
+    assert isinstance(compact, CompactPositions) and isinstance(positions, dict)
+    assert data == same and aliases == same_aliases == {"/again": "/extra"}
+    assert len(compact) == len(positions)
+    exact, small = SourceMap(text, positions, aliases), SourceMap(text, compact, aliases)
+    for pointer in [*list(positions)[::5], "/again/a/1", "/nope", "/goals/0/nope/deeper"]:
+        assert compact.get(pointer, -1) == positions.get(pointer, -1)
+        assert small.locate(pointer) == exact.locate(pointer)
+    # Shared in the big reading only: a reference and the id it names are one string object.
+    goal, metric = data["goals"][0], data["metrics"][0]
+    assert goal["metrics"][0] == metric["id"]
+    assert goal["metrics"][0] is metric["id"]
+    assert same["goals"][0]["metrics"][0] is not same["metrics"][0]["id"]
+
+
+@pytest.mark.parametrize(("size", "big"), [(COMPACT_ABOVE, False), (COMPACT_ABOVE + 1, True)])
+def test_a_yaml_document_is_big_above_compact_above(size: int, big: bool) -> None:
+    from assess.plan._yamlparse import parse_yaml
+    from assess.plan.sourcemap import SHARED_UP_TO
+
+    short, long = "s" * SHARED_UP_TO, "l" * (SHARED_UP_TO + 1)
+    head = f"a: {short}\nb: [{short}, {long}]\nc: {long}\n"
+    text = head + "#" * (size - len(head) - 1) + "\n"
+    assert len(text) == size
+    data, positions, _ = parse_yaml(text, 64, 100)
+    assert data == {"a": short, "b": [short, long], "c": long}
+    assert isinstance(positions, CompactPositions) is big
+    assert (data["a"] is data["b"][0]) is big  # exactly SHARED_UP_TO characters: shared in a big document
+    assert data["b"][1] is not data["c"]  # one more: never
+
+
+_TOKENS = st.sampled_from(["0", "1", "2", "3", "01", "00", "10", "a", "", "\u0663", "~0"])
+
+
+@given(
+    pointers=st.lists(st.lists(_TOKENS, min_size=1, max_size=3).map(lambda t: "/" + "/".join(t)), unique=True),
+    length=st.sampled_from([100, 2**31 - 1, 2**31]),
+)
+@settings(max_examples=300, deadline=None)
+def test_compact_positions_map_what_a_dict_maps(pointers: list[str], length: int) -> None:
+    """Each pointer set once, in any order (list items in order or not, objects with keys "0", "01", a
+    non-ASCII digit...): every lookup answers as a dict would, with offsets on both sides of 2**31."""
+    compact: CompactPositions = CompactPositions(length)
+    plain: dict[str, int] = {}
+    for number, pointer in enumerate(["", *pointers]):
+        offset = length - 1 - number
+        compact[pointer] = plain[pointer] = offset
+    assert len(compact) == len(plain)
+    lookalikes = [f"{pointer}/{token}" for pointer in plain for token in ("\u0663", "03", "3")]
+    for probe in [*plain, *lookalikes, "/4", "/0/9", "/nope", "/01", "/1/"]:
+        assert compact.get(probe, -7) == plain.get(probe, -7), probe
+        assert (probe in compact) == (probe in plain)
+        if probe in plain:
+            assert compact[probe] == plain[probe]
+        else:
+            with pytest.raises(KeyError):
+                compact[probe]
+    compact["/0"] = plain["/0"] = 5  # set again: the last offset wins
+    assert compact["/0"] == 5
+
+
+def test_compact_positions_keep_a_lists_items_by_their_index_alone() -> None:
+    compact = CompactPositions(1000)
+    for index in range(5):
+        compact[f"/a/{index}"] = 10 * index
+    assert [compact.get(f"/a/{token}", -1) for token in ("3", "\u0663", "03", "5", "-1", "+3", " 3")] == [30] + [-1] * 6

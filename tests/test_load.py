@@ -792,10 +792,58 @@ def test_a_big_documents_positions_are_found_without_copying_it() -> None:
         '{"a": ' + "1" * 5000 + "}",
     ],
 )
-def test_the_quick_way_gives_up_on_what_the_strict_parser_refuses(text: str) -> None:
+@pytest.mark.parametrize("share_strings", [None, True, False])
+def test_the_quick_way_gives_up_on_what_the_strict_parser_refuses(text: str, share_strings: bool | None) -> None:
     from assess.plan._jsonparse import parse_json_quickly
 
-    assert parse_json_quickly(text) is None
+    assert parse_json_quickly(text, share_strings=share_strings) is None
+
+
+@given(value=st.dictionaries(st.text(max_size=4), _JSON_VALUES, max_size=6), indent=st.sampled_from([None, 2]))
+@settings(max_examples=300, deadline=None)
+def test_sharing_strings_gives_the_same_data(value: dict[str, Any], indent: int | None) -> None:
+    """Shared or not, the quick way reads what the C decoder reads (equal, and of the same types)."""
+    from assess.plan._jsonparse import parse_json_quickly
+
+    text = json.dumps(value, indent=indent, ensure_ascii=False)  # no escaped surrogates: the quick way reads it
+    shared, plain = parse_json_quickly(text, share_strings=True), parse_json_quickly(text, share_strings=False)
+    assert shared == plain == json.loads(text)
+    assert json.dumps(shared) == json.dumps(plain) == json.dumps(value)  # the same types too (1 == 1.0 == True)
+
+
+def test_a_big_document_shares_its_short_strings() -> None:
+    """Above `COMPACT_ABOVE` characters equal strings of up to `SHARED_UP_TO` characters are one object, longer
+    ones are not; at or below it nothing is shared; and the repeated references of a big plan cost no memory."""
+    import tracemalloc
+
+    from assess.plan._jsonparse import parse_json_quickly
+    from assess.plan.sourcemap import COMPACT_ABOVE, SHARED_UP_TO
+
+    short, long = "s" * SHARED_UP_TO, "l" * (SHARED_UP_TO + 1)
+    ids = [f"metric-{i}" for i in range(500)]
+    plan = {
+        "metrics": [{"id": i, "name": short, "note": long} for i in ids],
+        "goals": [{"id": f"goal-{g}", "metrics": ids, "notes": [short, long, 3]} for g in range(60)],
+    }
+    text = json.dumps(plan, indent=1)
+    assert len(text) < COMPACT_ABOVE
+    for size, shares in ((COMPACT_ABOVE, False), (COMPACT_ABOVE + 1, True)):
+        padded = text[:-1] + " " * (size - len(text)) + "}"
+        assert len(padded) == size
+        tracemalloc.start()
+        try:
+            data = parse_json_quickly(padded)
+            held = tracemalloc.get_traced_memory()[0]
+        finally:
+            tracemalloc.stop()
+        assert data == plan
+        assert data is not None
+        first, second = data["goals"][0], data["goals"][1]
+        assert (first["metrics"][7] is second["metrics"][7] is data["metrics"][7]["id"]) is shares
+        assert (first["notes"][0] is data["metrics"][3]["name"]) is shares  # exactly SHARED_UP_TO characters
+        assert first["notes"][1] is not data["metrics"][3]["note"]  # one more: never shared
+        # 30,000 references of ~57 bytes each: ~1.7 MB as copies, nothing much shared.
+        assert (held < 600_000) is shares, held
 
 
 def test_a_lazily_read_document_too_deep_gets_the_strict_parsers_error() -> None:

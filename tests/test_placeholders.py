@@ -460,6 +460,7 @@ _DETECTORS = [
     (["tbd"], [r"(?:[a-z]+\.)*example\.org", r"<[a-z .]+>", r"le\.o"]),  # overlapping: the leftmost wins
     (["tbd"], [r"(a)\1<", r"(b)<", r"<\w+>"]),  # groups: the patterns are searched together only
     (["tbd"], [r"<\w+>", r"(?x) exa mple \. org", r"le\.o"]),  # a global flag: one search a pattern, in order
+    (["tbd"], [r"b  <", r"le\.o"]),  # a literal with white space: not found in the texts normalised
 ]
 
 
@@ -647,3 +648,27 @@ def test_texts_searched_a_chunk_at_a_time_give_the_same_placeholders(
     monkeypatch.setattr(module, "CHUNK_CHARACTERS", chunk)
     assert [detector.scan(plan).found for plan in plans] == expected
     assert any(expected) and not all(expected)  # plans with placeholders and plans without
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(plans(full=True), st.lists(st.sampled_from(["", " ", "TODO", "Lorem ipsum"]), max_size=4), st.data())
+def test_the_texts_collected_without_pointers_are_those_with_pointers(
+    plan: dict[str, Any], forms: list[str], data: st.DataObject
+) -> None:
+    """The scan collects a plan's texts with a function written from the walk: the texts `_texts` gives,
+    in its order."""
+    from assess.rules.placeholders import _text_values
+
+    pointers = text_pointers(plan)
+    for form in forms:
+        if pointers:
+            set_pointer(plan, data.draw(st.sampled_from(pointers)), form)
+    assert _text_values(plan) == [text for _, text, _, _ in _texts(plan)]
+
+
+@pytest.mark.parametrize("path", sorted(SAMPLES.glob("*.json")), ids=lambda path: path.name)
+def test_the_texts_collected_without_pointers_are_those_with_pointers_in_the_samples(path: Path) -> None:
+    from assess.rules.placeholders import _text_values
+
+    sample = load(path).data
+    assert _text_values(sample) == [text for _, text, _, _ in _texts(sample)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+import random
 import threading
 import time
 from pathlib import Path
@@ -12,6 +13,9 @@ from typing import Any
 
 import jsonschema
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from strategies import plans
 
 import assess.plan.validate
 from assess.errors import PlanSchemaError, Problem
@@ -508,3 +512,26 @@ def test_references_resolve_finds_each_dangling_reference_and_duplicate_id() -> 
                 entries_there = entries_there[token]
             entries_there.append({**entries_there[0]})  # its id twice (references to it still resolve)
             assert not references_resolve(plan), id_list
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(plans(full=True), st.randoms(use_true_random=False))
+def test_references_resolve_agrees_with_reference_problems(plan: dict[str, Any], rng: random.Random) -> None:
+    """The written-out quick check answers as the table-driven walk on generated plans, some of them broken:
+    a reference of the table pointed at an unknown id, or an entry of an id list given twice."""
+    from assess.plan.validate import _walk, references_resolve
+
+    assert references_resolve(plan) == (not reference_problems(plan))
+    for ref in REFERENCES:
+        reached = [pointer for pointer, _value in _walk(plan, tuple(ref.source.split("/")[1:]))]
+        if reached and rng.random() < 0.5:
+            *parents, last = rng.choice(reached).split("/")[1:]
+            node: Any = plan
+            for token in parents:
+                node = node[int(token)] if isinstance(node, list) else node[token]
+            node[int(last) if isinstance(node, list) else last] = rng.choice(["nobody-by-that-id", "x"])
+    for id_list in ID_LISTS:
+        for _pointer, entries in _walk(plan, tuple(id_list.split("/")[1:])):
+            if entries and rng.random() < 0.2:
+                entries.append({**rng.choice(entries)})
+    assert references_resolve(plan) == (not reference_problems(plan))

@@ -18,7 +18,15 @@ from json.decoder import JSONDecodeError
 from typing import Any
 
 from assess.errors import PlanLimitError, PlanSyntaxError
-from assess.plan.sourcemap import COMPACT_ABOVE, CompactPositions, Positions, SourceError, SourceMap, pointer_join
+from assess.plan.sourcemap import (
+    COMPACT_ABOVE,
+    SHARED_UP_TO,
+    CompactPositions,
+    Positions,
+    SourceError,
+    SourceMap,
+    pointer_join,
+)
 
 # The C-accelerated string scanner the stdlib decoder uses (typeshed does not declare it).
 _scanstring: Callable[[str, int, bool], tuple[str, int]] = json.decoder.scanstring  # type: ignore[attr-defined]
@@ -46,7 +54,7 @@ class _Parser:
     def __init__(self, text: str, max_depth: int) -> None:
         self.text = text
         self.max_depth = max_depth
-        self.positions: Positions = CompactPositions() if len(text) > COMPACT_ABOVE else {}
+        self.positions: Positions = CompactPositions(len(text)) if len(text) > COMPACT_ABOVE else {}
         self.pointer = ""  # of the value being read, so that errors can name it
 
     def parse(self) -> tuple[Any, Positions]:
@@ -263,6 +271,34 @@ def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return members
 
 
+class _Sharing:
+    """`_unique`, which also makes equal short string values one object (`SHARED_UP_TO`): a big document's
+    hook. The C decoder shares equal keys but builds a new object for every value; members are shared
+    as each object closes, so the copies never accumulate."""
+
+    __slots__ = ("_memo",)
+
+    def __init__(self) -> None:
+        self._memo: dict[str, str] = {}
+
+    def __call__(self, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        shared = self._memo.setdefault
+        members: dict[str, Any] = {}
+        for key, value in pairs:
+            kind = type(value)
+            if kind is str:
+                if len(value) <= SHARED_UP_TO:
+                    value = shared(value, value)
+            elif kind is list and value and type(value[0]) is str:  # a list of strings (the schema's only kind)
+                value[:] = [
+                    shared(item, item) if type(item) is str and len(item) <= SHARED_UP_TO else item for item in value
+                ]
+            members[key] = value
+        if len(members) != len(pairs):
+            raise _Unsure("duplicate key")
+        return members
+
+
 def _finite(token: str) -> float:
     number = float(token)
     if math.isinf(number):
@@ -279,7 +315,7 @@ _make_scanner: Callable[[json.JSONDecoder], Callable[[str, int], tuple[Any, int]
 _ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
-def parse_json_quickly(text: str) -> dict[str, Any] | None:
+def parse_json_quickly(text: str, *, share_strings: bool | None = None) -> dict[str, Any] | None:
     """The object `parse_json` would give, read by the C decoder, or None when unsure.
 
     None whenever the strict parser might refuse the text or read it otherwise: a
@@ -289,11 +325,15 @@ def parse_json_quickly(text: str) -> dict[str, Any] | None:
     schema bounds it, and reads the text again with `parse_json` when the data does
     not validate (so a document too deep gets the strict parser's error). No
     positions: `LazyPositions` finds those of the values a finding points at.
+    Above `COMPACT_ABOVE` characters (or with ``share_strings``) equal short strings
+    are shared (`_Sharing`); the data is equal either way.
     """
     if "\\u" in text and _ESCAPED_SURROGATE.search(text):
         return None
+    share = len(text) > COMPACT_ABOVE if share_strings is None else share_strings
+    hook = _Sharing() if share else _unique
     try:
-        data = json.loads(text, object_pairs_hook=_unique, parse_float=_finite, parse_constant=_constant)
+        data = json.loads(text, object_pairs_hook=hook, parse_float=_finite, parse_constant=_constant)
     except (ValueError, RecursionError):  # JSONDecodeError and _Unsure are ValueErrors, as are too long integers
         return None
     return data if type(data) is dict else None

@@ -20,7 +20,15 @@ from typing import Any
 import yaml
 
 from assess.errors import PlanLimitError, PlanSyntaxError
-from assess.plan.sourcemap import SourceError, SourceMap, pointer_join
+from assess.plan.sourcemap import (
+    COMPACT_ABOVE,
+    SHARED_UP_TO,
+    CompactPositions,
+    Positions,
+    SourceError,
+    SourceMap,
+    pointer_join,
+)
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
 
@@ -81,12 +89,19 @@ class _Anchor:
     height: int
 
 
+def _positions() -> Positions:
+    positions: dict[str, int] = {}
+    return positions
+
+
 @dataclass
 class _Builder:
     text: str
     max_depth: int
     max_aliases: int
-    positions: dict[str, int] = field(default_factory=dict)
+    positions: Positions = field(default_factory=_positions)
+    # A big document's equal short strings, made one object each (`SHARED_UP_TO`); None: not shared.
+    shared: dict[str, str] | None = None
     aliases: dict[str, str] = field(default_factory=dict)  # alias pointer -> anchor pointer
     # An anchor on a node still open maps to that node: an alias to it would recurse.
     anchors: dict[str, _Anchor | _Open] = field(default_factory=dict)
@@ -95,7 +110,7 @@ class _Builder:
     root: Any = None
     documents: int = 0
 
-    def build(self) -> tuple[Any, dict[str, int], dict[str, str]]:
+    def build(self) -> tuple[Any, Positions, dict[str, str]]:
         try:
             for event in yaml.parse(self.text, Loader=_Loader):
                 self._event(event)
@@ -131,6 +146,8 @@ class _Builder:
             raise self._syntax(event, f"mapping keys must be strings, found {found}")
         if not isinstance(key, str):
             raise self._syntax(event, f"mapping keys must be strings, found {_describe(key)}; quote the key")
+        if self.shared is not None and len(key) <= SHARED_UP_TO:
+            key = self.shared.setdefault(key, key)
         pointer = pointer_join(top.pointer, key)
         if key in top.value:
             first = SourceMap(self.text, {}).line_column(self.positions[pointer])[0]
@@ -153,6 +170,8 @@ class _Builder:
             value = self._scalar(event, pointer)
             if top is None and value is None and event.value == "" and event.tag is None:
                 raise SourceError(PlanSyntaxError, 0, "the document is empty; a plan must be a YAML mapping")
+            if self.shared is not None and type(value) is str and len(value) <= SHARED_UP_TO:
+                value = self.shared.setdefault(value, value)
         elif isinstance(event, yaml.AliasEvent):
             anchor = self._dereference(event, top, pointer)
             value = anchor.value
@@ -305,13 +324,21 @@ class _Builder:
         return SourceError(PlanSyntaxError, offset, message, pointer)
 
 
-def parse_yaml(text: str, max_depth: int, max_aliases: int) -> tuple[Any, dict[str, int], dict[str, str]]:
+def parse_yaml(
+    text: str, max_depth: int, max_aliases: int, *, big: bool | None = None
+) -> tuple[Any, Positions, dict[str, str]]:
     """Parse ``text``: the value, per pointer the offset of its key or value, and aliases.
 
     The third result maps the pointer of each alias of a mapping or sequence to the
     pointer of the node it repeats (see `SourceMap`). Raises `SourceError` carrying
-    `PlanSyntaxError` or `PlanLimitError` at the first problem.
+    `PlanSyntaxError` or `PlanLimitError` at the first problem. A ``big`` document (by
+    default: above `COMPACT_ABOVE` characters) keeps its positions in `CompactPositions`
+    and shares its equal short strings (`SHARED_UP_TO`); the results are equal either way.
     """
+    if big is None:
+        big = len(text) > COMPACT_ABOVE
+    if big:
+        return _Builder(text, max_depth, max_aliases, CompactPositions(len(text)), shared={}).build()
     return _Builder(text, max_depth, max_aliases).build()
 
 

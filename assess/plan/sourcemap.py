@@ -78,26 +78,41 @@ class Positions(Protocol):
 
 
 COMPACT_ABOVE = 1024 * 1024
-"""Characters of text above which a parser records positions in `CompactPositions`, not a dict."""
+"""Characters of text above which a parser records positions in `CompactPositions`, not a dict, and
+shares equal short strings (`SHARED_UP_TO`)."""
+
+SHARED_UP_TO = 64
+"""In a document above `COMPACT_ABOVE` characters, string values up to this many characters (ids, the
+references that repeat them, enumerations) are made one object each: a parser would otherwise build a new
+string for every occurrence. In the largest plan (10 MB, a quarter of a million references) the parsed
+data took 21 MB, 18 of them strings, while its distinct strings took 0.25 MB. Long texts seldom repeat,
+and hashing them would cost more than it saves."""
 
 
 class CompactPositions:
-    """pointer -> offset for a big document, in 32 bytes an entry instead of about 130.
+    """pointer -> offset for a big document, in about 5 bytes an entry instead of about 130.
 
     A dict keeps every pointer string (``/channels/417/account/admins/12``...) and an
-    int object per offset: 30 MB for a 10 MB plan. This keeps a 64-bit BLAKE2 digest
-    of each pointer, in an open-addressing table of two arrays at most half full. The
-    digest does not depend on the process, so a document always gives the same lines.
-    Two pointers with the same digest (odds about n^2 / 2^65: one in a billion for the
-    250,000 values of a 10 MB plan) would share an offset: a line shown for one would
-    be the other's. Slower to fill than a dict (a digest a value), so small documents
+    int object per offset: 30 MB for a 10 MB plan. Here the items of a list, which are
+    most of a big plan's values (a quarter of a million references in the largest),
+    are one array of offsets per list, appended in order as a parser records them
+    (``/a/0``, ``/a/1``...: any pointer whose last token is the next index of its
+    parent is kept there, whether the parent is a list or an object with such keys: the
+    mapping is the same). Every other pointer is kept as a 64-bit BLAKE2 digest, in an
+    open-addressing table of two arrays at most half full. The digest does not depend on
+    the process, so a document always gives the same lines. Two such pointers with the
+    same digest (odds about n^2 / 2^65) would share an offset: a line shown for one would
+    be the other's. Slower to fill than a dict (a digest a member), so small documents
     keep the dict.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, length: int = 2**31) -> None:
+        """``length``: the text's, in characters (offsets below 2**31 are kept in 4 bytes, not 8)."""
+        self._typecode = "i" if length < 2**31 else "q"
         self._digests = array("q", bytes(8 * 1024))  # 0: an empty slot
-        self._offsets = array("q", bytes(8 * 1024))
+        self._offsets = array(self._typecode, [0]) * 1024
         self._count = 0
+        self._items: dict[str, array[int]] = {}  # parent pointer -> offsets of /0, /1, ...
 
     @staticmethod
     def _digest(pointer: str) -> int:
@@ -112,7 +127,28 @@ class CompactPositions:
             slot = (slot + 1) & mask
         return slot
 
+    def _item(self, pointer: str) -> tuple[array[int], int] | None:
+        """The array holding ``pointer`` and its place in it, if it is a kept item."""
+        parent, _, token = pointer.rpartition("/")
+        items = self._items.get(parent)
+        if items is None or not (token.isascii() and token.isdigit()) or (token[0] == "0" and token != "0"):
+            return None
+        index = int(token)
+        return (items, index) if index < len(items) else None
+
     def __setitem__(self, pointer: str, offset: int, /) -> None:
+        item = self._item(pointer)
+        if item is not None:
+            item[0][item[1]] = offset
+            return
+        parent, _, token = pointer.rpartition("/")
+        items = self._items.get(parent)
+        if token == "0" and items is None and pointer:
+            self._items[parent] = array(self._typecode, [offset])
+            return
+        if items is not None and token == str(len(items)):
+            items.append(offset)
+            return
         digest = self._digest(pointer)
         slot = self._slot(digest)
         if self._digests[slot] == 0:
@@ -126,7 +162,7 @@ class CompactPositions:
     def _grow(self) -> None:
         digests, offsets = self._digests, self._offsets
         self._digests = array("q", bytes(16 * len(digests)))
-        self._offsets = array("q", bytes(16 * len(offsets)))
+        self._offsets = array(offsets.typecode, [0]) * (2 * len(offsets))
         for digest, offset in zip(digests, offsets, strict=True):
             if digest:
                 slot = self._slot(digest)
@@ -134,18 +170,21 @@ class CompactPositions:
                 self._offsets[slot] = offset
 
     def __getitem__(self, pointer: str, /) -> int:
-        slot = self._slot(self._digest(pointer))
-        if self._digests[slot] == 0:
+        found = self.get(pointer, -1)
+        if found < 0:
             raise KeyError(pointer)
-        return self._offsets[slot]
+        return found
 
     def __contains__(self, pointer: object, /) -> bool:
-        return isinstance(pointer, str) and self._digests[self._slot(self._digest(pointer))] != 0
+        return isinstance(pointer, str) and self.get(pointer, -1) >= 0
 
     def __len__(self) -> int:
-        return self._count
+        return self._count + sum(len(items) for items in self._items.values())
 
     def get(self, pointer: str, default: int, /) -> int:
+        item = self._item(pointer)
+        if item is not None:
+            return item[0][item[1]]
         slot = self._slot(self._digest(pointer))
         return self._offsets[slot] if self._digests[slot] else default
 

@@ -150,76 +150,84 @@ def _values(data: Any, tokens: tuple[str, ...]) -> list[Any]:
     return nodes
 
 
-# The paths `references_resolve` reads, as one tree walked once: they share their first steps
-# (/channels/* four times, /people/* twice...). A node is its steps: (token, the slots filled with the
-# values reached by it, the steps from there). Slots 0 to 6 are the ids of the ID_LISTS, then one per
-# reference. A step fills its slots itself, so the walk calls itself only where there are more steps.
-_Steps = list[tuple[str, list[int], "_Steps"]]
-
-
-def _tree(paths: Iterable[tuple[str, ...]]) -> _Steps:
-    root: _Steps = []
-    for slot, tokens in enumerate(paths):
-        steps, slots = root, None
-        for token in tokens:
-            step = next((step for step in steps if step[0] == token), None)
-            if step is None:
-                step = (token, [], [])
-                steps.append(step)
-            _token, slots, steps = step
-        assert slots is not None  # no path is empty
-        slots.append(slot)
-    return root
-
-
-_RESOLVE = _tree([*((*tokens, "*", "id") for tokens in _ID_LIST_TOKENS), *(source for _, source, _ in _COMPILED)])
-_TARGET_SLOTS = tuple(_ID_LIST_TOKENS.index(target) for _, _, target in _COMPILED)
-
-
-def _one(node: Any, steps: _Steps, found: list[list[Any]]) -> None:
-    """Fill `found` with the values the steps reach from ``node``: the plan, or a value reached from it
-    by keys only, which is one value (no list of them to build at each step)."""
-    for token, slots, more in steps:
-        if token == "*":
-            if isinstance(node, list) and node:
-                for slot in slots:
-                    found[slot] = node
-                if more:
-                    _many(node, more, found)
-        elif isinstance(node, dict) and token in node:
-            value = node[token]
-            for slot in slots:
-                found[slot] = [value]
-            if more:
-                _one(value, more, found)
-
-
-def _many(nodes: list[Any], steps: _Steps, found: list[list[Any]]) -> None:
-    """`_one` from several values (the items of a list, and what is reached from them), as `_values` walks."""
-    for token, slots, more in steps:
-        if token == "*":
-            reached = [item for node in nodes if isinstance(node, list) for item in node]
-        else:
-            reached = [node[token] for node in nodes if isinstance(node, dict) and token in node]
-        if reached:
-            for slot in slots:
-                found[slot] = reached
-            if more:
-                _many(reached, more, found)
-
-
 def references_resolve(data: Any) -> bool:
-    """True when ids are unique and every reference resolves (for schema-valid ``data``: every entry has an id)."""
-    found: list[list[Any]] = [[]] * (len(_ID_LIST_TOKENS) + len(_COMPILED))
-    _one(data, _RESOLVE, found)
-    known: list[set[Any]] = []
-    for ids in found[: len(_ID_LIST_TOKENS)]:
-        unique = set(ids)
-        if len(unique) != len(ids):
+    """True when ids are unique and every reference resolves, for schema-valid ``data`` (every entry has
+    an id; every list and object has its type); what is not gets `reference_problems`' answer."""
+    try:
+        return _resolve(data)
+    except (KeyError, TypeError, AttributeError):  # ill-typed: only when the schema was not asked first
+        return not reference_problems(data)
+
+
+_EMPTY: tuple[Any, ...] = ()
+
+
+def _resolve(data: PlanData) -> bool:
+    """`references_resolve` of schema-valid data: `REFERENCES` and `ID_LISTS` written out, one statement a
+    path. The walk the table drives (`_walk`, `reference_problems`) costs three times as much, at the
+    front of every plan's assessment; tests/test_validate.py checks the two agree on every path of the
+    table, and on generated plans."""
+    people = data.get("people", _EMPTY)
+    persons = {person["id"] for person in people}
+    metrics = data.get("metrics", _EMPTY)
+    metric_ids = {metric["id"] for metric in metrics}
+    goals = data.get("goals", _EMPTY)
+    channels = data.get("channels", _EMPTY)
+    channel_ids = {channel["id"] for channel in channels}
+    audience = data.get("audience")
+    research = audience.get("research", _EMPTY) if audience is not None else _EMPTY
+    research_ids = {entry["id"] for entry in research}
+    segments = audience.get("segments", _EMPTY) if audience is not None else _EMPTY
+    segment_ids = {segment["id"] for segment in segments}
+    celebration = data.get("celebration")
+    milestones = celebration.get("milestones", _EMPTY) if celebration is not None else _EMPTY
+    if (
+        len(persons) != len(people)
+        or len(metric_ids) != len(metrics)
+        or len(channel_ids) != len(channels)
+        or len(research_ids) != len(research)
+        or len(segment_ids) != len(segments)
+        or len({goal["id"] for goal in goals}) != len(goals)
+        or len({milestone["id"] for milestone in milestones}) != len(milestones)
+    ):
+        return False
+    named = [person["same_as"] for person in people if "same_as" in person]  # person ids referred to
+    info = data.get("plan")
+    if info is not None and "owner" in info:
+        named.append(info["owner"])
+    committee = data.get("committee")
+    if committee is not None:
+        named += [member["person"] for member in committee.get("members", _EMPTY) if "person" in member]
+    policies = data.get("policies")
+    crisis = policies.get("crisis_plan") if policies is not None else None
+    if crisis is not None:
+        named += crisis.get("contacts", _EMPTY)
+        if "responder" in crisis:
+            named.append(crisis["responder"])
+        if "backup_responder" in crisis:
+            named.append(crisis["backup_responder"])
+    for channel in channels:
+        if "segments" in channel and not segment_ids.issuperset(channel["segments"]):
             return False
-        known.append(unique)
-    references = found[len(_ID_LIST_TOKENS) :]
-    return all(known[target].issuperset(values) for target, values in zip(_TARGET_SLOTS, references, strict=True))
+        if "owner" in channel:
+            named.append(channel["owner"])
+        account = channel.get("account")
+        if account is not None:
+            named += account.get("admins", _EMPTY)
+    if not persons.issuperset(named):
+        return False
+    for goal in goals:
+        if "metrics" in goal and not metric_ids.issuperset(goal["metrics"]):
+            return False
+    for milestone in milestones:
+        if "metric" in milestone and milestone["metric"] not in metric_ids:
+            return False
+    for segment in segments:
+        if "research" in segment and not research_ids.issuperset(segment["research"]):
+            return False
+    content = data.get("content")
+    calendar = content.get("calendar") if content is not None else None
+    return calendar is None or channel_ids.issuperset(calendar.get("channels", _EMPTY))
 
 
 D = TypeVar("D", bound=dict[str, Any])

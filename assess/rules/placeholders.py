@@ -176,7 +176,7 @@ class Detector:
         once in all of them. Only the texts that a lookup or a hint picks out are matched
         one by one, and only a plan with a placeholder has its texts' pointers built.
         """
-        values = _text_values(plan, _plan_walk(), [])
+        values = _text_values(plan)
         hits = self._matches(values)
         if not hits:
             return Scan(plan, (), len(values))
@@ -196,6 +196,8 @@ class Detector:
         The texts are searched together a chunk of about `CHUNK_CHARACTERS` at a time: each text's
         match depends on that text alone, and joining a big plan's texts all at once held several
         copies of them (a tenth of the largest plan's peak memory)."""
+        if sum(map(len, texts)) <= CHUNK_CHARACTERS:  # one chunk: all but the largest plans
+            return self._chunk_matches(texts)
         found: list[tuple[int, tuple[str, bool]]] = []
         start = 0
         while start < len(texts):
@@ -216,7 +218,7 @@ class Detector:
         if not self._whole.isdisjoint(keys):
             picked.update(index for index, key in enumerate(keys) if key in self._whole)
         words = _holding(self._words is not None, self._word_hint, normalised)
-        patterns = _holding(bool(self._patterns), self._pattern_hint, nfkc)
+        patterns = _holding(bool(self._patterns), self._pattern_hint, nfkc, normalised)
         candidates = range(len(texts)) if words is None or patterns is None else sorted(picked | words | patterns)
         return [
             (index, hit)
@@ -281,7 +283,7 @@ class _Hint:
     ASCII, where ignoring case is exactly lowering; else its regular expression searches.
     """
 
-    __slots__ = ("ascii", "ignore_case", "literals", "regex")
+    __slots__ = ("ascii", "ignore_case", "literals", "regex", "spaceless")
 
     def __init__(self, literals: list[str], ignore_case: bool) -> None:
         # A literal holding another is found wherever the other is: only the other is looked for.
@@ -293,6 +295,7 @@ class _Hint:
             self.ascii = [literal.lower() for literal in self.literals]
         self.regex = re.compile("|".join(map(re.escape, self.literals)), re.IGNORECASE if ignore_case else 0)
         self.ignore_case = ignore_case
+        self.spaceless = not any(char.isspace() for literal in self.literals for char in literal)
 
     @classmethod
     def of(cls, literals: Sequence[str | None], ignore_case: bool) -> _Hint | None:
@@ -302,11 +305,18 @@ class _Hint:
             return None
         return cls(known, ignore_case)
 
-    def holding(self, joined: str) -> set[int]:
-        """Indexes of the texts (joined by `_JOIN`) holding one of the literals."""
+    def holding(self, joined: str, normalised: str | None = None) -> set[int]:
+        """Indexes of the texts (joined by `_JOIN`) holding one of the literals. ``normalised``: the same
+        texts `_normalised`, which for ASCII texts is them lowered, white space collapsed: where a literal
+        without white space is found in them as in the texts lowered, without lowering them again."""
         picked: set[int] = set()
         if self.ascii is not None and (not self.ignore_case or joined.isascii()):
-            text = joined.lower() if self.ignore_case else joined
+            if not self.ignore_case:
+                text = joined
+            elif normalised is not None and self.spaceless and normalised.isascii():
+                text = normalised
+            else:
+                text = joined.lower()
             for literal in self.ascii if text.isascii() else self.literals:
                 _texts_holding(text, functools.partial(text.find, literal), picked)
         else:
@@ -335,14 +345,14 @@ def _texts_holding(joined: str, find: Callable[[int], int], picked: set[int]) ->
         at = find(counted)
 
 
-def _holding(search: bool, hint: _Hint | None, joined: str | None) -> set[int] | None:
+def _holding(search: bool, hint: _Hint | None, joined: str | None, normalised: str | None = None) -> set[int] | None:
     """Indexes of the texts a search must look at: none when there is nothing to search for; those holding
     its hint; None (all of them) without a hint or without the texts joined."""
     if not search:
         return set()
     if hint is None or joined is None:
         return None
-    return hint.holding(joined)
+    return hint.holding(joined, normalised)
 
 
 def _required_literal(pattern: str) -> str | None:
@@ -524,17 +534,60 @@ def _compile(tables: Mapping[str, tuple[SchemaField, ...]], name: str) -> _Walk:
     return tuple(steps)
 
 
-_WALK: list[_Walk] = []
+_WALK: list[tuple[_Walk, Callable[[PlanData], list[str]]]] = []
 _WALK_LOCK = threading.Lock()
 
 
 def _plan_walk() -> _Walk:
     """The walk of a plan, built from the schema on first use, once per process even when threads race."""
+    return _built()[0]
+
+
+def _text_values(plan: PlanData) -> list[str]:
+    """The texts `_texts` gives, in the same order, without anything else (no pointer to build)."""
+    return _built()[1](plan)
+
+
+def _built() -> tuple[_Walk, Callable[[PlanData], list[str]]]:
     if not _WALK:
         with _WALK_LOCK:
             if not _WALK:
-                _WALK.append(_compile(schema_fields(), ROOT))
+                walk = _compile(schema_fields(), ROOT)
+                _WALK.append((walk, _text_collector(walk)))
     return _WALK[0]
+
+
+def _text_collector(walk: _Walk) -> Callable[[PlanData], list[str]]:
+    """`_text_values` as one function of straight Python, written from the walk (its source is the walk
+    unrolled: a ``get`` a field, a loop a list of objects).
+
+    Every plan's texts are collected before anything else is known of it, and most plans hold no
+    placeholder, so this walk is most of what a plan costs the scan: read step by step from the walk's
+    tuples, with a call an object, it costs twice as much. tests/test_placeholders.py checks it gives
+    what `_texts` gives."""
+    lines = ["def collect(plan):", "    found = []", "    append = found.append", "    extend = found.extend"]
+
+    def write(steps: _Walk, node: str, depth: int, pad: str) -> None:
+        value = f"v{depth}"
+        for key, kind, _required, _document, inner in steps:
+            lines.append(f"{pad}{value} = {node}.get({key!r})")
+            lines.append(f"{pad}if {value} is not None:")
+            if kind == TEXT:
+                lines.append(f"{pad}    append({value})")
+            elif kind == LIST:
+                lines.append(f"{pad}    extend({value})")
+            elif kind == OBJECT:
+                write(inner, value, depth + 1, pad + "    ")
+            else:
+                lines.append(f"{pad}    for i{depth} in {value}:")
+                write(inner, f"i{depth}", depth + 1, pad + "        ")
+
+    write(walk, "plan", 0, "    ")
+    lines.append("    return found")
+    namespace: dict[str, Any] = {}
+    exec("\n".join(lines), namespace)  # the source: written above, from the schema's field names
+    collect: Callable[[PlanData], list[str]] = namespace["collect"]
+    return collect
 
 
 def _texts(plan: PlanData) -> list[tuple[str, str, str | None, bool]]:
@@ -555,24 +608,6 @@ def _texts(plan: PlanData) -> list[tuple[str, str, str | None, bool]]:
         else:
             for index, item in enumerate(value):
                 _collect(item, inner, f"{here}/{index}", key not in _SECTIONS, found)
-    return found
-
-
-def _text_values(node: Mapping[str, Any], walk: _Walk, found: list[str]) -> list[str]:
-    """The texts `_texts` gives, in the same order, without anything else (no pointer to build)."""
-    for key, kind, _required, _document, inner in walk:
-        value = node.get(key)
-        if value is None:
-            continue
-        if kind == TEXT:
-            found.append(value)
-        elif kind == LIST:
-            found.extend(value)
-        elif kind == OBJECT:
-            _text_values(value, inner, found)
-        else:
-            for item in value:
-                _text_values(item, inner, found)
     return found
 
 
