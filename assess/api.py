@@ -36,13 +36,13 @@ from assess.results.report import (
     PlanReport,
     Recommendation,
     Report,
+    RuleResult,
     Severity,
     Status,
     Summary,
     SuppressedFinding,
     SuppressionNotice,
     ToolInfo,
-    finding_of,
     new_plan_report,
     new_recommendation,
     new_rule_result,
@@ -221,29 +221,19 @@ def _plan_report(
             source_map=loaded.source_map,
         )
         findings = list(applied.findings)
-        suppressed_ids = {s["finding"]["fingerprint"] for s in applied.suppressed}
+        suppressed_ids = {s["finding"].fingerprint for s in applied.suppressed}
         for position, outcome in enumerate(outcomes):
-            if outcome.status is Status.FAIL and all(f["fingerprint"] in suppressed_ids for f in outcome.findings):
+            if outcome.status is Status.FAIL and all(f.fingerprint in suppressed_ids for f in outcome.findings):
                 statuses[position] = Status.SUPPRESSED
         suppressed = [
-            SuppressedFinding(
-                finding=finding_of(item["finding"]), justification=item["justification"], expires=item["expires"]
-            )
+            SuppressedFinding(finding=item["finding"], justification=item["justification"], expires=item["expires"])
             for item in applied.suppressed
         ]
         notices = [SuppressionNotice(**notice) for notice in applied.notices]
     blockers = _blockers(tables, outcomes, statuses)
     card = score_card(tables.scoring_rules, statuses, blockers, lang, _written(scan, tables))
-    blocked_by: list[str | None] = [None] * len(outcomes)
-    for position, blocker in blockers.items():
-        blocked_by[position] = blocker
-    rule_results = [
-        new_rule_result(rule_id, step, severity, title, status, len(outcome.findings), [*outcome.missing], blocked)
-        for (rule_id, step, severity, title), status, outcome, blocked in zip(
-            tables.heads(lang), statuses, outcomes, blocked_by, strict=True
-        )
-    ]
-    findings.sort(key=lambda f: (_RANK[f["severity"]], f["step"], f["rule_id"], f["line"] or 0, f["pointer"]))
+    rule_results = tables.rule_results(lang, statuses, outcomes, blockers)
+    findings.sort(key=lambda f: (_RANK[f.severity], f.step, f.rule_id, f.line or 0, f.pointer))
     # Records built from the pipeline's own values (typed already; floats from `score`'s rounding).
     return new_plan_report(
         loaded.name,
@@ -255,7 +245,7 @@ def _plan_report(
         card.score,
         list(card.steps),
         rule_results,
-        [finding_of(finding) for finding in findings],
+        findings,
         suppressed,
         notices,
         _recommendations(outcomes, statuses, blockers, card, tables, config, lang),
@@ -274,6 +264,7 @@ class _Tables:
     __slots__ = (
         "_active",
         "_heads",
+        "_records",
         "always_shown",
         "depths",
         "groups",
@@ -316,6 +307,7 @@ class _Tables:
         )
         self._active = active
         self._heads: dict[str, tuple[tuple[str, int, Severity, str], ...]] = {}
+        self._records: dict[str, tuple[tuple[RuleResult, ...], tuple[dict[_Ending, RuleResult], ...]]] = {}
 
     def heads(self, lang: str) -> tuple[tuple[str, int, Severity, str], ...]:
         """Each rule's id, step, severity and title in `lang`: what its `RuleResult` starts with."""
@@ -325,6 +317,45 @@ class _Tables:
                 (rule.id, rule.step, rule.severity, rule.texts(lang)["title"]) for rule in self._active
             )
         return found
+
+    def rule_results(
+        self, lang: str, statuses: list[Status], outcomes: list[RuleOutcome], blockers: Mapping[int, str]
+    ) -> list[RuleResult]:
+        """Each rule's `RuleResult`, in catalog order.
+
+        A rule's record depends on its status, number of findings, missing fields and blocker alone, and
+        plans repeat them (most rules pass): each is made once and shared by every plan that ends so (a
+        record is frozen), up to `_ENDINGS` endings a rule; a plan makes few records, not one a rule.
+        """
+        found = self._records.get(lang)
+        if found is None:
+            passed = tuple(
+                new_rule_result(rule_id, step, severity, title, Status.PASS, 0, [], None)
+                for rule_id, step, severity, title in self.heads(lang)
+            )
+            found = self._records[lang] = (passed, tuple({} for _ in passed))
+        passed, endings = found
+        records = list(passed)
+        for position, status in enumerate(statuses):
+            if status is _PASS:  # a passing rule has no findings, misses nothing and is blocked by nothing
+                continue
+            outcome = outcomes[position]
+            ending = (status, len(outcome.findings), outcome.missing, blockers.get(position))
+            record = endings[position].get(ending)
+            if record is None:
+                rule_id, step, severity, title = self.heads(lang)[position]
+                record = new_rule_result(rule_id, step, severity, title, status, ending[1], [*ending[2]], ending[3])
+                if len(endings[position]) >= _ENDINGS:
+                    endings[position].clear()
+                endings[position][ending] = record
+            records[position] = record
+        return records
+
+
+_PASS = Status.PASS
+_Ending = tuple[Status, int, tuple[str, ...], str | None]
+"""How a rule ended on a plan, all its `RuleResult` says of it but its heading: status, findings, missing, blocker."""
+_ENDINGS = 64
 
 
 def _tables(catalog: Catalog, scoring: Scoring) -> _Tables:

@@ -77,12 +77,6 @@ def test_a_positional_constructor_takes_every_field_in_order_and_builds_the_same
         setattr(built, names[0], "changed")
 
 
-def test_finding_of_reads_the_pipelines_data_by_name() -> None:
-    names = [field.name for field in dataclasses.fields(report.Finding)]
-    values: dict[str, Any] = {name: f"{name}!" for name in reversed(names)}  # by name, whatever the order
-    assert report.finding_of(values) == report.Finding(**values)
-
-
 def _reports() -> list[report.Report]:
     return [assess.assess_plan(path) for path in sorted(SAMPLES.glob("*.json"))]
 

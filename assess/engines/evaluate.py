@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
+from collections.abc import Hashable
 from typing import Any, NamedTuple
 
 from assess.engines.base import Match
@@ -24,12 +25,10 @@ from assess.plan.defaults import Shape, plan_shape
 from assess.plan.load import SourceMap
 from assess.plan.validate import PlanData
 from assess.results.kinds import Status
+from assess.results.report import Finding, new_finding
 from assess.rules.catalog import ActiveRule, Catalog
 from assess.rules.facts import Fact, from_epoch_day
 from assess.rules.rulepack import PLACEHOLDER
-
-FindingData = dict[str, Any]
-"""A `Finding` as plain data (its fields by name): the pipeline's form; the report validates it once."""
 
 
 class RuleOutcome(NamedTuple):
@@ -37,7 +36,7 @@ class RuleOutcome(NamedTuple):
 
     active: ActiveRule
     status: Status
-    findings: tuple[FindingData, ...]
+    findings: tuple[Finding, ...]
     missing: tuple[str, ...]
 
 
@@ -73,21 +72,31 @@ def render(template: str, match: Match, thresholds: dict[str, float], lang: str 
 
 
 class _Slot(NamedTuple):
-    """A placeholder of a message that a fact fills: ``{binding.name|flt:one:many}``."""
+    """A placeholder of a message that a fact fills, ``{binding.name|flt:one:many}``, and the text after it."""
 
     binding: str
     name: str
     flt: str | None
     forms: tuple[str, str] | None
+    after: str
 
 
-_Template = tuple[str | _Slot, ...]
+class _Template(NamedTuple):
+    """A message cut into its leading text and the slots its facts fill, each with the text that follows it;
+    and when every slot reads one binding (most messages), its name and the fields they read, in order."""
+
+    head: str
+    slots: tuple[_Slot, ...]
+    binding: str | None
+    names: tuple[str, ...]
 
 
 def _compile(template: str, thresholds: dict[str, float], lang: str) -> _Template:
     """A message cut into literal text and the slots its facts fill; thresholds are written in already
-    (they are the catalog's), so that a finding's message is a join, not a regular-expression pass."""
-    parts: list[str | _Slot] = []
+    (they are the catalog's), so that a finding's message is a few concatenations, not a regular-expression
+    pass, and a message with no slot is its text as it is."""
+    head = ""
+    slots: list[_Slot] = []
     text = ""
     last = 0
     for found in PLACEHOLDER.finditer(template):
@@ -98,29 +107,43 @@ def _compile(template: str, thresholds: dict[str, float], lang: str) -> _Templat
         if binding == "threshold":
             text += _format_value(thresholds.get(name), flt, lang, forms)
             continue
-        if text:
-            parts.append(text)
+        if slots:
+            slots[-1] = slots[-1]._replace(after=text)
+        else:
+            head = text
         text = ""
-        parts.append(_Slot(binding, name, flt, forms))
+        slots.append(_Slot(binding, name, flt, forms, ""))
     text += template[last:]
-    if text:
-        parts.append(text)
-    return tuple(parts)
+    if slots:
+        slots[-1] = slots[-1]._replace(after=text)
+    else:
+        head = text
+    bindings = {slot.binding for slot in slots}
+    binding = bindings.pop() if len(bindings) == 1 else None
+    return _Template(head, tuple(slots), binding, tuple(slot.name for slot in slots))
 
 
 def _fill(template: _Template, bindings: dict[str, Fact], lang: str) -> str:
     """A compiled message with its slots filled from the facts a match bound (binding name -> fact)."""
-    out: list[str] = []
-    for part in template:
-        if isinstance(part, str):
-            out.append(part)
-            continue
-        binding, name, flt, forms = part
-        fact = bindings.get(binding)
-        value = fact.get(name) if fact else None
+    return _written(template, _values(template, bindings), lang)
+
+
+def _values(template: _Template, bindings: dict[str, Fact]) -> tuple[Any, ...]:
+    """The values of a message's slots, read from the facts a match bound (None when a fact lacks one)."""
+    values = []
+    for slot in template.slots:
+        fact = bindings.get(slot.binding)
+        values.append(fact.get(slot.name) if fact else None)
+    return tuple(values)
+
+
+def _written(template: _Template, values: tuple[Any, ...], lang: str) -> str:
+    """A compiled message with its slots' `values` written in."""
+    text = template.head
+    for (_, _, flt, forms, after), value in zip(template.slots, values, strict=True):
         # A plain text value without filter is written as it is (the common case, spared `_format_value`).
-        out.append(value if flt is None and type(value) is str else _format_value(value, flt, lang, forms))
-    return "".join(out)
+        text += (value if flt is None and type(value) is str else _format_value(value, flt, lang, forms)) + after
+    return text
 
 
 def _identity(fact: Fact) -> str:
@@ -267,6 +290,8 @@ class RuleTable:
     """
 
     __slots__ = (
+        "_made",
+        "_prints",
         "_texts",
         "_thresholds",
         "about",
@@ -293,6 +318,22 @@ class RuleTable:
         self.absent = tuple(rule.absent)
         self._thresholds = thresholds
         self._texts: dict[str, tuple[_Texts, ...]] = {}
+        self._prints: dict[Hashable, str] = {}
+        self._made: dict[tuple[Any, ...], Finding] = {}
+
+    def fingerprint(self, identity: Hashable) -> str:
+        """The fingerprint of this rule's finding about the facts of `identity` (`_identity`: one fact's, or
+        a sorted tuple of several): a sha256 of them all, worked out once for each and kept, as plans
+        repeat them (the same rule about the same channel...), up to `_PRINTS` a rule (a dict entry set
+        whole: threads at worst compute one twice)."""
+        found = self._prints.get(identity)
+        if found is None:
+            whole = "|".join([self.identity, *identity]) if type(identity) is tuple else f"{self.identity}|{identity}"
+            found = hashlib.sha256(whole.encode()).hexdigest()[:16]
+            if len(self._prints) >= _PRINTS:
+                self._prints.clear()
+            self._prints[identity] = found
+        return found
 
     def texts(self, lang: str) -> tuple[_Texts, ...]:
         """Per alternative of the rule's `when`, its finding texts in `lang`."""
@@ -312,6 +353,11 @@ class RuleTable:
         return found
 
 
+_PRINTS = 256
+_MADE = 128
+_KEYS = frozenset({str, int, type(None)})
+
+
 class CatalogTables:
     """`evaluate`'s tables for a whole catalog (kept by `Catalog.derived`): a `RuleTable` per rule, in catalog order.
 
@@ -319,13 +365,21 @@ class CatalogTables:
     rules that matched, or that require fields, are looked at.
     """
 
-    __slots__ = ("outcomes", "position", "requiring", "rules")
+    __slots__ = ("_texts", "outcomes", "position", "requiring", "rules")
 
     def __init__(self, catalog: Catalog) -> None:
         self.rules = tuple(RuleTable(active, catalog.thresholds) for active in catalog.rules)
         self.outcomes = tuple(table.passed for table in self.rules)
         self.position = {table.id: index for index, table in enumerate(self.rules)}
         self.requiring = tuple(index for index, table in enumerate(self.rules) if table.requires)
+        self._texts: dict[str, tuple[tuple[_Texts, ...], ...]] = {}
+
+    def texts(self, lang: str) -> tuple[tuple[_Texts, ...], ...]:
+        """Each rule's `RuleTable.texts` in `lang`, by position (looked up once a plan, not once a finding)."""
+        found = self._texts.get(lang)
+        if found is None:
+            found = self._texts[lang] = tuple(table.texts(lang) for table in self.rules)
+        return found
 
 
 def evaluate(
@@ -353,10 +407,13 @@ def evaluate(
                 found.append(match)
     for index in skipped:
         outcomes[index] = rules[index].not_applicable
-    for index, failures in failed.items():
-        if index not in skipped:
-            table = rules[index]
-            outcomes[index] = RuleOutcome(table.active, Status.FAIL, _findings(table, failures, source_map, lang), ())
+    if failed:
+        texts = tables.texts(lang)
+        for index, failures in failed.items():
+            if index not in skipped:
+                table = rules[index]
+                findings = _findings(table, texts[index], failures, source_map, lang)
+                outcomes[index] = _tuple(RuleOutcome, (table.active, _FAIL, findings, ()))
     for index in tables.requiring:
         if index not in skipped and index not in failed:
             outcomes[index] = _passed_or_unknown(rules[index], plan)
@@ -373,42 +430,75 @@ def _passed_or_unknown(table: RuleTable, plan: PlanData) -> RuleOutcome:
     return RuleOutcome(table.active, Status.UNKNOWN, (), tuple(sorted(set(missing))))
 
 
+_tuple = tuple.__new__  # a `RuleOutcome` from its fields, without the named tuple's __new__ written in Python
+_FAIL = Status.FAIL
+
+
 def _findings(
-    table: RuleTable, failures: list[Match], source_map: SourceMap | None, lang: str
-) -> tuple[FindingData, ...]:
-    """One finding per failing match, one per fingerprint (the last), in file order."""
-    if len(failures) == 1:
-        return (_finding(table, failures[0], source_map, lang),)
-    unique = {f["fingerprint"]: f for f in (_finding(table, m, source_map, lang) for m in failures)}
-    return tuple(sorted(unique.values(), key=lambda f: (f["line"] or 0, f["column"] or 0, f["pointer"], f["message"])))
+    table: RuleTable, texts: tuple[_Texts, ...], failures: list[Match], source_map: SourceMap | None, lang: str
+) -> tuple[Finding, ...]:
+    """One finding per failing match, one per fingerprint (the last), in file order (`texts`: the rule's in `lang`).
 
-
-def _finding(table: RuleTable, match: Match, source_map: SourceMap | None, lang: str) -> FindingData:
-    alternative = match.alternative
-    bindings = dict(match.bindings)
-    fact = bindings.get(table.about[alternative]) or match.bindings[0][1]
-    pointer = str(fact["ptr"])
-    if table.field:
-        pointer = f"{pointer}/{table.field}"
-    elif not pointer:  # about the plan as a whole: point at the element it says is missing, if any
-        pointer = table.absent[alternative] or pointer
-    location = source_map.locate(pointer) if source_map is not None else None
-    texts = table.texts(lang)[alternative]
-    if len(bindings) == 1:  # then `fact` is that one binding's fact
-        identity = f"{table.identity}|{_identity(fact)}"
-    else:
-        identity = "|".join([table.identity, *sorted(_identity(f) for f in bindings.values())])
-    active = table.active
-    return {
-        "rule_id": table.id,
-        "step": active.step,
-        "severity": active.severity,
-        "title": texts.title,
-        "message": _fill(texts.message, bindings, lang),
-        "rationale": texts.rationale,
-        "recommendation": texts.recommendation,
-        "pointer": pointer,
-        "line": location[0] if location else None,
-        "column": location[1] if location else None,
-        "fingerprint": hashlib.sha256(identity.encode()).hexdigest()[:16],
-    }
+    A finding depends only on the rule, the language, the alternative that matched, what the facts
+    stand for (`_identity`), where the fact it is about lies and the values its message quotes; plans
+    repeat these (the same rule failing about the same channel with the same figures): a finding is
+    made once for them and shared (a `Finding` is immutable), up to `_MADE` a rule. The usual match,
+    of one fact, is read here rather than through helpers: this is done for every finding of every plan.
+    """
+    made = table._made
+    field = table.field
+    findings: list[Finding] = []
+    for _, _, alternative, _, pairs in failures:
+        words = texts[alternative]
+        message = words.message
+        if len(pairs) == 1:  # the usual match: its one fact is what the finding is about
+            bound, fact = pairs[0]
+            kind = fact["kind"]
+            natural = fact.get(kind) if kind != "member" else fact.get("person")
+            identity: Hashable = f"{kind}:{natural if isinstance(natural, str) else fact['ptr']}"  # `_identity`
+            if not message.slots:
+                values: tuple[Any, ...] = ()
+            elif message.binding == bound:  # every slot reads this fact
+                values = (*map(fact.get, message.names),)
+            else:
+                values = _values(message, {bound: fact})
+        else:
+            bindings = dict(pairs)
+            fact = bindings.get(table.about[alternative]) or pairs[0][1]
+            identity = tuple(sorted([_identity(f) for f in bindings.values()]))
+            values = _values(message, bindings)
+        pointer = str(fact["ptr"])
+        if field:
+            pointer = f"{pointer}/{field}"
+        elif not pointer:  # about the plan as a whole: point at the element it says is missing, if any
+            pointer = table.absent[alternative] or pointer
+        location = source_map.locate(pointer) if source_map is not None else None
+        # Only texts, integers and None are keys: equal values of other types may be written apart (True
+        # and 1, 0.0 and -0.0 are equal keys, not equal words); a list is no key at all.
+        key = (lang, alternative, identity, pointer, location, *values)
+        keyed = not values or _KEYS.issuperset(map(type, values))
+        finding = made.get(key) if keyed else None
+        if finding is None:
+            active = table.active
+            finding = new_finding(
+                table.id,
+                active.step,
+                active.severity,
+                words.title,
+                _written(message, values, lang) if values else message.head,
+                words.rationale,
+                words.recommendation,
+                pointer,
+                location[0] if location else None,
+                location[1] if location else None,
+                table.fingerprint(identity),
+            )
+            if keyed:
+                if len(made) >= _MADE:
+                    made.clear()
+                made[key] = finding
+        findings.append(finding)
+    if len(findings) == 1:
+        return (findings[0],)
+    unique = {f.fingerprint: f for f in findings}
+    return tuple(sorted(unique.values(), key=lambda f: (f.line or 0, f.column or 0, f.pointer, f.message)))

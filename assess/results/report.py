@@ -25,7 +25,6 @@ import datetime as dt
 import enum
 import json
 import json.encoder
-import operator
 import re
 import sys
 import threading
@@ -394,14 +393,6 @@ def new_finding(
     record.__class__ = Finding
     built: Finding = record
     return built
-
-
-def finding_of(data: Mapping[str, Any]) -> Finding:
-    """`new_finding` of a finding as the pipeline's data has it (`assess.engines.evaluate`): its fields by name."""
-    return new_finding(*_FINDING_FIELDS(data))
-
-
-_FINDING_FIELDS = operator.itemgetter(*(field.name for field in dataclasses.fields(Finding)))
 
 
 def new_recommendation(

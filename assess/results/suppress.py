@@ -14,15 +14,14 @@ from collections.abc import Collection, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from assess.plan.load import SourceMap
-
-FindingData = dict[str, Any]  # a `Finding` as plain data (`assess.engines.evaluate`)
+from assess.results.report import Finding
 
 
 class Applied(NamedTuple):
-    """The findings that stand, the suppressed ones with their justification, and the notices: plain data
-    for the report (`SuppressedFinding` and `SuppressionNotice` fields by name)."""
+    """The findings that stand, the suppressed ones with their justification, and the notices: the last two
+    as plain data for the report (`SuppressedFinding` and `SuppressionNotice` fields by name)."""
 
-    findings: tuple[FindingData, ...]
+    findings: tuple[Finding, ...]
     suppressed: tuple[dict[str, Any], ...]
     notices: tuple[dict[str, Any], ...]
 
@@ -41,17 +40,17 @@ class _Entry(NamedTuple):
         day = dt.date.fromisoformat(expires) if expires else None
         return cls(data["rule"], data["justification"], day, data.get("pointer"))
 
-    def covers(self, finding: FindingData) -> bool:
-        if self.rule != finding["rule_id"]:
+    def covers(self, finding: Finding) -> bool:
+        if self.rule != finding.rule_id:
             return False
         if self.pointer is None:
             return True
-        pointer: str = finding["pointer"]
+        pointer = finding.pointer
         return pointer == self.pointer or pointer.startswith(self.pointer.rstrip("/") + "/")
 
 
 def apply_suppressions(
-    findings: Sequence[FindingData],
+    findings: Sequence[Finding],
     suppressions: Sequence[Mapping[str, Any]],
     *,
     known_rules: Collection[str],
@@ -62,7 +61,7 @@ def apply_suppressions(
     if not suppressions:  # most plans: every finding stands, and there is nothing to notice
         return Applied(tuple(findings), (), ())
     entries = [_Entry.of(data) for data in suppressions]
-    kept: list[FindingData] = []
+    kept: list[Finding] = []
     suppressed: list[dict[str, Any]] = []
     used: set[int] = set()
     live = [(i, e) for i, e in enumerate(entries) if e.expires is None or e.expires >= today]
