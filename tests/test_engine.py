@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import random
 import subprocess
 import sys
 import textwrap
 import threading
+from enum import StrEnum
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from assess.engines.durable import CompiledRule, EngineError, Match, _Host
+from assess.engines.durable import DISTINCT_IDS, CompiledRule, EngineError, Match, _encoder, _Host
 from assess.engines.durable import DurableEngine as Engine
 from assess.engines.select import durable_problem
 from assess.rules.conditions import compile_condition
@@ -291,7 +295,7 @@ def test_a_condition_of_a_shape_the_analysis_does_not_know_sends_every_named_fie
 
 
 def test_fids_with_quotes_and_backslashes_are_mapped_back_to_their_facts() -> None:
-    """A result is read by splitting on the binding marker only when it has no escape; else it is parsed."""
+    """A fact is sent with its place as id, never its fid: whatever a fid holds, the match names its fact."""
     facts = [_fact("channel", f"/channels/{name}", active=True, admins=1) for name in ('a"b', "c\\d", "e")]
     matches = ENGINE.run(facts)
     assert [(m.key, m.bindings[0][1] is fact) for m, fact in zip(matches, facts, strict=True)] == [
@@ -302,10 +306,83 @@ def test_fids_with_quotes_and_backslashes_are_mapped_back_to_their_facts() -> No
 
 
 def test_two_facts_with_one_fid_are_an_error_even_when_they_differ() -> None:
-    """The fid is durable's id: a second fact with it would be taken for the first."""
+    """A match names its facts by fid: a second fact with one would be taken for the first."""
     facts = [_fact("goal", "/goals/0", fundraising=True), _fact("goal", "/goals/0", fundraising=False)]
     with pytest.raises(EngineError, match="share a fid"):
         ENGINE.run([_fact("plan", "", goals=2, active_channels=0), *facts])
     with pytest.raises(EngineError, match="share a fid"):
         ENGINE.run([_fact("visuals", "/visuals"), _fact("visuals", "/visuals")])  # a kind that is not sent, too
     assert _ids(ENGINE.run(_plan_facts(crisis=False, goals=[True], admins=[1], research_day=None)))
+
+
+def test_the_ids_durable_hashes_are_distinct_for_as_many_facts_as_documented() -> None:
+    """durable takes a fact's identity from a 32-bit FNV-1 hash of its id's text alone (state.c, storeMessage).
+
+    A fact is sent with its place, 0, 1, ...: no two of their texts up to DISTINCT_IDS, nor the
+    trigger's, hash alike, so a plan below that many facts is never taken for one asserting a fact twice.
+    """
+
+    def step(state: int, byte: int) -> int:
+        return ((state ^ byte) * 16777619) & 0xFFFFFFFF  # fnv1Hash32: xor each byte, then multiply
+
+    basis = 0x811C9DC5
+    hashes = [step(basis, ord("0"))]
+    for place in range(1, DISTINCT_IDS):  # a number's text is its tenth's text and one digit more
+        hashes.append(step(hashes[place // 10] if place >= 10 else basis, ord("0") + place % 10))
+    trigger = basis
+    for byte in b"trigger":
+        trigger = step(trigger, byte)
+    assert len(set(hashes)) == DISTINCT_IDS
+    assert trigger not in set(hashes)
+
+
+class _Kind(StrEnum):
+    GOAL = "goal"
+
+
+_VALUES = st.one_of(
+    st.booleans(),
+    st.integers(min_value=-(10**20), max_value=10**20),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=80),
+    st.sampled_from([0, 1, 1.0, 0.0, True, False, "1", "@c", '@c":{"id": 1', _Kind.GOAL, None]),
+    st.lists(st.one_of(st.integers(), st.text(max_size=5)), max_size=3),
+    st.dictionaries(st.sampled_from(["@k", "id"]), st.integers(), max_size=2),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.dictionaries(st.sampled_from(["a", "b", 'c"', "kind"]), _VALUES), min_size=1, max_size=6))
+def test_a_fact_is_written_as_json_dumps_writes_its_sent_fields_whatever_their_values(
+    facts: list[dict[str, object]],
+) -> None:
+    """The compiled encoder against json.dumps(ensure_ascii=False), fact after fact, so its remembered texts are used.
+
+    1, True and 1.0 (equal, and of one hash) in one field, a str subclass, long texts, lists and dicts.
+    """
+    fields = ("kind", "a", "b", 'c"')
+    encode = _encoder(fields)
+    for fact in facts + facts:
+        pieces: list[str] = []
+        encode(fact, pieces.append)
+        expected = json.dumps({name: fact[name] for name in fields if name in fact}, ensure_ascii=False)
+        assert "{" + "".join(pieces)[2:] + "}" == expected
+
+
+def test_values_that_look_like_marked_names_do_not_confuse_the_reading_of_results() -> None:
+    """Rules and bindings are registered with a mark ("@"), found in the results by one search: a fact's own
+    text never matches it (a value ends with a quote and a comma or brace, and json.dumps writes ": ").
+    A result with an escape in it (a quote in a value) is parsed as JSON instead."""
+    rule = _rule("T-05", [{"ch": {"kind": "channel", "active": True}}, {"p": {"kind": "plan", "$gt": {"goals": 0}}}])
+    plain: list[object] = ["@p", "a@b", "@", "@p:{id: 0", {"@p": {"id": 1}}, ["@ch", 2]]
+    for values in (plain, [*plain, '"@p":{"id": 0']):
+        facts = [_fact("plan", "", goals=1, note="@ch")] + [
+            _fact("channel", f"/channels/{index}", active=True, name=value) for index, value in enumerate(values)
+        ]
+        expected = [("T-05", (f"ch=channel:/channels/{i}", "p=plan:")) for i in range(len(values))]
+        engine = Engine([rule])
+        assert "name" not in (engine._sent("channel") or ())  # not read by any rule: never sent...
+        assert _ids(engine.run(facts)) == expected
+        read = Engine([rule, _rule("T-06", [{"ch": {"kind": "channel", "name": "x"}}])])  # ...unless one does
+        assert "name" in (read._sent("channel") or ())
+        assert _ids(read.run(facts)) == expected

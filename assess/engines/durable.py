@@ -13,9 +13,10 @@ and none of it is needed by actions that only record what matched. What the wrap
   unregister, and a registration costs memory that is never freed);
 - every rule starts with the trigger fact, which is asserted last, after all data facts, in
   one call: a negation is only evaluated once every fact is in;
-- every fact is sent with its unique ``fid`` as durable's ``id`` (two facts sharing a fid are an
-  error, raised before durable sees them): durable takes the id as the fact's identity instead of
-  hashing the whole fact, and a fact is retracted by its id alone;
+- every fact is sent with its place among the facts sent (0, 1, ...) as durable's ``id`` (two facts
+  sharing a fid are an error, raised before durable sees them): durable takes the id as the fact's
+  identity instead of hashing the whole fact, by a hash of its text that is distinct for every place
+  up to 700,000 (where two fids could share one), and a fact is retracted by its id alone;
 - a catch-all rule that can never complete consumes every fact, so no fact is "not handled"
   and any result code but "ok" from an assertion is an error;
 - a "done" rule fires on the trigger alone: it proves the run completed (its action is
@@ -23,7 +24,9 @@ and none of it is needed by actions that only record what matched. What the wrap
   ``delete_state`` (a segmentation fault, reproduced in tests/test_engine.py);
 - there are no Python actions: the results are read straight from the C engine
   (``start_action_for_state``, then ``complete_and_start_action`` until none is left), so no
-  exception can be swallowed, and every error code is raised as `EngineError`;
+  exception can be swallowed, and every error code is raised as `EngineError`; every rule and
+  binding is registered with a mark in front of its name, so that one search of the results'
+  text finds every rule and every binding's fact (`_RESULT`), with no JSON parsing;
 - a condition shared by several rules (e.g. "no active channel") is registered once and its
   match is credited to each owner (fewer rules to match, fewer actions);
 - one session per ruleset, reused: creating a session costs more than matching a plan (durable
@@ -36,7 +39,8 @@ and none of it is needed by actions that only record what matched. What the wrap
 - a fact sends only the fields some condition reads of a fact of its kind (`_fields_by_kind`,
   computed once per ruleset), and a fact of a kind no pattern names is not sent at all (it
   could never be bound): less JSON to write, parse, hash and store; the matches are mapped
-  back to the full facts by ``fid``;
+  back to the full facts by place. The JSON is written by a function compiled for each kind
+  (`_encoder`), byte for byte what ``json.dumps`` wrote of the sent fields;
 - matches are de-duplicated and sorted, so results never depend on the order in which facts
   were asserted;
 - every pattern with a join ends with an empty ``$or`` group (`_end_joins_safely`): durable's
@@ -52,6 +56,7 @@ import hashlib
 import importlib
 import json
 import os
+import re
 import sys
 import threading
 from collections.abc import Callable, Sequence
@@ -289,20 +294,31 @@ def import_durable_engine() -> Any:
 # its tables at their largest size, which is right for the next ordinary plan, not for a giant one.
 _KEEP_SESSION_FACTS = 1000
 
-# Every fact is sent with its fid as durable's ``id``, first: durable then takes it as the fact's identity
-# instead of hashing the whole fact, and a fact is retracted by its id alone. The session is durable's default, "0".
+# Every fact is sent with a number as durable's ``id``, first: its place among the facts sent (0, 1, ...), so a
+# result names its facts by place, and the text of the ids is the same from run to run. durable takes the id as
+# the fact's identity, by a 32-bit FNV-1 hash of its text alone: two ids with one hash are "a fact asserted
+# twice". The texts of 0 to 699,999 and "trigger" hash apart (tests/test_engine.py checks it), where any two
+# fids could collide (46,010 distinct ones once did). A fact is retracted by its id alone. The session is
+# durable's default, "0".
 _TRIGGER_ID = "trigger"
 _TRIGGER_JSON = json.dumps({"id": _TRIGGER_ID, "kind": TRIGGER_KIND})
 _RETRACT_TRIGGER = json.dumps({"id": _TRIGGER_ID})
-_BETWEEN_IDS = '}, {"id": '
+DISTINCT_IDS = 700_000
+_ids: tuple[str, ...] = ()  # '{"id": 0', '{"id": 1', ... (see `_id_texts`)
+
+
+def _id_texts(count: int) -> tuple[str, ...]:
+    """At least `count` texts of a fact's beginning, by place: '{"id": 0', '{"id": 1', ...
+
+    Kept between runs and only ever replaced by a longer tuple of the same texts (safe from any thread).
+    """
+    global _ids
+    if len(_ids) < count:
+        _ids = tuple([f'{{"id": {place}' for place in range(max(count, 2 * len(_ids), 64))])
+    return _ids
+
+
 _encode = json.encoder.encode_basestring  # how json.dumps(ensure_ascii=False) writes a string: the same id text
-
-
-class _Recorder:
-    """What the last run returned, by durable rule (read by bench/run.py to count the actions)."""
-
-    def __init__(self) -> None:
-        self.matches: list[tuple[str, list[tuple[str, str]]]] = []
 
 
 class _Host:
@@ -315,7 +331,6 @@ class _Host:
         self.engine = import_durable_engine()
         self.rulesets: dict[str, int] = {}  # ruleset name -> durable's handle
         self.live: set[int] = set()  # the handles whose session exists (holds facts only during a run)
-        self.recorder = _Recorder()
 
     @classmethod
     def get(cls) -> _Host:
@@ -404,48 +419,52 @@ class DurableEngine:
         if reads is None:  # not analysed: every fact, with every name the definitions mention
             every = _sent_order(_names_in(self._definitions, {"kind", "fid"}))
             self._sent: Callable[[Any], tuple[str, ...] | None] = lambda kind: every
+            encode_every = _encoder(every)
+            self._encoder: Callable[[Any], _Encoder | None] = lambda kind: encode_every
+            # Bindings keep their names: the results are read with json.loads (`_read_parsed`).
+            self._registered, self._marked = self._definitions, False
         else:
-            self._sent = {kind: _sent_order(fields) for kind, fields in reads.items()}.get
-        digest = hashlib.sha256(json.dumps(self._definitions, sort_keys=True).encode()).hexdigest()[:16]
+            sent = {kind: _sent_order(fields) for kind, fields in reads.items()}
+            self._sent = sent.get
+            self._encoder = {kind: _encoder(fields) for kind, fields in sent.items()}.get
+            self._registered, self._marked = _marked_definitions(self._definitions), True
+        digest = hashlib.sha256(json.dumps(self._registered, sort_keys=True).encode()).hexdigest()[:16]
         self.ruleset = f"assess_{digest}"
 
     def run(self, facts: Sequence[Fact]) -> list[Match]:
         """Assert the facts (trigger last) and return the sorted, de-duplicated matches."""
-        # Written before taking the lock: other threads' runs need not wait for it.
-        sent: list[dict[str, Any]] = []
-        ids: list[str] = []
+        # Written before taking the lock: other threads' runs need not wait for it. The text is what
+        # json.dumps(ensure_ascii=False) writes of each fact's sent fields, its place first as "id".
+        out = ["["]
+        put = out.append
+        sent: list[Fact] = []
+        send = sent.append
         by_fid: dict[str, Fact] = {}
-        fields_of = self._sent
+        encoder_of = self._encoder
+        ids = _id_texts(len(facts))
         for fact in facts:
-            fid = fact["fid"]
-            by_fid[fid] = fact
-            fields = fields_of(fact["kind"])
-            if fields is not None:
-                projected = {"id": fid}
-                for name in fields:
-                    value = fact.get(name, _ABSENT)
-                    if value is not _ABSENT:
-                        projected[name] = value
-                sent.append(projected)
-                ids.append(_encode(fid))
-        if len(by_fid) != len(facts) or _TRIGGER_ID in by_fid:
+            by_fid[fact["fid"]] = fact
+            encode = encoder_of(fact["kind"])
+            if encode is not None:
+                put(ids[len(sent)])
+                send(fact)
+                encode(fact, put)
+                put("}, ")
+        if len(by_fid) != len(facts):
             raise EngineError("rule engine failed: two facts share a fid (a fact asserted twice)")
-        if sent:
-            assert_json = f"{_to_json(sent)[:-1]}, {_TRIGGER_JSON}]"
-            retract_json = f'[{_RETRACT_TRIGGER}, {{"id": {_BETWEEN_IDS.join(ids)}}}]'
-        else:
-            assert_json, retract_json = f"[{_TRIGGER_JSON}]", f"[{_RETRACT_TRIGGER}]"
+        put(_TRIGGER_JSON + "]")
+        assert_json = "".join(out)
+        count = len(sent)
+        retract_json = f"[{'}, '.join([_RETRACT_TRIGGER[:-1], *ids[:count]])}}}]"  # each id's '}' written by the join
         with _Host._lock:
             host = _Host.get()
-            messages = host.run(host.handle(self.ruleset, self._definitions), assert_json, retract_json, len(sent))
-            results = [_result(message) for message in messages]
-            host.recorder.matches = results
-        if not any(action == _DONE for action, _ in results):
-            raise EngineError("the rule engine did not finish the run (the trigger rule never fired)")
-        return _matches(results, self._owners, by_fid)
+            messages = host.run(host.handle(self.ruleset, self._registered), assert_json, retract_json, count)
+        text = "".join(messages)
+        if self._marked and "\\" not in text:
+            return _read(text, len(messages), self._owners, sent)
+        return _read_parsed(messages, self._owners, sent, self._marked)
 
 
-_ABSENT = object()
 # json.dumps(ensure_ascii=False) without its check for circular references (a fact is plain data).
 _to_json = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
 
@@ -455,47 +474,206 @@ def _sent_order(fields: set[str] | frozenset[str]) -> tuple[str, ...]:
     return ("kind", *sorted(fields - _RESERVED - {"kind"}))
 
 
-# Where a binding's fact begins in a result: its name ends, and the fact's text starts with its id (`run`
-# writes it first). Searched only in a message without a backslash: every quote in it then delimits a
-# string, and a value nested in a fact is written by json.dumps with a space after its colon.
-_BOUND = '":{"id": "'
+# --- Writing the facts -----------------------------------------------------------------------------
+
+_Encoder = Callable[[Fact, Callable[[str], object]], None]
+"""Writes a fact's sent fields, each as ``, "name": value``, by calling its second argument with each piece."""
+
+# A field's texts are remembered by value (a str or an int; a bool is written directly): most values
+# recur from plan to plan (a kind, a category, a count, a day), and a dict lookup costs a fraction of
+# writing the text. At most this many a field, each of a str at most this long: a bounded memory.
+_TEXTS = 256
+_TEXT_LENGTH = 64
 
 
-def _result(message: str) -> tuple[str, list[tuple[str, str]]]:
-    """The durable rule of one result message and its (binding, fid) pairs, the trigger's left out.
+def _text(texts: dict[Any, str], prefix: str, value: Any) -> str:
+    """``prefix`` and the JSON of a str or an int `value` (exactly), remembered in `texts` while there is room."""
+    if value.__class__ is str:
+        text = prefix + _encode(value)
+        if len(value) > _TEXT_LENGTH:
+            return text
+    else:
+        text = prefix + int.__repr__(value)
+    if len(texts) < _TEXTS:
+        texts[value] = text
+    return text
 
-    A message is ``{"RULE":{"binding":{fact},...}}`` with each fact the very JSON text that was
-    asserted. A message with an escape in it, or any surprise, is read with `json.loads` instead.
+
+def _encoder(fields: tuple[str, ...]) -> _Encoder:
+    """A function that writes the `fields` a fact has, in this order, as json.dumps(ensure_ascii=False) would.
+
+    It is Python source compiled once per kind: one test and one call a field, with its key's text a
+    constant, where a loop over the fields cost about as much again (~180 fields a plan). Each value
+    is written by its exact class: ``true``/``false``; a str or an int from its remembered text
+    (`_text`: a str key never equals an int one, and neither a bool nor a float ever looks one up, so
+    ``1``, ``True`` and ``1.0`` never share a text); anything else (a float, a list, a str subclass)
+    by the json encoder itself. Names are written into the source with repr(), so any name is a literal.
     """
-    if "\\" in message or not message.startswith('{"'):
-        return _parsed(message)
-    parts = message.split(_BOUND)
-    pairs: list[tuple[str, str]] = []
-    previous = parts[0]
-    for part in parts[1:]:
-        name = previous[previous.rfind('"') + 1 :]
-        if name != TRIGGER_BINDING:
-            pairs.append((name, part[: part.index('"')]))
-        previous = part
-    return message[2 : message.index('"', 2)], pairs
+    lines = ["def encode(fact, put):"]
+    scope: dict[str, Any] = {"_text": _text, "_to_json": _to_json}
+    for index, name in enumerate(fields):
+        prefix = f", {_encode(name)}: "
+        scope[f"texts_{index}"] = {}
+        lines += [
+            f"    if {name!r} in fact:",
+            f"        value = fact[{name!r}]",
+            f"        if value is True: put({prefix + 'true'!r})",
+            f"        elif value is False: put({prefix + 'false'!r})",
+            "        elif value.__class__ is str or value.__class__ is int:",
+            f"            put(texts_{index}.get(value) or _text(texts_{index}, {prefix!r}, value))",
+            f"        else: put({prefix!r} + _to_json(value))",
+        ]
+    if not fields:
+        lines.append("    pass")
+    exec("\n".join(lines), scope)  # the source is built above from repr()s of names only
+    encode: _Encoder = scope["encode"]
+    return encode
 
 
-def _parsed(message: str) -> tuple[str, list[tuple[str, str]]]:
-    ((action, bound),) = json.loads(message).items()
-    return action, [(name, fact["id"]) for name, fact in bound.items() if name != TRIGGER_BINDING]
+# --- Reading the results ---------------------------------------------------------------------------
+
+# Every durable rule and every binding but the trigger is registered under its name with this mark in
+# front (`_marked_definitions`): durable writes a result as ``{"RULE":{"binding":{fact},...}}``, with
+# each fact the very text `run` asserted (its id first), so one search for the mark finds every rule
+# and every binding of all the results at once, the trigger's binding (unmarked) left out.
+_MARK = "@"
+# A rule: its name, then `{` and the trigger or a binding (no id follows). A binding: its name and its
+# fact's id. Searched only in results without a backslash: every quote then delimits a string, and
+# ``":{`` is only ever written by durable (json.dumps writes a space after a colon), so a fact's own
+# text never matches, whatever it holds (a string starting with the mark is followed by ``,`` or ``}``).
+_RESULT = re.compile(r'"@([^"]*)":\{(?:"id": ([0-9]+))?')
 
 
-def _matches(
-    results: list[tuple[str, list[tuple[str, str]]]], owners: dict[str, tuple[Owner, ...]], by_fid: dict[str, Fact]
-) -> list[Match]:
-    found: dict[tuple[str, str, int, tuple[str, ...]], Match] = {}
-    for action, pairs in results:
-        if action == _DONE:
+def _marked_definitions(definitions: dict[str, Any]) -> dict[str, Any]:
+    """The definitions as durable registers them: every rule and binding but the trigger named with `_MARK`.
+
+    A join names an earlier binding (``{binding: field}``, possibly inside arithmetic): renamed too.
+    Only called on definitions `_fields_by_kind` could analyse, whose every shape the walk below knows.
+    """
+    marked: dict[str, Any] = {}
+    for rule, definition in definitions.items():
+        if rule == _CATCH_ALL:  # never completes: never in a result
+            marked[rule] = definition
             continue
-        named = sorted(pairs) if len(pairs) > 1 else pairs
-        key = tuple([f"{name}={fid}" for name, fid in named])
-        bindings = tuple([(name, by_fid[fid]) for name, fid in named])
-        for rule_id, outcome, index in owners[action]:
-            if (rule_id, outcome, index, key) not in found:
-                found[rule_id, outcome, index, key] = Match(rule_id, outcome, index, key, bindings)
-    return [found[k] for k in sorted(found)]
+        bound: set[str] = set()
+        patterns = []
+        for pattern in definition["all"]:
+            ((name, expression),) = pattern.items()
+            if name == TRIGGER_BINDING:
+                patterns.append(pattern)
+                continue
+            patterns.append({_MARK + name: _marked_expression(expression, bound)})
+            bound.add(name)
+        marked[_MARK + rule] = {"all": patterns, "run": definition["run"]}
+    return marked
+
+
+def _marked_expression(node: dict[str, Any], bound: set[str]) -> dict[str, Any]:
+    """A pattern's expression with every join to a `bound` name renamed (see `_read_fields` for the shapes)."""
+    marked: dict[str, Any] = {}
+    for key, value in node.items():
+        if key in ("$and", "$or"):
+            marked[key] = [_marked_expression(item, bound) for item in value]
+        elif key in COMPARISONS:
+            marked[key] = {field: _marked_operand(operand, bound) for field, operand in value.items()}
+        elif key.startswith("$"):  # $ex, $nex, $iall, $iany: no join
+            marked[key] = value
+        else:
+            marked[key] = _marked_operand(value, bound)
+    return marked
+
+
+def _marked_operand(operand: Any, bound: set[str]) -> Any:
+    if not isinstance(operand, dict) or len(operand) != 1:
+        return operand
+    ((key, inner),) = operand.items()
+    if key in ARITHMETIC:
+        return {key: {side: _marked_operand(value, bound) for side, value in inner.items()}}
+    return {_MARK + key: inner} if key in bound else operand
+
+
+def _read(text: str, count: int, owners: dict[str, tuple[Owner, ...]], sent: list[Fact]) -> list[Match]:
+    """The matches of the `count` results `text` (one after the other, with no backslash; see `_RESULT`).
+
+    The body of `_add`, written out for the result of one binding (most of them): ~20 results a plan.
+    """
+    found = _RESULT.findall(text)
+    found.append(("", ""))  # ends the last result
+    matches: list[Match] = []
+    seen: set[tuple[str, tuple[str, ...]]] = set()
+    done = False
+    results = -1  # the end is not one
+    action = ""
+    pairs: list[tuple[str, Fact]] = []
+    for name, place in found:
+        if place:
+            pairs.append((name, sent[int(place)]))
+            continue
+        results += 1
+        if action == _DONE:
+            done = True
+        elif action:
+            if len(pairs) == 1:
+                key: tuple[str, ...] = (pairs[0][0] + "=" + pairs[0][1]["fid"],)
+            else:
+                pairs.sort(key=_by_name_and_fid)
+                key = tuple([bound + "=" + fact["fid"] for bound, fact in pairs])
+            bindings = tuple(pairs)
+            if (action, key) not in seen:
+                seen.add((action, key))
+                for rule_id, outcome, index in owners[action]:
+                    matches.append(_new_match(Match, (rule_id, outcome, index, key, bindings)))
+        action, pairs = name, []
+    if results != count:  # a result of a shape the search does not know (durable writes none)
+        raise EngineError(f"rule engine failed: {count} results, {results} read")
+    if not done:
+        raise EngineError("the rule engine did not finish the run (the trigger rule never fired)")
+    matches.sort()  # by rule, outcome, alternative and key: unique, so the bindings are never compared
+    return matches
+
+
+def _by_name_and_fid(pair: tuple[str, Fact]) -> tuple[str, str]:
+    return pair[0], pair[1]["fid"]
+
+
+def _read_parsed(
+    messages: list[str], owners: dict[str, tuple[Owner, ...]], sent: list[Fact], marked: bool
+) -> list[Match]:
+    """`_read` of results that may hold escapes (a value with a quote or a backslash): each parsed as JSON."""
+    start = len(_MARK) if marked else 0
+    matches: list[Match] = []
+    seen: set[tuple[str, tuple[str, ...]]] = set()
+    done = False
+    for message in messages:
+        ((action, bound),) = json.loads(message).items()
+        action = action[start:]
+        pairs = [(name[start:], sent[fact["id"]]) for name, fact in bound.items() if name != TRIGGER_BINDING]
+        if action == _DONE:
+            done = True
+        else:
+            _add(matches, seen, owners[action], action, pairs)
+    if not done:
+        raise EngineError("the rule engine did not finish the run (the trigger rule never fired)")
+    matches.sort()
+    return matches
+
+
+def _add(
+    matches: list[Match],
+    seen: set[tuple[str, tuple[str, ...]]],
+    owners: tuple[Owner, ...],
+    action: str,
+    pairs: list[tuple[str, Fact]],
+) -> None:
+    """A match for each rule alternative owning the durable rule `action`, once per set of (binding, fact) `pairs`."""
+    pairs.sort(key=_by_name_and_fid)
+    key = tuple([name + "=" + fact["fid"] for name, fact in pairs])
+    if (action, key) in seen:
+        return
+    seen.add((action, key))
+    for rule_id, outcome, index in owners:
+        matches.append(_new_match(Match, (rule_id, outcome, index, key, tuple(pairs))))
+
+
+# A named tuple's own __new__ is a Python function; tuple's builds the same tuple, at a fraction of the cost.
+_new_match = tuple.__new__
