@@ -655,10 +655,12 @@ def _predict_one(card: ScoreCard, position: int, rule_ids: Collection[str], scor
     for j in range(k + 1, len(shares)):
         kept *= 1.0 - shares[j] * decay[j - 1]
     kept = prod(factors[offsets[rank + 1] :], start=kept)
-    overall, capped = _overall(kept, basis.known, basis.criticals - (not rank), scoring)
-    written = card.written
-    limited = written.limit(overall, rule_ids)
     value, step_capped = basis.alone[rules.steps[position] - 1][position]
+    written = card.written
+    if scoring.critical_overall_cap is None and written.share >= 1.0:  # the usual plan: nothing caps or limits it
+        return round(100.0 * kept * basis.known + 0.0, 1), False, None, value, step_capped  # `_overall`'s figure
+    overall, capped = _overall(kept, basis.known, basis.criticals - (not rank), scoring)
+    limited = written.limit(overall, rule_ids)
     return limited, capped, written.rule_id if limited < overall else None, value, step_capped
 
 
