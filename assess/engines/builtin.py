@@ -440,9 +440,11 @@ def _selector(pattern: _Pattern) -> Selector | None:
     if alpha is None:
         return None
     namespace: dict[str, Any] = {"MISSING": _MISSING, "NUMBERS": _NUMBERS, "compare": compare}
-    tests = _test_lines(pattern, namespace, "")
+    fields: dict[str, str] = {}
+    tests = _test_lines(pattern, namespace, "", fields)
     if tests is None:
         return partial(_passing, alpha)
+    tests = _field_lines(fields, namespace, "        ") + tests
     lines = [
         "def select(facts):",
         "    out = []",
@@ -456,12 +458,13 @@ def _selector(pattern: _Pattern) -> Selector | None:
     return select
 
 
-def _test_lines(pattern: _Pattern, namespace: dict[str, Any], tag: str) -> list[str] | None:
+def _test_lines(pattern: _Pattern, namespace: dict[str, Any], tag: str, fields: dict[str, str]) -> list[str] | None:
     """The pattern's tests on ``fact`` as source lines (indented for a loop's body, ``continue`` on a failed
     test), the names they use added to `namespace` with `tag` in them; None when a test cannot be written so.
 
     The common tests (a field against a number or a string, ``$ex``, ``$nex``) with the very expressions
-    of `_literal`'s closures, any other one by calling its compiled test.
+    of `_literal`'s closures, any other one by calling its compiled test. A field is read from the local
+    variable `fields` names for it (added when new): the caller reads each once a fact (`_field_lines`).
     """
     lines: list[str] = []
     for i, term in enumerate(pattern.alpha_terms):
@@ -472,22 +475,22 @@ def _test_lines(pattern: _Pattern, namespace: dict[str, Any], tag: str) -> list[
         if isinstance(value, dict) and len(value) == 1:
             ((field, constant),) = value.items()
         if key in ("$ex", "$nex") and field is not None:
-            namespace[f"F{name}"] = field
-            lines += [f"        if F{name} {'not in' if key == '$ex' else 'in'} fact:", "            continue"]
+            read = fields.setdefault(field, f"v{len(fields)}")
+            lines += [f"        if {read} is {'' if key == '$ex' else 'not '}MISSING:", "            continue"]
             continue
         op, field, constant = (key, field, constant) if key in _COMPARISONS else ("$eq", key, value)
         numeric = type(constant) in _NUMBERS
         text = type(constant) is str and "\0" not in constant
         if ((key in _COMPARISONS and field is not None) or not key.startswith("$")) and (numeric or text):
-            namespace.update({f"F{name}": field, f"C{name}": constant, f"O{name}": op})
-            guard = "v.__class__ in NUMBERS" if numeric else 'v.__class__ is str and "\\0" not in v'
-            order = _ORDERED[op].replace("value", "v").replace("constant", f"C{name}")
+            namespace.update({f"C{name}": constant, f"O{name}": op})
+            read = fields.setdefault(field, f"v{len(fields)}")
+            guard = f"{read}.__class__ in NUMBERS" if numeric else f'{read}.__class__ is str and "\\0" not in {read}'
+            order = _ORDERED[op].replace("value", read).replace("constant", f"C{name}")
             lines += [
-                f"        v = fact.get(F{name}, MISSING)",
                 f"        if {guard}:",
                 f"            if not ({order}):",
                 "                continue",
-                f"        elif v is MISSING or compare(O{name}, v, C{name}) is not True:",
+                f"        elif {read} is MISSING or compare(O{name}, {read}, C{name}) is not True:",
                 "            continue",
             ]
             continue
@@ -516,11 +519,12 @@ def _kind_selector(patterns: dict[int, _Pattern]) -> tuple[KindSelector, dict[in
     body = ["    for fact in facts:"]
     tail: list[str] = []
     apart: dict[int, Selector] = {}
+    fields: dict[str, str] = {}  # each field any test reads, read once a fact
     for index, pattern in patterns.items():
         if pattern.alpha is None:  # its kind is all it asks
             tail.append(f"    passing[{index}] = facts")
             continue
-        tests = _test_lines(pattern, namespace, f"_{index}_")
+        tests = _test_lines(pattern, namespace, f"_{index}_", fields)
         if tests is None:
             apart[index] = partial(_passing, pattern.alpha)
             continue
@@ -529,11 +533,21 @@ def _kind_selector(patterns: dict[int, _Pattern]) -> tuple[KindSelector, dict[in
         body += ["    " + (line.replace("continue", "break") if line.strip() == "continue" else line) for line in tests]
         body += [f"            out{index}.append(fact)", "            break"]
         tail.append(f"    passing[{index}] = out{index}")
+    body[1:1] = _field_lines(fields, namespace, "        ")
     if len(body) == 1:
         body.append("        pass")
     exec("\n".join(head + body + tail), namespace)
     select: KindSelector = namespace["select"]
     return select, apart
+
+
+def _field_lines(fields: dict[str, str], namespace: dict[str, Any], indent: str) -> list[str]:
+    """The lines that read each of `fields` from ``fact`` into its variable (MISSING when absent)."""
+    lines = []
+    for field, read in fields.items():
+        namespace[f"K{read}"] = field
+        lines.append(f"{indent}{read} = fact.get(K{read}, MISSING)")
+    return lines
 
 
 def _passing(alpha: AlphaTest, facts: list[Fact]) -> list[Fact]:
