@@ -347,3 +347,30 @@ def test_no_fact_holds_none_or_an_unrounded_float() -> None:
             _assert_plain(build_facts(plan))
         # Every number of the plan goes through `_number`: an integer written 3.0 gives the same facts.
         assert json.dumps(build_facts(_as_floats(valid(data)))) == json.dumps(build_facts(valid(data)))
+
+
+def test_element_facts_past_the_pointers_written_once_are_named_alike() -> None:
+    """The first entries' ``ptr`` and ``fid`` are written once for every plan; entries past them get theirs
+    the same way."""
+    entries = 40
+    plan = {
+        "schema_version": "1.0",
+        "organization": {"name": "Riverside Food Bank"},
+        "people": [{"id": f"p{i}", "name": f"P {i}"} for i in range(entries)],
+        "committee": {"members": [{"person": f"p{i}"} for i in range(entries)]},
+        "goals": [{"id": f"g{i}", "statement": "Grow", "category": "awareness"} for i in range(entries)],
+        "metrics": [{"id": f"m{i}", "name": "M", "kind": "followers"} for i in range(entries)],
+        "channels": [{"id": f"c{i}", "platform": "facebook"} for i in range(entries)],
+        "celebration": {"milestones": [{"id": f"s{i}", "description": "D"} for i in range(entries)]},
+        "audience": {
+            "research": [{"id": f"r{i}", "method": "survey", "date": "2025-01-06"} for i in range(entries)],
+            "segments": [{"id": f"a{i}", "name": "A", "evidence": "survey"} for i in range(entries)],
+        },
+    }
+    paths = {"goal": "/goals", "metric": "/metrics", "channel": "/channels", "member": "/committee/members"}
+    paths |= {"milestone": "/celebration/milestones", "research": "/audience/research", "segment": "/audience/segments"}
+    facts = build_facts(load(plan).data)
+    for kind, path in paths.items():
+        pointers = [fact["ptr"] for fact in facts if fact["kind"] == kind]
+        assert pointers == [f"{path}/{index}" for index in range(entries)], kind
+    _assert_plain(facts)

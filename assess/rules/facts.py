@@ -417,14 +417,40 @@ def _num(value: Any) -> Any:
     return _number(value) if type(value) is float else value
 
 
+_FROM_ISO = dt.date.fromisoformat  # bound once: some twenty dates a plan
+
+
 def _epoch(value: str) -> int:
     """The epoch day of an ISO date, as the validated plan holds dates."""
-    return dt.date.fromisoformat(value).toordinal() - _EPOCH
+    return _FROM_ISO(value).toordinal() - _EPOCH
 
 
 def _day(value: str | None) -> int | None:
     """`_epoch` of an optional date (None when absent)."""
-    return None if value is None else dt.date.fromisoformat(value).toordinal() - _EPOCH
+    return None if value is None else _FROM_ISO(value).toordinal() - _EPOCH
+
+
+_NAMED = 32
+"""Entries of a list whose element facts' ``ptr`` and ``fid`` are written once, not a plan at a time."""
+
+
+def _names(kind: str, path: str) -> list[tuple[str, str]]:
+    """(ptr, fid) of the facts of the first `_NAMED` entries of a list: two f-strings less an element fact."""
+    return [(f"{path}/{index}", f"{kind}:{path}/{index}") for index in range(_NAMED)]
+
+
+def _name(kind: str, path: str, index: int) -> tuple[str, str]:
+    """(ptr, fid) of an entry past the first `_NAMED`."""
+    return f"{path}/{index}", f"{kind}:{path}/{index}"
+
+
+_GOAL = _names("goal", "/goals")
+_METRIC = _names("metric", "/metrics")
+_RESEARCH = _names("research", "/audience/research")
+_SEGMENT = _names("segment", "/audience/segments")
+_CHANNEL = _names("channel", "/channels")
+_MEMBER = _names("member", "/committee/members")
+_MILESTONE = _names("milestone", "/celebration/milestones")
 
 
 def _days(cadence: str | None) -> int | None:
@@ -486,8 +512,8 @@ def build_facts(plan: PlanData) -> list[Fact]:
         fundraising_goals += fundraising
         primary = goal.get("primary", False)
         primary_goals += primary
-        ptr = f"/goals/{index}"
-        fact = {"kind": "goal", "fid": f"goal:{ptr}", "ptr": ptr, "goal": goal["id"]}
+        ptr, fid = _GOAL[index] if index < _NAMED else _name("goal", "/goals", index)
+        fact = {"kind": "goal", "fid": fid, "ptr": ptr, "goal": goal["id"]}
         if (statement := goal.get("statement")) is not None:
             fact["statement"] = statement
         fact["category"] = goal["category"]
@@ -510,8 +536,8 @@ def build_facts(plan: PlanData) -> list[Fact]:
         vanity = metric["kind"] in _VANITY
         if metric.get("source") and metric["id"] in goal_metric_ids and not vanity:
             sourced_metrics += 1
-        ptr = f"/metrics/{index}"
-        fact = {"kind": "metric", "fid": f"metric:{ptr}", "ptr": ptr, "metric": metric["id"]}
+        ptr, fid = _METRIC[index] if index < _NAMED else _name("metric", "/metrics", index)
+        fact = {"kind": "metric", "fid": fid, "ptr": ptr, "metric": metric["id"]}
         if (name := metric.get("name")) is not None:
             fact["name"] = name
         fact["type"] = metric["kind"]
@@ -554,10 +580,10 @@ def build_facts(plan: PlanData) -> list[Fact]:
                 audience_research[research["id"]] = day
             else:
                 insider_research += 1
-            ptr = f"/audience/research/{index}"
+            ptr, fid = _RESEARCH[index] if index < _NAMED else _name("research", "/audience/research", index)
             fact = {
                 "kind": "research",
-                "fid": f"research:{ptr}",
+                "fid": fid,
                 "ptr": ptr,
                 "research": research["id"],
                 "method": research["method"],
@@ -579,8 +605,8 @@ def build_facts(plan: PlanData) -> list[Fact]:
                 segment_latest[segment["id"]] = max(days)
             else:
                 segment_latest.pop(segment["id"], None)  # of two segments with one id, the last is read
-            ptr = f"/audience/segments/{index}"
-            fact = {"kind": "segment", "fid": f"segment:{ptr}", "ptr": ptr, "segment": segment["id"]}
+            ptr, fid = _SEGMENT[index] if index < _NAMED else _name("segment", "/audience/segments", index)
+            fact = {"kind": "segment", "fid": fid, "ptr": ptr, "segment": segment["id"]}
             if (name := segment.get("name")) is not None:
                 fact["name"] = name
             fact["evidence"] = segment["evidence"]
@@ -628,10 +654,10 @@ def build_facts(plan: PlanData) -> list[Fact]:
                     if selected_day is not None and latest is not None and latest > selected_day:
                         reconfirmed_by_research = True
                         break
-        ptr = f"/channels/{index}"
+        ptr, fid = _CHANNEL[index] if index < _NAMED else _name("channel", "/channels", index)
         fact = {
             "kind": "channel",
-            "fid": f"channel:{ptr}",
+            "fid": fid,
             "ptr": ptr,
             "channel": channel["id"],
             "name": handle if handle else channel["id"],
@@ -724,8 +750,8 @@ def _committee_facts(plan: PlanData, humans: Humans, facts: list[Fact]) -> None:
             if department:
                 departments.add(department)
             traits.update(member_traits)
-        ptr = f"/committee/members/{index}"
-        fact: Fact = {"kind": "member", "fid": f"member:{ptr}", "ptr": ptr, "person": pid}
+        ptr, fid = _MEMBER[index] if index < _NAMED else _name("member", "/committee/members", index)
+        fact: Fact = {"kind": "member", "fid": fid, "ptr": ptr, "person": pid}
         if (name := person.get("name") if person is not None else pid) is not None:
             fact["name"] = name
         if department is not None:
@@ -902,8 +928,8 @@ def _section_facts(plan: PlanData, facts: list[Fact]) -> None:
         }
         facts.append(fact)
         for index, milestone in enumerate(milestones):
-            ptr = f"/celebration/milestones/{index}"
-            fact = {"kind": "milestone", "fid": f"milestone:{ptr}", "ptr": ptr, "milestone": milestone["id"]}
+            ptr, fid = _MILESTONE[index] if index < _NAMED else _name("milestone", "/celebration/milestones", index)
+            fact = {"kind": "milestone", "fid": fid, "ptr": ptr, "milestone": milestone["id"]}
             if (description := milestone.get("description")) is not None:
                 fact["description"] = description
             if (metric := milestone.get("metric")) is not None:

@@ -35,6 +35,7 @@ import threading
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import repeat
 from typing import TYPE_CHECKING, Any
 
 from assess.plan.sourcemap import field_name
@@ -213,7 +214,9 @@ class Detector:
         """`_matches` of texts searched together, matching only the texts that a whole-text lookup or
         a hint picks out."""
         nfkc, normalised, norms = _normalised(texts)
-        keys = [norm.rstrip(_TRAILING) or norm for norm in norms]
+        keys = list(map(str.rstrip, norms, repeat(_TRAILING)))  # `_key` of each text (by map: no loop in Python)
+        if "" in keys:  # ... but a text of punctuation only is its own key
+            keys = [key or norm for key, norm in zip(keys, norms, strict=True)]
         picked: set[int] = set()
         if not self._whole.isdisjoint(keys):
             picked.update(index for index, key in enumerate(keys) if key in self._whole)
@@ -254,24 +257,34 @@ def _normalised(texts: list[str]) -> tuple[str | None, str | None, list[str]]:
     case are mapped character by character, and collapsing white space leaves one space at
     most on either side of each `_JOIN` (white space ending or starting a text), taken away
     after. ASCII text whose only white space is single spaces is left as it is. A text
-    holding `_JOIN` itself is the exception: the texts are then normalised one by one, and
-    no joined texts are given (every text is searched).
+    holding `_JOIN` itself is the exception (seen as more pieces than texts at the end: no step
+    makes or takes away a `_JOIN`): the texts are then normalised one by one, and no joined
+    texts are given (every text is searched).
     """
     if not texts:
         return "", "", []
     joined = _JOIN.join(texts)
-    if joined.count(_JOIN) != len(texts) - 1:
-        return None, None, [normalise(text) for text in texts]
     nfkc = joined
     if not joined.isascii():
         nfkc = unicodedata.normalize("NFKC", joined)
         joined = " ".join(nfkc.translate(_QUOTES).split())
-    elif any(space in joined for space in _SPACING):
+    elif any(map(joined.__contains__, _SPACING)):
         joined = " ".join(joined.split())
     else:
         joined = joined.strip(" ")
-    normalised = joined.casefold().replace(" " + _JOIN, _JOIN).replace(_JOIN + " ", _JOIN)
-    return nfkc, normalised, normalised.split(_JOIN)
+    normalised = joined.casefold()
+    if _SPACE_JOIN in normalised:  # looking is cheaper than replacing: few texts end or start with a space
+        normalised = normalised.replace(_SPACE_JOIN, _JOIN)
+    if _JOIN_SPACE in normalised:
+        normalised = normalised.replace(_JOIN_SPACE, _JOIN)
+    norms = normalised.split(_JOIN)
+    if len(norms) != len(texts):
+        return None, None, [normalise(text) for text in texts]
+    return nfkc, normalised, norms
+
+
+_SPACE_JOIN = " " + _JOIN
+_JOIN_SPACE = _JOIN + " "
 
 
 class _Hint:
@@ -318,7 +331,8 @@ class _Hint:
             else:
                 text = joined.lower()
             for literal in self.ascii if text.isascii() else self.literals:
-                _texts_holding(text, functools.partial(text.find, literal), picked)
+                if literal in text:  # most plans hold none: looked for once before the texts are walked
+                    _texts_holding(text, functools.partial(text.find, literal), picked)
         else:
             regex = self.regex
 
