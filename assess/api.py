@@ -15,7 +15,9 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
+import itertools
 import json
+import operator
 import os
 import re
 import sys
@@ -32,6 +34,7 @@ from assess.plan.inmemory import canonical_json, check_data
 from assess.plan.load import DEFAULT_LIMITS, Document, Limits, SourceMap, load_path, parse_bytes
 from assess.plan.validate import PlanData, checked_data, checked_document, is_plan, typed_plan
 from assess.results.report import (
+    Finding,
     PlanProblem,
     PlanReport,
     Recommendation,
@@ -39,13 +42,14 @@ from assess.results.report import (
     RuleResult,
     Severity,
     Status,
-    Summary,
     SuppressedFinding,
     SuppressionNotice,
     ToolInfo,
     new_plan_report,
     new_recommendation,
+    new_report,
     new_rule_result,
+    new_summary,
 )
 from assess.results.score import (
     ALL_WRITTEN,
@@ -206,8 +210,8 @@ def _plan_report(
     what does not change from plan to plan is in the catalog's `_Tables`.
     """
     tables = _tables(catalog, config.scoring)
-    findings = [finding for outcome in outcomes for finding in outcome.findings]
-    statuses = [outcome.status for outcome in outcomes]
+    findings = tables.findings(outcomes)
+    statuses = list(map(_STATUS, outcomes))
     settings = loaded.data.get("x-assess")
     suppress = settings.get("suppress", []) if settings else []
     suppressed: list[SuppressedFinding] = []
@@ -233,7 +237,6 @@ def _plan_report(
     blockers = _blockers(tables, outcomes, statuses)
     card = score_card(tables.scoring_rules, statuses, blockers, lang, _written(scan, tables))
     rule_results = tables.rule_results(lang, statuses, outcomes, blockers)
-    findings.sort(key=lambda f: (_RANK[f.severity], f.step, f.rule_id, f.line or 0, f.pointer))
     # Records built from the pipeline's own values (typed already; floats from `score`'s rounding).
     return new_plan_report(
         loaded.name,
@@ -255,6 +258,19 @@ def _plan_report(
 
 
 _RANK = {severity: severity.rank for severity in Severity}
+_STATUS = operator.itemgetter(1)  # a `RuleOutcome`'s status
+_FINDINGS = operator.itemgetter(2)  # a `RuleOutcome`'s findings
+_FIRST = operator.itemgetter(0)
+
+
+def _report_order(finding: Finding) -> tuple[int, int, str, int, str]:
+    """The order of the report's findings: most severe first, then by step, rule, line and pointer."""
+    return (_RANK[finding.severity], finding.step, finding.rule_id, finding.line or 0, finding.pointer)
+
+
+def _place(finding: Finding) -> tuple[int, str]:
+    """The order of a rule's findings in the report (`_report_order`, within one rule)."""
+    return (finding.line or 0, finding.pointer)
 
 
 class _Tables:
@@ -267,6 +283,7 @@ class _Tables:
         "_records",
         "always_shown",
         "depths",
+        "first",
         "groups",
         "ids",
         "known",
@@ -305,6 +322,13 @@ class _Tables:
         self.placeholder_rule = next(
             (rule.id for rule in active if any("placeholder" in b.values() for b in rule.rule.alternatives)), None
         )
+        # Each rule's place in the report's order of findings (`_report_order` but line and pointer); None
+        # when two rules share one, as the same rule in two packs (their findings then mingle by line).
+        heads = [(rule.severity.rank, rule.step, rule.id) for rule in active]
+        order = sorted(range(len(active)), key=heads.__getitem__)
+        self.first: tuple[int, ...] | None = None
+        if len(set(heads)) == len(heads):
+            self.first = tuple(sorted(range(len(order)), key=order.__getitem__))
         self._active = active
         self._heads: dict[str, tuple[tuple[str, int, Severity, str], ...]] = {}
         self._records: dict[str, tuple[tuple[RuleResult, ...], tuple[dict[_Ending, RuleResult], ...]]] = {}
@@ -317,6 +341,26 @@ class _Tables:
                 (rule.id, rule.step, rule.severity, rule.texts(lang)["title"]) for rule in self._active
             )
         return found
+
+    def findings(self, outcomes: list[RuleOutcome]) -> list[Finding]:
+        """The findings of the plan's outcomes, in the report's order (`_report_order`): its failing rules
+        in their order (`first`), each rule's findings by line and pointer, rather than every finding
+        sorted by a key made in Python."""
+        first = self.first
+        if first is None:
+            findings = list(itertools.chain.from_iterable(map(_FINDINGS, outcomes)))
+            findings.sort(key=_report_order)
+            return findings
+        findings = []
+        for position in sorted(
+            itertools.compress(range(len(outcomes)), map(_FINDINGS, outcomes)), key=first.__getitem__
+        ):
+            found = outcomes[position].findings
+            if len(found) == 1:
+                findings.append(found[0])
+            else:
+                findings += sorted(found, key=_place)
+        return findings
 
     def rule_results(
         self, lang: str, statuses: list[Status], outcomes: list[RuleOutcome], blockers: Mapping[int, str]
@@ -432,24 +476,28 @@ def _recommendations(
     ids, steps, groups = tables.ids, tables.steps, tables.groups
     # Sorted by severity and named check first (`groups`), only the rules up to the end of the group
     # holding the last one shown can be shown: the others need no prediction.
-    failing = sorted((p for p, status in enumerate(statuses) if status is Status.FAIL), key=groups.__getitem__)
-    shown = max(config.recommendations, sum(1 for position in failing if tables.always_shown[position]))
+    failing = sorted(
+        itertools.compress(range(len(statuses)), map(operator.is_, statuses, itertools.repeat(Status.FAIL))),
+        key=groups.__getitem__,
+    )
+    shown = max(config.recommendations, sum(map(tables.always_shown.__getitem__, failing)))
     if len(failing) > shown:
         last = groups[failing[shown - 1]]
         failing = [position for position in failing if groups[position] <= last]
     candidates: list[tuple[tuple[int, float, float, str], int, list[str], Predicted]] = []
+    all_unlocks, scoring, step_cards = tables.unlocks, config.scoring, before.steps
     for position in failing:
         rule_id = ids[position]
-        unlocks = tables.unlocks[position]
-        chosen = (
-            [position, *(hidden for hidden in unlocks if blockers.get(hidden) == rule_id)] if unlocks else [position]
-        )
-        fixed = [ids[p] for p in chosen]
-        predicted = predict_rule(before, chosen, fixed, config.scoring)
-        step_before = before.steps[steps[position] - 1].score
-        step_gain = (predicted[3] or 0.0) - (step_before or 0.0)
+        chosen = [position]
+        if blockers and all_unlocks[position]:  # the details it hides pass with it
+            for hidden in all_unlocks[position]:
+                if blockers.get(hidden) == rule_id:
+                    chosen.append(hidden)
+        fixed = [ids[p] for p in chosen] if len(chosen) > 1 else [rule_id]
+        predicted = predict_rule(before, chosen, fixed, scoring)
+        step_gain = (predicted[3] or 0.0) - (step_cards[steps[position] - 1].score or 0.0)
         candidates.append(((groups[position], overall - predicted[0], -step_gain, rule_id), position, fixed, predicted))
-    candidates.sort(key=lambda c: c[0])
+    candidates.sort(key=_FIRST)
     recommendations: list[Recommendation] = []
     for number, (_, position, fixed, predicted) in enumerate(candidates[:shown], 1):
         after, capped, limited_by, step_after, step_capped = predicted
@@ -496,17 +544,13 @@ def problem_report(name: str, error: PlanError, lang: str = "en") -> PlanReport:
 def make_report(plans: Iterable[PlanReport], catalog: Catalog) -> Report:
     """Wrap plan reports into the top-level report, with totals."""
     plans = list(plans)
-    counts = {severity: 0 for severity in Severity}
+    counts = dict.fromkeys(Severity, 0)
     for plan in plans:
         for finding in plan.findings:
             counts[finding.severity] += 1
     assessed = sum(plan.assessed for plan in plans)
-    return Report(
-        tool=_tool(catalog.engine.name),
-        rule_packs=catalog.pack_info,
-        plans=plans,
-        summary=Summary(plans=len(plans), assessed=assessed, errors=len(plans) - assessed, findings=counts),
-    )
+    summary = new_summary(len(plans), assessed, len(plans) - assessed, counts, 0)
+    return new_report("1.0", _tool(catalog.engine.name), catalog.pack_info, plans, summary)
 
 
 @functools.lru_cache(maxsize=8)

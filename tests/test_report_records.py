@@ -62,6 +62,8 @@ def test_a_record_has_its_models_fields_in_order_with_the_same_defaults(record: 
         (report.Recommendation, report.new_recommendation),
         (report.Score, report.new_score),
         (report.PlanReport, report.new_plan_report),
+        (report.Summary, report.new_summary),
+        (report.Report, report.new_report),
     ],
     ids=lambda item: getattr(item, "__name__", ""),
 )

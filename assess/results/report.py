@@ -310,7 +310,9 @@ def _draft(cls: type[Record]) -> type[Record]:
 
 
 # By number, not by name: only the records are classes of this module.
-_DRAFTS = tuple(_draft(cls) for cls in (RuleResult, StepResult, Finding, Recommendation, Score, PlanReport))
+_DRAFTS = tuple(
+    _draft(cls) for cls in (RuleResult, StepResult, Finding, Recommendation, Score, PlanReport, Summary, Report)
+)
 
 
 def new_rule_result(
@@ -488,6 +490,36 @@ def new_plan_report(
     record.fill_first = fill_first
     record.__class__ = PlanReport
     built: PlanReport = record
+    return built
+
+
+def new_summary(plans: int, assessed: int, errors: int, findings: dict[Severity, int], skipped: int) -> Summary:
+    record: Any = _new(_DRAFTS[6])
+    record.plans = plans
+    record.assessed = assessed
+    record.errors = errors
+    record.findings = findings
+    record.skipped = skipped
+    record.__class__ = Summary
+    built: Summary = record
+    return built
+
+
+def new_report(
+    report_version: Literal["1.0"],
+    tool: ToolInfo,
+    rule_packs: list[RulePackInfo],
+    plans: list[PlanReport],
+    summary: Summary,
+) -> Report:
+    record: Any = _new(_DRAFTS[7])
+    record.report_version = report_version
+    record.tool = tool
+    record.rule_packs = rule_packs
+    record.plans = plans
+    record.summary = summary
+    record.__class__ = Report
+    built: Report = record
     return built
 
 
