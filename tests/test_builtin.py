@@ -198,7 +198,8 @@ def test_matches_are_independent_of_fact_order() -> None:
 
 
 def test_the_generated_selectors_pick_the_facts_the_compiled_tests_pick() -> None:
-    """Each pattern's tests on the fact alone run as one generated loop: the same facts as its closures.
+    """Each pattern's tests on the fact alone run as one generated loop: the same facts as its closures,
+    alone and with every other pattern of its kind.
 
     Over the catalog's patterns and 20 generated packs' (every operator, numbers and strings), on the
     facts of 100 generated plans.
@@ -220,3 +221,16 @@ def test_the_generated_selectors_pick_the_facts_the_compiled_tests_pick() -> Non
                 assert select(of_kind) == [fact for fact in of_kind if pattern.alpha(fact)], pattern.alpha_terms
             checked += 1
     assert checked > 200
+    # As the engine runs them: all of a kind's patterns in one loop (`_kind_selector`), every one the same facts.
+    patterns = {p.alpha_id: p for c in engine._conditions for p in c.patterns if p.alpha_id >= 0}
+    for facts in fact_lists:
+        passing: list[list[dict[str, Any]]] = [[]] * engine._alpha_count
+        for kind, select_kind, apart in engine._selectors:
+            of_kind = [fact for fact in facts if fact["kind"] == kind]
+            select_kind(of_kind, passing)
+            for index, alone in apart:
+                passing[index] = alone(of_kind)
+        for index, pattern in patterns.items():
+            of_kind = [fact for fact in facts if fact["kind"] == pattern.kind]
+            alpha = pattern.alpha
+            assert passing[index] == (of_kind if alpha is None else [f for f in of_kind if alpha(f)]), index

@@ -31,6 +31,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any
 
 from assess.engines.base import CompiledRule, EngineError, Match, Owner, distinct_conditions
@@ -370,6 +371,7 @@ def _split(expression: dict[str, Any], kind: str) -> tuple[list[AlphaTest], list
 
 
 _NO_FRAME: Frame = {}
+_NO_FACTS: list[Fact] = []  # shared by every empty selection: never changed, only read
 
 
 class _Pattern:
@@ -430,51 +432,126 @@ Selector = Callable[[list[Fact]], list[Fact]]
 def _selector(pattern: _Pattern) -> Selector | None:
     """The facts of the pattern's kind that pass its tests on the fact alone, or None when its kind is all it asks.
 
-    Written as one generated loop over the facts, each test inline (~100 of them a plan, each over
-    every fact of its kind): the common tests (a field against a number or a string, ``$ex``,
-    ``$nex``) with the very expressions of `_literal`'s closures, any other one by calling its
-    compiled test. The same facts as ``[fact for fact in facts if pattern.alpha(fact)]``.
+    Written as one generated loop over the facts, each test inline (`_test_lines`). The same facts as
+    ``[fact for fact in facts if pattern.alpha(fact)]``. The engine runs these tests through
+    `_kind_selector`, all of a kind's patterns in one loop; this one is the reference the tests compare with.
     """
     alpha = pattern.alpha
     if alpha is None:
         return None
     namespace: dict[str, Any] = {"MISSING": _MISSING, "NUMBERS": _NUMBERS, "compare": compare}
-    lines = ["def select(facts):", "    out = []", "    for fact in facts:"]
+    fields: dict[str, str] = {}
+    tests = _test_lines(pattern, namespace, "", fields)
+    if tests is None:
+        return partial(_passing, alpha)
+    tests = _field_lines(fields, namespace, "        ") + tests
+    lines = [
+        "def select(facts):",
+        "    out = []",
+        "    for fact in facts:",
+        *tests,
+        "        out.append(fact)",
+        "    return out",
+    ]
+    exec("\n".join(lines), namespace)
+    select: Selector = namespace["select"]
+    return select
+
+
+def _test_lines(pattern: _Pattern, namespace: dict[str, Any], tag: str, fields: dict[str, str]) -> list[str] | None:
+    """The pattern's tests on ``fact`` as source lines (indented for a loop's body, ``continue`` on a failed
+    test), the names they use added to `namespace` with `tag` in them; None when a test cannot be written so.
+
+    The common tests (a field against a number or a string, ``$ex``, ``$nex``) with the very expressions
+    of `_literal`'s closures, any other one by calling its compiled test. A field is read from the local
+    variable `fields` names for it (added when new): the caller reads each once a fact (`_field_lines`).
+    """
+    lines: list[str] = []
     for i, term in enumerate(pattern.alpha_terms):
+        name = f"{tag}{i}"
         ((key, value),) = term.items()
         field: Any = None
         constant: Any = None
         if isinstance(value, dict) and len(value) == 1:
             ((field, constant),) = value.items()
         if key in ("$ex", "$nex") and field is not None:
-            namespace[f"F{i}"] = field
-            lines += [f"        if F{i} {'not in' if key == '$ex' else 'in'} fact:", "            continue"]
+            read = fields.setdefault(field, f"v{len(fields)}")
+            lines += [f"        if {read} is {'' if key == '$ex' else 'not '}MISSING:", "            continue"]
             continue
         op, field, constant = (key, field, constant) if key in _COMPARISONS else ("$eq", key, value)
         numeric = type(constant) in _NUMBERS
         text = type(constant) is str and "\0" not in constant
         if ((key in _COMPARISONS and field is not None) or not key.startswith("$")) and (numeric or text):
-            namespace.update({f"F{i}": field, f"C{i}": constant, f"O{i}": op})
-            guard = "v.__class__ in NUMBERS" if numeric else 'v.__class__ is str and "\\0" not in v'
-            order = _ORDERED[op].replace("value", "v").replace("constant", f"C{i}")
+            namespace.update({f"C{name}": constant, f"O{name}": op})
+            read = fields.setdefault(field, f"v{len(fields)}")
+            guard = f"{read}.__class__ in NUMBERS" if numeric else f'{read}.__class__ is str and "\\0" not in {read}'
+            order = _ORDERED[op].replace("value", read).replace("constant", f"C{name}")
             lines += [
-                f"        v = fact.get(F{i}, MISSING)",
                 f"        if {guard}:",
                 f"            if not ({order}):",
                 "                continue",
-                f"        elif v is MISSING or compare(O{i}, v, C{i}) is not True:",
+                f"        elif {read} is MISSING or compare(O{name}, {read}, C{name}) is not True:",
                 "            continue",
             ]
             continue
         split = _split(term, pattern.kind)
         if split is None or split[1] or not split[0]:
-            return lambda facts: [fact for fact in facts if alpha(fact)]
-        namespace[f"T{i}"] = _every(split[0])
-        lines += [f"        if not T{i}(fact):", "            continue"]
-    lines += ["        out.append(fact)", "    return out"]
-    exec("\n".join(lines), namespace)
-    select: Selector = namespace["select"]
-    return select
+            return None
+        namespace[f"T{name}"] = _every(split[0])
+        lines += [f"        if not T{name}(fact):", "            continue"]
+    return lines
+
+
+KindSelector = Callable[[list[Fact], list[list[Fact]]], None]
+
+
+def _kind_selector(patterns: dict[int, _Pattern]) -> tuple[KindSelector, dict[int, Selector]]:
+    """One generated loop over a kind's facts that sets ``passing[id]`` to the facts passing each pattern's
+    tests on the fact alone, by the patterns' ids (`patterns`, all of one kind), and the selectors of the
+    patterns whose tests it cannot hold (`_test_lines` None), to be run apart.
+
+    Each pattern's tests sit in a block of their own (``while True``, left by ``break`` where `_selector`'s
+    loop continues with the next fact), so a fact is read once for all of its kind's ~10 patterns, in one
+    call instead of one each (~120 patterns a plan, most over one or two facts).
+    """
+    namespace: dict[str, Any] = {"MISSING": _MISSING, "NUMBERS": _NUMBERS, "compare": compare}
+    head = ["def select(facts, passing):"]
+    body = ["    for fact in facts:"]
+    tail: list[str] = []
+    apart: dict[int, Selector] = {}
+    fields: dict[str, str] = {}  # each field any test reads, read once a fact
+    for index, pattern in patterns.items():
+        if pattern.alpha is None:  # its kind is all it asks
+            tail.append(f"    passing[{index}] = facts")
+            continue
+        tests = _test_lines(pattern, namespace, f"_{index}_", fields)
+        if tests is None:
+            apart[index] = partial(_passing, pattern.alpha)
+            continue
+        head.append(f"    out{index} = []")
+        body.append("        while True:")
+        body += ["    " + (line.replace("continue", "break") if line.strip() == "continue" else line) for line in tests]
+        body += [f"            out{index}.append(fact)", "            break"]
+        tail.append(f"    passing[{index}] = out{index}")
+    body[1:1] = _field_lines(fields, namespace, "        ")
+    if len(body) == 1:
+        body.append("        pass")
+    exec("\n".join(head + body + tail), namespace)
+    select: KindSelector = namespace["select"]
+    return select, apart
+
+
+def _field_lines(fields: dict[str, str], namespace: dict[str, Any], indent: str) -> list[str]:
+    """The lines that read each of `fields` from ``fact`` into its variable (MISSING when absent)."""
+    lines = []
+    for field, read in fields.items():
+        namespace[f"K{read}"] = field
+        lines.append(f"{indent}{read} = fact.get(K{read}, MISSING)")
+    return lines
+
+
+def _passing(alpha: AlphaTest, facts: list[Fact]) -> list[Fact]:
+    return [fact for fact in facts if alpha(fact)]
 
 
 class _Condition:
@@ -524,12 +601,17 @@ class BuiltinEngine:
         alpha_ids: dict[str, int] = {}
         for condition in self._conditions:
             condition.link(alpha_ids)
-        # The distinct tests on the fact alone, by id: (kind, selector), None when the kind is all it asks.
-        self._alphas: list[tuple[str, Selector | None]] = [("", None)] * len(alpha_ids)
+        # The distinct tests on the fact alone, by id, run a kind at a time (`_kind_selector`), every one each run.
+        by_kind: dict[str, dict[int, _Pattern]] = {}
         for condition in self._conditions:
             for pattern in condition.patterns:
-                if pattern.alpha_id >= 0 and not self._alphas[pattern.alpha_id][0]:
-                    self._alphas[pattern.alpha_id] = (pattern.kind, _selector(pattern))
+                if pattern.alpha_id >= 0:
+                    by_kind.setdefault(pattern.kind, {}).setdefault(pattern.alpha_id, pattern)
+        self._alpha_count = len(alpha_ids)
+        self._selectors: list[tuple[str, KindSelector, tuple[tuple[int, Selector], ...]]] = []
+        for kind, patterns in by_kind.items():
+            select, apart = _kind_selector(patterns)
+            self._selectors.append((kind, select, tuple(apart.items())))
 
     def run(self, facts: Sequence[Fact]) -> list[Match]:
         by_kind: dict[str, list[Fact]] = {}
@@ -540,29 +622,24 @@ class BuiltinEngine:
                 by_kind[kind] = [fact]
             else:
                 group.append(fact)
-        alphas = self._alphas
-        passing: list[list[Fact] | None] = [None] * len(alphas)  # alpha id -> the facts passing it, this run
+        # The facts passing each distinct test on the fact alone, by its id: none when no fact has its kind.
+        passing: list[list[Fact]] = [_NO_FACTS] * self._alpha_count
+        for kind, select, apart in self._selectors:
+            of_kind = by_kind.get(kind)
+            if of_kind is not None:
+                select(of_kind, passing)
+                for index, alone in apart:
+                    passing[index] = alone(of_kind)
 
         def candidates(pattern: _Pattern) -> list[Fact]:
             index = pattern.alpha_id
-            if index < 0:
-                return by_kind.get(pattern.kind, [])
-            found = passing[index]
-            if found is None:
-                kind, select = alphas[index]
-                of_kind = by_kind.get(kind, [])
-                found = passing[index] = of_kind if select is None else select(of_kind)
-            return found
+            return by_kind.get(pattern.kind, _NO_FACTS) if index < 0 else passing[index]
 
         found: dict[tuple[str, str, int, tuple[str, ...]], Match] = {}
         for condition in self._conditions:
             index = condition.first
             if index >= 0:
                 first = passing[index]
-                if first is None:
-                    kind, select = alphas[index]
-                    of_kind = by_kind.get(kind, [])
-                    first = passing[index] = of_kind if select is None else select(of_kind)
                 if not first:
                     continue
                 if condition.simple:
