@@ -709,12 +709,16 @@ def _pair(
                     )
         return
     first_named_first = name < other  # a match's bindings are in the order of their names
+    only = beta[0] if len(beta) == 1 else None  # one join (every paired join of the catalog): called as it is
     for fact in first:
         frame = {name: fact}
         for candidate in facts:
             if same_kind and candidate is fact:
                 continue
-            if beta and not all(join(candidate, frame) for join in beta):
+            if only is not None:
+                if not only(candidate, frame):
+                    continue
+            elif beta and not all(join(candidate, frame) for join in beta):
                 continue
             if first_named_first:
                 bindings = ((name, fact), (other, candidate))
