@@ -372,6 +372,8 @@ def _split(expression: dict[str, Any], kind: str) -> tuple[list[AlphaTest], list
 
 _NO_FRAME: Frame = {}
 _NO_FACTS: list[Fact] = []  # shared by every empty selection: never changed, only read
+# A named tuple's own __new__ is a Python function; tuple's builds the same tuple, at a fraction of the cost.
+_new_match = tuple.__new__
 
 
 class _Pattern:
@@ -649,8 +651,8 @@ class BuiltinEngine:
                         bindings: tuple[tuple[str, Fact], ...] = ((name, fact),)
                         for rule_id, outcome, alternative in condition.owners:
                             if (rule_id, outcome, alternative, key) not in found:
-                                found[rule_id, outcome, alternative, key] = Match(
-                                    rule_id, outcome, alternative, key, bindings
+                                found[rule_id, outcome, alternative, key] = _new_match(
+                                    Match, (rule_id, outcome, alternative, key, bindings)
                                 )
                     continue
                 pair = condition.pair
@@ -663,8 +665,10 @@ class BuiltinEngine:
                 key = tuple(f"{name}={fact['fid']}" for name, fact in bindings)
                 for rule_id, outcome, alternative in condition.owners:
                     if (rule_id, outcome, alternative, key) not in found:
-                        found[rule_id, outcome, alternative, key] = Match(rule_id, outcome, alternative, key, bindings)
-        return [found[k] for k in sorted(found)]
+                        found[rule_id, outcome, alternative, key] = _new_match(
+                            Match, (rule_id, outcome, alternative, key, bindings)
+                        )
+        return sorted(found.values())  # by rule, outcome, alternative and key: unique, bindings never compared
 
 
 def _pair(
@@ -685,6 +689,8 @@ def _pair(
     same_kind = second.same_kind
     other = second.name
     if second.negated:
+        if facts and not beta and not same_kind:
+            return  # any fact of the second kind blocks every fact of the first (no join can fail)
         for fact in first:
             if facts:
                 frame = {name: fact}
@@ -698,15 +704,21 @@ def _pair(
             bindings: tuple[tuple[str, Fact], ...] = ((name, fact),)
             for rule_id, outcome, alternative in owners:
                 if (rule_id, outcome, alternative, key) not in found:
-                    found[rule_id, outcome, alternative, key] = Match(rule_id, outcome, alternative, key, bindings)
+                    found[rule_id, outcome, alternative, key] = _new_match(
+                        Match, (rule_id, outcome, alternative, key, bindings)
+                    )
         return
     first_named_first = name < other  # a match's bindings are in the order of their names
+    only = beta[0] if len(beta) == 1 else None  # one join (every paired join of the catalog): called as it is
     for fact in first:
         frame = {name: fact}
         for candidate in facts:
             if same_kind and candidate is fact:
                 continue
-            if beta and not all(join(candidate, frame) for join in beta):
+            if only is not None:
+                if not only(candidate, frame):
+                    continue
+            elif beta and not all(join(candidate, frame) for join in beta):
                 continue
             if first_named_first:
                 bindings = ((name, fact), (other, candidate))
@@ -716,7 +728,9 @@ def _pair(
                 key = (f"{other}={candidate['fid']}", f"{name}={fact['fid']}")
             for rule_id, outcome, alternative in owners:
                 if (rule_id, outcome, alternative, key) not in found:
-                    found[rule_id, outcome, alternative, key] = Match(rule_id, outcome, alternative, key, bindings)
+                    found[rule_id, outcome, alternative, key] = _new_match(
+                        Match, (rule_id, outcome, alternative, key, bindings)
+                    )
 
 
 def _frames(patterns: tuple[_Pattern, ...], candidates: Callable[[_Pattern], list[Fact]]) -> list[Frame]:
