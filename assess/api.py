@@ -37,6 +37,7 @@ from assess.results.report import (
     Finding,
     PlanProblem,
     PlanReport,
+    ReadOnlyList,
     Recommendation,
     Report,
     RuleResult,
@@ -369,12 +370,13 @@ class _Tables:
 
         A rule's record depends on its status, number of findings, missing fields and blocker alone, and
         plans repeat them (most rules pass): each is made once and shared by every plan that ends so (a
-        record is frozen), up to `_ENDINGS` endings a rule; a plan makes few records, not one a rule.
+        record is frozen, its list of missing fields a `ReadOnlyList`), up to `_ENDINGS` endings a rule; a
+        plan makes few records, not one a rule.
         """
         found = self._records.get(lang)
         if found is None:
             passed = tuple(
-                new_rule_result(rule_id, step, severity, title, Status.PASS, 0, [], None)
+                new_rule_result(rule_id, step, severity, title, Status.PASS, 0, ReadOnlyList(), None)
                 for rule_id, step, severity, title in self.heads(lang)
             )
             found = self._records[lang] = (passed, tuple({} for _ in passed))
@@ -388,7 +390,8 @@ class _Tables:
             record = endings[position].get(ending)
             if record is None:
                 rule_id, step, severity, title = self.heads(lang)[position]
-                record = new_rule_result(rule_id, step, severity, title, status, ending[1], [*ending[2]], ending[3])
+                missing = ReadOnlyList(ending[2])  # shared by the plans that end so: see ReadOnlyList
+                record = new_rule_result(rule_id, step, severity, title, status, ending[1], missing, ending[3])
                 if len(endings[position]) >= _ENDINGS:
                     endings[position].clear()
                 endings[position][ending] = record

@@ -222,3 +222,49 @@ def test_the_records_import_no_pydantic() -> None:
     code = "import sys, assess.results.report, assess.results.kinds; print('pydantic' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert json.loads(result.stdout.strip().lower()) is False
+
+
+def test_records_shared_by_several_reports_cannot_be_changed_through_their_lists() -> None:
+    """Rule results are made once and shared by the plans that end alike: editing one report's must fail,
+    not edit the other reports (and every later one); reading, copying and writing them is a list's."""
+    import copy
+    import pickle
+
+    config = assess.Config(engine="builtin", today=dt.date(2026, 1, 1))
+    path = Path(__file__).resolve().parent.parent / "samples" / "small-nonprofit.json"  # some rules unknown
+    first, second = (assess.assess_plan(path, config=config).plans[0] for _ in range(2))
+    shared = [(a, b) for a, b in zip(first.rules, second.rules, strict=True) if a is b]
+    assert len(shared) == len(first.rules)  # the same plan twice: every record shared
+    missing = next(rule.missing for rule in first.rules if rule.missing)
+    passing = next(rule.missing for rule in first.rules if rule.status is Status.PASS)
+    for readonly in (missing, passing):
+        before = list(readonly)
+        for change in (
+            lambda m: m.append("/x"),
+            lambda m: m.extend(["/x"]),
+            lambda m: m.insert(0, "/x"),
+            lambda m: m.clear(),
+            lambda m: m.sort(),
+            lambda m: m.reverse(),
+            lambda m: m.__setitem__(slice(None), ["/x"]),
+            lambda m: m.__delitem__(slice(None)),
+            lambda m: m.__iadd__(["/x"]),
+            lambda m: m.__imul__(2),
+        ):
+            with pytest.raises(TypeError, match="frozen record shared"):
+                change(readonly)
+        if before:
+            with pytest.raises(TypeError):
+                readonly.pop()
+            with pytest.raises(TypeError):
+                readonly.remove(before[0])
+        assert readonly == before and list(readonly) == before
+        assert copy.copy(readonly) == copy.deepcopy(readonly) == pickle.loads(pickle.dumps(readonly)) == before
+    # Written as lists, read back equal.
+    again = report.from_data(report.PlanReport, json.loads(report.to_json(first)))
+    assert again == first
+    assert isinstance(report_model.PlanReport.model_validate(report.to_data(first)), BaseModel)
+    assert report.plain_json(first, 2) == report.to_json(first, indent=2)  # without pydantic, the CLI's way
+    assert report.to_json(first, indent=2) == json.dumps(
+        json.loads(report.to_json(first)), indent=2, ensure_ascii=False
+    )

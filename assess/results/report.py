@@ -31,7 +31,7 @@ import threading
 import types
 import typing
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, NoReturn, TypeVar
 
 from assess.frozen import Frozen
 from assess.results.kinds import Maturity, Severity, Status
@@ -125,6 +125,33 @@ def _model_class(cls: type[Record]) -> type[BaseModel]:
 
 def _empty_list() -> list[Any]:
     return []
+
+
+class ReadOnlyList(list[str]):
+    """A list of texts that refuses to change: the lists of a record shared by several reports.
+
+    The pipeline makes some records once and shares them by every plan that ends the same
+    way (a rule's `RuleResult`, by catalog): a record is frozen, and its lists must be too,
+    or editing one report would edit others, and every later one. Reading is a list's (it
+    compares equal to one, and is written to JSON as one); changing it raises `TypeError`.
+    """
+
+    __slots__ = ()
+
+    def _refuse(self, *args: object, **kwargs: object) -> NoReturn:
+        raise TypeError("this list belongs to a frozen record shared by several reports: copy it to change it")
+
+    append = extend = insert = remove = pop = clear = sort = reverse = _refuse
+    __setitem__ = __delitem__ = __iadd__ = __imul__ = _refuse
+
+    def __reduce__(self) -> tuple[Any, ...]:  # copy, deepcopy and pickle build it whole, not item by item
+        return (type(self), (list(self),))
+
+    def __copy__(self) -> ReadOnlyList:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> ReadOnlyList:
+        return self  # texts, and it cannot change
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
@@ -619,7 +646,7 @@ def _indented(value: Any, newline: str, step: str) -> str:
     if value is None:
         return "null"
     inner = newline + step
-    if kind is list:
+    if kind is list or kind is ReadOnlyList:
         if not value:
             return "[]"
         return "[" + inner + ("," + inner).join([_indented(item, inner, step) for item in value]) + newline + "]"
