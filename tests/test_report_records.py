@@ -8,6 +8,7 @@ import inspect
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -239,7 +240,7 @@ def test_records_shared_by_several_reports_cannot_be_changed_through_their_lists
     passing = next(rule.missing for rule in first.rules if rule.status is Status.PASS)
     for readonly in (missing, passing):
         before = list(readonly)
-        for change in (
+        changes: list[Callable[[list[str]], object]] = [
             lambda m: m.append("/x"),
             lambda m: m.extend(["/x"]),
             lambda m: m.insert(0, "/x"),
@@ -250,7 +251,8 @@ def test_records_shared_by_several_reports_cannot_be_changed_through_their_lists
             lambda m: m.__delitem__(slice(None)),
             lambda m: m.__iadd__(["/x"]),
             lambda m: m.__imul__(2),
-        ):
+        ]
+        for change in changes:
             with pytest.raises(TypeError, match="frozen record shared"):
                 change(readonly)
         if before:
