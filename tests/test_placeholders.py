@@ -657,13 +657,16 @@ def test_the_texts_collected_without_pointers_are_those_with_pointers(
 ) -> None:
     """The scan collects a plan's texts with a function written from the walk: the texts `_texts` gives,
     in its order."""
-    from assess.rules.placeholders import _text_values
+    from assess.rules.placeholders import _plan_walk, _text_collector, _text_values, _walked
 
     pointers = text_pointers(plan)
     for form in forms:
         if pointers:
             set_pointer(plan, data.draw(st.sampled_from(pointers)), form)
-    assert _text_values(plan) == [text for _, text, _, _ in _texts(plan)]
+    expected = [text for _, text, _, _ in _texts(plan)]
+    assert _text_values(plan) == expected
+    # Both ways of the collector: walked (a process's first plans), compiled (after `COMPILE_AFTER`).
+    assert _walked(_plan_walk(), plan) == _text_collector(_plan_walk())(plan) == expected
 
 
 @pytest.mark.parametrize("path", sorted(SAMPLES.glob("*.json")), ids=lambda path: path.name)
@@ -672,3 +675,13 @@ def test_the_texts_collected_without_pointers_are_those_with_pointers_in_the_sam
 
     sample = load(path).data
     assert _text_values(sample) == [text for _, text, _, _ in _texts(sample)]
+
+
+def test_the_collector_is_compiled_after_compile_after_plans() -> None:
+    from assess.rules.placeholders import COMPILE_AFTER, _Collector, _plan_walk, _text_values
+
+    collector = _Collector(_plan_walk())
+    sample = load(SAMPLES / "exemplary.json").data
+    for number in range(1, COMPILE_AFTER + 3):
+        assert collector(sample) == _text_values(sample)
+        assert (collector._compiled is None) is (number <= COMPILE_AFTER), number

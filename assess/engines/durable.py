@@ -52,6 +52,7 @@ and none of it is needed by actions that only record what matched. What the wrap
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import importlib
 import json
@@ -59,7 +60,7 @@ import os
 import re
 import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from assess.engines.base import CompiledRule, EngineError, Match, Owner
@@ -419,14 +420,14 @@ class DurableEngine:
         if reads is None:  # not analysed: every fact, with every name the definitions mention
             every = _sent_order(_names_in(self._definitions, {"kind", "fid"}))
             self._sent: Callable[[Any], tuple[str, ...] | None] = lambda kind: every
-            encode_every = _encoder(every)
-            self._encoder: Callable[[Any], _Encoder | None] = lambda kind: encode_every
+            encoders = _Encoders({None: every})
+            self._encoder: Callable[[Any], _Encoder | None] = lambda kind: encoders(None)
             # Bindings keep their names: the results are read with json.loads (`_read_parsed`).
             self._registered, self._marked = self._definitions, False
         else:
             sent = {kind: _sent_order(fields) for kind, fields in reads.items()}
             self._sent = sent.get
-            self._encoder = {kind: _encoder(fields) for kind, fields in sent.items()}.get
+            self._encoder = _Encoders(sent)
             self._registered, self._marked = _marked_definitions(self._definitions), True
         digest = hashlib.sha256(json.dumps(self._registered, sort_keys=True).encode()).hexdigest()[:16]
         self.ruleset = f"assess_{digest}"
@@ -497,6 +498,62 @@ def _text(texts: dict[Any, str], prefix: str, value: Any) -> str:
     if len(texts) < _TEXTS:
         texts[value] = text
     return text
+
+
+COMPILE_AFTER = 64
+"""Facts of a kind written by `_written` before its encoder is compiled (`_Encoders`)."""
+
+
+class _Encoders:
+    """Each kind's encoder: `_written` for its first `COMPILE_AFTER` facts, then its compiled one.
+
+    Compiling the encoders of a catalog's ~23 kinds costs ~10 ms, what a one-plan command spends
+    writing a few thousand facts: a command-line run on one plan never compiles them, a batch or a
+    library caller soon does. Both write the same bytes (tests/test_engine.py). Thread-safe: at
+    worst two threads compile the same kind's encoder, and one of the two is kept.
+    """
+
+    __slots__ = ("_compiled", "_fields", "_uncompiled", "_written")
+
+    def __init__(self, fields: Mapping[Any, tuple[str, ...]]) -> None:
+        self._fields = dict(fields)
+        self._compiled: dict[Any, _Encoder] = {}
+        # Until then, the loop, with each field's remembered texts (as the compiled function has).
+        self._uncompiled: dict[Any, _Encoder] = {
+            kind: functools.partial(_written, names, tuple({} for _ in names)) for kind, names in self._fields.items()
+        }
+        self._written = dict.fromkeys(self._fields, 0)
+
+    def __call__(self, kind: Any) -> _Encoder | None:
+        found = self._compiled.get(kind)
+        if found is not None:
+            return found
+        uncompiled = self._uncompiled.get(kind)
+        if uncompiled is None:
+            return None
+        self._written[kind] += 1
+        if self._written[kind] <= COMPILE_AFTER:
+            return uncompiled
+        encoder = self._compiled[kind] = _encoder(self._fields[kind])
+        return encoder
+
+
+def _written(
+    fields: tuple[str, ...], texts: tuple[dict[Any, str], ...], fact: Fact, put: Callable[[str], object]
+) -> None:
+    """What `_encoder`'s compiled function writes, by a loop over the fields (no compiling)."""
+    for name, remembered in zip(fields, texts, strict=True):
+        if name in fact:
+            value = fact[name]
+            prefix = f", {_encode(name)}: "
+            if value is True:
+                put(prefix + "true")
+            elif value is False:
+                put(prefix + "false")
+            elif value.__class__ is str or value.__class__ is int:
+                put(remembered.get(value) or _text(remembered, prefix, value))
+            else:
+                put(prefix + _to_json(value))
 
 
 def _encoder(fields: tuple[str, ...]) -> _Encoder:
