@@ -376,7 +376,11 @@ def test_a_fact_is_written_as_json_dumps_writes_its_sent_fields_whatever_their_v
     1, True and 1.0 (equal, and of one hash) in one field, a str subclass, long texts, lists and dicts.
     """
     fields = ("kind", "a", "b", 'c"')
-    encode = _encoder(fields) if compiled else functools.partial(_written, fields, tuple({} for _ in fields))
+    encode = (
+        _encoder(fields)
+        if compiled
+        else functools.partial(_written, tuple((n, f", {json.dumps(n)}: ", {}) for n in fields))
+    )
     for fact in facts + facts:
         pieces: list[str] = []
         encode(fact, pieces.append)

@@ -513,14 +513,18 @@ class _Encoders:
     worst two threads compile the same kind's encoder, and one of the two is kept.
     """
 
-    __slots__ = ("_compiled", "_fields", "_uncompiled", "_written")
+    __slots__ = ("_compiled", "_fields", "_texts", "_uncompiled", "_written")
 
     def __init__(self, fields: Mapping[Any, tuple[str, ...]]) -> None:
         self._fields = dict(fields)
         self._compiled: dict[Any, _Encoder] = {}
-        # Until then, the loop, with each field's remembered texts (as the compiled function has).
+        # Each field's remembered texts, one table a kind's field: the loop's, then the compiled function's.
+        self._texts: dict[Any, tuple[dict[Any, str], ...]] = {
+            kind: tuple({} for _ in names) for kind, names in self._fields.items()
+        }
         self._uncompiled: dict[Any, _Encoder] = {
-            kind: functools.partial(_written, names, tuple({} for _ in names)) for kind, names in self._fields.items()
+            kind: functools.partial(_written, tuple(zip(names, _prefixes(names), self._texts[kind], strict=True)))
+            for kind, names in self._fields.items()
         }
         self._written = dict.fromkeys(self._fields, 0)
 
@@ -534,18 +538,21 @@ class _Encoders:
         self._written[kind] += 1
         if self._written[kind] <= COMPILE_AFTER:
             return uncompiled
-        encoder = self._compiled[kind] = _encoder(self._fields[kind])
+        encoder = self._compiled[kind] = _encoder(self._fields[kind], self._texts[kind])
         return encoder
 
 
-def _written(
-    fields: tuple[str, ...], texts: tuple[dict[Any, str], ...], fact: Fact, put: Callable[[str], object]
-) -> None:
-    """What `_encoder`'s compiled function writes, by a loop over the fields (no compiling)."""
-    for name, remembered in zip(fields, texts, strict=True):
+def _prefixes(fields: tuple[str, ...]) -> list[str]:
+    """What comes before each field's value: ``, "name": ``."""
+    return [f", {_encode(name)}: " for name in fields]
+
+
+def _written(fields: tuple[tuple[str, str, dict[Any, str]], ...], fact: Fact, put: Callable[[str], object]) -> None:
+    """What `_encoder`'s compiled function writes, by a loop over the (name, prefix, remembered texts) of
+    the fields (no compiling)."""
+    for name, prefix, remembered in fields:
         if name in fact:
             value = fact[name]
-            prefix = f", {_encode(name)}: "
             if value is True:
                 put(prefix + "true")
             elif value is False:
@@ -556,7 +563,7 @@ def _written(
                 put(prefix + _to_json(value))
 
 
-def _encoder(fields: tuple[str, ...]) -> _Encoder:
+def _encoder(fields: tuple[str, ...], texts: Sequence[dict[Any, str]] | None = None) -> _Encoder:
     """A function that writes the `fields` a fact has, in this order, as json.dumps(ensure_ascii=False) would.
 
     It is Python source compiled once per kind: one test and one call a field, with its key's text a
@@ -565,12 +572,12 @@ def _encoder(fields: tuple[str, ...]) -> _Encoder:
     (`_text`: a str key never equals an int one, and neither a bool nor a float ever looks one up, so
     ``1``, ``True`` and ``1.0`` never share a text); anything else (a float, a list, a str subclass)
     by the json encoder itself. Names are written into the source with repr(), so any name is a literal.
+    ``texts``: each field's remembered texts so far (`_Encoders` hands over the loop's).
     """
     lines = ["def encode(fact, put):"]
     scope: dict[str, Any] = {"_text": _text, "_to_json": _to_json}
-    for index, name in enumerate(fields):
-        prefix = f", {_encode(name)}: "
-        scope[f"texts_{index}"] = {}
+    for index, (name, prefix) in enumerate(zip(fields, _prefixes(fields), strict=True)):
+        scope[f"texts_{index}"] = {} if texts is None else texts[index]
         lines += [
             f"    if {name!r} in fact:",
             f"        value = fact[{name!r}]",

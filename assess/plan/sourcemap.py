@@ -131,24 +131,24 @@ class CompactPositions:
         """The array holding ``pointer`` and its place in it, if it is a kept item."""
         parent, _, token = pointer.rpartition("/")
         items = self._items.get(parent)
-        if items is None or not (token.isascii() and token.isdigit()) or (token[0] == "0" and token != "0"):
-            return None
-        index = int(token)
-        return (items, index) if index < len(items) else None
+        index = None if items is None else _index(token)
+        return (items, index) if items is not None and index is not None and index < len(items) else None
 
     def __setitem__(self, pointer: str, offset: int, /) -> None:
-        item = self._item(pointer)
-        if item is not None:
-            item[0][item[1]] = offset
-            return
         parent, _, token = pointer.rpartition("/")
         items = self._items.get(parent)
-        if token == "0" and items is None and pointer:
-            self._items[parent] = array(self._typecode, [offset])
-            return
-        if items is not None and token == str(len(items)):
-            items.append(offset)
-            return
+        if items is None:
+            if token == "0" and pointer:
+                self._items[parent] = array(self._typecode, [offset])
+                return
+        else:
+            index = _index(token)
+            if index is not None and index < len(items):
+                items[index] = offset
+                return
+            if index == len(items):
+                items.append(offset)
+                return
         digest = self._digest(pointer)
         slot = self._slot(digest)
         if self._digests[slot] == 0:
@@ -187,6 +187,13 @@ class CompactPositions:
             return item[0][item[1]]
         slot = self._slot(self._digest(pointer))
         return self._offsets[slot] if self._digests[slot] else default
+
+
+def _index(token: str) -> int | None:
+    """A pointer token as an array index (``0``, ``17``; not ``01``, ``-1`` or a non-ASCII digit), else None."""
+    if token.isascii() and token.isdigit() and (token[0] != "0" or token == "0"):
+        return int(token)
+    return None
 
 
 class SourceMap:
