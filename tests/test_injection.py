@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import assess
@@ -71,6 +71,7 @@ def _assert_for_people(text: str) -> None:
 
 @settings(max_examples=15, deadline=None)
 @given(name=hostile, file=hostile)
+@example(name="-", file="\n::warning file=README.md,line=1::pwned")  # "-" is a placeholder: one finding more
 def test_property_hostile_names_are_inert_in_every_format(name: str, file: str) -> None:
     report = assess.assess_plan(_plan_with(name), name=f"plans/{file}.json")
     options = RenderOptions()
@@ -83,7 +84,10 @@ def test_property_hostile_names_are_inert_in_every_format(name: str, file: str) 
     html = render("html", report, options)
     assert "<img src=x" not in html
     github = render("github", report, options)
-    assert len(github.split("\n")) == len(render("github", BENIGN, options).split("\n"))
+    # One annotation line a finding, plus the summary: a name that reads as a placeholder ("-") has a
+    # finding more than the benign plan, an injected line break a line more than its findings.
+    benign_lines = len(render("github", BENIGN, options).split("\n")) - len(BENIGN.plans[0].findings)
+    assert len(github.split("\n")) - len(report.plans[0].findings) == benign_lines
     assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f]", github)
     _assert_for_people(render_summary(report, "markdown"))
     rows = list(csv.reader(io.StringIO(render_summary(report, "csv"), newline="")))
