@@ -122,6 +122,27 @@ def test_json_duplicate_key_names_the_key_and_its_first_line() -> None:
     assert problem.pointer == "/organization/name"
 
 
+@pytest.mark.parametrize(
+    ("text", "pointer"),
+    [
+        ('{"plan": {"title": "x"}', ""),  # the document's own object is the one left open
+        ('{"plan": {"title": "x"', "/plan"),
+        ('{"a": [1, 2', "/a"),
+        ('{"a": [{"b": 1}', "/a"),
+        ('{"a": [{"b": 1', "/a/0"),
+    ],
+)
+def test_end_of_input_names_the_container_left_open(text: str, pointer: str) -> None:
+    problem = problem_of(PlanSyntaxError, text, "json")
+    assert "is not closed" in problem.message
+    assert problem.pointer == pointer
+
+
+def test_a_member_that_does_not_follow_names_the_member_before_it() -> None:
+    problem = problem_of(PlanSyntaxError, '{"plan": {"title": "x"},', "json")
+    assert problem.pointer == "/plan"  # not the unclosed root: the error is what ought to follow /plan
+
+
 def test_syntax_error_names_the_pointer_of_the_value_being_read() -> None:
     problem = problem_of(PlanSyntaxError, '{"goals": [{"id": "g1"}, {"id": tru}]}', "json")
     assert problem.pointer == "/goals/1/id"

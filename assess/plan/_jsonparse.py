@@ -61,7 +61,8 @@ class _Parser:
         try:
             return self._parse()
         except SourceError as error:
-            error.pointer = error.pointer or self.pointer
+            if error.pointer is None:
+                error.pointer = self.pointer
             raise
 
     def _parse(self) -> tuple[Any, Positions]:
@@ -119,7 +120,7 @@ class _Parser:
                 is_object = isinstance(container, dict)
                 separator = _SEPARATOR.match(text, index)
                 if separator is None or separator.group(1) == ("]" if is_object else "}"):
-                    raise self._unclosed(_skip(text, index), opened, is_object)
+                    raise self._unclosed(_skip(text, index), opened, is_object, parent)
                 index = separator.end()
                 if separator.group(1) != ",":
                     self.pointer = pointer = stack.pop()[1]
@@ -230,15 +231,21 @@ class _Parser:
             raise self._syntax(index, f"expected a value, found {bare.group()!r} (strings must be in double quotes)")
         raise self._syntax(index, f"expected a value, found {self._found(index)}")
 
-    def _unclosed(self, index: int, opened: int, is_object: bool) -> SourceError:
+    def _unclosed(self, index: int, opened: int, is_object: bool, pointer: str) -> SourceError:
+        """What is wrong where a container (at `pointer`, opened at `opened`) takes neither another entry nor its end.
+
+        At the end of the input, the problem is the container left open: it is the one named.
+        """
         closer, what = ("}", "an object member") if is_object else ("]", "an array item")
         if index == len(self.text):
             name = "object" if is_object else "array"
-            return self._syntax(
+            error = self._syntax(
                 index,
                 f"unexpected end of input: expected ',' or '{closer}' "
                 f"(the {name} opened on line {self._line(opened)} is not closed)",
             )
+            error.pointer = pointer
+            return error
         return self._syntax(index, f"expected ',' or '{closer}' after {what}, found {self._found(index)}")
 
     def _syntax(self, index: int, message: str) -> SourceError:

@@ -112,7 +112,8 @@ def _parse_text(
 
             data, positions, aliases = parse_yaml(text, limits.max_depth, limits.max_aliases)
     except SourceError as error:
-        raise _located(error.error, name, SourceMap(text, {}), error.offset, error.pointer, error.message) from None
+        pointer = error.pointer or ""
+        raise _located(error.error, name, SourceMap(text, {}), error.offset, pointer, error.message) from None
     source_map = SourceMap(text, positions, aliases)
     if not isinstance(data, dict):
         raise _located(PlanSyntaxError, name, source_map, positions[""], "", _not_a_mapping(data, kind))

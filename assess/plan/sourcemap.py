@@ -55,12 +55,12 @@ class SourceError(Exception):
     let the loader build the located `Problem` (and pick the `PlanError` subclass).
     """
 
-    def __init__(self, error: type[PlanError], offset: int, message: str, pointer: str = "") -> None:
+    def __init__(self, error: type[PlanError], offset: int, message: str, pointer: str | None = None) -> None:
         super().__init__(message)
         self.error = error
         self.offset = offset
         self.message = message
-        self.pointer = pointer
+        self.pointer = pointer  # None: the parser names the value it was reading
 
 
 class Positions(Protocol):
