@@ -207,6 +207,44 @@ def test_the_same_report_whatever_the_number_of_jobs() -> None:
     assert [p["file"] for p in report_of(two)["plans"]] == plans
 
 
+@pytest.mark.parametrize("cpus", [1, 2, 3, 8])
+def test_jobs_are_capped_to_the_cpus(monkeypatch: pytest.MonkeyPatch, cpus: int) -> None:
+    from assess.cli import check
+
+    monkeypatch.setattr(check, "usable_cpus", lambda: cpus)
+    assert check.workers(0) == cpus  # one per CPU
+    assert check.workers(1) == 1
+    assert check.workers(cpus) == cpus
+    assert check.workers(cpus + 1) == max(cpus, 2)  # one more than the CPUs: capped
+    assert check.workers(100_000) == max(cpus, 2)
+    assert check.workers(2) == 2  # two stay two, even on one CPU: a crash still costs one plan only
+
+
+def test_a_huge_jobs_starts_no_more_workers_than_cpus(monkeypatch: pytest.MonkeyPatch) -> None:
+    from assess.cli import check
+
+    started: list[int] = []
+    real = check._assess_in_processes
+
+    def counting(items: Any, config: Any, jobs: int, advance: Any) -> Any:
+        started.append(jobs)
+        return real(items, config, jobs, advance)
+
+    monkeypatch.setattr(check, "usable_cpus", lambda: 2)
+    monkeypatch.setattr(check, "_assess_in_processes", counting)
+    plans = [GOOD, FAILING, "samples/small-nonprofit.json"]
+    huge = run(*plans, "--format", "json", "--jobs", "100000")
+    assert started == [2]
+    assert huge.stdout == run(*plans, "--format", "json", "--jobs", "1").stdout
+
+
+def test_usable_cpus_is_the_affinity_where_there_is_one() -> None:
+    from assess.cli.check import usable_cpus
+
+    expected = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    assert usable_cpus() == expected >= 1
+
+
 # ---------------------------------------------------------------- people: colour, quiet, verbose
 
 
