@@ -26,6 +26,17 @@ ROOT = Path(__file__).resolve().parent.parent
 PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
 
 
+def test_the_build_requires_a_setuptools_that_reads_the_license_as_written() -> None:
+    """A license given as an SPDX expression (a string, PEP 639) is read by setuptools 77 and later; 76
+    refuses the project ("`project.license` must be valid exactly by one definition"), measured with
+    `pip wheel --no-build-isolation` on both."""
+    build = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["build-system"]
+    (setuptools,) = [r for r in build["requires"] if re.match(r"setuptools\b", r)]
+    if isinstance(PROJECT["license"], str):
+        minimum = re.fullmatch(r"setuptools>=(\d+)(?:\.\d+)*", setuptools)
+        assert minimum is not None and int(minimum[1]) >= 77
+
+
 def test_requires_python_has_no_upper_bound() -> None:
     assert PROJECT["requires-python"] == ">=3.11"
 
