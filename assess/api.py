@@ -569,6 +569,11 @@ def _config(config: Config | None) -> Config:
     """The caller's configuration, or the default one, built once: a `Config` is frozen, and the
     catalog lookup is quickest for a configuration it has seen."""
     if config is not None:
+        if not isinstance(config, Config):
+            raise TypeError(
+                f"config must be an assess.Config, not a {type(config).__name__} "
+                "(assess.Config.model_validate(settings) builds one from a dict of settings)"
+            )
         return config
     if not _DEFAULT_CONFIG:
         _DEFAULT_CONFIG.append(Config())

@@ -292,13 +292,19 @@ def _settle(instance: Any, checks: Mapping[str, Check], values: Mapping[str, Any
 
 
 def _known(settings: Any, checks: Mapping[str, Check]) -> Mapping[str, Any]:
-    """`settings` as keyword arguments: a table naming only known settings."""
+    """`settings` as keyword arguments: a table naming only known settings, each spelt as in a config file
+    (``fail-on``) or as in Python (``fail_on``), once."""
     if not isinstance(settings, Mapping):
         raise InvalidSetting(f"{_shown(settings)} is not a table of settings")
-    for name in settings:
-        if name not in checks:
+    known: dict[str, Any] = {}
+    for name, value in settings.items():
+        key = name.replace("-", "_") if isinstance(name, str) else name
+        if key not in checks:
             raise InvalidSetting(f"not a setting (the settings: {', '.join(checks)})", (str(name) or "''",))
-    return settings
+        if key in known:
+            raise InvalidSetting("given twice (once with '-', once with '_': keep one)", (str(name),))
+        known[key] = value
+    return known
 
 
 # ------------------------------------------------------------------ the settings
@@ -544,10 +550,10 @@ def load_config_file(path: Path) -> Config:
     table = _tool_table(path, data).get("assess", {}) if path.name == "pyproject.toml" else data
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: [tool.assess] must be a table")
-    table = {key.replace("-", "_"): value for key, value in table.items()}
-    if "rules" in table and isinstance(table["rules"], list):
-        table["rules"] = [str((path.parent / str(p)).resolve()) for p in table["rules"]]
     try:
+        table = dict(_known(table, _CONFIG_CHECKS))
+        if "rules" in table and isinstance(table["rules"], list):
+            table["rules"] = [str((path.parent / str(p)).resolve()) for p in table["rules"]]
         return Config.model_validate(table)
     except ConfigError as exc:
         raise ConfigError(f"{path}: {exc}") from None

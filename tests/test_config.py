@@ -89,6 +89,46 @@ def test_a_broken_config_is_one_clear_line(tmp_path: Path, text: str, expected: 
     assert "\n" not in message
 
 
+README_TOML = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+
+
+def test_model_validate_takes_the_readme_config_file_as_tomllib_reads_it(tmp_path: Path) -> None:
+    import tomllib
+
+    (text,) = [block for block in README_TOML.split("```toml\n")[1:] if block.startswith("# .assess.toml")]
+    text = text.split("```")[0]
+    assert "fail-on" in text  # the file's own spelling, with dashes
+    path = tmp_path / ".assess.toml"
+    path.write_text(text, encoding="utf-8")
+    table = tomllib.loads(text)
+    table["rules"] = [str((tmp_path / rule).resolve()) for rule in table["rules"]]
+    assert Config.model_validate(table) == load_config_file(path)
+
+
+@pytest.mark.parametrize("spelling", ["fail-on", "fail_on"])
+def test_a_setting_is_spelt_with_a_dash_or_an_underscore(spelling: str) -> None:
+    assert Config.model_validate({spelling: "low", "max-size": "1MB"}) == Config(fail_on="low", max_size="1MB")
+    assert Scoring.model_validate({"repeat-decay": 0.5}) == Scoring(repeat_decay=0.5)
+
+
+def test_a_setting_given_with_both_spellings_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="fail_on: given twice"):
+        Config.model_validate({"fail-on": "low", "fail_on": "high"})
+    path = tmp_path / ".assess.toml"
+    path.write_text("fail-on = 'low'\nfail_on = 'high'\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="given twice") as caught:
+        load_config_file(path)
+    assert str(caught.value).startswith(str(path))
+
+
+def test_the_library_refuses_a_dict_for_a_config_naming_the_way_to_build_one() -> None:
+    import assess
+
+    with pytest.raises(TypeError, match=r"config must be an assess.Config, not a dict \(assess.Config.model_validate"):
+        assess.assess_plan("samples/exemplary.json", config={"fail_on": "low"})  # type: ignore[arg-type]
+    assert assess.assess_plan("samples/exemplary.json", config=Config.model_validate({"fail-on": "low"})).plans
+
+
 def test_selection_by_id_and_prefix() -> None:
     config = Config(select=("POL", "CHN-01"), ignore=("POL-07",))
     assert [config.selects(rule) for rule in ("POL-01", "POL-07", "CHN-01", "CHN-02", "VIS-01")] == [
