@@ -78,6 +78,26 @@ def test_check_is_the_default_command() -> None:
     assert run("check", FAILING, "-q").stdout == run(FAILING, "-q").stdout
 
 
+def test_the_text_report_shows_a_syntax_error_line_with_a_caret_under_the_column() -> None:
+    result = run(SYNTAX)
+    lines = result.stdout.splitlines()
+    at = lines.index(f"  {SYNTAX}:11:5: /plan/start_date: expected ',' or '}}' after an object member, found '\"'")
+    source, caret = lines[at + 1 : at + 3]
+    assert source == '    |     "horizon_months": 12'  # line 11 of the file, behind the gutter
+    assert caret == "    | " + " " * 4 + "^"  # under column 5
+    assert run(SYNTAX, "-q").stdout.count("|") == 0  # the one-line summary only
+
+
+def test_an_excerpt_keeps_its_lines_and_escapes_every_other_control(tmp_path: Path) -> None:
+    plan = tmp_path / "plan.json"
+    plan.write_bytes(b'{"a": "\x1b]0;owned\x07" x}\n')  # a terminal title sequence on the broken line
+    lines = run(str(plan)).stdout.splitlines()
+    source = next(line for line in lines if line.startswith("    | {"))
+    assert "\x1b" not in source and "\x07" not in source
+    assert "\\u001b]0;owned\\u0007" in source
+    assert lines[lines.index(source) + 1].strip().endswith("^")
+
+
 @pytest.mark.parametrize(
     ("plan", "expected"),
     [

@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from assess.errors import single_line
+from assess.errors import single_line, visible
 from assess.i18n import label, number
 
 if TYPE_CHECKING:
@@ -148,8 +148,17 @@ def _escaped(value: Any) -> Any:
     if isinstance(value, list):
         return [_escaped(item) for item in value]
     if isinstance(value, dict):
-        return {key: _escaped(item) for key, item in value.items()}
+        return {key: _visible(item) if key in _MULTILINE else _escaped(item) for key, item in value.items()}
     return value
+
+
+_MULTILINE = frozenset({"excerpt"})
+"""The report's texts of several lines (a problem's source line and the caret under it): their line feeds kept,
+every other control character escaped."""
+
+
+def _visible(value: Any) -> Any:
+    return visible(value) if isinstance(value, str) else value
 
 
 def for_people(report: Report, options: RenderOptions) -> tuple[Report, RenderOptions]:

@@ -195,6 +195,11 @@ def _placeholders(page: Page, plan: PlanReport) -> None:
         page.print(Line(label("fill_first", lang).format(fields=fields)), soft_wrap=True)
 
 
+EXCERPT_GUTTER = "    | "
+"""Before each line of a problem's source excerpt: indented under the problem, and never the start of a line a
+CI log would read as a workflow command."""
+
+
 def _problems(page: Page, plan: PlanReport, options: RenderOptions) -> None:
     lang = plan.language
     problems = plan.problems if options.verbose else plan.problems[:1]
@@ -205,6 +210,8 @@ def _problems(page: Page, plan: PlanReport, options: RenderOptions) -> None:
             continue
         where = location(plan.file, problem.line, problem.column) if problem.line else plan.file
         page.print(Line(f"  {where}: {problem.pointer or '/'}: {problem.message}"), soft_wrap=True)
+        for source in problem.excerpt.splitlines() if problem.excerpt else ():  # the line, and a caret under the spot
+            page.print(Line(EXCERPT_GUTTER + source), soft_wrap=True)
     hidden = len(plan.problems) - len(problems)
     if hidden:
         page.print(Line("  " + label("more_problems", lang).format(count=hidden), style="dim"))
