@@ -320,6 +320,21 @@ def test_every_error_is_reported_once_and_sorted() -> None:
     assert all("\n" not in problem.message for problem in problems)
 
 
+@pytest.mark.parametrize("value", [5, 2.5, True, None, ["fb"], {"id": "fb"}])
+def test_an_id_of_the_wrong_type_is_one_problem_saying_its_type(value: Any) -> None:
+    # An id is text matching a pattern, and one line (`not: {pattern: "\\n"}`, which any non-text value fails too).
+    data = with_changes(MINIMAL, people=[{"id": value, "name": "Kim"}])
+    at_id = [problem.message for problem in problems_of(data) if problem.pointer == "/people/0/id"]
+    assert len(at_id) == 1
+    assert at_id[0].startswith("must be text (found ")
+
+
+def test_an_id_of_two_lines_is_still_said_to_break_the_id_form() -> None:
+    data = with_changes(MINIMAL, people=[{"id": "kim\n", "name": "Kim"}])
+    at_id = [problem.message for problem in problems_of(data) if problem.pointer == "/people/0/id"]
+    assert at_id and all(message.startswith("must be an id: ") for message in at_id)
+
+
 def test_control_characters_in_values_do_not_break_the_line() -> None:
     found = messages(with_changes(MINIMAL, channels=[{"id": "fb", "platform": "face\nbook\x1b[31m"}]))
     assert "\n" not in found["/channels/0/platform"]

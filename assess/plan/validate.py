@@ -452,9 +452,16 @@ def _schema_problems(data: Any) -> Iterator[tuple[str, str]]:
     errors = list(_SLOW.get().iter_errors(data))
     # "must be one of: ..." already says what type is expected; don't say it twice.
     listed = {tuple(error.absolute_path) for error in errors if error.validator in ("enum", "const")}
+    # A value of the wrong type also fails a `not` whose inner keywords only apply to another type (the
+    # one-line rule `not: {pattern: ...}` holds for any number): the type's message is the one to give.
+    typed = {tuple(error.absolute_path) for error in errors if error.validator == "type"}
     for error in errors:
-        if not (error.validator == "type" and tuple(error.absolute_path) in listed):
-            yield from _explain(error)
+        path = tuple(error.absolute_path)
+        if error.validator == "type" and path in listed:
+            continue
+        if error.validator == "not" and path in typed:
+            continue
+        yield from _explain(error)
 
 
 def _explain(error: SchemaViolation) -> Iterator[tuple[str, str]]:
