@@ -524,6 +524,7 @@ def _recommendations(
                 still_failing_criticals(before, fixed) if capped else [],
                 limited_by,
                 still_failing_criticals(before, fixed, step) if step_capped else [],
+                fixed[1:],  # the rules it unlocks, counted as done with it
             )
         )
     return recommendations

@@ -191,6 +191,14 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "score held at {score} by {count} other critical findings: {rules}",
         "fr": "score maintenu à {score} par {count} autres constats critiques : {rules}",
     },
+    "includes_one": {
+        "en": "{score} counts {rules} done too: it is checked once this is done",
+        "fr": "{score} compte aussi {rules} comme fait : il est vérifié une fois ceci fait",
+    },
+    "includes": {
+        "en": "{score} counts {rules} done too: they are checked once this is done",
+        "fr": "{score} compte aussi {rules} comme faits : ils sont vérifiés une fois ceci fait",
+    },
     "held_by_placeholders": {
         "en": "score held at {score} by the placeholders still in the plan: write them ({rule})",
         "fr": "score maintenu à {score} par les textes encore à remplir : rédigez-les ({rule})",

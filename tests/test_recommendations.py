@@ -195,3 +195,32 @@ def test_a_detail_unknown_for_its_own_unstated_field_is_not_blocked() -> None:
     del plan["engagement"]
     missing = {rule.rule_id: rule for rule in _report(plan).rules}
     assert missing["WRK-04"].status.value == "unknown" and missing["WRK-04"].blocked_by == "WRK-03"
+
+
+def test_an_action_that_unlocks_rules_says_its_score_counts_them_done() -> None:
+    """ORG-03 (no web analytics) blocks ORG-04 (links tagged): its predicted score counts ORG-04 done too,
+    and says so. Naming the tool alone leaves ORG-04 to fail, below the prediction; with a UTM
+    convention as well, the plan reaches it exactly."""
+    plan = json.loads((SAMPLES / "channels-first.json").read_text(encoding="utf-8"))
+    report = _report(plan)
+    (recommendation,) = [rec for rec in report.recommendations if rec.rule_id == "ORG-03"]
+    assert recommendation.includes == ["ORG-04"]
+    assert all(rec.includes == [] for rec in report.recommendations if rec.rule_id != "ORG-03")
+    from assess.formats import held_notes
+
+    notes = held_notes(recommendation, "en")
+    assert f"{recommendation.score_after:g} counts ORG-04 done too: it is checked once this is done" in notes
+
+    alone = copy.deepcopy(plan)
+    alone["tracking"]["web_analytics"] = "Matomo"
+    only_the_tool = _report(alone)
+    assert only_the_tool.score is not None
+    assert {r.rule_id: r.status.value for r in only_the_tool.rules}["ORG-04"] == "fail"
+    assert only_the_tool.score.overall < recommendation.score_after
+
+    both = copy.deepcopy(alone)
+    both["tracking"]["utm_convention"] = "utm_source=<platform>&utm_medium=social&utm_campaign=<goal>"
+    done = _report(both)
+    assert done.score is not None
+    assert done.score.overall == recommendation.score_after
+    assert done.steps[recommendation.step - 1].score == recommendation.step_score_after

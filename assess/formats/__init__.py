@@ -116,7 +116,8 @@ def score_text(value: float | None, lang: str) -> str:
 
 
 def held_notes(rec: Recommendation, lang: str) -> list[str]:
-    """Why a recommendation's gain does not show fully: the caps that still hold the score, and what lifts them."""
+    """What a recommendation's predicted score rests on: the caps that still hold it and what lifts them, and the
+    rules it unlocks, which it counts as done (they are checked once the section is written)."""
     notes: list[str] = []
     for key, rules, held in (
         ("held_by", rec.capped_by, rec.score_after),
@@ -128,6 +129,9 @@ def held_notes(rec: Recommendation, lang: str) -> list[str]:
     if rec.held_by_placeholders:
         words = label("held_by_placeholders", lang)
         notes.append(words.format(score=score_text(rec.score_after, lang), rule=rec.held_by_placeholders))
+    if rec.includes:
+        words = label("includes_one" if len(rec.includes) == 1 else "includes", lang)
+        notes.append(words.format(score=score_text(rec.score_after, lang), rules=", ".join(rec.includes)))
     return notes
 
 

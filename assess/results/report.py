@@ -238,6 +238,7 @@ class Recommendation(Record):
     capped_by: list[str] = dataclasses.field(default_factory=_empty_list)
     held_by_placeholders: str | None = None
     step_capped_by: list[str] = dataclasses.field(default_factory=_empty_list)
+    includes: list[str] = dataclasses.field(default_factory=_empty_list)
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
@@ -441,6 +442,7 @@ def new_recommendation(
     capped_by: list[str],
     held_by_placeholders: str | None,
     step_capped_by: list[str],
+    includes: list[str],
 ) -> Recommendation:
     record: Any = _new(_DRAFTS[3])
     record.rank = rank
@@ -459,6 +461,7 @@ def new_recommendation(
     record.capped_by = capped_by
     record.held_by_placeholders = held_by_placeholders
     record.step_capped_by = step_capped_by
+    record.includes = includes
     record.__class__ = Recommendation
     built: Recommendation = record
     return built

@@ -160,6 +160,12 @@ class Recommendation(_Model):
         description="When the step's critical cap still holds step_score_after: the other critical rules of the step "
         "that hold it.",
     )
+    includes: list[str] = Field(
+        default_factory=_empty_list,
+        description="The rules this action unlocks (the details of the section it asks for, not applicable while the "
+        "section is missing), counted as done properly in score_after and step_score_after: they are checked "
+        "once the section is written, so the score reaches score_after only if they pass too.",
+    )
 
 
 class Score(_Model):
