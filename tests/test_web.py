@@ -24,6 +24,8 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from assess.api import assess_plan, load_plan
+from assess.formats import score_text
+from assess.i18n import percent
 from assess.plan.starter import starter_text
 from assess.web import forms
 from assess.web.app import Settings, allowed_hosts, create_app
@@ -370,6 +372,34 @@ def test_saving_an_unchanged_page_changes_no_byte(client: FlaskClient, folder: P
         assert plan.read_bytes() == before
 
 
+@pytest.mark.parametrize("sample", ["channels-first.json", "community-garden.yaml", "small-nonprofit.json"])
+def test_saving_an_untouched_page_writes_no_default_the_plan_left_out(
+    client: FlaskClient, folder: Path, sample: str
+) -> None:
+    plan = folder / sample
+    plan.write_bytes((ROOT / "samples" / sample).read_bytes())
+    before = load_plan(plan).model_dump(exclude_unset=True)
+    for page in forms.sections_by_page():
+        response = post_page(client, folder, sample, page, {})
+        assert response.status_code == 303, page
+    after = load_plan(plan).model_dump(exclude_unset=True)
+    assert after == before  # no field the plan left to its default (plan.language...) written in
+    assert load_plan(plan) == load_plan(ROOT / "samples" / sample)
+
+
+def test_a_default_the_plan_states_is_kept_and_a_new_value_is_written(client: FlaskClient, folder: Path) -> None:
+    plan = folder / "plan.json"
+    data = json.loads((ROOT / "samples" / "channels-first.json").read_text())
+    assert "language" not in data["plan"]
+    plan.write_text(json.dumps(data))
+    post_page(client, folder, "plan.json", "basics", {"/plan/language": "fr"})
+    assert json.loads(plan.read_text())["plan"]["language"] == "fr"
+    post_page(client, folder, "plan.json", "basics", {"/plan/language": "en"})
+    assert json.loads(plan.read_text())["plan"]["language"] == "en"  # stated: kept, default or not
+    post_page(client, folder, "plan.json", "basics", {})
+    assert json.loads(plan.read_text())["plan"]["language"] == "en"
+
+
 def test_a_json_plan_stays_json(client: FlaskClient, folder: Path) -> None:
     plan = write_starter(folder, "plan.json")
     post_page(
@@ -505,8 +535,19 @@ def test_the_folder_lists_its_plans_with_scores(client: FlaskClient, folder: Pat
         score = assess_plan(path).plans[0].score
         assert score is not None
         assert f'<a href="/plan/{name}">{name}</a>' in html
-        assert f"{score.overall:.0f}</td>" in html
+        assert f">{score_text(score.overall, 'en')}</td>" in html  # as every report shows it: 8.7, not 9
     assert client.get("/plan/sub/b.json/step/3", base_url=BASE).status_code == 200
+
+
+def test_the_plan_page_shows_scores_as_the_reports_do(client: FlaskClient, folder: Path) -> None:
+    (folder / "b.json").write_text((ROOT / "samples" / "channels-first.json").read_text())
+    score = assess_plan(folder / "b.json").plans[0].score
+    assert score is not None and score.overall != round(score.overall)  # 50.2: a decimal to show
+    for lang, shown in (("en", score_text(score.overall, "en")), ("fr", score_text(score.overall, "fr"))):
+        client.set_cookie("assess_lang", lang, domain="127.0.0.1")
+        html = client.get("/plan/b.json", base_url=BASE).get_data(as_text=True)
+        assert f">{shown}</span>" in html
+        assert f"{percent(score.completeness, lang)}</p>" in html
 
 
 def test_creating_a_plan_in_an_empty_folder(client: FlaskClient, folder: Path) -> None:

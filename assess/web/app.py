@@ -40,6 +40,7 @@ from werkzeug.wrappers import Response
 from assess.config import Config
 from assess.errors import PlanError
 from assess.formats import FIRST_ACTIONS, first_actions, held_notes, score_text
+from assess.i18n import percent
 from assess.plan.model import Language
 from assess.results.report import PlanReport, Status
 from assess.steps import STEP_BY_NUMBER
@@ -192,6 +193,10 @@ def create_app(settings: Settings) -> Flask:
     def t(key: str, **values: Any) -> str:
         text = label(key, lang())
         return text.format(**values) if values else text
+
+    # Scores as every report shows them: at most one decimal, as computed (72.5 is not 72 here and 72.5 there).
+    app.add_template_filter(lambda value: score_text(value, lang()), "score")
+    app.add_template_filter(lambda value: percent(value, lang()), "percent")
 
     def refuse(status: int, key: str) -> NoReturn:
         response = make_response(
@@ -351,6 +356,7 @@ def create_app(settings: Settings) -> Flask:
         except forms.FormError as error:
             return render_message(t("bad_form", error=str(error)), f"{plan_url(name)}/step/{page}", 400)
         forms.keep_order(sections, current.document.data)
+        forms.keep_unstated(sections, current.document.data)
         values = {key: (None if value is forms.MISSING else value) for key, value in sections.items()}
         try:
             saved = store.save(name, form.get("_sha", ""), values)
