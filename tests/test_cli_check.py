@@ -118,6 +118,39 @@ def test_gate_flags() -> None:
         assert "Error: Invalid value" in usage.stderr
 
 
+@pytest.mark.parametrize(
+    ("gate", "code", "failures", "case"),
+    [
+        (["--fail-under", "80"], 1, "1", "score >= 80"),  # 72.5 < 80: the job is red, so is the XML
+        (["--fail-under", "72.5"], 0, "0", "score >= 72.5"),  # equal passes, as the gate does
+        ([], 0, "0", None),  # no score gate, no score testcase
+    ],
+)
+def test_junit_and_github_annotations_follow_the_score_gate(
+    gate: list[str], code: int, failures: str, case: str | None, tmp_path: Path
+) -> None:
+    import xml.etree.ElementTree as ET
+
+    junit, github = tmp_path / "out.xml", tmp_path / "out.txt"
+    plan = "samples/community-garden.yaml"
+    result = run(plan, "--no-config", "--fail-on", "none", *gate, "-f", f"junit:{junit}", "-f", f"github:{github}")
+    assert result.exit_code == code, result.output
+    root = ET.fromstring(junit.read_text(encoding="utf-8"))
+    (suite,) = root
+    assert root.get("failures") == suite.get("failures") == failures
+    cases = [c for c in suite if c.tag == "testcase" and c.get("classname") == "assess"]
+    assert [c.get("name") for c in cases] == ([case] if case else [])
+    annotations = [line for line in github.read_text(encoding="utf-8").splitlines() if "title=assess%3A score" in line]
+    if code:
+        (annotation,) = annotations
+        assert annotation.startswith(
+            f"::error file={plan},title=assess%3A score >= 80::the overall score is 72.5, below 80"
+        )
+        assert "What to do first: ORG-03 " in annotation
+    else:
+        assert annotations == []
+
+
 # ---------------------------------------------------------------- inputs
 
 

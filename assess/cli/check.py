@@ -289,6 +289,7 @@ def _run(
         width=PIPED_WIDTH,
         rules=rule_infos(catalog, config.lang or "en"),
         fail_on=str(config.fail_on),
+        fail_under=config.fail_under,
     )
     head = make_report([], catalog)
     batch = _Batch(config, baseline, record=write_baseline_file is not None, portfolio=summary is not None)
