@@ -267,6 +267,37 @@ def test_quiet_and_verbose() -> None:
     assert "Why: " in run(FAILING, "-v").stdout
 
 
+@pytest.mark.parametrize("quiet", [0, 1, 2])
+@pytest.mark.parametrize("broken", [False, True])
+def test_qq_prints_nothing_but_errors_and_q_keeps_the_notes(tmp_path: Path, quiet: int, broken: bool) -> None:
+    """-qq is "nothing but errors": the skipped-file and wrote-baseline notes went out anyway."""
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    (folder / "plan.json").write_text((ROOT / FAILING).read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / "package.json").write_text('{"name": "x"}', encoding="utf-8")
+    if broken:
+        (folder / "broken.json").write_text((ROOT / SYNTAX).read_text(encoding="utf-8"), encoding="utf-8")
+    baseline = tmp_path / "baseline.json"
+    flags = ["-" + "q" * quiet] if quiet else []
+    result = run(str(folder), "--no-config", "--write-baseline", str(baseline), *flags)
+    assert result.exit_code == (2 if broken else 0)
+    assert json.loads(baseline.read_text(encoding="utf-8"))  # written whatever the verbosity
+    notes = ["assess: 1 file skipped: not a plan", f"assess: wrote {baseline} ("]
+    assert all((note in result.stderr) is (quiet < 2) for note in notes), result.stderr
+    if broken:  # the plan that could not be assessed is an error: shown at every level
+        assert f"{folder / 'broken.json'}:" in result.stderr
+        assert ("could not be assessed (exit 2)" in result.stderr) is (quiet < 2)
+    else:
+        assert (result.stderr == "") is (quiet == 2)
+    assert (result.stdout == "") is (quiet == 2)
+
+
+def test_qq_still_prints_usage_errors() -> None:
+    result = run(GOOD, "-qq", "--fail-under", "101")
+    assert result.exit_code == 2
+    assert "Error: Invalid value for '--fail-under'" in result.stderr
+
+
 # ---------------------------------------------------------------- configuration flags
 
 
