@@ -138,6 +138,39 @@ def test_gate_flags() -> None:
         assert "Error: Invalid value" in usage.stderr
 
 
+@pytest.mark.parametrize(
+    ("gate", "code", "failures", "case"),
+    [
+        (["--fail-under", "80"], 1, "1", "score >= 80"),  # 72.5 < 80: the job is red, so is the XML
+        (["--fail-under", "72.5"], 0, "0", "score >= 72.5"),  # equal passes, as the gate does
+        ([], 0, "0", None),  # no score gate, no score testcase
+    ],
+)
+def test_junit_and_github_annotations_follow_the_score_gate(
+    gate: list[str], code: int, failures: str, case: str | None, tmp_path: Path
+) -> None:
+    import xml.etree.ElementTree as ET
+
+    junit, github = tmp_path / "out.xml", tmp_path / "out.txt"
+    plan = "samples/community-garden.yaml"
+    result = run(plan, "--no-config", "--fail-on", "none", *gate, "-f", f"junit:{junit}", "-f", f"github:{github}")
+    assert result.exit_code == code, result.output
+    root = ET.fromstring(junit.read_text(encoding="utf-8"))
+    (suite,) = root
+    assert root.get("failures") == suite.get("failures") == failures
+    cases = [c for c in suite if c.tag == "testcase" and c.get("classname") == "assess"]
+    assert [c.get("name") for c in cases] == ([case] if case else [])
+    annotations = [line for line in github.read_text(encoding="utf-8").splitlines() if "title=assess%3A score" in line]
+    if code:
+        (annotation,) = annotations
+        assert annotation.startswith(
+            f"::error file={plan},title=assess%3A score >= 80::the overall score is 72.5, below 80"
+        )
+        assert "What to do first: ORG-03 " in annotation
+    else:
+        assert annotations == []
+
+
 # ---------------------------------------------------------------- inputs
 
 
@@ -290,6 +323,37 @@ def test_quiet_and_verbose() -> None:
     broken = run(SYNTAX, "-qq")
     assert broken.stdout == "" and SYNTAX in broken.stderr
     assert "Why: " in run(FAILING, "-v").stdout
+
+
+@pytest.mark.parametrize("quiet", [0, 1, 2])
+@pytest.mark.parametrize("broken", [False, True])
+def test_qq_prints_nothing_but_errors_and_q_keeps_the_notes(tmp_path: Path, quiet: int, broken: bool) -> None:
+    """-qq is "nothing but errors": the skipped-file and wrote-baseline notes went out anyway."""
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    (folder / "plan.json").write_text((ROOT / FAILING).read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / "package.json").write_text('{"name": "x"}', encoding="utf-8")
+    if broken:
+        (folder / "broken.json").write_text((ROOT / SYNTAX).read_text(encoding="utf-8"), encoding="utf-8")
+    baseline = tmp_path / "baseline.json"
+    flags = ["-" + "q" * quiet] if quiet else []
+    result = run(str(folder), "--no-config", "--write-baseline", str(baseline), *flags)
+    assert result.exit_code == (2 if broken else 0)
+    assert json.loads(baseline.read_text(encoding="utf-8"))  # written whatever the verbosity
+    notes = ["assess: 1 file skipped: not a plan", f"assess: wrote {baseline} ("]
+    assert all((note in result.stderr) is (quiet < 2) for note in notes), result.stderr
+    if broken:  # the plan that could not be assessed is an error: shown at every level
+        assert f"{folder / 'broken.json'}:" in result.stderr
+        assert ("could not be assessed (exit 2)" in result.stderr) is (quiet < 2)
+    else:
+        assert (result.stderr == "") is (quiet == 2)
+    assert (result.stdout == "") is (quiet == 2)
+
+
+def test_qq_still_prints_usage_errors() -> None:
+    result = run(GOOD, "-qq", "--fail-under", "101")
+    assert result.exit_code == 2
+    assert "Error: Invalid value for '--fail-under'" in result.stderr
 
 
 # ---------------------------------------------------------------- configuration flags

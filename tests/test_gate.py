@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from assess.config import Config
@@ -82,6 +84,15 @@ def test_fail_under_compares_the_overall_score() -> None:
     verdict = decide(report(assessed("a.json", 59.9)), config)
     assert verdict.exit_code == EXIT_GATE_FAILED
     assert "the overall score is 59.9, below 60" in verdict.reasons[0]
+
+
+@pytest.mark.parametrize(("lang", "shown"), [("en", "below 59.95 "), ("fr", "sous 59,95 ")])
+def test_the_minimum_is_shown_as_given_not_rounded_like_a_score(lang: str, shown: str) -> None:
+    """59.9 fails --fail-under 59.95: saying "59.9, below 60" (or "below 59.9") would contradict the verdict."""
+    plan = dataclasses.replace(assessed("a.json", 59.9), language=lang)
+    (reason,) = plan_failures(plan, Config(fail_on="none", fail_under=59.95))
+    assert shown in reason
+    assert not plan_failures(assessed("a.json", 59.95), Config(fail_on="none", fail_under=59.95))
 
 
 def test_both_gates_give_both_reasons() -> None:

@@ -90,6 +90,7 @@ def test_property_hostile_names_are_inert_in_every_format(name: str, file: str) 
     assert len(github.split("\n")) - len(report.plans[0].findings) == benign_lines
     assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f]", github)
     _assert_for_people(render_summary(report, "markdown"))
+    _assert_for_people(render_summary(report, "csv"))
     rows = list(csv.reader(io.StringIO(render_summary(report, "csv"), newline="")))
     assert len(rows) == 2
     for cell in rows[1]:
@@ -150,10 +151,60 @@ def test_controls_in_the_text_report_file_and_stderr_are_escaped(tmp_path: Path)
         assert "\\u001b" in text
 
 
-def test_csv_quotes_a_bare_carriage_return_and_guards_every_line() -> None:
+def test_csv_escapes_a_bare_carriage_return_and_guards_every_line() -> None:
+    """A bare CR would return a terminal's cursor (the rest of the name overwrites the start): escaped.
+
+    A line feed stays (quoted, as CSV does) and the line after it is guarded against formulas.
+    """
     report = assess.assess_plan(_plan_with("Org\r=cmd|' /C calc'!A0"), name="plan.json")
     text = render_summary(report, "csv")
-    assert "\"Org\r'=cmd|' /C calc'!A0\"" in text
+    assert ",Org\\u000d=cmd|' /C calc'!A0," in text
+    assert "\r" not in text
+    report = assess.assess_plan(_plan_with("Org\n=cmd|' /C calc'!A0"), name="plan.json")
+    assert "\"Org\n'=cmd|' /C calc'!A0\"" in render_summary(report, "csv")
+
+
+def test_csv_keeps_no_line_that_starts_a_workflow_command() -> None:
+    report = assess.assess_plan(_plan_with("Org\n::error::pwned"), name="::warning::x.json")
+    text = render_summary(report, "csv")
+    _assert_for_people(text)
+    assert "\n\\::error::pwned" in text and "\n\\::warning::x.json," in text
+
+
+# file: (organisation name, its CSV cell, its Markdown cell). Markdown also escapes its own \ [ ].
+HOSTILE_NAMES = {
+    "osc.json": ("Org\x1b]0;title\x07", r"Org\u001b]0;title\u0007", r"Org\\u001b\]0;title\\u0007"),
+    "csi.json": ("Org \x9b31m red", r"Org \u009b31m red", r"Org \\u009b31m red"),
+    "formula.json": ('=HYPERLINK("x")\x1b[2J', '\'=HYPERLINK("x")\\u001b[2J', r'=HYPERLINK("x")\\u001b\[2J'),
+    "plain.json": (
+        "Jardin de la Rivière · 東京 Ñandú",
+        "Jardin de la Rivière · 東京 Ñandú",
+        "Jardin de la Rivière · 東京 Ñandú",
+    ),
+}
+
+
+@pytest.mark.parametrize("fmt", ["csv", "markdown"])
+def test_summary_shows_controls_escaped_on_standard_output_and_in_a_file(tmp_path: Path, fmt: str) -> None:
+    """`--summary csv` printed raw ESC/BEL/CSI: a plan could retitle the terminal. A file gets the same bytes."""
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    for file, (name, _, _) in HOSTILE_NAMES.items():
+        (folder / file).write_text(json.dumps(_plan_with(name), ensure_ascii=False), encoding="utf-8")
+    out = tmp_path / f"summary.{fmt}"
+    base = [str(folder), "--no-config", "--fail-on", "none", "--summary", fmt]
+    printed = CliRunner().invoke(cli, base)
+    written = CliRunner().invoke(cli, [*base, "--output", str(out)])
+    assert printed.exit_code == written.exit_code == 0, printed.output + written.output
+    text = out.read_text(encoding="utf-8")
+    assert printed.stdout == text
+    _assert_for_people(text)
+    if fmt == "csv":
+        organisations = {Path(row["file"]).name: row["organization"] for row in csv.DictReader(io.StringIO(text))}
+        assert organisations == {file: cell for file, (_, cell, _) in HOSTILE_NAMES.items()}
+    else:
+        for _, _, cell in HOSTILE_NAMES.values():
+            assert f"| {cell} |" in text, cell
 
 
 def _pack(tmp_path: Path, **header: str) -> Path:

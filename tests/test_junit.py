@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from junitparser import Error, Failure, JUnitXml, Skipped
+from junitparser import Error, Failure, JUnitXml, Skipped, TestCase
 from support import sample
 
 from assess.api import assess_many
@@ -111,3 +111,67 @@ def test_control_characters_from_a_plan_do_not_break_the_xml() -> None:
 def test_identical_output_each_time(report: Report) -> None:
     assert render("junit", report, RenderOptions()) == render("junit", report, RenderOptions())
     assert "time=" not in render("junit", report, RenderOptions())
+
+
+# ---------------------------------------------------------------- the score gate (--fail-under)
+
+
+def _parsed(report: Report, options: RenderOptions, tmp_path: Path) -> JUnitXml:
+    path = tmp_path / "assess.xml"
+    path.write_text(render("junit", report, options), encoding="utf-8")
+    return JUnitXml.fromfile(str(path))
+
+
+def _score_cases(xml: JUnitXml) -> list[list[TestCase]]:
+    """Per suite, its score-gate testcases (``score >= N``)."""
+    return [[case for case in suite if case.name.startswith("score >= ")] for suite in xml]
+
+
+def test_without_fail_under_there_is_no_score_testcase(report: Report, tmp_path: Path) -> None:
+    xml = _parsed(report, RenderOptions(fail_on="none"), tmp_path)
+    assert _score_cases(xml) == [[], [], []]
+    assert xml.failures == 0  # --fail-on none, no score gate: the run passes, so nothing is red
+
+
+def test_a_plan_under_fail_under_is_a_failing_score_testcase_counted_in_failures(
+    report: Report, tmp_path: Path
+) -> None:
+    """The QA case: --fail-on none --fail-under 80 exits 1; the XML must not say failures="0"."""
+    failing_score = report.plans[1].score
+    assert failing_score is not None and failing_score.overall == 50.2
+    xml = _parsed(report, RenderOptions(fail_on="none", fail_under=80), tmp_path)
+    exemplary, failing, broken = _score_cases(xml)
+    assert broken == []  # a plan that could not be assessed has its <error>, no score
+    (passed,) = exemplary
+    assert passed.name == "score >= 80" and passed.classname == "assess" and passed.is_passed
+    (case,) = failing
+    (failure,) = case.result
+    assert isinstance(failure, Failure)
+    assert failure.type == "score"
+    assert failure.message == "the overall score is 50.2, below 80 (--fail-under)"
+    assert failure.text.startswith("samples/no-crisis-single-admin.json: the overall score is 50.2, below 80")
+    assert "What to do first" in failure.text and "POL-01 " in failure.text
+    suites = list(xml)
+    assert [suite.failures for suite in suites] == [0, 1, 0]
+    assert [suite.tests for suite in suites[:2]] == [len(plan.rules) + 1 for plan in report.plans[:2]]
+    assert xml.failures == 1
+    assert xml.tests == sum(suite.tests for suite in suites)
+
+
+@pytest.mark.parametrize(
+    ("minimum", "name", "fails"),
+    [(50.2, "score >= 50.2", False), (50.25, "score >= 50.25", True), (50, "score >= 50", False)],
+)
+def test_a_score_equal_to_the_minimum_passes_as_the_gate_does(
+    report: Report, tmp_path: Path, minimum: float, name: str, fails: bool
+) -> None:
+    from assess.results.gate import decide
+
+    score = report.plans[1].score
+    assert score is not None and score.overall == 50.2
+    xml = _parsed(report, RenderOptions(fail_under=minimum), tmp_path)
+    (case,) = _score_cases(xml)[1]
+    assert case.name == name  # the minimum as given: 50.25 is not shown as 50.2 or 50.3
+    assert (not case.is_passed) is fails
+    one_plan = report.model_copy(update={"plans": report.plans[1:2]})
+    assert (decide(one_plan, Config(fail_on="none", fail_under=minimum)).exit_code == 1) is fails

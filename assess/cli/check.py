@@ -166,7 +166,13 @@ def _start_folder(targets: Sequence[Target]) -> Path:
     help="Skip named files that do not look like plans (no top-level schema_version), as folders do. "
     "For pre-commit, which passes every staged JSON/YAML file.",
 )
-@click.option("-q", "--quiet", count=True, help="Text: only a summary line per plan; -qq: nothing but errors.")
+@click.option(
+    "-q",
+    "--quiet",
+    count=True,
+    help="Text: only a summary line per plan (notes and the gate's verdict stay on standard error); "
+    "-qq: nothing but errors (plans that could not be assessed, usage errors); the exit code still tells.",
+)
 @click.option("-v", "--verbose", is_flag=True, help="Text: also why each rule matters, passing and unknown rules.")
 @click.option("--color/--no-color", default=None, help="Force colour on or off (default: on a terminal, NO_COLOR off).")
 @click.option(
@@ -261,7 +267,7 @@ def _run(
 
     skipped: list[str] = []
     targets = discover(arguments, only_plans=only_plans, skipped=skipped)
-    if skipped:
+    if skipped and quiet < 2:  # a note, not an error: -qq prints nothing but errors
         files = "1 file skipped: not a plan" if len(skipped) == 1 else f"{len(skipped)} files skipped: not plans"
         _err(f"assess: {files} (no schema_version): {', '.join(skipped[:3])}{', ...' if len(skipped) > 3 else ''}")
     if not targets:  # --only-plans, and no named file was a plan: nothing to do, nothing wrong
@@ -289,6 +295,7 @@ def _run(
         width=PIPED_WIDTH,
         rules=rule_infos(catalog, config.lang or "en"),
         fail_on=str(config.fail_on),
+        fail_under=config.fail_under,
     )
     head = make_report([], catalog)
     batch = _Batch(config, baseline, record=write_baseline_file is not None, portfolio=summary is not None)
@@ -333,10 +340,11 @@ def _run(
                 text = recorded_text(batch.recorded)
                 write_atomic(write_baseline_file, text)
                 count = len(parse_baseline(text, write_baseline_file).entries)
-                click.echo(
-                    for_log(f"assess: wrote {write_baseline_file} ({count} finding{'' if count == 1 else 's'})"),
-                    err=True,
-                )
+                if quiet < 2:  # a note, not an error: -qq prints nothing but errors
+                    click.echo(
+                        for_log(f"assess: wrote {write_baseline_file} ({count} finding{'' if count == 1 else 's'})"),
+                        err=True,
+                    )
             for target, writer in writers:
                 writer.finish(totals)
                 target.write(

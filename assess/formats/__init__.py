@@ -61,6 +61,8 @@ class RenderOptions(NamedTuple):
     ``baselined``: per plan file, how many findings the baseline removed from the report.
     ``fail_on``: the gate's severity (``"none"``: nothing fails it), so that formats which mark
     failures (JUnit) fail exactly what the gate fails; None: every finding is a failure.
+    ``fail_under``: the score gate's minimum (``--fail-under``), so that the formats which carry a
+    verdict (JUnit, GitHub annotations) show a plan scoring below it as failed; None: no score gate.
     """
 
     color: bool = False
@@ -70,6 +72,7 @@ class RenderOptions(NamedTuple):
     rules: tuple[RuleInfo, ...] = ()
     baselined: Mapping[str, int] = MappingProxyType({})
     fail_on: str | None = None
+    fail_under: float | None = None
 
 
 Renderer = Callable[["Report", RenderOptions], str]

@@ -4,13 +4,17 @@
 ``notice`` for low and info), escaped as the Actions toolkit does: ``%``, CR and
 LF everywhere, and also ``:`` and ``,`` in properties. Each plan also gets one
 ``::notice`` with its score; a plan that could not be assessed gets one
-``::error`` per problem.
+``::error`` per problem. With ``--fail-under N`` (`RenderOptions.fail_under`), a plan
+scoring below N (as the gate decides) gets an ``::error`` titled ``assess: score >= N``
+with its score, the minimum and the actions to do first: the job fails for it, so the
+annotations say so.
 """
 
 from __future__ import annotations
 
 from assess.errors import single_line
-from assess.formats import RenderOptions
+from assess.formats import RenderOptions, first_actions, score_text
+from assess.results.gate import below_minimum, minimum_text, score_reason
 from assess.results.report import PlanReport, Report, Severity
 
 COMMANDS = {
@@ -80,6 +84,8 @@ def _plan(plan: PlanReport, options: RenderOptions) -> list[str]:
         for notice in plan.suppression_notices
     )
     score = plan.score
+    if options.fail_under is not None and below_minimum(score.overall, options.fail_under):
+        lines.append(_score_gate(plan, score.overall, options.fail_under))
     counts: dict[Severity, int] = {}
     for finding in plan.findings:
         counts[finding.severity] = counts.get(finding.severity, 0) + 1
@@ -90,3 +96,15 @@ def _plan(plan: PlanReport, options: RenderOptions) -> list[str]:
         summary += f", {baselined} baselined"
     lines.append(command("notice", summary, file=plan.file, title="assess summary"))
     return lines
+
+
+def _score_gate(plan: PlanReport, score: float, minimum: float) -> str:
+    """The ``::error`` of a plan that scores below ``--fail-under``: why, and what to do first."""
+    message = score_reason(score, minimum, plan.language)
+    actions = [
+        f"{rec.rule_id} {rec.title} ({score_text(rec.score_before, 'en')} -> {score_text(rec.score_after, 'en')})"
+        for rec in first_actions(plan.recommendations)
+    ]
+    if actions:
+        message += "\n\nWhat to do first: " + "; ".join(actions)
+    return command("error", message, file=plan.file, title=f"assess: score >= {minimum_text(minimum)}")

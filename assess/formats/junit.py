@@ -11,6 +11,12 @@ suppressed, did not apply, lacked information or whose findings the baseline
 accepted is ``<skipped>`` with the reason. A plan that could not be assessed is
 a testsuite with one ``<error>`` testcase. No timestamps or durations: the same
 report gives the same bytes.
+
+The score gate is a test case too: with ``--fail-under N`` (`RenderOptions.fail_under`),
+each assessed plan's suite ends with a testcase ``score >= N`` (classname ``assess``),
+a ``<failure>`` naming the score and the minimum when the plan scores below N, as the
+gate decides (`assess.results.gate.below_minimum`: a score equal to N passes), so a red
+job never shows a green dashboard. Without ``--fail-under`` there is no such testcase.
 """
 
 from __future__ import annotations
@@ -18,7 +24,8 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from assess.formats import RenderOptions
+from assess.formats import RenderOptions, first_actions, score_text
+from assess.results.gate import below_minimum, minimum_text, score_reason
 from assess.results.report import PlanReport, Report, RuleResult, Severity, Status
 from assess.steps import STEP_BY_NUMBER
 
@@ -72,9 +79,35 @@ def _suite(plan: PlanReport, options: RenderOptions) -> ET.Element:
         outcome = _case(suite, plan, rule, options.fail_on)
         if outcome:
             counts[outcome] += 1
+    if plan.assessed and plan.score is not None and options.fail_under is not None:
+        counts["tests"] += 1
+        if _score_case(suite, plan, plan.score.overall, options.fail_under):
+            counts["failures"] += 1
     for key, count in counts.items():
         suite.set(key, str(count))
     return suite
+
+
+def _score_case(suite: ET.Element, plan: PlanReport, score: float, minimum: float) -> bool:
+    """Add the score gate's testcase (``score >= 80``); returns whether it failed."""
+    case = ET.SubElement(
+        suite, "testcase", classname="assess", name=f"score >= {minimum_text(minimum)}", file=_clean(plan.file)
+    )
+    if not below_minimum(score, minimum):
+        return False
+    reason = score_reason(score, minimum, plan.language)
+    lines = [f"{plan.file}: {reason}"]
+    actions = first_actions(plan.recommendations)
+    if actions:
+        lines.append("What to do first (the score each action leads to):")
+        lines += [
+            f"- {rec.rule_id} {rec.title} ({score_text(rec.score_before, 'en')} -> "
+            f"{score_text(rec.score_after, 'en')}): {rec.action}"
+            for rec in actions
+        ]
+    failure = ET.SubElement(case, "failure", message=_clean(reason), type="score")
+    failure.text = _clean("\n".join(lines))
+    return True
 
 
 def _where(plan: PlanReport, line: int | None, column: int | None, pointer: str, message: str) -> str:

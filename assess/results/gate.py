@@ -51,13 +51,29 @@ def plan_failures(plan: PlanReport, config: Config) -> list[str]:
                     option=threshold.value,
                 )
             )
-    if config.fail_under is not None and plan.score is not None and plan.score.overall < config.fail_under:
-        reasons.append(
-            label("gate_score", lang).format(
-                score=number(plan.score.overall, lang), minimum=number(config.fail_under, lang)
-            )
-        )
+    minimum = config.fail_under
+    if plan.score is not None and minimum is not None and below_minimum(plan.score.overall, minimum):
+        reasons.append(score_reason(plan.score.overall, minimum, lang))
     return reasons
+
+
+def below_minimum(score: float, minimum: float) -> bool:
+    """Whether a score fails the score gate (``--fail-under MINIMUM``): strictly below it; equal passes.
+
+    The gate and every format that shows the score gate ask this, so none can disagree with the exit code.
+    """
+    return score < minimum
+
+
+def minimum_text(minimum: float, lang: str = "en") -> str:
+    """The score gate's minimum as given (80, 79.95), not rounded as scores are shown: 79.95 must not read as 80."""
+    text = f"{minimum:f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",") if lang == "fr" else text
+
+
+def score_reason(score: float, minimum: float, lang: str) -> str:
+    """Why a score fails the score gate, in `lang`: the score and the minimum."""
+    return label("gate_score", lang).format(score=number(score, lang), minimum=minimum_text(minimum, lang))
 
 
 def decide(report: Report, config: Config) -> Verdict:

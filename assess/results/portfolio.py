@@ -11,6 +11,13 @@ CSV is data for spreadsheets and scripts: its header names are fixed identifiers
 a spreadsheet would run as a formula (starting with = + - @) is prefixed with an
 apostrophe, because organisation names come from untrusted plans. Markdown is
 for people: headers and numbers in the report's language, cells escaped.
+
+Both are also read in a terminal or a CI log (printed, or a file shown with cat), so
+plan text in them is inert as in every other format a person reads: control characters
+(ESC, BEL, C1 such as U+009B, a bare CR) appear escaped (``\u001b``), and no line starts
+with ``::`` (a GitHub workflow command). A CSV cell keeps its line feeds (quoted, as CSV
+does). The bytes are the same on standard output and in a file: the JSON report is the
+lossless data, and JSON escapes control characters itself.
 """
 
 from __future__ import annotations
@@ -23,7 +30,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-from assess.errors import no_workflow_commands, single_line
+from assess.errors import no_workflow_commands, single_line, visible
 from assess.i18n import label
 from assess.results.report import PlanReport, Report, Severity
 
@@ -144,12 +151,13 @@ _LINE_START = re.compile(r"(^|\r\n|\r|\n)(?=[=+\-@\t\r])")
 
 
 def _cell(text: str) -> str:
-    """Text a spreadsheet shows as text, never runs as a formula (OWASP's CSV injection advice).
+    """Text a terminal shows inert and a spreadsheet shows as text, never runs as a formula (OWASP's CSV advice).
 
-    Every line of the cell is guarded, not only the first: a reader that takes a bare
-    CR or LF for a row end must not find a formula at the start of the next line.
+    Control characters but the line feed are escaped (``\u001b``: see the module docstring).
+    Every line of the cell is guarded, not only the first: a reader that takes a line
+    feed for a row end must not find a formula at the start of the next line.
     """
-    return _LINE_START.sub(lambda match: match.group(1) + "'", text)
+    return _LINE_START.sub(lambda match: match.group(1) + "'", visible(text))
 
 
 def _csv_number(value: float | None) -> str:
@@ -176,17 +184,17 @@ def _render_csv(table: list[Row], lang: str) -> str:
                     _cell(r.file),
                     _cell(r.organization),
                     _csv_number(r.score),
-                    r.grade,
+                    _cell(r.grade),
                     r.critical if r.score is not None else "",
                     r.high if r.score is not None else "",
-                    r.top_rule,
+                    _cell(r.top_rule),
                     _cell(r.top_title),
                     _cell(r.top_action),
                     _cell(r.error),
                 ]
             )
         )
-    return "".join(lines)
+    return no_workflow_commands("".join(lines))
 
 
 def _md(text: str) -> str:
