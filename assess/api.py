@@ -224,6 +224,7 @@ def _plan_report(
             known_rules=tables.known,
             today=config.effective_today(),
             source_map=loaded.source_map,
+            lang=lang,
         )
         findings = list(applied.findings)
         suppressed_ids = {s["finding"].fingerprint for s in applied.suppressed}

@@ -232,6 +232,26 @@ LABELS: dict[str, dict[str, str]] = {
     "no": {"en": "no", "fr": "non"},
     "and_more": {"en": "... and {count} more", "fr": "... et {count} de plus"},
     "gate_unassessed": {"en": "could not be assessed", "fr": "n'a pas pu être évalué"},
+    # The last line on standard error when a plan could not be assessed: {noun} is `plural("plan", plans)`,
+    # {verb} `plural("unassessed", errors)` (the noun goes with the plans in all, the verb with the failures).
+    "exit_unassessed": {
+        "en": "{errors} of {plans} {noun} {verb} (exit 2)",
+        "fr": "sur {plans} {noun}, {errors} {verb} (code de sortie 2)",
+    },
+    # Suppression notices (results/suppress.py), one per problem of an `x-assess.suppress` entry.
+    "notice_unknown_rule": {
+        "en": "suppression of {rule}: no such rule is active; check the rule id or remove the suppression",
+        "fr": "l'exception pour {rule} ne vise aucune règle active : vérifiez l'identifiant de la règle "
+        "ou supprimez l'exception",
+    },
+    "notice_expired": {
+        "en": "suppression of {rule} expired on {date}: review it or remove it",
+        "fr": "l'exception pour {rule} a expiré le {date} : réexaminez-la ou supprimez-la",
+    },
+    "notice_unused": {
+        "en": "suppression of {rule} suppresses nothing: remove it",
+        "fr": "l'exception pour {rule} n'écarte aucun constat : supprimez-la",
+    },
     "init_wrote": {
         "en": "wrote {path}: replace the placeholders, then run `assess {path}`",
         "fr": "{path} écrit : remplacez les textes provisoires, puis lancez `assess {path}`",
@@ -245,6 +265,16 @@ PLURALS: dict[str, dict[str, tuple[str, str]]] = {
     "finding": {"en": ("finding", "findings"), "fr": ("constat", "constats")},
     "plan": {"en": ("plan", "plans"), "fr": ("plan", "plans")},
     "assessed": {"en": ("assessed", "assessed"), "fr": ("évalué", "évalués")},
+    # "3 could not be assessed" / "3 plans n'ont pas pu être évalués" (the summary line's count).
+    "unassessed_plans": {
+        "en": ("could not be assessed", "could not be assessed"),
+        "fr": ("plan n'a pas pu être évalué", "plans n'ont pas pu être évalués"),
+    },
+    # The verb alone, after a count: "sur 3 plans, 1 n'a pas pu être évalué".
+    "unassessed": {
+        "en": ("could not be assessed", "could not be assessed"),
+        "fr": ("n'a pas pu être évalué", "n'ont pas pu être évalués"),
+    },
     "skipped_not_plans": {
         "en": ("skipped (not a plan)", "skipped (not plans)"),
         "fr": ("ignoré (pas un plan)", "ignorés (pas des plans)"),

@@ -9,11 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
 from assess.api import assess_many, assess_plan
+from assess.cli import cli
 from assess.config import Config
 from assess.formats import RenderOptions, render
-from assess.i18n import LABELS, LANGUAGES, label
+from assess.i18n import LABELS, LANGUAGES, counted, label
 from assess.results.report import Report
 from assess.rules.catalog import load_packs
 from assess.rules.rulepack import PLACEHOLDER as RULE_PLACEHOLDER
@@ -232,3 +234,117 @@ def test_french_report_of_neutral_plans_has_no_english_word(fmt: str) -> None:
     ):
         text = readable(fmt, render(fmt, report, options))
         assert sorted({word.lower() for word in ENGLISH.findall(text)}) == []
+
+
+# ---------------------------------------------------------------- suppression notices and counts
+
+
+# One suppression of each kind of notice on a plan that fails POL-03 but passes POL-02.
+NOTICE_SUPPRESSIONS = [
+    {"rule": "POL-03", "justification": "Zyxwvu zyxwvu", "expires": "2025-01-01"},  # expired before --today
+    {"rule": "NOPE-99", "justification": "Zyxwvu zyxwvu"},  # names no rule
+    {"rule": "POL-02", "justification": "Zyxwvu zyxwvu"},  # POL-02 passes: suppresses nothing
+]
+NOTICES = {
+    "expired": ("POL-03", "notice_expired"),
+    "unknown_rule": ("NOPE-99", "notice_unknown_rule"),
+    "unused": ("POL-02", "notice_unused"),
+}
+EXPIRED = {
+    "en": "suppression of POL-03 expired on 2025-01-01: review it or remove it",
+    "fr": "l'exception pour POL-03 a expiré le 2025-01-01 : réexaminez-la ou supprimez-la",
+}
+ENGLISH_NOTICE_WORDS = ("suppression of", "expired on", "no such rule", "suppresses nothing", "remove it")
+
+
+def notices_report(lang: str) -> Report:
+    data = json.loads((ROOT / "samples" / "no-crisis-single-admin.json").read_text(encoding="utf-8"))
+    data["x-assess"] = {"suppress": NOTICE_SUPPRESSIONS}
+    return assess_many([("plan.json", data)], config=Config(lang=lang, today="2025-06-01"))
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_suppression_notice_is_written_in_the_report_language(lang: str) -> None:
+    notices = notices_report(lang).plans[0].suppression_notices
+    assert {notice.problem: notice.rule_id for notice in notices} == {k: rule for k, (rule, _) in NOTICES.items()}
+    for notice in notices:
+        rule, key = NOTICES[notice.problem]
+        assert notice.message == label(key, lang).format(rule=rule, date="2025-01-01")
+    expired = next(notice.message for notice in notices if notice.problem == "expired")
+    assert expired == EXPIRED[lang]
+
+
+@pytest.mark.parametrize("fmt", HUMAN_FORMATS)
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_suppression_notices_reach_every_human_format_in_its_language(lang: str, fmt: str) -> None:
+    report = notices_report(lang)
+    text = readable(fmt, render(fmt, report, RenderOptions()))
+    assert label("suppression_notices", lang) in text
+    for notice in report.plans[0].suppression_notices:
+        assert " ".join(notice.message.split()) in text
+    english = [words for words in ENGLISH_NOTICE_WORDS if words in text]
+    assert english == ([] if lang == "fr" else list(ENGLISH_NOTICE_WORDS))
+
+
+@pytest.mark.parametrize(
+    ("lang", "count", "expected"),
+    [
+        ("en", 0, "0 could not be assessed"),
+        ("en", 1, "1 could not be assessed"),
+        ("en", 2, "2 could not be assessed"),
+        ("fr", 0, "0 plan n'a pas pu être évalué"),
+        ("fr", 1, "1 plan n'a pas pu être évalué"),
+        ("fr", 2, "2 plans n'ont pas pu être évalués"),
+    ],
+)
+def test_the_count_of_unassessed_plans_agrees_with_it(lang: str, count: int, expected: str) -> None:
+    assert counted("unassessed_plans", count, lang) == expected
+
+
+def unassessed_batch(broken: int) -> list[tuple[str, bytes]]:
+    """Two plans that can be assessed (a single plan has no summary line), and `broken` that cannot."""
+    good = (ROOT / "samples" / "exemplary.json").read_bytes()
+    bad = (ROOT / "samples" / "invalid" / "syntax-error.json").read_bytes()
+    return [("good1.json", good), ("good2.json", good), *((f"bad{index}.json", bad) for index in range(broken))]
+
+
+@pytest.mark.parametrize(
+    ("lang", "broken", "expected"),
+    [
+        ("en", 0, "2 plans: 2 assessed; 0 findings"),
+        ("en", 1, "3 plans: 2 assessed, 1 could not be assessed; 0 findings"),
+        ("en", 2, "4 plans: 2 assessed, 2 could not be assessed; 0 findings"),
+        ("fr", 0, "2 plans\u00a0: 2 évalués; 0 constat"),
+        ("fr", 1, "3 plans\u00a0: 2 évalués, 1 plan n'a pas pu être évalué; 0 constat"),
+        ("fr", 2, "4 plans\u00a0: 2 évalués, 2 plans n'ont pas pu être évalués; 0 constat"),
+    ],
+)
+def test_the_summary_line_counts_unassessed_plans_in_the_report_language(lang: str, broken: int, expected: str) -> None:
+    report = assess_many(unassessed_batch(broken), config=Config(lang=lang))
+    lines = render("text", report, RenderOptions(quiet=1)).splitlines()
+    assert lines[-1] == expected
+
+
+@pytest.mark.parametrize(
+    ("lang", "broken", "expected"),
+    [
+        ("en", 1, "assess: 1 of 1 plan could not be assessed (exit 2)"),
+        ("en", 2, "assess: 2 of 3 plans could not be assessed (exit 2)"),
+        ("fr", 1, "assess: sur 1 plan, 1 n'a pas pu être évalué (code de sortie 2)"),
+        ("fr", 2, "assess: sur 3 plans, 2 n'ont pas pu être évalués (code de sortie 2)"),
+    ],
+)
+def test_the_exit_2_line_is_in_the_run_language(
+    lang: str, broken: int, expected: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    bad = (ROOT / "samples" / "invalid" / "syntax-error.json").read_bytes()
+    names = [f"bad{index}.json" for index in range(broken)]
+    for name in names:
+        Path(name).write_bytes(bad)
+    if broken == 2:  # and one plan that can be assessed: the noun counts them all, the verb the failures
+        names.append("good.json")
+        Path("good.json").write_bytes((ROOT / "samples" / "exemplary.json").read_bytes())
+    result = CliRunner().invoke(cli, [*names, "--lang", lang, "-q", "--no-config"])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == expected

@@ -510,16 +510,14 @@ def _print_verdict(
     code: int, reasons: Sequence[str], omitted: int, summary: Summary, failing: _Failing, lang: str
 ) -> None:
     """The gate's verdict on standard error, in the run's language (`lang`)."""
+    from assess.i18n import label, plural
     from assess.results.gate import EXIT_GATE_FAILED
 
     if code == EXIT_ERROR:
-        noun = "plan" if summary.plans == 1 else "plans"
-        click.echo(
-            for_log(f"assess: {summary.errors} of {summary.plans} {noun} could not be assessed (exit 2)"), err=True
-        )
+        noun, verb = plural("plan", summary.plans, lang), plural("unassessed", summary.errors, lang)
+        text = label("exit_unassessed", lang).format(errors=summary.errors, plans=summary.plans, noun=noun, verb=verb)
+        click.echo(for_log(f"assess: {text}"), err=True)
     elif code == EXIT_GATE_FAILED:
-        from assess.i18n import label
-
         _err(f"assess: {label('gate_failed', lang)}{label('colon', lang).rstrip()}")
         for reason in reasons[:MAX_GATE_LINES]:
             _err(f"  {reason}")

@@ -113,7 +113,7 @@ def _total_line(report: Report) -> Line:
     assessed = counted("assessed", summary.assessed, lang)
     text = Line(f"{counted('plan', summary.plans, lang)}{colon(lang)}{assessed}")
     if summary.errors:
-        text.append(f", {summary.errors} {label('could_not_assess', lang).lower()}", style="bold red")
+        text.append(", " + counted("unassessed_plans", summary.errors, lang), style="bold red")
     if summary.skipped:
         text.append(", " + counted("skipped_not_plans", summary.skipped, lang))
     total = sum(summary.findings.values())

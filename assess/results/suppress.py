@@ -1,10 +1,11 @@
-"""Suppressions written in the plan itself (``x-assess.results.suppress``).
+"""Suppressions written in the plan itself (``x-assess.suppress``).
 
 Each entry names a rule, a mandatory justification, and optionally an expiry
 date and a JSON pointer that narrows it to one element. A suppressed finding is
 kept in the report with its justification (and in SARIF as a suppression); an
 expired entry, one that suppresses nothing, or one naming an unknown rule is
-reported as a notice, as ruff reports unused ``noqa`` comments.
+reported as a notice, as ruff reports unused ``noqa`` comments; the notice's
+message is in the report's language (`assess.i18n` labels ``notice_*``).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import datetime as dt
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any, NamedTuple
 
+from assess.i18n import label
 from assess.plan.load import SourceMap
 from assess.results.report import Finding
 
@@ -56,8 +58,12 @@ def apply_suppressions(
     known_rules: Collection[str],
     today: dt.date,
     source_map: SourceMap | None,
+    lang: str = "en",
 ) -> Applied:
-    """Split the findings by the plan's suppressions (``x-assess.suppress`` entries, as the plan writes them)."""
+    """Split the findings by the plan's suppressions (``x-assess.suppress`` entries, as the plan writes them).
+
+    The notices' messages are written in `lang`.
+    """
     if not suppressions:  # most plans: every finding stands, and there is nothing to notice
         return Applied(tuple(findings), (), ())
     entries = [_Entry.of(data) for data in suppressions]
@@ -78,15 +84,15 @@ def apply_suppressions(
         pointer = f"/x-assess/suppress/{index}"
         location = source_map.locate(pointer) if source_map is not None else None
         if entry.rule not in known_rules:
-            problem, message = "unknown_rule", f"suppression of {entry.rule}: no such rule is active"
+            problem = "unknown_rule"
         elif entry.expires is not None and entry.expires < today:
             problem = "expired"
-            message = f"suppression of {entry.rule} expired on {entry.expires.isoformat()}: review it or remove it"
         elif index not in used:
             problem = "unused"
-            message = f"suppression of {entry.rule} suppresses nothing: remove it"
         else:
             continue
+        date = entry.expires.isoformat() if entry.expires is not None else ""
+        message = label(f"notice_{problem}", lang).format(rule=entry.rule, date=date)
         notices.append(
             {
                 "rule_id": entry.rule,
