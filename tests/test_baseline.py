@@ -81,19 +81,71 @@ def test_a_baseline_for_another_file_does_not_apply(report: Report) -> None:
     assert filtered.total == 0
 
 
+# Each error is the plans' one-line form, file:line:col: /pointer: message (`Problem.one_line`).
 @pytest.mark.parametrize(
-    ("text", "message"),
+    ("text", "line"),
     [
-        ("not json", "not valid JSON"),
-        ("[]", "not an assess baseline"),
-        ('{"assess_baseline": 2, "findings": []}', "not an assess baseline"),
-        ('{"assess_baseline": 1, "findings": {}}', "'findings' must be a list"),
-        ('{"assess_baseline": 1, "findings": [{"file": "a"}]}', "/findings/0"),
+        # Not JSON: where the strict parser stops, and the value it was reading.
+        (
+            '{"assess_baseline": 1, "findings": [\n',
+            "b.json:1:37: /findings/0: expected a value, found the end of the input",
+        ),
+        ("not json", "b.json:1:1: /: expected a value, found 'not' (strings must be in double quotes)"),
+        (
+            '{"assess_baseline": 1,\n "findings": [\n  {"file": "a",}\n ]}',
+            "b.json:3:15: /findings/0/file: trailing comma before '}' is not allowed in JSON",
+        ),
+        ("", "b.json:1:1: /: the file is empty: not an assess baseline (write one with --write-baseline)"),
+        ("[" * 100_000, "b.json:1:65: " + "/0" * 64 + ": nested more than 64 levels deep: not an assess baseline"),
+        # JSON of the wrong shape: the pointer of the value, and its line and column.
+        ("[]", "b.json:1:1: /: not an assess baseline: an array, not an object (write one with --write-baseline)"),
+        ('{"findings": []}', 'b.json:1:1: /: not an assess baseline: no "assess_baseline" member (write one with'),
+        (
+            '{\n  "assess_baseline": 2, "findings": []}',
+            "b.json:2:3: /assess_baseline: found 2: not an assess baseline of version 1, the one this assess reads",
+        ),
+        ('{"assess_baseline": true, "findings": []}', "b.json:1:2: /assess_baseline: found true: not an assess"),
+        ('{"assess_baseline": 1}', "b.json:1:1: /: 'findings' is missing: a baseline needs a 'findings' list"),
+        ('{"assess_baseline": 1,\n "findings": {}}', "b.json:2:2: /findings: 'findings' must be a list, not an object"),
+        (
+            '{"assess_baseline": 1, "findings": [\n  "x"]}',
+            "b.json:2:3: /findings/0: an entry must be an object with 'file', 'rule_id' and 'fingerprint' strings, "
+            "not a string",
+        ),
+        (
+            '{"assess_baseline": 1, "findings": [\n  {"file": "a", "fingerprint": "f"}]}',
+            "b.json:2:3: /findings/0: 'rule_id' is missing: an entry needs 'file', 'rule_id' and 'fingerprint' strings",
+        ),
+        (
+            '{"assess_baseline": 1, "findings": [\n  {"file": "a", "rule_id": "R", "fingerprint": "f"},\n'
+            '  {"file": "a", "rule_id": 7, "fingerprint": "f"}]}',
+            "b.json:3:17: /findings/1/rule_id: 'rule_id' must be a string, not a number",
+        ),
     ],
 )
-def test_a_broken_baseline_is_one_clear_error(text: str, message: str) -> None:
-    with pytest.raises(BaselineError, match=message):
+def test_a_broken_baseline_is_one_located_line(text: str, line: str) -> None:
+    with pytest.raises(BaselineError) as raised:
         parse_baseline(text, "b.json")
+    assert str(raised.value).startswith(line), str(raised.value)
+    assert "\n" not in str(raised.value)
+    problem = raised.value.problem
+    assert problem is not None and problem.one_line() == str(raised.value)
+
+
+def test_a_baseline_that_is_not_utf8_is_located_and_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "b.json"
+    path.write_bytes(b'{"assess_baseline": 1,\n "findings": ["\xff"]}')
+    with pytest.raises(BaselineError, match=r"/b\.json:2:16: /: not valid UTF-8 \(byte 0xFF"):
+        read_baseline(path)
+    path.write_bytes(b'\xef\xbb\xbf{"assess_baseline": 1, "findings": []}')
+    assert read_baseline(path).entries == frozenset()
+
+
+def test_a_baseline_keeps_the_messages_it_records() -> None:
+    text = '{"assess_baseline": 1, "findings": [{"file": "a", "rule_id": "R", "fingerprint": "f", "message": "m"}]}'
+    baseline = parse_baseline(text)
+    assert baseline.entries == {("a", "R", "f")}
+    assert baseline.messages == {("a", "R", "f"): "m"}
 
 
 def test_a_missing_baseline_says_how_to_make_one(tmp_path: Path) -> None:
@@ -141,3 +193,12 @@ def test_baseline_errors_exit_2_in_one_line(workdir: Path) -> None:
     both = runner.invoke(cli, ["plan.json", "--baseline", "a.json", "--write-baseline", "b.json"])
     assert both.exit_code == 2
     assert "not both" in both.stderr
+
+
+def test_a_broken_baseline_on_the_command_line_is_its_located_line(workdir: Path) -> None:
+    (workdir / "bad.json").write_text('{"assess_baseline": 1,\n "findings": [\n', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["plan.json", "--baseline", "bad.json"])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "assess: bad.json:2:15: /findings/0: expected a value, found the end of the input"
+    ]
