@@ -8,6 +8,14 @@ fingerprint; the fingerprint survives edits elsewhere in the plan, so the
 baseline does not go stale when a line is added above a finding. The message is
 stored for the humans reviewing the file, never compared.
 
+Writing over an existing baseline updates it plan by plan, as Betterer updates its
+results file: the entries of each plan this run assessed are replaced by its current
+findings (so a fixed finding leaves the file), and the entries of every other plan
+(one not named in this run, or one that could not be read or validated) are kept,
+so a run on a subset of the plans, or with a broken plan, does not discard findings
+already accepted. A plan is named as in reports: its path relative to the working
+folder.
+
 The file is JSON, sorted and without timestamps: the same findings give the
 same bytes, so it diffs well in version control. A file that cannot be read is one
 located line (``file:line:col: /pointer: message``), as a plan's syntax errors are.
@@ -17,7 +25,8 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Container, Mapping
+import stat
+from collections.abc import Collection, Container, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,6 +38,9 @@ from assess.results.report import PlanReport, Report, Severity
 
 BASELINE_VERSION = 1
 _NEW = "write one with --write-baseline"
+_UPDATING = (
+    "left as it is: --write-baseline keeps its entries of plans not assessed; fix it, or delete it to start afresh"
+)
 _FIELDS = ("file", "rule_id", "fingerprint")
 
 
@@ -66,6 +78,26 @@ class Filtered:
         return sum(self.baselined.values())
 
 
+@dataclass(frozen=True)
+class Written:
+    """What `update_baseline` wrote: how many entries in all, and how many it kept of plans not assessed."""
+
+    findings: int
+    kept: int
+    kept_plans: int
+
+    def summary(self, path: str | os.PathLike[str]) -> str:
+        """One line for standard error: ``wrote FILE (16 findings; kept 11 from 1 plan not assessed in this run)``."""
+        text = f"wrote {os.fspath(path)} ({_count(self.findings, 'finding')}"
+        if self.kept:
+            text += f"; kept {self.kept} from {_count(self.kept_plans, 'plan')} not assessed in this run"
+        return text + ")"
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
 def baseline_text(report: Report) -> str:
     """The baseline file for the report's current (unsuppressed) findings (nothing else kept)."""
     recorded: dict[Key, str] = {}
@@ -93,16 +125,58 @@ def recorded_text(recorded: Mapping[Key, str]) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
+def merge(
+    previous: Baseline | None, recorded: Mapping[Key, str], assessed: Collection[str]
+) -> tuple[dict[Key, str], Written]:
+    """This run's findings (`recorded`) and the `previous` baseline's entries of every plan not in `assessed`.
+
+    `assessed`: the plan files this run assessed; their previous entries are replaced by `recorded`.
+    """
+    merged = dict(recorded)
+    kept_plans: set[str] = set()
+    if previous is not None:
+        for key in previous.entries:
+            if key[0] not in assessed and key not in merged:
+                merged[key] = previous.messages.get(key, "")
+                kept_plans.add(key[0])
+    kept = len(merged) - len(recorded)
+    return merged, Written(len(merged), kept, len(kept_plans))
+
+
+def update_baseline(
+    path: str | os.PathLike[str], previous: Baseline | None, recorded: Mapping[Key, str], assessed: Collection[str]
+) -> Written:
+    """Write the baseline atomically: `recorded` plus `previous`'s entries of plans not `assessed` (see `merge`)."""
+    merged, written = merge(previous, recorded, assessed)
+    write_atomic(path, recorded_text(merged))
+    return written
+
+
 def write_baseline(path: str | Path, report: Report) -> int:
-    """Write the baseline atomically; returns how many findings it records."""
-    text = baseline_text(report)
-    write_atomic(path, text)
-    return sum(len(plan.findings) for plan in report.plans)
+    """Write the report's findings as the baseline at `path`, atomically; returns how many findings the file records.
+
+    A baseline already at `path` is updated: the entries of plans the report did not
+    assess are kept (`merge`); `BaselineError` if it cannot be read (it is left as it is).
+    """
+    recorded: dict[Key, str] = {}
+    for plan in report.plans:
+        record(recorded, plan)
+    assessed = {plan.file for plan in report.plans if plan.assessed}
+    return update_baseline(path, read_previous(path), recorded, assessed).findings
 
 
-def parse_baseline(text: str, name: str = "baseline") -> Baseline:
-    """The baseline in `text` (from file `name`); `BaselineError` with a located problem if it is not one."""
-    return _parse(text, name, f" ({_NEW})")
+def parse_baseline(text: str, name: str = "baseline", *, updating: bool = False) -> Baseline:
+    """The baseline in `text` (from file `name`); `BaselineError` with a located problem if it is not one.
+
+    `updating`: the file is about to be rewritten by --write-baseline (the message says it is left as it is).
+    """
+    try:
+        return _parse(text, name, "" if updating else f" ({_NEW})")
+    except BaselineError as error:
+        if not updating:
+            raise
+        message = f"{error} ({_UPDATING})"
+        raise BaselineError(message, error.problem) from None
 
 
 def _parse(text: str, name: str, new: str) -> Baseline:
@@ -232,6 +306,32 @@ def read_baseline(path: str | os.PathLike[str]) -> Baseline:
     except FileNotFoundError:
         raise BaselineError(f"{os.fspath(path)}: no such baseline file ({_NEW})") from None
     return parse_baseline(text, os.fspath(path))
+
+
+def read_previous(path: str | os.PathLike[str]) -> Baseline | None:
+    """The baseline that --write-baseline is about to update, or None when there is none to keep.
+
+    None when nothing is at `path`, or it is not a regular file (``/dev/null``, a pipe: nothing to
+    keep, and reading a terminal would wait for input). A regular file that cannot be read, or is
+    not a baseline, is a `BaselineError`: writing over it would discard the findings it accepts.
+    """
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise BaselineError(
+            f"{os.fspath(path)}: cannot read the baseline: {error.strerror or error} ({_UPDATING})"
+        ) from None
+    if not stat.S_ISREG(info.st_mode):
+        return None
+    try:
+        text = _read_text(path)
+    except FileNotFoundError:  # removed since
+        return None
+    except BaselineError as error:
+        raise BaselineError(f"{error} ({_UPDATING})", error.problem) from None
+    return parse_baseline(text, os.fspath(path), updating=True)
 
 
 def filter_plan(plan: PlanReport, baseline: Container[Key]) -> tuple[PlanReport, int]:
