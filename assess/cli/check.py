@@ -36,7 +36,7 @@ from typing import IO, TYPE_CHECKING, Any, NamedTuple, NoReturn
 
 import click
 
-from assess.atomic import atomic_writer, write_atomic
+from assess.atomic import atomic_writer
 from assess.cli import options as opts
 from assess.errors import for_log
 from assess.formats import FORMATS
@@ -158,7 +158,9 @@ def _start_folder(targets: Sequence[Target]) -> Path:
     "--write-baseline",
     type=click.Path(dir_okay=False),
     metavar="FILE",
-    help="Record today's findings in FILE; this run then reports as if given --baseline FILE.",
+    help="Record today's findings in FILE; this run then reports as if given --baseline FILE. "
+    "An existing FILE is updated: the entries of plans this run assessed are replaced, "
+    "those of other plans (not named, or not readable or valid) are kept.",
 )
 @click.option(
     "--only-plans",
@@ -278,10 +280,15 @@ def _run(
     catalog = build_catalog(config)
     opts.check_selectors(config, catalog)
     baseline: Baseline | None = None
+    previous: Baseline | None = None  # the baseline --write-baseline updates: its other plans' entries are kept
     if baseline_file is not None:  # the baseline module only when a baseline is used: most runs need none
         from assess.results.baseline import read_baseline
 
         baseline = read_baseline(baseline_file)
+    elif write_baseline_file is not None:  # read before assessing: a broken one fails fast, left as it is
+        from assess.results.baseline import read_previous
+
+        previous = read_previous(write_baseline_file)
     # Render functions are looked up before the (possibly long) assessment: a missing module fails fast.
     render = {o.format: renderer(o.format) for o in outputs}
     streamed = {o.format: writer_class(o.format) for o in outputs}
@@ -335,16 +342,11 @@ def _run(
             for line in batch.problems:
                 click.echo(line, err=True)
             if batch.recorded is not None and write_baseline_file is not None:
-                from assess.results.baseline import parse_baseline, recorded_text
+                from assess.results.baseline import update_baseline
 
-                text = recorded_text(batch.recorded)
-                write_atomic(write_baseline_file, text)
-                count = len(parse_baseline(text, write_baseline_file).entries)
+                written = update_baseline(write_baseline_file, previous, batch.recorded, batch.recorded_plans)
                 if quiet < 2:  # a note, not an error: -qq prints nothing but errors
-                    click.echo(
-                        for_log(f"assess: wrote {write_baseline_file} ({count} finding{'' if count == 1 else 's'})"),
-                        err=True,
-                    )
+                    _err(f"assess: {written.summary(write_baseline_file)}")
             for target, writer in writers:
                 writer.finish(totals)
                 target.write(
@@ -400,8 +402,8 @@ class _Batch:
     """What a run keeps of each plan as it streams by: the totals, the gate, the portfolio rows, problem lines.
 
     Each plan's findings are filtered by the baseline (or, with --write-baseline, recorded
-    first and so all set aside, as the baseline just written would); nothing else of a plan
-    report is kept.
+    first and so all set aside, as the baseline just written would; the plans assessed are
+    noted, as their entries replace the old baseline's); nothing else of a plan report is kept.
     """
 
     def __init__(self, config: Config, baseline: Baseline | None, *, record: bool, portfolio: bool = False) -> None:
@@ -411,6 +413,7 @@ class _Batch:
         self.config = config
         self.baseline = baseline
         self.recorded: dict[Key, str] | None = {} if record else None
+        self.recorded_plans: set[str] = set()  # the plans whose findings `recorded` holds: those assessed
         self.baselined: dict[str, int] = {}
         self.counts = {severity: 0 for severity in Severity}
         self.plans = 0
@@ -442,6 +445,8 @@ class _Batch:
             from assess.results.baseline import record
 
             record(self.recorded, plan)
+            if plan.assessed:
+                self.recorded_plans.add(plan.file)
         aside = self.recorded.keys() if self.recorded is not None else self.baseline
         if aside is not None:  # without a baseline, read or being written, nothing is set aside
             from assess.results.baseline import filter_plan

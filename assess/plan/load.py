@@ -88,7 +88,7 @@ def parse_bytes(
     """
     if len(raw) > limits.max_bytes:
         raise _too_big(name, len(raw), limits)
-    return _parse_text(_decode(raw, name), hashlib.sha256(raw).hexdigest(), name, format, limits, lazy)
+    return _parse_text(decode_text(raw, name), hashlib.sha256(raw).hexdigest(), name, format, limits, lazy)
 
 
 def _parse_text(
@@ -134,7 +134,7 @@ def load_path(path: str | os.PathLike[str], *, limits: Limits = DEFAULT_LIMITS, 
         return parse_bytes(raw, "<stdin>", limits=limits, lazy=lazy)
     extension = os.path.splitext(name)[1].lower()
     raw = _read(name, limits)
-    text, sha256 = _decode(raw, name), hashlib.sha256(raw).hexdigest()
+    text, sha256 = decode_text(raw, name), hashlib.sha256(raw).hexdigest()
     del raw  # a big file's bytes need not stay while its text is parsed
     return _parse_text(text, sha256, name, _EXTENSIONS.get(extension), limits, lazy)
 
@@ -162,7 +162,7 @@ def _read(name: str, limits: Limits) -> bytes:
     return raw
 
 
-def _decode(raw: bytes, name: str) -> str:
+def decode_text(raw: bytes, name: str) -> str:
     """UTF-8 text without its byte order mark, or a `PlanReadError` at the first bad byte."""
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise PlanReadError([Problem(name, 1, 1, "", "the file is UTF-16 encoded; save it as UTF-8")])

@@ -8,28 +8,48 @@ fingerprint; the fingerprint survives edits elsewhere in the plan, so the
 baseline does not go stale when a line is added above a finding. The message is
 stored for the humans reviewing the file, never compared.
 
+Writing over an existing baseline updates it plan by plan, as Betterer updates its
+results file: the entries of each plan this run assessed are replaced by its current
+findings (so a fixed finding leaves the file), and the entries of every other plan
+(one not named in this run, or one that could not be read or validated) are kept,
+so a run on a subset of the plans, or with a broken plan, does not discard findings
+already accepted. A plan is named as in reports: its path relative to the working
+folder.
+
 The file is JSON, sorted and without timestamps: the same findings give the
-same bytes, so it diffs well in version control.
+same bytes, so it diffs well in version control. A file that cannot be read is one
+located line (``file:line:col: /pointer: message``), as a plan's syntax errors are.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Container, Mapping
-from dataclasses import dataclass
+import os
+import stat
+from collections.abc import Collection, Container, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from assess.atomic import write_atomic
-from assess.errors import AssessError
-from assess.reading import MAX_BASELINE_BYTES, TooLarge, read_limited
+from assess.errors import AssessError, PlanError, Problem
+from assess.reading import MAX_BASELINE_BYTES, MAX_DEPTH, TooLarge, read_limited
 from assess.results.report import PlanReport, Report, Severity
 
 BASELINE_VERSION = 1
+_NEW = "write one with --write-baseline"
+_UPDATING = (
+    "left as it is: --write-baseline keeps its entries of plans not assessed; fix it, or delete it to start afresh"
+)
+_FIELDS = ("file", "rule_id", "fingerprint")
 
 
 class BaselineError(AssessError):
-    """A baseline file cannot be read or is not a baseline."""
+    """A baseline file cannot be read or is not a baseline; ``problem`` says where, when it is known."""
+
+    def __init__(self, message: str, problem: Problem | None = None) -> None:
+        super().__init__(message)
+        self.problem = problem
 
 
 Key = tuple[str, str, str]  # (file, rule id, fingerprint)
@@ -37,7 +57,10 @@ Key = tuple[str, str, str]  # (file, rule id, fingerprint)
 
 @dataclass(frozen=True)
 class Baseline:
+    """The accepted findings (`entries`), and the message each was recorded with (kept when rewriting)."""
+
     entries: frozenset[Key]
+    messages: Mapping[Key, str] = field(default_factory=dict, compare=False, repr=False)
 
     def __contains__(self, key: object) -> bool:
         return key in self.entries
@@ -55,8 +78,28 @@ class Filtered:
         return sum(self.baselined.values())
 
 
+@dataclass(frozen=True)
+class Written:
+    """What `update_baseline` wrote: how many entries in all, and how many it kept of plans not assessed."""
+
+    findings: int
+    kept: int
+    kept_plans: int
+
+    def summary(self, path: str | os.PathLike[str]) -> str:
+        """One line for standard error: ``wrote FILE (16 findings; kept 11 from 1 plan not assessed in this run)``."""
+        text = f"wrote {os.fspath(path)} ({_count(self.findings, 'finding')}"
+        if self.kept:
+            text += f"; kept {self.kept} from {_count(self.kept_plans, 'plan')} not assessed in this run"
+        return text + ")"
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
 def baseline_text(report: Report) -> str:
-    """The baseline file for the report's current (unsuppressed) findings."""
+    """The baseline file for the report's current (unsuppressed) findings (nothing else kept)."""
     recorded: dict[Key, str] = {}
     for plan in report.plans:
         record(recorded, plan)
@@ -82,45 +125,213 @@ def recorded_text(recorded: Mapping[Key, str]) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
+def merge(
+    previous: Baseline | None, recorded: Mapping[Key, str], assessed: Collection[str]
+) -> tuple[dict[Key, str], Written]:
+    """This run's findings (`recorded`) and the `previous` baseline's entries of every plan not in `assessed`.
+
+    `assessed`: the plan files this run assessed; their previous entries are replaced by `recorded`.
+    """
+    merged = dict(recorded)
+    kept_plans: set[str] = set()
+    if previous is not None:
+        for key in previous.entries:
+            if key[0] not in assessed and key not in merged:
+                merged[key] = previous.messages.get(key, "")
+                kept_plans.add(key[0])
+    kept = len(merged) - len(recorded)
+    return merged, Written(len(merged), kept, len(kept_plans))
+
+
+def update_baseline(
+    path: str | os.PathLike[str], previous: Baseline | None, recorded: Mapping[Key, str], assessed: Collection[str]
+) -> Written:
+    """Write the baseline atomically: `recorded` plus `previous`'s entries of plans not `assessed` (see `merge`)."""
+    merged, written = merge(previous, recorded, assessed)
+    write_atomic(path, recorded_text(merged))
+    return written
+
+
 def write_baseline(path: str | Path, report: Report) -> int:
-    """Write the baseline atomically; returns how many findings it records."""
-    text = baseline_text(report)
-    write_atomic(path, text)
-    return sum(len(plan.findings) for plan in report.plans)
+    """Write the report's findings as the baseline at `path`, atomically; returns how many findings the file records.
+
+    A baseline already at `path` is updated: the entries of plans the report did not
+    assess are kept (`merge`); `BaselineError` if it cannot be read (it is left as it is).
+    """
+    recorded: dict[Key, str] = {}
+    for plan in report.plans:
+        record(recorded, plan)
+    assessed = {plan.file for plan in report.plans if plan.assessed}
+    return update_baseline(path, read_previous(path), recorded, assessed).findings
 
 
-def parse_baseline(text: str, name: str = "baseline") -> Baseline:
+def parse_baseline(text: str, name: str = "baseline", *, updating: bool = False) -> Baseline:
+    """The baseline in `text` (from file `name`); `BaselineError` with a located problem if it is not one.
+
+    `updating`: the file is about to be rewritten by --write-baseline (the message says it is left as it is).
+    """
+    try:
+        return _parse(text, name, "" if updating else f" ({_NEW})")
+    except BaselineError as error:
+        if not updating:
+            raise
+        message = f"{error} ({_UPDATING})"
+        raise BaselineError(message, error.problem) from None
+
+
+def _parse(text: str, name: str, new: str) -> Baseline:
+    """`parse_baseline`; `new` ends the messages that say the file is not a baseline (how to write one)."""
     try:
         document: Any = json.loads(text)
-    except ValueError as error:
-        raise BaselineError(f"{name}: not valid JSON: {error}") from None
-    except RecursionError:
-        raise BaselineError(f"{name}: nested too deeply to be a baseline") from None
-    if not isinstance(document, dict) or document.get("assess_baseline") != BASELINE_VERSION:
-        raise BaselineError(f"{name}: not an assess baseline (write one with --write-baseline)")
+    except (ValueError, RecursionError) as error:  # RecursionError: nested too deeply for the stdlib
+        raise _syntax_error(text, name, error, new) from None
+    if not isinstance(document, dict):
+        kind = _kind(document)
+        raise _shape_error(text, name, "", f"not an assess baseline: {kind}, not an object{new}")
+    version = document.get("assess_baseline")
+    if type(version) is not int or version != BASELINE_VERSION:  # not True or 1.0, which equal 1
+        if "assess_baseline" not in document:
+            raise _shape_error(text, name, "", f'not an assess baseline: no "assess_baseline" member{new}')
+        shown = _shown(version)
+        message = f"found {shown}: not an assess baseline of version {BASELINE_VERSION}, the one this assess reads{new}"
+        raise _shape_error(text, name, "/assess_baseline", message)
     findings = document.get("findings")
     if not isinstance(findings, list):
-        raise BaselineError(f"{name}: 'findings' must be a list")
+        if "findings" not in document:
+            raise _shape_error(text, name, "", "'findings' is missing: a baseline needs a 'findings' list")
+        raise _shape_error(text, name, "/findings", f"'findings' must be a list, not {_kind(findings)}")
     entries: set[Key] = set()
+    messages: dict[Key, str] = {}
     for index, entry in enumerate(findings):
-        fields = [entry.get(key) if isinstance(entry, dict) else None for key in ("file", "rule_id", "fingerprint")]
-        if not all(isinstance(value, str) for value in fields):
-            raise BaselineError(f"{name}: /findings/{index}: needs 'file', 'rule_id' and 'fingerprint' strings")
-        entries.add((str(fields[0]), str(fields[1]), str(fields[2])))
-    return Baseline(frozenset(entries))
+        pointer = f"/findings/{index}"
+        if not isinstance(entry, dict):
+            message = f"an entry must be an object with 'file', 'rule_id' and 'fingerprint' strings, not {_kind(entry)}"
+            raise _shape_error(text, name, pointer, message)
+        for key in _FIELDS:
+            if key not in entry:
+                message = f"'{key}' is missing: an entry needs 'file', 'rule_id' and 'fingerprint' strings"
+                raise _shape_error(text, name, pointer, message)
+            if not isinstance(entry[key], str):
+                raise _shape_error(text, name, f"{pointer}/{key}", f"'{key}' must be a string, not {_kind(entry[key])}")
+        found: Key = (entry["file"], entry["rule_id"], entry["fingerprint"])
+        entries.add(found)
+        message_text = entry.get("message")
+        messages[found] = message_text if isinstance(message_text, str) else ""
+    return Baseline(frozenset(entries), messages)
 
 
-def read_baseline(path: str | Path) -> Baseline:
+def _kind(value: Any) -> str:
+    """What a JSON value is, as a message names it: 'an array', 'a number'..."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    return "an array" if isinstance(value, list) else "an object"
+
+
+def _shown(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _located(name: str, text: str, offset: int, pointer: str, message: str) -> BaselineError:
+    from assess.plan.sourcemap import SourceMap
+
+    line, column = SourceMap(text, {}).line_column(offset)
+    problem = Problem(name, line, column, pointer, message)
+    return BaselineError(problem.one_line(), problem)
+
+
+def _syntax_error(text: str, name: str, error: Exception, new: str) -> BaselineError:
+    """Where and why `text` is not JSON, found again by the plans' strict parser (it knows the pointer)."""
+    from assess.errors import PlanLimitError
+    from assess.plan._jsonparse import parse_json
+    from assess.plan.sourcemap import SourceError
+
+    if not text.strip(" \t\r\n"):
+        return _located(name, text, 0, "", f"the file is empty: not an assess baseline{new}")
     try:
-        text = read_limited(path, MAX_BASELINE_BYTES).decode("utf-8")
+        parse_json(text, MAX_DEPTH)
+    except SourceError as located:
+        message = located.message
+        if located.error is PlanLimitError:
+            message = f"nested more than {MAX_DEPTH} levels deep: not an assess baseline"
+        return _located(name, text, located.offset, located.pointer or "", message)
+    # The strict parser took what the stdlib refused (not expected): the stdlib's own position.
+    if isinstance(error, json.JSONDecodeError):
+        problem = Problem(name, error.lineno, error.colno, "", f"not valid JSON: {error.msg}")
+        return BaselineError(problem.one_line(), problem)
+    return BaselineError(f"{name}: not valid JSON: {error}")
+
+
+def _shape_error(text: str, name: str, pointer: str, message: str) -> BaselineError:
+    """A value of the wrong shape at `pointer`, located in the (valid JSON) text."""
+    from assess.plan._jsonparse import LazyPositions
+    from assess.plan.sourcemap import SourceMap
+
+    where = SourceMap(text, LazyPositions(text)).locate(pointer)
+    line, column = where if where is not None else (None, None)
+    problem = Problem(name, line, column, pointer, message)
+    return BaselineError(problem.one_line(), problem)
+
+
+def _read_text(path: str | os.PathLike[str]) -> str:
+    """The file's text (UTF-8, byte order mark dropped); `FileNotFoundError` passes through."""
+    from assess.plan.load import decode_text
+
+    try:
+        raw = read_limited(path, MAX_BASELINE_BYTES)
     except TooLarge as error:
-        raise BaselineError(f"{path}: cannot read the baseline: {error}") from None
+        raise BaselineError(f"{os.fspath(path)}: cannot read the baseline: {error}") from None
     except FileNotFoundError:
-        raise BaselineError(f"{path}: no such baseline file (write one with --write-baseline)") from None
-    except (OSError, UnicodeDecodeError) as error:
-        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
-        raise BaselineError(f"{path}: cannot read the baseline: {reason}") from None
-    return parse_baseline(text, str(path))
+        raise
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise BaselineError(f"{os.fspath(path)}: cannot read the baseline: {reason}") from None
+    try:
+        return decode_text(raw, os.fspath(path))
+    except PlanError as error:  # not UTF-8: located at the first bad byte
+        problem = error.problems[0]
+        raise BaselineError(problem.one_line(), problem) from None
+
+
+def read_baseline(path: str | os.PathLike[str]) -> Baseline:
+    """The baseline file at `path` (--baseline); `BaselineError` if it is missing, unreadable or not a baseline."""
+    try:
+        text = _read_text(path)
+    except FileNotFoundError:
+        raise BaselineError(f"{os.fspath(path)}: no such baseline file ({_NEW})") from None
+    return parse_baseline(text, os.fspath(path))
+
+
+def read_previous(path: str | os.PathLike[str]) -> Baseline | None:
+    """The baseline that --write-baseline is about to update, or None when there is none to keep.
+
+    None when nothing is at `path`, or it is not a regular file (``/dev/null``, a pipe: nothing to
+    keep, and reading a terminal would wait for input). A regular file that cannot be read, or is
+    not a baseline, is a `BaselineError`: writing over it would discard the findings it accepts.
+    """
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise BaselineError(
+            f"{os.fspath(path)}: cannot read the baseline: {error.strerror or error} ({_UPDATING})"
+        ) from None
+    if not stat.S_ISREG(info.st_mode):
+        return None
+    try:
+        text = _read_text(path)
+    except FileNotFoundError:  # removed since
+        return None
+    except BaselineError as error:
+        raise BaselineError(f"{error} ({_UPDATING})", error.problem) from None
+    return parse_baseline(text, os.fspath(path), updating=True)
 
 
 def filter_plan(plan: PlanReport, baseline: Container[Key]) -> tuple[PlanReport, int]:
