@@ -147,7 +147,8 @@ def render_summary(report: Report, fmt: SummaryFormat, lang: str | None = None) 
     return portfolio.render(fmt, lang)
 
 
-_LINE_START = re.compile(r"(^|\r\n|\r|\n)(?=[=+\-@\t\r])")
+_LINE_START = re.compile(r"(^|\r\n|\r|\n)(?=[" + re.escape("".join(_FORMULA_STARTS)) + "])")
+"""Where a line of a cell starts with what a spreadsheet would read as a formula (`_FORMULA_STARTS`)."""
 
 
 def _cell(text: str) -> str:
