@@ -252,6 +252,15 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "suppression of {rule} suppresses nothing: remove it",
         "fr": "l'exception pour {rule} n'écarte aucun constat : supprimez-la",
     },
+    "files_skipped": {
+        "en": "{count} (no schema_version): {files}",
+        "fr": "{count} (sans schema_version) : {files}",
+    },
+    "baseline_wrote": {"en": "wrote {path} ({findings})", "fr": "{path} écrit ({findings})"},
+    "baseline_kept": {
+        "en": "{findings}; kept {kept} from {plans} not assessed in this run",
+        "fr": "{findings} ; {kept} gardés de {plans} non évalués dans cette exécution",
+    },
     "init_wrote": {
         "en": "wrote {path}: replace the placeholders, then run `assess {path}`",
         "fr": "{path} écrit : remplacez les textes provisoires, puis lancez `assess {path}`",
@@ -278,6 +287,10 @@ PLURALS: dict[str, dict[str, tuple[str, str]]] = {
     "skipped_not_plans": {
         "en": ("skipped (not a plan)", "skipped (not plans)"),
         "fr": ("ignoré (pas un plan)", "ignorés (pas des plans)"),
+    },
+    "file_skipped": {
+        "en": ("file skipped: not a plan", "files skipped: not plans"),
+        "fr": ("fichier ignoré : pas un plan", "fichiers ignorés : pas des plans"),
     },
     "placeholder": {"en": ("placeholder", "placeholders"), "fr": ("texte provisoire", "textes provisoires")},
     "placeholder_left": {

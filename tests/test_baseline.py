@@ -366,5 +366,9 @@ def test_merge_counts_what_it_kept() -> None:
     assert merged == {("a", "R3", "g"): "new a", ("b", "R1", "f"): "b1", ("b", "R2", "f"): "b2", ("c", "R1", "f"): ""}
     assert (written.findings, written.kept, written.kept_plans) == (4, 3, 2)
     assert written.summary("x.json") == "wrote x.json (4 findings; kept 3 from 2 plans not assessed in this run)"
+    assert written.summary("x.json", "fr") == (
+        "x.json écrit (4 constats ; 3 gardés de 2 plans non évalués dans cette exécution)"
+    )
     merged, written = merge(None, recorded, {"a"})
     assert merged == recorded and written.summary("x.json") == "wrote x.json (1 finding)"
+    assert written.summary("x.json", "fr") == "x.json écrit (1 constat)"

@@ -102,6 +102,10 @@ def test_a_folder_with_a_non_plan_file_says_it_skipped_it(tmp_path: Path) -> Non
     assert "1 skipped (not a plan)" in result.stdout
     report = json.loads(CliRunner().invoke(cli, [str(tmp_path), "--no-config", "--format", "json"]).stdout)
     assert report["summary"]["skipped"] == 1
+    (tmp_path / "composer.json").write_text('{"name": "y"}', encoding="utf-8")
+    french = CliRunner().invoke(cli, [str(tmp_path), "--no-config", "--lang", "fr"])
+    assert "assess: 2 fichiers ignorés : pas des plans (sans schema_version) : " in french.stderr
+    assert "skipped" not in french.stderr
 
 
 def test_assess_rules_lists_thresholds() -> None:

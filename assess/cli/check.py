@@ -90,6 +90,18 @@ def parse_outputs(formats: Sequence[str], output: str | None) -> list[Output]:
     return outputs
 
 
+def _skipped_note(skipped: Sequence[str], quiet: int, lang: str) -> None:
+    """The files --only-plans passed over, in the run's language; a note, not an error: none at -qq."""
+    if skipped and quiet < 2:
+        from assess.i18n import counted, label
+
+        files = ", ".join(skipped[:3]) + (", ..." if len(skipped) > 3 else "")
+        _err(
+            "assess: "
+            + label("files_skipped", lang).format(count=counted("file_skipped", len(skipped), lang), files=files)
+        )
+
+
 def _err(message: str) -> None:
     """One line on standard error: plan-supplied text cannot break it, drive the terminal or command CI."""
     click.echo(for_log(message), err=True)
@@ -269,12 +281,11 @@ def _run(
 
     skipped: list[str] = []
     targets = discover(arguments, only_plans=only_plans, skipped=skipped)
-    if skipped and quiet < 2:  # a note, not an error: -qq prints nothing but errors
-        files = "1 file skipped: not a plan" if len(skipped) == 1 else f"{len(skipped)} files skipped: not plans"
-        _err(f"assess: {files} (no schema_version): {', '.join(skipped[:3])}{', ...' if len(skipped) > 3 else ''}")
     if not targets:  # --only-plans, and no named file was a plan: nothing to do, nothing wrong
+        _skipped_note(skipped, quiet, flags.lang or "en")
         return 0
     config, config_path = opts.resolve_config(flags, _start_folder(targets))
+    _skipped_note(skipped, quiet, config.lang or "en")
     # Every output is checked before the (possibly long) assessment: never onto an input, and writable.
     _check_outputs(arguments, targets, outputs, summary_path, baseline_file, write_baseline_file, config, config_path)
     catalog = build_catalog(config)
@@ -346,7 +357,7 @@ def _run(
 
                 written = update_baseline(write_baseline_file, previous, batch.recorded, batch.recorded_plans)
                 if quiet < 2:  # a note, not an error: -qq prints nothing but errors
-                    _err(f"assess: {written.summary(write_baseline_file)}")
+                    _err(f"assess: {written.summary(write_baseline_file, config.lang or 'en')}")
             for target, writer in writers:
                 writer.finish(totals)
                 target.write(

@@ -86,16 +86,15 @@ class Written:
     kept: int
     kept_plans: int
 
-    def summary(self, path: str | os.PathLike[str]) -> str:
+    def summary(self, path: str | os.PathLike[str], lang: str = "en") -> str:
         """One line for standard error: ``wrote FILE (16 findings; kept 11 from 1 plan not assessed in this run)``."""
-        text = f"wrote {os.fspath(path)} ({_count(self.findings, 'finding')}"
+        from assess.i18n import counted, label
+
+        findings = counted("finding", self.findings, lang)
         if self.kept:
-            text += f"; kept {self.kept} from {_count(self.kept_plans, 'plan')} not assessed in this run"
-        return text + ")"
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"
+            plans = counted("plan", self.kept_plans, lang)
+            findings = label("baseline_kept", lang).format(findings=findings, kept=self.kept, plans=plans)
+        return label("baseline_wrote", lang).format(path=os.fspath(path), findings=findings)
 
 
 def baseline_text(report: Report) -> str:
