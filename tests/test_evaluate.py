@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -104,3 +105,57 @@ def test_every_one_of_a_kind_fact_stands_where_the_sections_table_says() -> None
     singles = {fact["kind"]: fact["ptr"] for fact in facts if fact["kind"] in SECTIONS}
     assert singles == {kind: SECTIONS[kind] for kind in singles}
     assert len(singles) >= 14  # the exemplary plan has nearly every section
+
+
+@functools.cache
+def _plan_schema() -> dict[str, Any]:
+    import json
+
+    from assess.resources import PLAN_SCHEMA_PATH
+
+    schema: dict[str, Any] = json.loads(PLAN_SCHEMA_PATH.read_text(encoding="utf-8"))
+    return schema
+
+
+def _schema_has(pointer: str) -> bool:
+    """Whether a JSON pointer names a place the plan schema defines (an item of a list, a declared field)."""
+    schema = _plan_schema()
+
+    def resolve(node: dict[str, Any]) -> dict[str, Any]:
+        while "$ref" in node:
+            node = schema["$defs"][node["$ref"].rsplit("/", 1)[-1]]
+        for branch in node.get("anyOf", ()):  # an optional section: its non-null branch
+            if resolve(branch).get("type") != "null":
+                return resolve(branch)
+        return node
+
+    node = schema
+    for token in pointer.split("/")[1:]:
+        node = resolve(node)
+        if "items" in node:
+            if not token.isdigit():
+                return False
+            node = node["items"]
+        elif token in node.get("properties", {}):
+            node = node["properties"][token]
+        else:
+            return False
+    return True
+
+
+def test_every_finding_points_at_a_place_the_plan_schema_has() -> None:
+    """A finding's pointer is where a consultant sends the client: a field the plan can hold, never a made-up
+    path (POL-09's policy-age alternative bound the plan's as-of date first and pointed at /plan/reviewed_by)."""
+    import json
+
+    from bench.plans import generate
+
+    samples = [json.loads(path.read_text(encoding="utf-8")) for path in sorted(SAMPLES.glob("*.json"))]
+    seen: set[str] = set()
+    for plan in [*samples, *generate(300, 5)]:
+        for finding in assess.assess_plan(plan).plans[0].findings:
+            assert _schema_has(finding.pointer), (finding.rule_id, finding.pointer)
+            seen.add(finding.rule_id)
+    assert {"POL-09", "CHN-02", "POL-01", "VIS-01"} <= seen  # the check saw the rules it is about
+    assert _schema_has("/policies/social_media_policy/reviewed_by") and not _schema_has("/plan/reviewed_by")
+    assert _schema_has("/channels/3/account/admins") and not _schema_has("/channels/x")
