@@ -647,3 +647,41 @@ def test_the_panel_lists_the_reports_first_actions_worst_first(client: FlaskClie
         assert f"score once done: {score_text(rec.score_after, 'en')}<" in panel
         if rec.held_by_placeholders or rec.capped_by:
             assert "score held at" in panel
+
+
+# ------------------------------------------------------------------ saves never crash, never lose what they cannot show
+
+
+@pytest.mark.parametrize("page", ["basics", "1", "5"])
+def test_a_yaml_plan_with_an_impossible_date_saves_and_keeps_it_as_written(
+    client: FlaskClient, folder: Path, page: str
+) -> None:
+    plan = folder / "bad-date.yaml"
+    text = (ROOT / "samples" / "invalid" / "bad-date.yaml").read_text()
+    plan.write_text(text)
+    response = post_page(client, folder, "bad-date.yaml", page, {})
+    assert response.status_code == 303, response.get_data(as_text=True)
+    assert plan.read_text() == text  # start_date: 2025-02-30 plain, its comment beside it
+    post_page(client, folder, "bad-date.yaml", "basics", {"/plan/title": "Adoption drive 2026"})
+    assert plan.read_text() == text.replace("drive 2025", "drive 2026")
+    shown = client.get("/plan/bad-date.yaml/step/basics", base_url=BASE).get_data(as_text=True)
+    assert "/plan/start_date" in shown and "2025-02-30" in shown  # the date shows as a problem to fix
+
+
+def test_a_failure_in_a_save_is_the_workbenchs_page_with_a_way_back(
+    client: FlaskClient, folder: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    plan = write_starter(folder)
+    before = plan.read_bytes()
+
+    def broken(*args: Any) -> None:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(forms, "keep_order", broken)
+    response = post_page(client, folder, "plan.yaml", "basics", {})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert "RuntimeError: disk on fire" in page and 'href="/plan/plan.yaml/step/basics"' in page
+    assert "Internal Server Error" not in page
+    assert "disk on fire" in caplog.text  # logged, with its traceback
+    assert plan.read_bytes() == before

@@ -15,6 +15,7 @@ stay; a JSON plan is rewritten as JSON, keys in their original order.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import io
 import json
@@ -202,6 +203,8 @@ def merge(old: Any, new: Any) -> Any:
 def _same(old: Any, new: Any) -> bool:
     if isinstance(old, dt.date) and isinstance(new, str):
         return old.isoformat() == new
+    if isinstance(old, str) and isinstance(new, str):
+        return old == new  # a quoted string, or an impossible date kept as written (`NotADate`), stays as it was
     return (type(old) is type(new) and old == new) or (
         isinstance(old, int | float) and isinstance(new, int | float) and not isinstance(old, bool) and old == new
     )
@@ -210,10 +213,42 @@ def _same(old: Any, new: Any) -> bool:
 # ------------------------------------------------------------------ YAML (round trip)
 
 
+class NotADate(str):
+    """A plain YAML scalar shaped like a date that is no day of the calendar (``2025-02-30``), kept as written.
+
+    ruamel.yaml's round trip would fail on it (``day is out of range for month``) and the plan
+    could then never be saved, so never fixed, in the workbench; the assessor reports the date.
+    """
+
+
+@functools.cache
+def _yaml_classes() -> tuple[type, type]:
+    from ruamel.yaml.constructor import RoundTripConstructor
+    from ruamel.yaml.representer import RoundTripRepresenter
+
+    timestamp = "tag:yaml.org,2002:timestamp"
+
+    class Constructor(RoundTripConstructor):
+        def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
+            try:
+                return super().construct_yaml_timestamp(node, values)
+            except (ValueError, OverflowError):
+                return NotADate(node.value)
+
+    class Representer(RoundTripRepresenter):
+        def represent_not_a_date(self, data: NotADate) -> Any:
+            return self.represent_scalar(timestamp, str(data))  # plain, as it was written
+
+    Constructor.add_constructor(timestamp, Constructor.construct_yaml_timestamp)
+    Representer.add_representer(NotADate, Representer.represent_not_a_date)
+    return Constructor, Representer
+
+
 def _yaml() -> Any:
     from ruamel.yaml import YAML
 
     yaml = YAML(typ="rt")
+    yaml.Constructor, yaml.Representer = _yaml_classes()
     yaml.preserve_quotes = True
     yaml.width = 4096  # do not fold long texts
     yaml.indent(mapping=2, sequence=4, offset=2)
