@@ -685,3 +685,73 @@ def test_a_failure_in_a_save_is_the_workbenchs_page_with_a_way_back(
     assert "Internal Server Error" not in page
     assert "disk on fire" in caplog.text  # logged, with its traceback
     assert plan.read_bytes() == before
+
+
+def _field_tag(html: str, pointer: str) -> str:
+    match = re.search(rf'<(input|select|textarea) [^>]*name="{re.escape(pointer)}"[^>]*>', html)
+    assert match, pointer
+    return match.group(0)
+
+
+def test_dates_a_date_input_cannot_hold_are_text_inputs_kept_on_save(client: FlaskClient, folder: Path) -> None:
+    plan = folder / "plan.json"
+    data = json.loads((ROOT / "samples" / "channels-first.json").read_text())
+    data["plan"].update({"start_date": "2025-02-30", "as_of": "03/01/2025"})
+    plan.write_text(json.dumps(data, indent=2))
+    html = client.get("/plan/plan.json/step/basics", base_url=BASE).get_data(as_text=True)
+    for pointer, value in (("/plan/start_date", "2025-02-30"), ("/plan/as_of", "03/01/2025")):
+        tag = _field_tag(html, pointer)
+        assert 'type="text"' in tag and f'value="{value}"' in tag  # a date input would show it empty
+    assert 'id="f-plan-start_date-kept"' in html  # and says why
+    response = post_page(client, folder, "plan.json", "basics", {"/plan/title": "Spring plan"})
+    assert response.status_code == 303
+    saved = json.loads(plan.read_text())
+    assert saved["plan"].pop("title") == "Spring plan"
+    data["plan"].pop("title")
+    assert saved == data  # start_date and as_of as written, nothing else changed
+    # a real date is still a date input; a corrected one is saved
+    post_page(client, folder, "plan.json", "basics", {"/plan/start_date": "2025-02-28"})
+    assert json.loads(plan.read_text())["plan"]["start_date"] == "2025-02-28"
+    html = client.get("/plan/plan.json/step/basics", base_url=BASE).get_data(as_text=True)
+    assert 'type="date"' in _field_tag(html, "/plan/start_date")
+
+
+def test_schema_violations_survive_saves_of_untouched_pages(client: FlaskClient, folder: Path) -> None:
+    plan = folder / "bad.json"
+    original = json.loads((ROOT / "samples" / "invalid" / "schema-violations.json").read_text())
+    plan.write_text(json.dumps(original))
+    html = client.get("/plan/bad.json/step/5", base_url=BASE).get_data(as_text=True)
+    assert '<option value="facebok" selected>facebok (not one of the choices)</option>' in html
+    assert 'value="facebook" selected' not in html
+    for page in forms.sections_by_page():
+        response = post_page(client, folder, "bad.json", page, {})
+        assert response.status_code == 303, page
+        assert json.loads(plan.read_text()) == original, page  # colour, start_date 1/3/2025, facebok all kept
+    # a value changed on the page is written; the unknown field stays beside it
+    post_page(client, folder, "bad.json", "5", {"/channels/0/platform": "facebook"})
+    post_page(client, folder, "bad.json", "basics", {"/organization/name": "Greenway"})
+    saved = json.loads(plan.read_text())
+    assert saved["channels"][0]["platform"] == "facebook"
+    assert saved["organization"] == {"name": "Greenway", "type": "association", "colour": "green"}
+
+
+def test_values_of_the_wrong_type_are_shown_and_kept_as_written(client: FlaskClient, folder: Path) -> None:
+    plan = folder / "plan.json"
+    data = json.loads((ROOT / "samples" / "channels-first.json").read_text())
+    data["channels"][0]["posts_per_week"] = "four"
+    data["goals"][0]["primary"] = "yes"
+    data["plan"]["title"] = "  Spaced out  "
+    plan.write_text(json.dumps(data, indent=2))
+    html = client.get("/plan/plan.json/step/5", base_url=BASE).get_data(as_text=True)
+    assert 'type="text"' in _field_tag(html, "/channels/0/posts_per_week")
+    html = client.get("/plan/plan.json/step/2", base_url=BASE).get_data(as_text=True)
+    assert '<option value="yes" selected>yes (not one of the choices)</option>' in html
+    for page in forms.sections_by_page():
+        assert post_page(client, folder, "plan.json", page, {}).status_code == 303
+    assert json.loads(plan.read_text()) == data
+    # corrected on the page: written as the type it should be; a wrong one is refused, not written
+    post_page(client, folder, "plan.json", "5", {"/channels/0/posts_per_week": "4"})
+    assert json.loads(plan.read_text())["channels"][0]["posts_per_week"] == 4
+    before = plan.read_bytes()
+    response = post_page(client, folder, "plan.json", "2", {"/goals/0/primary": "maybe"})
+    assert response.status_code == 400 and plan.read_bytes() == before

@@ -360,7 +360,7 @@ def create_app(settings: Settings) -> Flask:
         keys = forms.sections_by_page()[page]
         form = request.form
         try:
-            sections = forms.read(MultiDict(form).to_dict(flat=False), keys)
+            sections = forms.read(MultiDict(form).to_dict(flat=False), keys, current.document.data)
             _, target = apply_action(form.get("_action", "save"), sections, current.document.data, keys)
         except forms.FormError as error:
             return render_message(t("bad_form", error=str(error)), f"{plan_url(name)}/step/{page}", 400)
