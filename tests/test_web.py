@@ -755,3 +755,22 @@ def test_values_of_the_wrong_type_are_shown_and_kept_as_written(client: FlaskCli
     before = plan.read_bytes()
     response = post_page(client, folder, "plan.json", "2", {"/goals/0/primary": "maybe"})
     assert response.status_code == 400 and plan.read_bytes() == before
+
+
+@pytest.mark.parametrize("name", ["plan.yaml", "plan.json"])
+@pytest.mark.parametrize("typed", ["First line.\r\nSecond line.", "First line.\rSecond line."])
+def test_a_line_break_typed_in_a_textarea_is_saved_as_lf(
+    client: FlaskClient, folder: Path, name: str, typed: str
+) -> None:
+    plan = write_starter(folder, name)
+    post_page(client, folder, name, "10", {"/measurement/decision_rule": typed})
+    assert "\\r" not in plan.read_text() and "\r" not in plan.read_text()
+    assert load_plan(plan).measurement.decision_rule == "First line.\nSecond line."  # type: ignore[union-attr]
+    # the page shows it back (the browser posts CRLF again): an untouched save writes nothing
+    before = plan.read_bytes()
+    html = client.get(f"/plan/{name}/step/10", base_url=BASE).get_data(as_text=True)
+    data = form_fields(html)
+    data["/measurement/decision_rule"] = [data["/measurement/decision_rule"][0].replace("\n", "\r\n")]
+    data["_action"] = ["save"]
+    assert client.post(f"/plan/{name}/step/10", data=data, base_url=BASE).status_code == 303
+    assert plan.read_bytes() == before

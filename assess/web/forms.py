@@ -409,13 +409,15 @@ def read(form: Mapping[str, Sequence[str]], keys: Sequence[str], old: Any = None
     """The values of the top-level sections `keys` posted by a generated form built from the plan `old`.
 
     An empty optional field is left out (not stated); an empty optional object is left out;
-    a section left out entirely is returned as MISSING.
+    a section left out entirely is returned as MISSING. A line break is LF whatever the browser
+    sent: a textarea posts CRLF (HTML's form encoding), which would land in the file as "\\r\\n".
 
     Nothing the user left untouched changes: a field posted as the page showed it keeps the plan's
     value exactly as it is (a date no calendar has, a platform the list does not know, a number
     written as text, spaces around a text), and the fields of an object that the form does not
     know (not in the schema) are carried over from the plan.
     """
+    form = {name: [_lf(value) for value in values] for name, values in form.items()}
     shown = untouched(build(old, keys)) if old is not None else {}
     root = plan_schema()
     required = set(root.get("required", []))
@@ -425,6 +427,10 @@ def read(form: Mapping[str, Sequence[str]], keys: Sequence[str], old: Any = None
         if key in root["properties"]:
             out[key] = reading.value(f"/{key}", root["properties"][key], key in required)
     return out
+
+
+def _lf(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def untouched(widgets: Sequence[Widget]) -> dict[str, list[str]]:
