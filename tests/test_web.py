@@ -774,3 +774,38 @@ def test_a_line_break_typed_in_a_textarea_is_saved_as_lf(
     data["_action"] = ["save"]
     assert client.post(f"/plan/{name}/step/10", data=data, base_url=BASE).status_code == 303
     assert plan.read_bytes() == before
+
+
+def test_removing_a_list_item_leaves_the_items_after_it_as_they_were(client: FlaskClient, folder: Path) -> None:
+    plan = folder / "garden.yaml"
+    plan.write_bytes((ROOT / "samples" / "community-garden.yaml").read_bytes())
+    before = yaml.safe_load(plan.read_text())
+    post_page(client, folder, "garden.yaml", "2", {}, action="remove:/goals/0")
+    after = yaml.safe_load(plan.read_text())
+    assert after["goals"] == before["goals"][1:]  # newsletter gained no 'primary: false'
+    assert {k: v for k, v in after.items() if k != "goals"} == {k: v for k, v in before.items() if k != "goals"}
+
+
+def test_list_items_are_matched_by_id_when_one_in_the_middle_goes_or_one_is_added(
+    client: FlaskClient, folder: Path
+) -> None:
+    plan = folder / "plan.json"
+    data = json.loads((ROOT / "samples" / "channels-first.json").read_text())
+    metrics = [m["id"] for m in data["metrics"]][:2]
+    assert len(metrics) == 2
+    base = {k: v for k, v in data["goals"][0].items() if k not in ("id", "primary", "metrics")}
+    data["goals"] = [
+        {"id": "g1", **base, "metrics": metrics},
+        {"id": "g2", **base, "primary": True, "metrics": metrics},
+        {"id": "g3", **base, "metrics": metrics[::-1]},  # its own order, a primary it leaves out
+        {"id": "g4", **base, "primary": False},  # states the default
+    ]
+    plan.write_text(json.dumps(data, indent=2))
+    post_page(client, folder, "plan.json", "2", {}, action="remove:/goals/1")
+    expected = [data["goals"][0], *data["goals"][2:]]
+    assert json.loads(plan.read_text())["goals"] == expected
+    post_page(client, folder, "plan.json", "2", {}, action="remove:/goals/0")
+    assert json.loads(plan.read_text())["goals"] == expected[1:]
+    post_page(client, folder, "plan.json", "2", {}, action="add:/goals")
+    goals = json.loads(plan.read_text())["goals"]
+    assert goals[:2] == expected[1:] and goals[2]["id"] not in ("g3", "g4")

@@ -31,6 +31,7 @@ from typing import Any
 
 from assess.plan.validate import REFERENCES
 from assess.resources import PLAN_SCHEMA_PATH
+from assess.web.items import pair_items
 
 BASICS = "basics"
 """The page of the plan's sections that belong to no step (organisation, plan, people)."""
@@ -565,9 +566,8 @@ def _keep_unstated(new: Any, old: Any, raw: Mapping[str, Any]) -> None:
     elif isinstance(new, list):
         items = node.get("items", {})
         if resolve(items).get("type") == "object" or "properties" in resolve(items):
-            olds = old if isinstance(old, list) else []
-            for index, item in enumerate(new):
-                _keep_unstated(item, olds[index] if index < len(olds) else None, items)
+            for item, before in pair_items(new, old):  # by id: a removed item shifts the others
+                _keep_unstated(item, before, items)
 
 
 def _keep_order(new: Any, old: Any, raw: Mapping[str, Any], pointer: str) -> None:
@@ -579,7 +579,7 @@ def _keep_order(new: Any, old: Any, raw: Mapping[str, Any], pointer: str) -> Non
     elif isinstance(new, list) and isinstance(old, list):
         items = resolve(node.get("items", {}))
         if items.get("type") == "object" or "properties" in items:
-            for index, (new_item, old_item) in enumerate(zip(new, old, strict=False)):
+            for index, (new_item, old_item) in enumerate(pair_items(new, old)):
                 _keep_order(new_item, old_item, node["items"], f"{pointer}/{index}")
         elif "enum" in items or reference_target(pointer, item=True) is not None:
             kept = [value for value in old if value in new]
