@@ -809,3 +809,26 @@ def test_list_items_are_matched_by_id_when_one_in_the_middle_goes_or_one_is_adde
     post_page(client, folder, "plan.json", "2", {}, action="add:/goals")
     goals = json.loads(plan.read_text())["goals"]
     assert goals[:2] == expected[1:] and goals[2]["id"] not in ("g3", "g4")
+
+
+def test_comments_stay_in_place_when_list_items_and_fields_come_and_go(client: FlaskClient, folder: Path) -> None:
+    plan = folder / "garden.yaml"
+    text = (ROOT / "samples" / "community-garden.yaml").read_text()
+    text = text.replace("  - id: workdays\n", "  - id: workdays   # the main one\n")
+    plan.write_text(text)
+    goal_1 = text[text.index("  - id: workdays") : text.index("  - id: newsletter")]
+    post_page(client, folder, "garden.yaml", "2", {}, action="remove:/goals/0")
+    assert plan.read_text() == text.replace(goal_1, "")  # its comment went with it; the blank line and
+    # '# Steps 2, 3 and 10' before metrics: are still there
+    plan.write_text(text)
+    post_page(client, folder, "garden.yaml", "3", {"/tracking/web_analytics": "Plausible"})
+    start = "  sheet: Garden shared drive > social tracker\n  start_date: 2025-03-01\n"
+    assert plan.read_text() == text.replace(start, start + "  web_analytics: Plausible\n")  # above '# Step 4'
+    post_page(client, folder, "garden.yaml", "2", {}, action="remove:/goals/1")
+    assert "without burning out plot holders.\n\n# Steps 2, 3 and 10:" in plan.read_text()
+
+    starter = write_starter(folder)
+    before = starter.read_text()
+    last = "    department: programs\n"
+    post_page(client, folder, "plan.yaml", "basics", {}, action="add:/people")
+    assert starter.read_text() == before.replace(last, last + "  - id: person-3\n    name: ''\n")
