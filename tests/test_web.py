@@ -647,3 +647,188 @@ def test_the_panel_lists_the_reports_first_actions_worst_first(client: FlaskClie
         assert f"score once done: {score_text(rec.score_after, 'en')}<" in panel
         if rec.held_by_placeholders or rec.capped_by:
             assert "score held at" in panel
+
+
+# ------------------------------------------------------------------ saves never crash, never lose what they cannot show
+
+
+@pytest.mark.parametrize("page", ["basics", "1", "5"])
+def test_a_yaml_plan_with_an_impossible_date_saves_and_keeps_it_as_written(
+    client: FlaskClient, folder: Path, page: str
+) -> None:
+    plan = folder / "bad-date.yaml"
+    text = (ROOT / "samples" / "invalid" / "bad-date.yaml").read_text()
+    plan.write_text(text)
+    response = post_page(client, folder, "bad-date.yaml", page, {})
+    assert response.status_code == 303, response.get_data(as_text=True)
+    assert plan.read_text() == text  # start_date: 2025-02-30 plain, its comment beside it
+    post_page(client, folder, "bad-date.yaml", "basics", {"/plan/title": "Adoption drive 2026"})
+    assert plan.read_text() == text.replace("drive 2025", "drive 2026")
+    shown = client.get("/plan/bad-date.yaml/step/basics", base_url=BASE).get_data(as_text=True)
+    assert "/plan/start_date" in shown and "2025-02-30" in shown  # the date shows as a problem to fix
+
+
+def test_a_failure_in_a_save_is_the_workbenchs_page_with_a_way_back(
+    client: FlaskClient, folder: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    plan = write_starter(folder)
+    before = plan.read_bytes()
+
+    def broken(*args: Any) -> None:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(forms, "keep_order", broken)
+    response = post_page(client, folder, "plan.yaml", "basics", {})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert "RuntimeError: disk on fire" in page and 'href="/plan/plan.yaml/step/basics"' in page
+    assert "Internal Server Error" not in page
+    assert "disk on fire" in caplog.text  # logged, with its traceback
+    assert plan.read_bytes() == before
+
+
+def _field_tag(html: str, pointer: str) -> str:
+    match = re.search(rf'<(input|select|textarea) [^>]*name="{re.escape(pointer)}"[^>]*>', html)
+    assert match, pointer
+    return match.group(0)
+
+
+def test_dates_a_date_input_cannot_hold_are_text_inputs_kept_on_save(client: FlaskClient, folder: Path) -> None:
+    plan = folder / "plan.json"
+    data = json.loads((ROOT / "samples" / "channels-first.json").read_text())
+    data["plan"].update({"start_date": "2025-02-30", "as_of": "03/01/2025"})
+    plan.write_text(json.dumps(data, indent=2))
+    html = client.get("/plan/plan.json/step/basics", base_url=BASE).get_data(as_text=True)
+    for pointer, value in (("/plan/start_date", "2025-02-30"), ("/plan/as_of", "03/01/2025")):
+        tag = _field_tag(html, pointer)
+        assert 'type="text"' in tag and f'value="{value}"' in tag  # a date input would show it empty
+    assert 'id="f-plan-start_date-kept"' in html  # and says why
+    response = post_page(client, folder, "plan.json", "basics", {"/plan/title": "Spring plan"})
+    assert response.status_code == 303
+    saved = json.loads(plan.read_text())
+    assert saved["plan"].pop("title") == "Spring plan"
+    data["plan"].pop("title")
+    assert saved == data  # start_date and as_of as written, nothing else changed
+    # a real date is still a date input; a corrected one is saved
+    post_page(client, folder, "plan.json", "basics", {"/plan/start_date": "2025-02-28"})
+    assert json.loads(plan.read_text())["plan"]["start_date"] == "2025-02-28"
+    html = client.get("/plan/plan.json/step/basics", base_url=BASE).get_data(as_text=True)
+    assert 'type="date"' in _field_tag(html, "/plan/start_date")
+
+
+def test_schema_violations_survive_saves_of_untouched_pages(client: FlaskClient, folder: Path) -> None:
+    plan = folder / "bad.json"
+    original = json.loads((ROOT / "samples" / "invalid" / "schema-violations.json").read_text())
+    plan.write_text(json.dumps(original))
+    html = client.get("/plan/bad.json/step/5", base_url=BASE).get_data(as_text=True)
+    assert '<option value="facebok" selected>facebok (not one of the choices)</option>' in html
+    assert 'value="facebook" selected' not in html
+    for page in forms.sections_by_page():
+        response = post_page(client, folder, "bad.json", page, {})
+        assert response.status_code == 303, page
+        assert json.loads(plan.read_text()) == original, page  # colour, start_date 1/3/2025, facebok all kept
+    # a value changed on the page is written; the unknown field stays beside it
+    post_page(client, folder, "bad.json", "5", {"/channels/0/platform": "facebook"})
+    post_page(client, folder, "bad.json", "basics", {"/organization/name": "Greenway"})
+    saved = json.loads(plan.read_text())
+    assert saved["channels"][0]["platform"] == "facebook"
+    assert saved["organization"] == {"name": "Greenway", "type": "association", "colour": "green"}
+
+
+def test_values_of_the_wrong_type_are_shown_and_kept_as_written(client: FlaskClient, folder: Path) -> None:
+    plan = folder / "plan.json"
+    data = json.loads((ROOT / "samples" / "channels-first.json").read_text())
+    data["channels"][0]["posts_per_week"] = "four"
+    data["goals"][0]["primary"] = "yes"
+    data["plan"]["title"] = "  Spaced out  "
+    plan.write_text(json.dumps(data, indent=2))
+    html = client.get("/plan/plan.json/step/5", base_url=BASE).get_data(as_text=True)
+    assert 'type="text"' in _field_tag(html, "/channels/0/posts_per_week")
+    html = client.get("/plan/plan.json/step/2", base_url=BASE).get_data(as_text=True)
+    assert '<option value="yes" selected>yes (not one of the choices)</option>' in html
+    for page in forms.sections_by_page():
+        assert post_page(client, folder, "plan.json", page, {}).status_code == 303
+    assert json.loads(plan.read_text()) == data
+    # corrected on the page: written as the type it should be; a wrong one is refused, not written
+    post_page(client, folder, "plan.json", "5", {"/channels/0/posts_per_week": "4"})
+    assert json.loads(plan.read_text())["channels"][0]["posts_per_week"] == 4
+    before = plan.read_bytes()
+    response = post_page(client, folder, "plan.json", "2", {"/goals/0/primary": "maybe"})
+    assert response.status_code == 400 and plan.read_bytes() == before
+
+
+@pytest.mark.parametrize("name", ["plan.yaml", "plan.json"])
+@pytest.mark.parametrize("typed", ["First line.\r\nSecond line.", "First line.\rSecond line."])
+def test_a_line_break_typed_in_a_textarea_is_saved_as_lf(
+    client: FlaskClient, folder: Path, name: str, typed: str
+) -> None:
+    plan = write_starter(folder, name)
+    post_page(client, folder, name, "10", {"/measurement/decision_rule": typed})
+    assert "\\r" not in plan.read_text() and "\r" not in plan.read_text()
+    assert load_plan(plan).measurement.decision_rule == "First line.\nSecond line."  # type: ignore[union-attr]
+    # the page shows it back (the browser posts CRLF again): an untouched save writes nothing
+    before = plan.read_bytes()
+    html = client.get(f"/plan/{name}/step/10", base_url=BASE).get_data(as_text=True)
+    data = form_fields(html)
+    data["/measurement/decision_rule"] = [data["/measurement/decision_rule"][0].replace("\n", "\r\n")]
+    data["_action"] = ["save"]
+    assert client.post(f"/plan/{name}/step/10", data=data, base_url=BASE).status_code == 303
+    assert plan.read_bytes() == before
+
+
+def test_removing_a_list_item_leaves_the_items_after_it_as_they_were(client: FlaskClient, folder: Path) -> None:
+    plan = folder / "garden.yaml"
+    plan.write_bytes((ROOT / "samples" / "community-garden.yaml").read_bytes())
+    before = yaml.safe_load(plan.read_text())
+    post_page(client, folder, "garden.yaml", "2", {}, action="remove:/goals/0")
+    after = yaml.safe_load(plan.read_text())
+    assert after["goals"] == before["goals"][1:]  # newsletter gained no 'primary: false'
+    assert {k: v for k, v in after.items() if k != "goals"} == {k: v for k, v in before.items() if k != "goals"}
+
+
+def test_list_items_are_matched_by_id_when_one_in_the_middle_goes_or_one_is_added(
+    client: FlaskClient, folder: Path
+) -> None:
+    plan = folder / "plan.json"
+    data = json.loads((ROOT / "samples" / "channels-first.json").read_text())
+    metrics = [m["id"] for m in data["metrics"]][:2]
+    assert len(metrics) == 2
+    base = {k: v for k, v in data["goals"][0].items() if k not in ("id", "primary", "metrics")}
+    data["goals"] = [
+        {"id": "g1", **base, "metrics": metrics},
+        {"id": "g2", **base, "primary": True, "metrics": metrics},
+        {"id": "g3", **base, "metrics": metrics[::-1]},  # its own order, a primary it leaves out
+        {"id": "g4", **base, "primary": False},  # states the default
+    ]
+    plan.write_text(json.dumps(data, indent=2))
+    post_page(client, folder, "plan.json", "2", {}, action="remove:/goals/1")
+    expected = [data["goals"][0], *data["goals"][2:]]
+    assert json.loads(plan.read_text())["goals"] == expected
+    post_page(client, folder, "plan.json", "2", {}, action="remove:/goals/0")
+    assert json.loads(plan.read_text())["goals"] == expected[1:]
+    post_page(client, folder, "plan.json", "2", {}, action="add:/goals")
+    goals = json.loads(plan.read_text())["goals"]
+    assert goals[:2] == expected[1:] and goals[2]["id"] not in ("g3", "g4")
+
+
+def test_comments_stay_in_place_when_list_items_and_fields_come_and_go(client: FlaskClient, folder: Path) -> None:
+    plan = folder / "garden.yaml"
+    text = (ROOT / "samples" / "community-garden.yaml").read_text()
+    text = text.replace("  - id: workdays\n", "  - id: workdays   # the main one\n")
+    plan.write_text(text)
+    goal_1 = text[text.index("  - id: workdays") : text.index("  - id: newsletter")]
+    post_page(client, folder, "garden.yaml", "2", {}, action="remove:/goals/0")
+    assert plan.read_text() == text.replace(goal_1, "")  # its comment went with it; the blank line and
+    # '# Steps 2, 3 and 10' before metrics: are still there
+    plan.write_text(text)
+    post_page(client, folder, "garden.yaml", "3", {"/tracking/web_analytics": "Plausible"})
+    start = "  sheet: Garden shared drive > social tracker\n  start_date: 2025-03-01\n"
+    assert plan.read_text() == text.replace(start, start + "  web_analytics: Plausible\n")  # above '# Step 4'
+    post_page(client, folder, "garden.yaml", "2", {}, action="remove:/goals/1")
+    assert "without burning out plot holders.\n\n# Steps 2, 3 and 10:" in plan.read_text()
+
+    starter = write_starter(folder)
+    before = starter.read_text()
+    last = "    department: programs\n"
+    post_page(client, folder, "plan.yaml", "basics", {}, action="add:/people")
+    assert starter.read_text() == before.replace(last, last + "  - id: person-3\n    name: ''\n")

@@ -371,3 +371,34 @@ def test_injected_plan_text_stays_inert_in_the_browser(served: tuple[str, Path],
     assert page.input_value("#f-organization-name") == payload
     assert dialogs == []
     assert page.console_messages == []
+
+
+def test_a_save_in_the_browser_keeps_what_the_page_cannot_show(served: tuple[str, Path], browser_page: Any) -> None:
+    """What Chromium posts, not what a test client would: an invalid date in a date input posts nothing,
+    an unknown select value posts the first option, a textarea posts CRLF line breaks."""
+    address, folder = served
+    base = address.split("/?")[0]
+    data = json.loads((ROOT / "samples" / "invalid" / "schema-violations.json").read_text())
+    data["plan"]["as_of"] = "2025-02-30"
+    data["measurement"] = {"decision_rule": "Old rule."}
+    plan = folder / "bad.json"
+    plan.write_text(json.dumps(data))
+    page = browser_page
+    page.goto(address)
+    page.goto(f"{base}/plan/bad.json/step/basics")
+    page.fill("#f-plan-title", "Planting season plan 2025")
+    submit(page, "#save")
+    saved = json.loads(plan.read_text())
+    assert saved["plan"] == {**data["plan"], "title": "Planting season plan 2025"}  # 1/3/2025, 2025-02-30 kept
+    assert saved["organization"]["colour"] == "green"
+    page.goto(f"{base}/plan/bad.json/step/5")
+    submit(page, "#save")
+    assert json.loads(plan.read_text())["channels"][0]["platform"] == "facebok"
+    page.goto(f"{base}/plan/bad.json/step/10")
+    page.fill("#f-measurement-decision_rule", "First line.\nSecond line.")
+    submit(page, "#save")
+    assert json.loads(plan.read_text())["measurement"]["decision_rule"] == "First line.\nSecond line."
+    before = plan.read_bytes()
+    submit(page, "#save")  # shown again, posted again as CRLF: nothing changes
+    assert plan.read_bytes() == before
+    assert page.console_messages == []

@@ -262,6 +262,15 @@ def create_app(settings: Settings) -> Flask:
             404,
         )
 
+    @app.errorhandler(Exception)
+    def _failed(error: Exception) -> Response | HTTPException | tuple[str, int]:
+        if isinstance(error, HTTPException):
+            return error  # aborts and refusals carry their own page
+        # Never Werkzeug's bare page: say what failed, keep the way back, and log the traceback
+        app.logger.exception("%s %s failed", request.method, request.path)
+        back = quote(request.path) if request.method == "POST" else "/"
+        return render_message(t("failed", error=f"{type(error).__name__}: {error}"), back, 500, t("failed_title"))
+
     def opened(name: str) -> Opened:
         try:
             return store.open(name)
@@ -351,7 +360,7 @@ def create_app(settings: Settings) -> Flask:
         keys = forms.sections_by_page()[page]
         form = request.form
         try:
-            sections = forms.read(MultiDict(form).to_dict(flat=False), keys)
+            sections = forms.read(MultiDict(form).to_dict(flat=False), keys, current.document.data)
             _, target = apply_action(form.get("_action", "save"), sections, current.document.data, keys)
         except forms.FormError as error:
             return render_message(t("bad_form", error=str(error)), f"{plan_url(name)}/step/{page}", 400)

@@ -20,6 +20,7 @@ a fieldset per item with remove buttons and an add button (plain form posts, no 
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import functools
 import json
@@ -30,6 +31,7 @@ from typing import Any
 
 from assess.plan.validate import REFERENCES
 from assess.resources import PLAN_SCHEMA_PATH
+from assess.web.items import pair_items
 
 BASICS = "basics"
 """The page of the plan's sections that belong to no step (organisation, plan, people)."""
@@ -119,6 +121,18 @@ def anchor(pointer: str) -> str:
     return "f" + "".join("-" + _SEGMENT.sub("_", token) for token in split(pointer))
 
 
+def has(data: Any, pointer: str) -> bool:
+    """Whether the plan states a value (null included) at `pointer`."""
+    parent, _, token = pointer.rpartition("/")
+    if not pointer:
+        return True
+    node = get(data, parent) if parent else data
+    token = token.replace("~1", "/").replace("~0", "~")
+    if isinstance(node, Mapping):
+        return token in node
+    return isinstance(node, list) and token.isdigit() and int(token) < len(node)
+
+
 def get(data: Any, pointer: str) -> Any:
     """The value at `pointer`, None where the path does not exist."""
     node = data
@@ -178,6 +192,7 @@ class Widget:
     example: str = ""
     noun: str = ""  # for references: what the ids name
     still_to_fill: bool = False
+    note: str = ""  # why the plan's value is shown as it is written (it is not one the widget can hold)
 
     @property
     def anchor(self) -> str:
@@ -298,8 +313,10 @@ def _widget(
             return widget
         if "enum" in items:
             chosen = [_text(v) for v in values]
+            listed = [_text(e) for e in items["enum"]]
             widget.kind = "choices"
             widget.options = [Option(_text(e), _enum_label(e), _text(e) in chosen) for e in items["enum"]]
+            widget.options += [_unknown(v, titles) for v in chosen if v not in listed]
             return widget
         widget.kind = "lines"
         widget.value = "\n".join(_text(v) for v in values)
@@ -324,9 +341,11 @@ def _widget(
         if required and not widget.value:
             widget.options.append(Option("", unstated, True))
         widget.options += [Option(_text(c), _enum_label(c), _text(c) == widget.value) for c in choices]
+        if widget.value and widget.value not in {_text(c) for c in choices}:
+            widget.options.append(_unknown(widget.value, titles))
         return widget
     if kind == "boolean":
-        if "default" in node:
+        if "default" in node and (value is None or isinstance(value, bool)):
             widget.kind = "checkbox"
             widget.value = "true" if (value if isinstance(value, bool) else node["default"]) else ""
         else:
@@ -336,20 +355,45 @@ def _widget(
                 Option("true", titles.get("__yes", "yes"), value is True),
                 Option("false", titles.get("__no", "no"), value is False),
             ]
+            if value is not None and not isinstance(value, bool):
+                widget.options.append(_unknown(widget.value, titles))
         return widget
-    if kind in ("number", "integer"):
+    if kind in ("number", "integer") and _is_number(value):
         widget.kind = str(kind)
         widget.minimum = node.get("minimum")
         widget.maximum = node.get("maximum")
         if not widget.value and "default" in node:
             widget.value = _text(node["default"])
         return widget
-    if node.get("format") == "date":
+    if node.get("format") == "date" and (value is None or _is_date(widget.value)):
         widget.kind = "date"
         return widget
     widget.max_length = node.get("maxLength")
-    widget.kind = "textarea" if (widget.max_length or 0) > LONG_TEXT else "text"
+    widget.kind = "textarea" if (widget.max_length or 0) > LONG_TEXT or "\n" in widget.value else "text"
+    if kind in ("number", "integer", "boolean") or node.get("format") == "date":
+        # A number or date input would show nothing for it, and the save would delete it
+        widget.note = titles.get("__kept", "Not a valid value here: kept as written until you correct it.")
+        widget.max_length = None
     return widget
+
+
+def _unknown(value: str, titles: Mapping[str, str]) -> Option:
+    """The option for a plan's value that is none of the choices: shown, selected, and saved as it is."""
+    return Option(value, f"{value} ({titles.get('__not_a_choice', 'not one of the choices')})", True)
+
+
+def _is_number(value: Any) -> bool:
+    return value is None or (isinstance(value, int | float) and not isinstance(value, bool))
+
+
+def _is_date(text: str) -> bool:
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return False
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 # ------------------------------------------------------------------ reading a form back
@@ -362,19 +406,50 @@ class FormError(ValueError):
 MISSING: Any = object()
 
 
-def read(form: Mapping[str, Sequence[str]], keys: Sequence[str]) -> dict[str, Any]:
-    """The values of the top-level sections `keys` posted by a generated form.
+def read(form: Mapping[str, Sequence[str]], keys: Sequence[str], old: Any = None) -> dict[str, Any]:
+    """The values of the top-level sections `keys` posted by a generated form built from the plan `old`.
 
     An empty optional field is left out (not stated); an empty optional object is left out;
-    a section left out entirely is returned as MISSING.
+    a section left out entirely is returned as MISSING. A line break is LF whatever the browser
+    sent: a textarea posts CRLF (HTML's form encoding), which would land in the file as "\\r\\n".
+
+    Nothing the user left untouched changes: a field posted as the page showed it keeps the plan's
+    value exactly as it is (a date no calendar has, a platform the list does not know, a number
+    written as text, spaces around a text), and the fields of an object that the form does not
+    know (not in the schema) are carried over from the plan.
     """
+    form = {name: [_lf(value) for value in values] for name, values in form.items()}
+    shown = untouched(build(old, keys)) if old is not None else {}
     root = plan_schema()
     required = set(root.get("required", []))
+    reading = _Reading(form, old, shown)
     out: dict[str, Any] = {}
     for key in keys:
         if key in root["properties"]:
-            out[key] = _read(form, f"/{key}", root["properties"][key], key in required)
+            out[key] = reading.value(f"/{key}", root["properties"][key], key in required)
     return out
+
+
+def _lf(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def untouched(widgets: Sequence[Widget]) -> dict[str, list[str]]:
+    """What a browser posts for these widgets as shown (selected options, checked boxes, the texts)."""
+    posted: dict[str, list[str]] = {}
+    for widget in (w for top in widgets for w in top.walk()):
+        if widget.kind in ("object", "objects", "item"):
+            continue
+        if widget.kind == "select":
+            chosen = [o.value for o in widget.options if o.selected][:1]
+            posted[widget.pointer] = chosen or [o.value for o in widget.options][:1]
+        elif widget.kind == "choices":
+            posted[widget.pointer] = [o.value for o in widget.options if o.selected]
+        elif widget.kind == "checkbox":
+            posted[widget.pointer] = ["true"] if widget.value else []
+        else:
+            posted[widget.pointer] = [widget.value]
+    return posted
 
 
 def _first(form: Mapping[str, Sequence[str]], name: str) -> str:
@@ -382,25 +457,58 @@ def _first(form: Mapping[str, Sequence[str]], name: str) -> str:
     return values[0] if values else ""
 
 
-def _read(form: Mapping[str, Sequence[str]], pointer: str, raw: Mapping[str, Any], required: bool) -> Any:
+@dataclass
+class _Reading:
+    form: Mapping[str, Sequence[str]]
+    old: Any
+    shown: Mapping[str, Sequence[str]]
+
+    def untouched(self, pointer: str) -> bool:
+        """Whether the field at `pointer` was posted as the page showed it."""
+        return pointer in self.shown and list(self.form.get(pointer) or []) == list(self.shown[pointer])
+
+    def kept(self, pointer: str) -> bool:
+        """Whether the field at `pointer` was posted as shown, for a value the plan states."""
+        return self.untouched(pointer) and has(self.old, pointer)
+
+    def value(self, pointer: str, raw: Mapping[str, Any], required: bool) -> Any:
+        node = resolve(raw)
+        if node.get("type") == "object" or "properties" in node:
+            own_required = set(node.get("required", []))
+            obj: dict[str, Any] = {}
+            stated = False
+            for name, prop in node.get("properties", {}).items():
+                value = self.value(f"{pointer}/{name}", prop, name in own_required)
+                if value is not MISSING:
+                    obj[name] = value
+                    stated = stated or self.kept(f"{pointer}/{name}")
+            before = get(self.old, pointer)
+            if isinstance(before, Mapping):
+                unknown = {name: value for name, value in before.items() if name not in node.get("properties", {})}
+                obj.update(copy.deepcopy(unknown))
+                stated = stated or bool(unknown)
+            if not required and not stated and all(_blank(v, node["properties"][n]) for n, v in obj.items()):
+                return MISSING  # nothing stated: an optional object is left out rather than kept with empty fields
+            if not obj and self.old is not None and not has(self.old, pointer):
+                return MISSING  # the plan has none, and nothing was typed in it
+            return obj
+        if self.untouched(pointer):
+            # as the plan has it (a default shown for a field it leaves out is not written in)
+            return copy.deepcopy(get(self.old, pointer)) if has(self.old, pointer) else MISSING
+        return _read(self.form, pointer, raw, required, self)
+
+
+def _read(
+    form: Mapping[str, Sequence[str]], pointer: str, raw: Mapping[str, Any], required: bool, reading: _Reading
+) -> Any:
     node = resolve(raw)
     kind = node.get("type")
-    if kind == "object" or "properties" in node:
-        own_required = set(node.get("required", []))
-        obj: dict[str, Any] = {}
-        for name, prop in node.get("properties", {}).items():
-            value = _read(form, f"{pointer}/{name}", prop, name in own_required)
-            if value is not MISSING:
-                obj[name] = value
-        if not required and all(_blank(value, node["properties"][name]) for name, value in obj.items()):
-            return MISSING  # nothing stated: an optional object is left out rather than kept with empty fields
-        return obj
     if kind == "array":
         items_raw = node.get("items", {})
         items = resolve(items_raw)
         if items.get("type") == "object" or "properties" in items:
             count = _count(_first(form, f"#count{pointer}"))
-            values = [_read(form, f"{pointer}/{index}", items_raw, True) for index in range(count)]
+            values = [reading.value(f"{pointer}/{index}", items_raw, True) for index in range(count)]
             return values if values else MISSING
         chosen = list(form.get(pointer) or [])
         if reference_target(pointer, item=True) is None and "enum" not in items:
@@ -409,7 +517,9 @@ def _read(form: Mapping[str, Sequence[str]], pointer: str, raw: Mapping[str, Any
         return values if values else MISSING
     text = _first(form, pointer).strip()
     if kind == "boolean" and "default" in node:
-        return text == "true"
+        if text not in ("", "true", "false"):
+            raise FormError(f"{pointer}: expected yes or no")
+        return MISSING if form.get(pointer) == [""] else text == "true"  # [""]: 'not stated' of a select
     if not text:
         if required and kind == "string" and "enum" not in node:
             return ""  # stays in the file, so the field shows (the plan is invalid until it is filled)
@@ -456,9 +566,8 @@ def _keep_unstated(new: Any, old: Any, raw: Mapping[str, Any]) -> None:
     elif isinstance(new, list):
         items = node.get("items", {})
         if resolve(items).get("type") == "object" or "properties" in resolve(items):
-            olds = old if isinstance(old, list) else []
-            for index, item in enumerate(new):
-                _keep_unstated(item, olds[index] if index < len(olds) else None, items)
+            for item, before in pair_items(new, old):  # by id: a removed item shifts the others
+                _keep_unstated(item, before, items)
 
 
 def _keep_order(new: Any, old: Any, raw: Mapping[str, Any], pointer: str) -> None:
@@ -470,7 +579,7 @@ def _keep_order(new: Any, old: Any, raw: Mapping[str, Any], pointer: str) -> Non
     elif isinstance(new, list) and isinstance(old, list):
         items = resolve(node.get("items", {}))
         if items.get("type") == "object" or "properties" in items:
-            for index, (new_item, old_item) in enumerate(zip(new, old, strict=False)):
+            for index, (new_item, old_item) in enumerate(pair_items(new, old)):
                 _keep_order(new_item, old_item, node["items"], f"{pointer}/{index}")
         elif "enum" in items or reference_target(pointer, item=True) is not None:
             kept = [value for value in old if value in new]

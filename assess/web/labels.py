@@ -91,6 +91,19 @@ LABELS: dict[str, dict[str, str]] = {
         "été écrit. Rouvrez la page pour voir le fichier actuel, puis refaites votre modification.",
     },
     "reload": {"en": "Open the page again", "fr": "Rouvrir la page"},
+    "not_a_choice": {"en": "not one of the choices", "fr": "ne fait pas partie des choix"},
+    "kept_as_written": {
+        "en": "Not a valid value for this field: kept as written until you correct it (see the problems).",
+        "fr": "Valeur non valide pour ce champ : gardée telle quelle jusqu'à ce que vous la corrigiez "
+        "(voir les problèmes).",
+    },
+    "failed_title": {"en": "Something went wrong", "fr": "Une erreur s'est produite"},
+    "failed": {
+        "en": "The workbench could not do this ({error}); the details are in the server's log. "
+        "Go back to the page (it shows what the file holds now), or edit the file in a text editor.",
+        "fr": "L'atelier n'a pas pu faire cela ({error}) ; le détail est dans le journal du serveur. "
+        "Revenez à la page (elle montre ce que contient le fichier), ou modifiez le fichier dans un éditeur de texte.",
+    },
     "bad_form": {"en": "This form could not be read: {error}", "fr": "Ce formulaire n'a pas pu être lu : {error}"},
     "forbidden_title": {"en": "Not allowed", "fr": "Non autorisé"},
     "forbidden_token": {
@@ -255,4 +268,6 @@ def field_titles(lang: str) -> dict[str, str]:
     titles = dict(FIELD_TITLES_FR) if lang == "fr" else {}
     titles["__yes"] = label("yes", lang)
     titles["__no"] = label("no", lang)
+    titles["__not_a_choice"] = label("not_a_choice", lang)
+    titles["__kept"] = label("kept_as_written", lang)
     return titles

@@ -15,6 +15,7 @@ stay; a JSON plan is rewritten as JSON, keys in their original order.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import io
 import json
@@ -29,6 +30,7 @@ from typing import Any
 from assess.atomic import write_atomic
 from assess.plan.discover import PLAN_SUFFIXES, _plan_files
 from assess.plan.load import Document, parse_bytes
+from assess.web.items import ids
 
 MAX_PLAN_BYTES = 2 * 1024 * 1024
 HISTORY = 20
@@ -174,34 +176,89 @@ def merge(old: Any, new: Any) -> Any:
     """`new`, reusing `old`'s containers so that key order (and, in YAML, comments) survive.
 
     Keys of `old` keep their place, keys only in `new` come after them; a list keeps its items'
-    containers by index. An unchanged scalar keeps its old object (a YAML date stays a date).
+    containers by id (`pair_items`: an item removed takes its own container, and its comments,
+    with it), else by index. An unchanged scalar keeps its old object (a YAML date stays a date).
+    In YAML, the comment after a container's last value (often the next section's heading)
+    stays at the container's end when values are added or removed there.
     """
     if isinstance(new, Mapping):
         if not isinstance(old, dict):
             return {key: merge(None, value) for key, value in new.items()}
+        ending = _take_trailing(old)
         for key in [key for key in old if key not in new]:
             del old[key]
         for key, value in new.items():
             old[key] = merge(old.get(key), value)
+        _put_trailing(old, ending)
         return old
     if isinstance(new, list):
         if not isinstance(old, list):
             return [merge(None, value) for value in new]
+        ending = _take_trailing(old)
+        new_ids = ids(new)
+        if new_ids is not None and ids(old) is not None:
+            for index in reversed(range(len(old))):
+                if old[index]["id"] not in new_ids:
+                    del old[index]  # a removed item: the others keep their containers and comments
         del old[len(new) :]
         for index, value in enumerate(new):
             if index < len(old):
                 old[index] = merge(old[index], value)
             else:
                 old.append(merge(None, value))
+        _put_trailing(old, ending)
         return old
     if _same(old, new):
         return old
     return new
 
 
+def _trailing_slot(node: Any) -> tuple[Any, Any, int] | None:
+    """Where a YAML block container keeps the comment after its last value: (container, key, position)."""
+    if not hasattr(node, "ca") or not node or node.fa.flow_style():
+        return None
+    last, position = (list(node)[-1], 2) if isinstance(node, dict) else (len(node) - 1, 0)
+    entry = node.ca.items.get(last)
+    if entry and len(entry) > position and entry[position] is not None:
+        return node, last, position
+    return _trailing_slot(node[last])
+
+
+def _take_trailing(node: Any) -> Any:
+    slot = _trailing_slot(node)
+    if slot is None:
+        return None
+    container, key, position = slot
+    token = container.ca.items[key][position]
+    container.ca.items[key][position] = None
+    return token
+
+
+def _put_trailing(node: Any, token: Any) -> None:
+    """Put back the comment `_take_trailing` took, after the container's (new) last value."""
+    if token is None or not node:
+        return
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    last = list(node)[-1] if isinstance(node, dict) else len(node) - 1
+    value = node[last]
+    if isinstance(value, dict | list) and value and not (hasattr(value, "fa") and value.fa.flow_style()):
+        if not hasattr(value, "ca"):  # a new item, not yet YAML's own container
+            value = node[last] = CommentedMap(value) if isinstance(value, dict) else CommentedSeq(value)
+        _put_trailing(value, token)
+        return
+    if not hasattr(node, "ca"):
+        return
+    size, position = (4, 2) if isinstance(node, dict) else (2, 0)
+    entry = node.ca.items.setdefault(last, [None] * size)
+    entry[position] = token
+
+
 def _same(old: Any, new: Any) -> bool:
     if isinstance(old, dt.date) and isinstance(new, str):
         return old.isoformat() == new
+    if isinstance(old, str) and isinstance(new, str):
+        return old == new  # a quoted string, or an impossible date kept as written (`NotADate`), stays as it was
     return (type(old) is type(new) and old == new) or (
         isinstance(old, int | float) and isinstance(new, int | float) and not isinstance(old, bool) and old == new
     )
@@ -210,10 +267,42 @@ def _same(old: Any, new: Any) -> bool:
 # ------------------------------------------------------------------ YAML (round trip)
 
 
+class NotADate(str):
+    """A plain YAML scalar shaped like a date that is no day of the calendar (``2025-02-30``), kept as written.
+
+    ruamel.yaml's round trip would fail on it (``day is out of range for month``) and the plan
+    could then never be saved, so never fixed, in the workbench; the assessor reports the date.
+    """
+
+
+@functools.cache
+def _yaml_classes() -> tuple[type, type]:
+    from ruamel.yaml.constructor import RoundTripConstructor
+    from ruamel.yaml.representer import RoundTripRepresenter
+
+    timestamp = "tag:yaml.org,2002:timestamp"
+
+    class Constructor(RoundTripConstructor):
+        def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
+            try:
+                return super().construct_yaml_timestamp(node, values)
+            except (ValueError, OverflowError):
+                return NotADate(node.value)
+
+    class Representer(RoundTripRepresenter):
+        def represent_not_a_date(self, data: NotADate) -> Any:
+            return self.represent_scalar(timestamp, str(data))  # plain, as it was written
+
+    Constructor.add_constructor(timestamp, Constructor.construct_yaml_timestamp)
+    Representer.add_representer(NotADate, Representer.represent_not_a_date)
+    return Constructor, Representer
+
+
 def _yaml() -> Any:
     from ruamel.yaml import YAML
 
     yaml = YAML(typ="rt")
+    yaml.Constructor, yaml.Representer = _yaml_classes()
     yaml.preserve_quotes = True
     yaml.width = 4096  # do not fold long texts
     yaml.indent(mapping=2, sequence=4, offset=2)
