@@ -647,3 +647,60 @@ def test_the_panel_lists_the_reports_first_actions_worst_first(client: FlaskClie
         assert f"score once done: {score_text(rec.score_after, 'en')}<" in panel
         if rec.held_by_placeholders or rec.capped_by:
             assert "score held at" in panel
+
+
+# ------------------------------------------------------------------ plans that cannot be parsed
+
+
+@pytest.mark.parametrize(
+    ("sample", "where", "source"),
+    [
+        ("syntax-error.json", "syntax-error.json:11:5: /plan/start_date: expected ',' or '}'", '"horizon_months": 12'),
+        ("duplicate-key.yaml", 'duplicate-key.yaml:10:5: /channels/0/status: duplicate key "status"', "status: paused"),
+    ],
+)
+def test_a_plan_with_a_syntax_error_is_listed_and_shown_with_its_located_error(
+    client: FlaskClient, folder: Path, sample: str, where: str, source: str
+) -> None:
+    import html as html_module
+
+    (folder / sample).write_bytes((ROOT / "samples" / "invalid" / sample).read_bytes())
+    write_starter(folder, "valid.yaml")
+    listing = html_module.unescape(client.get("/", base_url=BASE).get_data(as_text=True))
+    row = listing[listing.index(f'<a href="/plan/{sample}">') :].split("</tr>")[0]
+    assert "Not assessed" in row and where in row and source in row
+    assert '<a href="/plan/valid.yaml">valid.yaml</a>' in listing  # a valid plan is unaffected
+    valid_row = listing[listing.index('<a href="/plan/valid.yaml">') :].split("</tr>")[0]
+    assert "Not assessed" not in valid_row and 'class="located"' not in valid_row
+    for path in (f"/plan/{sample}", f"/plan/{sample}/step/3", f"/plan/{sample}/report", f"/plan/{sample}/diff"):
+        response = client.get(path, base_url=BASE)
+        assert response.status_code == 200, path
+        page = html_module.unescape(response.get_data(as_text=True))
+        assert where in page and source in page and "Fix it in a text editor" in page, path
+        assert 'id="plan-form"' not in page
+    excerpt = re.search(r'<pre class="excerpt">(.*?)</pre>', page, re.S)
+    assert excerpt is not None and excerpt.group(1).splitlines()[1].strip() == "^"  # the caret under the spot
+    assert client.get("/plan/valid.yaml/step/3", base_url=BASE).status_code == 200
+
+
+def test_a_plan_broken_on_disk_while_its_page_is_open_stays_visible(client: FlaskClient, folder: Path) -> None:
+    plan = write_starter(folder, "plan.json")
+    page = client.get("/plan/plan.json/step/basics", base_url=BASE).get_data(as_text=True)
+    fields = form_fields(page)
+    broken = plan.read_text().replace('"organization"', '"organization" "x"', 1)
+    plan.write_text(broken)
+    response = client.get("/plan/plan.json/step/basics", base_url=BASE)
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "plan.json:3:18: /organization: expected" in page and 'id="plan-form"' not in page
+    saved = client.post("/plan/plan.json/step/basics", data={**fields, "_action": ["save"]}, base_url=BASE)
+    assert saved.status_code == 409 and b"Fix it in a text editor" in saved.data
+    assert plan.read_text() == broken  # nothing written over the file being fixed
+
+
+def test_a_plan_that_cannot_be_parsed_is_explained_in_french(client: FlaskClient, folder: Path) -> None:
+    (folder / "p.json").write_bytes((ROOT / "samples" / "invalid" / "syntax-error.json").read_bytes())
+    client.get("/lang/fr", base_url=BASE)
+    assert "Non évalué" in client.get("/", base_url=BASE).get_data(as_text=True)
+    page = client.get("/plan/p.json", base_url=BASE).get_data(as_text=True)
+    assert "Corrigez-le dans un éditeur de texte" in page and "p.json:11:5" in page

@@ -90,6 +90,18 @@ LABELS: dict[str, dict[str, str]] = {
         "fr": "Quelqu'un (un autre onglet, un éditeur) a modifié {file} depuis l'affichage de cette page. Rien n'a "
         "été écrit. Rouvrez la page pour voir le fichier actuel, puis refaites votre modification.",
     },
+    "unparsable": {
+        "en": "The workbench cannot read this file as JSON or YAML, so it can neither show it in the form nor "
+        "assess it:",
+        "fr": "L'atelier ne peut pas lire ce fichier comme du JSON ou du YAML : il ne peut ni l'afficher dans le "
+        "formulaire ni l'évaluer :",
+    },
+    "unparsable_fix": {
+        "en": "Fix it in a text editor at the line and column shown, save it, then open this page again: "
+        "the form needs a document it can read.",
+        "fr": "Corrigez-le dans un éditeur de texte à la ligne et à la colonne indiquées, enregistrez-le, puis "
+        "rouvrez cette page : le formulaire a besoin d'un document lisible.",
+    },
     "reload": {"en": "Open the page again", "fr": "Rouvrir la page"},
     "bad_form": {"en": "This form could not be read: {error}", "fr": "Ce formulaire n'a pas pu être lu : {error}"},
     "forbidden_title": {"en": "Not allowed", "fr": "Non autorisé"},
