@@ -704,3 +704,57 @@ def test_a_plan_that_cannot_be_parsed_is_explained_in_french(client: FlaskClient
     assert "Non évalué" in client.get("/", base_url=BASE).get_data(as_text=True)
     page = client.get("/plan/p.json", base_url=BASE).get_data(as_text=True)
     assert "Corrigez-le dans un éditeur de texte" in page and "p.json:11:5" in page
+
+
+# ------------------------------------------------------------------ words in the page's language
+
+
+@pytest.mark.parametrize(
+    ("lang", "severities", "options"),
+    [
+        ("en", {"critical", "high", "medium"}, {"password_manager": "password manager", "educate": "educate",
+                                                "legal": "a lawyer"}),
+        ("fr", {"critique", "élevée", "moyenne"}, {"password_manager": "gestionnaire de mots de passe",
+                                                   "educate": "former", "legal": "un avocat"}),
+    ],
+)  # fmt: skip
+def test_severities_and_option_lists_follow_the_language_and_post_the_raw_value(
+    client: FlaskClient, folder: Path, lang: str, severities: set[str], options: dict[str, str]
+) -> None:
+    import html as html_module
+
+    (folder / "p.json").write_text((ROOT / "samples" / "small-nonprofit.json").read_text())
+    client.get(f"/lang/{lang}", base_url=BASE)
+    page = html_module.unescape(client.get("/plan/p.json/step/4", base_url=BASE).get_data(as_text=True))
+    findings = page[page.index('id="step-findings"') :]
+    assert set(re.findall(r'<span class="sev">([^<]*)</span>', findings)) == severities  # as the report words them
+    shown = dict(re.findall(r'<option value="([^"]+)"[^>]*>([^<]*)</option>', page))
+    shown |= dict(re.findall(r'<input type="checkbox" name="[^"]*" value="([^"]*)"[^>]*> ([^<]*)</label>', page))
+    assert {value: shown[value] for value in options} == options
+    basics = html_module.unescape(client.get("/plan/p.json/step/basics", base_url=BASE).get_data(as_text=True))
+    size = re.search(r'<select id="f-organization-size"[^>]*>(.*?)</select>', basics, re.S)
+    assert size is not None
+    labels = dict(re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', size.group(1)))
+    assert labels["small"] == ("small" if lang == "en" else "petite")
+    assert labels["medium"] == ("medium" if lang == "en" else "moyenne")
+    # Saving the untouched page posts the raw values: the plan's data does not change.
+    before = json.loads((folder / "p.json").read_text())
+    assert post_page(client, folder, "p.json", "4", {}).status_code == 303
+    assert json.loads((folder / "p.json").read_text()) == before
+
+
+def test_every_enumerated_value_of_the_schema_has_a_french_label() -> None:
+    from assess.i18n import VALUE_LABELS
+
+    def enums(node: Any) -> set[str]:
+        if isinstance(node, dict):
+            own = {v for v in node.get("enum", []) if isinstance(v, str)}
+            return own.union(*(enums(v) for v in node.values()))
+        if isinstance(node, list):
+            return set().union(*(enums(v) for v in node))
+        return set()
+
+    schema = json.loads((ROOT / "schemas" / "plan.schema.json").read_text())
+    codes = {"1.0", "1.1", "en", "fr"}  # schema versions and language codes: shown as written
+    assert sorted(enums(schema) - codes - set(VALUE_LABELS)) == []
+    assert all("fr" in VALUE_LABELS[value] for value in enums(schema) - codes)

@@ -44,6 +44,7 @@ from werkzeug.wrappers import Response
 from assess.config import Config
 from assess.errors import PlanError, Problem, visible
 from assess.formats import FIRST_ACTIONS, first_actions, held_notes, score_text
+from assess.i18n import label as report_label
 from assess.i18n import percent
 from assess.plan.model import Language
 from assess.results.report import PlanReport, Status
@@ -207,6 +208,8 @@ def create_app(settings: Settings) -> Flask:
     # Scores as every report shows them: at most one decimal, as computed (72.5 is not 72 here and 72.5 there).
     app.add_template_filter(lambda value: score_text(value, lang()), "score")
     app.add_template_filter(lambda value: percent(value, lang()), "percent")
+    # Severities as the reports write them ("élevée", not "high"); the CSS class keeps the raw value.
+    app.add_template_filter(lambda severity: report_label(f"sev_{severity.value}", lang()), "severity")
 
     def refuse(status: int, key: str) -> NoReturn:
         response = make_response(
@@ -524,8 +527,6 @@ def create_app(settings: Settings) -> Flask:
         ]
 
     def label_maturity(value: str) -> str:
-        from assess.i18n import label as report_label
-
         return report_label(f"mat_{value}", lang())
 
     def render_step(plan: Opened, page: str, notice: str) -> str:
@@ -533,6 +534,7 @@ def create_app(settings: Settings) -> Flask:
         data = plan.document.data
         keys = forms.sections_by_page()[page]
         widgets = forms.build(data, keys, titles=field_titles(lang()), unstated=t("unstated"))
+        forms.label_values(widgets, lang())
         todo = still_to_fill(plan, result, page)
         todo_pointers = {item["pointer"] for item in todo}
         for top in widgets:
