@@ -232,13 +232,31 @@ def test_no_path_outside_the_folder(client: FlaskClient, folder: Path, name: str
     assert outside.read_bytes() == before
 
 
-@pytest.mark.parametrize("name", ["../escape.yaml", "sub/plan.yaml", ".x.yaml", "plan.txt", "", "a" * 200 + ".yaml"])
+@pytest.mark.parametrize(
+    "name",
+    ["../escape.yaml", "../x.yaml", "sub/plan.yaml", "a/b.yaml", "a\\b.yaml", ".x.yaml", ".hidden.yaml", "plan.txt",
+     "plan", "Été", "", "a" * 200 + ".yaml", "a" * 82 + ".yaml", "a\x07b.yaml", "a\x00b.yaml", "é\u202etxt.yaml",
+     "a\u200bb.yaml", "a\nb.yaml", "Été／x.yaml", "e\u0301t.yaml", "plan.YAML", "-plan.yaml", " .yaml"],
+)  # fmt: skip
 def test_a_new_plan_name_must_be_a_plain_plan_file_name(client: FlaskClient, folder: Path, name: str) -> None:
     response = client.post("/new", data={"name": name, "_csrf": csrf(folder)}, base_url=BASE)
     assert response.status_code == 303
     assert "error=" in response.headers["Location"]
     assert list(folder.parent.glob("*.yaml")) == []
     assert [p for p in folder.rglob("*") if p.is_file()] == []
+
+
+@pytest.mark.parametrize("name", ["Été 2025.yaml", "Ñandú.json", "東京.yaml", "plan-2.v1.yml", "a" * 81 + ".yaml"])
+def test_a_new_plan_name_may_hold_letters_and_digits_of_any_script(
+    client: FlaskClient, folder: Path, name: str
+) -> None:
+    from urllib.parse import quote
+
+    response = client.post("/new", data={"name": name, "_csrf": csrf(folder)}, base_url=BASE)
+    assert response.status_code == 303 and response.headers["Location"] == "/plan/" + quote(name)
+    assert [p.name for p in folder.iterdir()] == [name]
+    assert client.get("/plan/" + quote(name), base_url=BASE).status_code == 200
+    assert f'<a href="/plan/{quote(name)}">{name}</a>' in client.get("/", base_url=BASE).get_data(as_text=True)
 
 
 def test_a_new_plan_never_replaces_a_file(client: FlaskClient, folder: Path) -> None:

@@ -124,9 +124,10 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "exists": {"en": "{file} already exists.", "fr": "{file} existe déjà."},
     "bad_name": {
-        "en": "A file name: letters, digits, spaces, '.', '_' or '-', ending in .yaml, .yml or .json.",
-        "fr": "Un nom de fichier : lettres, chiffres, espaces, « . », « _ » ou « - », finissant par .yaml, .yml "
-        "ou .json.",
+        "en": "A file name: letters (accents and other scripts too), digits, spaces, '.', '_' or '-', starting "
+        "with a letter or digit and ending in .yaml, .yml or .json.",
+        "fr": "Un nom de fichier : lettres (accentuées et d'autres écritures aussi), chiffres, espaces, « . », "
+        "« _ » ou « - », commençant par une lettre ou un chiffre et finissant par .yaml, .yml ou .json.",
     },
     "too_large": {"en": "The request is too large.", "fr": "La requête est trop volumineuse."},
     "back": {"en": "Back to the folder", "fr": "Retour au dossier"},
