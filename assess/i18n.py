@@ -356,6 +356,82 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
     "logo": {"en": "the logo", "fr": "le logo"},
 }
 
+# The other enumerated values, as the workbench's option lists show them: in English as written (an
+# underscore read as a space), in French translated. No rule message prints them today.
+_FRENCH: dict[str, str] = {
+    # organisation type and size
+    "charity": "association caritative",
+    "foundation": "fondation",
+    "association": "association",
+    "advocacy": "plaidoyer",
+    "social_enterprise": "entreprise sociale",
+    "small": "petite",
+    "medium": "moyenne",
+    "large": "grande",
+    # cadences (Cadence)
+    "multiple_daily": "plusieurs fois par jour",
+    "daily": "quotidien",
+    "weekly": "hebdomadaire",
+    "monthly": "mensuel",
+    "quarterly": "trimestriel",
+    "yearly": "annuel",
+    "never": "jamais",
+    # goal categories and metric kinds (GoalCategory, MetricKind)
+    "email_signups": "inscriptions par e-mail",
+    "event_participation": "participation aux événements",
+    "volunteer_signups": "inscriptions de bénévoles",
+    "site_traffic": "trafic du site",
+    "awareness": "notoriété",
+    "community": "communauté",
+    "fundraising": "collecte de fonds",
+    "followers": "abonnés",
+    "likes": "mentions J'aime",
+    "impressions": "impressions",
+    "reach": "portée",
+    "engagement": "engagement",
+    "shares": "partages",
+    "mentions": "mentions",
+    "event_registrations": "inscriptions aux événements",
+    "site_referrals": "visites venues des réseaux",
+    "petition_signatures": "signatures de pétition",
+    "donations": "dons",
+    # credential storage, account ownership, policy enforcement
+    "password_manager": "gestionnaire de mots de passe",
+    "shared_vault": "coffre-fort partagé",
+    "it_managed": "géré par l'informatique",
+    "spreadsheet": "tableur",
+    "personal": "personnel",
+    "none": "aucun",
+    "organisation": "organisation",
+    "educate": "former",
+    "mixed": "mixte",
+    "punitive": "punitive",
+    # research methods, participants, audience evidence
+    "survey": "enquête",
+    "interviews": "entretiens",
+    "focus_group": "groupe de discussion",
+    "analytics": "statistiques",
+    "social_listening": "écoute sociale",
+    "desk_research": "recherche documentaire",
+    "supporters": "sympathisants",
+    "donors": "donateurs",
+    "volunteers": "bénévoles",
+    "beneficiaries": "bénéficiaires",
+    "general_public": "grand public",
+    "staff": "personnel salarié",
+    "research": "recherche",
+    "assumption": "supposition",
+    # channel status, profile images
+    "planned": "prévu",
+    "active": "actif",
+    "paused": "en pause",
+    "retired": "abandonné",
+    "sized": "aux bonnes dimensions",
+    "stretched_logo": "logo étiré",
+    "missing": "absentes",
+}
+VALUE_LABELS.update({value: {"en": value.replace("_", " "), "fr": fr} for value, fr in _FRENCH.items()})
+
 
 def value_label(value: object, lang: str = "en") -> str:
     """A plan value as a reader sees it: its display name when it has one, else as written."""

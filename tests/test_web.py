@@ -232,13 +232,31 @@ def test_no_path_outside_the_folder(client: FlaskClient, folder: Path, name: str
     assert outside.read_bytes() == before
 
 
-@pytest.mark.parametrize("name", ["../escape.yaml", "sub/plan.yaml", ".x.yaml", "plan.txt", "", "a" * 200 + ".yaml"])
+@pytest.mark.parametrize(
+    "name",
+    ["../escape.yaml", "../x.yaml", "sub/plan.yaml", "a/b.yaml", "a\\b.yaml", ".x.yaml", ".hidden.yaml", "plan.txt",
+     "plan", "Été", "", "a" * 200 + ".yaml", "a" * 82 + ".yaml", "a\x07b.yaml", "a\x00b.yaml", "é\u202etxt.yaml",
+     "a\u200bb.yaml", "a\nb.yaml", "Été／x.yaml", "e\u0301t.yaml", "plan.YAML", "-plan.yaml", " .yaml"],
+)  # fmt: skip
 def test_a_new_plan_name_must_be_a_plain_plan_file_name(client: FlaskClient, folder: Path, name: str) -> None:
     response = client.post("/new", data={"name": name, "_csrf": csrf(folder)}, base_url=BASE)
     assert response.status_code == 303
     assert "error=" in response.headers["Location"]
     assert list(folder.parent.glob("*.yaml")) == []
     assert [p for p in folder.rglob("*") if p.is_file()] == []
+
+
+@pytest.mark.parametrize("name", ["Été 2025.yaml", "Ñandú.json", "東京.yaml", "plan-2.v1.yml", "a" * 81 + ".yaml"])
+def test_a_new_plan_name_may_hold_letters_and_digits_of_any_script(
+    client: FlaskClient, folder: Path, name: str
+) -> None:
+    from urllib.parse import quote
+
+    response = client.post("/new", data={"name": name, "_csrf": csrf(folder)}, base_url=BASE)
+    assert response.status_code == 303 and response.headers["Location"] == "/plan/" + quote(name)
+    assert [p.name for p in folder.iterdir()] == [name]
+    assert client.get("/plan/" + quote(name), base_url=BASE).status_code == 200
+    assert f'<a href="/plan/{quote(name)}">{name}</a>' in client.get("/", base_url=BASE).get_data(as_text=True)
 
 
 def test_a_new_plan_never_replaces_a_file(client: FlaskClient, folder: Path) -> None:
@@ -832,3 +850,114 @@ def test_comments_stay_in_place_when_list_items_and_fields_come_and_go(client: F
     last = "    department: programs\n"
     post_page(client, folder, "plan.yaml", "basics", {}, action="add:/people")
     assert starter.read_text() == before.replace(last, last + "  - id: person-3\n    name: ''\n")
+
+
+# ------------------------------------------------------------------ plans that cannot be parsed
+
+
+@pytest.mark.parametrize(
+    ("sample", "where", "source"),
+    [
+        ("syntax-error.json", "syntax-error.json:11:5: /plan/start_date: expected ',' or '}'", '"horizon_months": 12'),
+        ("duplicate-key.yaml", 'duplicate-key.yaml:10:5: /channels/0/status: duplicate key "status"', "status: paused"),
+    ],
+)
+def test_a_plan_with_a_syntax_error_is_listed_and_shown_with_its_located_error(
+    client: FlaskClient, folder: Path, sample: str, where: str, source: str
+) -> None:
+    import html as html_module
+
+    (folder / sample).write_bytes((ROOT / "samples" / "invalid" / sample).read_bytes())
+    write_starter(folder, "valid.yaml")
+    listing = html_module.unescape(client.get("/", base_url=BASE).get_data(as_text=True))
+    row = listing[listing.index(f'<a href="/plan/{sample}">') :].split("</tr>")[0]
+    assert "Not assessed" in row and where in row and source in row
+    assert '<a href="/plan/valid.yaml">valid.yaml</a>' in listing  # a valid plan is unaffected
+    valid_row = listing[listing.index('<a href="/plan/valid.yaml">') :].split("</tr>")[0]
+    assert "Not assessed" not in valid_row and 'class="located"' not in valid_row
+    for path in (f"/plan/{sample}", f"/plan/{sample}/step/3", f"/plan/{sample}/report", f"/plan/{sample}/diff"):
+        response = client.get(path, base_url=BASE)
+        assert response.status_code == 200, path
+        page = html_module.unescape(response.get_data(as_text=True))
+        assert where in page and source in page and "Fix it in a text editor" in page, path
+        assert 'id="plan-form"' not in page
+    excerpt = re.search(r'<pre class="excerpt">(.*?)</pre>', page, re.S)
+    assert excerpt is not None and excerpt.group(1).splitlines()[1].strip() == "^"  # the caret under the spot
+    assert client.get("/plan/valid.yaml/step/3", base_url=BASE).status_code == 200
+
+
+def test_a_plan_broken_on_disk_while_its_page_is_open_stays_visible(client: FlaskClient, folder: Path) -> None:
+    plan = write_starter(folder, "plan.json")
+    page = client.get("/plan/plan.json/step/basics", base_url=BASE).get_data(as_text=True)
+    fields = form_fields(page)
+    broken = plan.read_text().replace('"organization"', '"organization" "x"', 1)
+    plan.write_text(broken)
+    response = client.get("/plan/plan.json/step/basics", base_url=BASE)
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "plan.json:3:18: /organization: expected" in page and 'id="plan-form"' not in page
+    saved = client.post("/plan/plan.json/step/basics", data={**fields, "_action": ["save"]}, base_url=BASE)
+    assert saved.status_code == 409 and b"Fix it in a text editor" in saved.data
+    assert plan.read_text() == broken  # nothing written over the file being fixed
+
+
+def test_a_plan_that_cannot_be_parsed_is_explained_in_french(client: FlaskClient, folder: Path) -> None:
+    (folder / "p.json").write_bytes((ROOT / "samples" / "invalid" / "syntax-error.json").read_bytes())
+    client.get("/lang/fr", base_url=BASE)
+    assert "Non évalué" in client.get("/", base_url=BASE).get_data(as_text=True)
+    page = client.get("/plan/p.json", base_url=BASE).get_data(as_text=True)
+    assert "Corrigez-le dans un éditeur de texte" in page and "p.json:11:5" in page
+
+
+# ------------------------------------------------------------------ words in the page's language
+
+
+@pytest.mark.parametrize(
+    ("lang", "severities", "options"),
+    [
+        ("en", {"critical", "high", "medium"}, {"password_manager": "password manager", "educate": "educate",
+                                                "legal": "a lawyer"}),
+        ("fr", {"critique", "élevée", "moyenne"}, {"password_manager": "gestionnaire de mots de passe",
+                                                   "educate": "former", "legal": "un avocat"}),
+    ],
+)  # fmt: skip
+def test_severities_and_option_lists_follow_the_language_and_post_the_raw_value(
+    client: FlaskClient, folder: Path, lang: str, severities: set[str], options: dict[str, str]
+) -> None:
+    import html as html_module
+
+    (folder / "p.json").write_text((ROOT / "samples" / "small-nonprofit.json").read_text())
+    client.get(f"/lang/{lang}", base_url=BASE)
+    page = html_module.unescape(client.get("/plan/p.json/step/4", base_url=BASE).get_data(as_text=True))
+    findings = page[page.index('id="step-findings"') :]
+    assert set(re.findall(r'<span class="sev">([^<]*)</span>', findings)) == severities  # as the report words them
+    shown = dict(re.findall(r'<option value="([^"]+)"[^>]*>([^<]*)</option>', page))
+    shown |= dict(re.findall(r'<input type="checkbox" name="[^"]*" value="([^"]*)"[^>]*> ([^<]*)</label>', page))
+    assert {value: shown[value] for value in options} == options
+    basics = html_module.unescape(client.get("/plan/p.json/step/basics", base_url=BASE).get_data(as_text=True))
+    size = re.search(r'<select id="f-organization-size"[^>]*>(.*?)</select>', basics, re.S)
+    assert size is not None
+    labels = dict(re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', size.group(1)))
+    assert labels["small"] == ("small" if lang == "en" else "petite")
+    assert labels["medium"] == ("medium" if lang == "en" else "moyenne")
+    # Saving the untouched page posts the raw values: the plan's data does not change.
+    before = json.loads((folder / "p.json").read_text())
+    assert post_page(client, folder, "p.json", "4", {}).status_code == 303
+    assert json.loads((folder / "p.json").read_text()) == before
+
+
+def test_every_enumerated_value_of_the_schema_has_a_french_label() -> None:
+    from assess.i18n import VALUE_LABELS
+
+    def enums(node: Any) -> set[str]:
+        if isinstance(node, dict):
+            own = {v for v in node.get("enum", []) if isinstance(v, str)}
+            return own.union(*(enums(v) for v in node.values()))
+        if isinstance(node, list):
+            return set().union(*(enums(v) for v in node))
+        return set()
+
+    schema = json.loads((ROOT / "schemas" / "plan.schema.json").read_text())
+    codes = {"1.0", "1.1", "en", "fr"}  # schema versions and language codes: shown as written
+    assert sorted(enums(schema) - codes - set(VALUE_LABELS)) == []
+    assert all("fr" in VALUE_LABELS[value] for value in enums(schema) - codes)

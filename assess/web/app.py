@@ -9,6 +9,10 @@ Each save writes the file (`Store.save`: atomic, never onto a file that changed 
 form was shown), then the page is shown again (post/redirect/get) with the plan assessed
 anew: `assess.api.assess_plan` on the saved bytes.
 
+A plan the workbench cannot parse (a syntax error, a duplicate key, not UTF-8...) stays
+listed as not assessed, and its pages show its located errors as the CLI prints them (never
+a 404): the form needs a document, so the fix is made in a text editor.
+
 Safety (see `_guard`): every request must name an allowed Host (127.0.0.1, localhost or
 [::1] with the server's port: a DNS-rebinding page gets its own host name and is refused),
 carry the session token (in the URL once, as Jupyter does, then in an HttpOnly SameSite
@@ -38,8 +42,9 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from assess.config import Config
-from assess.errors import PlanError
+from assess.errors import PlanError, Problem, visible
 from assess.formats import FIRST_ACTIONS, first_actions, held_notes, score_text
+from assess.i18n import label as report_label
 from assess.i18n import percent
 from assess.plan.model import Language
 from assess.results.report import PlanReport, Status
@@ -130,11 +135,17 @@ def assess_bytes(raw: bytes, name: str, lang: str) -> Assessed:
     try:
         report = assess_plan(raw, name=name, config=Config(lang=lang))
     except PlanError as error:
-        return Assessed(
-            None,
-            [{"pointer": p.pointer, "message": p.message, "where": p.one_line()} for p in error.problems],
-        )
+        return Assessed(None, located(error.problems))
     return Assessed(report.plans[0], [])
+
+
+def located(problems: Sequence[Problem]) -> list[dict[str, str]]:
+    """Problems as the pages show them: the CLI's ``file:line:col: /pointer: message`` line, and the
+    offending source line with a caret under the spot (control characters shown escaped)."""
+    return [
+        {"pointer": p.pointer, "message": p.message, "where": p.one_line(), "excerpt": visible(p.excerpt or "")}
+        for p in problems
+    ]
 
 
 # ------------------------------------------------------------------ placeholders
@@ -197,6 +208,8 @@ def create_app(settings: Settings) -> Flask:
     # Scores as every report shows them: at most one decimal, as computed (72.5 is not 72 here and 72.5 there).
     app.add_template_filter(lambda value: score_text(value, lang()), "score")
     app.add_template_filter(lambda value: percent(value, lang()), "percent")
+    # Severities as the reports write them ("élevée", not "high"); the CSS class keeps the raw value.
+    app.add_template_filter(lambda severity: report_label(f"sev_{severity.value}", lang()), "severity")
 
     def refuse(status: int, key: str) -> NoReturn:
         response = make_response(
@@ -274,8 +287,19 @@ def create_app(settings: Settings) -> Flask:
     def opened(name: str) -> Opened:
         try:
             return store.open(name)
-        except (OutsideFolder, OSError, PlanError):
+        except PlanError as error:
+            # Not JSON or YAML (a syntax error, a duplicate key, not UTF-8...): the plan is there, so it is
+            # shown with its located errors, never a 404; the form cannot show a document it cannot parse.
+            abort(unparsable(name, error))
+        except (OutsideFolder, OSError):
             abort(404)
+
+    def unparsable(name: str, error: PlanError) -> Response:
+        status = 200 if request.method in ("GET", "HEAD") else 409  # a save is not done: the file cannot be read
+        page = render_template(
+            "unparsable.html.j2", **common(), name=name, base=plan_url(name), problems=located(error.problems)
+        )
+        return make_response(page, status)
 
     # -------------------------------------------------------------- views
 
@@ -295,7 +319,19 @@ def create_app(settings: Settings) -> Flask:
         for name in store.plans():
             try:
                 plan = store.open(name)
-            except (OutsideFolder, OSError, PlanError):
+            except PlanError as error:  # listed, not assessed, with where the file cannot be read
+                rows.append(
+                    {
+                        "name": name,
+                        "href": plan_url(name),
+                        "organization": "",
+                        "score": None,
+                        "top": None,
+                        "problems": located(error.problems),
+                    }
+                )
+                continue
+            except (OutsideFolder, OSError):
                 continue
             result = assessor(plan, lang())
             top = result.plan.recommendations[0] if result.plan and result.plan.recommendations else None
@@ -306,6 +342,7 @@ def create_app(settings: Settings) -> Flask:
                     "organization": result.plan.organization if result.plan else "",
                     "score": result.plan.score if result.plan else None,
                     "top": top,
+                    "problems": result.problems,
                 }
             )
         rows.sort(key=lambda row: (row["score"].overall if row["score"] else -1.0, row["name"]))
@@ -499,8 +536,6 @@ def create_app(settings: Settings) -> Flask:
         ]
 
     def label_maturity(value: str) -> str:
-        from assess.i18n import label as report_label
-
         return report_label(f"mat_{value}", lang())
 
     def render_step(plan: Opened, page: str, notice: str) -> str:
@@ -508,6 +543,7 @@ def create_app(settings: Settings) -> Flask:
         data = plan.document.data
         keys = forms.sections_by_page()[page]
         widgets = forms.build(data, keys, titles=field_titles(lang()), unstated=t("unstated"))
+        forms.label_values(widgets, lang())
         todo = still_to_fill(plan, result, page)
         todo_pointers = {item["pointer"] for item in todo}
         for top in widgets:

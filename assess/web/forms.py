@@ -691,3 +691,17 @@ def list_pointers(keys: Sequence[str]) -> set[str]:
 def is_list_pointer(pointer: str, keys: Sequence[str]) -> bool:
     """Whether `pointer` names a list of objects in the sections `keys` (indices in place of '*')."""
     return any(_pattern_matches(pattern, pointer) for pattern in list_pointers(keys))
+
+
+def label_values(widgets: Sequence[Widget], lang: str) -> None:
+    """Show each enumerated value by its display name in `lang` where `assess.i18n` has one (a French
+    page reads "mensuel", not "monthly"); what is posted stays the raw value the schema names. Pickers of
+    ids (a `noun`) are left alone: an id is the plan's own text."""
+    from assess.i18n import VALUE_LABELS, value_label
+
+    for top in widgets:
+        for widget in top.walk():
+            if widget.kind in ("select", "choices") and not widget.noun:
+                for option in widget.options:
+                    if option.value in VALUE_LABELS:
+                        option.label = value_label(option.value, lang)

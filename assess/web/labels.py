@@ -90,6 +90,18 @@ LABELS: dict[str, dict[str, str]] = {
         "fr": "Quelqu'un (un autre onglet, un éditeur) a modifié {file} depuis l'affichage de cette page. Rien n'a "
         "été écrit. Rouvrez la page pour voir le fichier actuel, puis refaites votre modification.",
     },
+    "unparsable": {
+        "en": "The workbench cannot read this file as JSON or YAML, so it can neither show it in the form nor "
+        "assess it:",
+        "fr": "L'atelier ne peut pas lire ce fichier comme du JSON ou du YAML : il ne peut ni l'afficher dans le "
+        "formulaire ni l'évaluer :",
+    },
+    "unparsable_fix": {
+        "en": "Fix it in a text editor at the line and column shown, save it, then open this page again: "
+        "the form needs a document it can read.",
+        "fr": "Corrigez-le dans un éditeur de texte à la ligne et à la colonne indiquées, enregistrez-le, puis "
+        "rouvrez cette page : le formulaire a besoin d'un document lisible.",
+    },
     "reload": {"en": "Open the page again", "fr": "Rouvrir la page"},
     "not_a_choice": {"en": "not one of the choices", "fr": "ne fait pas partie des choix"},
     "kept_as_written": {
@@ -125,9 +137,10 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "exists": {"en": "{file} already exists.", "fr": "{file} existe déjà."},
     "bad_name": {
-        "en": "A file name: letters, digits, spaces, '.', '_' or '-', ending in .yaml, .yml or .json.",
-        "fr": "Un nom de fichier : lettres, chiffres, espaces, « . », « _ » ou « - », finissant par .yaml, .yml "
-        "ou .json.",
+        "en": "A file name: letters (accents and other scripts too), digits, spaces, '.', '_' or '-', starting "
+        "with a letter or digit and ending in .yaml, .yml or .json.",
+        "fr": "Un nom de fichier : lettres (accentuées et d'autres écritures aussi), chiffres, espaces, « . », "
+        "« _ » ou « - », commençant par une lettre ou un chiffre et finissant par .yaml, .yml ou .json.",
     },
     "too_large": {"en": "The request is too large.", "fr": "La requête est trop volumineuse."},
     "back": {"en": "Back to the folder", "fr": "Retour au dossier"},

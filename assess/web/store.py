@@ -35,7 +35,9 @@ from assess.web.items import ids
 MAX_PLAN_BYTES = 2 * 1024 * 1024
 HISTORY = 20
 """Earlier versions of each plan kept in memory (for `assess diff` against the last save)."""
-NEW_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _.-]{0,80}\.(?:ya?ml|json)$")
+NEW_SUFFIXES = ("yaml", "yml", "json")
+MAX_NEW_STEM = 81
+"""A new plan's name before its extension: at most this many characters."""
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -116,7 +118,7 @@ class Store:
 
     def create(self, name: str, text: str) -> Path:
         """Write a new plan; refuses an existing file (or anything else at that name)."""
-        if not NEW_NAME.match(name):
+        if not is_new_name(name):
             raise OutsideFolder(name)
         path = self.path(name, must_exist=False)
         with self._lock:
@@ -147,6 +149,16 @@ class Store:
                 versions.append(current.raw)
                 del versions[:-HISTORY]
             return self.open(name)
+
+
+def is_new_name(name: str) -> bool:
+    """Whether `name` is a plain name for a new plan: a letter or digit of any script first ("Été 2025.yaml",
+    "東京.yaml"; so no leading dot), then letters, digits, spaces, '.', '_' or '-' (no path separator, no
+    control or format character), ending in .yaml, .yml or .json; letters and digits as `str.isalnum` says."""
+    stem, dot, suffix = name.rpartition(".")
+    if not dot or suffix not in NEW_SUFFIXES or not 1 <= len(stem) <= MAX_NEW_STEM:
+        return False
+    return stem[0].isalnum() and all(char.isalnum() or char in " _.-" for char in stem)
 
 
 def _read(path: Path) -> bytes:
