@@ -270,3 +270,24 @@ def test_records_shared_by_several_reports_cannot_be_changed_through_their_lists
     assert report.to_json(first, indent=2) == json.dumps(
         json.loads(report.to_json(first)), indent=2, ensure_ascii=False
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "exponent"),
+    [
+        ('"sha256": "0c9e4f1e5a"', False),  # a hex digest: no sign after its e
+        ('"fingerprint": "3e2d"', False),
+        ('"score": 1e+16', True),
+        ('"share": 1e-05', True),
+        ('"value": -2.5e-07', True),
+        ('"message": "quotes 3e+5"', True),  # a false alarm: that report is written by pydantic, same bytes
+    ],
+)
+def test_only_a_signed_exponent_sends_a_report_to_pydantic(text: str, exponent: bool) -> None:
+    """Python signs every exponent it writes (repr(1e16) is '1e+16'); a report whose pack sha256 held '9e4' was
+    written by pydantic, importing it on a cold run (caught by test_cold_start once rules/ changed)."""
+    assert (report._EXPONENT.search(text) is not None) is exponent
+    for number in (1e16, 1e-5, -2.5e-7, 1.5e300, 123456789012345680.0):
+        assert report._EXPONENT.search(json.dumps(number)) is not None
+    for number in (0.5, 99.9, 100.0, 1e15):
+        assert report._EXPONENT.search(json.dumps(number)) is None

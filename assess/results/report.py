@@ -613,7 +613,10 @@ def plain_json(record: Record, indent: int | None = None) -> str:
     return text
 
 
-_EXPONENT = re.compile(r"[0-9]e[-+]?[0-9]")
+_EXPONENT = re.compile(r"[0-9]e[-+][0-9]")
+"""A float Python wrote with an exponent: its repr always signs it (``1e-05``, ``1e+16``), so a hex digest in
+the text (a rule pack's sha256, a fingerprint: ``9e4``) is not taken for one; a message quoting ``3e+5`` is,
+and only costs writing that report with pydantic."""
 
 
 def _serializer(cls: type[Record]) -> TypeAdapter[Any]:
