@@ -418,6 +418,20 @@ def test_a_default_the_plan_states_is_kept_and_a_new_value_is_written(client: Fl
     assert json.loads(plan.read_text())["plan"]["language"] == "en"
 
 
+@pytest.mark.parametrize("sample", ["exemplary.json", "channels-first.json"])
+def test_an_untouched_json_plan_keeps_its_layout(client: FlaskClient, folder: Path, sample: str) -> None:
+    """A JSON plan written by hand (one-line objects) is not rewritten by saves that change no value."""
+    plan = folder / sample
+    plan.write_bytes((ROOT / "samples" / sample).read_bytes())
+    before = plan.read_bytes()
+    for page in forms.sections_by_page():
+        response = post_page(client, folder, sample, page, {})
+        assert "saved=unchanged" in response.headers["Location"], page
+    assert plan.read_bytes() == before
+    post_page(client, folder, sample, "basics", {"/plan/title": "A new title"})
+    assert json.loads(plan.read_text())["plan"]["title"] == "A new title"  # a change is still written
+
+
 def test_a_json_plan_stays_json(client: FlaskClient, folder: Path) -> None:
     plan = write_starter(folder, "plan.json")
     post_page(

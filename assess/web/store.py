@@ -173,15 +173,25 @@ def _read(path: Path) -> bytes:
 
 
 def _json_update(text: str, sections: Mapping[str, Any]) -> str:
+    """The JSON text with `sections` replaced: as it was, byte for byte, when no value changed (its layout kept:
+    one-line objects stay on one line), else written anew with an indent of 2."""
     data = json.loads(text)
     if not isinstance(data, dict):
         raise ValueError("a plan is a JSON object")
+    before = _canonical(data)
     for key, value in sections.items():
         if value is None:
             data.pop(key, None)
         else:
             data[key] = merge(data.get(key), value)
+    if _canonical(data) == before:
+        return text
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def _canonical(data: Any) -> str:
+    """Data as text in which 1, 1.0 and true differ (as == would not say) and key order does not count."""
+    return json.dumps(data, sort_keys=True, ensure_ascii=False)
 
 
 def merge(old: Any, new: Any) -> Any:
