@@ -153,6 +153,7 @@ LABELS: dict[str, dict[str, str]] = {
         "fr": "Complétude : la part des vérifications que le plan permet de trancher.",
     },
     "colon": {"en": ": ", "fr": "\u00a0: "},
+    "semicolon": {"en": "; ", "fr": "\u00a0; "},
     "article_step": {"en": "Step {number} of the article: {name}", "fr": "Étape {number} de l'article : {name}"},
     "whole_plan": {"en": "the whole plan", "fr": "le plan entier"},
     "json_pointer": {"en": "JSON pointer", "fr": "Pointeur JSON"},

@@ -314,9 +314,9 @@ def unassessed_batch(broken: int) -> list[tuple[str, bytes]]:
         ("en", 0, "2 plans: 2 assessed; 0 findings"),
         ("en", 1, "3 plans: 2 assessed, 1 could not be assessed; 0 findings"),
         ("en", 2, "4 plans: 2 assessed, 2 could not be assessed; 0 findings"),
-        ("fr", 0, "2 plans\u00a0: 2 évalués; 0 constat"),
-        ("fr", 1, "3 plans\u00a0: 2 évalués, 1 plan n'a pas pu être évalué; 0 constat"),
-        ("fr", 2, "4 plans\u00a0: 2 évalués, 2 plans n'ont pas pu être évalués; 0 constat"),
+        ("fr", 0, "2 plans\u00a0: 2 évalués\u00a0; 0 constat"),
+        ("fr", 1, "3 plans\u00a0: 2 évalués, 1 plan n'a pas pu être évalué\u00a0; 0 constat"),
+        ("fr", 2, "4 plans\u00a0: 2 évalués, 2 plans n'ont pas pu être évalués\u00a0; 0 constat"),
     ],
 )
 def test_the_summary_line_counts_unassessed_plans_in_the_report_language(lang: str, broken: int, expected: str) -> None:

@@ -118,7 +118,7 @@ def _total_line(report: Report) -> Line:
         text.append(", " + counted("skipped_not_plans", summary.skipped, lang))
     total = sum(summary.findings.values())
     counts = ", ".join(counted("sev_" + s.value, n, lang) for s, n in summary.findings.items() if n)
-    text.append(f"; {counted('finding', total, lang)}" + (f" ({counts})" if counts else ""))
+    text.append(label("semicolon", lang) + counted("finding", total, lang) + (f" ({counts})" if counts else ""))
     return text
 
 
