@@ -402,7 +402,6 @@ def create_app(settings: Settings) -> Flask:
         except forms.FormError as error:
             return render_message(t("bad_form", error=str(error)), f"{plan_url(name)}/step/{page}", 400)
         forms.keep_order(sections, current.document.data)
-        forms.keep_unstated(sections, current.document.data)
         values = {key: (None if value is forms.MISSING else value) for key, value in sections.items()}
         try:
             saved = store.save(name, form.get("_sha", ""), values)

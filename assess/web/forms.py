@@ -538,38 +538,6 @@ def keep_order(sections: dict[str, Any], old: Any) -> None:
             _keep_order(value, old.get(key), root["properties"][key], f"/{key}")
 
 
-def keep_unstated(sections: dict[str, Any], old: Any) -> None:
-    """Leave out of the read sections each field the plan did not state and the form gives its default.
-
-    A select shows a field's default when the plan leaves it out (``plan.language``: English), so
-    saving an untouched page would write it into the file; the value means the same either way, and
-    the file keeps what its author wrote. A field the plan states keeps its value, default or not.
-    """
-    root = plan_schema()
-    for key, value in sections.items():
-        if key in root["properties"]:
-            _keep_unstated(value, old.get(key) if isinstance(old, Mapping) else None, root["properties"][key])
-
-
-def _keep_unstated(new: Any, old: Any, raw: Mapping[str, Any]) -> None:
-    node = resolve(raw)
-    if isinstance(new, dict):
-        stated = old if isinstance(old, Mapping) else {}
-        for name, prop in node.get("properties", {}).items():
-            if name not in new:
-                continue
-            field_node = resolve(prop)
-            if name not in stated and "default" in field_node and new[name] == field_node["default"]:
-                del new[name]
-            else:
-                _keep_unstated(new[name], stated.get(name), prop)
-    elif isinstance(new, list):
-        items = node.get("items", {})
-        if resolve(items).get("type") == "object" or "properties" in resolve(items):
-            for item, before in pair_items(new, old):  # by id: a removed item shifts the others
-                _keep_unstated(item, before, items)
-
-
 def _keep_order(new: Any, old: Any, raw: Mapping[str, Any], pointer: str) -> None:
     node = resolve(raw)
     if isinstance(new, dict) and isinstance(old, Mapping):
