@@ -43,6 +43,24 @@ def parse_size(value: str | int) -> int:
     return size
 
 
+_UNIT_NAMES = {"en": ("MB", "KB", "bytes"), "fr": ("Mo", "Ko", "octets")}
+
+
+def size_text(size: int, lang: str = "en", *, exact: bool = False) -> str:
+    """A size as people read it, at most one decimal: ``2 MB``, ``2.5 MB``, ``512 KB``, ``80 bytes`` (units of
+    1,024, as `parse_size` reads them; French ``2,5 Mo``, a no-break space before the unit); `exact`: every byte,
+    ``2,097,153 bytes`` (French ``2 097 153 octets``), for a size the rounding would show as its limit."""
+    mega, kilo, unit = _UNIT_NAMES.get(lang, _UNIT_NAMES["en"])
+    space = "\u00a0" if lang == "fr" else " "
+    if exact:
+        return f"{size:,}".replace(",", space if lang == "fr" else ",") + f"{space}{unit}"
+    for name, scale in ((mega, 1024 * 1024), (kilo, 1024)):
+        if size >= scale:
+            number = f"{size / scale:.1f}".removesuffix(".0")
+            return (number.replace(".", ",") if lang == "fr" else number) + f"{space}{name}"
+    return f"{size}{space}{unit}"
+
+
 class TooLarge(ValueError):
     """The file is over its size limit."""
 

@@ -915,6 +915,54 @@ def test_a_plan_broken_on_disk_while_its_page_is_open_stays_visible(client: Flas
     assert plan.read_text() == broken  # nothing written over the file being fixed
 
 
+def test_a_plan_over_the_workbench_limit_is_listed_and_explained_never_missing(
+    client: FlaskClient, folder: Path
+) -> None:
+    """At the limit a plan opens; one byte over it is listed as too large, with the limit and what to do (QA found
+    it silently missing from the list, and a 404 'no such plan' when opened by its address)."""
+    import html as html_module
+
+    from assess.web.store import MAX_PLAN_BYTES
+
+    text = write_starter(folder, "at-limit.json").read_text()
+    (folder / "at-limit.json").write_text(text + " " * (MAX_PLAN_BYTES - len(text.encode())))
+    (folder / "big plan.json").write_text(text + " " * (MAX_PLAN_BYTES + 1 - len(text.encode())))
+    before = (folder / "big plan.json").read_bytes()
+    listing = html_module.unescape(client.get("/", base_url=BASE).get_data(as_text=True))
+    assert "score-cell" in listing[listing.index('<a href="/plan/at-limit.json">') :].split("</tr>")[0]
+    row = listing[listing.index('<a href="/plan/big%20plan.json">big plan.json</a>') :].split("</tr>")[0]
+    why = "big plan.json is 2,097,153 bytes, over the 2,097,152 bytes the workbench opens"
+    what = "Assess it with the command line: assess 'big plan.json' (it reads plans up to 10 MB"
+    assert "Not assessed" in row and why in row and what in row and "split it into smaller plan files" in row
+    for path in ("", "/step/basics", "/step/3", "/report", "/diff"):
+        response = client.get(f"/plan/big%20plan.json{path}", base_url=BASE)
+        assert response.status_code == 200, path
+        page = html_module.unescape(response.get_data(as_text=True))
+        assert why in page and what in page and 'id="plan-form"' not in page, path
+    saved = client.post(
+        "/plan/big%20plan.json/step/basics", data={"_csrf": csrf(folder), "/organization/name": "X"}, base_url=BASE
+    )
+    assert saved.status_code == 409 and why in html_module.unescape(saved.get_data(as_text=True))
+    assert (folder / "big plan.json").read_bytes() == before
+    client.get("/lang/fr", base_url=BASE)
+    page = client.get("/plan/big%20plan.json", base_url=BASE).get_data(as_text=True)
+    assert "big plan.json fait 2\u00a0097\u00a0153\u00a0octets, au-delà des 2\u00a0097\u00a0152\u00a0octets que" in page
+    (folder / "big plan.json").write_text(text + " " * (5 * MAX_PLAN_BYTES // 4))
+    page = client.get("/plan/big%20plan.json", base_url=BASE).get_data(as_text=True)
+    assert "big plan.json fait 2,5\u00a0Mo, au-delà des 2\u00a0Mo que l&#39;atelier ouvre" in page
+
+
+def test_sizes_read_as_people_write_them() -> None:
+    from assess.reading import size_text
+
+    assert [size_text(n) for n in (0, 1023, 1024, 2 * 1024**2, 2 * 1024**2 + 1, 5 * 1024**2 // 2)] == [
+        "0 bytes", "1023 bytes", "1 KB", "2 MB", "2 MB", "2.5 MB"
+    ]  # fmt: skip
+    assert size_text(5 * 1024**2 // 2, "fr") == "2,5\u00a0Mo" and size_text(80, "fr") == "80\u00a0octets"
+    assert size_text(2097153, exact=True) == "2,097,153 bytes"
+    assert size_text(2097153, "fr", exact=True) == "2\u00a0097\u00a0153\u00a0octets"
+
+
 def test_a_plan_that_cannot_be_parsed_is_explained_in_french(client: FlaskClient, folder: Path) -> None:
     (folder / "p.json").write_bytes((ROOT / "samples" / "invalid" / "syntax-error.json").read_bytes())
     client.get("/lang/fr", base_url=BASE)

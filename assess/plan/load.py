@@ -20,7 +20,7 @@ from typing import Any, Literal
 from assess.errors import PlanError, PlanLimitError, PlanReadError, PlanSyntaxError, Problem
 from assess.plan._jsonparse import LazyPositions, parse_json, parse_json_quickly
 from assess.plan.sourcemap import SourceError, SourceMap, pointer_join, pointer_parts
-from assess.reading import DEFAULT_MAX_PLAN_BYTES
+from assess.reading import DEFAULT_MAX_PLAN_BYTES, size_text
 
 __all__ = [
     "DEFAULT_LIMITS",
@@ -198,19 +198,12 @@ def _unreadable(name: str, reason: str) -> PlanReadError:
 
 
 def _too_big(name: str, size: int | None, limits: Limits) -> PlanLimitError:
-    limit = _size(limits.max_bytes)
-    shown = _size(size) if size is not None else None
+    limit = size_text(limits.max_bytes)
+    shown = size_text(size) if size is not None else None
     if shown == limit:  # e.g. one byte over: "10 MB, over the 10 MB limit" would puzzle
         shown, limit = f"{size:,} bytes", f"{limits.max_bytes:,}-byte"
     what = f"is {shown}, over" if shown else "is over"
     return PlanLimitError([Problem(name, None, None, "", f"{name} {what} the {limit} limit (--max-size raises it)")])
-
-
-def _size(size: int) -> str:
-    for unit, scale in (("MB", 1024 * 1024), ("KB", 1024)):
-        if size >= scale:
-            return f"{size / scale:.1f}".removesuffix(".0") + f" {unit}"
-    return f"{size} bytes"
 
 
 def _not_a_mapping(data: Any, kind: Format) -> str:

@@ -28,6 +28,7 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
+import shlex
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -47,11 +48,12 @@ from assess.formats import FIRST_ACTIONS, first_actions, held_notes, score_text
 from assess.i18n import label as report_label
 from assess.i18n import percent
 from assess.plan.model import Language
+from assess.reading import DEFAULT_MAX_PLAN_BYTES, size_text
 from assess.results.report import PlanReport, Status
 from assess.steps import STEP_BY_NUMBER
 from assess.web import forms
 from assess.web.labels import LANGUAGES, field_titles, label
-from assess.web.store import Conflict, Opened, OutsideFolder, Store
+from assess.web.store import MAX_PLAN_BYTES, Conflict, Opened, OutsideFolder, Store, TooLarge
 
 MAX_REQUEST_BYTES = 1024 * 1024
 MAX_FORM_PARTS = 20_000
@@ -291,15 +293,38 @@ def create_app(settings: Settings) -> Flask:
             # Not JSON or YAML (a syntax error, a duplicate key, not UTF-8...): the plan is there, so it is
             # shown with its located errors, never a 404; the form cannot show a document it cannot parse.
             abort(unparsable(name, error))
+        except TooLarge as error:  # there, but too large for the form: its size, the limit and what to do
+            abort(too_large_page(error))
         except (OutsideFolder, OSError):
             abort(404)
 
     def unparsable(name: str, error: PlanError) -> Response:
+        return cannot_open(name, t("unparsable"), located(error.problems), t("unparsable_fix"))
+
+    def cannot_open(name: str, why: str, problems: list[dict[str, str]], fix: str) -> Response:
+        """The page of a plan that is there but that the form cannot show: why, where, and what to do."""
         status = 200 if request.method in ("GET", "HEAD") else 409  # a save is not done: the file cannot be read
         page = render_template(
-            "unparsable.html.j2", **common(), name=name, base=plan_url(name), problems=located(error.problems)
+            "unparsable.html.j2", **common(), name=name, base=plan_url(name), why=why, problems=problems, fix=fix
         )
         return make_response(page, status)
+
+    def too_large_page(error: TooLarge) -> Response:
+        return cannot_open(error.name, too_large_text(error), [], "")
+
+    def too_large_text(error: TooLarge) -> str:
+        """Why a plan is not opened (its size, the workbench's limit) and what to do (the command that assesses it)."""
+        size, limit = size_text(error.size, lang()), size_text(MAX_PLAN_BYTES, lang())
+        if size == limit:  # one byte over: "2 MB, over the 2 MB" would puzzle
+            size, limit = size_text(error.size, lang(), exact=True), size_text(MAX_PLAN_BYTES, lang(), exact=True)
+        values = {
+            "file": error.name,
+            "size": size,
+            "limit": limit,
+            "command": f"assess {shlex.quote(error.name)}",
+            "cli_limit": size_text(DEFAULT_MAX_PLAN_BYTES, lang()),
+        }
+        return f"{t('too_large_plan', **values)} {t('too_large_fix', **values)}"
 
     # -------------------------------------------------------------- views
 
@@ -328,6 +353,20 @@ def create_app(settings: Settings) -> Flask:
                         "score": None,
                         "top": None,
                         "problems": located(error.problems),
+                        "note": "",
+                    }
+                )
+                continue
+            except TooLarge as error:  # listed, not opened: its size, the limit and what to do
+                rows.append(
+                    {
+                        "name": name,
+                        "href": plan_url(name),
+                        "organization": "",
+                        "score": None,
+                        "top": None,
+                        "problems": [],
+                        "note": too_large_text(error),
                     }
                 )
                 continue
@@ -343,6 +382,7 @@ def create_app(settings: Settings) -> Flask:
                     "score": result.plan.score if result.plan else None,
                     "top": top,
                     "problems": result.problems,
+                    "note": "",
                 }
             )
         rows.sort(key=lambda row: (row["score"].overall if row["score"] else -1.0, row["name"]))
@@ -405,6 +445,8 @@ def create_app(settings: Settings) -> Flask:
         values = {key: (None if value is forms.MISSING else value) for key, value in sections.items()}
         try:
             saved = store.save(name, form.get("_sha", ""), values)
+        except TooLarge as error:  # grown past the limit since the form was shown: nothing written
+            abort(too_large_page(error))
         except Conflict:
             return render_message(t("conflict", file=name), f"{plan_url(name)}/step/{page}", 409, t("conflict_title"))
         notice = "saved" if saved.sha256 != current.sha256 else "unchanged"

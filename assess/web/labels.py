@@ -102,6 +102,19 @@ LABELS: dict[str, dict[str, str]] = {
         "fr": "Corrigez-le dans un éditeur de texte à la ligne et à la colonne indiquées, enregistrez-le, puis "
         "rouvrez cette page : le formulaire a besoin d'un document lisible.",
     },
+    "too_large_plan": {
+        "en": "{file} is {size}, over the {limit} the workbench opens, so it can neither show it in the form nor "
+        "assess it here.",
+        "fr": "{file} fait {size}, au-delà des {limit} que l'atelier ouvre : il ne peut ni l'afficher dans le "
+        "formulaire ni l'évaluer ici.",
+    },
+    "too_large_fix": {
+        "en": "Assess it with the command line: {command} (it reads plans up to {cli_limit}; --max-size raises "
+        "that), and edit it in a text editor; or split it into smaller plan files to work on them here.",
+        "fr": "Évaluez-le en ligne de commande : {command} (elle lit les plans jusqu'à {cli_limit} ; --max-size "
+        "relève cette limite), et modifiez-le dans un éditeur de texte ; ou découpez-le en fichiers de plan plus "
+        "petits pour les travailler ici.",
+    },
     "reload": {"en": "Open the page again", "fr": "Rouvrir la page"},
     "not_a_choice": {"en": "not one of the choices", "fr": "ne fait pas partie des choix"},
     "kept_as_written": {

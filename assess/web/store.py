@@ -33,6 +33,8 @@ from assess.plan.load import Document, parse_bytes
 from assess.web.items import ids
 
 MAX_PLAN_BYTES = 2 * 1024 * 1024
+"""The largest plan the workbench opens (the command line reads up to `assess.reading.DEFAULT_MAX_PLAN_BYTES`);
+a bigger one is listed as too large, with what to do, never dropped from the list."""
 HISTORY = 20
 """Earlier versions of each plan kept in memory (for `assess diff` against the last save)."""
 NEW_SUFFIXES = ("yaml", "yml", "json")
@@ -43,6 +45,15 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 class OutsideFolder(ValueError):
     """A name that does not lead to a plan file inside the opened folder."""
+
+
+class TooLarge(Exception):
+    """A plan file over `MAX_PLAN_BYTES`: listed with its size, never opened in the workbench."""
+
+    def __init__(self, name: str, size: int) -> None:
+        super().__init__(f"{name} is {size} bytes, over the workbench's {MAX_PLAN_BYTES} bytes")
+        self.name = name
+        self.size = size
 
 
 class Conflict(RuntimeError):
@@ -108,8 +119,10 @@ class Store:
     # -------------------------------------------------------------- reading
 
     def open(self, name: str) -> Opened:
+        """The plan `name` read and parsed: `OutsideFolder` when there is no such plan, `TooLarge` over
+        `MAX_PLAN_BYTES`, `PlanError` when its bytes are not a JSON or YAML document."""
         path = self.path(name)
-        raw = _read(path)
+        raw = _read(path, name)
         document = parse_bytes(raw, name)
         self.first.setdefault(name, raw)
         return Opened(name, path, raw, hashlib.sha256(raw).hexdigest(), document)
@@ -142,7 +155,7 @@ class Store:
                 text = _json_update(current.raw.decode("utf-8"), sections)
             if text.encode("utf-8") != current.raw:
                 # Still the same file? (a rename onto it between the read and now would be lost)
-                if _read(current.path) != current.raw or current.path.is_symlink():
+                if _read(current.path, name) != current.raw or current.path.is_symlink():
                     raise Conflict(name)
                 write_atomic(current.path, text)
                 versions = self.history.setdefault(name, [])
@@ -161,11 +174,11 @@ def is_new_name(name: str) -> bool:
     return stem[0].isalnum() and all(char.isalnum() or char in " _.-" for char in stem)
 
 
-def _read(path: Path) -> bytes:
+def _read(path: Path, name: str) -> bytes:
     with open(path, "rb") as file:
         raw = file.read(MAX_PLAN_BYTES + 1)
-    if len(raw) > MAX_PLAN_BYTES:
-        raise OutsideFolder(f"{path.name} is larger than {MAX_PLAN_BYTES} bytes")
+        if len(raw) > MAX_PLAN_BYTES:
+            raise TooLarge(name, max(os.fstat(file.fileno()).st_size, len(raw)))
     return raw
 
 
