@@ -432,6 +432,63 @@ def test_an_untouched_json_plan_keeps_its_layout(client: FlaskClient, folder: Pa
     assert json.loads(plan.read_text())["plan"]["title"] == "A new title"  # a change is still written
 
 
+JSON_STYLES: dict[str, dict[str, Any]] = {
+    "indent 4": {"indent": 4, "ensure_ascii": False},
+    "tab": {"indent": "\t", "ensure_ascii": False},
+    "one line": {"ensure_ascii": False},
+    "one line, no spaces": {"separators": (",", ":"), "ensure_ascii": False},
+    "non-ASCII escaped": {"indent": 2},
+}
+
+
+@pytest.mark.parametrize("style", JSON_STYLES)
+@pytest.mark.parametrize("ending", ["\n", ""])
+def test_a_changed_json_plan_keeps_its_own_indent_spacing_escapes_and_ending(
+    client: FlaskClient, folder: Path, style: str, ending: str
+) -> None:
+    """A save that changes values writes them in the file's own style (QA: every save re-indented the whole file
+    with 2 spaces): the file stays exactly what json.dumps in that style writes, and a changed title is one line."""
+    options = JSON_STYLES[style]
+    data = json.loads(write_starter(folder, "plan.json").read_text())
+    data["organization"]["name"] = "Épicerie solidaire"
+    plan = folder / "plan.json"
+    plan.write_text(json.dumps(data, **options) + ending)
+    before = plan.read_text()
+    post_page(client, folder, "plan.json", "basics", {"/plan/title": "Été 2025"})
+    after = plan.read_text()
+    assert json.loads(after)["plan"]["title"] == "Été 2025"
+    assert after == json.dumps(json.loads(after), **options) + ending
+    changed = [(a, b) for a, b in zip(before.splitlines(), after.splitlines(), strict=True) if a != b]
+    assert len(changed) == 1 and len(before.splitlines()) == len(after.splitlines())
+    assert ("\\u00c9" in after) == (style == "non-ASCII escaped") != ("Épicerie solidaire" in after)
+    post_page(client, folder, "plan.json", "basics", {}, action="add:/people")  # new values, in the same style
+    post_page(client, folder, "plan.json", "6", {"/listening/keywords": "Riverside\n#FoodForAll"})
+    after = plan.read_text()
+    assert [p["id"] for p in json.loads(after)["people"]][-1] == "person-3"
+    assert json.loads(after)["listening"]["keywords"] == ["Riverside", "#FoodForAll"]
+    assert after == json.dumps(json.loads(after), **options) + ending
+
+
+def test_a_json_plan_written_by_hand_changes_only_where_values_changed(client: FlaskClient, folder: Path) -> None:
+    """exemplary.json writes its people one per line: a new title changes its line only, a new person is one line."""
+    import difflib
+
+    plan = folder / "plan.json"
+    plan.write_bytes((ROOT / "samples" / "exemplary.json").read_bytes())
+    before = plan.read_text()
+    post_page(client, folder, "plan.json", "basics", {"/plan/title": "A new title"}, action="add:/people")
+    diff = list(difflib.unified_diff(before.splitlines(), plan.read_text().splitlines(), n=0, lineterm=""))
+    assert diff[2:] == [
+        "@@ -11 +11 @@",
+        '-    "title": "Riverside Food Bank social media plan 2025",',
+        '+    "title": "A new title",',
+        "@@ -24 +24,2 @@",
+        '-    {"id": "fatima", "name": "Fatima Diallo", "role": "Executive director", "department": "leadership"}',
+        '+    {"id": "fatima", "name": "Fatima Diallo", "role": "Executive director", "department": "leadership"},',
+        '+    {"id": "person-7", "name": ""}',
+    ]
+
+
 def test_a_json_plan_stays_json(client: FlaskClient, folder: Path) -> None:
     plan = write_starter(folder, "plan.json")
     post_page(

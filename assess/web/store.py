@@ -9,7 +9,7 @@ Writes are atomic (`assess.atomic`) and refuse to land on a file that changed si
 page was shown: each form carries the SHA-256 of the bytes it was built from, and a save
 whose file no longer has those bytes is a `Conflict` (another tab, an editor, git...).
 A YAML plan is rewritten with ruamel.yaml's round trip, so its comments and key order
-stay; a JSON plan is rewritten as JSON, keys in their original order.
+stay; in a JSON plan only the changed values' text changes (`assess.web.jsonlayout`).
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from assess.atomic import write_atomic
 from assess.plan.discover import PLAN_SUFFIXES, _plan_files
 from assess.plan.load import Document, parse_bytes
 from assess.web.items import ids
+from assess.web.jsonlayout import rewrite
 
 MAX_PLAN_BYTES = 2 * 1024 * 1024
 """The largest plan the workbench opens (the command line reads up to `assess.reading.DEFAULT_MAX_PLAN_BYTES`);
@@ -186,25 +187,18 @@ def _read(path: Path, name: str) -> bytes:
 
 
 def _json_update(text: str, sections: Mapping[str, Any]) -> str:
-    """The JSON text with `sections` replaced: as it was, byte for byte, when no value changed (its layout kept:
-    one-line objects stay on one line), else written anew with an indent of 2."""
+    """The JSON text with `sections` replaced, in its own layout (`jsonlayout.rewrite`): as it was, byte for byte,
+    when no value changed; else only the changed values' text differs, and what is new is written in the file's
+    indent (spaces or a tab, or one line), spacing and escaping."""
     data = json.loads(text)
     if not isinstance(data, dict):
         raise ValueError("a plan is a JSON object")
-    before = _canonical(data)
     for key, value in sections.items():
         if value is None:
             data.pop(key, None)
         else:
             data[key] = merge(data.get(key), value)
-    if _canonical(data) == before:
-        return text
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-
-
-def _canonical(data: Any) -> str:
-    """Data as text in which 1, 1.0 and true differ (as == would not say) and key order does not count."""
-    return json.dumps(data, sort_keys=True, ensure_ascii=False)
+    return rewrite(text, data)
 
 
 def merge(old: Any, new: Any) -> Any:
