@@ -379,6 +379,50 @@ def test_saving_writes_the_yaml_file_keeping_its_comments_and_order(client: Flas
     assert text.split("\ncommittee:")[1] == (folder / "plan.yaml").read_text().split("\ncommittee:")[1]
 
 
+def community_garden_in(mapping: int, sequence: int, offset: int) -> str:
+    """samples/community-garden.yaml in the indentation given, a date in single quotes, one in double quotes."""
+    import io
+
+    from ruamel.yaml import YAML
+
+    rt = YAML()
+    rt.indent(mapping=mapping, sequence=sequence, offset=offset)
+    rt.preserve_quotes, rt.width = True, 4096
+    out = io.StringIO()
+    rt.dump(rt.load((ROOT / "samples" / "community-garden.yaml").read_text()), out)
+    text = out.getvalue().replace("start_date: 2025-03-01", "start_date: '2025-03-01'")
+    return text.replace("as_of: 2025-03-05", 'as_of: "2025-03-05"')
+
+
+@pytest.mark.parametrize(("mapping", "sequence", "offset"), [(2, 2, 0), (4, 4, 2), (4, 2, 0), (2, 4, 2), (3, 5, 3)])
+def test_a_yaml_plan_keeps_its_indentation_and_quotes_on_a_save(
+    client: FlaskClient, folder: Path, mapping: int, sequence: int, offset: int
+) -> None:
+    """QA: lists at column 0 (key:\\n- item) came back indented, and quoted dates lost their quotes. The file's own
+    indentation is kept, and only the lines of the changed values differ (a changed quoted date stays quoted)."""
+    import difflib
+
+    plan = folder / "plan.yaml"
+    plan.write_text(community_garden_in(mapping, sequence, offset))
+    before = plan.read_text()
+    for page in forms.sections_by_page():
+        response = post_page(client, folder, "plan.yaml", page, {})
+        assert "saved=unchanged" in response.headers["Location"], page
+    assert plan.read_text() == before
+    post_page(client, folder, "plan.yaml", "basics", {"/plan/title": "New title", "/plan/as_of": "2025-04-01"})
+    post_page(client, folder, "plan.yaml", "2", {"/goals/1/target_value": "450"})
+    diff = [line for line in difflib.unified_diff(before.splitlines(), plan.read_text().splitlines(), n=0, lineterm="")]
+    assert [line for line in diff if line[:1] in "+-" and line[:3] not in ("+++", "---")] == [
+        f"-{' ' * mapping}title: Growing together online, 2025 season",
+        f"+{' ' * mapping}title: New title",
+        f'-{" " * mapping}as_of: "2025-03-05"',
+        f'+{" " * mapping}as_of: "2025-04-01"',
+        f"-{' ' * sequence}target_value: 400",
+        f"+{' ' * sequence}target_value: 450",
+    ]
+    assert f"{' ' * mapping}start_date: '2025-03-01'\n" in plan.read_text()
+
+
 def test_saving_an_unchanged_page_changes_no_byte(client: FlaskClient, folder: Path) -> None:
     for name in ("plan.yaml", "plan.json"):
         plan = write_starter(folder, name)

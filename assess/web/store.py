@@ -22,6 +22,7 @@ import json
 import os
 import re
 import threading
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -208,7 +209,8 @@ def merge(old: Any, new: Any) -> Any:
     containers by id (`pair_items`: an item removed takes its own container, and its comments,
     with it), else by index. An unchanged scalar keeps its old object (a YAML date stays a date).
     In YAML, the comment after a container's last value (often the next section's heading)
-    stays at the container's end when values are added or removed there.
+    stays at the container's end when values are added or removed there, and a changed text keeps
+    its quotes or block style.
     """
     if isinstance(new, Mapping):
         if not isinstance(old, dict):
@@ -239,7 +241,18 @@ def merge(old: Any, new: Any) -> Any:
         return old
     if _same(old, new):
         return old
-    return new
+    return _styled_as(old, new)
+
+
+def _styled_as(old: Any, new: Any) -> Any:
+    """A changed text in the style YAML wrote the old one in: quoted ('...' or "..."), or a | or > block."""
+    if not isinstance(new, str | dt.date) or not isinstance(old, str) or type(old) is str:
+        return new
+    from ruamel.yaml.scalarstring import ScalarString
+
+    if not isinstance(old, ScalarString):
+        return new
+    return type(old)(new.isoformat() if isinstance(new, dt.date) else new)
 
 
 def _trailing_slot(node: Any) -> tuple[Any, Any, int] | None:
@@ -286,6 +299,8 @@ def _put_trailing(node: Any, token: Any) -> None:
 def _same(old: Any, new: Any) -> bool:
     if isinstance(old, dt.date) and isinstance(new, str):
         return old.isoformat() == new
+    if isinstance(old, str) and isinstance(new, dt.date):
+        return old == new.isoformat()  # a quoted date ('2025-01-31') stays quoted
     if isinstance(old, str) and isinstance(new, str):
         return old == new  # a quoted string, or an impossible date kept as written (`NotADate`), stays as it was
     return (type(old) is type(new) and old == new) or (
@@ -334,24 +349,64 @@ def _yaml() -> Any:
     yaml.Constructor, yaml.Representer = _yaml_classes()
     yaml.preserve_quotes = True
     yaml.width = 4096  # do not fold long texts
-    yaml.indent(mapping=2, sequence=4, offset=2)
     return yaml
 
 
 def _yaml_update(text: str, sections: Mapping[str, Any]) -> str:
+    """The YAML text with `sections` replaced, by ruamel.yaml's round trip in the file's own indentation
+    (`_indentation`): as it was, byte for byte, when no value changed."""
     yaml = _yaml()
     data = yaml.load(text)
     if not isinstance(data, dict):
         raise ValueError("a plan is a YAML mapping")
+    yaml.indent(**_indentation(data))
+    before = _dump(yaml, data)
     for key, value in sections.items():
         if value is None:
             if key in data:
                 del data[key]
         else:
             data[key] = merge(data.get(key), _dates(value))
+    after = _dump(yaml, data)
+    return text if after == before else after
+
+
+def _dump(yaml: Any, data: Any) -> str:
     out = io.StringIO()
     yaml.dump(data, out)
     return out.getvalue()
+
+
+def _indentation(data: Any) -> dict[str, int]:
+    """The file's indentation as ruamel.yaml's `indent` takes it, each the most frequent in the file (the first
+    seen on a tie): `mapping`, a nested mapping's keys from its parent's key; `sequence` and `offset`, a list
+    item's value and its dash from the key the list is under (``key:\\n- item`` is 2 and 0, ``key:\\n  - item``
+    4 and 2). Without a nested mapping or list, what the starter writes: 2, and 4 and 2."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    mappings: list[int] = []
+    lists: list[tuple[int, int]] = []
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, CommentedSeq):
+            stack.extend(reversed(node))
+        if not isinstance(node, CommentedMap):
+            continue
+        stack.extend(reversed(list(node.values())))
+        for key, value in node.items():
+            line, column = node.lc.key(key)
+            if not isinstance(value, CommentedMap | CommentedSeq) or not value or value.fa.flow_style():
+                continue  # a flow or empty value says nothing of the indentation
+            if value.lc.line == line:
+                continue  # nor one on its key's line
+            if isinstance(value, CommentedMap):
+                mappings.append(value.lc.col - column)
+            else:
+                lists.append((value.lc.item(0)[1] - column, value.lc.col - column))
+    mapping = Counter(mappings).most_common(1)[0][0] if mappings else 2
+    sequence, offset = Counter(lists).most_common(1)[0][0] if lists else (4, 2)
+    return {"mapping": mapping, "sequence": sequence, "offset": offset}
 
 
 def _dates(value: Any) -> Any:
