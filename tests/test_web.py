@@ -423,6 +423,16 @@ def test_a_yaml_plan_keeps_its_indentation_and_quotes_on_a_save(
     assert f"{' ' * mapping}start_date: '2025-03-01'\n" in plan.read_text()
 
 
+def test_a_changed_yaml_text_keeps_its_quotes_or_block_style() -> None:
+    from assess.web.store import _yaml_update
+
+    text = "a:\n  block: |\n    one\n    two\n  double: \"d\"\n  single: 's'\n  plain: p\n  day: '2025-01-01'\n"
+    changed = {"a": {"block": "three\nfour\n", "double": "e", "single": "t", "plain": "q", "day": "2025-02-01"}}
+    assert _yaml_update(text, changed) == (
+        "a:\n  block: |\n    three\n    four\n  double: \"e\"\n  single: 't'\n  plain: q\n  day: '2025-02-01'\n"
+    )
+
+
 def test_saving_an_unchanged_page_changes_no_byte(client: FlaskClient, folder: Path) -> None:
     for name in ("plan.yaml", "plan.json"):
         plan = write_starter(folder, name)
