@@ -53,7 +53,7 @@ from assess.results.report import PlanReport, Status
 from assess.steps import STEP_BY_NUMBER
 from assess.web import forms
 from assess.web.labels import LANGUAGES, field_titles, label
-from assess.web.store import MAX_PLAN_BYTES, Conflict, Opened, OutsideFolder, Store, TooLarge
+from assess.web.store import MAX_PLAN_BYTES, Conflict, Opened, OutsideFolder, Store, TooLarge, normal
 
 MAX_REQUEST_BYTES = 1024 * 1024
 MAX_FORM_PARTS = 20_000
@@ -399,7 +399,7 @@ def create_app(settings: Settings) -> Flask:
     def new_plan() -> Response:
         from assess.plan.starter import format_for, starter_text
 
-        name = request.form.get("name", "").strip()
+        name = normal(request.form.get("name", "").strip())  # as it will be written, and then shown
         language = request.form.get("language", lang())
         language = language if language in LANGUAGES else "en"
         try:
@@ -458,6 +458,7 @@ def create_app(settings: Settings) -> Flask:
         from assess.formats.html import render
 
         plan = opened(name)
+        name = plan.name  # as the folder's list names it (`Store.name_of`)
         try:
             full = assess_plan(plan.raw, name=name, config=Config(lang=lang()))
         except PlanError as error:
@@ -470,6 +471,7 @@ def create_app(settings: Settings) -> Flask:
         from assess.results.diff import compare_plans
 
         plan = opened(name)
+        name = plan.name  # as the folder's list names it (`Store.name_of`)
         since = request.args.get("since", "save")
         before = store.first.get(name) if since == "open" else last_valid(store.history.get(name, []))
         if before is None:

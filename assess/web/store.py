@@ -22,6 +22,7 @@ import json
 import os
 import re
 import threading
+import unicodedata
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -87,15 +88,16 @@ class Store:
     # -------------------------------------------------------------- names and paths
 
     def path(self, name: str, *, must_exist: bool = True) -> Path:
-        """The file for a relative `name`, guaranteed inside the folder; `OutsideFolder` otherwise."""
-        if not name or "\x00" in name or name.startswith(("/", "\\")) or "\\" in name:
-            raise OutsideFolder(name)
-        parts = name.split("/")
-        if any(part in ("", ".", "..") or part.startswith(".") for part in parts):
-            raise OutsideFolder(name)
-        candidate = self.root.joinpath(*parts)
-        if Path(name).suffix.lower() not in PLAN_SUFFIXES:
-            raise OutsideFolder(name)
+        """The file for a relative `name`, guaranteed inside the folder; `OutsideFolder` otherwise.
+
+        A name is found in either Unicode form (`normal`): "été.yaml" typed with the accent composed finds a
+        file whose name holds e and a combining accent (as macOS writes names), and the other way round, when
+        that file is the only one of the folder with that name once normalised. The name found on disk is held
+        to the same rules as the name asked for.
+        """
+        _check(name)
+        candidate = self._find(name.split("/"))
+        _check(candidate.relative_to(self.root).as_posix())
         resolved = candidate.resolve(strict=False)
         if not resolved.is_relative_to(self.root) or resolved != candidate:
             # `resolved != candidate`: some part of the way is a symlink; even one pointing inside is
@@ -105,11 +107,34 @@ class Store:
             raise OutsideFolder(name)
         return resolved
 
+    def _find(self, parts: list[str]) -> Path:
+        """The path of `parts` as the folder spells it: each part as written when it is there, else the one
+        entry equal to it once normalised (none or several: as written, a path that is not there)."""
+        exact = self.root.joinpath(*parts)
+        if os.path.lexists(exact):
+            return exact
+        path = self.root
+        for part in parts:
+            if not os.path.lexists(path / part) and path.is_dir() and not path.is_symlink():
+                try:
+                    same = [entry for entry in os.listdir(path) if normal(entry) == normal(part)]
+                except OSError:
+                    same = []
+                part = same[0] if len(same) == 1 else part
+            path = path / part
+        return path
+
     def name_of(self, path: Path) -> str:
-        return path.resolve().relative_to(self.root).as_posix()
+        """The name the workbench gives a plan file (in its pages, addresses, history): its path from the folder,
+        normalised (`normal`), unless another file has that normalised name (then as the folder spells it)."""
+        spelled = path.resolve().relative_to(self.root).as_posix()
+        try:
+            return normal(spelled) if self.path(normal(spelled), must_exist=False) == path.resolve() else spelled
+        except OutsideFolder:
+            return spelled
 
     def plans(self) -> list[str]:
-        """The plan files of the folder (as `assess` finds them), by relative name."""
+        """The plan files of the folder (as `assess` finds them), by relative name (`name_of`)."""
         names = []
         for path in _plan_files(self.root):
             try:
@@ -124,6 +149,7 @@ class Store:
         """The plan `name` read and parsed: `OutsideFolder` when there is no such plan, `TooLarge` over
         `MAX_PLAN_BYTES`, `PlanError` when its bytes are not a JSON or YAML document."""
         path = self.path(name)
+        name = self.name_of(path)
         raw = _read(path, name)
         document = parse_bytes(raw, name)
         self.first.setdefault(name, raw)
@@ -132,7 +158,9 @@ class Store:
     # -------------------------------------------------------------- writing
 
     def create(self, name: str, text: str) -> Path:
-        """Write a new plan; refuses an existing file (or anything else at that name)."""
+        """Write a new plan named `normal(name)`; refuses an existing file (or anything else at that name, in
+        either Unicode form)."""
+        name = normal(name)
         if not is_new_name(name):
             raise OutsideFolder(name)
         path = self.path(name, must_exist=False)
@@ -157,13 +185,30 @@ class Store:
                 text = _json_update(current.raw.decode("utf-8"), sections)
             if text.encode("utf-8") != current.raw:
                 # Still the same file? (a rename onto it between the read and now would be lost)
-                if _read(current.path, name) != current.raw or current.path.is_symlink():
+                if _read(current.path, current.name) != current.raw or current.path.is_symlink():
                     raise Conflict(name)
                 write_atomic(current.path, text)
-                versions = self.history.setdefault(name, [])
+                versions = self.history.setdefault(current.name, [])
                 versions.append(current.raw)
                 del versions[:-HISTORY]
             return self.open(name)
+
+
+def normal(name: str) -> str:
+    """A file name as the workbench shows it and looks it up: Unicode NFC, "é" one character, whether it was typed
+    or stored as e and a combining accent (macOS, some keyboards) or composed. NFC never makes a '/', '\\' or '.'
+    of other characters, so a normalised name cannot leave the folder where the name as written could not."""
+    return unicodedata.normalize("NFC", name)
+
+
+def _check(name: str) -> None:
+    """`OutsideFolder` unless `name` is a relative path of plain parts (no '..', nothing hidden) to a plan file."""
+    if not name or "\x00" in name or name.startswith(("/", "\\")) or "\\" in name:
+        raise OutsideFolder(name)
+    if any(part in ("", ".", "..") or part.startswith(".") for part in name.split("/")):
+        raise OutsideFolder(name)
+    if Path(name).suffix.lower() not in PLAN_SUFFIXES:
+        raise OutsideFolder(name)
 
 
 def is_new_name(name: str) -> bool:
