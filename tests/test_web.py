@@ -583,6 +583,21 @@ def test_a_json_plan_written_by_hand_changes_only_where_values_changed(client: F
     ]
 
 
+@pytest.mark.parametrize("name", ["plan.json", "plan.yaml"])
+def test_a_plan_starting_with_a_byte_order_mark_saves_and_keeps_it(
+    client: FlaskClient, folder: Path, name: str
+) -> None:
+    """The loader reads a plan with a UTF-8 BOM (Windows editors write one); a save failed on it (json refuses it)."""
+    plan = write_starter(folder, name)
+    before = plan.read_bytes()
+    plan.write_bytes(b"\xef\xbb\xbf" + before)
+    response = post_page(client, folder, name, "basics", {"/plan/title": "With a BOM"})
+    assert "saved=saved" in response.headers["Location"]
+    after = plan.read_bytes()
+    assert after.startswith(b"\xef\xbb\xbf") and b"With a BOM" in after
+    assert len([line for line in after.splitlines() if line not in before.splitlines()]) == 2  # BOM line, title
+
+
 def test_a_json_plan_stays_json(client: FlaskClient, folder: Path) -> None:
     plan = write_starter(folder, "plan.json")
     post_page(

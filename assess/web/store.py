@@ -179,10 +179,10 @@ class Store:
             current = self.open(name)
             if current.sha256 != expected_sha256:
                 raise Conflict(name)
-            if current.document.format == "yaml":
-                text = _yaml_update(current.raw.decode("utf-8"), sections)
-            else:
-                text = _json_update(current.raw.decode("utf-8"), sections)
+            text = current.raw.decode("utf-8")
+            bom = "\ufeff" if text.startswith("\ufeff") else ""  # kept, and out of the parsers' way (json refuses it)
+            update = _yaml_update if current.document.format == "yaml" else _json_update
+            text = bom + update(text.removeprefix(bom), sections)
             if text.encode("utf-8") != current.raw:
                 # Still the same file? (a rename onto it between the read and now would be lost)
                 if _read(current.path, current.name) != current.raw or current.path.is_symlink():
