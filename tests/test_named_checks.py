@@ -169,15 +169,9 @@ def expected(plan: dict[str, Any]) -> dict[str, set[str]]:
     sourced = [
         m for m in plan["metrics"] if m.get("source") and m["id"] in goal_metrics and m["kind"] not in VANITY_KINDS
     ]
-    result["MEA-01"] = (
-        {"any"}
-        if not sourced
-        and (
-            measurement is None
-            or (not measurement.get("tools") and measurement.get("review_cadence") in (None, "never"))
-        )
-        else set()
-    )
+    # No measurement is nothing read: no named tool and no goal metric with a source. A review cadence
+    # alone (the starter pre-fills 'monthly') reads nothing, so it does not count.
+    result["MEA-01"] = {"any"} if not sourced and (measurement is None or not measurement.get("tools")) else set()
     return result
 
 

@@ -238,6 +238,7 @@ FACT_MODEL: dict[str, dict[str, str]] = {
         "formats": "number of distinct formats",
         "format_list": "list of formats",
         "sources": "list of sources",
+        "source_count": "number of distinct sources named (0 when the plan does not say where visuals come from)",
         "own_sources": "number of sources that are not logo or stock",
         "profile_images": "sized, stretched_logo or missing",
     },
@@ -898,6 +899,7 @@ def _section_facts(plan: PlanData, facts: list[Fact]) -> None:
         fact["formats"] = len(formats)
         fact["format_list"] = sorted(formats)
         fact["sources"] = sources
+        fact["source_count"] = len(sources)
         fact["own_sources"] = sum(source not in _BORROWED_VISUALS for source in sources)
         if (profile_images := visuals.get("profile_images")) is not None:
             fact["profile_images"] = profile_images
