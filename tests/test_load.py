@@ -907,3 +907,73 @@ def test_no_valid_plan_nests_deeper_than_plan_depth() -> None:
         return deepest
 
     assert depth(schema, frozenset()) <= PLAN_DEPTH <= DEFAULT_LIMITS.max_depth
+
+
+# ------------------------------------------------------------------ line and column without a table of lines
+
+_BREAKS = st.lists(st.sampled_from(["a", "é", " ", "\n", "\r", "\r\n", "\u2028", "\x85", "\t"]), max_size=40).map(
+    "".join
+)
+
+
+def _by_regex(text: str) -> list[int]:
+    from assess.plan.sourcemap import _LINE_BREAK
+
+    return [0, *(match.end() for match in _LINE_BREAK.finditer(text))]
+
+
+@given(_BREAKS)
+def test_line_starts_are_where_the_line_break_pattern_ends(text: str) -> None:
+    from assess.plan.sourcemap import line_starts
+
+    assert list(line_starts(text)) == _by_regex(text)
+
+
+@given(_BREAKS, st.data())
+def test_counted_offsets_are_placed_as_the_table_places_them(text: str, data: st.DataObject) -> None:
+    """`line_column` counts line feeds for its first offsets; the table of lines gives the same answers."""
+    from assess.plan.sourcemap import SourceMap
+
+    offsets = data.draw(st.lists(st.integers(0, len(text) + 1), max_size=10))
+    counted, table = SourceMap(text, {"": 0}), SourceMap(text, {"": 0})
+    table._counted = 10**9  # straight to the table
+    for offset in offsets:
+        assert counted.line_column(offset) == table.line_column(offset)
+
+
+def test_the_first_offsets_are_counted_and_the_table_of_lines_made_after() -> None:
+    from assess.plan.sourcemap import COUNTED_OFFSETS, SourceMap
+
+    text = '{\n  "a": 1,\n\n  "b": [2, 3]\n}\n'
+    source_map = SourceMap(text, {"": 0})
+    for _ in range(COUNTED_OFFSETS):
+        assert source_map.line_column(text.index('"b"')) == (4, 3)
+    assert "_line_starts" not in vars(source_map)  # not made for a plan's dozen findings
+    assert source_map.line_column(text.index("3")) == (4, 12)  # one more: the table
+    assert "_line_starts" in vars(source_map)
+    crlf = SourceMap(text.replace("\n", "\r\n"), {"": 0})  # a carriage return: the table from the first
+    assert crlf.line_column(crlf._text.index('"b"')) == (4, 3)
+    assert "_line_starts" in vars(crlf)
+
+
+def test_locate_reads_each_position_once() -> None:
+    """A pointer's parents are each looked up once (`get`), not tested then read: lazy positions walk for each."""
+    from assess.plan.sourcemap import SourceMap
+
+    asked: list[str] = []
+
+    class Recorded(dict[str, int]):
+        def get(self, pointer: str, default: int, /) -> int:  # type: ignore[override]
+            asked.append(pointer)
+            return super().get(pointer, default)
+
+        def __contains__(self, pointer: object, /) -> bool:
+            raise AssertionError("looked up by get alone")
+
+    text = '{"a": {"b": [1, 2]}}'
+    positions = Recorded({"": 0, "/a": 1, "/a/b": 7, "/a/b/1": 16})
+    assert SourceMap(text, positions).locate("/a/b/1") == (1, 17)
+    assert asked == ["", "/a", "/a/b", "/a/b/1"]
+    asked.clear()
+    assert SourceMap(text, positions).locate("/a/zz/0") == (1, 2)  # the nearest existing parent
+    assert asked == ["", "/a", "/a/zz"]

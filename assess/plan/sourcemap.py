@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import itertools
+import operator
 import re
 import unicodedata
 from array import array
@@ -20,6 +22,8 @@ from assess.errors import PlanError
 # editors count. YAML 1.1 also breaks lines at U+0085/U+2028/U+2029; editors don't.
 _LINE_BREAK = re.compile(r"\r\n?|\n")
 _EXCERPT_WIDTH = 100  # characters of a long line shown around the column
+COUNTED_OFFSETS = 32
+"""Offsets `SourceMap.line_column` places by counting line feeds before it makes its table of lines."""
 
 
 def pointer_join(parent: str, token: str | int) -> str:
@@ -209,6 +213,7 @@ class SourceMap:
         self._text = text
         self._positions = positions
         self._aliases = aliases or {}
+        self._counted = 0  # offsets `line_column` placed by counting line feeds (see there)
 
     @classmethod
     def empty(cls) -> SourceMap:
@@ -229,7 +234,17 @@ class SourceMap:
         return self.line_column(self._offset(pointer))
 
     def line_column(self, offset: int) -> tuple[int, int]:
-        """1-based (line, column) of a character offset into the text."""
+        """1-based (line, column) of a character offset into the text.
+
+        The first `COUNTED_OFFSETS` offsets of a text without a carriage return are placed by counting
+        the line feeds before them (at memchr speed); the table of `line_starts` is made only for
+        more. A plan's findings place a dozen offsets: the table of its few hundred lines cost
+        more than all of its findings' counts.
+        """
+        if self._counted < COUNTED_OFFSETS and self._line_feeds_only:
+            self._counted += 1
+            text = self._text
+            return text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset)
         index = bisect.bisect_right(self._line_starts, offset) - 1
         return index + 1, offset - self._line_starts[index] + 1
 
@@ -257,26 +272,48 @@ class SourceMap:
         return f"{head}{text}{tail}\n{' ' * len(head)}{caret}^"
 
     @cached_property
+    def _line_feeds_only(self) -> bool:
+        return "\r" not in self._text
+
+    @cached_property
     def _line_starts(self) -> array[int]:
-        # An array, not a list: 8 bytes a line rather than 36 (400,000 lines in a 10 MB plan).
-        starts = array("q", [0])
-        starts.extend(match.end() for match in _LINE_BREAK.finditer(self._text))
-        return starts
+        return line_starts(self._text)
 
     def _offset(self, pointer: str) -> int:
         """Offset of ``pointer``, else of its nearest existing parent (through aliases)."""
-        offset = self._positions.get("", 0)
+        positions = self._positions
+        offset = positions.get("", 0)
         if not pointer.startswith("/"):
             return offset
         current = ""
         for token in pointer[1:].split("/"):
             current = f"{current}/{token}"
-            if current not in self._positions:
+            found = positions.get(current, -1)  # one look-up, not `in` then `[]`: each walks lazy positions
+            if found < 0:
                 break
-            offset = self._positions[current]
+            offset = found
             # Inside a YAML alias, go on from the node it repeats.
             current = self._aliases.get(current, current)
         return offset
+
+
+def line_starts(text: str) -> array[int]:
+    """The offset of each line's first character (`_LINE_BREAK` ends a line), the first line's (0) first.
+
+    An array, not a list: 8 bytes a line rather than 36 (400,000 lines in a 10 MB plan). Text
+    without a carriage return (most) breaks only at "\n": line k starts after the k lines
+    before it and their k line feeds, summed at C speed (a generator over the regular
+    expression's matches cost ~4,000 instructions a line: a JSON plan's findings paid 1.4 M
+    for them, a third of its assessment). tests/test_load.py checks both ways agree.
+    """
+    starts = array("q", [0])
+    if "\r" in text:
+        starts.extend(match.end() for match in _LINE_BREAK.finditer(text))
+    else:
+        lines = text.split("\n")
+        lines.pop()  # the text after the last line feed: no line starts after it
+        starts.extend(map(operator.add, itertools.accumulate(map(len, lines)), itertools.count(1)))
+    return starts
 
 
 def _blank(char: str) -> str:
