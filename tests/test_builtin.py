@@ -6,16 +6,19 @@ misdescribes durable fails here, not only in the differential suite.
 
 from __future__ import annotations
 
+import functools
 import random
 from typing import Any
 
 import packgen
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from assess.api import load
 from assess.config import Config
-from assess.engines.base import CompiledRule, EngineError
-from assess.engines.builtin import BuiltinEngine, _selector, arithmetic, compare
+from assess.engines.base import CompiledRule, EngineError, Match
+from assess.engines.builtin import BuiltinEngine, _frames, _selector, arithmetic, compare
 from assess.engines.select import durable_problem
 from assess.rules.catalog import build_catalog
 from assess.rules.facts import build_facts
@@ -234,3 +237,66 @@ def test_the_generated_selectors_pick_the_facts_the_compiled_tests_pick() -> Non
             of_kind = [fact for fact in facts if fact["kind"] == pattern.kind]
             alpha = pattern.alpha
             assert passing[index] == (of_kind if alpha is None else [f for f in of_kind if alpha(f)]), index
+
+
+def _reference_run(engine: BuiltinEngine, facts: list[dict[str, Any]]) -> list[Match]:
+    """What `BuiltinEngine.run` must return, found the plain way: every condition's frames over the facts
+    passing each pattern's compiled tests, a dict by (rule, outcome, alternative, key) keeping the first
+    match of each, sorted."""
+    found: dict[tuple[Any, ...], Match] = {}
+    for condition in engine._conditions:
+
+        def candidates(pattern: Any) -> list[dict[str, Any]]:
+            of_kind = [fact for fact in facts if fact["kind"] == pattern.kind]
+            alpha = pattern.alpha
+            return of_kind if pattern.alpha_id < 0 or alpha is None else [f for f in of_kind if alpha(f)]
+
+        names = sorted(p.name for p in condition.patterns if not p.negated)
+        for frame in _frames(condition.patterns, candidates):
+            bindings = tuple((name, frame[name]) for name in names)
+            key = tuple(f"{name}={fact['fid']}" for name, fact in bindings)
+            for owner in condition.owners:
+                found.setdefault((*owner, key), Match(*owner, key, bindings))
+    return sorted(found.values())
+
+
+@functools.cache
+def _engines_and_facts() -> tuple[list[BuiltinEngine], list[list[dict[str, Any]]]]:
+    fact_lists = [build_facts(load(plan).data) for plan in generate(40, seed=11)]
+    seen = packgen.observe(fact_lists)
+    catalog = list(build_catalog(Config(engine="builtin")).engine.rules)
+    packs: list[CompiledRule] = []
+    for number in range(8):
+        packs += packgen.pack(random.Random(number), seen, 10, prefix=f"G{number}")
+    return [BuiltinEngine(catalog), BuiltinEngine(catalog + packs), BuiltinEngine(packs)], fact_lists
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    which=st.integers(0, 2),
+    plan=st.integers(0, 39),
+    order=st.randoms(use_true_random=False),
+    twins=st.lists(st.integers(0, 200), max_size=4),
+    drop=st.lists(st.integers(0, 200), max_size=6),
+)
+def test_the_generated_matches_are_the_frames_matches_in_order(
+    which: int, plan: int, order: random.Random, twins: list[int], drop: list[int]
+) -> None:
+    """`_matches_function`'s generated code (fast paths for one pattern and for pairs, matches written in
+    the owners' sorted order) returns the very matches of the plain frames, deduplicated and sorted: same
+    tuples, same order, the same fact objects bound (a fid given twice keeps its first match).
+
+    Drawn: the rules (the catalog, the catalog and generated packs with joins, the packs alone), the plan,
+    the facts' order, facts dropped (so conditions lose their facts) and facts copied under the same fid."""
+    engines, fact_lists = _engines_and_facts()
+    engine = engines[which]
+    facts = list(fact_lists[plan])
+    for index in sorted({i % len(facts) for i in drop}, reverse=True):
+        del facts[index]
+    facts += [dict(facts[i % len(facts)]) for i in twins if facts]
+    order.shuffle(facts)
+    got, expected = engine.run(facts), _reference_run(engine, facts)
+    assert got == expected
+    assert [[id(fact) for _, fact in m.bindings] for m in got] == [
+        [id(fact) for _, fact in m.bindings] for m in expected
+    ]

@@ -614,6 +614,7 @@ class BuiltinEngine:
         for kind, patterns in by_kind.items():
             select, apart = _kind_selector(patterns)
             self._selectors.append((kind, select, tuple(apart.items())))
+        self._matches = _matches_function(self._conditions)
 
     def run(self, facts: Sequence[Fact]) -> list[Match]:
         by_kind: dict[str, list[Fact]] = {}
@@ -632,54 +633,116 @@ class BuiltinEngine:
                 select(of_kind, passing)
                 for index, alone in apart:
                     passing[index] = alone(of_kind)
-
-        def candidates(pattern: _Pattern) -> list[Fact]:
-            index = pattern.alpha_id
-            return by_kind.get(pattern.kind, _NO_FACTS) if index < 0 else passing[index]
-
-        found: dict[tuple[str, str, int, tuple[str, ...]], Match] = {}
-        for condition in self._conditions:
-            index = condition.first
-            if index >= 0:
-                first = passing[index]
-                if not first:
-                    continue
-                if condition.simple:
-                    name = condition.name
-                    for fact in first:
-                        key: tuple[str, ...] = (f"{name}={fact['fid']}",)
-                        bindings: tuple[tuple[str, Fact], ...] = ((name, fact),)
-                        for rule_id, outcome, alternative in condition.owners:
-                            if (rule_id, outcome, alternative, key) not in found:
-                                found[rule_id, outcome, alternative, key] = _new_match(
-                                    Match, (rule_id, outcome, alternative, key, bindings)
-                                )
-                    continue
-                pair = condition.pair
-                if pair is not None:
-                    _pair(condition.name, first, pair, candidates(pair), condition.owners, found)
-                    continue
-            names = condition.names
-            for frame in _frames(condition.patterns, candidates):
-                bindings = tuple((name, frame[name]) for name in names)
-                key = tuple(f"{name}={fact['fid']}" for name, fact in bindings)
-                for rule_id, outcome, alternative in condition.owners:
-                    if (rule_id, outcome, alternative, key) not in found:
-                        found[rule_id, outcome, alternative, key] = _new_match(
-                            Match, (rule_id, outcome, alternative, key, bindings)
-                        )
-        return sorted(found.values())  # by rule, outcome, alternative and key: unique, bindings never compared
+        return self._matches(passing, by_kind)
 
 
-def _pair(
-    name: str,
-    first: list[Fact],
-    second: _Pattern,
-    facts: list[Fact],
-    owners: tuple[Owner, ...],
-    found: dict[tuple[str, str, int, tuple[str, ...]], Match],
-) -> None:
-    """`_frames` for two patterns (the first positive, both split), each match added to `found`.
+Entry = tuple[tuple[str, ...], tuple[tuple[str, Fact], ...]]  # a match's key and bindings, its owner aside
+
+
+def _by_key(entry: Entry) -> tuple[str, ...]:
+    return entry[0]
+
+
+def _ordered(entries: list[Entry]) -> list[Entry]:
+    """A condition's matches by key, each key once (its first match): what a dict by key, then sorted, holds."""
+    if len(entries) < 2:
+        return entries
+    entries.sort(key=_by_key)  # stable: of equal keys, the first found stays first
+    kept = [entries[0]]
+    for entry in entries[1:]:
+        if entry[0] != kept[-1][0]:
+            kept.append(entry)
+    return kept
+
+
+def _alone(name: str, facts: list[Fact]) -> list[Entry]:
+    """The matches of a condition whose every fact of `facts` is a match under `name`, by key."""
+    return _ordered([((f"{name}={fact['fid']}",), ((name, fact),)) for fact in facts])
+
+
+def _general(patterns: tuple[_Pattern, ...], passing: list[list[Fact]], by_kind: dict[str, list[Fact]]) -> list[Entry]:
+    """The matches of any condition, by key, from its frames (`_frames`)."""
+
+    def candidates(pattern: _Pattern) -> list[Fact]:
+        index = pattern.alpha_id
+        return by_kind.get(pattern.kind, _NO_FACTS) if index < 0 else passing[index]
+
+    names = tuple(sorted(p.name for p in patterns if not p.negated))  # a match's bindings, by name
+    entries: list[Entry] = []
+    for frame in _frames(patterns, candidates):
+        bindings = tuple((name, frame[name]) for name in names)
+        entries.append((tuple(f"{name}={fact['fid']}" for name, fact in bindings), bindings))
+    return _ordered(entries)
+
+
+MatchesOf = Callable[[list[list[Fact]], dict[str, list[Fact]]], list[Match]]
+
+
+def _matches_function(conditions: Sequence[_Condition]) -> MatchesOf:
+    """One generated function from the facts passing each test on the fact alone to the run's matches, in order.
+
+    Why: a loop over the ~140 conditions asked each one what it is (simple, paired, general) and found
+    most of them without a fact; then a dict by (rule, outcome, alternative, key) took the matches and
+    `sorted` put them in order. Here each condition is a few lines of its own, decided once a catalog:
+    its matches, by key, go to a local variable (``m{i}``, empty when its first pattern has no fact),
+    and the owners, written in their sorted order, take them in turn. It must equal (tests/test_builtin.py
+    holds it to that) every match of every condition's frames, one per owner and key (the first frame
+    found), sorted by rule, outcome, alternative and key: each owner has one condition, so a condition's
+    keys sorted and the owners sorted give that order without sorting the matches.
+    """
+    namespace: dict[str, Any] = {
+        "Match": Match,
+        "new": _new_match,
+        "alone": _alone,
+        "general": _general,
+        "pair": _pair,
+        "ordered": _ordered,
+    }
+    lines = ["def matches(passing, by_kind):"]
+    owners: list[tuple[Owner, int]] = []
+    for i, condition in enumerate(conditions):
+        namespace[f"N{i}"] = condition.name
+        namespace[f"P{i}"] = condition.patterns
+        owners += [(owner, i) for owner in condition.owners]
+        index, second = condition.first, condition.pair
+        if index < 0:
+            lines.append(f"    m{i} = general(P{i}, passing, by_kind)")
+            continue
+        if condition.simple or (second is not None and second.negated and not second.beta and not second.same_kind):
+            # each fact of the first pattern is a match (unless, negated, any fact of the second kind blocks all)
+            blocked = "" if condition.simple else f" and not passing[{second.alpha_id}]"  # type: ignore[union-attr]
+            lines += [
+                f"    f = passing[{index}]",
+                f"    if f{blocked}:",
+                "        if len(f) == 1:",
+                "            x = f[0]",
+                f"            m{i} = (((f\"{{N{i}}}={{x['fid']}}\",), ((N{i}, x),)),)",
+                "        else:",
+                f"            m{i} = alone(N{i}, f)",
+                "    else:",
+                f"        m{i} = ()",
+            ]
+            continue
+        if second is not None:
+            namespace[f"S{i}"] = second
+            call = f"ordered(pair(N{i}, f, S{i}, passing[{second.alpha_id}]))"
+        else:
+            call = f"general(P{i}, passing, by_kind)"
+        lines += [f"    f = passing[{index}]", f"    m{i} = {call} if f else ()"]
+    lines += ["    out = []", "    append = out.append"]
+    for (rule_id, outcome, alternative), i in sorted(owners):
+        lines += [
+            f"    for key, bindings in m{i}:",
+            f"        append(new(Match, ({rule_id!r}, {outcome!r}, {alternative!r}, key, bindings)))",
+        ]
+    lines.append("    return out")
+    exec("\n".join(lines), namespace)
+    matches: MatchesOf = namespace["matches"]
+    return matches
+
+
+def _pair(name: str, first: list[Fact], second: _Pattern, facts: list[Fact]) -> list[Entry]:
+    """`_frames` for two patterns (the first positive, both split): the matches' keys and bindings, as found.
 
     The same combinations in the same order as `_frames`, so the same matches (and the same first
     error of a join): a negation blocks a fact of the first pattern when some other fact passes its
@@ -688,9 +751,10 @@ def _pair(
     beta = second.beta
     same_kind = second.same_kind
     other = second.name
+    entries: list[Entry] = []
     if second.negated:
         if facts and not beta and not same_kind:
-            return  # any fact of the second kind blocks every fact of the first (no join can fail)
+            return entries  # any fact of the second kind blocks every fact of the first (no join can fail)
         for fact in first:
             if facts:
                 frame = {name: fact}
@@ -700,14 +764,8 @@ def _pair(
                     if not (same_kind and candidate is fact)
                 ):
                     continue
-            key: tuple[str, ...] = (f"{name}={fact['fid']}",)
-            bindings: tuple[tuple[str, Fact], ...] = ((name, fact),)
-            for rule_id, outcome, alternative in owners:
-                if (rule_id, outcome, alternative, key) not in found:
-                    found[rule_id, outcome, alternative, key] = _new_match(
-                        Match, (rule_id, outcome, alternative, key, bindings)
-                    )
-        return
+            entries.append(((f"{name}={fact['fid']}",), ((name, fact),)))
+        return entries
     first_named_first = name < other  # a match's bindings are in the order of their names
     only = beta[0] if len(beta) == 1 else None  # one join (every paired join of the catalog): called as it is
     for fact in first:
@@ -721,16 +779,14 @@ def _pair(
             elif beta and not all(join(candidate, frame) for join in beta):
                 continue
             if first_named_first:
-                bindings = ((name, fact), (other, candidate))
-                key = (f"{name}={fact['fid']}", f"{other}={candidate['fid']}")
+                entries.append(
+                    ((f"{name}={fact['fid']}", f"{other}={candidate['fid']}"), ((name, fact), (other, candidate)))
+                )
             else:
-                bindings = ((other, candidate), (name, fact))
-                key = (f"{other}={candidate['fid']}", f"{name}={fact['fid']}")
-            for rule_id, outcome, alternative in owners:
-                if (rule_id, outcome, alternative, key) not in found:
-                    found[rule_id, outcome, alternative, key] = _new_match(
-                        Match, (rule_id, outcome, alternative, key, bindings)
-                    )
+                entries.append(
+                    ((f"{other}={candidate['fid']}", f"{name}={fact['fid']}"), ((other, candidate), (name, fact)))
+                )
+    return entries
 
 
 def _frames(patterns: tuple[_Pattern, ...], candidates: Callable[[_Pattern], list[Fact]]) -> list[Frame]:
