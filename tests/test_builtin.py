@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from assess.api import load
 from assess.config import Config
 from assess.engines.base import CompiledRule, EngineError, Match
-from assess.engines.builtin import BuiltinEngine, _frames, _selector, arithmetic, compare
+from assess.engines.builtin import BuiltinEngine, _frames, _kind_selector, _selector, arithmetic, compare
 from assess.engines.select import durable_problem
 from assess.rules.catalog import build_catalog
 from assess.rules.facts import build_facts
@@ -224,15 +224,12 @@ def test_the_generated_selectors_pick_the_facts_the_compiled_tests_pick() -> Non
                 assert select(of_kind) == [fact for fact in of_kind if pattern.alpha(fact)], pattern.alpha_terms
             checked += 1
     assert checked > 200
-    # As the engine runs them: all of a kind's patterns in one loop (`_kind_selector`), every one the same facts.
+    # As the engine runs them: all of a kind's patterns in one loop (`_kind_lines`), every one the same facts.
     patterns = {p.alpha_id: p for c in engine._conditions for p in c.patterns if p.alpha_id >= 0}
     for facts in fact_lists:
         passing: list[list[dict[str, Any]]] = [[]] * engine._alpha_count
-        for kind, select_kind, apart in engine._selectors:
-            of_kind = [fact for fact in facts if fact["kind"] == kind]
-            select_kind(of_kind, passing)
-            for index, alone in apart:
-                passing[index] = alone(of_kind)
+        for kind, of_its_kind in engine._by_kind.items():
+            _kind_selector(of_its_kind)([fact for fact in facts if fact["kind"] == kind], passing)
         for index, pattern in patterns.items():
             of_kind = [fact for fact in facts if fact["kind"] == pattern.kind]
             alpha = pattern.alpha

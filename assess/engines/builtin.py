@@ -507,48 +507,58 @@ def _test_lines(pattern: _Pattern, namespace: dict[str, Any], tag: str, fields: 
 KindSelector = Callable[[list[Fact], list[list[Fact]]], None]
 
 
-def _kind_selector(patterns: dict[int, _Pattern]) -> tuple[KindSelector, dict[int, Selector]]:
-    """One generated loop over a kind's facts that sets ``passing[id]`` to the facts passing each pattern's
-    tests on the fact alone, by the patterns' ids (`patterns`, all of one kind), and the selectors of the
-    patterns whose tests it cannot hold (`_test_lines` None), to be run apart.
+def _kind_lines(patterns: dict[int, _Pattern], namespace: dict[str, Any], tag: str) -> list[str]:
+    """Lines (indented for a function's body) that set ``a{id}`` to the facts of ``of_kind`` passing each
+    pattern's tests on the fact alone, by the patterns' ids (`patterns`, all of one kind); `tag` keeps the
+    names they add to `namespace` apart from another kind's.
 
-    Each pattern's tests sit in a block of their own (``while True``, left by ``break`` where `_selector`'s
-    loop continues with the next fact), so a fact is read once for all of its kind's ~10 patterns, in one
-    call instead of one each (~120 patterns a plan, most over one or two facts).
+    One loop over the kind's facts: each pattern's tests sit in a block of their own (``while True``, left by
+    ``break`` where `_selector`'s loop continues with the next fact), so a fact is read once for all of its
+    kind's ~10 patterns. A pattern whose tests cannot be written so (`_test_lines` None) runs its compiled
+    tests apart; one that asks for its kind alone takes ``of_kind`` itself.
     """
-    namespace: dict[str, Any] = {"MISSING": _MISSING, "NUMBERS": _NUMBERS, "compare": compare}
-    head = ["def select(facts, passing):"]
-    body = ["    for fact in facts:"]
+    head: list[str] = []
+    body = ["    for fact in of_kind:"]
     tail: list[str] = []
-    apart: dict[int, Selector] = {}
     fields: dict[str, str] = {}  # each field any test reads, read once a fact
     for index, pattern in patterns.items():
         if pattern.alpha is None:  # its kind is all it asks
-            tail.append(f"    passing[{index}] = facts")
+            tail.append(f"    a{index} = of_kind")
             continue
         tests = _test_lines(pattern, namespace, f"_{index}_", fields)
         if tests is None:
-            apart[index] = partial(_passing, pattern.alpha)
+            namespace[f"APART{index}"] = partial(_passing, pattern.alpha)
+            tail.append(f"    a{index} = APART{index}(of_kind)")
             continue
-        head.append(f"    out{index} = []")
+        head.append(f"    a{index} = []")
         body.append("        while True:")
         body += ["    " + (line.replace("continue", "break") if line.strip() == "continue" else line) for line in tests]
-        body += [f"            out{index}.append(fact)", "            break"]
-        tail.append(f"    passing[{index}] = out{index}")
-    body[1:1] = _field_lines(fields, namespace, "        ")
+        body += [f"            a{index}.append(fact)", "            break"]
     if len(body) == 1:
-        body.append("        pass")
-    exec("\n".join(head + body + tail), namespace)
+        body = []
+    else:
+        body[1:1] = _field_lines(fields, namespace, "        ", tag)
+    return head + body + tail
+
+
+def _kind_selector(patterns: dict[int, _Pattern]) -> KindSelector:
+    """`_kind_lines` as a function that sets ``passing[id]`` for each of `patterns`: the engine runs those
+    lines inside its generated run (`_run_function`); this one is what the tests compare with the closures."""
+    namespace: dict[str, Any] = {"MISSING": _MISSING, "NUMBERS": _NUMBERS, "compare": compare}
+    lines = ["def select(of_kind, passing):", *_kind_lines(patterns, namespace, "")]
+    lines += [f"    passing[{index}] = a{index}" for index in patterns]
+    exec("\n".join(lines), namespace)
     select: KindSelector = namespace["select"]
-    return select, apart
+    return select
 
 
-def _field_lines(fields: dict[str, str], namespace: dict[str, Any], indent: str) -> list[str]:
-    """The lines that read each of `fields` from ``fact`` into its variable (MISSING when absent)."""
+def _field_lines(fields: dict[str, str], namespace: dict[str, Any], indent: str, tag: str = "") -> list[str]:
+    """The lines that read each of `fields` from ``fact`` into its variable (MISSING when absent); the
+    field's name is ``K{tag}{variable}`` in `namespace`."""
     lines = []
     for field, read in fields.items():
-        namespace[f"K{read}"] = field
-        lines.append(f"{indent}{read} = fact.get(K{read}, MISSING)")
+        namespace[f"K{tag}{read}"] = field
+        lines.append(f"{indent}{read} = fact.get(K{tag}{read}, MISSING)")
     return lines
 
 
@@ -603,37 +613,14 @@ class BuiltinEngine:
         alpha_ids: dict[str, int] = {}
         for condition in self._conditions:
             condition.link(alpha_ids)
-        # The distinct tests on the fact alone, by id, run a kind at a time (`_kind_selector`), every one each run.
-        by_kind: dict[str, dict[int, _Pattern]] = {}
+        # The distinct tests on the fact alone, by id, run a kind at a time (`_kind_lines`), every one each run.
+        self._by_kind: dict[str, dict[int, _Pattern]] = {}
         for condition in self._conditions:
             for pattern in condition.patterns:
                 if pattern.alpha_id >= 0:
-                    by_kind.setdefault(pattern.kind, {}).setdefault(pattern.alpha_id, pattern)
+                    self._by_kind.setdefault(pattern.kind, {}).setdefault(pattern.alpha_id, pattern)
         self._alpha_count = len(alpha_ids)
-        self._selectors: list[tuple[str, KindSelector, tuple[tuple[int, Selector], ...]]] = []
-        for kind, patterns in by_kind.items():
-            select, apart = _kind_selector(patterns)
-            self._selectors.append((kind, select, tuple(apart.items())))
-        self._matches = _matches_function(self._conditions)
-
-    def run(self, facts: Sequence[Fact]) -> list[Match]:
-        by_kind: dict[str, list[Fact]] = {}
-        for fact in facts:
-            kind = fact["kind"]
-            group = by_kind.get(kind)
-            if group is None:
-                by_kind[kind] = [fact]
-            else:
-                group.append(fact)
-        # The facts passing each distinct test on the fact alone, by its id: none when no fact has its kind.
-        passing: list[list[Fact]] = [_NO_FACTS] * self._alpha_count
-        for kind, select, apart in self._selectors:
-            of_kind = by_kind.get(kind)
-            if of_kind is not None:
-                select(of_kind, passing)
-                for index, alone in apart:
-                    passing[index] = alone(of_kind)
-        return self._matches(passing, by_kind)
+        self.run: Callable[[Sequence[Fact]], list[Match]] = _run_function(self._by_kind, self._conditions)
 
 
 Entry = tuple[tuple[str, ...], tuple[tuple[str, Fact], ...]]  # a match's key and bindings, its owner aside
@@ -675,20 +662,22 @@ def _general(patterns: tuple[_Pattern, ...], passing: list[list[Fact]], by_kind:
     return _ordered(entries)
 
 
-MatchesOf = Callable[[list[list[Fact]], dict[str, list[Fact]]], list[Match]]
+def _run_function(
+    patterns_by_kind: dict[str, dict[int, _Pattern]], conditions: Sequence[_Condition]
+) -> Callable[[Sequence[Fact]], list[Match]]:
+    """The engine's run, generated once per catalog: the facts by kind, the facts passing each distinct test on
+    the fact alone, each condition's matches, and the matches in order, as one function.
 
-
-def _matches_function(conditions: Sequence[_Condition]) -> MatchesOf:
-    """One generated function from the facts passing each test on the fact alone to the run's matches, in order.
-
-    Why: a loop over the ~140 conditions asked each one what it is (simple, paired, general) and found
-    most of them without a fact; then a dict by (rule, outcome, alternative, key) took the matches and
-    `sorted` put them in order. Here each condition is a few lines of its own, decided once a catalog:
-    its matches, by key, go to a local variable (``m{i}``, empty when its first pattern has no fact),
-    and the owners, written in their sorted order, take them in turn. It must equal (tests/test_builtin.py
-    holds it to that) every match of every condition's frames, one per owner and key (the first frame
-    found), sorted by rule, outcome, alternative and key: each owner has one condition, so a condition's
-    keys sorted and the owners sorted give that order without sorting the matches.
+    Why: a loop over the ~20 kinds called a selector each and stored what passed in a list by test id; a
+    loop over the ~140 conditions asked each one what it is (simple, paired, general) and found most of
+    them without a fact; then a dict by (rule, outcome, alternative, key) took the matches and `sorted`
+    put them in order. Here what passes each test is a local variable (``a{id}``, set by the lines of
+    `_kind_lines`, the shared empty list when no fact has its kind), each condition is a few lines of its
+    own, decided once a catalog, its matches by key in a local (``m{i}``, empty when its first pattern
+    has no fact), and the owners, written in their sorted order, take them in turn. It must equal
+    (tests/test_builtin.py holds it to that) every match of every condition's frames, one per owner and
+    key (the first frame found), sorted by rule, outcome, alternative and key: each owner has one
+    condition, so a condition's keys sorted and the owners sorted give that order without sorting.
     """
     namespace: dict[str, Any] = {
         "Match": Match,
@@ -697,8 +686,35 @@ def _matches_function(conditions: Sequence[_Condition]) -> MatchesOf:
         "general": _general,
         "pair": _pair,
         "ordered": _ordered,
+        "MISSING": _MISSING,
+        "NUMBERS": _NUMBERS,
+        "compare": compare,
+        "NO_FACTS": _NO_FACTS,
     }
-    lines = ["def matches(passing, by_kind):"]
+    lines = [
+        "def run(facts):",
+        "    by_kind = {}",
+        "    for fact in facts:",
+        '        kind = fact["kind"]',
+        "        group = by_kind.get(kind)",
+        "        if group is None:",
+        "            by_kind[kind] = [fact]",
+        "        else:",
+        "            group.append(fact)",
+    ]
+    alpha_ids: list[int] = []
+    for number, (kind, patterns) in enumerate(patterns_by_kind.items()):
+        namespace[f"KIND{number}"] = kind
+        alpha_ids += patterns
+        lines += [
+            f"    of_kind = by_kind.get(KIND{number})",
+            "    if of_kind is None:",
+            f"        {' = '.join(f'a{index}' for index in patterns)} = NO_FACTS",
+            "    else:",
+            *["    " + line for line in _kind_lines(patterns, namespace, f"k{number}")],
+        ]
+    if any(condition.first < 0 or (condition.pair is None and not condition.simple) for condition in conditions):
+        lines.append(f"    passing = [{', '.join(f'a{index}' for index in sorted(alpha_ids))}]")  # for `_general`
     owners: list[tuple[Owner, int]] = []
     for i, condition in enumerate(conditions):
         namespace[f"N{i}"] = condition.name
@@ -710,9 +726,9 @@ def _matches_function(conditions: Sequence[_Condition]) -> MatchesOf:
             continue
         if condition.simple or (second is not None and second.negated and not second.beta and not second.same_kind):
             # each fact of the first pattern is a match (unless, negated, any fact of the second kind blocks all)
-            blocked = "" if condition.simple else f" and not passing[{second.alpha_id}]"  # type: ignore[union-attr]
+            blocked = "" if condition.simple else f" and not a{second.alpha_id}"  # type: ignore[union-attr]
             lines += [
-                f"    f = passing[{index}]",
+                f"    f = a{index}",
                 f"    if f{blocked}:",
                 "        if len(f) == 1:",
                 "            x = f[0]",
@@ -725,20 +741,21 @@ def _matches_function(conditions: Sequence[_Condition]) -> MatchesOf:
             continue
         if second is not None:
             namespace[f"S{i}"] = second
-            call = f"ordered(pair(N{i}, f, S{i}, passing[{second.alpha_id}]))"
+            call = f"ordered(pair(N{i}, f, S{i}, a{second.alpha_id}))"
         else:
             call = f"general(P{i}, passing, by_kind)"
-        lines += [f"    f = passing[{index}]", f"    m{i} = {call} if f else ()"]
+        lines += [f"    f = a{index}", f"    m{i} = {call} if f else ()"]
     lines += ["    out = []", "    append = out.append"]
     for (rule_id, outcome, alternative), i in sorted(owners):
         lines += [
-            f"    for key, bindings in m{i}:",
-            f"        append(new(Match, ({rule_id!r}, {outcome!r}, {alternative!r}, key, bindings)))",
+            f"    if m{i}:",
+            f"        for key, bindings in m{i}:",
+            f"            append(new(Match, ({rule_id!r}, {outcome!r}, {alternative!r}, key, bindings)))",
         ]
     lines.append("    return out")
     exec("\n".join(lines), namespace)
-    matches: MatchesOf = namespace["matches"]
-    return matches
+    run: Callable[[Sequence[Fact]], list[Match]] = namespace["run"]
+    return run
 
 
 def _pair(name: str, first: list[Fact], second: _Pattern, facts: list[Fact]) -> list[Entry]:
