@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import random
 from typing import Any
+from unittest import mock
 
 import packgen
 import pytest
@@ -18,7 +19,16 @@ from hypothesis import strategies as st
 from assess.api import load
 from assess.config import Config
 from assess.engines.base import CompiledRule, EngineError, Match
-from assess.engines.builtin import BuiltinEngine, _frames, _kind_selector, _selector, arithmetic, compare
+from assess.engines.builtin import (
+    BuiltinEngine,
+    _frames,
+    _integer_join,
+    _kind_selector,
+    _selector,
+    _test,
+    arithmetic,
+    compare,
+)
 from assess.engines.select import durable_problem
 from assess.rules.catalog import build_catalog
 from assess.rules.facts import build_facts
@@ -297,3 +307,49 @@ def test_the_generated_matches_are_the_frames_matches_in_order(
     assert [[id(fact) for _, fact in m.bindings] for m in got] == [
         [id(fact) for _, fact in m.bindings] for m in expected
     ]
+
+
+_JOIN_VALUES = st.one_of(
+    st.integers(-3, 3),
+    st.integers(),
+    st.booleans(),
+    st.floats(allow_nan=True),
+    st.sampled_from(["", "2", "-1", "2.000000", "true ", "a"]),
+    st.none(),
+    st.lists(st.integers(), max_size=1),
+)
+
+
+def _outcome(test: Any, fact: dict[str, Any], frame: dict[str, Any]) -> Any:
+    try:
+        return ("value", test(fact, frame))
+    except EngineError as error:
+        return ("error", str(error))
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    op=st.sampled_from(["$eq", "$neq", "$lt", "$lte", "$gt", "$gte"]),
+    arithmetic_op=st.sampled_from([None, "$add", "$sub", "$mul", "$div"]),
+    constant=st.one_of(st.integers(-400, 400), st.just(0), st.floats(-5, 5), st.booleans()),
+    value=_JOIN_VALUES,
+    bound=st.one_of(_JOIN_VALUES, st.just(KeyError)),
+)
+def test_an_integer_join_written_inline_equals_the_general_join(
+    op: str, arithmetic_op: str | None, constant: Any, value: Any, bound: Any
+) -> None:
+    """`_integer_join` (a join of two ints written as one comparison) gives what the general join gives, the
+    same error included (an absent bound field, arithmetic durable cannot do, a division by zero), for every
+    comparison, the join alone or with + - * / a constant, and values of every type (bool is not an int)."""
+    operand: Any = {"p": "day"}
+    if arithmetic_op is not None:
+        operand = {arithmetic_op: {"$l": operand, "$r": constant}}
+    expression = {"$and": [{"kind": "channel"}, {op: {"last": operand}} if op != "$eq" else {"last": operand}]}
+    with mock.patch("assess.engines.builtin._integer_join", return_value=None):
+        (general,) = _test(expression)[1]  # the join through `compare` and `arithmetic`, as before
+    (join,) = _test(expression)[1]
+    fact = {"kind": "channel", "last": value}
+    frame = {"p": {"kind": "plan"} if bound is KeyError else {"kind": "plan", "day": bound}}
+    assert _outcome(join, fact, frame) == _outcome(general, fact, frame)
+    simple = arithmetic_op in (None, "$add", "$sub", "$mul") and (arithmetic_op is None or type(constant) is int)
+    assert (_integer_join(op, "last", operand, general) is not None) == simple  # inline exactly for ints
