@@ -779,9 +779,14 @@ def _run_function(
                 f"        m{i} = ()",
             ]
             continue
+        if second is not None and not second.negated:  # no fact for the second pattern: no pair
+            namespace[f"S{i}"] = second
+            both = f"a{index} and a{second.alpha_id}"
+            lines.append(f"    m{i} = pair(N{i}, a{index}, S{i}, a{second.alpha_id}) if {both} else ()")
+            continue
         if second is not None:
             namespace[f"S{i}"] = second
-            call = f"ordered(pair(N{i}, f, S{i}, a{second.alpha_id}))"
+            call = f"pair(N{i}, f, S{i}, a{second.alpha_id})"
         else:
             call = f"general(P{i}, passing, by_kind)"
         lines += [f"    f = a{index}", f"    m{i} = {call} if f else ()"]
@@ -799,7 +804,7 @@ def _run_function(
 
 
 def _pair(name: str, first: list[Fact], second: _Pattern, facts: list[Fact]) -> list[Entry]:
-    """`_frames` for two patterns (the first positive, both split): the matches' keys and bindings, as found.
+    """`_frames` for two patterns (the first positive, both split): the matches' keys and bindings, by key.
 
     The same combinations in the same order as `_frames`, so the same matches (and the same first
     error of a join): a negation blocks a fact of the first pattern when some other fact passes its
@@ -822,7 +827,7 @@ def _pair(name: str, first: list[Fact], second: _Pattern, facts: list[Fact]) -> 
                 ):
                     continue
             entries.append(((f"{name}={fact['fid']}",), ((name, fact),)))
-        return entries
+        return _ordered(entries)
     first_named_first = name < other  # a match's bindings are in the order of their names
     only = beta[0] if len(beta) == 1 else None  # one join (every paired join of the catalog): called as it is
     for fact in first:
@@ -843,7 +848,7 @@ def _pair(name: str, first: list[Fact], second: _Pattern, facts: list[Fact]) -> 
                 entries.append(
                     ((f"{other}={candidate['fid']}", f"{name}={fact['fid']}"), ((other, candidate), (name, fact)))
                 )
-    return entries
+    return _ordered(entries)
 
 
 def _frames(patterns: tuple[_Pattern, ...], candidates: Callable[[_Pattern], list[Fact]]) -> list[Frame]:
