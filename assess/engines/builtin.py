@@ -687,14 +687,19 @@ def _alone(name: str, facts: list[Fact]) -> list[Entry]:
     return _ordered([((f"{name}={fact['fid']}",), ((name, fact),)) for fact in facts])
 
 
-def _general(patterns: tuple[_Pattern, ...], passing: list[list[Fact]], by_kind: dict[str, list[Fact]]) -> list[Entry]:
-    """The matches of any condition, by key, from its frames (`_frames`)."""
+def _general(
+    patterns: tuple[_Pattern, ...],
+    names: tuple[str, ...],
+    passing: list[list[Fact]],
+    by_kind: dict[str, list[Fact]],
+) -> list[Entry]:
+    """The matches of any condition (its `patterns` and the `names` its matches bind, sorted), by key, from its
+    frames (`_frames`)."""
 
     def candidates(pattern: _Pattern) -> list[Fact]:
         index = pattern.alpha_id
         return by_kind.get(pattern.kind, _NO_FACTS) if index < 0 else passing[index]
 
-    names = tuple(sorted(p.name for p in patterns if not p.negated))  # a match's bindings, by name
     entries: list[Entry] = []
     for frame in _frames(patterns, candidates):
         bindings = tuple((name, frame[name]) for name in names)
@@ -759,10 +764,11 @@ def _run_function(
     for i, condition in enumerate(conditions):
         namespace[f"N{i}"] = condition.name
         namespace[f"P{i}"] = condition.patterns
+        namespace[f"B{i}"] = condition.names
         owners += [(owner, i) for owner in condition.owners]
         index, second = condition.first, condition.pair
         if index < 0:
-            lines.append(f"    m{i} = general(P{i}, passing, by_kind)")
+            lines.append(f"    m{i} = general(P{i}, B{i}, passing, by_kind)")
             continue
         if condition.simple or (second is not None and second.negated and not second.beta and not second.same_kind):
             # each fact of the first pattern is a match (unless, negated, any fact of the second kind blocks all)
@@ -791,7 +797,7 @@ def _run_function(
             namespace[f"S{i}"] = second
             call = f"pair(N{i}, f, S{i}, a{second.alpha_id})"
         else:
-            call = f"general(P{i}, passing, by_kind)"
+            call = f"general(P{i}, B{i}, passing, by_kind)"
         lines += [f"    f = a{index}", f"    m{i} = {call} if f else ()"]
     lines += ["    out = []", "    append = out.append"]
     for (rule_id, outcome, alternative), i in sorted(owners):
