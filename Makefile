@@ -3,9 +3,13 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-# The extras installed: `durable` builds durable_rules from source (a C compiler needed);
-# `make demo EXTRAS=test` leaves it out, and the built-in evaluator runs the rules.
-EXTRAS ?= durable,test
+# The extras installed: `durable` builds durable_rules from source, which needs a C compiler and
+# Python's headers (Python.h). Without them (a laptop without build tools) it is left out and the
+# built-in evaluator runs the rules (the same rule language, held identical by the tests), so
+# `make demo` and `make test` work on any machine; `make demo EXTRAS=test` leaves it out anyway.
+BUILDS_C := $(shell command -v $(firstword $(CC)) >/dev/null 2>&1 && $(PYTHON) -c "import os, sysconfig; raise SystemExit(not os.path.isfile(os.path.join(sysconfig.get_paths()['include'], 'Python.h')))" 2>/dev/null && echo yes)
+WITH_DURABLE := durable,test
+EXTRAS ?= $(if $(BUILDS_C),$(WITH_DURABLE),test)
 # durable_rules 2.0.28 calls PyEval_CallObject, gone from Python 3.13's C API; GCC 14 and later
 # make its implicit declaration (and the int-to-pointer conversion that follows) errors. These
 # flags keep them warnings, as on older compilers (harmless there and with clang); its setup
@@ -17,6 +21,7 @@ DURABLE_CC ?= $(CC) -Wno-error=implicit-function-declaration -Wno-error=int-conv
 $(STAMP): pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(if $(or $(BUILDS_C),$(findstring durable,$(EXTRAS))),,@echo "make: no C compiler or no Python.h found: installing without durable_rules; the built-in evaluator runs the rules")
 	CC="$(DURABLE_CC)" $(BIN)/python -m pip install --quiet -e '.[$(EXTRAS)]'
 	touch $(STAMP)
 
