@@ -21,7 +21,7 @@ DURABLE_CC ?= $(CC) -Wno-error=implicit-function-declaration -Wno-error=int-conv
 $(STAMP): pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(if $(or $(BUILDS_C),$(findstring durable,$(EXTRAS))),,@echo "make: no C compiler or no Python.h found: installing without durable_rules; the built-in evaluator runs the rules")
+	$(if $(and $(filter file,$(origin EXTRAS)),$(if $(BUILDS_C),,none)),@echo "make: no C compiler or no Python.h found: installing without durable_rules; the built-in evaluator runs the rules",)
 	CC="$(DURABLE_CC)" $(BIN)/python -m pip install --quiet -e '.[$(EXTRAS)]'
 	touch $(STAMP)
 

@@ -10,6 +10,7 @@ from that cache is not validated again), the plan and report sections' own valid
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import subprocess
 import sys
@@ -103,7 +104,11 @@ def test_a_cold_run_loads_and_builds_only_what_it_uses(tmp_path: Path, form: str
     result = _cold_run(tmp_path, "--format", form)
     assert _loaded(result["modules"], unused) == _loaded_by_the_standard_library(result["modules"], unused)
     assert "assess.rules.packmodel" not in result["modules"]  # a pack from the cache is not validated again
-    assert "durable_rules_engine" in result["modules"]  # durable_rules (its C engine, driven directly) runs the rules
+    if importlib.util.find_spec("durable_rules_engine") is not None:  # durable_rules (its C engine) runs the rules
+        assert "durable_rules_engine" in result["modules"]
+        assert "assess.engines.builtin" not in result["modules"]
+    else:  # installed without durable_rules (no compiler): the built-in evaluator runs them
+        assert "assess.engines.builtin" in result["modules"]
     # The plan, the rules, the configuration and the report run as plain data: no pydantic at all (importing
     # it alone took a fifth of check-jsonschema's whole run), so no model is built either.
     assert _loaded(result["modules"], ("pydantic", "pydantic_core", "assess.plan.model")) == []
