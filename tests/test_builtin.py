@@ -157,6 +157,23 @@ CASES: list[tuple[str, list[dict[str, Any]], list[dict[str, Any]], list[tuple[st
         [("a=f2", "p=f0")],
     ),
     (
+        "a pair with two joins: every join must hold",
+        [
+            {"i": {"kind": "info"}},
+            {
+                "a": {
+                    "$and": [
+                        {"$lt": {"hours": {"i": "as_of_day"}}},
+                        {"$gt": {"hours": {"i": "start_day"}}},
+                        {"kind": "channel"},
+                    ]
+                }
+            },
+        ],
+        _facts({"kind": "info", "as_of_day": 100, "start_day": 10}, _ch(hours=5), _ch(hours=50), _ch(hours=150)),
+        [("a=f2", "i=f0")],
+    ),
+    (
         "a negation joins to an earlier binding",
         [
             {"p": {"kind": "plan"}},

@@ -623,7 +623,7 @@ class _Condition:
         self.name = compiled[0].name
         # One positive pattern with tests on the fact alone: each of its facts is a match.
         self.simple = False
-        # Two patterns, both split, the first positive: the run loop joins them without frames (`_pair`).
+        # Two patterns, both split, the first positive: the run joins them without frames (`_pair_lines`, `_unless`).
         self.pair: _Pattern | None = None
 
     def link(self, alpha_ids: dict[str, int]) -> None:
@@ -729,7 +729,7 @@ def _run_function(
         "new": _new_match,
         "alone": _alone,
         "general": _general,
-        "pair": _pair,
+        "unless": _unless,
         "ordered": _ordered,
         "MISSING": _MISSING,
         "NUMBERS": _NUMBERS,
@@ -785,17 +785,12 @@ def _run_function(
                 f"        m{i} = ()",
             ]
             continue
-        if second is not None and not second.negated and len(second.beta) < 2:
+        if second is not None and not second.negated:
             lines += _pair_lines(i, condition.name, index, second, namespace)
-            continue
-        if second is not None and not second.negated:  # no fact for the second pattern: no pair
-            namespace[f"S{i}"] = second
-            both = f"a{index} and a{second.alpha_id}"
-            lines.append(f"    m{i} = pair(N{i}, a{index}, S{i}, a{second.alpha_id}) if {both} else ()")
             continue
         if second is not None:
             namespace[f"S{i}"] = second
-            call = f"pair(N{i}, f, S{i}, a{second.alpha_id})"
+            call = f"unless(N{i}, f, S{i}, a{second.alpha_id})"
         else:
             call = f"general(P{i}, B{i}, passing, by_kind)"
         lines += [f"    f = a{index}", f"    m{i} = {call} if f else ()"]
@@ -813,23 +808,24 @@ def _run_function(
 
 
 def _pair_lines(i: int, name: str, index: int, second: _Pattern, namespace: dict[str, Any]) -> list[str]:
-    """`_pair` for a positive second pattern with at most one join, written out as lines of the run (its
-    matches in ``m{i}``): the same loops, the same order, without a call and its set-up (~20 a plan)."""
+    """The matches of two patterns, both split, the second positive, written out as lines of the run (in
+    ``m{i}``, by key): each fact of the first paired with every other fact of the second that passes its
+    joins, in `_frames`' order (so the same matches, and the same first error of a join)."""
     other = second.name
     namespace[f"O{i}"] = other
     lines = [
-        f"    if a{index} and a{second.alpha_id}:",
+        f"    if a{index} and a{second.alpha_id}:",  # no fact for either pattern: no pair
         f"        m{i} = []",
         f"        for x in a{index}:",
     ]
     if second.beta:
-        namespace[f"J{i}"] = second.beta[0]
         lines.append(f"            frame = {{N{i}: x}}")
     lines.append(f"            for y in a{second.alpha_id}:")
     if second.same_kind:
         lines.append("                if y is x:\n                    continue")
-    if second.beta:
-        lines.append(f"                if not J{i}(y, frame):\n                    continue")
+    for number, join in enumerate(second.beta):  # in order, as all() would call them
+        namespace[f"J{i}_{number}"] = join
+        lines.append(f"                if not J{i}_{number}(y, frame):\n                    continue")
     x_key, y_key = f"f\"{{N{i}}}={{x['fid']}}\"", f"f\"{{O{i}}}={{y['fid']}}\""
     if name < other:  # a match's bindings are in the order of their names
         entry = f"(({x_key}, {y_key}), ((N{i}, x), (O{i}, y)))"
@@ -845,51 +841,25 @@ def _pair_lines(i: int, name: str, index: int, second: _Pattern, namespace: dict
     return lines
 
 
-def _pair(name: str, first: list[Fact], second: _Pattern, facts: list[Fact]) -> list[Entry]:
-    """`_frames` for two patterns (the first positive, both split): the matches' keys and bindings, by key.
-
-    The same combinations in the same order as `_frames`, so the same matches (and the same first
-    error of a join): a negation blocks a fact of the first pattern when some other fact passes its
-    joins; a positive second pattern pairs it with every other fact that passes them.
-    """
+def _unless(name: str, first: list[Fact], second: _Pattern, facts: list[Fact]) -> list[Entry]:
+    """`_frames` for two patterns, both split, the first positive and the second negated: the matches' keys
+    and bindings, by key. A fact of the first is a match unless some other fact of the second passes its
+    joins; the same combinations in the same order as `_frames` (so the same first error of a join)."""
     beta = second.beta
     same_kind = second.same_kind
-    other = second.name
     entries: list[Entry] = []
-    if second.negated:
-        if facts and not beta and not same_kind:
-            return entries  # any fact of the second kind blocks every fact of the first (no join can fail)
-        for fact in first:
-            if facts:
-                frame = {name: fact}
-                if any(
-                    all(join(candidate, frame) for join in beta)
-                    for candidate in facts
-                    if not (same_kind and candidate is fact)
-                ):
-                    continue
-            entries.append(((f"{name}={fact['fid']}",), ((name, fact),)))
-        return _ordered(entries)
-    first_named_first = name < other  # a match's bindings are in the order of their names
-    only = beta[0] if len(beta) == 1 else None  # one join (every paired join of the catalog): called as it is
+    if facts and not beta and not same_kind:
+        return entries  # any fact of the second kind blocks every fact of the first (no join can fail)
     for fact in first:
-        frame = {name: fact}
-        for candidate in facts:
-            if same_kind and candidate is fact:
+        if facts:
+            frame = {name: fact}
+            if any(
+                all(join(candidate, frame) for join in beta)
+                for candidate in facts
+                if not (same_kind and candidate is fact)
+            ):
                 continue
-            if only is not None:
-                if not only(candidate, frame):
-                    continue
-            elif beta and not all(join(candidate, frame) for join in beta):
-                continue
-            if first_named_first:
-                entries.append(
-                    ((f"{name}={fact['fid']}", f"{other}={candidate['fid']}"), ((name, fact), (other, candidate)))
-                )
-            else:
-                entries.append(
-                    ((f"{other}={candidate['fid']}", f"{name}={fact['fid']}"), ((other, candidate), (name, fact)))
-                )
+        entries.append(((f"{name}={fact['fid']}",), ((name, fact),)))
     return _ordered(entries)
 
 
