@@ -10,7 +10,10 @@ from __future__ import annotations
 import importlib.util
 import os
 import re
+import shutil
+import subprocess
 import sys
+import sysconfig
 import tomllib
 from pathlib import Path
 
@@ -105,11 +108,8 @@ def test_version_names_the_engine_that_will_run(monkeypatch: pytest.MonkeyPatch)
     assert result.output.splitlines()[1].startswith("engine: durable_rules ")
 
 
-def _make_install_line(tmp_path: Path, *variables: str) -> list[str]:
+def _make_install_line(*variables: str) -> list[str]:
     """The lines `make` would run to install .venv, with `variables` set (nothing is run)."""
-    import shutil
-    import subprocess
-
     if shutil.which("make") is None:
         pytest.skip("no make on this machine")
     done = subprocess.run(
@@ -124,20 +124,16 @@ def _make_install_line(tmp_path: Path, *variables: str) -> list[str]:
 
 
 @pytest.mark.parametrize("builds_c", [True, False])
-def test_make_installs_durable_rules_only_where_it_can_be_built(tmp_path: Path, builds_c: bool) -> None:
+def test_make_installs_durable_rules_only_where_it_can_be_built(builds_c: bool) -> None:
     """`make demo` and `make test` work on a machine without build tools: with no C compiler (or no Python.h)
     the install leaves durable_rules out and says so; with them, durable_rules is installed."""
-    import shutil
-
     if builds_c and shutil.which("cc") is None:
         pytest.skip("no C compiler on this machine")
     variables = () if builds_c else ("CC=no-such-compiler-here",)
-    lines = _make_install_line(tmp_path, *variables)
+    lines = _make_install_line(*variables)
     (install,) = [line for line in lines if "pip install --quiet -e" in line]
     told = [line for line in lines if "no C compiler or no Python.h found" in line]
     if builds_c:
-        import sysconfig
-
         if not os.path.isfile(os.path.join(sysconfig.get_paths()["include"], "Python.h")):
             pytest.skip("no Python.h on this machine")
         assert install.endswith("'.[durable,test]'") and not told
@@ -146,9 +142,9 @@ def test_make_installs_durable_rules_only_where_it_can_be_built(tmp_path: Path, 
 
 
 @pytest.mark.parametrize("extras", ["test", "durable,test"])
-def test_make_extras_given_are_installed_as_given(tmp_path: Path, extras: str) -> None:
+def test_make_extras_given_are_installed_as_given(extras: str) -> None:
     """EXTRAS on the command line wins over the detection, with no message about a missing compiler."""
-    lines = _make_install_line(tmp_path, f"EXTRAS={extras}")
+    lines = _make_install_line(f"EXTRAS={extras}")
     (install,) = [line for line in lines if "pip install --quiet -e" in line]
     assert install.endswith(f"'.[{extras}]'")
     assert not [line for line in lines if "no C compiler" in line]
