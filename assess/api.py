@@ -30,7 +30,7 @@ from assess.config import Config, Scoring
 from assess.engines.evaluate import RuleOutcome, evaluate
 from assess.errors import PlanError, PlanReadError, PlanSchemaError, Problem
 from assess.i18n import label
-from assess.plan.inmemory import canonical_json, check_data
+from assess.plan.inmemory import canonical_bytes, canonical_json, check_data
 from assess.plan.load import DEFAULT_LIMITS, Document, Limits, SourceMap, load_path, parse_bytes
 from assess.plan.validate import PlanData, checked_data, checked_document, is_plan, typed_plan
 from assess.results.report import (
@@ -119,7 +119,7 @@ def _looks_like_a_path(text: str) -> bool:
 
 
 def _canonical_sha256(data: Any) -> str:
-    return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    return hashlib.sha256(canonical_bytes(data)).hexdigest()
 
 
 def _is_typed_plan(source: object) -> TypeGuard[Plan]:
@@ -132,7 +132,12 @@ def load(source: Source, *, name: str | None = None, limits: Limits = DEFAULT_LI
     """Parse and validate a source; raises a `PlanError` subclass with located problems."""
     if _is_typed_plan(source):
         data = source.model_dump(mode="json", by_alias=True, exclude_none=True)
-        return Loaded(data, name or "<memory>", None, _canonical_sha256(data), given=source)
+        try:
+            sha256 = _canonical_sha256(data)
+        except ValueError:  # pydantic lets a str hold half a surrogate pair: say where, as for data
+            check_data(data, name or "<memory>", limits.max_depth)
+            raise
+        return Loaded(data, name or "<memory>", None, sha256, given=source)
     doc = _document(source, name, limits)
     if doc is not None:
         display = name or doc.name  # a caller's name wins, for paths too (e.g. relative in reports)
@@ -149,7 +154,7 @@ def load(source: Source, *, name: str | None = None, limits: Limits = DEFAULT_LI
         if canonical is None:
             check_data(source, name, limits.max_depth)
             return Loaded(data, name, None, _canonical_sha256(data))
-        return Loaded(data, name, None, hashlib.sha256(canonical.encode()).hexdigest())
+        return Loaded(data, name, None, hashlib.sha256(canonical).hexdigest())
     raise TypeError(f"cannot assess a {type(source).__name__}: pass a path, text, bytes, a mapping or a Plan")
 
 

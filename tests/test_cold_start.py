@@ -54,6 +54,7 @@ UNUSED = (
     "difflib",
     "email.parser",
     "glob",
+    "orjson",  # writes the canonical JSON of a plan passed as data: a plan file is hashed as its bytes
 )
 NOT_FOR_JSON = (*UNUSED, "rich", "assess.formats.text")
 NOT_FOR_TEXT = (*UNUSED, "assess.formats.json", "rich")  # plain text needs no layout by rich

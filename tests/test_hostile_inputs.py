@@ -252,6 +252,10 @@ def test_library_data_no_parser_would_produce_is_a_located_plan_error() -> None:
         ({**_data(), 5: "x"}, "/"),
         (_data(staff_hours_per_week=math.nan), "/organization/staff_hours_per_week"),
         (_data(staff_hours_per_week=-math.inf), "/organization/staff_hours_per_week"),
+        # Half a surrogate pair: a Python str may hold one, UTF-8 cannot (a UnicodeEncodeError
+        # from hashing the plan, before); as a value, as a key (the schema refuses the key anyway)
+        (_data(name="Caf\ud800"), "/organization/name"),
+        (_data(**{"na\udfffme": "x"}), "/organization"),
     ]
     for data, pointer in cases:
         with pytest.raises(PlanError) as caught:
@@ -348,6 +352,35 @@ def test_the_screen_of_library_data_keeps_the_canonical_sha256(monkeypatch: pyte
     screened = api.load(data)
     monkeypatch.setattr(api, "canonical_json", lambda data, max_depth: None)
     assert api.load(data).sha256 == screened.sha256
+
+
+def test_a_typed_plan_holding_half_a_surrogate_pair_is_a_located_plan_error() -> None:
+    """pydantic refuses such a str when it validates, not in an unchecked copy: located, as for data."""
+    typed = assess.load_plan(GOOD)
+    broken = typed.model_copy(update={"organization": typed.organization.model_copy(update={"name": "x\udc80"})})
+    with pytest.raises(PlanError) as caught:
+        assess.assess_plan(broken)
+    assert caught.value.problems[0].pointer == "/organization/name"
+    assert "surrogate" in caught.value.problems[0].message
+    assert assess.assess_plan(typed).plans[0].assessed
+
+
+def _canonical_by_json(data: Any) -> bytes:
+    """The canonical text as the README defines it, written by the standard library."""
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+
+
+def test_a_plans_sha256_is_that_of_its_canonical_json_whatever_the_order_of_its_keys() -> None:
+    import hashlib
+
+    data = _data(name='Caf\u00e9 \U0001f600 \u2028 \x1f \\ "', staff_hours_per_week=12.5)
+    expected = hashlib.sha256(_canonical_by_json(data)).hexdigest()
+    assert assess.assess_plan(data).plans[0].sha256 == expected
+    reordered = json.loads(json.dumps(data), object_pairs_hook=lambda pairs: dict(reversed(pairs)))
+    assert list(reordered) != list(data)
+    assert assess.assess_plan(reordered).plans[0].sha256 == expected
+    changed = _data(name='Caf\u00e9 \U0001f600 \u2028 \x1f \\ "', staff_hours_per_week=12.25)
+    assert assess.assess_plan(changed).plans[0].sha256 != expected
 
 
 def test_a_str_that_names_a_missing_file_is_a_read_error() -> None:

@@ -211,3 +211,40 @@ def test_json_read_as_yaml_gives_the_same_data_and_positions(value: Any, indent:
     document = parse_bytes(text.encode(), "p.yaml", format="yaml")
     assert same(document.data, value)
     check_positions(text, document.data, document.source_map.locate, ensure_ascii=False)
+
+
+def _exponent_floats(value: Any) -> bool:
+    """Whether a float of `value` is one Python writes with an exponent (``1e+16``; orjson: ``1e16``)."""
+    if isinstance(value, float):
+        return "e" in repr(value)
+    if isinstance(value, dict):
+        return any(map(_exponent_floats, value.values()))
+    if isinstance(value, list):
+        return any(map(_exponent_floats, value))
+    return False
+
+
+def _reversed_keys(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _reversed_keys(value[key]) for key in reversed(value)}
+    if isinstance(value, list):
+        return [_reversed_keys(item) for item in value]
+    return value
+
+
+@SETTINGS
+@given(json_objects(json_scalars | st.integers(min_value=-(2**80), max_value=2**80), st.text(max_size=8)))
+def test_canonical_bytes_are_sorted_compact_json_whoever_writes_them(data: dict[str, Any]) -> None:
+    """The canonical text of a plan passed as data (its sha256's): it reads back as the data, does not depend
+    on the order of keys, and is what json.dumps writes with sorted keys and no white space, whether orjson
+    writes it or the standard library does (`_FALLBACK`: for an integer past 64 bits, which orjson refuses),
+    except for a float written with an exponent, which each writes its own way."""
+    from assess.plan import inmemory
+
+    text = inmemory.canonical_bytes(data)
+    assert json.loads(text) == data
+    assert inmemory.canonical_bytes(_reversed_keys(data)) == text
+    if not _exponent_floats(data):
+        expected = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+        assert text == expected
+        assert inmemory._FALLBACK.encode(data).encode() == expected

@@ -37,9 +37,16 @@ def check_data(data: Mapping[str, Any], name: str, max_depth: int) -> None:
                 if not isinstance(key, str):
                     message = f"keys must be strings, found {type(key).__name__} {_short(key)}"
                     raise PlanSchemaError([Problem(name, None, None, pointer or "/", message)])
+                if _has_lone_surrogate(key):
+                    message = f"the key {_short(key)} holds half a surrogate pair, which is not text"
+                    raise PlanSchemaError([Problem(name, None, None, pointer or "/", message)])
                 stack.append((value, f"{pointer}/{_escape(key)}", depth + 1))
         elif isinstance(node, list | tuple):
             stack.extend((value, f"{pointer}/{index}", depth + 1) for index, value in enumerate(node))
+        elif isinstance(node, str):
+            if _has_lone_surrogate(node):
+                message = f"{_short(node)} holds half a surrogate pair, which is not text (nor JSON, nor UTF-8)"
+                raise PlanSchemaError([Problem(name, None, None, pointer, message)])
         elif isinstance(node, bool):
             continue
         elif isinstance(node, int) and node.bit_length() > MAX_INT_DIGITS * 3.32:
@@ -50,13 +57,44 @@ def check_data(data: Mapping[str, Any], name: str, max_depth: int) -> None:
             raise PlanSchemaError([Problem(name, None, None, pointer, message)])
 
 
-_CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, allow_nan=False, check_circular=False)
-"""The encoder of the canonical text. Without ``check_circular`` (an eighth of its cost): it only
-encodes valid plans, which the schema bounds (see `canonical_json`)."""
+def _has_lone_surrogate(text: str) -> bool:
+    """Whether a str holds half a surrogate pair (Python allows it, UTF-8 and JSON text do not)."""
+    if text.isascii():
+        return False
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
-def canonical_json(data: Mapping[str, Any], max_depth: int) -> str | None:
-    """The canonical JSON text (sorted keys) of data that passed validation, or None when `check_data`
+_FALLBACK = json.JSONEncoder(sort_keys=True, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+"""What writes the canonical text of data orjson does not take (an integer past 64 bits, a float subclass)."""
+
+
+def canonical_bytes(data: Any) -> bytes:
+    """The canonical JSON of plan data, the text whose SHA-256 a report gives for a plan passed as data.
+
+    Keys sorted, no white space, UTF-8 (nothing escaped but what JSON must), as orjson writes it
+    (its OPT_SORT_KEYS), so a plan's digest does not depend on the order its mappings were
+    filled in. orjson writes a plan in about a sixth of the time of the standard library's
+    encoder with sorted keys (which was a sixth of a whole assessment). Data orjson does not
+    take (an integer past 64 bits, a float subclass) is written by `json` with the same keys,
+    separators and strings, where only floats in exponent notation read differently
+    (``1e+16`` against ``1e16``): one plan always takes the same path, so its digest is stable.
+    Raises ValueError, TypeError, RecursionError or UnicodeEncodeError when data is not JSON.
+    orjson is imported on first use: a command line reading plan files never needs it.
+    """
+    import orjson
+
+    try:
+        return orjson.dumps(data, option=orjson.OPT_SORT_KEYS)
+    except TypeError:  # orjson.JSONEncodeError is a TypeError
+        return _FALLBACK.encode(data).encode()
+
+
+def canonical_json(data: Mapping[str, Any], max_depth: int) -> bytes | None:
+    """The canonical JSON (`canonical_bytes`) of data that passed validation, or None when `check_data`
     must look closer.
 
     `check_data` walks every value in Python, building a pointer for each: most of the
@@ -66,13 +104,15 @@ def canonical_json(data: Mapping[str, Any], max_depth: int) -> str | None:
     strings; what validation lets through but `check_data` would not is refused here:
     ``json.dumps`` refuses NaN and infinities, and a ``max_depth`` below `PLAN_DEPTH`
     gives None. (Integers of 4,001 to 4,300 digits, which print, are far past the
-    schema's bounds.) The text is the one the plan's sha256 is taken of.
+    schema's bounds.) Half a surrogate pair, which a Python str may hold, cannot be written as
+    UTF-8: None too, and `check_data` says where it is. The text is the one the plan's sha256 is
+    taken of.
     """
     if type(data) is not dict or max_depth < PLAN_DEPTH:
         return None
     try:
-        return _CANONICAL.encode(data)
-    except (ValueError, TypeError, RecursionError):
+        return canonical_bytes(data)
+    except (ValueError, TypeError, RecursionError):  # UnicodeEncodeError is a ValueError
         return None
 
 

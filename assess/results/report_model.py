@@ -204,7 +204,9 @@ class PlanReport(_Model):
 
     file: str = Field(description="The plan file as given (relative), '<stdin>' or '<memory>'.")
     sha256: str | None = Field(
-        None, description="SHA-256 of the plan's bytes (of its canonical JSON when it had none)."
+        None,
+        description="SHA-256 of the plan's bytes; of a plan passed as data, of its canonical JSON "
+        "(keys sorted, no white space, UTF-8).",
     )
     organization: str | None = Field(None, description="The organisation's name.")
     language: str = Field("en", description="Language of the report's texts.")
