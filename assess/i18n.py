@@ -169,6 +169,13 @@ LABELS: dict[str, dict[str, str]] = {
     "diff_title": {"en": "What changed in the plan", "fr": "Ce qui a changé dans le plan"},
     "old_version": {"en": "Old version", "fr": "Ancienne version"},
     "new_version": {"en": "New version", "fr": "Nouvelle version"},
+    # {old} and {new}: the organisations the two versions name, when they are not the same
+    "diff_other_organisation": {
+        "en": "Check the files: the old version is the plan of {old}, the new one of {new}; "
+        "a comparison of two organisations' plans says nothing of progress",
+        "fr": "Vérifiez les fichiers : l'ancienne version est le plan de {old}, la nouvelle celui de {new} ; "
+        "comparer les plans de deux organisations ne dit rien d'un progrès",
+    },
     "change": {"en": "Change", "fr": "Évolution"},
     "no_change": {"en": "No finding changed.", "fr": "Aucun constat n'a changé."},
     "none": {"en": "None.", "fr": "Aucun."},

@@ -189,3 +189,54 @@ def test_bad_input_is_one_line_and_exit_2(versions: tuple[Path, Path], tmp_path:
     assert run("diff", str(old)).exit_code == 2
     assert run("diff", "-", "-").exit_code == 2
     assert run("diff", str(old), str(old), "--format", "pdf").exit_code == 2
+
+
+def _renamed(name: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(SAMPLE.read_text(encoding="utf-8"))
+    data["organization"]["name"] = name
+    return data
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_plans_of_two_organisations_are_compared_with_a_warning_in_every_format(lang: str) -> None:
+    """Progress measured between two organisations' plans is no progress: every output says the files differ."""
+    from assess.config import Config
+
+    old = json.loads(SAMPLE.read_text(encoding="utf-8"))
+    diff = compare_plans(old, _renamed("Riverside Food Bank"), config=Config(lang=lang))
+    assert diff.other_organisation
+    assert (diff.old_organization, diff.organization) == ("Clearwater River Alliance", "Riverside Food Bank")
+    warning = diff.organisation_warning()
+    assert warning is not None and "Clearwater River Alliance" in warning and "Riverside Food Bank" in warning
+    assert ("two organisations" if lang == "en" else "deux organisations") in warning
+    text = render(diff, "text")
+    assert f"  {warning}\n" in text and text.index(warning) < text.index("100")  # under the files, before scores
+    assert f"> **{warning}**" in render(diff, "markdown").replace("\\", "")
+    assert 'class="callout" role="alert"' in render(diff, "html")
+    data = json.loads(render(diff, "json"))
+    assert (data["old_organization"], data["organization"]) == ("Clearwater River Alliance", "Riverside Food Bank")
+
+
+@pytest.mark.parametrize(
+    ("old_name", "new_name", "warned"),
+    [
+        ("Clearwater River Alliance", "Clearwater River Alliance", False),
+        ("Clearwater River Alliance", "clearwater  RIVER alliance ", False),  # case and spacing are no new name
+        ("Clearwater River Alliance", "Clearwater River Alliances", True),  # one letter is
+    ],
+)
+def test_the_organisation_warning_ignores_case_and_spacing_only(old_name: str, new_name: str, warned: bool) -> None:
+    diff = compare_plans(_renamed(old_name), _renamed(new_name))
+    assert diff.other_organisation is warned
+    assert (diff.organisation_warning() is not None) is warned
+    assert ("Check the files" in render(diff, "text")) is warned
+    assert ('role="alert"' in render(diff, "html")) is warned
+
+
+def test_no_organisation_warning_when_a_version_names_none() -> None:
+    """A version whose name is missing or unfilled says nothing of which organisation it is: no warning."""
+    report = assess_plan(SAMPLE).plans[0]
+    unnamed = report.model_copy(update={"organization": None})
+    for old, new in ((report, unnamed), (unnamed, report)):
+        diff = compare(old, new)
+        assert not diff.other_organisation and diff.organisation_warning() is None

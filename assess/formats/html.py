@@ -117,6 +117,7 @@ def render_diff(diff: PlanDiff, *, lang: str | None = None) -> str:
         t=t,
         title=f"{t('diff_title')} · {organization}",
         organization=organization,
+        organisation_warning=diff.organisation_warning(),
         diff=diff,
         before_gauge=gauge(diff.score_before, diff.grade_before, "before"),
         after_gauge=gauge(diff.score_after, diff.grade_after, "after"),

@@ -48,6 +48,7 @@ class PlanDiff(_Model):
     old_file: str = Field(description="The old version's file.")
     new_file: str = Field(description="The new version's file.")
     organization: str | None = Field(description="The organisation's name (new version).")
+    old_organization: str | None = Field(None, description="The organisation's name in the old version.")
     language: str = Field(description="Language of the texts.")
     score_before: float = Field(ge=0, le=100, description="Overall score, old version.")
     score_after: float = Field(ge=0, le=100, description="Overall score, new version.")
@@ -65,6 +66,25 @@ class PlanDiff(_Model):
     def score_change(self) -> float:
         return self.score_after - self.score_before
 
+    @property
+    def other_organisation(self) -> bool:
+        """Whether the two versions name different organisations (case and spacing aside): two plans, not two
+        versions of one, whose comparison would pass a change of organisation off as progress."""
+        if not self.organization or not self.old_organization:
+            return False
+        return _folded(self.organization) != _folded(self.old_organization)
+
+    def organisation_warning(self) -> str | None:
+        """The warning `other_organisation` calls for, in the diff's language (None when there is none)."""
+        if not self.other_organisation:
+            return None
+        template = label("diff_other_organisation", self.language)
+        return template.format(old=single_line(self.old_organization or ""), new=single_line(self.organization or ""))
+
+
+def _folded(name: str) -> str:
+    return " ".join(name.casefold().split())
+
 
 def compare(old: PlanReport, new: PlanReport) -> PlanDiff:
     """Compare two assessed plan reports; `ValueError` if either could not be assessed."""
@@ -81,6 +101,7 @@ def compare(old: PlanReport, new: PlanReport) -> PlanDiff:
         old_file=old.file,
         new_file=new.file,
         organization=new.organization or old.organization,
+        old_organization=old.organization,
         language=new.language,
         score_before=old.score.overall,
         score_after=new.score.overall,
@@ -179,6 +200,7 @@ def render_text(diff: PlanDiff) -> str:
         f"{t('diff_title')}{c}{single_line(diff.organization or diff.new_file)}",
         f"  {t('old_version')}{c}{single_line(diff.old_file)}",
         f"  {t('new_version')}{c}{single_line(diff.new_file)}",
+        *([f"  {warning}"] if (warning := diff.organisation_warning()) else []),
         "",
         f"{t('overall_score')}{c}{number(diff.score_before, lang)} -> {number(diff.score_after, lang)} "
         f"({change(diff.score_before, diff.score_after, lang)})   "
@@ -231,6 +253,7 @@ def render_markdown(diff: PlanDiff) -> str:
         "",
         f"{t('old_version')}{c}`{_code(diff.old_file)}` · {t('new_version')}{c}`{_code(diff.new_file)}`",
         "",
+        *([f"> **{_md(warning)}**", ""] if (warning := diff.organisation_warning()) else []),
         f"| | {t('before')} | {t('after')} | {t('change')} |",
         "|---|---:|---:|---:|",
         f"| **{t('overall_score')}** | {number(diff.score_before, lang)} | **{number(diff.score_after, lang)}** | "
