@@ -66,6 +66,7 @@ from assess.results.suppress import apply_suppressions
 from assess.rules.catalog import Catalog, build_catalog
 from assess.rules.facts import build_facts
 from assess.rules.placeholders import Scan, fill_first, placeholder_facts
+from assess.rules.rulepack import required_options
 
 if TYPE_CHECKING:
     from assess.plan.model import Plan
@@ -324,7 +325,10 @@ class _Tables:
         )
         self.unlocking = tuple((index, unlocks) for index, unlocks in enumerate(self.unlocks) if unlocks)
         # How deep the fields a rule requires lie (`_section_missing`).
-        self.depths = tuple(min((p.count("/") for p in rule.rule.spec.requires), default=0) for rule in active)
+        self.depths = tuple(
+            min((p.count("/") for entry in rule.rule.spec.requires for p in required_options(entry)), default=0)
+            for rule in active
+        )
         # The rule reporting placeholders (PLAN-01 in the core pack): passing it lifts their limit on the score.
         self.placeholder_rule = next(
             (rule.id for rule in active if any("placeholder" in b.values() for b in rule.rule.alternatives)), None

@@ -102,6 +102,7 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "rule_not_applicable_when": {"en": "Not applicable when", "fr": "Ne s'applique pas quand"},
     "rule_needs": {"en": "Needs (unknown when absent)", "fr": "A besoin de (inconnue en leur absence)"},
+    "rule_needs_or": {"en": " or ", "fr": " ou "},
     "rule_unlocks": {
         "en": "Hides while it fails (they are scored as failed), judged once it passes",
         "fr": "Masque tant qu'elle échoue (comptées comme échouées), jugées une fois réussie",

@@ -9,12 +9,12 @@ from typing import Any
 
 import assess
 import assess.api
-from assess.engines.evaluate import missing_pointers
+from assess.engines.evaluate import missing_pointers, missing_required
 from assess.plan.model import Plan
 from assess.plan.validate import checked_data, drop_dangling_references
 from assess.resources import RULES_DIR
 from assess.rules.facts import SECTIONS, build_facts
-from assess.rules.rulepack import load_pack
+from assess.rules.rulepack import load_pack, required_options
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 
@@ -50,7 +50,14 @@ def test_missing_pointers_walks_items_and_filters_them() -> None:
     assert missing_pointers(plan_with(visuals={"share_percent": 50}), "/visuals/formats") == []
 
 
-REQUIRES = sorted({pattern for rule in load_pack(RULES_DIR).rules for pattern in rule.spec.requires})
+REQUIRES = sorted(
+    {
+        pattern
+        for rule in load_pack(RULES_DIR).rules
+        for entry in rule.spec.requires
+        for pattern in required_options(entry)
+    }
+)
 
 
 def test_missing_pointers_of_a_plans_own_data_are_those_of_its_typed_model() -> None:
@@ -82,7 +89,7 @@ def test_an_unknown_outcome_lists_the_missing_pointers_of_the_rules_requires() -
         for outcome in evaluate(catalog, build_facts(plan), plan, None, "en"):
             if outcome.status in (Status.PASS, Status.UNKNOWN):
                 requires = outcome.active.rule.spec.requires
-                expected = sorted({p for pattern in requires for p in missing_pointers(plan, pattern)})
+                expected = sorted({p for entry in requires for p in missing_required(plan, entry)})
                 assert list(outcome.missing) == expected, outcome.active.id
                 assert (outcome.status is Status.UNKNOWN) == bool(expected)
                 unknown += outcome.status is Status.UNKNOWN

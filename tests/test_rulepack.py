@@ -14,6 +14,7 @@ import yaml
 from click.testing import CliRunner
 
 from assess.cli import cli
+from assess.engines.select import durable_problem
 from assess.errors import RulePackError
 from assess.resources import RULE_PACK_SCHEMA_PATH, RULES_DIR
 from assess.rules.rulepack import load_pack
@@ -90,6 +91,15 @@ def test_a_good_custom_pack_passes_its_examples(tmp_path: Path) -> None:
         ),
         (with_change(message=["a", "b"]), "2 messages for 1 alternatives"),
         (with_change(about="zz"), "about 'zz' is not a binding"),
+        (with_change(requires=[{"any": ["/visuals/formats"]}]), "requires.0.any.any: List should have at least 2"),
+        (
+            with_change(requires=[{"either": ["/visuals/formats", "/x"]}]),
+            "requires.0.any.either.[key]: Input should be 'any'",
+        ),
+        (
+            with_change(requires=[{"any": ["/visuals/formats", "visuals/sources"]}]),
+            "requires 'visuals/sources' must be a JSON pointer",
+        ),
     ],
 )
 def test_a_broken_pack_gives_one_line_naming_pack_rule_and_problem(
@@ -184,6 +194,55 @@ def test_custom_pack_runs_alongside_the_catalog(tmp_path: Path) -> None:
     report = assess_plan(plan, config=Config(rules=(path,)))
     assert [f.message for f in report.plans[0].findings if f.rule_id == "XTRA-01"] == ["only 3 visual assets a month"]
     assert {p.name for p in report.rule_packs} == {"core", "extra"}
+
+
+ENGINES = ["builtin", *(["durable"] if durable_problem() is None else [])]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize(
+    ("unset", "status", "missing"),
+    [
+        ((), "pass", ()),
+        (("/visuals/share_percent",), "pass", ()),  # one of the two is enough, whichever
+        (("/visuals/assets_per_month",), "pass", ()),
+        (
+            ("/visuals/share_percent", "/visuals/assets_per_month"),
+            "unknown",
+            ("/visuals/share_percent",),
+        ),  # none: the first is reported
+        (
+            ("/visuals/share_percent", "/visuals/assets_per_month", "/plan/as_of"),
+            "unknown",
+            ("/plan/as_of", "/visuals/share_percent"),
+        ),
+    ],
+)
+def test_requires_any_needs_one_of_its_pointers_stated(
+    tmp_path: Path, engine: str, unset: tuple[str, ...], status: str, missing: tuple[str, ...]
+) -> None:
+    """`requires: [{any: [a, b]}, c]`: unknown when neither a nor b is stated (or c is not), whatever the engine."""
+    from assess.api import assess_plan
+    from assess.config import Config
+
+    rule = with_change(requires=[{"any": ["/visuals/share_percent", "/visuals/assets_per_month"]}, "/plan/as_of"])
+    path = write_pack(tmp_path, [rule])
+    plan = merge_patch(load_pack(RULES_DIR).example_base, {})
+    for pointer in unset:
+        set_pointer(plan, pointer, None)
+    report = assess_plan(plan, config=Config(rules=(path,), engine=engine))
+    (result,) = [r for r in report.plans[0].rules if r.rule_id == "XTRA-01"]
+    assert (result.status.value, tuple(result.missing)) == (status, missing)
+
+
+def test_rules_show_names_the_alternatives_of_requires_any() -> None:
+    result = CliRunner().invoke(cli, ["rules", "show", "POL-09"])
+    assert result.exit_code == 0, result.output
+    assert (
+        "  /policies/social_media_policy/last_reviewed or /policies/social_media_policy/adopted_on\n" in result.output
+    )
+    french = CliRunner().invoke(cli, ["rules", "show", "POL-09", "--lang", "fr"])
+    assert "/policies/social_media_policy/last_reviewed ou /policies/social_media_policy/adopted_on" in french.output
 
 
 def test_a_pack_edited_between_calls_is_read_again_with_the_same_config(tmp_path: Path) -> None:

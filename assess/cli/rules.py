@@ -152,7 +152,7 @@ def show(rule_id: str, lang: str, rule_paths: tuple[Path, ...]) -> None:
     """Explain one rule: what it checks, why, a failing and a passing example, what to do."""
     from assess.errors import AssessError
     from assess.i18n import label
-    from assess.rules.rulepack import RulePack
+    from assess.rules.rulepack import RulePack, required_options
     from assess.rules.ruletest import patched
     from assess.steps import STEP_BY_NUMBER
 
@@ -191,7 +191,8 @@ def show(rule_id: str, lang: str, rule_paths: tuple[Path, ...]) -> None:
             if spec.skip_when is not None:
                 lines += [label("rule_not_applicable_when", lang), _indent(_yaml(spec.skip_when))]
             if spec.requires:
-                lines += [label("rule_needs", lang), *(f"  {p}" for p in spec.requires)]
+                either = label("rule_needs_or", lang)  # {any: [...]}: one of them is enough
+                lines += [label("rule_needs", lang), *(f"  {either.join(required_options(p))}" for p in spec.requires)]
             if spec.unlocks:
                 lines += [label("rule_unlocks", lang), f"  {', '.join(spec.unlocks)}"]
             message = words.message if isinstance(words.message, str) else " / ".join(words.message)

@@ -2,7 +2,7 @@
 
 Each rule ends as one of: not applicable (its ``skip_when`` matched), fail (its
 ``when`` matched: one finding per match), unknown (no failure, but a field in
-its ``requires`` is absent from the plan) or pass.
+its ``requires`` is absent from the plan, or none of an ``{any: [...]}`` entry's) or pass.
 
 Everything about a rule that does not depend on the plan (its pass and not-applicable
 outcomes, its messages split around their placeholders with the thresholds already
@@ -28,7 +28,7 @@ from assess.results.kinds import Status
 from assess.results.report import Finding, new_finding
 from assess.rules.catalog import ActiveRule, Catalog
 from assess.rules.facts import Fact, from_epoch_day
-from assess.rules.rulepack import PLACEHOLDER
+from assess.rules.rulepack import PLACEHOLDER, Required, required_options
 
 
 class RuleOutcome(NamedTuple):
@@ -311,7 +311,9 @@ class RuleTable:
         self.id = active.id
         self.passed = RuleOutcome(active, Status.PASS, (), ())
         self.not_applicable = RuleOutcome(active, Status.NOT_APPLICABLE, (), ())
-        self.requires = tuple(_Required(pattern) for pattern in rule.spec.requires)
+        self.requires = tuple(
+            tuple(_Required(pattern) for pattern in required_options(entry)) for entry in rule.spec.requires
+        )
         self.field = rule.spec.field
         self.identity = f"{rule.id}|{rule.spec.field or ''}"
         self.about = tuple(rule.about(alternative) for alternative in range(len(rule.alternatives)))
@@ -423,11 +425,35 @@ def evaluate(
 def _passed_or_unknown(table: RuleTable, plan: PlanData) -> RuleOutcome:
     """A rule that did not fail passes, unless the plan lacks a field it requires: then it is unknown."""
     missing: list[str] = []
-    for required in table.requires:
-        required.missing(plan, missing)
+    for options in table.requires:
+        if len(options) == 1:
+            options[0].missing(plan, missing)
+        else:
+            _missing_any(options, plan, missing)
     if not missing:
         return table.passed
     return RuleOutcome(table.active, Status.UNKNOWN, (), tuple(sorted(set(missing))))
+
+
+def _missing_any(options: tuple[_Required, ...], plan: PlanData, out: list[str]) -> None:
+    """``{any: [...]}``: nothing is missing when one option is stated in full; else what the first lacks."""
+    first: list[str] = []
+    options[0].missing(plan, first)
+    if not first:
+        return
+    for option in options[1:]:
+        lacking: list[str] = []
+        option.missing(plan, lacking)
+        if not lacking:
+            return
+    out.extend(first)
+
+
+def missing_required(plan: PlanData, entry: Required) -> list[str]:
+    """What one entry of a rule's ``requires`` finds unstated (`missing_pointers`; ``{any: [...]}``: nothing
+    when one of its pointers is stated, else what the first lacks)."""
+    found = [missing_pointers(plan, pattern) for pattern in required_options(entry)]
+    return [] if not all(found) else found[0]
 
 
 _tuple = tuple.__new__  # a `RuleOutcome` from its fields, without the named tuple's __new__ written in Python

@@ -10,9 +10,9 @@ for its rule packs (issue 15: importing pydantic alone costs a fifth of the cold
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationError
 
 from assess.results.kinds import Severity
 
@@ -79,6 +79,18 @@ class Translation(_Strict):
     recommendation: str = Field(description="Translated recommendation.")
 
 
+AnyOf = Annotated[
+    dict[Literal["any"], Annotated[list[str], Field(min_length=2, max_length=16)]],
+    Field(min_length=1, description="Pointers of which the rule needs one stated (any of them)."),
+]
+# A pointer, or {any: [...]}: told apart by the value's type, so a broken entry is reported against
+# the form it was written in (not as "should be a valid string").
+Required = Annotated[
+    Annotated[str, Tag("pointer")] | Annotated[AnyOf, Tag("any")],
+    Discriminator(lambda value: "pointer" if isinstance(value, str) else "any"),
+]
+
+
 class RuleSpec(_Strict):
     """One rule, as written in a pack."""
 
@@ -112,10 +124,12 @@ class RuleSpec(_Strict):
     skip_when: Condition | None = Field(
         None, description="When this matches, the rule does not apply (not applicable)."
     )
-    requires: list[str] = Field(
+    requires: list[Required] = Field(
         default_factory=_empty_list,
         description="JSON pointers the rule needs ('*' for every item, '*[field=value]' for matching items); "
-        "when one is unstated and the rule did not fail, the result is 'unknown'.",
+        "when one is unstated and the rule did not fail, the result is 'unknown'. {any: [pointers]} needs "
+        "one of them stated, e.g. a date of review or of adoption: unknown when none is (the first is the "
+        "one reported as missing).",
     )
     unlocks: list[Annotated[str, Field(pattern=RULE_ID)]] = Field(
         default_factory=_empty_list,

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from assess._version import __version__
 from assess.atomic import write_atomic
@@ -85,6 +85,10 @@ class Translation(Frozen):
     recommendation: str
 
 
+# One entry of a rule's `requires`: a pointer, or {any: [pointers]} of which one stated is enough.
+Required = str | dict[Literal["any"], list[str]]
+
+
 @dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
 class RuleSpec(Frozen):
     """One rule, as written in a pack (see `assess.rules.packmodel.RuleSpec` for what each field means)."""
@@ -102,7 +106,7 @@ class RuleSpec(Frozen):
     field: str | None = None  # shadows dataclasses.field in this class body, hence dataclasses.field below
     when: list[dict[str, Any]] | dict[str, Any]
     skip_when: list[dict[str, Any]] | dict[str, Any] | None = None
-    requires: list[str] = dataclasses.field(default_factory=list)
+    requires: list[Required] = dataclasses.field(default_factory=list)
     unlocks: list[str] = dataclasses.field(default_factory=list)
     references: list[str] = dataclasses.field(default_factory=list)
     examples: Examples
@@ -117,6 +121,12 @@ class Placeholders(Frozen):
     words: list[str] = field(default_factory=list)
     patterns: list[str] = field(default_factory=list)
     starter: list[str] = field(default_factory=list)
+
+
+def required_options(entry: Required) -> tuple[str, ...]:
+    """The pointers of one entry of a rule's ``requires``: the pointer itself, or those of ``{any: [...]}``,
+    of which one stated is enough (the first is the one reported as missing when none is)."""
+    return (entry,) if isinstance(entry, str) else tuple(entry["any"])
 
 
 def spec_of(values: Mapping[str, Any]) -> RuleSpec:
@@ -576,7 +586,7 @@ def _check_rules(
                 problem = template_problem(text, bindings, thresholds)
                 if problem:
                     raise RulePackError(f"{where}: {name}: {problem}")
-        for pointer in spec.requires:
+        for pointer in (pointer for entry in spec.requires for pointer in required_options(entry)):
             if not pointer.startswith("/"):
                 raise RulePackError(f"{where}: requires {pointer!r} must be a JSON pointer starting with '/'")
     return compiled
