@@ -39,6 +39,10 @@ LABELS: dict[str, dict[str, str]] = {
     "not_applicable": {"en": "Not applicable", "fr": "Non applicables"},
     "unknown": {"en": "Unknown (information missing)", "fr": "Inconnues (information manquante)"},
     "missing_information": {"en": "Missing information", "fr": "Informations manquantes"},
+    "missing_explained": {
+        "en": "Not judged: the plan does not state what these rules read. State it so that they count.",
+        "fr": "Non jugées : le plan ne dit pas ce que ces règles lisent. Renseignez-le pour qu'elles comptent.",
+    },
     "blocked_heading": {"en": "Not judged while a section is missing", "fr": "Non jugées tant qu'une section manque"},
     "blocked_explained": {
         "en": "These checks look at a section the plan does not have yet. Until the rule that asks for it "

@@ -223,3 +223,34 @@ def test_a_blocked_rule_says_what_hides_it_in_verbose_text_and_junit() -> None:
     assert "Hidden while WRK-01 fails: scored as failed until then" in verbose
     junit = render("junit", report, RenderOptions())
     assert "(hidden while WRK-01 fails: scored as failed until then)" in junit
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_text_and_markdown_list_what_could_not_be_judged_and_the_fields_it_needs(lang: str) -> None:
+    """The rules left unknown, each with the pointers the plan lacks, in every report for people (as in HTML):
+    a consultant tells the client what to state. Without --verbose too, and once with it."""
+    report = assess_many([("garden.yaml", (SAMPLES / "community-garden.yaml").read_bytes())], config=Config(lang=lang))
+    plan = report.plans[0]
+    unknown = [rule for rule in plan.rules if rule.status.value == "unknown"]
+    assert [rule.rule_id for rule in unknown] == ["POL-02", "WRK-04"]  # labelled: no review date; no engagement
+    heading = "Missing information (2)" if lang == "en" else "Informations manquantes (2)"
+    for options in (RenderOptions(width=200), RenderOptions(width=200, verbose=True)):
+        text = render("text", report, options)
+        assert text.count(heading) == 1
+        section = text.split(heading)[1]
+        for rule in unknown:
+            assert section.count(f"  {rule.rule_id}  {rule.title}") == 1
+        assert "/policies/crisis_plan/last_reviewed" in section
+        assert ("Hidden while WRK-03 fails" if lang == "en" else "Masquée tant que WRK-03 échoue") in section
+    markdown = render("markdown", report, RenderOptions())
+    section = markdown.split(f"### {heading}")[1].split("###")[0]
+    assert f"- `POL-02` {escape(unknown[0].title)}" in section and "`/policies/crisis_plan/last_reviewed`" in section
+    html = render("html", report, RenderOptions())
+    assert all(rule.rule_id in html.split(heading.split(" (")[0])[1] for rule in unknown)
+
+
+def test_a_plan_with_every_rule_judged_has_no_missing_information_section(report: Report) -> None:
+    exemplary = Report.model_validate(report.model_dump()).model_copy(update={"plans": report.plans[:1]})
+    assert not [rule for rule in exemplary.plans[0].rules if rule.status.value == "unknown"]
+    assert "Missing information" not in render("text", exemplary, RenderOptions(verbose=True))
+    assert "Missing information" not in render("markdown", exemplary, RenderOptions())

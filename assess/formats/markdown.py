@@ -14,7 +14,7 @@ from assess.errors import no_workflow_commands, single_line
 from assess.formats import NOT_STARTED_BELOW, RenderOptions, held_notes, score_text
 from assess.i18n import colon, counted, label, percent
 from assess.plan.sourcemap import field_name
-from assess.results.report import PlanReport, Report
+from assess.results.report import PlanReport, Report, Status
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|#~])")
 _BACKTICKS = re.compile(r"`+")
@@ -109,6 +109,7 @@ def _plan(plan: PlanReport, options: RenderOptions) -> list[str]:
     lines.extend(_steps(plan))
     lines.extend(_findings(plan))
     lines.extend(_recommendations(plan))
+    lines.extend(_missing(plan))
     lines.extend(_suppressed(plan))
     baselined = options.baselined.get(plan.file, 0)
     if baselined:
@@ -178,6 +179,25 @@ def _recommendations(plan: PlanReport) -> list[str]:
             f"| {rec.rank} | **{escape(rec.title)}** ({severity}){colon(lang)}{escape(rec.action)} | `{rec.rule_id}` | "
             f"{_score(rec.score_before, lang)} | {_score(rec.score_after, lang)}{step}{held} |"
         )
+    return [*lines, ""]
+
+
+def _missing(plan: PlanReport) -> list[str]:
+    """The rules that could not be judged and the fields each lacks (as the HTML report lists them)."""
+    lang = plan.language
+    unknown = [rule for rule in plan.rules if rule.status is Status.UNKNOWN]
+    if not unknown:
+        return []
+    lines = [
+        f"### {label('missing_information', lang)} ({len(unknown)})",
+        "",
+        f"_{label('missing_explained', lang)}_",
+        "",
+    ]
+    for rule in unknown:
+        fields = ", ".join(code(pointer) for pointer in rule.missing)
+        blocked = f" ({escape(label('blocked_by', lang).format(rule=rule.blocked_by))})" if rule.blocked_by else ""
+        lines.append(f"- `{rule.rule_id}` {escape(rule.title)}{colon(lang) + fields if fields else ''}{blocked}")
     return [*lines, ""]
 
 

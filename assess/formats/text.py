@@ -168,6 +168,7 @@ def _plan(page: Page, plan: PlanReport, options: RenderOptions) -> None:
         page.print(Line(label("capped_legend", lang), style="dim"))
     _findings(page, plan, options)
     _recommendations(page, plan)
+    _missing(page, plan)
     _suppressions(page, plan)
     if options.verbose:
         _rules(page, plan)
@@ -310,13 +311,29 @@ def _suppressions(page: Page, plan: PlanReport) -> None:
             page.print(line, soft_wrap=True)
 
 
+def _missing(page: Page, plan: PlanReport) -> None:
+    """The rules that could not be judged and the fields each lacks (as the HTML report lists them): what to
+    state so that they count."""
+    lang = plan.language
+    unknown = [rule for rule in plan.rules if rule.status is Status.UNKNOWN]
+    if not unknown:
+        return
+    _heading(page, f"{label('missing_information', lang)} ({len(unknown)})")
+    page.print(Line(f"  {label('missing_explained', lang)}", style="dim"), soft_wrap=True)
+    for rule in unknown:
+        page.print(Line(f"  {rule.rule_id}  {rule.title}"), soft_wrap=True)
+        if rule.missing:
+            _wrapped(page, ", ".join(rule.missing))
+        if rule.blocked_by:
+            _wrapped(page, label("blocked_by", lang).format(rule=rule.blocked_by), style="dim")
+
+
 def _rules(page: Page, plan: PlanReport) -> None:
-    """--verbose: the rules that did not fail, and what information the plan lacks."""
+    """--verbose: the rules that passed or do not apply (those not judged are always listed, by `_missing`)."""
     lang = plan.language
     for status, key in (
         (Status.PASS, "passed"),
         (Status.NOT_APPLICABLE, "not_applicable"),
-        (Status.UNKNOWN, "unknown"),
     ):
         rules = [r for r in plan.rules if r.status is status]
         if not rules:
