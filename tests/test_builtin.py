@@ -7,7 +7,9 @@ misdescribes durable fails here, not only in the differential suite.
 from __future__ import annotations
 
 import functools
+import os
 import random
+import tempfile
 from typing import Any
 from unittest import mock
 
@@ -292,12 +294,21 @@ def _engines_and_facts() -> tuple[list[BuiltinEngine], list[list[dict[str, Any]]
     packs: list[CompiledRule] = []
     for number in range(8):
         packs += packgen.pack(random.Random(number), seen, 10, prefix=f"G{number}")
-    return [BuiltinEngine(catalog), BuiltinEngine(catalog + packs), BuiltinEngine(packs)], fact_lists
+    rule_sets = [catalog, catalog + packs, packs]
+    # Each rule set's run compiled afresh, and read back from the cache of compiled code (`assess.codecache`).
+    with mock.patch.dict(os.environ, {"ASSESS_CACHE_DIR": ""}):
+        compiled = [BuiltinEngine(rules) for rules in rule_sets]
+    with tempfile.TemporaryDirectory() as folder, mock.patch.dict(os.environ, {"ASSESS_CACHE_DIR": folder}):
+        for rules in rule_sets:
+            BuiltinEngine(rules)  # writes the entry
+        cached = [BuiltinEngine(rules) for rules in rule_sets]
+    assert [engine.run_cached for engine in compiled + cached] == [False] * 3 + [True] * 3
+    return compiled + cached, fact_lists
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    which=st.integers(0, 2),
+    which=st.integers(0, 5),
     plan=st.integers(0, 39),
     order=st.randoms(use_true_random=False),
     twins=st.lists(st.integers(0, 200), max_size=4),
@@ -310,7 +321,8 @@ def test_the_generated_matches_are_the_frames_matches_in_order(
     the owners' sorted order) returns the very matches of the plain frames, deduplicated and sorted: same
     tuples, same order, the same fact objects bound (a fid given twice keeps its first match).
 
-    Drawn: the rules (the catalog, the catalog and generated packs with joins, the packs alone), the plan,
+    Drawn: the rules (the catalog, the catalog and generated packs with joins, the packs alone; the run
+    compiled afresh or read from the cache of compiled code), the plan,
     the facts' order, facts dropped (so conditions lose their facts) and facts copied under the same fid."""
     engines, fact_lists = _engines_and_facts()
     engine = engines[which]

@@ -34,6 +34,7 @@ from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Any
 
+from assess.codecache import compiled
 from assess.engines.base import CompiledRule, EngineError, Match, Owner, distinct_conditions
 from assess.rules.facts import Fact
 
@@ -45,6 +46,7 @@ Value = Callable[[Fact, Frame], Any]
 
 _MISSING = object()
 _UNSUPPORTED = object()
+RUN_FILENAME = "<assess: the built-in engine's run>"  # a traceback's file name for the generated run
 
 
 def _text(value: Any) -> bytes | None:
@@ -660,7 +662,8 @@ class BuiltinEngine:
                 if pattern.alpha_id >= 0:
                     self._by_kind.setdefault(pattern.kind, {}).setdefault(pattern.alpha_id, pattern)
         self._alpha_count = len(alpha_ids)
-        self.run: Callable[[Sequence[Fact]], list[Match]] = _run_function(self._by_kind, self._conditions)
+        self.run: Callable[[Sequence[Fact]], list[Match]]
+        self.run, self.run_cached = _run_function(self._by_kind, self._conditions)
 
 
 Entry = tuple[tuple[str, ...], tuple[tuple[str, Fact], ...]]  # a match's key and bindings, its owner aside
@@ -709,9 +712,10 @@ def _general(
 
 def _run_function(
     patterns_by_kind: dict[str, dict[int, _Pattern]], conditions: Sequence[_Condition]
-) -> Callable[[Sequence[Fact]], list[Match]]:
+) -> tuple[Callable[[Sequence[Fact]], list[Match]], bool]:
     """The engine's run, generated once per catalog: the facts by kind, the facts passing each distinct test on
-    the fact alone, each condition's matches, and the matches in order, as one function.
+    the fact alone, each condition's matches, and the matches in order, as one function; and whether its
+    code came from the cache of compiled code (`assess.codecache`) rather than from `compile`.
 
     Why: a loop over the ~20 kinds called a selector each and stored what passed in a list by test id; a
     loop over the ~140 conditions asked each one what it is (simple, paired, general) and found most of
@@ -802,9 +806,10 @@ def _run_function(
             f"            append(new(Match, ({rule_id!r}, {outcome!r}, {alternative!r}, key, bindings)))",
         ]
     lines.append("    return out")
-    exec("\n".join(lines), namespace)
+    code, cached = compiled("\n".join(lines), RUN_FILENAME)  # compiled once per catalog, not once a process
+    exec(code, namespace)
     run: Callable[[Sequence[Fact]], list[Match]] = namespace["run"]
-    return run
+    return run, cached
 
 
 def _pair_lines(i: int, name: str, index: int, second: _Pattern, namespace: dict[str, Any]) -> list[str]:
