@@ -76,7 +76,9 @@ def _key(source: str, filename: str) -> str:
 def _read(entry: Path, key: str, filename: str) -> CodeType | None:
     """The code of a verified entry, or None (absent, unreadable, not the user's own, or not verified)."""
     try:
-        with open(entry, "rb") as file:
+        # Not blocking: a FIFO in its place is seen (and refused) by fstat, not waited on.
+        descriptor = os.open(entry, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        with open(descriptor, "rb") as file:
             if not _own(os.fstat(file.fileno())):
                 return None
             data = file.read(MAX_ENTRY_BYTES + 1)
@@ -138,4 +140,7 @@ def _write(entry: Path, key: str, code: CodeType) -> None:
         return
     with contextlib.suppress(OSError):
         entry.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        with contextlib.suppress(FileNotFoundError):
+            if not stat.S_ISREG(os.stat(entry).st_mode):
+                return  # a FIFO or device stands there: `write_atomic_bytes` would write into it, not replace it
         write_atomic_bytes(entry, data, mode=0o600)

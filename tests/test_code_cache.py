@@ -184,6 +184,10 @@ def test_an_entry_someone_else_could_have_written_is_not_used(cache: Path) -> No
     entry.unlink()
     entry.mkdir()  # not a regular file
     assert codecache.compiled(SOURCE, NAME).cached is False
+    if hasattr(os, "mkfifo"):
+        entry.rmdir()
+        os.mkfifo(entry)  # refused, not waited on (no writer will ever come)
+        assert codecache.compiled(SOURCE, NAME).cached is False
 
 
 def test_an_entry_of_another_interpreter_or_optimisation_level_is_another_entry(cache: Path) -> None:
