@@ -29,7 +29,7 @@ import secrets
 import stat
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 
 @contextlib.contextmanager
@@ -38,21 +38,45 @@ def atomic_writer(path: str | os.PathLike[str], *, encoding: str = "utf-8") -> I
 
     An `OSError` names `path` as the caller gave it, never the temporary file.
     """
+    with _replacing(path, "w", encoding, None) as file:
+        yield file
+
+
+def write_atomic(path: str | os.PathLike[str], text: str, *, encoding: str = "utf-8") -> None:
+    """Write `text` to `path` atomically (see the module docstring)."""
+    with atomic_writer(path, encoding=encoding) as file:
+        file.write(text)
+
+
+def write_atomic_bytes(path: str | os.PathLike[str], data: bytes, *, mode: int) -> None:
+    """Write `data` to `path` atomically, the file's permissions `mode` whatever they were (e.g. 0o600: a
+    cache entry only its owner may change, see `assess.codecache`)."""
+    with _replacing(path, "wb", None, mode) as file:
+        file.write(data)
+
+
+@contextlib.contextmanager
+def _replacing(
+    path: str | os.PathLike[str], how: str, encoding: str | None, forced_mode: int | None
+) -> Iterator[IO[Any]]:
+    """`atomic_writer` for text (`how` "w") or bytes ("wb"); `forced_mode`, when given, is the file's mode
+    (else a new file's is left to the umask and an existing file keeps its own)."""
     given = os.fspath(path)
     target = Path(os.path.realpath(given))
     info = _stat(target)
+    newline = "\n" if encoding is not None else None
     if info is not None and not stat.S_ISREG(info.st_mode) and not stat.S_ISDIR(info.st_mode):
-        with _named(given), open(target, "w", encoding=encoding, newline="\n") as special:
+        with _named(given), open(target, how, encoding=encoding, newline=newline) as special:
             yield special
         return
     _remove_stale_temporaries(target)
     temporary = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     # 0o666 lets the umask decide, as for any file the user creates; an existing file keeps its mode.
-    mode = None if info is None else info.st_mode & 0o7777
+    mode = forced_mode if forced_mode is not None else None if info is None else info.st_mode & 0o7777
     with _named(given):
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666 if mode is None else mode)
     try:
-        with os.fdopen(descriptor, "w", encoding=encoding, newline="\n") as file:
+        with os.fdopen(descriptor, how, encoding=encoding, newline=newline) as file:
             yield file
             with _named(given):
                 file.flush()
@@ -65,12 +89,6 @@ def atomic_writer(path: str | os.PathLike[str], *, encoding: str = "utf-8") -> I
         temporary.unlink(missing_ok=True)
         raise
     _sync_folder(target.parent)
-
-
-def write_atomic(path: str | os.PathLike[str], text: str, *, encoding: str = "utf-8") -> None:
-    """Write `text` to `path` atomically (see the module docstring)."""
-    with atomic_writer(path, encoding=encoding) as file:
-        file.write(text)
 
 
 @contextlib.contextmanager

@@ -7,7 +7,9 @@ misdescribes durable fails here, not only in the differential suite.
 from __future__ import annotations
 
 import functools
+import os
 import random
+import tempfile
 from typing import Any
 from unittest import mock
 
@@ -23,6 +25,7 @@ from assess.engines.builtin import (
     BuiltinEngine,
     _frames,
     _integer_join,
+    _integer_join_maker,
     _kind_selector,
     _selector,
     _test,
@@ -292,12 +295,21 @@ def _engines_and_facts() -> tuple[list[BuiltinEngine], list[list[dict[str, Any]]
     packs: list[CompiledRule] = []
     for number in range(8):
         packs += packgen.pack(random.Random(number), seen, 10, prefix=f"G{number}")
-    return [BuiltinEngine(catalog), BuiltinEngine(catalog + packs), BuiltinEngine(packs)], fact_lists
+    rule_sets = [catalog, catalog + packs, packs]
+    # Each rule set's run compiled afresh, and read back from the cache of compiled code (`assess.codecache`).
+    with mock.patch.dict(os.environ, {"ASSESS_CACHE_DIR": ""}):
+        compiled = [BuiltinEngine(rules) for rules in rule_sets]
+    with tempfile.TemporaryDirectory() as folder, mock.patch.dict(os.environ, {"ASSESS_CACHE_DIR": folder}):
+        for rules in rule_sets:
+            BuiltinEngine(rules)  # writes the entry
+        cached = [BuiltinEngine(rules) for rules in rule_sets]
+    assert [engine.run_cached for engine in compiled + cached] == [False] * 3 + [True] * 3
+    return compiled + cached, fact_lists
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    which=st.integers(0, 2),
+    which=st.integers(0, 5),
     plan=st.integers(0, 39),
     order=st.randoms(use_true_random=False),
     twins=st.lists(st.integers(0, 200), max_size=4),
@@ -310,7 +322,8 @@ def test_the_generated_matches_are_the_frames_matches_in_order(
     the owners' sorted order) returns the very matches of the plain frames, deduplicated and sorted: same
     tuples, same order, the same fact objects bound (a fid given twice keeps its first match).
 
-    Drawn: the rules (the catalog, the catalog and generated packs with joins, the packs alone), the plan,
+    Drawn: the rules (the catalog, the catalog and generated packs with joins, the packs alone; the run
+    compiled afresh or read from the cache of compiled code), the plan,
     the facts' order, facts dropped (so conditions lose their facts) and facts copied under the same fid."""
     engines, fact_lists = _engines_and_facts()
     engine = engines[which]
@@ -370,3 +383,41 @@ def test_an_integer_join_written_inline_equals_the_general_join(
     assert _outcome(join, fact, frame) == _outcome(general, fact, frame)
     simple = arithmetic_op in (None, "$add", "$sub", "$mul") and (arithmetic_op is None or type(constant) is int)
     assert (_integer_join(op, "last", operand, general) is not None) == simple  # inline exactly for ints
+
+
+def test_a_pattern_that_cannot_be_split_runs_its_whole_test() -> None:
+    """An ``$or`` with a join cannot be split into tests on the fact alone and joins: the pattern keeps its whole
+    test (`_Pattern.test`), which `_frames` runs on each fact; a pattern that can be split has none (its tests
+    are run split, and building the whole test as well had doubled the work of building the engine).
+
+    Built-in engine only: the rule compiler rejects a join inside ``$or``, as durable_rules evaluates it wrongly
+    (here it matches b=f1 alone)."""
+    patterns: list[dict[str, Any]] = [
+        {"a": {"kind": "plan"}},
+        {"b": {"$and": [{"kind": "channel"}, {"$or": [{"$lt": {"last": {"a": "day"}}}, {"hours": 5}]}]}},
+    ]
+    facts = _facts({"kind": "plan", "day": 10}, _ch(last=3), _ch(last=20, hours=5), _ch(last=20, hours=1))
+    assert _keys(BuiltinEngine, patterns, facts) == [("a=f0", "b=f1"), ("a=f0", "b=f2")]
+    first, second = BuiltinEngine([CompiledRule("T-01", (tuple(patterns),))])._conditions[0].patterns
+    assert (first.test, first.alpha_id >= 0) == (None, True)
+    assert second.test is not None and second.alpha_id == -1
+
+
+def test_each_integer_join_is_compiled_once_a_process() -> None:
+    """The catalog's joins are written from a few texts (an operator, a right-hand side): each text is compiled
+    once, not once a join."""
+    rules = build_catalog(Config(engine="builtin")).engine.rules
+    sources: list[str] = []
+
+    def counting(source: Any, namespace: dict[str, Any]) -> None:
+        if isinstance(source, str):
+            sources.append(source)
+        exec(source, namespace)
+
+    _integer_join_maker.cache_clear()
+    with mock.patch("assess.engines.builtin.exec", side_effect=counting, create=True):
+        for _ in range(2):
+            BuiltinEngine(rules)
+    joins = [source for source in sources if "def make(" in source]
+    assert joins and len(joins) == len(set(joins)) == _integer_join_maker.cache_info().misses
+    assert _integer_join_maker.cache_info().hits > len(joins)

@@ -31,9 +31,10 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable, Sequence
-from functools import partial
+from functools import cache, partial
 from typing import Any
 
+from assess.codecache import compiled
 from assess.engines.base import CompiledRule, EngineError, Match, Owner, distinct_conditions
 from assess.rules.facts import Fact
 
@@ -45,6 +46,8 @@ Value = Callable[[Fact, Frame], Any]
 
 _MISSING = object()
 _UNSUPPORTED = object()
+RUN_FILENAME = "<assess: the built-in engine's run>"  # a traceback's file name for the generated run
+LITERALS_FILENAME = "<assess: the built-in engine's literal tests>"
 
 
 def _text(value: Any) -> bytes | None:
@@ -261,10 +264,18 @@ def _integer_join(op: str, field: str, operand: dict[str, Any], general: Test) -
         right = f"bound {_INTEGER_ARITHMETIC[next(iter(operand))]} constant"
     if key.startswith("$") or not isinstance(inner, str):
         return None
-    namespace: dict[str, Any] = {}
-    exec(_INTEGER_JOIN.replace("{order}", _INTEGER_ORDER[op]).replace("{right}", right), namespace)
-    join: Test = namespace["make"](field, key, inner, constant, general, _MISSING)
+    join: Test = _integer_join_maker(_INTEGER_ORDER[op], right)(field, key, inner, constant, general, _MISSING)
     return join
+
+
+@cache
+def _integer_join_maker(order: str, right: str) -> Callable[..., Test]:
+    """`_INTEGER_JOIN`'s factory for one operator and right-hand side, compiled once a process (at most 24 of
+    them; the catalog's 20 joins use 3): compiling one for each join took a twentieth of building the engine."""
+    namespace: dict[str, Any] = {}
+    exec(_INTEGER_JOIN.replace("{order}", order).replace("{right}", right), namespace)
+    maker: Callable[..., Test] = namespace["make"]
+    return maker
 
 
 def _single(expression: dict[str, Any]) -> Test:
@@ -321,19 +332,27 @@ def literal(field, op, constant, compare, missing, types):
 """
 
 
-def _literal_factories(guard: str) -> dict[str, Callable[..., AlphaTest]]:
-    """One closure factory per comparison, its operator written inline (a test runs ~200 times a plan)."""
-    factories: dict[str, Callable[..., AlphaTest]] = {}
-    for op, order in _ORDERED.items():
-        namespace: dict[str, Any] = {}
-        exec(_LITERAL_TEMPLATE.replace("{guard}", guard).replace("{order}", order), namespace)
-        factories[op] = namespace["literal"]
-    return factories
+def _literal_factories() -> tuple[dict[str, Callable[..., AlphaTest]], dict[str, Callable[..., AlphaTest]]]:
+    """One closure factory per comparison, its operator written inline (a test runs ~200 times a plan), for
+    numbers and for text: one source for all twelve, compiled once (`assess.codecache`), not on every import."""
+    guards = {"N": "", "T": ' and "\\0" not in value'}
+    parts = [
+        _LITERAL_TEMPLATE.replace("def literal(", f"def literal_{kind}{number}(")
+        .replace("{guard}", guard)
+        .replace("{order}", order)
+        for kind, guard in guards.items()
+        for number, order in enumerate(_ORDERED.values())
+    ]
+    namespace: dict[str, Any] = {}
+    exec(compiled("".join(parts), LITERALS_FILENAME).code, namespace)
+    numeric, text = (
+        {op: namespace[f"literal_{kind}{number}"] for number, op in enumerate(_ORDERED)} for kind in guards
+    )
+    return numeric, text
 
 
 _NUMBERS = (int, float, bool)
-_NUMERIC = _literal_factories("")
-_TEXT = _literal_factories(' and "\\0" not in value')
+_NUMERIC, _TEXT = _literal_factories()
 
 
 def _literal(field: str, op: str, constant: Any) -> AlphaTest:
@@ -436,8 +455,10 @@ class _Pattern:
         self.negated = name.endswith("$not")
         self.name = name.removesuffix("$not")
         self.kind = _kind(expression)
-        self.test = _single(expression)  # the whole test, for the rare pattern that cannot be split
         split = _split(expression, self.kind)
+        # The whole test, for the rare pattern that cannot be split (building it for every pattern took a
+        # fifth of building the engine, its joins made twice).
+        self.test: Test | None = _single(expression) if split is None else None
         self.alpha: AlphaTest | None = None
         self.beta: tuple[Test, ...] = ()
         self.alpha_key: str | None = None
@@ -660,7 +681,8 @@ class BuiltinEngine:
                 if pattern.alpha_id >= 0:
                     self._by_kind.setdefault(pattern.kind, {}).setdefault(pattern.alpha_id, pattern)
         self._alpha_count = len(alpha_ids)
-        self.run: Callable[[Sequence[Fact]], list[Match]] = _run_function(self._by_kind, self._conditions)
+        self.run: Callable[[Sequence[Fact]], list[Match]]
+        self.run, self.run_cached = _run_function(self._by_kind, self._conditions)
 
 
 Entry = tuple[tuple[str, ...], tuple[tuple[str, Fact], ...]]  # a match's key and bindings, its owner aside
@@ -709,9 +731,10 @@ def _general(
 
 def _run_function(
     patterns_by_kind: dict[str, dict[int, _Pattern]], conditions: Sequence[_Condition]
-) -> Callable[[Sequence[Fact]], list[Match]]:
+) -> tuple[Callable[[Sequence[Fact]], list[Match]], bool]:
     """The engine's run, generated once per catalog: the facts by kind, the facts passing each distinct test on
-    the fact alone, each condition's matches, and the matches in order, as one function.
+    the fact alone, each condition's matches, and the matches in order, as one function; and whether its
+    code came from the cache of compiled code (`assess.codecache`) rather than from `compile`.
 
     Why: a loop over the ~20 kinds called a selector each and stored what passed in a list by test id; a
     loop over the ~140 conditions asked each one what it is (simple, paired, general) and found most of
@@ -802,9 +825,10 @@ def _run_function(
             f"            append(new(Match, ({rule_id!r}, {outcome!r}, {alternative!r}, key, bindings)))",
         ]
     lines.append("    return out")
-    exec("\n".join(lines), namespace)
+    code, cached = compiled("\n".join(lines), RUN_FILENAME)  # compiled once per catalog, not once a process
+    exec(code, namespace)
     run: Callable[[Sequence[Fact]], list[Match]] = namespace["run"]
-    return run
+    return run, cached
 
 
 def _pair_lines(i: int, name: str, index: int, second: _Pattern, namespace: dict[str, Any]) -> list[str]:
@@ -867,7 +891,7 @@ def _frames(patterns: tuple[_Pattern, ...], candidates: Callable[[_Pattern], lis
     frames: list[Frame] = [{}]
     for pattern in patterns:
         facts = candidates(pattern)
-        beta = pattern.beta if pattern.alpha_id >= 0 else (pattern.test,)  # not split: the whole test on each
+        beta = pattern.beta if pattern.test is None else (pattern.test,)  # not split: the whole test on each
         same_kind = pattern.same_kind
         if pattern.negated:
             if not facts:

@@ -16,7 +16,6 @@ import contextlib
 import dataclasses
 import hashlib
 import json
-import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from typing import Any, Literal
 
 from assess._version import __version__
 from assess.atomic import write_atomic
+from assess.cachedir import cache_dir
 from assess.errors import RulePackError, single_line
 from assess.frozen import Frozen
 from assess.reading import MAX_DEPTH, MAX_PACK_FILE_BYTES, TooLarge, read_limited, too_deep
@@ -228,15 +228,9 @@ CACHE_FORMAT = 2  # the layout of a cache entry (see `_cache_entry_data`); names
 
 
 def _cache_dir() -> Path | None:
-    configured = os.environ.get("ASSESS_CACHE_DIR")
-    if configured == "":
-        return None
-    if configured:
-        return Path(configured)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     # The folder names the entry format: a version of assess that stores entries another way
     # uses another folder, so neither ever reads the other's entries as a pack.
-    return Path(base) / "assess" / f"packs-{CACHE_FORMAT}"
+    return cache_dir(f"packs-{CACHE_FORMAT}")
 
 
 def _cache_entry_data(text: str, digest: str) -> Any:
