@@ -550,9 +550,9 @@ def problem_report(name: str, error: PlanError, lang: str = "en") -> PlanReport:
     return report.model_copy(update={"gate": plan_gate(report, Settings())})
 
 
-def make_report(plans: Iterable[PlanReport], catalog: Catalog, config: Config | None = None) -> Report:
-    """Wrap plan reports into the top-level report, with totals and the gate's verdict (`config`'s gate)."""
-    plans, gate = judged(plans, Settings.of(_config(config)))
+def make_report(plans: Iterable[PlanReport], catalog: Catalog, config: Config) -> Report:
+    """Wrap plan reports into the top-level report, with totals and the verdict of `config`'s gate."""
+    plans, gate = judged(plans, Settings.of(config))
     counts = dict.fromkeys(Severity, 0)
     for plan in plans:
         for finding in plan.findings:
