@@ -28,6 +28,8 @@ _EXPORTS = {
     "Report": "assess.results.report",
     "PlanReport": "assess.results.report",
     "Finding": "assess.results.report",
+    "Gate": "assess.results.report",
+    "PlanGate": "assess.results.report",
     "Severity": "assess.results.report",
     "Recommendation": "assess.results.report",
     "Score": "assess.results.report",
@@ -48,9 +50,11 @@ __all__ = [
     "Config",
     "ConfigError",
     "Finding",
+    "Gate",
     "Limits",
     "Plan",
     "PlanError",
+    "PlanGate",
     "PlanLimitError",
     "PlanReadError",
     "PlanReport",
@@ -86,7 +90,17 @@ if TYPE_CHECKING:
     )
     from assess.plan.load import Limits
     from assess.plan.model import Plan
-    from assess.results.report import Finding, PlanReport, Recommendation, Report, Score, Severity, StepResult
+    from assess.results.report import (
+        Finding,
+        Gate,
+        PlanGate,
+        PlanReport,
+        Recommendation,
+        Report,
+        Score,
+        Severity,
+        StepResult,
+    )
 
 
 def __getattr__(name: str) -> Any:

@@ -33,7 +33,9 @@ from assess.i18n import label
 from assess.plan.inmemory import canonical_bytes, canonical_json, check_data
 from assess.plan.load import DEFAULT_LIMITS, Document, Limits, SourceMap, load_path, parse_bytes
 from assess.plan.validate import PlanData, checked_data, checked_document, is_plan, typed_plan
+from assess.results.gate import Settings, judge, judged, plan_gate
 from assess.results.report import (
+    REPORT_VERSION,
     Finding,
     PlanProblem,
     PlanReport,
@@ -254,6 +256,7 @@ def _plan_report(
         True,
         [],
         card.score,
+        judge(findings, card.score, lang, Settings.of(config)),
         list(card.steps),
         rule_results,
         findings,
@@ -541,8 +544,8 @@ def _recommendations(
 
 
 def problem_report(name: str, error: PlanError, lang: str = "en") -> PlanReport:
-    """The report entry of a plan that could not be assessed."""
-    return PlanReport(
+    """The report entry of a plan that could not be assessed (which fails any gate)."""
+    report = PlanReport(
         file=name,
         language=lang,
         assessed=False,
@@ -553,18 +556,19 @@ def problem_report(name: str, error: PlanError, lang: str = "en") -> PlanReport:
             for p in error.problems
         ],
     )
+    return report.model_copy(update={"gate": plan_gate(report, Settings())})
 
 
-def make_report(plans: Iterable[PlanReport], catalog: Catalog) -> Report:
-    """Wrap plan reports into the top-level report, with totals."""
-    plans = list(plans)
+def make_report(plans: Iterable[PlanReport], catalog: Catalog, config: Config) -> Report:
+    """Wrap plan reports into the top-level report, with totals and the verdict of `config`'s gate."""
+    plans, gate = judged(plans, Settings.of(config))
     counts = dict.fromkeys(Severity, 0)
     for plan in plans:
         for finding in plan.findings:
             counts[finding.severity] += 1
     assessed = sum(plan.assessed for plan in plans)
     summary = new_summary(len(plans), assessed, len(plans) - assessed, counts, 0)
-    return new_report("1.0", _tool(catalog.engine.name), catalog.pack_info, plans, summary)
+    return new_report(REPORT_VERSION, _tool(catalog.engine.name), catalog.pack_info, plans, summary, gate)
 
 
 @functools.lru_cache(maxsize=8)
@@ -608,7 +612,7 @@ def assess_plan(
     config = _config(config)
     catalog = build_catalog(config)
     loaded = load(source, name=name, limits=limits or config_limits(config))
-    return make_report([assess_loaded(loaded, catalog, config)], catalog)
+    return make_report([assess_loaded(loaded, catalog, config)], catalog, config)
 
 
 def assess_many(
@@ -629,7 +633,7 @@ def assess_many(
         plans.append(plan_report)
         if on_done is not None:
             on_done(plan_report)
-    return make_report(plans, catalog)
+    return make_report(plans, catalog, config)
 
 
 def iter_assess(

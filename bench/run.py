@@ -175,7 +175,7 @@ def _assess_one(source: Any, catalog: Any, config: Any) -> str:
     """What a library caller does per plan: validate, assess, score, and the JSON report."""
     from assess.api import assess_loaded, load, make_report
 
-    return make_report([assess_loaded(load(source), catalog, config)], catalog).model_dump_json()
+    return make_report([assess_loaded(load(source), catalog, config)], catalog, config).model_dump_json()
 
 
 STAGES = (
@@ -262,7 +262,7 @@ def child_throughput(count: int) -> dict[str, Any]:
         matched.update((match.rule_id, match.outcome) for match in matches)
         plan_report = assess_loaded(loaded, catalog, config)  # runs facts and engine again
         t4 = clock()
-        make_report([plan_report], catalog).model_dump_json()
+        make_report([plan_report], catalog, config).model_dump_json()
         t5 = clock()
         findings += len(plan_report.findings)
         for stage, seconds in zip(STAGES, (t1 - t0, t2 - t1, t3 - t2, t4 - t3 - (t3 - t1), t5 - t4), strict=True):

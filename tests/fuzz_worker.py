@@ -35,7 +35,9 @@ from bench.plans import generate
 def report(loaded: Loaded, config: Config) -> str:
     """The plan's whole JSON report under `config`, with the engine's name normalised."""
     catalog = build_catalog(config)
-    data: dict[str, Any] = json.loads(make_report([assess_loaded(loaded, catalog, config)], catalog).model_dump_json())
+    data: dict[str, Any] = json.loads(
+        make_report([assess_loaded(loaded, catalog, config)], catalog, config).model_dump_json()
+    )
     data["tool"]["engine"] = "(normalised)"
     return json.dumps(data, indent=2, ensure_ascii=False)
 

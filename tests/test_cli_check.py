@@ -440,7 +440,7 @@ def test_an_output_file_is_replaced_only_when_complete(tmp_path: Path, monkeypat
     target = tmp_path / "report.json"
     target.write_text("previous report\n", encoding="utf-8")
 
-    def broken_finish(writer: object, summary: object) -> None:
+    def broken_finish(writer: object, summary: object, gate: object) -> None:
         raise RuntimeError("renderer bug")  # after the plans were streamed into the file
 
     import assess.formats.json as json_format

@@ -41,7 +41,7 @@ def _report(document: Any, name: str, engine: str) -> str:
         loaded = load(document, name=name)
     except PlanError as error:
         return f"invalid: {error}"
-    data = json.loads(make_report([assess_loaded(loaded, catalog, config)], catalog).model_dump_json())
+    data = json.loads(make_report([assess_loaded(loaded, catalog, config)], catalog, config).model_dump_json())
     assert data["tool"]["engine"] == catalog.engine.name
     data["tool"]["engine"] = "(normalised)"
     return json.dumps(data, indent=2, ensure_ascii=False)

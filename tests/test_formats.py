@@ -69,7 +69,7 @@ def test_json_is_the_report_model_and_valid_against_its_schema(report: Report) -
 
 def test_json_has_the_same_shape_for_one_plan() -> None:
     one = json.loads(render("json", assess_many([sample("exemplary.json")])))
-    assert set(one) == {"report_version", "tool", "rule_packs", "plans", "summary"}
+    assert set(one) == {"report_version", "tool", "rule_packs", "plans", "summary", "gate"}
     assert len(one["plans"]) == 1
 
 

@@ -56,9 +56,10 @@ def _instances() -> list[Frozen]:
     found: list[Frozen] = []
     for path in sorted(SAMPLES.glob("*.json")):
         whole = assess.assess_plan(path)
-        found += [whole, whole.tool, whole.summary, *whole.rule_packs]
+        found += [whole, whole.tool, whole.summary, *([whole.gate] if whole.gate else []), *whole.rule_packs]
         for plan in whole.plans:
-            found += [plan, *([plan.score] if plan.score else []), *plan.steps, *plan.rules, *plan.findings]
+            found += [plan, *([plan.score] if plan.score else []), *([plan.gate] if plan.gate else [])]
+            found += [*plan.steps, *plan.rules, *plan.findings]
             found += [*plan.recommendations, *plan.suppressed, *plan.suppression_notices, *plan.problems]
     first = next(record for record in found if isinstance(record, report.Finding))
     found += [

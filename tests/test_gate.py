@@ -7,7 +7,18 @@ import dataclasses
 import pytest
 
 from assess.config import Config
-from assess.results.gate import EXIT_ERROR, EXIT_GATE_FAILED, EXIT_OK, decide, plan_failures
+from assess.results.gate import (
+    EXIT_ERROR,
+    EXIT_GATE_FAILED,
+    EXIT_OK,
+    REASONS_KEPT,
+    Settings,
+    Tally,
+    decide,
+    describe,
+    plan_failures,
+    regate,
+)
 from assess.results.report import Finding, PlanProblem, PlanReport, Report, Score, Severity, Summary, ToolInfo
 
 
@@ -116,3 +127,36 @@ def test_a_batch_passes_only_when_every_plan_passes() -> None:
 
 def test_an_empty_report_is_never_a_pass() -> None:
     assert decide(report(), Config()).exit_code == EXIT_ERROR
+
+
+def test_the_runs_gate_lists_the_first_reasons_and_counts_the_rest() -> None:
+    plans = [assessed(f"p{index:02d}.json", 40, Severity.CRITICAL) for index in range(REASONS_KEPT + 3)]
+    tally = Tally(Settings("high", 50), keep=REASONS_KEPT)
+    judged = [tally.add(plan) for plan in plans]
+    gate = tally.gate()
+    assert (gate.exit_code, gate.passed, gate.plans_failed, gate.plans_not_assessed) == (1, False, 13, 0)
+    assert len(gate.reasons) == REASONS_KEPT and gate.more_reasons == 2 * 13 - REASONS_KEPT  # two reasons a plan
+    assert gate.reasons[:2] == [
+        "p00.json: 1 finding at or above high (worst: critical; --fail-on high)",
+        "p00.json: the overall score is 40, below 50 (--fail-under)",
+    ]
+    assert all(plan.gate is not None and plan.gate.findings == 1 and plan.gate.below_minimum for plan in judged)
+    assert describe(gate).startswith(
+        "gate failed (exit 1; --fail-on high, --fail-under 50): 13 plans failed the gate: "
+    )
+    assert describe(gate).endswith("; ... and 16 more")
+
+
+def test_regate_judges_a_report_again_under_its_own_gate_or_another() -> None:
+    made = regate(report(assessed("a.json", 70, Severity.HIGH), broken("b.json")), Settings())
+    assert made.gate is not None and made.gate.exit_code == EXIT_ERROR and made.gate.plans_not_assessed == 1
+    assert [p.gate.passed for p in made.plans if p.gate] == [False, False]
+    # A baseline set the high finding aside: judged again under the report's own gate, the plan passes.
+    first = made.plans[0].model_copy(update={"findings": []})
+    again = regate(made.model_copy(update={"plans": [first, made.plans[1]]}))
+    assert again.plans[0].gate is not None and again.plans[0].gate.passed
+    assert again.gate is not None and (again.gate.plans_failed, again.gate.reasons) == (
+        0,
+        ["b.json: could not be assessed"],
+    )
+    assert regate(report(assessed("a.json", 70))).gate is None  # no gate of its own, none given: left as it is

@@ -12,6 +12,7 @@ from support import sample
 from assess.api import assess_many
 from assess.config import Config
 from assess.formats import RenderOptions, render
+from assess.results.gate import Settings, regate
 from assess.results.report import Report, Status
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
@@ -36,7 +37,8 @@ def report() -> Report:
 @pytest.fixture(scope="module")
 def xml(report: Report, tmp_path_factory: pytest.TempPathFactory) -> JUnitXml:
     path = tmp_path_factory.mktemp("junit") / "assess.xml"
-    path.write_text(render("junit", report, RenderOptions()), encoding="utf-8")
+    # Every finding a failure: the gate at its most severe (--fail-on info), which the report carries.
+    path.write_text(render("junit", regate(report, Settings("info")), RenderOptions()), encoding="utf-8")
     return JUnitXml.fromfile(str(path))
 
 
@@ -128,7 +130,7 @@ def _score_cases(xml: JUnitXml) -> list[list[TestCase]]:
 
 
 def test_without_fail_under_there_is_no_score_testcase(report: Report, tmp_path: Path) -> None:
-    xml = _parsed(report, RenderOptions(fail_on="none"), tmp_path)
+    xml = _parsed(regate(report, Settings("none")), RenderOptions(), tmp_path)
     assert _score_cases(xml) == [[], [], []]
     assert xml.failures == 0  # --fail-on none, no score gate: the run passes, so nothing is red
 
@@ -139,7 +141,7 @@ def test_a_plan_under_fail_under_is_a_failing_score_testcase_counted_in_failures
     """The QA case: --fail-on none --fail-under 80 exits 1; the XML must not say failures="0"."""
     failing_score = report.plans[1].score
     assert failing_score is not None and failing_score.overall == 50.2
-    xml = _parsed(report, RenderOptions(fail_on="none", fail_under=80), tmp_path)
+    xml = _parsed(regate(report, Settings("none", 80)), RenderOptions(), tmp_path)
     exemplary, failing, broken = _score_cases(xml)
     assert broken == []  # a plan that could not be assessed has its <error>, no score
     (passed,) = exemplary
@@ -169,7 +171,7 @@ def test_a_score_equal_to_the_minimum_passes_as_the_gate_does(
 
     score = report.plans[1].score
     assert score is not None and score.overall == 50.2
-    xml = _parsed(report, RenderOptions(fail_under=minimum), tmp_path)
+    xml = _parsed(regate(report, Settings("high", minimum)), RenderOptions(), tmp_path)
     (case,) = _score_cases(xml)[1]
     assert case.name == name  # the minimum as given: 50.25 is not shown as 50.2 or 50.3
     assert (not case.is_passed) is fails

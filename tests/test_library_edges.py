@@ -22,6 +22,7 @@ from click.testing import CliRunner
 import assess
 from assess.cli import cli
 from assess.formats import RenderOptions, render
+from assess.results.gate import Settings, regate
 
 ROOT = Path(__file__).resolve().parent.parent
 GOOD = ROOT / "samples" / "exemplary.json"
@@ -68,7 +69,9 @@ def test_junit_failures_follow_the_gate(tmp_path: Path) -> None:
     low = [f for f in findings if not f.severity.at_least(assess.Severity.HIGH)]
     assert low  # the sample has findings below the default gate
     for fail_on, failing in (("high", {"critical", "high"}), ("none", set()), ("info", None)):
-        root = ET.fromstring(render("junit", report, RenderOptions(fail_on=fail_on)))
+        regated = regate(report, Settings(fail_on)) if fail_on != "info" else report.model_copy(update={"gate": None})
+        options = RenderOptions(fail_on=fail_on if fail_on != "info" else None)  # a report without a gate: the options'
+        root = ET.fromstring(render("junit", regated, options))
         types = {failure.get("type") for failure in root.iter("failure")}
         if failing is None:
             assert types == {f.severity.value for f in findings}

@@ -280,7 +280,7 @@ def test_an_untouched_starter_reports_itself_as_not_started(lang: Language, fmt:
     assert "/goals/0/statement" in report.fill_first
     name = starter_data(lang, today=TODAY)["organization"]["name"]
     assert report.organization != name and name in (report.organization or "")
-    whole = make_report([report], CATALOG)
+    whole = make_report([report], CATALOG, Config())
     words = {"en": ("Not started", "Fill in first"), "fr": ("Plan non commencé", "À remplir d'abord")}[lang.value]
     for output in ("text", "markdown", "html"):
         rendered = render(output, whole)

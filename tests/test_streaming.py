@@ -151,6 +151,10 @@ def test_a_streamed_batch_with_a_baseline_and_a_failing_gate(batch: Path, tmp_pa
     tail = expected_stderr_tail(report, config)
     assert len(tail) > 20 and "more" in tail[11]  # more than ten plans fail: the counts of the rest are shown
     assert stderr.splitlines()[-len(tail) :] == tail
+    # The stored verdict is standard error's: the first ten reasons, and how many more.
+    stored = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))["gate"]
+    assert stored["exit_code"] == code and [f"  {reason}" for reason in stored["reasons"]] == tail[1:11]
+    assert tail[11] == f"  ... and {stored['more_reasons']} more"
 
 
 def test_writing_a_baseline_sets_every_finding_aside_as_before(batch: Path, tmp_path: Path) -> None:
@@ -197,12 +201,12 @@ def test_an_empty_batch_streams_as_the_empty_report() -> None:
     options = RenderOptions(rules=rule_infos(catalog, "en"))
     out = io.StringIO()
     writer = SarifWriter(empty, options, out)
-    writer.finish(empty.summary)
+    writer.finish(empty.summary, empty.gate)
     assert out.getvalue() == render("sarif", empty, options)
     from assess.formats.json import Writer as JsonWriter
 
     out = io.StringIO()
-    JsonWriter(empty, options, out).finish(empty.summary)
+    JsonWriter(empty, options, out).finish(empty.summary, empty.gate)
     assert out.getvalue() == render("json", empty, options)
 
 
@@ -214,7 +218,7 @@ def test_a_rule_unknown_to_the_catalog_is_described_as_render_does(batch: Path) 
     writer = SarifWriter(report, bare, out)
     for plan in report.plans:
         writer.add(plan)
-    writer.finish(report.summary)
+    writer.finish(report.summary, report.gate)
     assert out.getvalue() == render("sarif", report, bare)
 
 

@@ -550,3 +550,16 @@ def test_references_resolve_agrees_with_reference_problems(plan: dict[str, Any],
             if entries and rng.random() < 0.2:
                 entries.append({**rng.choice(entries)})
     assert references_resolve(plan) == (not reference_problems(plan))
+
+
+@pytest.mark.parametrize("day", ["0000-01-01", "0000-02-29"])
+def test_year_0000_is_not_a_date_for_either_validator(day: str) -> None:
+    """jsonschema_rs accepted year 0000, which Python cannot hold: the plan passed, then assessing it raised."""
+    plan = copy.deepcopy(EXEMPLARY)
+    plan["plan"]["start_date"] = day
+    assert messages(plan) == {
+        "/plan/start_date": f"must be a real date like 2025-03-01 (found '{day}', which is not a day of the calendar)"
+    }
+    assert not assess.plan.validate.is_plan(plan)
+    plan["plan"]["start_date"] = "0001-01-01"  # the first day Python holds is still a date
+    assert assess.plan.validate.is_plan(plan)

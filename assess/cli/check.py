@@ -315,7 +315,7 @@ def _run(
         fail_on=str(config.fail_on),
         fail_under=config.fail_under,
     )
-    head = make_report([], catalog)
+    head = make_report([], catalog, config)
     batch = _Batch(config, baseline, record=write_baseline_file is not None, portfolio=summary is not None)
     # Formats that cannot be streamed keep the (filtered) plan reports, to render the whole report at the end.
     whole = [out for out in outputs if streamed[out.format] is None]
@@ -349,6 +349,7 @@ def _run(
                     if kept is not None:
                         kept.append(plan)
             totals = batch.summary(skipped=len(skipped))
+            gate = batch.tally.gate()  # the verdict, known only now: it ends the JSON report, SARIF has it first
 
             for line in batch.problems:
                 click.echo(line, err=True)
@@ -359,13 +360,13 @@ def _run(
                 if quiet < 2:  # a note, not an error: -qq prints nothing but errors
                     _err(f"assess: {written.summary(write_baseline_file, config.lang or 'en')}")
             for target, writer in writers:
-                writer.finish(totals)
+                writer.finish(totals, gate)
                 target.write(
                     "\n"
                 )  # JSON and SARIF end in a brace; the output ends in a newline, as a rendered one does
             rendered: list[tuple[Output, str, bool]] = []
             if kept is not None:
-                report = head.model_copy(update={"plans": kept, "summary": totals})
+                report = head.model_copy(update={"plans": kept, "summary": totals, "gate": gate})
                 options = base._replace(baselined=batch.baselined)
                 for out in whole:
                     # Colour and terminal width only for standard output; files are always plain and stable.
@@ -393,10 +394,9 @@ def _run(
         for _, text, use_color in rendered:
             _echo(text, use_color)
 
-    verdict = batch.tally.verdict()
     if quiet < 2:
-        _print_verdict(verdict.exit_code, verdict.reasons, batch.tally.omitted, totals, batch.failing, batch.lang)
-    return verdict.exit_code
+        _print_verdict(gate.exit_code, gate.reasons, gate.more_reasons, totals, batch.failing, batch.lang)
+    return gate.exit_code
 
 
 class _Failing:
@@ -418,7 +418,7 @@ class _Batch:
     """
 
     def __init__(self, config: Config, baseline: Baseline | None, *, record: bool, portfolio: bool = False) -> None:
-        from assess.results.gate import Tally
+        from assess.results.gate import REASONS_KEPT, Tally
         from assess.results.report import Severity
 
         self.config = config
@@ -429,7 +429,8 @@ class _Batch:
         self.counts = {severity: 0 for severity in Severity}
         self.plans = 0
         self.assessed = 0
-        self.tally = Tally(config, keep=MAX_GATE_LINES)
+        self.tally = Tally(config, keep=REASONS_KEPT)
+        self._fail_on = str(config.fail_on)
         self.failing = _Failing()
         # The run's language: --lang / the configuration's, else the first plan's own.
         self.lang: str = config.lang or ""
@@ -439,12 +440,12 @@ class _Batch:
             from assess.results.portfolio import Portfolio
 
             self.portfolio = Portfolio()
-        self._threshold = None if config.fail_on == "none" else Severity(config.fail_on)
 
     def add(self, plan: PlanReport) -> PlanReport:
-        """Count a plan in, and return it without its baselined findings."""
+        """Count a plan in, and return it without its baselined findings, carrying the gate's verdict on it."""
         from assess.errors import Problem
         from assess.i18n import label
+        from assess.results.gate import fails_gate
 
         self.plans += 1
         self.lang = self.lang or plan.language
@@ -467,13 +468,13 @@ class _Batch:
                 self.baselined[plan.file] = self.baselined.get(plan.file, 0) + removed
         for finding in plan.findings:
             self.counts[finding.severity] += 1
-            if self._threshold is not None and finding.severity.at_least(self._threshold):
+            if fails_gate(finding.severity, self._fail_on):
                 self.failing.total += 1
                 if len(self.failing.lines) < MAX_GATE_LINES:
                     where = f"{plan.file}:{finding.line or 1}:{finding.column or 1}"
                     severity = label(f"sev_{finding.severity.value}", self.lang)
                     self.failing.lines.append(f"  {where}: {finding.rule_id} [{severity}] {finding.message}")
-        self.tally.add(plan)
+        plan = self.tally.add(plan)  # judged after the baseline: what the files say is what the exit code says
         if self.portfolio is not None:
             self.portfolio.add(plan)
         return plan

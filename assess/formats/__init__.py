@@ -59,10 +59,11 @@ class RenderOptions(NamedTuple):
     ``quiet``: 0 full output, 1 one summary line per plan, 2 nothing (text only).
     ``width``: text width for formats that lay out tables (a fixed default keeps piped output stable).
     ``baselined``: per plan file, how many findings the baseline removed from the report.
-    ``fail_on``: the gate's severity (``"none"``: nothing fails it), so that formats which mark
-    failures (JUnit) fail exactly what the gate fails; None: every finding is a failure.
-    ``fail_under``: the score gate's minimum (``--fail-under``), so that the formats which carry a
-    verdict (JUnit, GitHub annotations) show a plan scoring below it as failed; None: no score gate.
+    ``fail_on``, ``fail_under``: the gate, for a report that does not carry its own (`Report.gate`
+    is None: a report made by hand or before report_version 1.1); a report's own gate, the one
+    that decided its exit code, always wins (`gate_settings`). ``fail_on``: the severity that
+    fails (``"none"``: nothing does; None: every finding is a failure); ``fail_under``: the score
+    gate's minimum (None: no score gate).
     """
 
     color: bool = False
@@ -79,6 +80,17 @@ Renderer = Callable[["Report", RenderOptions], str]
 
 NOT_STARTED_BELOW = 50.0
 """A plan with less than this share of its texts written (the rest placeholders) is shown as not started."""
+
+
+def gate_settings(report: Report, options: RenderOptions) -> tuple[str | None, float | None]:
+    """The gate the formats that mark failures (JUnit, GitHub) follow: (fail_on, fail_under).
+
+    The report's own (`Report.gate`: what decided its exit code and each plan's `gate`), so that a
+    format never fails what the gate passed; the options' for a report that carries none.
+    """
+    if report.gate is not None:
+        return report.gate.fail_on, report.gate.fail_under
+    return options.fail_on, options.fail_under
 
 
 def renderer(name: str) -> Renderer:

@@ -7,13 +7,13 @@ LF everywhere, and also ``:`` and ``,`` in properties. Each plan also gets one
 ``::error`` per problem. With ``--fail-under N`` (`RenderOptions.fail_under`), a plan
 scoring below N (as the gate decides) gets an ``::error`` titled ``assess: score >= N``
 with its score, the minimum and the actions to do first: the job fails for it, so the
-annotations say so.
+annotations say so. The gate followed is the report's own (`assess.formats.gate_settings`).
 """
 
 from __future__ import annotations
 
 from assess.errors import single_line
-from assess.formats import RenderOptions, first_actions, score_text
+from assess.formats import RenderOptions, first_actions, gate_settings, score_text
 from assess.results.gate import below_minimum, minimum_text, score_reason
 from assess.results.report import PlanReport, Report, Severity
 
@@ -43,6 +43,8 @@ def command(name: str, message: str, **properties: str | int | None) -> str:
 
 def render(report: Report, options: RenderOptions) -> str:
     lines: list[str] = []
+    _, fail_under = gate_settings(report, options)
+    options = options._replace(fail_under=fail_under)
     for plan in report.plans:
         lines.extend(_plan(plan, options))
     return "\n".join(lines) + ("\n" if lines else "")

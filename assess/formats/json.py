@@ -11,7 +11,7 @@ from typing import IO
 
 from assess.formats import RenderOptions
 from assess.formats.stream import indent, list_token
-from assess.results.report import PlanReport, Report, Summary
+from assess.results.report import Gate, PlanReport, Report, Summary
 
 PLANS_DEPTH = 2  # "plans" is a key of the top-level object
 _ITEM_PAD = " " * (PLANS_DEPTH + 2)
@@ -34,7 +34,8 @@ def _around_plans(report: Report) -> tuple[str, str]:
 
 
 class Writer:
-    """`render`'s bytes, written plan by plan: the report's start at once, each plan as it comes, then the totals."""
+    """`render`'s bytes, written plan by plan: the report's start at once, each plan as it comes, then the totals
+    and the gate's verdict, which come after the plans in the report."""
 
     def __init__(self, head: Report, options: RenderOptions, out: IO[str]) -> None:
         self._head = head.model_copy(update={"plans": []})
@@ -47,8 +48,8 @@ class Writer:
         self._out.write(("," if self._count else "") + "\n" + indent(plan.model_dump_json(indent=2), _ITEM_PAD))
         self._count += 1
 
-    def finish(self, summary: Summary) -> None:
-        start, end = _around_plans(self._head.model_copy(update={"summary": summary}))
-        if start != self._start:  # only the summary, after the plans, may change
-            raise AssertionError("streaming: the report's start changed with its summary")
+    def finish(self, summary: Summary, gate: Gate | None) -> None:
+        start, end = _around_plans(self._head.model_copy(update={"summary": summary, "gate": gate}))
+        if start != self._start:  # only the summary and the gate, after the plans, may change
+            raise AssertionError("streaming: the report's start changed with its summary or gate")
         self._out.write(("\n" + " " * PLANS_DEPTH if self._count else "") + end)

@@ -4,15 +4,20 @@ One testsuite per plan file; one testcase per rule evaluated, passes included so
 a dashboard counts them (classname = the step, name = "RULE-ID title"). A rule
 with findings is a ``<failure>`` (type = severity) whose text lists each finding
 as ``file:line:col: /pointer: message`` and what to do. What is a failure
-follows the gate: given the gate's ``--fail-on`` (`RenderOptions.fail_on`, which
-the CLI always passes), a rule whose findings are less severe passes, its findings
+follows the gate: given the gate's ``--fail-on`` (the report's `Report.gate`, or for a
+report without one `RenderOptions.fail_on`), a rule whose findings are less severe passes, its findings
 in ``<system-out>``, so a green pipeline never shows red tests. A rule that was
 suppressed, did not apply, lacked information or whose findings the baseline
 accepted is ``<skipped>`` with the reason. A plan that could not be assessed is
 a testsuite with one ``<error>`` testcase. No timestamps or durations: the same
 report gives the same bytes.
 
-The score gate is a test case too: with ``--fail-under N`` (`RenderOptions.fail_under`),
+Each testsuite's properties say the gate's verdict on the plan (`PlanReport.gate`, the one
+that decided the exit code): ``gate`` is ``passed``, ``failed`` or ``not_assessed``, and each
+``gate_reason`` says why, in the plan's language. The gate followed is the report's own
+(`assess.formats.gate_settings`).
+
+The score gate is a test case too: with ``--fail-under N`` (as ``--fail-on``: the report's gate),
 each assessed plan's suite ends with a testcase ``score >= N`` (classname ``assess``),
 a ``<failure>`` naming the score and the minimum when the plan scores below N, as the
 gate decides (`assess.results.gate.below_minimum`: a score equal to N passes), so a red
@@ -24,9 +29,9 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from assess.formats import RenderOptions, first_actions, score_text
-from assess.results.gate import below_minimum, minimum_text, score_reason
-from assess.results.report import PlanReport, Report, RuleResult, Severity, Status
+from assess.formats import RenderOptions, first_actions, gate_settings, score_text
+from assess.results.gate import below_minimum, fails_gate, minimum_text, score_reason
+from assess.results.report import PlanReport, Report, RuleResult, Status
 from assess.steps import STEP_BY_NUMBER
 
 # Characters XML 1.0 cannot carry at all, even escaped (plan texts may hold control characters).
@@ -40,7 +45,8 @@ def _clean(text: str) -> str:
 def render(report: Report, options: RenderOptions) -> str:
     root = ET.Element("testsuites", name="assess")
     totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
-    suites = [_suite(plan, options) for plan in report.plans]
+    fail_on, fail_under = gate_settings(report, options)
+    suites = [_suite(plan, fail_on, fail_under) for plan in report.plans]
     for suite in suites:
         for key in totals:
             totals[key] += int(suite.get(key, "0"))
@@ -51,17 +57,29 @@ def render(report: Report, options: RenderOptions) -> str:
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
 
-def _suite(plan: PlanReport, options: RenderOptions) -> ET.Element:
+def _verdict(plan: PlanReport) -> str:
+    if plan.gate is None or plan.gate.passed:
+        return "passed"
+    return "failed" if plan.assessed else "not_assessed"
+
+
+def _suite(plan: PlanReport, fail_on: str | None, fail_under: float | None) -> ET.Element:
     suite = ET.Element("testsuite", name=_clean(plan.file))
     counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+    values: list[tuple[str, str]] = []
     if plan.score is not None:
-        properties = ET.SubElement(suite, "properties")
-        for name, value in (
+        values += [
             ("organization", plan.organization or ""),
             ("score", f"{plan.score.overall:g}"),
             ("grade", plan.score.grade),
             ("completeness", f"{plan.score.completeness:g}"),
-        ):
+        ]
+    if plan.gate is not None:
+        values.append(("gate", _verdict(plan)))
+        values += [("gate_reason", reason) for reason in plan.gate.reasons]
+    if values:
+        properties = ET.SubElement(suite, "properties")
+        for name, value in values:
             ET.SubElement(properties, "property", name=name, value=_clean(value))
     if not plan.assessed:
         case = ET.SubElement(suite, "testcase", classname="assess", name="plan can be assessed", file=_clean(plan.file))
@@ -76,12 +94,12 @@ def _suite(plan: PlanReport, options: RenderOptions) -> ET.Element:
         counts["tests"] = counts["errors"] = 1
     for rule in plan.rules:
         counts["tests"] += 1
-        outcome = _case(suite, plan, rule, options.fail_on)
+        outcome = _case(suite, plan, rule, fail_on)
         if outcome:
             counts[outcome] += 1
-    if plan.assessed and plan.score is not None and options.fail_under is not None:
+    if plan.assessed and plan.score is not None and fail_under is not None:
         counts["tests"] += 1
-        if _score_case(suite, plan, plan.score.overall, options.fail_under):
+        if _score_case(suite, plan, plan.score.overall, fail_under):
             counts["failures"] += 1
     for key, count in counts.items():
         suite.set(key, str(count))
@@ -115,12 +133,6 @@ def _where(plan: PlanReport, line: int | None, column: int | None, pointer: str,
     return f"{place}: {pointer or '/'}: {message}"
 
 
-def _fails_gate(severity: Severity, fail_on: str | None) -> bool:
-    if fail_on is None:
-        return True
-    return fail_on != "none" and severity.at_least(Severity(fail_on))
-
-
 def _case(suite: ET.Element, plan: PlanReport, rule: RuleResult, fail_on: str | None) -> str | None:
     """Add the rule's testcase; returns 'failures', 'skipped' or None (passed)."""
     case = ET.SubElement(
@@ -138,7 +150,7 @@ def _case(suite: ET.Element, plan: PlanReport, rule: RuleResult, fail_on: str | 
             lines = [_where(plan, f.line, f.column, f.pointer, f.message) for f in findings]
             lines.append(f"What to do: {findings[0].recommendation}")
             message = findings[0].message if len(findings) == 1 else f"{len(findings)} findings: {findings[0].message}"
-            if not _fails_gate(rule.severity, fail_on):
+            if not fails_gate(rule.severity, fail_on):
                 out = ET.SubElement(case, "system-out")
                 out.text = _clean(f"{rule.severity.value}, below the gate (--fail-on {fail_on}):\n" + "\n".join(lines))
                 return None

@@ -8,7 +8,16 @@ no position: consumers reject 0), and at the plan element by its JSON pointer.
 Fingerprints are the findings' own, stable across edits elsewhere in the plan.
 Suppressed findings stay, with their justification, as SARIF suppressions.
 Plans that could not be assessed are the invocation's notifications, and make
-``executionSuccessful`` false. `Writer` writes the same bytes plan by plan, for batches.
+``executionSuccessful`` false.
+
+The gate's verdict (`Report.gate`, the one that decides the exit code) is the invocation's:
+``exitCode`` (0 passed, 1 failed, 2 could not assess), ``exitCodeDescription`` (the outcome,
+the gate and the reasons in one line, as on standard error) and ``properties.gate`` (the
+report's `gate` object: fail_on, fail_under, counts, reasons). A failed gate is not a failed
+execution: findings are the results a run exists to produce, so ``executionSuccessful`` stays
+true (SARIF 2.1.0, 3.20.14: false only when the tool could not do its job; here, a plan it could
+not assess). Each plan's verdict (its `gate`) is in ``runs[0].properties.plans``.
+`Writer` writes the same bytes plan by plan, for batches.
 """
 
 from __future__ import annotations
@@ -20,7 +29,8 @@ from urllib.parse import quote
 
 from assess.formats import RenderOptions, RuleInfo
 from assess.formats.stream import ListSpool, splice
-from assess.results.report import Finding, PlanReport, Report, Severity, Summary, ToolInfo
+from assess.results.gate import describe
+from assess.results.report import Finding, Gate, PlanReport, Report, Severity, Summary, ToolInfo, to_data
 from assess.steps import STEP_BY_NUMBER
 
 SARIF_VERSION = "2.1.0"
@@ -56,6 +66,7 @@ def render(report: Report, options: RenderOptions) -> str:
         configuration,
         results,
         [_plan_properties(plan) for plan in report.plans],
+        report.gate,
     )
     return json.dumps(document, indent=2, ensure_ascii=False)
 
@@ -75,12 +86,17 @@ def _document(
     configuration: list[dict[str, Any]],
     results: list[dict[str, Any]],
     plans: list[dict[str, Any]],
+    gate: Gate | None,
 ) -> dict[str, Any]:
     invocation: dict[str, Any] = {"executionSuccessful": successful}
+    if gate is not None:
+        invocation.update(exitCode=gate.exit_code, exitCodeDescription=describe(gate))
     if notifications:
         invocation["toolExecutionNotifications"] = notifications
     if configuration:
         invocation["toolConfigurationNotifications"] = configuration
+    if gate is not None:
+        invocation["properties"] = {"gate": to_data(gate)}
     run: dict[str, Any] = {
         "tool": {
             "driver": {
@@ -159,7 +175,7 @@ class Writer:
                 self._notifications.add(notification)
         self._plans.add(_plan_properties(plan))
 
-    def finish(self, summary: Summary) -> None:
+    def finish(self, summary: Summary, gate: Gate | None) -> None:
         spools = (self._notifications, self._configuration, self._results, self._plans)
         try:
             # The skeleton: each long list empty; the notifications present only when render writes them.
@@ -172,6 +188,7 @@ class Writer:
                 nonempty if self._configuration.count else [],
                 [],
                 [],
+                gate,
             )
             invocation = document["runs"][0]["invocations"][0]
             lists = [("results", RESULTS_DEPTH, self._results), ("plans", PLANS_DEPTH, self._plans)]
@@ -313,4 +330,6 @@ def _plan_properties(plan: PlanReport) -> dict[str, Any]:
             grade=plan.score.grade,
             completeness=plan.score.completeness,
         )
+    if plan.gate is not None:
+        properties["gate"] = to_data(plan.gate)
     return properties

@@ -3,7 +3,8 @@
 A batch of 20,000 plans must not hold 20,000 plan reports (about 100 KB each) to write
 one JSON or SARIF file. A format that can be streamed has a ``Writer(head, options, out)``
 class beside its ``render``: the CLI gives it each plan report as soon as it is done
-(`PlanWriter.add`), in the batch's order, and the totals at the end (`PlanWriter.finish`);
+(`PlanWriter.add`), in the batch's order, and the totals and the gate's verdict at the end
+(`PlanWriter.finish`: the verdict on the whole batch is known only then);
 it writes into ``out`` exactly the text ``render`` would return for the whole report.
 
 The writers do not lay out JSON themselves: they dump a *skeleton* of the document, the
@@ -29,7 +30,7 @@ from assess.formats import FORMATS
 
 if TYPE_CHECKING:
     from assess.formats import RenderOptions
-    from assess.results.report import PlanReport, Report, Summary
+    from assess.results.report import Gate, PlanReport, Report, Summary
 
 COPY_CHUNK = 1024 * 1024
 
@@ -40,8 +41,9 @@ class PlanWriter(Protocol):
     def add(self, plan: PlanReport) -> None:
         """The next plan of the report (in the report's order)."""
 
-    def finish(self, summary: Summary) -> None:
-        """The totals; writes the rest of the output. Call once, after every plan."""
+    def finish(self, summary: Summary, gate: Gate | None) -> None:
+        """The totals and the gate's verdict (`Report.gate`); writes the rest of the output. Call once, after every
+        plan."""
 
 
 class WriterClass(Protocol):

@@ -34,6 +34,7 @@ from typing import Any
 from assess.atomic import write_atomic
 from assess.errors import AssessError, PlanError, Problem
 from assess.reading import MAX_BASELINE_BYTES, MAX_DEPTH, TooLarge, read_limited
+from assess.results.gate import regate
 from assess.results.report import PlanReport, Report, Severity
 
 BASELINE_VERSION = 1
@@ -342,7 +343,8 @@ def filter_plan(plan: PlanReport, baseline: Container[Key]) -> tuple[PlanReport,
 
 
 def apply_baseline(report: Report, baseline: Baseline) -> Filtered:
-    """The report with baselined findings removed (scores unchanged) and the summary recounted."""
+    """The report with baselined findings removed (scores unchanged), the summary recounted and the gate's
+    verdict judged again under the report's own gate (a baselined finding does not fail it)."""
     plans: list[PlanReport] = []
     baselined: dict[str, int] = {}
     for plan in report.plans:
@@ -355,4 +357,4 @@ def apply_baseline(report: Report, baseline: Baseline) -> Filtered:
         for finding in plan.findings:
             counts[finding.severity] += 1
     summary = report.summary.model_copy(update={"findings": counts})
-    return Filtered(report.model_copy(update={"plans": plans, "summary": summary}), baselined)
+    return Filtered(regate(report.model_copy(update={"plans": plans, "summary": summary})), baselined)

@@ -1,4 +1,4 @@
-"""The gate: from a report and a configuration to an exit code CI can trust.
+"""The gate: from a report and a configuration to an exit code CI can trust, and its reasons.
 
     0  every plan was assessed and passed the gate;
     1  every plan was assessed and at least one failed the gate;
@@ -8,19 +8,39 @@
 red-for-findings, when a plan was not looked at. A plan fails the gate when it
 has an (unsuppressed, unbaselined) finding at least as severe as ``fail_on``
 (default ``high``; ``none`` turns this off) or scores below ``fail_under``.
+
+The verdict is decided here and only here: `plan_gate` judges a plan (`PlanReport.gate`),
+`Tally` adds the plans up into the run's `Gate` (`Report.gate`, the exit code and the
+lines on standard error), and every format writes these records rather than judging again.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import NamedTuple
 
 from assess.config import Config
 from assess.i18n import counted, label, number
-from assess.results.report import PlanReport, Report, Severity
+from assess.results.report import Finding, Gate, PlanGate, PlanReport, Report, Score, Severity
 
 EXIT_OK = 0
 EXIT_GATE_FAILED = 1
 EXIT_ERROR = 2
+
+REASONS_KEPT = 10
+"""How many reasons the run's `Gate` lists (standard error shows as many): a batch of 20,000 failing plans
+keeps ten in memory and counts the rest (`Gate.more_reasons`); each plan's own `gate` has all of its."""
+
+
+class Settings(NamedTuple):
+    """The gate's configuration: the severity that fails (``"none"``: none does) and the minimum score."""
+
+    fail_on: str = Severity.HIGH.value
+    fail_under: float | None = None
+
+    @classmethod
+    def of(cls, config: Config) -> Settings:
+        return cls(str(config.fail_on), config.fail_under)
 
 
 class Verdict(NamedTuple):
@@ -34,27 +54,11 @@ class Verdict(NamedTuple):
         return self.exit_code == EXIT_OK
 
 
-def plan_failures(plan: PlanReport, config: Config) -> list[str]:
-    """Why an assessed plan fails the gate (empty when it passes), in the plan's language."""
-    lang = plan.language
-    reasons: list[str] = []
-    if config.fail_on != "none":
-        threshold = Severity(config.fail_on)
-        serious = [f for f in plan.findings if f.severity.at_least(threshold)]
-        if serious:
-            worst = min((f.severity for f in serious), key=lambda s: s.rank)
-            reasons.append(
-                label("gate_findings", lang).format(
-                    count=counted("finding", len(serious), lang),
-                    severity=label(f"sev_{threshold.value}", lang),
-                    worst=label(f"sev_{worst.value}", lang),
-                    option=threshold.value,
-                )
-            )
-    minimum = config.fail_under
-    if plan.score is not None and minimum is not None and below_minimum(plan.score.overall, minimum):
-        reasons.append(score_reason(plan.score.overall, minimum, lang))
-    return reasons
+def fails_gate(severity: Severity, fail_on: str | None) -> bool:
+    """Whether a finding of this severity fails the gate ``--fail-on fail_on`` (None: every finding does)."""
+    if fail_on is None:
+        return True
+    return fail_on != "none" and severity.at_least(Severity(fail_on))
 
 
 def below_minimum(score: float, minimum: float) -> bool:
@@ -63,6 +67,40 @@ def below_minimum(score: float, minimum: float) -> bool:
     The gate and every format that shows the score gate ask this, so none can disagree with the exit code.
     """
     return score < minimum
+
+
+def judge(findings: Iterable[Finding], score: Score | None, lang: str, settings: Settings) -> PlanGate:
+    """The verdict on an assessed plan from its (unsuppressed, unbaselined) findings and its score, in `lang`."""
+    reasons: list[str] = []
+    serious = [f for f in findings if fails_gate(f.severity, settings.fail_on)]
+    if serious:
+        worst = min((f.severity for f in serious), key=lambda s: s.rank)
+        reasons.append(
+            label("gate_findings", lang).format(
+                count=counted("finding", len(serious), lang),
+                severity=label(f"sev_{settings.fail_on}", lang),
+                worst=label(f"sev_{worst.value}", lang),
+                option=settings.fail_on,
+            )
+        )
+    minimum = settings.fail_under
+    low = score is not None and minimum is not None and below_minimum(score.overall, minimum)
+    if low:
+        assert score is not None and minimum is not None
+        reasons.append(score_reason(score.overall, minimum, lang))
+    return PlanGate(passed=not reasons, findings=len(serious), below_minimum=low, reasons=reasons)
+
+
+def plan_gate(plan: PlanReport, settings: Settings) -> PlanGate:
+    """The gate's verdict on a plan as it stands (a plan that could not be assessed does not pass)."""
+    if not plan.assessed:
+        return PlanGate(passed=False, reasons=[label("gate_unassessed", plan.language)])
+    return judge(plan.findings, plan.score, plan.language, settings)
+
+
+def plan_failures(plan: PlanReport, config: Config) -> list[str]:
+    """Why an assessed plan fails the gate (empty when it passes), in the plan's language."""
+    return list(plan_gate(plan, Settings.of(config)).reasons)
 
 
 def minimum_text(minimum: float, lang: str = "en") -> str:
@@ -77,35 +115,80 @@ def score_reason(score: float, minimum: float, lang: str) -> str:
 
 
 def decide(report: Report, config: Config) -> Verdict:
-    """The exit code of a run (see the module docstring)."""
+    """The exit code of a run (see the module docstring), with every reason."""
     tally = Tally(config)
     for plan in report.plans:
         tally.add(plan)
     return tally.verdict()
 
 
+def judged(plans: Iterable[PlanReport], settings: Settings) -> tuple[list[PlanReport], Gate]:
+    """The plans, each carrying its verdict, and the run's `Gate` (for a whole report)."""
+    tally = Tally(settings, keep=REASONS_KEPT)
+    return [tally.add(plan) for plan in plans], tally.gate()
+
+
+def regate(report: Report, settings: Settings | None = None) -> Report:
+    """The report judged again: under `settings` (another gate), or under its own gate after its findings
+    changed (a baseline set some aside). A report without a gate and no `settings` is returned as it is."""
+    if settings is None:
+        if report.gate is None:
+            return report
+        settings = Settings(report.gate.fail_on, report.gate.fail_under)
+    plans, gate = judged(report.plans, settings)
+    return report.model_copy(update={"plans": plans, "gate": gate})
+
+
+def describe(gate: Gate) -> str:
+    """The verdict in one line, for SARIF's ``exitCodeDescription``: the outcome and the gate, how many plans
+    failed or could not be assessed, and the reasons (the plans' own words)."""
+    setting = f"--fail-on {gate.fail_on}" + (
+        f", --fail-under {minimum_text(gate.fail_under)}" if gate.fail_under is not None else ""
+    )
+    if gate.exit_code == EXIT_OK:
+        return f"gate passed (exit 0; {setting}): every plan was assessed and passed"
+    failed = f"{_plans(gate.plans_failed)} failed the gate"
+    if gate.exit_code == EXIT_GATE_FAILED:
+        head = f"gate failed (exit 1; {setting}): {failed}"
+    elif gate.plans_not_assessed:
+        head = f"could not assess (exit 2; {setting}): {_plans(gate.plans_not_assessed)} could not be assessed"
+        head += f", {failed}" if gate.plans_failed else ""
+    else:
+        head = f"could not assess (exit 2; {setting})"
+    reasons = "; ".join(gate.reasons) + (f"; ... and {gate.more_reasons} more" if gate.more_reasons else "")
+    return f"{head}: {reasons}" if reasons else head
+
+
+def _plans(count: int) -> str:
+    return f"{count} plan" if count == 1 else f"{count} plans"
+
+
 class Tally:
-    """`decide`, plan by plan, for a batch that does not keep its plans: the verdict and its first reasons.
+    """The verdict plan by plan, for a batch that does not keep its plans: the run's `Gate` and its first reasons.
 
     ``keep``: how many reasons to keep (None: all); `omitted` counts the others.
     """
 
-    def __init__(self, config: Config, keep: int | None = None) -> None:
-        self._config = config
+    def __init__(self, config: Config | Settings, keep: int | None = None) -> None:
+        self._settings = config if isinstance(config, Settings) else Settings.of(config)
         self._keep = keep
         self._reasons: list[str] = []
         self.omitted = 0
         self._plans = 0
-        self._unassessed = False
+        self._failed = 0
+        self._unassessed = 0
 
-    def add(self, plan: PlanReport) -> None:
+    def add(self, plan: PlanReport) -> PlanReport:
+        """Judge a plan and count it in; returns the plan carrying that verdict (`PlanReport.gate`)."""
         self._plans += 1
+        verdict = plan_gate(plan, self._settings)
         if not plan.assessed:
-            self._unassessed = True
-            self._reason(f"{plan.file}: {label('gate_unassessed', plan.language)}")
-            return
-        for reason in plan_failures(plan, self._config):
+            self._unassessed += 1
+        elif not verdict.passed:
+            self._failed += 1
+        for reason in verdict.reasons:
             self._reason(f"{plan.file}: {reason}")
+        return plan if plan.gate == verdict else plan.model_copy(update={"gate": verdict})
 
     def _reason(self, reason: str) -> None:
         if self._keep is None or len(self._reasons) < self._keep:
@@ -113,10 +196,27 @@ class Tally:
         else:
             self.omitted += 1
 
+    def _exit_code(self) -> int:
+        if not self._plans or self._unassessed:
+            return EXIT_ERROR
+        return EXIT_GATE_FAILED if self._failed else EXIT_OK
+
     def verdict(self) -> Verdict:
         if not self._plans:
             return Verdict(EXIT_ERROR, ("no plan to assess",))
-        reasons = tuple(self._reasons)
-        if self._unassessed:
-            return Verdict(EXIT_ERROR, reasons)
-        return Verdict(EXIT_GATE_FAILED if reasons else EXIT_OK, reasons)
+        return Verdict(self._exit_code(), tuple(self._reasons))
+
+    def gate(self) -> Gate:
+        """The run's gate and verdict (`Report.gate`), listing the first `REASONS_KEPT` reasons."""
+        reasons = list(self.verdict().reasons)
+        code = self._exit_code()
+        return Gate(
+            fail_on=self._settings.fail_on,
+            fail_under=None if self._settings.fail_under is None else float(self._settings.fail_under),
+            exit_code=code,
+            passed=code == EXIT_OK,
+            plans_failed=self._failed,
+            plans_not_assessed=self._unassessed,
+            reasons=reasons[:REASONS_KEPT],
+            more_reasons=max(len(reasons) - REASONS_KEPT, 0) + self.omitted,
+        )

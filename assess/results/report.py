@@ -42,7 +42,9 @@ if TYPE_CHECKING:
 __all__ = [
     "REPORT_VERSION",
     "Finding",
+    "Gate",
     "Maturity",
+    "PlanGate",
     "PlanProblem",
     "PlanReport",
     "Recommendation",
@@ -63,7 +65,7 @@ __all__ = [
     "to_json",
 ]
 
-REPORT_VERSION = "1.0"
+REPORT_VERSION: Literal["1.1"] = "1.1"
 
 R = TypeVar("R", bound="Record")
 
@@ -263,6 +265,16 @@ class PlanProblem(Record):
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
+class PlanGate(Record):
+    """The gate's verdict on one plan: whether it passed, and why not (`assess.results.gate`)."""
+
+    passed: bool
+    findings: int = 0
+    below_minimum: bool = False
+    reasons: list[str] = dataclasses.field(default_factory=_empty_list)
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
 class PlanReport(Record):
     """The assessment of one plan (or why it could not be assessed)."""
 
@@ -273,6 +285,7 @@ class PlanReport(Record):
     assessed: bool
     problems: list[PlanProblem] = dataclasses.field(default_factory=_empty_list)
     score: Score | None = None
+    gate: PlanGate | None = None
     steps: list[StepResult] = dataclasses.field(default_factory=_empty_list)
     rules: list[RuleResult] = dataclasses.field(default_factory=_empty_list)
     findings: list[Finding] = dataclasses.field(default_factory=_empty_list)
@@ -309,14 +322,29 @@ class Summary(Record):
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
+class Gate(Record):
+    """The gate the run applied and its verdict: what the exit code says, and why (`assess.results.gate`)."""
+
+    fail_on: str
+    fail_under: float | None = None
+    exit_code: int
+    passed: bool
+    plans_failed: int
+    plans_not_assessed: int
+    reasons: list[str] = dataclasses.field(default_factory=_empty_list)
+    more_reasons: int = 0
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
 class Report(Record):
     """The whole output of one run: the same shape for one plan or many."""
 
-    report_version: Literal["1.0"] = "1.0"
+    report_version: Literal["1.0", "1.1"] = "1.1"
     tool: ToolInfo
     rule_packs: list[RulePackInfo]
     plans: list[PlanReport]
     summary: Summary
+    gate: Gate | None = None
 
 
 # ------------------------------------------------------------------ records the pipeline builds by the dozen
@@ -493,6 +521,7 @@ def new_plan_report(
     assessed: bool,
     problems: list[PlanProblem],
     score: Score | None,
+    gate: PlanGate | None,
     steps: list[StepResult],
     rules: list[RuleResult],
     findings: list[Finding],
@@ -510,6 +539,7 @@ def new_plan_report(
     record.assessed = assessed
     record.problems = problems
     record.score = score
+    record.gate = gate
     record.steps = steps
     record.rules = rules
     record.findings = findings
@@ -536,11 +566,12 @@ def new_summary(plans: int, assessed: int, errors: int, findings: dict[Severity,
 
 
 def new_report(
-    report_version: Literal["1.0"],
+    report_version: Literal["1.0", "1.1"],
     tool: ToolInfo,
     rule_packs: list[RulePackInfo],
     plans: list[PlanReport],
     summary: Summary,
+    gate: Gate | None,
 ) -> Report:
     record: Any = _new(_DRAFTS[7])
     record.report_version = report_version
@@ -548,6 +579,7 @@ def new_report(
     record.rule_packs = rule_packs
     record.plans = plans
     record.summary = summary
+    record.gate = gate
     record.__class__ = Report
     built: Report = record
     return built

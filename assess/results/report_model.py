@@ -19,7 +19,9 @@ from assess.results.kinds import Maturity, Severity, Status
 
 __all__ = [
     "Finding",
+    "Gate",
     "Maturity",
+    "PlanGate",
     "PlanProblem",
     "PlanReport",
     "Recommendation",
@@ -36,7 +38,7 @@ __all__ = [
     "ToolInfo",
 ]
 
-REPORT_VERSION = "1.0"
+REPORT_VERSION = "1.1"
 
 
 def _empty_list() -> list[Any]:
@@ -199,6 +201,30 @@ class PlanProblem(_Model):
     excerpt: str | None = Field(None, description="The offending source line and a caret under the column.")
 
 
+class PlanGate(_Model):
+    """The gate's verdict on one plan: the part of the exit code it decides, and why.
+
+    The same verdict as the exit code's and the lines on standard error: findings set aside by a
+    suppression or a baseline do not count, and the reasons are in the plan's language.
+    """
+
+    passed: bool = Field(
+        description="True when the plan was assessed and passed the gate; false when it failed it or could not be "
+        "assessed (see the plan's `assessed`)."
+    )
+    findings: int = Field(
+        0,
+        ge=0,
+        description="The plan's findings at or above the gate's fail_on (after suppressions and the baseline): each "
+        "fails the gate.",
+    )
+    below_minimum: bool = Field(False, description="True when the overall score is below the gate's fail_under.")
+    reasons: list[str] = Field(
+        default_factory=_empty_list,
+        description="Why the plan did not pass, one sentence each, as on standard error (empty when it passed).",
+    )
+
+
 class PlanReport(_Model):
     """The assessment of one plan (or why it could not be assessed)."""
 
@@ -213,6 +239,9 @@ class PlanReport(_Model):
     assessed: bool = Field(description="False when the plan could not be assessed; see problems.")
     problems: list[PlanProblem] = Field(default_factory=_empty_list, description="Why the plan could not be assessed.")
     score: Score | None = Field(None, description="Scores; null when not assessed.")
+    gate: PlanGate | None = Field(
+        None, description="The gate's verdict on this plan (null only in a report made without a gate)."
+    )
     steps: list[StepResult] = Field(default_factory=_empty_list, description="One entry per step, 1 to 11.")
     rules: list[RuleResult] = Field(default_factory=_empty_list, description="One entry per rule evaluated.")
     findings: list[Finding] = Field(default_factory=_empty_list, description="Findings, most serious first.")
@@ -262,11 +291,42 @@ class Summary(_Model):
     )
 
 
+class Gate(_Model):
+    """The gate the run applied, and its verdict: what the exit code says, and why."""
+
+    fail_on: Literal["critical", "high", "medium", "low", "info", "none"] = Field(
+        description="A finding at least this severe fails the gate (--fail-on; 'none': findings do not)."
+    )
+    fail_under: float | None = Field(
+        None, ge=0, le=100, description="A plan scoring below this fails the gate (--fail-under); null: no score gate."
+    )
+    exit_code: Literal[0, 1, 2] = Field(
+        description="The run's exit code: 0 every plan was assessed and passed, 1 a plan failed the gate, "
+        "2 a plan could not be assessed (this wins over 1)."
+    )
+    passed: bool = Field(description="True when the exit code is 0.")
+    plans_failed: int = Field(ge=0, description="Plans assessed that failed the gate.")
+    plans_not_assessed: int = Field(ge=0, description="Plans that could not be assessed.")
+    reasons: list[str] = Field(
+        default_factory=_empty_list,
+        description="Why, as on standard error: 'FILE: reason', one per failing reason of each plan in order, "
+        "the first 10 (each plan's `gate` has all of its own).",
+    )
+    more_reasons: int = Field(0, ge=0, description="How many further reasons `reasons` leaves out.")
+
+
 class Report(_Model):
     """The whole output of one run: the same shape for one plan or many."""
 
-    report_version: Literal["1.0"] = Field("1.0", description="Version of this report format.")
+    report_version: Literal["1.0", "1.1"] = Field(
+        "1.1", description="Version of this report format (1.1 added the gate's verdict: `gate`, `plans[].gate`)."
+    )
     tool: ToolInfo = Field(description="The tool that made the report.")
     rule_packs: list[RulePackInfo] = Field(description="The rule packs used.")
     plans: list[PlanReport] = Field(description="One entry per plan, in a stable order.")
     summary: Summary = Field(description="Totals over all plans.")
+    gate: Gate | None = Field(
+        None,
+        description="The gate and its verdict, which decides the exit code (null only in a report made "
+        "without a gate: report_version 1.0, or records built by hand).",
+    )
