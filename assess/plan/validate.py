@@ -324,7 +324,7 @@ def _load_schema() -> dict[str, Any]:
 _SCHEMA = _Once(_load_schema)
 
 
-def _is_date(text: str) -> bool:
+def is_date(text: str) -> bool:
     """The "date" format as Python reads dates, and as the slow validator checks it: YYYY-MM-DD, a day of the
     calendar, from year 1. jsonschema_rs's own check accepts year 0000, which no `datetime.date` holds: such a
     plan passed the schema, then the facts' date arithmetic raised a traceback (found by test_schema's property
@@ -339,7 +339,7 @@ def _is_date(text: str) -> bool:
 
 
 # Draft 2020-12 treats "format" as an annotation unless asked: both validators are asked.
-_FAST = _Once(lambda: jsonschema_rs.validator_for(_SCHEMA.get(), validate_formats=True, formats={"date": _is_date}))
+_FAST = _Once(lambda: jsonschema_rs.validator_for(_SCHEMA.get(), validate_formats=True, formats={"date": is_date}))
 
 
 def _slow_validator() -> jsonschema.Draft202012Validator:

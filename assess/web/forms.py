@@ -29,7 +29,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from assess.plan.validate import REFERENCES
+from assess.plan.validate import REFERENCES, is_date
 from assess.resources import PLAN_SCHEMA_PATH
 from assess.web.items import pair_items
 
@@ -365,7 +365,7 @@ def _widget(
         if not widget.value and "default" in node:
             widget.value = _text(node["default"])
         return widget
-    if node.get("format") == "date" and (value is None or _is_date(widget.value)):
+    if node.get("format") == "date" and (value is None or is_date(widget.value)):
         widget.kind = "date"
         return widget
     widget.max_length = node.get("maxLength")
@@ -385,15 +385,6 @@ def _unknown(value: str, titles: Mapping[str, str]) -> Option:
 def _is_number(value: Any) -> bool:
     return value is None or (isinstance(value, int | float) and not isinstance(value, bool))
 
-
-def _is_date(text: str) -> bool:
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        return False
-    try:
-        dt.date.fromisoformat(text)
-    except ValueError:
-        return False
-    return True
 
 
 # ------------------------------------------------------------------ reading a form back
