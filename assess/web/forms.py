@@ -386,7 +386,6 @@ def _is_number(value: Any) -> bool:
     return value is None or (isinstance(value, int | float) and not isinstance(value, bool))
 
 
-
 # ------------------------------------------------------------------ reading a form back
 
 
