@@ -54,11 +54,22 @@ class Verdict(NamedTuple):
         return self.exit_code == EXIT_OK
 
 
+# Severity name -> rank (0: critical): a `Severity` is a str and hashes as its value, so one lookup serves both.
+_RANKS: dict[str, int] = {severity.value: severity.rank for severity in Severity}
+
+
+def _limit(fail_on: str) -> int:
+    """The largest rank that fails ``--fail-on fail_on`` (-1 for ``none``: no finding fails)."""
+    if fail_on == "none":
+        return -1
+    return Severity(fail_on).rank
+
+
 def fails_gate(severity: Severity, fail_on: str | None) -> bool:
     """Whether a finding of this severity fails the gate ``--fail-on fail_on`` (None: every finding does)."""
     if fail_on is None:
         return True
-    return fail_on != "none" and severity.at_least(Severity(fail_on))
+    return _RANKS[severity] <= _limit(fail_on)
 
 
 def below_minimum(score: float, minimum: float) -> bool:
@@ -72,9 +83,10 @@ def below_minimum(score: float, minimum: float) -> bool:
 def judge(findings: Iterable[Finding], score: Score | None, lang: str, settings: Settings) -> PlanGate:
     """The verdict on an assessed plan from its (unsuppressed, unbaselined) findings and its score, in `lang`."""
     reasons: list[str] = []
-    serious = [f for f in findings if fails_gate(f.severity, settings.fail_on)]
+    limit = _limit(settings.fail_on)  # once, not per finding: a plan has dozens
+    serious = [f for f in findings if _RANKS[f.severity] <= limit]
     if serious:
-        worst = min((f.severity for f in serious), key=lambda s: s.rank)
+        worst = min((f.severity for f in serious), key=_RANKS.__getitem__)
         reasons.append(
             label("gate_findings", lang).format(
                 count=counted("finding", len(serious), lang),
