@@ -131,6 +131,17 @@ def test_results_do_not_depend_on_fact_order() -> None:
         assert _ids(ENGINE.run(shuffled)) == expected
 
 
+def test_only_rules_with_a_negation_wait_for_the_trigger() -> None:
+    """The trigger orders negations after every fact; a rule of positive patterns only is registered
+    without it (its matches do not depend on the order facts arrive in: the two tests above)."""
+    from assess.engines.durable import TRIGGER_BINDING
+
+    firsts = {name: next(iter(definition["all"][0])) for name, definition in ENGINE._definitions.items()}
+    assert firsts["T-01|fail|0"] == firsts["T-02|fail|0"] == TRIGGER_BINDING
+    assert (firsts["T-03|fail|0"], firsts["T-04|fail|0"]) == ("ch", "ch")
+    assert all(TRIGGER_BINDING not in pattern for pattern in ENGINE._definitions["T-04|fail|0"]["all"])
+
+
 def test_unhandled_fact_kinds_do_not_abort() -> None:
     """Trap 5: a fact no rule consumes would raise MessageNotHandledException without the catch-all."""
     facts = [*_plan_facts(crisis=True, goals=[False], admins=[2], research_day=1), _fact("visuals", "/visuals")]
