@@ -308,7 +308,7 @@ def test_the_verdict_is_the_same_bytes_each_run(tmp_path: Path) -> None:
     first = run(tmp_path / "a", str(CHANNELS_FIRST), str(BROKEN))
     second = run(tmp_path / "b", str(CHANNELS_FIRST), str(BROKEN))
     assert first.json == second.json and first.sarif == second.sarif
-    for name in ("report.json", "report.sarif", "report.junit"):
+    for name in ("report.json", "report.sarif", "report.junit", "report.text", "report.markdown", "report.html"):
         assert (tmp_path / "a" / "out" / name).read_bytes() == (tmp_path / "b" / "out" / name).read_bytes()
 
 
