@@ -251,6 +251,60 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "{errors} of {plans} {noun} {verb} (exit 2)",
         "fr": "sur {plans} {noun}, {errors} {verb} (code de sortie 2)",
     },
+    # The gate's verdict as the reports show it (results/gate.py: `plan_verdict`, `headline`, `describe`).
+    # {setting}: the gate as flags ("--fail-on high, --fail-under 60"), never translated.
+    "gate": {"en": "Gate", "fr": "Seuil"},
+    "gate_status_passed": {"en": "passed", "fr": "atteint"},
+    "gate_status_failed": {"en": "failed", "fr": "non atteint"},
+    "gate_status_not_assessed": {"en": "not assessed", "fr": "non évalué"},
+    "gate_run_passed": {
+        "en": "gate passed (exit 0; {setting})",
+        "fr": "seuil atteint (code de sortie 0\u00a0; {setting})",
+    },
+    "gate_run_all_passed": {
+        "en": "every plan was assessed and passed",
+        "fr": "chaque plan a été évalué et a atteint le seuil",
+    },
+    "gate_run_failed": {
+        "en": "gate failed (exit 1; {setting})",
+        "fr": "seuil non atteint (code de sortie 1\u00a0; {setting})",
+    },
+    "gate_run_unassessed": {
+        "en": "could not assess (exit 2; {setting})",
+        "fr": "évaluation impossible (code de sortie 2\u00a0; {setting})",
+    },
+    # GitHub annotations (formats/github.py) and JUnit messages (formats/junit.py).
+    "what_to_do_first": {"en": "What to do first", "fr": "À faire d'abord"},
+    "what_to_do_first_scored": {
+        "en": "What to do first (the score each action leads to)",
+        "fr": "À faire d'abord (le score auquel mène chaque action)",
+    },
+    "annotation_summary": {"en": "assess summary", "fr": "synthèse assess"},
+    "annotation_unassessed": {"en": "assess: could not assess", "fr": "assess\u00a0: évaluation impossible"},
+    "annotation_suppression": {"en": "assess: suppression of {rule}", "fr": "assess\u00a0: exception pour {rule}"},
+    "annotation_score_gate": {"en": "assess: score >= {minimum}", "fr": "assess\u00a0: score >= {minimum}"},
+    # {kind}: the problem's kind as in JSON (syntax, schema...), {where}: its JSON pointer.
+    "problem_unassessed": {
+        "en": "{file} could not be assessed ({kind}): {where}: {message}",
+        "fr": "{file} n'a pas pu être évalué ({kind})\u00a0: {where}\u00a0: {message}",
+    },
+    "plan_summary": {
+        "en": "{organization}: score {score}/100 (grade {grade}), {found}",
+        "fr": "{organization}\u00a0: score {score}/100 (note {grade}), {found}",
+    },
+    "below_gate": {
+        "en": "{severity}, below the gate (--fail-on {option}):",
+        "fr": "{severity}, sous le seuil (--fail-on {option})\u00a0:",
+    },
+    "junit_assessable": {"en": "plan can be assessed", "fr": "le plan peut être évalué"},
+    "skip_baselined": {"en": "accepted by the baseline", "fr": "accepté par la référence"},
+    "skip_suppressed": {"en": "suppressed", "fr": "ignorée"},
+    "skip_not_applicable": {"en": "not applicable to this plan", "fr": "ne s'applique pas à ce plan"},
+    "skip_unknown": {"en": "unknown: the plan lacks {fields}", "fr": "inconnue\u00a0: il manque au plan {fields}"},
+    "skip_unknown_anything": {
+        "en": "the information this rule needs",
+        "fr": "l'information dont cette règle a besoin",
+    },
     # Suppression notices (results/suppress.py), one per problem of an `x-assess.suppress` entry.
     "notice_unknown_rule": {
         "en": "suppression of {rule}: no such rule is active; check the rule id or remove the suppression",
@@ -296,6 +350,11 @@ PLURALS: dict[str, dict[str, tuple[str, str]]] = {
     "unassessed": {
         "en": ("could not be assessed", "could not be assessed"),
         "fr": ("n'a pas pu être évalué", "n'ont pas pu être évalués"),
+    },
+    # "1 plan failed the gate" / "2 plans n'ont pas atteint le seuil" (SARIF's exitCodeDescription).
+    "failed_gate": {
+        "en": ("failed the gate", "failed the gate"),
+        "fr": ("n'a pas atteint le seuil", "n'ont pas atteint le seuil"),
     },
     "skipped_not_plans": {
         "en": ("skipped (not a plan)", "skipped (not plans)"),

@@ -6,6 +6,8 @@ runs the command line once, writing the three files, and checks that every file 
 exit code and with the reasons printed on standard error: pass, fail by severity, fail by score
 (at and just above the minimum), could not assess, a mixed batch, a baseline that hides the only
 failing finding, French plans, ``--fail-on none``, and the default gate when none is configured.
+The reports for people (text, the Markdown job summary, HTML) show the same stored verdict, in
+each plan's language: one line when a plan passed, its reasons when it failed.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import pytest
 from click.testing import CliRunner
 
 from assess.cli import cli
+from assess.i18n import colon, label
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
@@ -36,12 +39,15 @@ class Run(NamedTuple):
     json: dict[str, Any]
     sarif: dict[str, Any]
     junit: ET.Element
+    text: str
+    markdown: str
+    html: str
 
 
 def run(tmp_path: Path, *args: str) -> Run:
     out = tmp_path / "out"
     out.mkdir(exist_ok=True)
-    files = {fmt: out / f"report.{fmt}" for fmt in ("json", "sarif", "junit")}
+    files = {fmt: out / f"report.{fmt}" for fmt in ("json", "sarif", "junit", "text", "markdown", "html")}
     result = CliRunner().invoke(
         cli,
         [*args, "--no-config", "--today", TODAY, *(f"--format={fmt}:{path}" for fmt, path in files.items())],
@@ -53,6 +59,9 @@ def run(tmp_path: Path, *args: str) -> Run:
         json.loads(files["json"].read_text(encoding="utf-8")),
         json.loads(files["sarif"].read_text(encoding="utf-8")),
         ET.parse(files["junit"]).getroot(),
+        files["text"].read_text(encoding="utf-8"),
+        files["markdown"].read_text(encoding="utf-8"),
+        files["html"].read_text(encoding="utf-8"),
     )
 
 
@@ -106,7 +115,10 @@ def assert_agrees(run: Run) -> None:
     assert invocation["executionSuccessful"] is (run.code != 2)
     assert invocation["properties"]["gate"] == gate
     description = invocation["exitCodeDescription"]
-    assert description.startswith({0: "gate passed", 1: "gate failed", 2: "could not assess"}[run.code])
+    # In the plans' language when they share one, else English (`assess.formats.common_language`).
+    lang = languages.pop() if len(languages := {p["language"] for p in plans}) == 1 else "en"
+    head = {0: "gate_run_passed", 1: "gate_run_failed", 2: "gate_run_unassessed"}[run.code]
+    assert description.startswith(label(head, lang).split(" (")[0] + " (")
     assert all(reason in description for reason in gate["reasons"])
     assert [p["gate"] for p in run.sarif["runs"][0]["properties"]["plans"]] == [p["gate"] for p in plans]
     # JUnit: each suite's verdict and reasons; failures only when a plan failed the gate.
@@ -117,11 +129,57 @@ def assert_agrees(run: Run) -> None:
     assert junit_verdicts(run.junit) == expected
     assert (int(run.junit.get("failures", "0")) > 0) is (gate["plans_failed"] > 0)
     assert (int(run.junit.get("errors", "0")) > 0) is (run.code == 2)
+    assert_shown(run)
     if SARIF_SCHEMA.is_file():
         from jsonschema import Draft4Validator
 
         schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
         assert not list(Draft4Validator(schema).iter_errors(run.sarif))
+
+
+def status(plan: dict[str, Any]) -> str:
+    return "passed" if plan["gate"]["passed"] else "failed" if plan["assessed"] else "not_assessed"
+
+
+def verdict_line(plan: dict[str, Any], gate: dict[str, Any]) -> str:
+    """The line the reports for people show for a plan: "Gate: failed (--fail-on high)", in its language."""
+    lang = plan["language"]
+    setting = f"--fail-on {gate['fail_on']}"
+    if gate["fail_under"] is not None:
+        setting += f", --fail-under {gate['fail_under']:g}"
+    return f"{label('gate', lang)}{colon(lang)}{label('gate_status_' + status(plan), lang)} ({setting})"
+
+
+def assert_shown(run: Run) -> None:
+    """Text, Markdown and HTML show each plan's stored verdict (its reasons only when it failed), and for a batch
+    the run's, which starts as the exit code says."""
+    gate, plans = run.json["gate"], run.json["plans"]
+    text_lines = run.text.splitlines()
+    markdown_lines = run.markdown.splitlines()
+    text_at = markdown_at = 0  # plan by plan, in order: two plans may show the same line
+    for plan in plans:
+        line = verdict_line(plan, gate)
+        reasons = plan["gate"]["reasons"] if status(plan) == "failed" else []
+        at = text_at = text_lines.index(line, text_at + 1)
+        assert text_lines[at + 1 : at + 1 + len(reasons)] == [f"  - {reason}" for reason in reasons]
+        assert not any(after.startswith("  - ") for after in text_lines[at + 1 + len(reasons) : at + 2 + len(reasons)])
+        at = markdown_at = markdown_lines.index(f"**{line}**", markdown_at + 1)
+        assert markdown_lines[at + 1 : at + 2 + len(reasons)] == [*(f"- {reason}" for reason in reasons), ""]
+        html = f'<div class="gate gate-{status(plan)}"><p>{line}</p>'
+        assert html.replace("'", "&#39;") in run.html
+        assert all(reason.replace("'", "&#39;") in run.html for reason in reasons)
+    for shown in (run.text, run.markdown, run.html):
+        for word in ("passed", "failed", "not_assessed"):
+            expected = sum(status(plan) == word for plan in plans if plan["language"] == "en")
+            assert shown.count(f"Gate: {label('gate_status_' + word, 'en')} (") == expected
+    head = {0: "Gate passed (exit 0;", 1: "Gate failed (exit 1;", 2: "Could not assess (exit 2;"}[run.code]
+    if all(plan["language"] == "en" for plan in plans):
+        runs = [line for line in text_lines if line.startswith(head)]
+        assert runs == ([] if len(plans) == 1 else [runs[0]]), runs
+        assert (f"**{head}" in run.markdown) is (len(plans) > 1)
+        assert (f'<p class="gate gate-{"passed" if run.code == 0 else "failed"}">{head}' in run.html) is (
+            len(plans) > 1
+        )
 
 
 def test_a_plan_that_passes(tmp_path: Path) -> None:
@@ -250,5 +308,41 @@ def test_the_verdict_is_the_same_bytes_each_run(tmp_path: Path) -> None:
     first = run(tmp_path / "a", str(CHANNELS_FIRST), str(BROKEN))
     second = run(tmp_path / "b", str(CHANNELS_FIRST), str(BROKEN))
     assert first.json == second.json and first.sarif == second.sarif
-    for name in ("report.json", "report.sarif", "report.junit"):
+    for name in ("report.json", "report.sarif", "report.junit", "report.text", "report.markdown", "report.html"):
         assert (tmp_path / "a" / "out" / name).read_bytes() == (tmp_path / "b" / "out" / name).read_bytes()
+
+
+def test_a_french_run_shows_and_describes_the_verdict_in_french(tmp_path: Path) -> None:
+    data = json.loads(CHANNELS_FIRST.read_text(encoding="utf-8"))
+    data["plan"]["language"] = "fr"
+    french = tmp_path / "plan-fr.json"
+    french.write_text(json.dumps(data), encoding="utf-8")
+    result = run(tmp_path, str(french), "--fail-under", "60")
+    assert result.code == 1
+    assert_agrees(result)
+    file = result.json["plans"][0]["file"]
+    line = "Seuil\u00a0: non atteint (--fail-on high, --fail-under 60)"
+    reasons = [
+        "4 constats de gravité élevée ou plus (le pire : critique ; --fail-on high)",
+        "le score global est de 50,2, sous 60 (--fail-under)",
+    ]
+    assert f"{line}\n" + "".join(f"  - {reason}\n" for reason in reasons) in result.text
+    assert f"**{line}**\n" + "".join(f"- {reason}\n" for reason in reasons) in result.markdown
+    # Every plan is French, so SARIF's one-line description is too (a mixed run's is English).
+    assert result.sarif["runs"][0]["invocations"][0]["exitCodeDescription"] == (
+        "seuil non atteint (code de sortie 1\u00a0; --fail-on high, --fail-under 60)\u00a0: 1 plan n'a pas atteint "
+        f"le seuil\u00a0: {file}: {reasons[0]}\u00a0; {file}: {reasons[1]}"
+    )
+
+
+def test_an_english_run_shows_the_verdict_in_english(tmp_path: Path) -> None:
+    result = run(tmp_path, str(CHANNELS_FIRST))
+    assert result.code == 1
+    reason = "4 findings at or above high (worst: critical; --fail-on high)"
+    assert f"Completeness 98.2%\nGate: failed (--fail-on high)\n  - {reason}\n\n" in result.text
+    assert f"\n\n**Gate: failed (--fail-on high)**\n- {reason}\n\n" in result.markdown
+    passed = run(tmp_path, str(EXEMPLARY), str(FUNDRAISING), "--fail-on", "none")
+    assert passed.code == 0
+    assert passed.text.count("\nGate: passed (--fail-on none)\n") == 2
+    assert "\nGate passed (exit 0; --fail-on none): every plan was assessed and passed\n" in passed.text
+    assert "\n**Gate passed (exit 0; --fail-on none): every plan was assessed and passed**\n" in passed.markdown

@@ -26,6 +26,10 @@ ROOT = Path(__file__).resolve().parent.parent
 # Plans with many findings of many rules, so that most rule texts reach the output.
 FR_SAMPLES = ("small-nonprofit.json", "no-visuals-no-measurement.json", "channels-first.json", "injection.json")
 HUMAN_FORMATS = ("text", "markdown", "html")
+# The CI formats' texts for people: annotations and the job's messages, JUnit messages, SARIF's texts.
+CI_FORMATS = ("github", "junit", "sarif")
+# The gate as the flags that set it ("--fail-on high"): typed by the user, never translated.
+FLAGS = re.compile(r"--fail-(?:on|under) [\w.,]+")
 PLACEHOLDER = re.compile(r"\{[^}]*\}")
 # Plan fields that hold free text (names, statements...): replaced by a neutral word, so that any English
 # left in a French report comes from the tool, not from the (English) sample plans.
@@ -120,12 +124,42 @@ def readable(fmt: str, output: str) -> str:
         output = " ".join(parser.parts)
     if fmt == "markdown":
         output = re.sub(r"\\(.)", r"\1", output)
+    if fmt in CI_FORMATS:
+        output = "\n".join(ci_texts(fmt, output))
     return " ".join(output.split())
 
 
-def french_report(sample: str) -> Report:
+def ci_texts(fmt: str, output: str) -> list[str]:
+    """The texts a person reads in a CI format, without its machine fields (ids, levels, enum values, file names)."""
+    if fmt == "github":
+        texts = []
+        for line in output.splitlines():
+            properties, message = re.fullmatch(r"::\w+ (.*?)::(.*)", line).groups()  # type: ignore[union-attr]
+            title = dict(p.split("=", 1) for p in properties.split(",")).get("title", "")
+            texts += [title, message]
+        return [re.sub("%0A|%0D", " ", t).replace("%3A", ":").replace("%2C", ",").replace("%25", "%") for t in texts]
+    if fmt == "junit":
+        import xml.etree.ElementTree as ET
+
+        root = ET.fromstring(output.encode("utf-8"))
+        texts = [case.get("name", "") for case in root.iter("testcase")]
+        for node in root.iter():
+            if node.tag in ("failure", "error", "skipped", "system-out"):
+                texts += [node.get("message", ""), node.text or ""]
+        return texts
+    run = json.loads(output)["runs"][0]
+    texts = [run["invocations"][0].get("exitCodeDescription", "")]
+    for rule in run["tool"]["driver"]["rules"]:
+        texts += [rule["shortDescription"]["text"], rule["fullDescription"]["text"], rule["help"]["markdown"]]
+    for key in ("toolExecutionNotifications", "toolConfigurationNotifications"):
+        texts += [n["message"]["text"] for n in run["invocations"][0].get(key, [])]
+    texts += [result["message"]["text"] for result in run["results"]]
+    return texts
+
+
+def french_report(sample: str, config: Config | None = None) -> Report:
     path = ROOT / "samples" / sample
-    return assess_plan(path.read_bytes(), name=f"samples/{sample}", config=Config(lang="fr"))
+    return assess_plan(path.read_bytes(), name=f"samples/{sample}", config=config or Config(lang="fr"))
 
 
 def english_rule_texts(report: Report) -> list[tuple[str, str]]:
@@ -157,7 +191,8 @@ def english_labels() -> list[str]:
             continue
         for piece in PLACEHOLDER.split(entry["en"]):
             piece = piece.strip(" :.;,()")
-            if len(piece) >= 3:
+            # A word French uses too ("score" in "{organization}: score {score}/100") is not English left over.
+            if len(piece) >= 3 and not re.search(rf"(?<![\w-]){re.escape(piece)}(?![\w-])", entry["fr"]):
                 found.append(piece)
     return found
 
@@ -175,11 +210,13 @@ def test_french_output_has_no_english_rule_text(sample: str, fmt: str) -> None:
         assert " ".join(finding.message.split()) in text
 
 
-@pytest.mark.parametrize("fmt", HUMAN_FORMATS)
+@pytest.mark.parametrize("fmt", HUMAN_FORMATS + CI_FORMATS)
 @pytest.mark.parametrize("sample", FR_SAMPLES)
 def test_french_output_has_no_english_label(sample: str, fmt: str) -> None:
-    report = french_report(sample)
-    text = readable(fmt, render(fmt, report, RenderOptions(verbose=True, baselined={f"samples/{sample}": 2})))
+    # A score gate every sample fails, so that its messages (the score, what to do first) are there too.
+    report = french_report(sample, Config(lang="fr", fail_under=99))
+    options = RenderOptions(verbose=True, baselined={f"samples/{sample}": 2})
+    text = FLAGS.sub("", readable(fmt, render(fmt, report, options)))
     plan_text = (ROOT / "samples" / sample).read_text(encoding="utf-8")
     leftovers = [
         words
@@ -189,6 +226,27 @@ def test_french_output_has_no_english_label(sample: str, fmt: str) -> None:
         and not re.search(rf"(?<![\w-]){re.escape(words)}(?![\w-])", plan_text)
     ]
     assert leftovers == []
+
+
+@pytest.mark.parametrize(
+    ("fmt", "words"),
+    [
+        ("github", ("what_to_do", "annotation_summary", "what_to_do_first", "sev_critical")),
+        ("junit", ("what_to_do", "what_to_do_first_scored", "skip_not_applicable")),
+        ("sarif", ("why", "what_to_do", "gate_run_failed")),
+    ],
+)
+def test_french_ci_formats_use_french_labels(fmt: str, words: tuple[str, ...]) -> None:
+    """The words a French run wrote in English before: "What to do:", "assess summary", grades and severities."""
+    report = french_report("small-nonprofit.json", Config(lang="fr", fail_under=99))
+    text = readable(fmt, render(fmt, report, RenderOptions()))
+    for key in words:
+        french = label(key, "fr").split(" (")[0]
+        assert french in text, key
+        assert label(key, "en").split(" (")[0] not in text, key
+    if fmt == "github":
+        summary = next(line for line in render(fmt, report).splitlines() if "title=synthèse assess::" in line)
+        assert re.search(r"::.+\u00a0: score [\d,]+/100 \(note [A-F]\), \d+ critiques?, ", summary), summary
 
 
 @pytest.mark.parametrize("fmt", HUMAN_FORMATS)
@@ -221,18 +279,18 @@ def neutral(node: Any, key: str = "") -> Any:
     return node
 
 
-@pytest.mark.parametrize("fmt", HUMAN_FORMATS)
+@pytest.mark.parametrize("fmt", HUMAN_FORMATS + CI_FORMATS)
 def test_french_report_of_neutral_plans_has_no_english_word(fmt: str) -> None:
     """Every word the tool itself writes (labels, rule texts, messages, notes) is French."""
     names = (*FR_SAMPLES, "fundraising-only.json", "no-crisis-single-admin.json", "exemplary.json")
     sources = [(name, neutral(json.loads((ROOT / "samples" / name).read_text(encoding="utf-8")))) for name in names]
-    report = assess_many(sources, config=Config(lang="fr"))
+    report = assess_many(sources, config=Config(lang="fr", fail_under=99))
     assert all(plan.assessed for plan in report.plans)
     for options in (
         RenderOptions(verbose=True, baselined={"small-nonprofit.json": 2, "exemplary.json": 1}),
         RenderOptions(quiet=1, baselined={"small-nonprofit.json": 2}),
     ):
-        text = readable(fmt, render(fmt, report, options))
+        text = FLAGS.sub("", readable(fmt, render(fmt, report, options)))
         assert sorted({word.lower() for word in ENGLISH.findall(text)}) == []
 
 

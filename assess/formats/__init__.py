@@ -15,7 +15,7 @@ does not pay for rich or the HTML templates.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -51,6 +51,7 @@ class RuleInfo(NamedTuple):
     recommendation: str
     help_uri: str
     pack: str
+    lang: str = "en"  # the language of the texts above, so that the labels around them match
 
 
 class RenderOptions(NamedTuple):
@@ -120,6 +121,7 @@ def rule_infos(catalog: Catalog, lang: str = "en") -> tuple[RuleInfo, ...]:
                 recommendation=words["recommendation"],
                 help_uri=catalog.help_uri(active.rule),
                 pack=active.rule.pack,
+                lang=lang,
             )
         )
     return tuple(infos)
@@ -128,6 +130,16 @@ def rule_infos(catalog: Catalog, lang: str = "en") -> tuple[RuleInfo, ...]:
 def score_text(value: float | None, lang: str) -> str:
     """A score as every format shows it: at most one decimal, as computed (54 / 54.5; 54,5 in French)."""
     return number(value, lang)
+
+
+def common_language(languages: Iterable[str]) -> str:
+    """The language every plan of a report shares; English when they differ (or there is none).
+
+    For the texts a format writes once for the whole report (SARIF's ``exitCodeDescription``, the
+    Markdown and HTML titles): in the plans' language when they agree, else in English.
+    """
+    found = set(languages)
+    return found.pop() if len(found) == 1 else "en"
 
 
 def held_notes(rec: Recommendation, lang: str) -> list[str]:

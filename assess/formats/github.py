@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from assess.errors import single_line
 from assess.formats import RenderOptions, first_actions, gate_settings, score_text
+from assess.i18n import colon, counted, label
 from assess.results.gate import below_minimum, minimum_text, score_reason
 from assess.results.report import PlanReport, Report, Severity
 
@@ -51,22 +52,26 @@ def render(report: Report, options: RenderOptions) -> str:
 
 
 def _plan(plan: PlanReport, options: RenderOptions) -> list[str]:
+    lang = plan.language
     if not plan.assessed or plan.score is None:
         return [
             command(
                 "error",
-                f"{plan.file} could not be assessed ({problem.kind}): {problem.pointer or '/'}: {problem.message}",
+                label("problem_unassessed", lang).format(
+                    file=plan.file, kind=problem.kind, where=problem.pointer or "/", message=problem.message
+                ),
                 file=plan.file,
                 line=problem.line,
                 col=problem.column,
-                title="assess: could not assess",
+                title=label("annotation_unassessed", lang),
             )
             for problem in plan.problems
         ]
+    what_to_do = label("what_to_do", lang) + colon(lang)
     lines = [
         command(
             COMMANDS[finding.severity],
-            f"{finding.message}\n\nWhat to do: {finding.recommendation}",
+            f"{finding.message}\n\n{what_to_do}{finding.recommendation}",
             file=plan.file,
             line=finding.line or 1,
             col=finding.column or 1,
@@ -81,7 +86,7 @@ def _plan(plan: PlanReport, options: RenderOptions) -> list[str]:
             file=plan.file,
             line=notice.line or 1,
             col=notice.column or 1,
-            title=f"assess: suppression of {notice.rule_id}",
+            title=label("annotation_suppression", lang).format(rule=notice.rule_id),
         )
         for notice in plan.suppression_notices
     )
@@ -91,22 +96,30 @@ def _plan(plan: PlanReport, options: RenderOptions) -> list[str]:
     counts: dict[Severity, int] = {}
     for finding in plan.findings:
         counts[finding.severity] = counts.get(finding.severity, 0) + 1
-    found = ", ".join(f"{counts[s]} {s.value}" for s in Severity if s in counts) or "no findings"
+    found = ", ".join(counted("sev_" + s.value, counts[s], lang) for s in Severity if s in counts)
+    found = found or label("no_findings", lang).lower().rstrip(".")
     baselined = options.baselined.get(plan.file, 0)
-    summary = f"{plan.organization}: score {score.overall:g}/100 (grade {score.grade}), {found}"
+    summary = label("plan_summary", lang).format(
+        organization=plan.organization or plan.file,
+        score=score_text(score.overall, lang),
+        grade=score.grade,
+        found=found,
+    )
     if baselined:
-        summary += f", {baselined} baselined"
-    lines.append(command("notice", summary, file=plan.file, title="assess summary"))
+        summary += ", " + label("baselined_short", lang).format(count=baselined)
+    lines.append(command("notice", summary, file=plan.file, title=label("annotation_summary", lang)))
     return lines
 
 
 def _score_gate(plan: PlanReport, score: float, minimum: float) -> str:
     """The ``::error`` of a plan that scores below ``--fail-under``: why, and what to do first."""
-    message = score_reason(score, minimum, plan.language)
+    lang = plan.language
+    message = score_reason(score, minimum, lang)
     actions = [
-        f"{rec.rule_id} {rec.title} ({score_text(rec.score_before, 'en')} -> {score_text(rec.score_after, 'en')})"
+        f"{rec.rule_id} {rec.title} ({score_text(rec.score_before, lang)} -> {score_text(rec.score_after, lang)})"
         for rec in first_actions(plan.recommendations)
     ]
     if actions:
-        message += "\n\nWhat to do first: " + "; ".join(actions)
-    return command("error", message, file=plan.file, title=f"assess: score >= {minimum_text(minimum)}")
+        message += f"\n\n{label('what_to_do_first', lang)}{colon(lang)}" + label("semicolon", lang).join(actions)
+    title = label("annotation_score_gate", lang).format(minimum=minimum_text(minimum))
+    return command("error", message, file=plan.file, title=title)

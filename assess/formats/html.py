@@ -28,12 +28,14 @@ from assess.formats import (
     NOT_STARTED_BELOW,
     RenderOptions,
     charts,
+    common_language,
     first_actions,
     held_notes,
 )
 from assess.i18n import LABELS, counted, label, number, percent
 from assess.plan.sourcemap import field_name
-from assess.results.report import Finding, PlanReport, Report, Severity, Status
+from assess.results.gate import headline, plan_verdict
+from assess.results.report import Finding, Gate, PlanReport, Report, Severity, Status
 from assess.steps import STEP_BY_NUMBER
 
 if TYPE_CHECKING:
@@ -62,11 +64,12 @@ def render(report: Report, options: RenderOptions | None = None, *, lang: str | 
     """
     options = options or RenderOptions()
     plans = [
-        _plan_view(index, plan, lang or plan.language, options.baselined.get(plan.file, 0))
+        _plan_view(index, plan, lang or plan.language, options.baselined.get(plan.file, 0), report.gate)
         for index, plan in enumerate(report.plans, start=1)
     ]
-    document_lang = lang or _common_language(report.plans)
+    document_lang = lang or common_language(plan.language for plan in report.plans)
     t = _translator(document_lang)
+    run_gate = headline(report.gate, document_lang) if report.gate is not None else ""
     title = t("report_title")
     if len(report.plans) == 1 and plans[0].organization:
         title = f"{title} · {plans[0].organization}"
@@ -79,6 +82,8 @@ def render(report: Report, options: RenderOptions | None = None, *, lang: str | 
         tool=report.tool,
         packs=report.rule_packs,
         marks=list(MARKS.items()),
+        run_gate=run_gate[:1].upper() + run_gate[1:],
+        run_gate_status="passed" if report.gate is not None and report.gate.passed else "failed",
     )
 
 
@@ -159,11 +164,6 @@ def _direction(before: float | None, after: float | None) -> str:
     if before is None or after is None or round(after - before, 1) == 0:
         return "same"
     return "up" if after > before else "down"
-
-
-def _common_language(plans: Sequence[PlanReport]) -> str:
-    languages = {plan.language for plan in plans}
-    return languages.pop() if len(languages) == 1 else "en"
 
 
 @functools.cache
@@ -313,6 +313,9 @@ class _PlanView:
     file: str
     sha256: str
     assessed: bool
+    gate_status: str = ""  # passed, failed, not_assessed ("" for a report without a verdict)
+    gate_line: str = ""
+    gate_reasons: tuple[str, ...] = ()
     problems: list[_ProblemView] = field(default_factory=list)
     score: str = ""
     band: str = ""
@@ -363,8 +366,9 @@ def _finding_view(file: str, finding: Finding, lang: str) -> _FindingView:
     )
 
 
-def _plan_view(index: int, plan: PlanReport, lang: str, baselined: int) -> _PlanView:
+def _plan_view(index: int, plan: PlanReport, lang: str, baselined: int, gate: Gate | None) -> _PlanView:
     t = _translator(lang)
+    verdict = plan_verdict(plan, gate, lang)
     common: dict[str, Any] = {
         "anchor": f"plan-{index}",
         "lang": lang,
@@ -374,6 +378,8 @@ def _plan_view(index: int, plan: PlanReport, lang: str, baselined: int) -> _Plan
         "sha256": plan.sha256 or "",
         "assessed": plan.assessed,
     }
+    if verdict is not None:
+        common.update(gate_status=verdict.status, gate_line=verdict.line, gate_reasons=verdict.reasons)
     if not plan.assessed or plan.score is None:
         problems = [
             _ProblemView(location(plan.file, p.line, p.column), p.pointer or "/", p.message) for p in plan.problems

@@ -30,6 +30,7 @@ import re
 import xml.etree.ElementTree as ET
 
 from assess.formats import RenderOptions, first_actions, gate_settings, score_text
+from assess.i18n import colon, counted, label
 from assess.results.gate import below_minimum, fails_gate, minimum_text, score_reason
 from assess.results.report import PlanReport, Report, RuleResult, Status
 from assess.steps import STEP_BY_NUMBER
@@ -82,12 +83,13 @@ def _suite(plan: PlanReport, fail_on: str | None, fail_under: float | None) -> E
         for name, value in values:
             ET.SubElement(properties, "property", name=name, value=_clean(value))
     if not plan.assessed:
-        case = ET.SubElement(suite, "testcase", classname="assess", name="plan can be assessed", file=_clean(plan.file))
+        name = label("junit_assessable", plan.language)
+        case = ET.SubElement(suite, "testcase", classname="assess", name=name, file=_clean(plan.file))
         first = plan.problems[0] if plan.problems else None
         error = ET.SubElement(
             case,
             "error",
-            message=_clean(first.message if first else "could not be assessed"),
+            message=_clean(first.message if first else label("gate_unassessed", plan.language)),
             type=first.kind if first else "error",
         )
         error.text = _clean("\n".join(_where(plan, p.line, p.column, p.pointer, p.message) for p in plan.problems))
@@ -113,14 +115,15 @@ def _score_case(suite: ET.Element, plan: PlanReport, score: float, minimum: floa
     )
     if not below_minimum(score, minimum):
         return False
-    reason = score_reason(score, minimum, plan.language)
+    lang = plan.language
+    reason = score_reason(score, minimum, lang)
     lines = [f"{plan.file}: {reason}"]
     actions = first_actions(plan.recommendations)
     if actions:
-        lines.append("What to do first (the score each action leads to):")
+        lines.append(label("what_to_do_first_scored", lang) + colon(lang).rstrip())
         lines += [
-            f"- {rec.rule_id} {rec.title} ({score_text(rec.score_before, 'en')} -> "
-            f"{score_text(rec.score_after, 'en')}): {rec.action}"
+            f"- {rec.rule_id} {rec.title} ({score_text(rec.score_before, lang)} -> "
+            f"{score_text(rec.score_after, lang)}){colon(lang)}{rec.action}"
             for rec in actions
         ]
     failure = ET.SubElement(case, "failure", message=_clean(reason), type="score")
@@ -135,6 +138,7 @@ def _where(plan: PlanReport, line: int | None, column: int | None, pointer: str,
 
 def _case(suite: ET.Element, plan: PlanReport, rule: RuleResult, fail_on: str | None) -> str | None:
     """Add the rule's testcase; returns 'failures', 'skipped' or None (passed)."""
+    lang = plan.language
     case = ET.SubElement(
         suite,
         "testcase",
@@ -148,24 +152,33 @@ def _case(suite: ET.Element, plan: PlanReport, rule: RuleResult, fail_on: str | 
         findings = [f for f in plan.findings if f.rule_id == rule.rule_id]
         if findings:
             lines = [_where(plan, f.line, f.column, f.pointer, f.message) for f in findings]
-            lines.append(f"What to do: {findings[0].recommendation}")
-            message = findings[0].message if len(findings) == 1 else f"{len(findings)} findings: {findings[0].message}"
+            lines.append(f"{label('what_to_do', lang)}{colon(lang)}{findings[0].recommendation}")
+            message = findings[0].message
+            if len(findings) > 1:
+                message = f"{counted('finding', len(findings), lang)}{colon(lang)}{message}"
             if not fails_gate(rule.severity, fail_on):
                 out = ET.SubElement(case, "system-out")
-                out.text = _clean(f"{rule.severity.value}, below the gate (--fail-on {fail_on}):\n" + "\n".join(lines))
+                below = label("below_gate", lang).format(
+                    severity=label(f"sev_{rule.severity.value}", lang), option=fail_on
+                )
+                out.text = _clean(below + "\n" + "\n".join(lines))
                 return None
             failure = ET.SubElement(case, "failure", message=_clean(message), type=rule.severity.value)
             failure.text = _clean("\n".join(lines))
             return "failures"
-        reason = "accepted by the baseline"
+        reason = label("skip_baselined", lang)
     elif rule.status is Status.SUPPRESSED:
         justifications = dict.fromkeys(s.justification for s in plan.suppressed if s.finding.rule_id == rule.rule_id)
-        reason = "suppressed: " + "; ".join(justifications) if justifications else "suppressed"
+        reason = label("skip_suppressed", lang)
+        if justifications:
+            reason += colon(lang) + label("semicolon", lang).join(justifications)
     elif rule.status is Status.NOT_APPLICABLE:
-        reason = "not applicable to this plan"
+        reason = label("skip_not_applicable", lang)
     else:
-        reason = "unknown: the plan lacks " + (", ".join(rule.missing) or "the information this rule needs")
+        fields = ", ".join(rule.missing) or label("skip_unknown_anything", lang)
+        reason = label("skip_unknown", lang).format(fields=fields)
     if rule.blocked_by:
-        reason += f" (hidden while {rule.blocked_by} fails: scored as failed until then)"
+        hidden = label("blocked_by", lang).format(rule=rule.blocked_by)
+        reason += f" ({hidden[:1].lower()}{hidden[1:]})"
     ET.SubElement(case, "skipped", message=_clean(reason))
     return "skipped"

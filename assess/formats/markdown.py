@@ -14,7 +14,8 @@ from assess.errors import no_workflow_commands, single_line
 from assess.formats import NOT_STARTED_BELOW, RenderOptions, held_notes, score_text
 from assess.i18n import colon, counted, label, percent
 from assess.plan.sourcemap import field_name
-from assess.results.report import PlanReport, Report, Status
+from assess.results.gate import headline, plan_verdict
+from assess.results.report import Gate, PlanReport, Report, Status
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|#~])")
 _BACKTICKS = re.compile(r"`+")
@@ -52,8 +53,11 @@ def render(report: Report, options: RenderOptions) -> str:
     parts = [f"# {label('report_title', lang)}", ""]
     if len(report.plans) > 1:
         parts.extend(_overview(report, lang))
+        if report.gate is not None:  # the run's stored verdict, as the exit code has it
+            words = headline(report.gate, lang)
+            parts.extend([f"**{escape(words[:1].upper() + words[1:])}**", ""])
     for plan in report.plans:
-        parts.extend(_plan(plan, options))
+        parts.extend(_plan(plan, options, report.gate))
     parts.append(f"<sub>{label('generated_by', lang)} {escape(report.tool.version)}</sub>")
     return no_workflow_commands("\n".join(parts) + "\n")
 
@@ -75,7 +79,15 @@ def _overview(report: Report, lang: str) -> list[str]:
     return [*rows, ""]
 
 
-def _plan(plan: PlanReport, options: RenderOptions) -> list[str]:
+def _verdict(plan: PlanReport, gate: Gate | None) -> list[str]:
+    """The plan's stored verdict (`PlanReport.gate`): one line when it passed, and the reasons when it failed."""
+    verdict = plan_verdict(plan, gate, plan.language)
+    if verdict is None:
+        return []
+    return [f"**{escape(verdict.line)}**", *(f"- {escape(reason)}" for reason in verdict.reasons), ""]
+
+
+def _plan(plan: PlanReport, options: RenderOptions, gate: Gate | None) -> list[str]:
     lang = plan.language
     title = escape(plan.organization) if plan.organization else code(plan.file)
     lines = [f"## {title}", ""]
@@ -85,7 +97,7 @@ def _plan(plan: PlanReport, options: RenderOptions) -> list[str]:
         for problem in plan.problems:
             where = f"{plan.file}:{problem.line}:{problem.column or 1}" if problem.line else plan.file
             lines.append(f"- {code(where)} {code(problem.pointer or '/')}: {escape(problem.message)}")
-        return [*lines, ""]
+        return [*lines, "", *_verdict(plan, gate)]
     score = plan.score
     overall, completeness = _score(score.overall, lang), percent(score.completeness, lang)
     lines.append(
@@ -95,6 +107,7 @@ def _plan(plan: PlanReport, options: RenderOptions) -> list[str]:
         f"{label('completeness', lang)} {completeness}" + (f" · _{label('capped', lang)}_" if score.capped else "")
     )
     lines.append("")
+    lines.extend(_verdict(plan, gate))
     if score.written < 100:
         key = "not_started" if score.written < NOT_STARTED_BELOW else "placeholders_left"
         words = label(key, lang).format(

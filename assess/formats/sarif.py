@@ -27,8 +27,9 @@ from collections.abc import Iterator
 from typing import IO, Any
 from urllib.parse import quote
 
-from assess.formats import RenderOptions, RuleInfo
+from assess.formats import RenderOptions, RuleInfo, common_language
 from assess.formats.stream import ListSpool, splice
+from assess.i18n import colon, label
 from assess.results.gate import describe
 from assess.results.report import Finding, Gate, PlanReport, Report, Severity, Summary, ToolInfo, to_data
 from assess.steps import STEP_BY_NUMBER
@@ -67,6 +68,7 @@ def render(report: Report, options: RenderOptions) -> str:
         results,
         [_plan_properties(plan) for plan in report.plans],
         report.gate,
+        common_language(plan.language for plan in report.plans),
     )
     return json.dumps(document, indent=2, ensure_ascii=False)
 
@@ -87,10 +89,11 @@ def _document(
     results: list[dict[str, Any]],
     plans: list[dict[str, Any]],
     gate: Gate | None,
+    lang: str,
 ) -> dict[str, Any]:
     invocation: dict[str, Any] = {"executionSuccessful": successful}
     if gate is not None:
-        invocation.update(exitCode=gate.exit_code, exitCodeDescription=describe(gate))
+        invocation.update(exitCode=gate.exit_code, exitCodeDescription=describe(gate, lang))
     if notifications:
         invocation["toolExecutionNotifications"] = notifications
     if configuration:
@@ -159,8 +162,10 @@ class Writer:
         self._configuration = ListSpool(CONFIGURATION_DEPTH)
         self._results = ListSpool(RESULTS_DEPTH)
         self._plans = ListSpool(PLANS_DEPTH)
+        self._languages: set[str] = set()
 
     def add(self, plan: PlanReport) -> None:
+        self._languages.add(plan.language)
         for rule in _unknown_rules(plan, self._index):
             self._index[rule.id] = len(self._rules)
             self._rules.append(rule)
@@ -189,6 +194,7 @@ class Writer:
                 [],
                 [],
                 gate,
+                common_language(self._languages),
             )
             invocation = document["runs"][0]["invocations"][0]
             lists = [("results", RESULTS_DEPTH, self._results), ("plans", PLANS_DEPTH, self._plans)]
@@ -233,16 +239,18 @@ def _unknown_rules(plan: PlanReport, known: dict[str, int]) -> list[RuleInfo]:
             recommendation=finding.recommendation if finding else "",
             help_uri="",
             pack="",
+            lang=plan.language,
         )
     return list(found.values())
 
 
 def _descriptor(rule: RuleInfo) -> dict[str, Any]:
     step = STEP_BY_NUMBER[rule.step]
-    help_text = f"Why: {rule.rationale}\n\nWhat to do: {rule.recommendation}"
-    help_markdown = f"**Why.** {rule.rationale}\n\n**What to do.** {rule.recommendation}"
+    why, what_to_do, sep = label("why", rule.lang), label("what_to_do", rule.lang), colon(rule.lang)
+    help_text = f"{why}{sep}{rule.rationale}\n\n{what_to_do}{sep}{rule.recommendation}"
+    help_markdown = f"**{why}.** {rule.rationale}\n\n**{what_to_do}.** {rule.recommendation}"
     if rule.help_uri:
-        help_markdown += f"\n\n[Rule {rule.id}]({rule.help_uri})"
+        help_markdown += f"\n\n[{label('rule', rule.lang)} {rule.id}]({rule.help_uri})"
     return {
         "id": rule.id,
         "shortDescription": {"text": rule.title},
@@ -311,7 +319,7 @@ def _problem(plan: PlanReport, position: int) -> dict[str, Any]:
     problem = plan.problems[position]
     notification: dict[str, Any] = {
         "level": "error",
-        "message": {"text": f"{plan.file}: could not be assessed ({problem.kind}): {problem.message}"},
+        "message": {"text": _unassessed(plan.file, problem.kind, problem.message, plan.language)},
         "properties": {"kind": problem.kind},
     }
     if problem.line is not None:
@@ -319,6 +327,11 @@ def _problem(plan: PlanReport, position: int) -> dict[str, Any]:
     else:
         notification["locations"] = [{"physicalLocation": {"artifactLocation": artifact_uri(plan.file)}}]
     return notification
+
+
+def _unassessed(file: str, kind: str, message: str, lang: str) -> str:
+    """A notification's text: "FILE: could not be assessed (KIND): MESSAGE", in the plan's language."""
+    return f"{file}{colon(lang)}{label('gate_unassessed', lang)} ({kind}){colon(lang)}{message}"
 
 
 def _plan_properties(plan: PlanReport) -> dict[str, Any]:

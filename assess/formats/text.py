@@ -17,7 +17,8 @@ from assess.formats import NOT_STARTED_BELOW, RenderOptions, for_people, held_no
 from assess.formats.layout import Column, Grid, Line, NotPlain, PlainPage, RichPage
 from assess.i18n import colon, counted, label, percent
 from assess.plan.sourcemap import field_name
-from assess.results.report import Finding, PlanReport, Report, Severity, Status
+from assess.results.gate import headline, plan_verdict
+from assess.results.report import Finding, Gate, PlanReport, Report, Severity, Status
 
 SEVERITY_STYLES = {
     Severity.CRITICAL: "bold red",
@@ -62,11 +63,13 @@ def _write(page: Page, report: Report, options: RenderOptions) -> None:
         for index, plan in enumerate(report.plans):
             if index:
                 page.print()
-            _plan(page, plan, options)
+            _plan(page, plan, options, report.gate)
     if len(report.plans) > 1 or report.summary.skipped:
         if not options.quiet:
             page.print()
         page.print(_total_line(report), soft_wrap=True)
+        if not options.quiet and report.gate is not None:
+            page.print(_run_verdict(report.gate, report.plans[0].language if report.plans else "en"), soft_wrap=True)
 
 
 def location(file: str, line: int | None, column: int | None) -> str:
@@ -122,6 +125,22 @@ def _total_line(report: Report) -> Line:
     return text
 
 
+def _run_verdict(gate: Gate, lang: str) -> Line:
+    """The run's stored verdict (`Report.gate`), as the exit code has it: "Gate failed (exit 1; ...): 1 plan ..."."""
+    words = headline(gate, lang)
+    return Line(words[:1].upper() + words[1:], style="green" if gate.passed else "bold red")
+
+
+def _verdict(page: Page, plan: PlanReport, gate: Gate | None) -> None:
+    """The plan's stored verdict (`PlanReport.gate`): one line when it passed, and the reasons when it failed."""
+    verdict = plan_verdict(plan, gate, plan.language)
+    if verdict is None:
+        return
+    page.print(Line(verdict.line, style="green" if verdict.status == "passed" else "bold red"), soft_wrap=True)
+    for reason in verdict.reasons:
+        page.print(Line(f"  - {reason}"), soft_wrap=True)
+
+
 def _heading(page: Page, words: str) -> None:
     page.print()
     page.print(Line(words, style="bold underline"))
@@ -143,7 +162,7 @@ def _wrapped(page: Page, words: str, style: str = "", indent: int = INDENT) -> N
     page.print(Line(wrapped, style=style), soft_wrap=True)
 
 
-def _plan(page: Page, plan: PlanReport, options: RenderOptions) -> None:
+def _plan(page: Page, plan: PlanReport, options: RenderOptions, gate: Gate | None) -> None:
     lang = plan.language
     header = Line(plan.file, style="bold")
     if plan.organization:
@@ -151,6 +170,7 @@ def _plan(page: Page, plan: PlanReport, options: RenderOptions) -> None:
     page.print(header, soft_wrap=True)
     if not plan.assessed or plan.score is None:
         _problems(page, plan, options)
+        _verdict(page, plan, gate)
         return
     score = plan.score
     line = Line(f"{label('score', lang)} ")
@@ -161,6 +181,7 @@ def _plan(page: Page, plan: PlanReport, options: RenderOptions) -> None:
     if score.capped:
         line.append(f"  ({label('capped', lang)})", style="red")
     page.print(line, soft_wrap=True)
+    _verdict(page, plan, gate)
     _placeholders(page, plan)
     page.print()
     page.print(_steps_table(plan))

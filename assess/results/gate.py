@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from typing import NamedTuple
 
 from assess.config import Config
-from assess.i18n import counted, label, number
+from assess.i18n import colon, counted, label, number, plural
 from assess.results.report import Finding, Gate, PlanGate, PlanReport, Report, Score, Severity
 
 EXIT_OK = 0
@@ -151,28 +151,58 @@ def regate(report: Report, settings: Settings | None = None) -> Report:
     return report.model_copy(update={"plans": plans, "gate": gate})
 
 
-def describe(gate: Gate) -> str:
-    """The verdict in one line, for SARIF's ``exitCodeDescription``: the outcome and the gate, how many plans
-    failed or could not be assessed, and the reasons (the plans' own words)."""
-    setting = f"--fail-on {gate.fail_on}" + (
-        f", --fail-under {minimum_text(gate.fail_under)}" if gate.fail_under is not None else ""
-    )
+def setting_text(gate: Gate) -> str:
+    """The gate as the flags that set it: ``--fail-on high, --fail-under 60`` (never translated: they are typed)."""
+    setting = f"--fail-on {gate.fail_on}"
+    return setting + (f", --fail-under {minimum_text(gate.fail_under)}" if gate.fail_under is not None else "")
+
+
+def headline(gate: Gate, lang: str = "en") -> str:
+    """The run's verdict without its reasons, in `lang`: the outcome, the exit code, the gate and how many plans
+    failed or could not be assessed ("gate failed (exit 1; --fail-on high): 1 plan failed the gate")."""
+    setting = setting_text(gate)
     if gate.exit_code == EXIT_OK:
-        return f"gate passed (exit 0; {setting}): every plan was assessed and passed"
-    failed = f"{_plans(gate.plans_failed)} failed the gate"
+        return label("gate_run_passed", lang).format(setting=setting) + colon(lang) + label("gate_run_all_passed", lang)
+    failed = f"{counted('plan', gate.plans_failed, lang)} {plural('failed_gate', gate.plans_failed, lang)}"
     if gate.exit_code == EXIT_GATE_FAILED:
-        head = f"gate failed (exit 1; {setting}): {failed}"
-    elif gate.plans_not_assessed:
-        head = f"could not assess (exit 2; {setting}): {_plans(gate.plans_not_assessed)} could not be assessed"
+        return label("gate_run_failed", lang).format(setting=setting) + colon(lang) + failed
+    head = label("gate_run_unassessed", lang).format(setting=setting)
+    if gate.plans_not_assessed:
+        unassessed = counted("plan", gate.plans_not_assessed, lang)
+        head += f"{colon(lang)}{unassessed} {plural('unassessed', gate.plans_not_assessed, lang)}"
         head += f", {failed}" if gate.plans_failed else ""
-    else:
-        head = f"could not assess (exit 2; {setting})"
-    reasons = "; ".join(gate.reasons) + (f"; ... and {gate.more_reasons} more" if gate.more_reasons else "")
-    return f"{head}: {reasons}" if reasons else head
+    return head
 
 
-def _plans(count: int) -> str:
-    return f"{count} plan" if count == 1 else f"{count} plans"
+def describe(gate: Gate, lang: str = "en") -> str:
+    """The verdict in one line, for SARIF's ``exitCodeDescription``: the `headline` and the reasons (the plans' own
+    words), in `lang`."""
+    reasons = label("semicolon", lang).join(gate.reasons)
+    if gate.more_reasons:
+        reasons += label("semicolon", lang) + label("and_more", lang).format(count=gate.more_reasons)
+    head = headline(gate, lang)
+    return f"{head}{colon(lang)}{reasons}" if reasons else head
+
+
+class PlanVerdict(NamedTuple):
+    """A plan's verdict as the reports for people show it (text, Markdown, HTML): one line, and why it failed."""
+
+    status: str  # passed, failed or not_assessed
+    line: str  # "Gate: failed (--fail-on high)"
+    reasons: tuple[str, ...]  # empty when it passed or could not be assessed (the report says why already)
+
+
+def plan_verdict(plan: PlanReport, gate: Gate | None, lang: str) -> PlanVerdict | None:
+    """The plan's stored verdict (`PlanReport.gate`) in `lang`, under the run's gate (`Report.gate`, for the flags
+    it names); None for a report that carries no verdict. Never judged again here."""
+    verdict = plan.gate
+    if verdict is None:
+        return None
+    status = "passed" if verdict.passed else "failed" if plan.assessed else "not_assessed"
+    line = f"{label('gate', lang)}{colon(lang)}{label('gate_status_' + status, lang)}"
+    if gate is not None:
+        line += f" ({setting_text(gate)})"
+    return PlanVerdict(status, line, tuple(verdict.reasons) if status == "failed" else ())
 
 
 class Tally:
