@@ -762,6 +762,9 @@ def _worker_main(connection: Any, config: Config) -> None:
 
     # Ctrl-C reaches the whole process group: the parent handles it and stops the workers.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A forked worker inherits the command's SIGTERM handler (`assess.cli.Terminated`): a worker that is
+    # sent SIGTERM ends at once, as before, and the parent reports it as killed by SIGTERM.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     build_catalog(config)
     while True:
         try:
