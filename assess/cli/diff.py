@@ -20,6 +20,7 @@ import click
 
 from assess.cli import options as opts
 from assess.errors import for_log
+from assess.paths import resolved
 
 FORMATS = ("text", "markdown", "json", "html")
 EXIT_GATE_FAILED = 1
@@ -102,7 +103,7 @@ def _run(
     from assess.results.kinds import Severity
     from assess.rules.catalog import build_catalog
 
-    start = Path.cwd() if new == "-" else Path(new).resolve().parent
+    start = Path.cwd() if new == "-" else resolved(new).parent
     config, config_path = opts.resolve_config(opts.flags(ctx), start)
     if output is not None:  # before assessing: never onto a version being compared, and writable
         inputs = [Input(Path(version), "plan") for version in (old, new) if version != "-"]

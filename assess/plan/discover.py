@@ -21,6 +21,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
+from assess.paths import resolved
+
 STDIN = "-"
 STDIN_NAME = "<stdin>"
 PLAN_SUFFIXES = (".json", ".yaml", ".yml")
@@ -35,7 +37,7 @@ _SNIFF_LIMIT = 10 * 1024 * 1024
 def display_name(path: Path) -> str:
     """How a path appears in reports: relative to the working directory when under it, POSIX style."""
     try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+        return resolved(path).relative_to(Path.cwd().resolve()).as_posix()
     except ValueError:
         return path.as_posix()
 
