@@ -1,4 +1,4 @@
-"""Resolving a path the user named, which may be a symbolic-link loop."""
+"""Paths the user names: resolving one that may be a symbolic-link loop, showing one that is not UTF-8."""
 
 from __future__ import annotations
 
@@ -18,3 +18,15 @@ def resolved(path: str | os.PathLike[str]) -> Path:
         return Path(path).resolve()
     except (RuntimeError, OSError):
         return Path(os.path.abspath(path))
+
+
+def printable_name(name: str) -> str:
+    """A file name as text: the bytes of a name that is not UTF-8 written as ``\\xff``.
+
+    Python hands such a name over holding lone surrogates (``'bad\\udcff.json'``), which no UTF-8
+    report can hold: writing one ended the run with UnicodeEncodeError, after the plans were assessed.
+    Reports name the file ``bad\\xff.json`` (as ``ls -b`` does); the file is still read by its real name.
+    """
+    if name.isascii():
+        return name
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")

@@ -20,7 +20,7 @@ import click
 
 from assess.cli import options as opts
 from assess.errors import for_log
-from assess.paths import resolved
+from assess.paths import printable_name, resolved
 
 FORMATS = ("text", "markdown", "json", "html")
 EXIT_GATE_FAILED = 1
@@ -111,6 +111,12 @@ def _run(
             inputs.append(Input(config_path, "configuration file"))
         check_outputs([output], [*inputs, *(Input(path, "rule pack") for path in config.rules)])
     opts.check_selectors(config, build_catalog(config))
-    result = compare_plans(Path(old), Path(new), config=config)
+    result = compare_plans(
+        Path(old),
+        Path(new),
+        config=config,
+        old_name=None if old == "-" else printable_name(old),
+        new_name=None if new == "-" else printable_name(new),
+    )
     added = len(new_at_least(result, Severity(fail_on_new.lower()))) if fail_on_new else 0
     return render(result, fmt), added
