@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, TypeGuard, Union
 from assess._version import __version__
 from assess.config import Config, Scoring
 from assess.engines.evaluate import RuleOutcome, evaluate
-from assess.errors import PlanError, PlanReadError, PlanSchemaError, Problem
+from assess.errors import PlanError, PlanReadError, PlanSchemaError, PlanSyntaxError, Problem
 from assess.i18n import label
 from assess.plan.inmemory import canonical_bytes, canonical_json, check_data
 from assess.plan.load import DEFAULT_LIMITS, Document, Limits, SourceMap, load_path, parse_bytes
@@ -107,10 +107,24 @@ def _document(source: Source, name: str | None, limits: Limits) -> Document | No
         # A str naming a file that does not exist: say so, rather than parse the name as a document.
         raise PlanReadError([Problem(source, None, None, "", "no such file (a str naming a file is read as a path)")])
     if isinstance(source, str):
-        return parse_bytes(source.encode("utf-8"), name or "<memory>", limits=limits, lazy=True)
+        return parse_bytes(_utf8(source, name or "<memory>"), name or "<memory>", limits=limits, lazy=True)
     if isinstance(source, bytes):
         return parse_bytes(source, name or "<memory>", limits=limits, lazy=True)
     return None
+
+
+def _utf8(text: str, name: str) -> bytes:
+    """Document text as UTF-8; half a surrogate pair (a str may hold one, no text file can) is a located
+    `PlanSyntaxError`, as it is in a file or in data (it was a bare UnicodeEncodeError)."""
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        line = text.count("\n", 0, error.start) + 1
+        column = error.start - (text.rfind("\n", 0, error.start) + 1) + 1
+        message = (
+            f"the text holds half a surrogate pair (U+{ord(text[error.start]):04X}), which is not text (nor UTF-8)"
+        )
+        raise PlanSyntaxError([Problem(name, line, column, "", message)]) from None
 
 
 _PATH_LIKE = re.compile(r"[^\n{}\[\]]*\.(json|ya?ml)|[^\s:{}\[\]]*[/\\][^\s:{}\[\]]*", re.IGNORECASE)

@@ -23,6 +23,7 @@ the same target.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import secrets
@@ -63,6 +64,8 @@ def _replacing(
     (else a new file's is left to the umask and an existing file keeps its own)."""
     given = os.fspath(path)
     target = Path(os.path.realpath(given))
+    if target.is_symlink():  # realpath stops at a link it cannot follow: a loop, not to be replaced by a file
+        raise OSError(errno.ELOOP, os.strerror(errno.ELOOP), given)
     info = _stat(target)
     newline = "\n" if encoding is not None else None
     if info is not None and not stat.S_ISREG(info.st_mode) and not stat.S_ISDIR(info.st_mode):

@@ -28,6 +28,7 @@ from typing import Any, Literal, Self
 
 from assess.errors import ConfigError
 from assess.frozen import Frozen
+from assess.paths import resolved
 from assess.reading import DEFAULT_MAX_PLAN_BYTES, MAX_CONFIG_BYTES, TooLarge, parse_size, read_limited
 from assess.results.kinds import Severity
 
@@ -553,7 +554,7 @@ def load_config_file(path: Path) -> Config:
     try:
         table = dict(_known(table, _CONFIG_CHECKS))
         if "rules" in table and isinstance(table["rules"], list):
-            table["rules"] = [str((path.parent / str(p)).resolve()) for p in table["rules"]]
+            table["rules"] = [str(resolved(path.parent / str(p))) for p in table["rules"]]
         return Config.model_validate(table)
     except ConfigError as exc:
         raise ConfigError(f"{path}: {exc}") from None

@@ -166,3 +166,42 @@ def test_ctrl_c_under_jobs_stops_the_workers_at_once(tmp_path: Path) -> None:
         time.sleep(0.05)
     with pytest.raises(ProcessLookupError):
         os.killpg(process.pid, 0)
+
+
+def test_sigterm_stops_the_workers_and_leaves_no_temporary(tmp_path: Path) -> None:
+    # SIGTERM to assess alone (a cancelled CI job, `docker stop`, `timeout`): Python's default ended the
+    # parent on the spot, leaving its --jobs workers running, one of them for ever blocked on a pipe to the
+    # dead parent, and `.report.json.PID.RANDOM.tmp` beside the report. Now the run unwinds as on Ctrl-C.
+    plans = _plans(tmp_path, 8, set())
+    stalled = tmp_path / "stalled"
+    plans[3] = plans[3].rename(tmp_path / "stall-03.json")
+    env = _hooked(tmp_path, ASSESS_TEST_STALL_ON="stall", ASSESS_TEST_STALLED=str(stalled), ASSESS_TEST_SIGNAL="0")
+    report = tmp_path / "report.json"
+    report.write_text("the previous report\n", encoding="utf-8")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "assess", *(p.name for p in plans), "--jobs", "2", "--format", "json:report.json"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,  # its own process group, to see that no worker is left in it
+    )
+    deadline = time.monotonic() + 60
+    while not stalled.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert stalled.exists()  # a worker is busy with the stalling plan
+    process.send_signal(signal.SIGTERM)  # the parent only, not its group
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 143
+    assert err.decode().splitlines() == ["assess: terminated (exit 143)"]
+    assert report.read_text(encoding="utf-8") == "the previous report\n"
+    assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+    gone = time.monotonic() + 5
+    while time.monotonic() < gone:
+        try:
+            os.killpg(process.pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.05)
+    with pytest.raises(ProcessLookupError):
+        os.killpg(process.pid, 0)

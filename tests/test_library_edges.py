@@ -239,3 +239,21 @@ def test_subclasses_of_json_types_are_read_as_those_types() -> None:
     with pytest.raises(assess.PlanSchemaError) as caught:
         assess.assess_plan(broken)
     assert [(p.pointer, p.message) for p in caught.value.problems] == [("/organization/name", "must not be empty")]
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column"),
+    [('{"schema_version": "\udcff"}', 1, 21), ('{\n  "plan": "x\ud800"}', 2, 13)],
+)
+def test_document_text_holding_half_a_surrogate_pair_is_a_located_syntax_error(
+    text: str, line: int, column: int
+) -> None:
+    # str.encode("utf-8") raised a bare UnicodeEncodeError out of assess_plan, load_plan and validate_plan.
+    for call in (assess.assess_plan, assess.load_plan):
+        with pytest.raises(assess.PlanSyntaxError) as caught:
+            call(text)
+        (problem,) = caught.value.problems
+        assert (problem.file, problem.line, problem.column) == ("<memory>", line, column)
+        assert "half a surrogate pair" in problem.message
+    (problem,) = assess.validate_plan(text)
+    assert (problem.line, problem.column) == (line, column)

@@ -13,9 +13,13 @@ if sys.version_info < (3, 11):  # noqa: UP036  # pragma: no cover - runs where r
     sys.stderr.write(f"assess: needs Python 3.11 or later, not {sys.version_info.major}.{sys.version_info.minor}\n")
     raise SystemExit(2)
 
+import contextlib
 import importlib
 import importlib.util
 import os
+import signal
+from collections.abc import Iterator
+from types import FrameType
 from typing import Any
 
 import click
@@ -35,6 +39,36 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
 }
 DEFAULT_COMMAND = "check"
 EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 143  # 128 + SIGTERM
+
+
+class Terminated(BaseException):
+    """SIGTERM (a CI job cancelled, `docker stop`, `timeout`), raised where the run is, as Ctrl-C raises
+    KeyboardInterrupt: the run unwinds, so its worker processes are stopped and its temporary files removed.
+
+    A BaseException, so that no ``except Exception`` of the pipeline mistakes it for a plan's error.
+    Python's default for SIGTERM ends the process on the spot: worker processes of ``--jobs`` were left
+    running (blocked for ever on a pipe to a parent that no longer reads it) and ``.NAME.PID.tmp`` files
+    were left beside the reports.
+    """
+
+
+def _raise_terminated(signum: int, frame: FrameType | None) -> None:
+    raise Terminated
+
+
+@contextlib.contextmanager
+def _sigterm_unwinds() -> Iterator[None]:
+    """SIGTERM raises `Terminated` while a command runs (main thread only), then the previous handler is back."""
+    try:
+        previous = signal.signal(signal.SIGTERM, _raise_terminated)
+    except ValueError:  # not the main thread (a caller running the CLI in a thread): leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 class AssessGroup(click.Group):
@@ -63,11 +97,16 @@ class AssessGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         # Ctrl-C: exit 130 (128 + SIGINT, as shells report it), one line, no traceback. Files are
         # written atomically and standard output only at the end, so nothing partial is left.
+        # SIGTERM likewise: exit 143 (128 + SIGTERM), after the same clean-up.
         try:
-            return super().invoke(ctx)
+            with _sigterm_unwinds():
+                return super().invoke(ctx)
         except KeyboardInterrupt:
             click.echo("assess: interrupted (exit 130)", err=True)
             raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
+        except Terminated:
+            click.echo("assess: terminated (exit 143)", err=True)
+            raise click.exceptions.Exit(EXIT_TERMINATED) from None
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         # Anything that is not a subcommand name or a group option (a path, a glob, "-",
@@ -117,7 +156,7 @@ def cli() -> None:
     assess rules              the rule catalog; `assess rules show ID` explains one rule
 
     Exit codes: 0 assessed and the gate passed; 1 the gate failed; 2 could not assess;
-    130 interrupted (Ctrl-C).
+    130 interrupted (Ctrl-C); 143 terminated (SIGTERM).
     """
 
 

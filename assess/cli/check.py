@@ -40,6 +40,7 @@ from assess.atomic import atomic_writer
 from assess.cli import options as opts
 from assess.errors import for_log
 from assess.formats import FORMATS
+from assess.paths import resolved
 
 if TYPE_CHECKING:
     from assess.api import Source
@@ -84,7 +85,7 @@ def parse_outputs(formats: Sequence[str], output: str | None) -> list[Output]:
         outputs = [Output(outputs[0].format, Path(output))]
     if sum(o.path is None for o in outputs) > 1:
         raise click.UsageError("only one format can go to standard output; give the others a file: --format FMT:FILE")
-    files = [str(o.path.resolve()) for o in outputs if o.path is not None]
+    files = [str(resolved(o.path)) for o in outputs if o.path is not None]
     if len(files) != len(set(files)):
         raise click.UsageError("two formats would write the same file")
     return outputs
@@ -762,6 +763,9 @@ def _worker_main(connection: Any, config: Config) -> None:
 
     # Ctrl-C reaches the whole process group: the parent handles it and stops the workers.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A forked worker inherits the command's SIGTERM handler (`assess.cli.Terminated`): a worker that is
+    # sent SIGTERM ends at once, as before, and the parent reports it as killed by SIGTERM.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     build_catalog(config)
     while True:
         try:

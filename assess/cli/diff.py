@@ -20,6 +20,7 @@ import click
 
 from assess.cli import options as opts
 from assess.errors import for_log
+from assess.paths import printable_name, resolved
 
 FORMATS = ("text", "markdown", "json", "html")
 EXIT_GATE_FAILED = 1
@@ -102,7 +103,7 @@ def _run(
     from assess.results.kinds import Severity
     from assess.rules.catalog import build_catalog
 
-    start = Path.cwd() if new == "-" else Path(new).resolve().parent
+    start = Path.cwd() if new == "-" else resolved(new).parent
     config, config_path = opts.resolve_config(opts.flags(ctx), start)
     if output is not None:  # before assessing: never onto a version being compared, and writable
         inputs = [Input(Path(version), "plan") for version in (old, new) if version != "-"]
@@ -110,6 +111,12 @@ def _run(
             inputs.append(Input(config_path, "configuration file"))
         check_outputs([output], [*inputs, *(Input(path, "rule pack") for path in config.rules)])
     opts.check_selectors(config, build_catalog(config))
-    result = compare_plans(Path(old), Path(new), config=config)
+    result = compare_plans(
+        Path(old),
+        Path(new),
+        config=config,
+        old_name=None if old == "-" else printable_name(old),
+        new_name=None if new == "-" else printable_name(new),
+    )
     added = len(new_at_least(result, Severity(fail_on_new.lower()))) if fail_on_new else 0
     return render(result, fmt), added

@@ -28,6 +28,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 import click
 
+from assess.paths import resolved
+
 if TYPE_CHECKING:
     from assess.config import Config
     from assess.rules.catalog import Catalog
@@ -146,7 +148,7 @@ def parse_date(value: str | None) -> dt.date | None:
 
 
 def _paths(values: Sequence[str]) -> tuple[Path, ...]:
-    return tuple(Path(value).resolve() for value in values)
+    return tuple(resolved(value) for value in values)
 
 
 def _optional_path(value: str | None) -> Path | None:

@@ -84,6 +84,8 @@ def check_outputs(outputs: Iterable[str | os.PathLike[str]], inputs: Sequence[In
 
 
 def _check_writable(name: str, real: Path) -> None:
+    if real.is_symlink():  # realpath stops at a link it cannot follow: a loop (writing would replace the link)
+        raise OutputError(f"{name}: cannot write: a loop of symbolic links (it leads back to itself)")
     if real.is_dir():
         raise OutputError(f"{name}: is a folder; give a file name")
     if real.exists():

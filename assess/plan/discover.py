@@ -17,9 +17,12 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import NamedTuple
+
+from assess.paths import printable_name, resolved
 
 STDIN = "-"
 STDIN_NAME = "<stdin>"
@@ -33,9 +36,15 @@ _SNIFF_LIMIT = 10 * 1024 * 1024
 
 
 def display_name(path: Path) -> str:
-    """How a path appears in reports: relative to the working directory when under it, POSIX style."""
+    """How a path appears in reports: relative to the working directory when under it, POSIX style,
+    as text (`assess.paths.printable_name`)."""
+    return printable_name(_relative(path))
+
+
+def _relative(path: Path) -> str:
+    """The path to read, relative to the working directory when under it, POSIX style."""
     try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+        return resolved(path).relative_to(Path.cwd().resolve()).as_posix()
     except ValueError:
         return path.as_posix()
 
@@ -89,8 +98,8 @@ def _expand(arguments: Sequence[str], skipped: list[str]) -> Iterator[Target]:
 
 
 def _file(path: Path) -> Target:
-    name = display_name(path)
-    return Target(name, name)
+    relative = _relative(path)
+    return Target(printable_name(relative), relative)
 
 
 def _glob(pattern: str, skipped: list[str]) -> Iterator[Target]:
@@ -130,10 +139,21 @@ def _plan_files(folder: Path, skipped: list[str] | None = None) -> Iterable[Path
         for name in files:
             path = Path(root, name)
             if path.suffix.lower() in PLAN_SUFFIXES and not name.startswith("."):
-                (found if looks_like_plan(path) else others).append(path)
+                (found if _is_file_or_unreadable(path) and looks_like_plan(path) else others).append(path)
     if skipped is not None:
         skipped.extend(display_name(path) for path in sorted(others, key=lambda path: path.parts))
     return sorted(found, key=lambda path: path.parts)
+
+
+def _is_file_or_unreadable(path: Path) -> bool:
+    """False for a FIFO, socket or device found in a folder: sniffing a FIFO waited for ever for a writer.
+
+    (A file that cannot even be examined, such as a symbolic-link loop, is kept: reading it says why.)
+    """
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return True
 
 
 def looks_like_plan(path: Path) -> bool:
@@ -146,7 +166,7 @@ def looks_like_plan(path: Path) -> bool:
     if path.suffix.lower() == ".json":
         try:
             data = json.loads(raw)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: thousands of nested brackets
             return _JSON_KEY.search(raw) is not None
         return isinstance(data, dict) and "schema_version" in data
     return _YAML_KEY.search(raw) is not None or _JSON_KEY.search(raw) is not None

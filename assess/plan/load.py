@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from assess.errors import PlanError, PlanLimitError, PlanReadError, PlanSyntaxError, Problem
+from assess.paths import printable_name
 from assess.plan._jsonparse import LazyPositions, parse_json, parse_json_quickly
 from assess.plan.sourcemap import SourceError, SourceMap, pointer_join, pointer_parts
 from assess.reading import DEFAULT_MAX_PLAN_BYTES, size_text
@@ -134,15 +135,17 @@ def load_path(path: str | os.PathLike[str], *, limits: Limits = DEFAULT_LIMITS, 
         return parse_bytes(raw, "<stdin>", limits=limits, lazy=lazy)
     extension = os.path.splitext(name)[1].lower()
     raw = _read(name, limits)
-    text, sha256 = decode_text(raw, name), hashlib.sha256(raw).hexdigest()
+    shown = printable_name(name)  # a name that is not UTF-8 is reported with its bytes escaped
+    text, sha256 = decode_text(raw, shown), hashlib.sha256(raw).hexdigest()
     del raw  # a big file's bytes need not stay while its text is parsed
-    return _parse_text(text, sha256, name, _EXTENSIONS.get(extension), limits, lazy)
+    return _parse_text(text, sha256, shown, _EXTENSIONS.get(extension), limits, lazy)
 
 
-def _read(name: str, limits: Limits) -> bytes:
+def _read(path: str, limits: Limits) -> bytes:
     """The file's bytes, refusing an oversized regular file before reading it."""
+    name = printable_name(path)
     try:
-        with open(name, "rb") as file:
+        with open(path, "rb") as file:
             info = os.fstat(file.fileno())
             if stat.S_ISREG(info.st_mode) and info.st_size > limits.max_bytes:
                 raise _too_big(name, info.st_size, limits)
