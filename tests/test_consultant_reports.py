@@ -1,0 +1,102 @@
+"""What a client reads in a consultant's reports: sentences that hold for the plan they are about.
+
+The plans in `qa_plans/` (a two-volunteer pantry, a federation with volunteer-run regional pages, a
+French association writing in French, a plan half rewritten from the starter) were written and
+labelled before the tool ran on them (`qa_plans/README.md`); each test here reads a report of one
+of them as the client would and checks a sentence a QA pass found wrong.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from assess.api import assess_plan
+from assess.config import Config
+from assess.results.report import Finding, Report
+
+QA = Path(__file__).resolve().parent / "qa_plans"
+PANTRY = QA / "hilltop-pantry.yaml"  # two volunteers, one department, passwords in a spreadsheet
+FEDERATION = QA / "choirs-federation.yaml"  # a password manager; two regional pages without 2FA
+
+NBSP = "\u00a0"
+
+
+def _report(path: Path, lang: str) -> Report:
+    return assess_plan(path, config=Config(lang=lang))
+
+
+def _findings(path: Path, lang: str, rule_id: str) -> list[Finding]:
+    return [finding for finding in _report(path, lang).plans[0].findings if finding.rule_id == rule_id]
+
+
+def _spaces(text: str) -> str:
+    return text.replace(NBSP, " ")
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected", "wrong"),
+    [
+        ("en", "The 2 committee members all work in the same department", "All 2 committee members"),
+        ("fr", "Les 2 membres du comité travaillent tous dans le même service", "Tous les 2"),
+    ],
+)
+def test_a_committee_of_two_in_one_department_reads_naturally(lang: str, expected: str, wrong: str) -> None:
+    (finding,) = _findings(PANTRY, lang, "COM-03")
+    assert finding.message == expected
+    assert wrong not in finding.message
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("en", "Step 1 traits that no current committee member brings: aware of the news"),
+        ("fr", "Qualités de l'étape 1 qu'aucun membre actuel du comité n'apporte : au fait de l'actualité"),
+    ],
+)
+def test_one_missing_trait_is_not_announced_as_several(lang: str, expected: str) -> None:
+    """COM-02 listed one missing trait after 'these step 1 traits' ('ces qualités'): a plural for one."""
+    (finding,) = _findings(PANTRY, lang, "COM-02")
+    assert _spaces(finding.message) == expected
+    assert not re.search(r"\b(these|ces)\b", finding.message)
+
+
+def test_the_2fa_advice_does_not_say_the_client_keeps_passwords_in_a_spreadsheet() -> None:
+    """The federation keeps its passwords in a password manager; POL-08 fires for 2FA alone, so its
+    advice and its action must not speak of 'the spreadsheet' as if the plan had one."""
+    report = _report(FEDERATION, "en").plans[0]
+    (finding, *_) = [finding for finding in report.findings if finding.rule_id == "POL-08"]
+    assert "two-factor authentication turned off" in finding.message
+    assert "from the spreadsheet" not in finding.recommendation
+    assert "never in a spreadsheet" in finding.recommendation
+    (action,) = [action for action in report.recommendations if action.rule_id == "POL-08"]
+    assert action.title == "Turn on two-factor authentication and keep passwords out of spreadsheets"
+    french = _findings(FEDERATION, "fr", "POL-08")[0]
+    assert "du tableur" not in french.recommendation and "jamais dans un tableur" in french.recommendation
+
+
+def test_the_spreadsheet_is_still_reported_where_the_plan_has_one() -> None:
+    messages = [finding.message for finding in _findings(PANTRY, "en", "POL-08")]
+    assert "Passwords are kept in a spreadsheet: anyone who gets a copy of the file has every account" in messages
+
+
+def test_french_calls_a_goal_metric_an_indicateur_des_buts_everywhere() -> None:
+    """A goal is a 'but' in the French reports, and 'objectif' is the organisation's objective (PLN-05):
+    MEA-03 called a goal's metric an 'indicateur d'objectif' that 'sert à 1 objectif'."""
+    from assess.rules.catalog import load_packs
+
+    for pack in load_packs(Config()):
+        for rule in pack.rules:
+            french = rule.spec.fr
+            if french is None:
+                continue
+            messages = [french.message] if isinstance(french.message, str) else list(french.message or [])
+            texts = [french.title, french.action or "", french.rationale or "", french.recommendation or "", *messages]
+            for text in texts:
+                assert "indicateur d'objectif" not in text, f"{rule.id}: {text}"
+                assert "count:objectif:objectifs" not in text, f"{rule.id}: {text}"
+    plan = _report(QA / "harbour-literacy-midrewrite.yaml", "fr").plans[0]
+    (mea03,) = [rule for rule in plan.rules if rule.rule_id == "MEA-03"]
+    assert mea03.title == "Chaque indicateur des buts a une source de données"
