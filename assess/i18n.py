@@ -90,6 +90,7 @@ LABELS: dict[str, dict[str, str]] = {
     "status_fail": {"en": "fail", "fr": "échouée"},
     "status_not_applicable": {"en": "not applicable", "fr": "non applicable"},
     "status_unknown": {"en": "unknown", "fr": "inconnue"},
+    "unknown_column": {"en": "Unknown", "fr": "Inconnues"},
     "status_suppressed": {"en": "suppressed", "fr": "ignorée"},
     "before": {"en": "Before", "fr": "Avant"},
     "after": {"en": "After", "fr": "Après"},
@@ -365,7 +366,7 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
     "original": {"en": "its own pictures", "fr": "ses propres images"},
     "user_generated": {"en": "the community's pictures", "fr": "des images de la communauté"},
     "partner": {"en": "partners' pictures", "fr": "des images de partenaires"},
-    "stock": {"en": "stock images", "fr": "des images de banque d'images"},
+    "stock": {"en": "stock images", "fr": "des images de banque"},
     "logo": {"en": "the logo", "fr": "le logo"},
 }
 

@@ -15,12 +15,13 @@ import pytest
 
 from assess.api import assess_plan
 from assess.config import Config
+from assess.formats import RenderOptions, render
 from assess.results.report import Finding, Report
 
 QA = Path(__file__).resolve().parent / "qa_plans"
 PANTRY = QA / "hilltop-pantry.yaml"  # two volunteers, one department, passwords in a spreadsheet
 FEDERATION = QA / "choirs-federation.yaml"  # a password manager; two regional pages without 2FA
-
+FRENCH = QA / "seniors-numerique-fr.yaml"  # plan in French: stock images only, a yearly review
 NBSP = "\u00a0"
 
 
@@ -100,3 +101,29 @@ def test_french_calls_a_goal_metric_an_indicateur_des_buts_everywhere() -> None:
     plan = _report(QA / "harbour-literacy-midrewrite.yaml", "fr").plans[0]
     (mea03,) = [rule for rule in plan.rules if rule.rule_id == "MEA-03"]
     assert mea03.title == "Chaque indicateur des buts a une source de données"
+
+
+def test_stock_images_are_named_once_in_french() -> None:
+    (finding,) = _findings(FRENCH, "fr", "VIS-03")
+    assert _spaces(finding.message).startswith("Sources des visuels : des images de banque, et rien d'autre")
+    assert "banque d'images" not in finding.message
+
+
+@pytest.mark.parametrize(("lang", "header"), [("en", "Unknown"), ("fr", "Inconnues")])
+def test_the_step_tables_unknown_column_agrees_with_its_neighbours(lang: str, header: str) -> None:
+    """The other columns of the text report's step table are plural in French (Réussies, Échouées,
+    Non applicables): the last one read 'Inconnue'."""
+    text = render("text", _report(FRENCH, lang), RenderOptions())
+    (heading,) = [line for line in text.splitlines() if line.startswith(("Step ", "Étape "))]
+    assert heading.split()[-1] == header
+
+
+@pytest.mark.parametrize(
+    ("lang", "title"),
+    [("en", "Overall score: 44.9 out of 100"), ("fr", f"Score global{NBSP}: 44,9 sur 100")],
+)
+def test_the_html_gauge_title_follows_the_languages_punctuation(lang: str, title: str) -> None:
+    html = render("html", _report(FRENCH, lang), RenderOptions()).replace("&nbsp;", NBSP)
+    assert f"<title>{title}</title>" in html
+    if lang == "fr":
+        assert "Score global: " not in html

@@ -31,7 +31,7 @@ from assess.formats import (
     first_actions,
     held_notes,
 )
-from assess.i18n import LABELS, counted, label, number, percent
+from assess.i18n import LABELS, colon, counted, label, number, percent
 from assess.plan.sourcemap import field_name
 from assess.results.report import Finding, PlanReport, Report, Severity, Status
 from assess.steps import STEP_BY_NUMBER
@@ -107,7 +107,7 @@ def render_diff(diff: PlanDiff, *, lang: str | None = None) -> str:
                 score,
                 value_text=number(score, lang),
                 caption=f"{t('out_of_100')} · {t('grade')} {grade}",
-                title=f"{t(which)}: {number(score, lang)} {t('out_of_100')}",
+                title=f"{t(which)}{colon(lang)}{number(score, lang)} {t('out_of_100')}",
             )
         )
 
@@ -474,7 +474,7 @@ def _plan_view(index: int, plan: PlanReport, lang: str, baselined: int) -> _Plan
                 score.overall,
                 value_text=number(score.overall, lang),
                 caption=f"{t('out_of_100')} · {t('grade')} {score.grade}",
-                title=f"{t('overall_score')}: {number(score.overall, lang)} {t('out_of_100')}",
+                title=f"{t('overall_score')}{colon(lang)}{number(score.overall, lang)} {t('out_of_100')}",
             )
         ),
         step_chart=_markup(
