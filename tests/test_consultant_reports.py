@@ -127,3 +127,21 @@ def test_the_html_gauge_title_follows_the_languages_punctuation(lang: str, title
     assert f"<title>{title}</title>" in html
     if lang == "fr":
         assert "Score global: " not in html
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_a_spreadsheet_of_passwords_is_not_called_controlled_while_pol08_says_it_exposes_every_account(
+    lang: str,
+) -> None:
+    """POL-04 passes for a spreadsheet (the organisation holds the log-ins: the article's question) and
+    POL-08 fails it ('anyone who gets a copy of the file has every account'); the verbose report listed
+    POL-04 as passed under the title 'kept in one controlled place', which the same report denied."""
+    plan = _report(PANTRY, lang).plans[0]
+    (pol04,) = [rule for rule in plan.rules if rule.rule_id == "POL-04"]
+    assert pol04.status.value == "pass"
+    assert "controlled" not in pol04.title and "contrôlé" not in pol04.title
+    assert pol04.title in (
+        "The organisation, not one person, holds the passwords and log-ins",
+        "L'organisation, et non une seule personne, détient les mots de passe et informations de connexion",
+    )
+    assert any("spreadsheet" in f.message or "tableur" in f.message for f in plan.findings if f.rule_id == "POL-08")
