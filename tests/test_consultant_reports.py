@@ -145,3 +145,18 @@ def test_a_spreadsheet_of_passwords_is_not_called_controlled_while_pol08_says_it
         "L'organisation, et non une seule personne, détient les mots de passe et informations de connexion",
     )
     assert any("spreadsheet" in f.message or "tableur" in f.message for f in plan.findings if f.rule_id == "POL-08")
+
+
+def test_a_batchs_html_contents_write_every_score_in_the_documents_language() -> None:
+    """A batch of an English and a French plan: the contents table is in English (the document's
+    language) and wrote the French plan's score as '44,9' under the English '60.4'."""
+    from assess.api import assess_many
+
+    report = assess_many([("federation.yaml", FEDERATION), ("association.yaml", FRENCH)])
+    assert [plan.language for plan in report.plans] == ["en", "fr"]
+    html = render("html", report, RenderOptions())
+    contents = html[html.index('<nav class="toc"') : html.index("</nav>")]
+    assert ">Score<" in contents and "Organisation" in contents  # English headings
+    assert re.findall(r'class="num score-\w+">([^<]*)<', contents) == ["60.4", "44.9"]
+    french_section = html[html.index('lang="fr"', html.index("</nav>")) :]
+    assert "44,9" in french_section  # the French plan's own section keeps French figures

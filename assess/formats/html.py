@@ -74,6 +74,7 @@ def render(report: Report, options: RenderOptions | None = None, *, lang: str | 
     return template.render(
         lang=document_lang,
         t=t,
+        number=lambda value: number(value, document_lang),
         title=title,
         plans=plans,
         tool=report.tool,
@@ -315,6 +316,7 @@ class _PlanView:
     assessed: bool
     problems: list[_ProblemView] = field(default_factory=list)
     score: str = ""
+    overall: float | None = None  # the score as a number, for the contents, written in the document's language
     band: str = ""
     grade: str = ""
     completeness: str = ""
@@ -448,6 +450,7 @@ def _plan_view(index: int, plan: PlanReport, lang: str, baselined: int) -> _Plan
     return _PlanView(
         **common,
         score=number(score.overall, lang),
+        overall=score.overall,
         band=band(score.overall),
         grade=score.grade,
         completeness=percent(score.completeness, lang),
