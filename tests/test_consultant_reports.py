@@ -160,3 +160,21 @@ def test_a_batchs_html_contents_write_every_score_in_the_documents_language() ->
     assert re.findall(r'class="num score-\w+">([^<]*)<', contents) == ["60.4", "44.9"]
     french_section = html[html.index('lang="fr"', html.index("</nav>")) :]
     assert "44,9" in french_section  # the French plan's own section keeps French figures
+
+
+@pytest.mark.parametrize(
+    ("lang", "assumed", "said"),
+    [
+        ("en", ["from the staff", "the organisation's password manager"], "staff or trusted volunteers"),
+        ("fr", ["administrateurs du personnel", "le gestionnaire de mots de passe"], "bénévoles de confiance"),
+    ],
+)
+def test_the_backup_admin_advice_fits_volunteer_run_pages(lang: str, assumed: list[str], said: str) -> None:
+    """The federation's regional pages are run by chapter volunteers (and the pantry has no staff at all):
+    POL-03 asked for 'two full-control admins from the staff' and to keep log-ins in 'the organisation's
+    password manager', which a plan may not have. Step 4 asks who the admins are, not that they be paid."""
+    findings = _findings(FEDERATION, lang, "POL-03")
+    assert len(findings) == 2
+    for phrase in assumed:
+        assert phrase not in findings[0].recommendation
+    assert said in findings[0].recommendation
