@@ -178,3 +178,19 @@ def test_the_backup_admin_advice_fits_volunteer_run_pages(lang: str, assumed: li
     for phrase in assumed:
         assert phrase not in findings[0].recommendation
     assert said in findings[0].recommendation
+
+
+@pytest.mark.parametrize(
+    ("lang", "name"),
+    [("en", "Completeness (before: 100%)"), ("fr", f"Complétude (avant{NBSP}: 100{NBSP}%)")],
+)
+def test_the_diffs_completeness_tile_says_which_figure_is_the_old_one(lang: str, name: str) -> None:
+    """The tile showed '100%' over 'Completeness (100%)': two figures, nothing to say the second is the
+    old version's (the grade tile beside it reads 'F → F')."""
+    from assess.formats.html import render_diff
+    from assess.results.diff import compare
+
+    old = assess_plan(FRENCH, config=Config(lang=lang)).plans[0]
+    new = assess_plan(FEDERATION, config=Config(lang=lang)).plans[0]
+    html = render_diff(compare(old, new), lang=lang).replace("&nbsp;", NBSP)
+    assert f'<div class="name">{name}</div>' in html
