@@ -194,3 +194,29 @@ def test_the_diffs_completeness_tile_says_which_figure_is_the_old_one(lang: str,
     new = assess_plan(FEDERATION, config=Config(lang=lang)).plans[0]
     html = render_diff(compare(old, new), lang=lang).replace("&nbsp;", NBSP)
     assert f'<div class="name">{name}</div>' in html
+
+
+@pytest.mark.parametrize(
+    ("lang", "threshold", "expected"),
+    [
+        (
+            "en",
+            None,
+            "Results are reviewed only yearly (every 365 days); review at least every 91 days, ideally monthly",
+        ),
+        ("en", 30, "Results are reviewed only yearly (every 365 days); review at least every 30 days, ideally monthly"),
+        (
+            "fr",
+            None,
+            "Les résultats ne sont revus qu'au rythme « annuel » (tous les 365 jours) ; faites le bilan au moins"
+            " tous les 91 jours, idéalement chaque mois",
+        ),
+    ],
+)
+def test_a_yearly_review_is_named_as_the_plan_states_it(lang: str, threshold: int | None, expected: str) -> None:
+    """The French plan says `review_cadence: yearly`; MEA-02 answered in days only ('every 365 days') and
+    called its threshold '(quarterly)' whatever it was set to: 'at least every 30 days (quarterly)'."""
+    thresholds = {"max_review_days": threshold} if threshold else {}
+    plan = assess_plan(FRENCH, config=Config(lang=lang, thresholds=thresholds)).plans[0]
+    (finding,) = [finding for finding in plan.findings if finding.rule_id == "MEA-02"]
+    assert _spaces(finding.message) == expected
