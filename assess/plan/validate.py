@@ -567,6 +567,13 @@ def _type(expected: Any, found: Any, schema: Any) -> str:
     hint = ""
     if isinstance(found, str) and {"number", "integer"} & set(types) and _is_number(found):
         hint = " (remove the quotes)"
+    if isinstance(found, dt.date) and isinstance(schema, dict) and schema.get("format") == "date":
+        # Data a YAML library parsed (yaml.safe_load makes a date of an unquoted 2025-03-01): JSON holds no date.
+        method = ".date().isoformat()" if isinstance(found, dt.datetime) else ".isoformat()"
+        return (
+            f"must be a date written as text, like 2025-03-01 (found a Python {type(found).__name__} object: write"
+            f" it with {method}, or pass the file's path or text, which assess reads keeping dates as text)"
+        )
     return f"must be {wanted} (found {_describe(found)}){hint}"
 
 
