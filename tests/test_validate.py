@@ -332,7 +332,10 @@ def test_the_root_must_be_an_object() -> None:
 
 def test_values_that_are_not_json_are_reported_not_raised() -> None:
     found = messages(with_changes(MINIMAL, plan={"title": "T", "as_of": dt.date(2025, 3, 1)}))
-    assert found == {"/plan/as_of": "must be text (found a date)"}
+    assert found == {
+        "/plan/as_of": "must be a date written as text, like 2025-03-01 (found a Python date object: write it with"
+        " .isoformat(), or pass the file's path or text, which assess reads keeping dates as text)"
+    }
 
 
 def test_every_error_is_reported_once_and_sorted() -> None:
