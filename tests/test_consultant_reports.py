@@ -220,3 +220,22 @@ def test_a_yearly_review_is_named_as_the_plan_states_it(lang: str, threshold: in
     plan = assess_plan(FRENCH, config=Config(lang=lang, thresholds=thresholds)).plans[0]
     (finding,) = [finding for finding in plan.findings if finding.rule_id == "MEA-02"]
     assert _spaces(finding.message) == expected
+
+
+@pytest.mark.parametrize("platform", ["newsletter", "blog", "other"])
+def test_a_message_that_opens_on_a_platform_label_starts_with_a_capital(platform: str) -> None:
+    """The platforms blog, newsletter and other are common nouns: a message opening on the label read
+    "newsletter account 'news' has 0 admins" and "newsletter channel 'news' targets 1 segment..."."""
+    from assess.api import load
+
+    data = load(PANTRY).data
+    data["channels"].append(
+        {"id": "news", "platform": platform, "status": "active", "selected_on": "2025-03-20", "owner": "tom"}
+    )
+    plan = assess_plan(data, config=Config(lang="en")).plans[0]
+    opening = [f.message for f in plan.findings if f.message.lower().startswith(f"{platform} ")]
+    assert opening, "the added channel should be reported (POL-03: no admin)"
+    assert all(message[0].isupper() for message in opening), opening
+    assert any(message.startswith(f"{platform.capitalize()} account 'news' has 0 admins") for message in opening)
+    french = assess_plan(data, config=Config(lang="fr")).plans[0]
+    assert any("Le compte " in f.message and "« news »" in f.message for f in french.findings if f.rule_id == "POL-03")
