@@ -239,3 +239,13 @@ def test_a_message_that_opens_on_a_platform_label_starts_with_a_capital(platform
     assert any(message.startswith(f"{platform.capitalize()} account 'news' has 0 admins") for message in opening)
     french = assess_plan(data, config=Config(lang="fr")).plans[0]
     assert any("Le compte " in f.message and "« news »" in f.message for f in french.findings if f.rule_id == "POL-03")
+
+
+def test_markdown_keeps_fill_in_first_out_of_the_placeholder_sentence() -> None:
+    """Two lines with no blank line between them are one paragraph in Markdown: the bold placeholder
+    sentence and 'Fill in first: ...' were rendered as one run-on line."""
+    text = render("markdown", _report(QA / "harbour-literacy-midrewrite.yaml", "en"), RenderOptions())
+    lines = text.splitlines()
+    (fill,) = [index for index, line in enumerate(lines) if line.startswith("Fill in first: ")]
+    assert lines[fill - 1] == ""
+    assert lines[fill - 2].startswith("**17 placeholders left: ")
