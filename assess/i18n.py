@@ -179,7 +179,8 @@ LABELS: dict[str, dict[str, str]] = {
     "diff_other_organisation": {
         "en": "Check the files: the old version is the plan of {old}, the new one of {new}; "
         "a comparison of two organisations' plans says nothing of progress",
-        "fr": "Vérifiez les fichiers : l'ancienne version est le plan de {old}, la nouvelle celui de {new} ; "
+        # The names in guillemets: "de « Association... »" needs no elision, where "de Association" is wrong.
+        "fr": "Vérifiez les fichiers : l'ancienne version est le plan de « {old} », la nouvelle celui de « {new} » ; "
         "comparer les plans de deux organisations ne dit rien d'un progrès",
     },
     "change": {"en": "Change", "fr": "Évolution"},

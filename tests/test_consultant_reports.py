@@ -249,3 +249,16 @@ def test_markdown_keeps_fill_in_first_out_of_the_placeholder_sentence() -> None:
     (fill,) = [index for index, line in enumerate(lines) if line.startswith("Fill in first: ")]
     assert lines[fill - 1] == ""
     assert lines[fill - 2].startswith("**17 placeholders left: ")
+
+
+def test_the_french_two_organisations_warning_needs_no_elision() -> None:
+    """'la nouvelle celui de Association Clic Solidaire' is wrong French ('d'Association'); with the names
+    in guillemets, as the French reports quote plan text, 'de « Association Clic Solidaire »' is right."""
+    from assess.results.diff import compare
+
+    old = assess_plan(PANTRY, config=Config(lang="fr")).plans[0]
+    new = assess_plan(FRENCH, config=Config(lang="fr")).plans[0]
+    warning = compare(old, new).organisation_warning()
+    assert warning is not None
+    assert "le plan de « Hilltop Community Pantry », la nouvelle celui de « Association Clic Solidaire »" in warning
+    assert "de Association" not in warning
