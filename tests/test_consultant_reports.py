@@ -262,3 +262,13 @@ def test_the_french_two_organisations_warning_needs_no_elision() -> None:
     assert warning is not None
     assert "le plan de « Hilltop Community Pantry », la nouvelle celui de « Association Clic Solidaire »" in warning
     assert "de Association" not in warning
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_a_placeholder_marker_is_quoted_as_the_plan_writes_it(lang: str) -> None:
+    """The half-written plan writes 'target TBD' and a calendar 'TBD'; PLAN-01 quoted the marker as found
+    in the compared (case-folded) text: 'leaves a detail to write (tbd)'."""
+    plan = _report(QA / "harbour-literacy-midrewrite.yaml", lang).plans[0]
+    markers = [f.message for f in plan.findings if f.rule_id == "PLAN-01" and "TBD" in f.message.upper()]
+    assert len(markers) == 2, markers
+    assert all("(TBD)" in message and "(tbd)" not in message for message in markers), markers
