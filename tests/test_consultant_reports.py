@@ -272,3 +272,12 @@ def test_a_placeholder_marker_is_quoted_as_the_plan_writes_it(lang: str) -> None
     markers = [f.message for f in plan.findings if f.rule_id == "PLAN-01" and "TBD" in f.message.upper()]
     assert len(markers) == 2, markers
     assert all("(TBD)" in message and "(tbd)" not in message for message in markers), markers
+
+
+def test_rule_ids_in_the_html_report_do_not_break_at_their_hyphen() -> None:
+    """In the French recommendations table the action titles are long: 'POL-02' after one broke into
+    'POL-' and '02' on two lines (seen in Chromium). Rule ids carry a class that keeps them whole."""
+    html = render("html", _report(FRENCH, "fr"), RenderOptions())
+    assert ".rule-id { white-space: nowrap; }" in html
+    assert '<span class="mono muted rule-id">POL-02</span>' in html  # the recommendations table
+    assert '<span class="mono rule-id">MEA-03</span>' in html  # what was checked
