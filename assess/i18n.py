@@ -90,6 +90,7 @@ LABELS: dict[str, dict[str, str]] = {
     "status_fail": {"en": "fail", "fr": "échouée"},
     "status_not_applicable": {"en": "not applicable", "fr": "non applicable"},
     "status_unknown": {"en": "unknown", "fr": "inconnue"},
+    "unknown_column": {"en": "Unknown", "fr": "Inconnues"},
     "status_suppressed": {"en": "suppressed", "fr": "ignorée"},
     "before": {"en": "Before", "fr": "Avant"},
     "after": {"en": "After", "fr": "Après"},
@@ -178,7 +179,8 @@ LABELS: dict[str, dict[str, str]] = {
     "diff_other_organisation": {
         "en": "Check the files: the old version is the plan of {old}, the new one of {new}; "
         "a comparison of two organisations' plans says nothing of progress",
-        "fr": "Vérifiez les fichiers : l'ancienne version est le plan de {old}, la nouvelle celui de {new} ; "
+        # The names in guillemets: "de « Association... »" needs no elision, where "de Association" is wrong.
+        "fr": "Vérifiez les fichiers : l'ancienne version est le plan de « {old} », la nouvelle celui de « {new} » ; "
         "comparer les plans de deux organisations ne dit rien d'un progrès",
     },
     "change": {"en": "Change", "fr": "Évolution"},
@@ -424,7 +426,7 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
     "original": {"en": "its own pictures", "fr": "ses propres images"},
     "user_generated": {"en": "the community's pictures", "fr": "des images de la communauté"},
     "partner": {"en": "partners' pictures", "fr": "des images de partenaires"},
-    "stock": {"en": "stock images", "fr": "des images de banque d'images"},
+    "stock": {"en": "stock images", "fr": "des images de banque"},
     "logo": {"en": "the logo", "fr": "le logo"},
 }
 

@@ -53,6 +53,24 @@ def test_a_rule_page_in_french_has_no_english_labels_or_texts() -> None:
     assert "Why it matters" not in french
 
 
+def test_a_rule_pages_header_follows_french_punctuation() -> None:
+    """A consultant shows `assess rules show ID --lang fr` to a client: its header wrote 'Gravité: moyenne'
+    and 'MEA-03: Chaque...' where French puts a no-break space before the colon (as every report does)."""
+    nbsp = "\u00a0"
+    _, french = invoke("show", "MEA-03", "--lang", "fr")
+    head = french.splitlines()[:3]
+    assert head[0] == f"MEA-03{nbsp}: Chaque indicateur des buts a une source de données"
+    assert head[1].startswith(f"Étape 10 (Mesure){nbsp}: ")
+    assert head[2].startswith(f"Gravité{nbsp}: moyenne   Jeu de règles{nbsp}: core ")
+    assert f"Source{nbsp}: 10-measurement.yaml" in head[2]
+    _, english = invoke("show", "MEA-03")
+    assert english.splitlines()[:3] == [
+        "MEA-03: Every goal metric has a data source",
+        "Step 10 (Measurement): Measure, see what works, and do more of it.",
+        "Severity: medium   Pack: core 1.0.0   Source: 10-measurement.yaml",
+    ]
+
+
 def test_an_unknown_rule_is_a_usage_error() -> None:
     result = CliRunner().invoke(cli, ["rules", "show", "ZZZ-99"])
     assert result.exit_code == 2

@@ -3,8 +3,8 @@
 The labels (`honest_passes.yaml`, beside this file) say why: a pass is a claim a consultant repeats
 to a client, so it must not come from an "every X" over no X, from a value the starter pre-fills
 when the substance it qualifies is missing, or from a title that claims more than its condition.
-Each plan is the untouched starter (`assess init`, English and French, YAML and JSON) or a patch
-of the rule pack's base plan, as in the rule examples.
+Each plan is the untouched starter (`assess init`, English and French, YAML and JSON), a patch
+of the rule pack's base plan, as in the rule examples, or a whole plan file (`qa_plans/`).
 """
 
 from __future__ import annotations
@@ -31,7 +31,9 @@ TODAY = dt.date(2025, 3, 1)
 
 
 def _outcomes(label: dict[str, Any], tmp_path: Path) -> dict[str, Any]:
-    if "starter" in label:
+    if "file" in label:  # a whole plan written for a QA pass, beside this file (qa_plans/README.md)
+        report = assess_plan(Path(__file__).parent / label["file"])
+    elif "starter" in label:
         fmt = label["starter"]["format"]
         path = tmp_path / f"plan.{fmt}"
         path.write_text(starter_text(fmt, Language(label["starter"]["lang"]), today=TODAY), encoding="utf-8")

@@ -257,3 +257,25 @@ def test_document_text_holding_half_a_surrogate_pair_is_a_located_syntax_error(
         assert "half a surrogate pair" in problem.message
     (problem,) = assess.validate_plan(text)
     assert (problem.line, problem.column) == (line, column)
+
+
+@pytest.mark.parametrize(
+    ("value", "kind", "method"), [("date", "date", ".isoformat()"), ("datetime", "datetime", ".date().isoformat()")]
+)
+def test_a_python_date_in_a_plan_dict_says_to_write_it_as_text(value: str, kind: str, method: str) -> None:
+    """A consultant's script loads a plan with yaml.safe_load, which makes a date object of an unquoted
+    2025-03-01, and passes the dict to assess: the error said "must be text (found a date)" of a field
+    the schema calls a date, without saying what to do."""
+    import datetime as dt
+
+    found = dt.date(2025, 3, 1) if value == "date" else dt.datetime(2025, 3, 1, 12, 0)
+    data = {"schema_version": "1.0", "organization": {"name": "Hilltop Community Pantry"}, "plan": {"title": "T"}}
+    data["plan"]["as_of"] = found  # type: ignore[index]
+    with pytest.raises(assess.PlanSchemaError) as raised:
+        assess.assess_plan(data)
+    (problem,) = raised.value.problems
+    assert problem.pointer == "/plan/as_of"
+    assert problem.message == (
+        f"must be a date written as text, like 2025-03-01 (found a Python {kind} object: write it with"
+        f" {method}, or pass the file's path or text, which assess reads keeping dates as text)"
+    )

@@ -72,6 +72,35 @@ def test_validate_document_uses_the_documents_name_and_positions() -> None:
     assert problem.one_line().startswith("plan.json:5:5: /organization/colour: unknown field 'colour'")
 
 
+@pytest.mark.parametrize(
+    ("flow", "hinted"),
+    [
+        ("{id: ms-1, description: 1,000 new singers, value: 1000}", True),  # the comma cut the value
+        ('{id: ms-1, description: "1,000 new singers", value: 1000}', False),  # quoted: no problem at all
+        ("{id: ms-1, description: New singers, colour: red}", False),  # a misplaced field, not a cut value
+    ],
+)
+def test_a_value_cut_by_a_comma_in_a_flow_mapping_is_explained(flow: str, hinted: bool) -> None:
+    """In YAML's { } a comma ends an unquoted value, so '1,000 new singers' becomes the number 1 and a
+    field '000 new singers' with no value; 'unknown field' alone sent the author looking for a typo."""
+    raw = f'schema_version: "1.0"\norganization: {{name: X}}\ncelebration:\n  milestones:\n    - {flow}\n'
+    try:
+        validate_document(parse_bytes(raw.encode(), "plan.yaml"))
+    except PlanSchemaError as error:
+        messages = [problem.message for problem in error.problems]
+    else:
+        messages = []
+    cut = [message for message in messages if "a comma cut it there" in message]
+    if hinted:
+        assert cut == [
+            "unknown field '000 new singers' (allowed here: id, description, metric, value; if this is the end"
+            " of the value before it, a comma cut it there: inside { }, a comma ends an unquoted value, so put"
+            " that value in quotes)"
+        ]
+    else:
+        assert cut == []
+
+
 def test_validate_data_problems_have_no_position() -> None:
     (problem,) = problems_of({"organization": {"name": "X"}})
     assert (problem.file, problem.line, problem.column, problem.excerpt) == ("<memory>", None, None, None)
@@ -303,7 +332,10 @@ def test_the_root_must_be_an_object() -> None:
 
 def test_values_that_are_not_json_are_reported_not_raised() -> None:
     found = messages(with_changes(MINIMAL, plan={"title": "T", "as_of": dt.date(2025, 3, 1)}))
-    assert found == {"/plan/as_of": "must be text (found a date)"}
+    assert found == {
+        "/plan/as_of": "must be a date written as text, like 2025-03-01 (found a Python date object: write it with"
+        " .isoformat(), or pass the file's path or text, which assess reads keeping dates as text)"
+    }
 
 
 def test_every_error_is_reported_once_and_sorted() -> None:

@@ -189,7 +189,7 @@ def test_channels_are_named_by_their_handle_and_platform_display_name() -> None:
     [
         ("no-visuals-no-measurement.json", "en", "(reviewed by: the board)"),
         ("no-visuals-no-measurement.json", "fr", "(relue par : le conseil d'administration)"),
-        ("small-nonprofit.json", "en", "step 1 traits: comfortable with technology, aware of the news"),
+        ("small-nonprofit.json", "en", "member brings: comfortable with technology, aware of the news"),
         ("small-nonprofit.json", "en", "in one format (photos)"),
     ],
 )

@@ -151,7 +151,7 @@ def _title(rule: Any, lang: str) -> str:
 def show(rule_id: str, lang: str, rule_paths: tuple[Path, ...]) -> None:
     """Explain one rule: what it checks, why, a failing and a passing example, what to do."""
     from assess.errors import AssessError
-    from assess.i18n import label
+    from assess.i18n import colon, label
     from assess.rules.rulepack import RulePack, required_options
     from assess.rules.ruletest import patched
     from assess.steps import STEP_BY_NUMBER
@@ -172,11 +172,12 @@ def show(rule_id: str, lang: str, rule_paths: tuple[Path, ...]) -> None:
             words = spec.fr if lang == "fr" and spec.fr else spec
             step = STEP_BY_NUMBER[spec.step]
             severity = label(f"sev_{spec.severity.value}", lang)
+            sep = colon(lang)  # French puts a no-break space before the colon
             lines = [
-                f"{rule.id}: {words.title}",
-                f"{label('step', lang)} {spec.step} ({step.name[lang]}): {step.summary[lang]}",
-                f"{label('severity', lang)}: {severity}   {label('rule_pack', lang)}: {pack.name} {pack.version}"
-                f"   {label('rule_source', lang)}: {rule.source.name}",
+                f"{rule.id}{sep}{words.title}",
+                f"{label('step', lang)} {spec.step} ({step.name[lang]}){sep}{step.summary[lang]}",
+                f"{label('severity', lang)}{sep}{severity}   {label('rule_pack', lang)}{sep}{pack.name} {pack.version}"
+                f"   {label('rule_source', lang)}{sep}{rule.source.name}",
                 "",
                 label("why", lang),
                 f"  {words.rationale}",

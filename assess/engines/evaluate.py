@@ -143,6 +143,10 @@ def _written(template: _Template, values: tuple[Any, ...], lang: str) -> str:
     for (_, _, flt, forms, after), value in zip(template.slots, values, strict=True):
         # A plain text value without filter is written as it is (the common case, spared `_format_value`).
         text += (value if flt is None and type(value) is str else _format_value(value, flt, lang, forms)) + after
+    if not template.head and template.slots and template.slots[0].flt == "label" and text[:1].islower():
+        # A sentence that opens on a label ("{ch.platform|label} channel ..."): "Newsletter channel", not
+        # "newsletter channel" (the labels of blog, newsletter and other are common nouns).
+        text = text[0].upper() + text[1:]
     return text
 
 

@@ -32,7 +32,7 @@ from assess.formats import (
     first_actions,
     held_notes,
 )
-from assess.i18n import LABELS, counted, label, number, percent
+from assess.i18n import LABELS, colon, counted, label, number, percent
 from assess.plan.sourcemap import field_name
 from assess.results.gate import headline, plan_verdict
 from assess.results.report import Finding, Gate, PlanReport, Report, Severity, Status
@@ -77,6 +77,7 @@ def render(report: Report, options: RenderOptions | None = None, *, lang: str | 
     return template.render(
         lang=document_lang,
         t=t,
+        number=lambda value: number(value, document_lang),
         title=title,
         plans=plans,
         tool=report.tool,
@@ -112,7 +113,7 @@ def render_diff(diff: PlanDiff, *, lang: str | None = None) -> str:
                 score,
                 value_text=number(score, lang),
                 caption=f"{t('out_of_100')} · {t('grade')} {grade}",
-                title=f"{t(which)}: {number(score, lang)} {t('out_of_100')}",
+                title=f"{t(which)}{colon(lang)}{number(score, lang)} {t('out_of_100')}",
             )
         )
 
@@ -318,6 +319,7 @@ class _PlanView:
     gate_reasons: tuple[str, ...] = ()
     problems: list[_ProblemView] = field(default_factory=list)
     score: str = ""
+    overall: float | None = None  # the score as a number, for the contents, written in the document's language
     band: str = ""
     grade: str = ""
     completeness: str = ""
@@ -454,6 +456,7 @@ def _plan_view(index: int, plan: PlanReport, lang: str, baselined: int, gate: Ga
     return _PlanView(
         **common,
         score=number(score.overall, lang),
+        overall=score.overall,
         band=band(score.overall),
         grade=score.grade,
         completeness=percent(score.completeness, lang),
@@ -480,7 +483,7 @@ def _plan_view(index: int, plan: PlanReport, lang: str, baselined: int, gate: Ga
                 score.overall,
                 value_text=number(score.overall, lang),
                 caption=f"{t('out_of_100')} · {t('grade')} {score.grade}",
-                title=f"{t('overall_score')}: {number(score.overall, lang)} {t('out_of_100')}",
+                title=f"{t('overall_score')}{colon(lang)}{number(score.overall, lang)} {t('out_of_100')}",
             )
         ),
         step_chart=_markup(

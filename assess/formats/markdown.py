@@ -115,9 +115,9 @@ def _plan(plan: PlanReport, options: RenderOptions, gate: Gate | None) -> list[s
             count=counted("placeholder" if key == "not_started" else "placeholder_left", plan.placeholders, lang),
         )
         lines.append(f"**{escape(words)}**")
-        if plan.fill_first:
+        if plan.fill_first:  # its own paragraph: a single line break would join it to the line above
             fields = ", ".join(f"`{field_name(pointer)}`" for pointer in plan.fill_first)
-            lines.append(label("fill_first", lang).format(fields=fields))
+            lines += ["", label("fill_first", lang).format(fields=fields)]
         lines.append("")
     lines.extend(_steps(plan))
     lines.extend(_findings(plan))

@@ -243,7 +243,7 @@ def _steps_table(plan: PlanReport) -> Grid:
     lang = plan.language
     columns = [Column(label("step", lang)), Column(label("score", lang), "right"), Column(label("maturity", lang))]
     columns += [Column(label(column, lang), "right") for column in ("passed", "failed", "not_applicable")]
-    columns.append(Column(label("status_unknown", lang).capitalize(), "right"))
+    columns.append(Column(label("unknown_column", lang), "right"))
     rows = []
     for step in plan.steps:
         style = MATURITY_STYLES.get(step.maturity.value, "")

@@ -502,7 +502,7 @@ def _explain(error: SchemaViolation) -> Iterator[tuple[str, str]]:
         allowed = list(schema.get("properties", {}))
         for key in found:
             if key not in allowed:
-                yield pointer_join(pointer, key), _unknown_field(key, allowed)
+                yield pointer_join(pointer, key), _unknown_field(key, allowed, split=_split_at_comma(found[key], key))
     else:
         explain = _MESSAGES.get(str(kind))
         message = explain(expected, found, schema) if explain else _one_line(error.message)
@@ -524,10 +524,22 @@ def _definition(prop: dict[str, Any]) -> dict[str, Any]:
     return {}
 
 
-def _unknown_field(key: str, allowed: list[str]) -> str:
+def _unknown_field(key: str, allowed: list[str], *, split: bool = False) -> str:
     close = _closest(key, allowed)
     hint = f"; did you mean {_quote(close)}?" if close else ""
+    if split and not close:
+        hint = (
+            "; if this is the end of the value before it, a comma cut it there: inside { }, a comma ends an"
+            " unquoted value, so put that value in quotes"
+        )
     return f"unknown field {_quote(key)} (allowed here: {', '.join(allowed)}{hint})"
+
+
+def _split_at_comma(value: Any, key: str) -> bool:
+    """Whether an unknown key looks like the rest of a value that a comma cut off: in a YAML flow mapping
+    (``{description: 1,000 new singers, ...}``) the text after the comma becomes a key with no value.
+    A key with a space and no value is no field name anyone types, and JSON cannot write a key alone."""
+    return value is None and " " in key.strip()
 
 
 _TYPES = {
@@ -555,6 +567,13 @@ def _type(expected: Any, found: Any, schema: Any) -> str:
     hint = ""
     if isinstance(found, str) and {"number", "integer"} & set(types) and _is_number(found):
         hint = " (remove the quotes)"
+    if isinstance(found, dt.date) and isinstance(schema, dict) and schema.get("format") == "date":
+        # Data a YAML library parsed (yaml.safe_load makes a date of an unquoted 2025-03-01): JSON holds no date.
+        method = ".date().isoformat()" if isinstance(found, dt.datetime) else ".isoformat()"
+        return (
+            f"must be a date written as text, like 2025-03-01 (found a Python {type(found).__name__} object: write"
+            f" it with {method}, or pass the file's path or text, which assess reads keeping dates as text)"
+        )
     return f"must be {wanted} (found {_describe(found)}){hint}"
 
 

@@ -245,6 +245,7 @@ FACT_MODEL: dict[str, dict[str, str]] = {
     "measurement": {
         "tools": "number of measurement tools",
         "review_days": "interval in days between reviews",
+        "review_cadence": "the review cadence as the plan states it (monthly, quarterly, yearly...), for messages",
         "has_decision_rule": "true when a rule for acting on results is written",
         "last_review_day": "last review (epoch day)",
     },
@@ -914,6 +915,7 @@ def _section_facts(plan: PlanData, facts: list[Fact]) -> None:
         }
         if (review_days := _days(measurement.get("review_cadence"))) is not None:
             fact["review_days"] = review_days
+            fact["review_cadence"] = measurement["review_cadence"]
         fact["has_decision_rule"] = measurement.get("decision_rule") is not None
         if (last_review_day := _day(measurement.get("last_review"))) is not None:
             fact["last_review_day"] = last_review_day

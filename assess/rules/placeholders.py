@@ -71,6 +71,13 @@ def normalise(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
+def _as_written(marker: str, text: str) -> str:
+    """A marker found in the normalised text as the plan writes it ("TBD", not "tbd"), when the text holds
+    it as such once case is ignored (else as found: NFKC or spacing changed it)."""
+    hit = re.search(re.escape(marker), text, re.IGNORECASE)
+    return hit.group(0) if hit else marker
+
+
 def _key(norm: str) -> str:
     """A whole (normalised) text as compared: without trailing punctuation, unless that is all there is."""
     return norm.rstrip(_TRAILING) or norm
@@ -140,7 +147,7 @@ class Detector:
         if words and self._words is not None:
             found = self._words.search(norm)
             if found:
-                return found.group(0), False
+                return _as_written(found.group(0), text), False
         if patterns and self._patterns:
             nfkc = text if text.isascii() else unicodedata.normalize("NFKC", text)
             if each and self._each is not None:

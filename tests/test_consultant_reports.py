@@ -1,0 +1,283 @@
+"""What a client reads in a consultant's reports: sentences that hold for the plan they are about.
+
+The plans in `qa_plans/` (a two-volunteer pantry, a federation with volunteer-run regional pages, a
+French association writing in French, a plan half rewritten from the starter) were written and
+labelled before the tool ran on them (`qa_plans/README.md`); each test here reads a report of one
+of them as the client would and checks a sentence a QA pass found wrong.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from assess.api import assess_plan
+from assess.config import Config
+from assess.formats import RenderOptions, render
+from assess.results.report import Finding, Report
+
+QA = Path(__file__).resolve().parent / "qa_plans"
+PANTRY = QA / "hilltop-pantry.yaml"  # two volunteers, one department, passwords in a spreadsheet
+FEDERATION = QA / "choirs-federation.yaml"  # a password manager; two regional pages without 2FA
+FRENCH = QA / "seniors-numerique-fr.yaml"  # plan in French: stock images only, a yearly review
+NBSP = "\u00a0"
+
+
+def _report(path: Path, lang: str) -> Report:
+    return assess_plan(path, config=Config(lang=lang))
+
+
+def _findings(path: Path, lang: str, rule_id: str) -> list[Finding]:
+    return [finding for finding in _report(path, lang).plans[0].findings if finding.rule_id == rule_id]
+
+
+def _spaces(text: str) -> str:
+    return text.replace(NBSP, " ")
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected", "wrong"),
+    [
+        ("en", "The 2 committee members all work in the same department", "All 2 committee members"),
+        ("fr", "Les 2 membres du comité travaillent tous dans le même service", "Tous les 2"),
+    ],
+)
+def test_a_committee_of_two_in_one_department_reads_naturally(lang: str, expected: str, wrong: str) -> None:
+    (finding,) = _findings(PANTRY, lang, "COM-03")
+    assert finding.message == expected
+    assert wrong not in finding.message
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("en", "Step 1 traits that no current committee member brings: aware of the news"),
+        ("fr", "Qualités de l'étape 1 qu'aucun membre actuel du comité n'apporte : au fait de l'actualité"),
+    ],
+)
+def test_one_missing_trait_is_not_announced_as_several(lang: str, expected: str) -> None:
+    """COM-02 listed one missing trait after 'these step 1 traits' ('ces qualités'): a plural for one."""
+    (finding,) = _findings(PANTRY, lang, "COM-02")
+    assert _spaces(finding.message) == expected
+    assert not re.search(r"\b(these|ces)\b", finding.message)
+
+
+def test_the_2fa_advice_does_not_say_the_client_keeps_passwords_in_a_spreadsheet() -> None:
+    """The federation keeps its passwords in a password manager; POL-08 fires for 2FA alone, so its
+    advice and its action must not speak of 'the spreadsheet' as if the plan had one."""
+    report = _report(FEDERATION, "en").plans[0]
+    (finding, *_) = [finding for finding in report.findings if finding.rule_id == "POL-08"]
+    assert "two-factor authentication turned off" in finding.message
+    assert "from the spreadsheet" not in finding.recommendation
+    assert "never in a spreadsheet" in finding.recommendation
+    (action,) = [action for action in report.recommendations if action.rule_id == "POL-08"]
+    assert action.title == "Turn on two-factor authentication and keep passwords out of spreadsheets"
+    french = _findings(FEDERATION, "fr", "POL-08")[0]
+    assert "du tableur" not in french.recommendation and "jamais dans un tableur" in french.recommendation
+
+
+def test_the_spreadsheet_is_still_reported_where_the_plan_has_one() -> None:
+    messages = [finding.message for finding in _findings(PANTRY, "en", "POL-08")]
+    assert "Passwords are kept in a spreadsheet: anyone who gets a copy of the file has every account" in messages
+
+
+def test_french_calls_a_goal_metric_an_indicateur_des_buts_everywhere() -> None:
+    """A goal is a 'but' in the French reports, and 'objectif' is the organisation's objective (PLN-05):
+    MEA-03 called a goal's metric an 'indicateur d'objectif' that 'sert à 1 objectif'."""
+    from assess.rules.catalog import load_packs
+
+    for pack in load_packs(Config()):
+        for rule in pack.rules:
+            french = rule.spec.fr
+            if french is None:
+                continue
+            messages = [french.message] if isinstance(french.message, str) else list(french.message or [])
+            texts = [french.title, french.action or "", french.rationale or "", french.recommendation or "", *messages]
+            for text in texts:
+                assert "indicateur d'objectif" not in text, f"{rule.id}: {text}"
+                assert "count:objectif:objectifs" not in text, f"{rule.id}: {text}"
+    plan = _report(QA / "harbour-literacy-midrewrite.yaml", "fr").plans[0]
+    (mea03,) = [rule for rule in plan.rules if rule.rule_id == "MEA-03"]
+    assert mea03.title == "Chaque indicateur des buts a une source de données"
+
+
+def test_stock_images_are_named_once_in_french() -> None:
+    (finding,) = _findings(FRENCH, "fr", "VIS-03")
+    assert _spaces(finding.message).startswith("Sources des visuels : des images de banque, et rien d'autre")
+    assert "banque d'images" not in finding.message
+
+
+@pytest.mark.parametrize(("lang", "header"), [("en", "Unknown"), ("fr", "Inconnues")])
+def test_the_step_tables_unknown_column_agrees_with_its_neighbours(lang: str, header: str) -> None:
+    """The other columns of the text report's step table are plural in French (Réussies, Échouées,
+    Non applicables): the last one read 'Inconnue'."""
+    text = render("text", _report(FRENCH, lang), RenderOptions())
+    (heading,) = [line for line in text.splitlines() if line.startswith(("Step ", "Étape "))]
+    assert heading.split()[-1] == header
+
+
+@pytest.mark.parametrize(
+    ("lang", "title"),
+    [("en", "Overall score: 44.9 out of 100"), ("fr", f"Score global{NBSP}: 44,9 sur 100")],
+)
+def test_the_html_gauge_title_follows_the_languages_punctuation(lang: str, title: str) -> None:
+    html = render("html", _report(FRENCH, lang), RenderOptions()).replace("&nbsp;", NBSP)
+    assert f"<title>{title}</title>" in html
+    if lang == "fr":
+        assert "Score global: " not in html
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_a_spreadsheet_of_passwords_is_not_called_controlled_while_pol08_says_it_exposes_every_account(
+    lang: str,
+) -> None:
+    """POL-04 passes for a spreadsheet (the organisation holds the log-ins: the article's question) and
+    POL-08 fails it ('anyone who gets a copy of the file has every account'); the verbose report listed
+    POL-04 as passed under the title 'kept in one controlled place', which the same report denied."""
+    plan = _report(PANTRY, lang).plans[0]
+    (pol04,) = [rule for rule in plan.rules if rule.rule_id == "POL-04"]
+    assert pol04.status.value == "pass"
+    assert "controlled" not in pol04.title and "contrôlé" not in pol04.title
+    assert pol04.title in (
+        "The organisation, not one person, holds the passwords and log-ins",
+        "L'organisation, et non une seule personne, détient les mots de passe et informations de connexion",
+    )
+    assert any("spreadsheet" in f.message or "tableur" in f.message for f in plan.findings if f.rule_id == "POL-08")
+
+
+def test_a_batchs_html_contents_write_every_score_in_the_documents_language() -> None:
+    """A batch of an English and a French plan: the contents table is in English (the document's
+    language) and wrote the French plan's score as '44,9' under the English '60.4'."""
+    from assess.api import assess_many
+
+    report = assess_many([("federation.yaml", FEDERATION), ("association.yaml", FRENCH)])
+    assert [plan.language for plan in report.plans] == ["en", "fr"]
+    html = render("html", report, RenderOptions())
+    contents = html[html.index('<nav class="toc"') : html.index("</nav>")]
+    assert ">Score<" in contents and "Organisation" in contents  # English headings
+    assert re.findall(r'class="num score-\w+">([^<]*)<', contents) == ["60.4", "44.9"]
+    french_section = html[html.index('lang="fr"', html.index("</nav>")) :]
+    assert "44,9" in french_section  # the French plan's own section keeps French figures
+
+
+@pytest.mark.parametrize(
+    ("lang", "assumed", "said"),
+    [
+        ("en", ["from the staff", "the organisation's password manager"], "staff or trusted volunteers"),
+        ("fr", ["administrateurs du personnel", "le gestionnaire de mots de passe"], "bénévoles de confiance"),
+    ],
+)
+def test_the_backup_admin_advice_fits_volunteer_run_pages(lang: str, assumed: list[str], said: str) -> None:
+    """The federation's regional pages are run by chapter volunteers (and the pantry has no staff at all):
+    POL-03 asked for 'two full-control admins from the staff' and to keep log-ins in 'the organisation's
+    password manager', which a plan may not have. Step 4 asks who the admins are, not that they be paid."""
+    findings = _findings(FEDERATION, lang, "POL-03")
+    assert len(findings) == 2
+    for phrase in assumed:
+        assert phrase not in findings[0].recommendation
+    assert said in findings[0].recommendation
+
+
+@pytest.mark.parametrize(
+    ("lang", "name"),
+    [("en", "Completeness (before: 100%)"), ("fr", f"Complétude (avant{NBSP}: 100{NBSP}%)")],
+)
+def test_the_diffs_completeness_tile_says_which_figure_is_the_old_one(lang: str, name: str) -> None:
+    """The tile showed '100%' over 'Completeness (100%)': two figures, nothing to say the second is the
+    old version's (the grade tile beside it reads 'F → F')."""
+    from assess.formats.html import render_diff
+    from assess.results.diff import compare
+
+    old = assess_plan(FRENCH, config=Config(lang=lang)).plans[0]
+    new = assess_plan(FEDERATION, config=Config(lang=lang)).plans[0]
+    html = render_diff(compare(old, new), lang=lang).replace("&nbsp;", NBSP)
+    assert f'<div class="name">{name}</div>' in html
+
+
+@pytest.mark.parametrize(
+    ("lang", "threshold", "expected"),
+    [
+        (
+            "en",
+            None,
+            "Results are reviewed only yearly (every 365 days); review at least every 91 days, ideally monthly",
+        ),
+        ("en", 30, "Results are reviewed only yearly (every 365 days); review at least every 30 days, ideally monthly"),
+        (
+            "fr",
+            None,
+            "Les résultats ne sont revus qu'au rythme « annuel » (tous les 365 jours) ; faites le bilan au moins"
+            " tous les 91 jours, idéalement chaque mois",
+        ),
+    ],
+)
+def test_a_yearly_review_is_named_as_the_plan_states_it(lang: str, threshold: int | None, expected: str) -> None:
+    """The French plan says `review_cadence: yearly`; MEA-02 answered in days only ('every 365 days') and
+    called its threshold '(quarterly)' whatever it was set to: 'at least every 30 days (quarterly)'."""
+    thresholds = {"max_review_days": threshold} if threshold else {}
+    plan = assess_plan(FRENCH, config=Config(lang=lang, thresholds=thresholds)).plans[0]
+    (finding,) = [finding for finding in plan.findings if finding.rule_id == "MEA-02"]
+    assert _spaces(finding.message) == expected
+
+
+@pytest.mark.parametrize("platform", ["newsletter", "blog", "other"])
+def test_a_message_that_opens_on_a_platform_label_starts_with_a_capital(platform: str) -> None:
+    """The platforms blog, newsletter and other are common nouns: a message opening on the label read
+    "newsletter account 'news' has 0 admins" and "newsletter channel 'news' targets 1 segment..."."""
+    from assess.api import load
+
+    data = load(PANTRY).data
+    data["channels"].append(
+        {"id": "news", "platform": platform, "status": "active", "selected_on": "2025-03-20", "owner": "tom"}
+    )
+    plan = assess_plan(data, config=Config(lang="en")).plans[0]
+    opening = [f.message for f in plan.findings if f.message.lower().startswith(f"{platform} ")]
+    assert opening, "the added channel should be reported (POL-03: no admin)"
+    assert all(message[0].isupper() for message in opening), opening
+    assert any(message.startswith(f"{platform.capitalize()} account 'news' has 0 admins") for message in opening)
+    french = assess_plan(data, config=Config(lang="fr")).plans[0]
+    assert any("Le compte " in f.message and "« news »" in f.message for f in french.findings if f.rule_id == "POL-03")
+
+
+def test_markdown_keeps_fill_in_first_out_of_the_placeholder_sentence() -> None:
+    """Two lines with no blank line between them are one paragraph in Markdown: the bold placeholder
+    sentence and 'Fill in first: ...' were rendered as one run-on line."""
+    text = render("markdown", _report(QA / "harbour-literacy-midrewrite.yaml", "en"), RenderOptions())
+    lines = text.splitlines()
+    (fill,) = [index for index, line in enumerate(lines) if line.startswith("Fill in first: ")]
+    assert lines[fill - 1] == ""
+    assert lines[fill - 2].startswith("**17 placeholders left: ")
+
+
+def test_the_french_two_organisations_warning_needs_no_elision() -> None:
+    """'la nouvelle celui de Association Clic Solidaire' is wrong French ('d'Association'); with the names
+    in guillemets, as the French reports quote plan text, 'de « Association Clic Solidaire »' is right."""
+    from assess.results.diff import compare
+
+    old = assess_plan(PANTRY, config=Config(lang="fr")).plans[0]
+    new = assess_plan(FRENCH, config=Config(lang="fr")).plans[0]
+    warning = compare(old, new).organisation_warning()
+    assert warning is not None
+    assert "le plan de « Hilltop Community Pantry », la nouvelle celui de « Association Clic Solidaire »" in warning
+    assert "de Association" not in warning
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_a_placeholder_marker_is_quoted_as_the_plan_writes_it(lang: str) -> None:
+    """The half-written plan writes 'target TBD' and a calendar 'TBD'; PLAN-01 quoted the marker as found
+    in the compared (case-folded) text: 'leaves a detail to write (tbd)'."""
+    plan = _report(QA / "harbour-literacy-midrewrite.yaml", lang).plans[0]
+    markers = [f.message for f in plan.findings if f.rule_id == "PLAN-01" and "TBD" in f.message.upper()]
+    assert len(markers) == 2, markers
+    assert all("(TBD)" in message and "(tbd)" not in message for message in markers), markers
+
+
+def test_rule_ids_in_the_html_report_do_not_break_at_their_hyphen() -> None:
+    """In the French recommendations table the action titles are long: 'POL-02' after one broke into
+    'POL-' and '02' on two lines (seen in Chromium). Rule ids carry a class that keeps them whole."""
+    html = render("html", _report(FRENCH, "fr"), RenderOptions())
+    assert ".rule-id { white-space: nowrap; }" in html
+    assert '<span class="mono muted rule-id">POL-02</span>' in html  # the recommendations table
+    assert '<span class="mono rule-id">MEA-03</span>' in html  # what was checked
