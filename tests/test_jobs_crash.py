@@ -155,17 +155,7 @@ def test_ctrl_c_under_jobs_stops_the_workers_at_once(tmp_path: Path) -> None:
     assert time.monotonic() - started < 5  # not the 120 s the worker would sleep
     assert process.returncode == 130
     assert err.decode().splitlines() == ["assess: interrupted (exit 130)"]
-    # No worker left behind in its group. Python 3.14's default forkserver leaves on its own once
-    # its parent is gone, a moment later: the group must be empty within 5 s, not at once.
-    gone = time.monotonic() + 5
-    while time.monotonic() < gone:
-        try:
-            os.killpg(process.pid, 0)
-        except ProcessLookupError:
-            break
-        time.sleep(0.05)
-    with pytest.raises(ProcessLookupError):
-        os.killpg(process.pid, 0)
+    _assert_group_ends(process.pid)
 
 
 def test_sigterm_stops_the_workers_and_leaves_no_temporary(tmp_path: Path) -> None:
@@ -196,12 +186,18 @@ def test_sigterm_stops_the_workers_and_leaves_no_temporary(tmp_path: Path) -> No
     assert err.decode().splitlines() == ["assess: terminated (exit 143)"]
     assert report.read_text(encoding="utf-8") == "the previous report\n"
     assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+    _assert_group_ends(process.pid)
+
+
+def _assert_group_ends(group: int) -> None:
+    """No worker is left behind in the process group. Python 3.14's default forkserver leaves on its own
+    once its parent is gone, a moment later: the group must be empty within 5 s, not at once."""
     gone = time.monotonic() + 5
     while time.monotonic() < gone:
         try:
-            os.killpg(process.pid, 0)
+            os.killpg(group, 0)
         except ProcessLookupError:
             break
         time.sleep(0.05)
     with pytest.raises(ProcessLookupError):
-        os.killpg(process.pid, 0)
+        os.killpg(group, 0)
