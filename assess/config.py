@@ -553,6 +553,10 @@ def load_config_file(path: Path) -> Config:
         raise ConfigError(f"{path}: [tool.assess] must be a table")
     try:
         table = dict(_known(table, _CONFIG_CHECKS))
+        if table.get("select") == []:  # read as "every rule", `select = []` silently did nothing
+            raise InvalidSetting(
+                "an empty list selects no rule: list rule ids or prefixes, or leave select out", ("select",)
+            )
         if "rules" in table and isinstance(table["rules"], list):
             table["rules"] = [str(resolved(path.parent / str(p))) for p in table["rules"]]
         return Config.model_validate(table)

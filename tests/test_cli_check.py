@@ -373,6 +373,15 @@ def test_select_ignore_and_severity() -> None:
     assert {f["severity"] for f in report_of(lowered)["plans"][0]["findings"]} == {"low"}
 
 
+@pytest.mark.parametrize(("option", "value"), [("--select", ""), ("--select", " , "), ("--ignore", "")])
+def test_a_selection_that_names_no_rule_is_an_error_not_every_rule(option: str, value: str) -> None:
+    # `--select "$RULES"` with RULES unset in CI ran every rule without a word: a flag silently doing nothing.
+    result = run(FAILING, option, value)
+    assert result.exit_code == 2
+    assert f"Invalid value for '{option}': names no rule" in result.output
+    assert run(FAILING, "--format", "json", option, "POL-01").exit_code in (0, 1)  # a named rule still runs
+
+
 def test_threshold_lang_and_today() -> None:
     relaxed = run(FAILING, "--format", "json", "--select", "POL-03", "--threshold", "min_admins=1")
     assert relaxed.exit_code == 0

@@ -141,6 +141,18 @@ def test_selection_by_id_and_prefix() -> None:
     assert Config().selects("ANY-01")
 
 
+def test_an_empty_select_in_a_config_file_is_an_error_and_an_empty_ignore_is_not(tmp_path: Path) -> None:
+    # select = [] read as "every rule": a setting that silently did nothing.
+    path = tmp_path / ".assess.toml"
+    path.write_text("select = []\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"\.assess\.toml: select: an empty list selects no rule"):
+        load_config_file(path)
+    path.write_text("ignore = []\n", encoding="utf-8")
+    assert load_config_file(path) == Config()
+    path.write_text('select = ["POL"]\n', encoding="utf-8")
+    assert load_config_file(path).select == ("POL",)
+
+
 def test_merged_ignores_missing_overrides() -> None:
     config = Config(recommendations=3).merged(recommendations=None, lang="fr")
     assert (config.recommendations, config.lang) == (3, "fr")
@@ -288,7 +300,7 @@ SCORING = _some(
     grades=st.dictionaries(TEXT, _between(0, 100), max_size=3),
 )
 SETTINGS = _some(
-    select=SELECTORS,
+    select=SELECTORS.filter(bool),  # an empty select in a file is an error (test above)
     ignore=SELECTORS,
     severity=st.dictionaries(st.from_regex(r"[A-Z][A-Z0-9]{0,3}(-[0-9]{0,3})?", fullmatch=True), SEVERITY, max_size=3),
     thresholds=st.dictionaries(TEXT, st.one_of(st.integers(-(2**53), 2**53), st.floats(allow_nan=False, allow_infinity=False)), max_size=3),

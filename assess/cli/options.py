@@ -97,6 +97,8 @@ def parse_selectors(values: Sequence[str]) -> tuple[str, ...]:
             if not _SELECTOR.match(selector):
                 raise ValueError(f"{item.strip()!r} is not a rule id or prefix (e.g. POL-03, POL- or POL)")
             selectors.append(selector)
+    if values and not selectors:  # `--select ''` (an unset variable in CI) must not quietly mean every rule
+        raise ValueError("names no rule: give rule ids or prefixes (POL-03,VIS), or leave the option out")
     return tuple(dict.fromkeys(selectors))
 
 
