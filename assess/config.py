@@ -560,8 +560,51 @@ def load_config_file(path: Path) -> Config:
         if "rules" in table and isinstance(table["rules"], list):
             table["rules"] = [str(resolved(path.parent / str(p))) for p in table["rules"]]
         return Config.model_validate(table)
+    except InvalidSetting as exc:
+        base = ("tool", "assess") if path.name == "pyproject.toml" else ()
+        place = _setting_place(path, (*base, *exc.where), len(base) + 1)
+        raise ConfigError(f"{path}:{place[0]}:{place[1]}: {exc}" if place else f"{path}: {exc}") from None
     except ConfigError as exc:
         raise ConfigError(f"{path}: {exc}") from None
+
+
+_TOML_HEADER = re.compile(r"\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
+_TOML_KEY = re.compile(
+    r"(\s*)((?:[A-Za-z0-9_-]+|\"[^\"]*\"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|\"[^\"]*\"|'[^']*'))*)\s*="
+)
+
+
+def _key_parts(dotted: str) -> tuple[str, ...]:
+    """A TOML dotted key or table name as its parts, unquoted, with '-' read as '_' (as settings are)."""
+    parts = re.findall(r"\"([^\"]*)\"|'([^']*)'|([A-Za-z0-9_-]+)", dotted)
+    return tuple((a or b or c).replace("-", "_") for a, b, c in parts)
+
+
+def _setting_place(path: Path, where: tuple[str, ...], minimum: int) -> tuple[int, int] | None:
+    """The line and column (from 1) of the setting `where` names in a TOML file (its key, or the key or
+    table holding it, at least `minimum` parts of it deep), for the error's location: tomllib keeps no
+    positions. None when it is not found."""
+    try:
+        text = read_limited(path, MAX_CONFIG_BYTES).decode("utf-8")
+    except (OSError, TooLarge, UnicodeDecodeError):
+        return None
+    wanted = tuple(part.replace("-", "_") for part in where)
+    best: tuple[int, tuple[int, int]] | None = None  # (parts matched, place): the deepest match wins
+    table: tuple[str, ...] = ()
+    for number, line in enumerate(text.splitlines(), 1):
+        header = _TOML_HEADER.match(line)
+        if header:
+            table = _key_parts(header[1])
+            found, column = table, len(line) - len(line.lstrip()) + 1
+        else:
+            key = _TOML_KEY.match(line)
+            if not key:
+                continue
+            found, column = (*table, *_key_parts(key[2])), len(key[1]) + 1
+        depth = len(found)
+        if depth <= len(wanted) and found == wanted[:depth] and (best is None or depth > best[0]):
+            best = (depth, (number, column))
+    return best[1] if best is not None and best[0] >= minimum else None
 
 
 def discover_config(start: Path) -> tuple[Config, Path | None]:

@@ -145,12 +145,34 @@ def test_an_empty_select_in_a_config_file_is_an_error_and_an_empty_ignore_is_not
     # select = [] read as "every rule": a setting that silently did nothing.
     path = tmp_path / ".assess.toml"
     path.write_text("select = []\n", encoding="utf-8")
-    with pytest.raises(ConfigError, match=r"\.assess\.toml: select: an empty list selects no rule"):
+    with pytest.raises(ConfigError, match=r"\.assess\.toml:1:1: select: an empty list selects no rule"):
         load_config_file(path)
     path.write_text("ignore = []\n", encoding="utf-8")
     assert load_config_file(path) == Config()
     path.write_text('select = ["POL"]\n', encoding="utf-8")
     assert load_config_file(path).select == ("POL",)
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "place", "message"),
+    [
+        (".assess.toml", '# settings\nselect = ["POL"]\nfail-on = 3\n', "3:1", "fail_on: 3 is not one of"),
+        (".assess.toml", "lang = 'fr'\n[scoring]\n  repeat-decay = 7\n", "3:3", "scoring.repeat_decay: 7 is not"),
+        (".assess.toml", '[scoring]\ngrades = {A = "x"}\n', "2:1", "scoring.grades.A: 'x' is not a number"),
+        (".assess.toml", 'scoring.grades.A = "x"\n', "1:1", "scoring.grades.A: 'x' is not a number"),
+        (".assess.toml", "select = ['POL']\nbogus = 1\n", "2:1", "bogus: not a setting"),
+        ("pyproject.toml", '[project]\nname = "x"\n[tool.assess]\nfail-under = "abc"\n', "4:1", "fail_under: 'abc'"),
+    ],
+)
+def test_a_wrong_setting_is_located_by_line_and_column(
+    tmp_path: Path, name: str, text: str, place: str, message: str
+) -> None:
+    # tomllib keeps no positions: the error named the setting but not where it is in the file.
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as raised:
+        load_config_file(path)
+    assert str(raised.value).startswith(f"{path}:{place}: {message}")
 
 
 def test_merged_ignores_missing_overrides() -> None:
