@@ -568,16 +568,14 @@ def load_config_file(path: Path) -> Config:
         raise ConfigError(f"{path}: {exc}") from None
 
 
+_TOML_PART = r"\"([^\"]*)\"|'([^']*)'|([A-Za-z0-9_-]+)"  # one part of a key: quoted either way, or bare
 _TOML_HEADER = re.compile(r"\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
-_TOML_KEY = re.compile(
-    r"(\s*)((?:[A-Za-z0-9_-]+|\"[^\"]*\"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|\"[^\"]*\"|'[^']*'))*)\s*="
-)
+_TOML_KEY = re.compile(rf"(\s*)((?:{_TOML_PART})(?:\s*\.\s*(?:{_TOML_PART}))*)\s*=")
 
 
 def _key_parts(dotted: str) -> tuple[str, ...]:
     """A TOML dotted key or table name as its parts, unquoted, with '-' read as '_' (as settings are)."""
-    parts = re.findall(r"\"([^\"]*)\"|'([^']*)'|([A-Za-z0-9_-]+)", dotted)
-    return tuple((a or b or c).replace("-", "_") for a, b, c in parts)
+    return tuple((a or b or c).replace("-", "_") for a, b, c in re.findall(_TOML_PART, dotted))
 
 
 def _setting_place(path: Path, where: tuple[str, ...], minimum: int) -> tuple[int, int] | None:

@@ -133,22 +133,7 @@ def test_without_a_fault_jobs_and_one_process_report_alike(tmp_path: Path) -> No
 
 
 def test_ctrl_c_under_jobs_stops_the_workers_at_once(tmp_path: Path) -> None:
-    plans = _plans(tmp_path, 8, set())
-    stalled = tmp_path / "stalled"
-    plans[3] = plans[3].rename(tmp_path / "stall-03.json")
-    env = _hooked(tmp_path, ASSESS_TEST_STALL_ON="stall", ASSESS_TEST_STALLED=str(stalled), ASSESS_TEST_SIGNAL="0")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "assess", *(p.name for p in plans), "--jobs", "2", "--format", "json"],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        start_new_session=True,  # its own process group, which Ctrl-C signals as a whole
-    )
-    deadline = time.monotonic() + 60
-    while not stalled.exists() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert stalled.exists()  # a worker is busy with the stalling plan
+    process = _stalled_batch(tmp_path, "json")  # its own process group, which Ctrl-C signals as a whole
     os.killpg(process.pid, signal.SIGINT)
     started = time.monotonic()
     _, err = process.communicate(timeout=30)
@@ -162,24 +147,9 @@ def test_sigterm_stops_the_workers_and_leaves_no_temporary(tmp_path: Path) -> No
     # SIGTERM to assess alone (a cancelled CI job, `docker stop`, `timeout`): Python's default ended the
     # parent on the spot, leaving its --jobs workers running, one of them for ever blocked on a pipe to the
     # dead parent, and `.report.json.PID.RANDOM.tmp` beside the report. Now the run unwinds as on Ctrl-C.
-    plans = _plans(tmp_path, 8, set())
-    stalled = tmp_path / "stalled"
-    plans[3] = plans[3].rename(tmp_path / "stall-03.json")
-    env = _hooked(tmp_path, ASSESS_TEST_STALL_ON="stall", ASSESS_TEST_STALLED=str(stalled), ASSESS_TEST_SIGNAL="0")
     report = tmp_path / "report.json"
     report.write_text("the previous report\n", encoding="utf-8")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "assess", *(p.name for p in plans), "--jobs", "2", "--format", "json:report.json"],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        start_new_session=True,  # its own process group, to see that no worker is left in it
-    )
-    deadline = time.monotonic() + 60
-    while not stalled.exists() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert stalled.exists()  # a worker is busy with the stalling plan
+    process = _stalled_batch(tmp_path, "json:report.json")
     process.send_signal(signal.SIGTERM)  # the parent only, not its group
     _, err = process.communicate(timeout=60)
     assert process.returncode == 143
@@ -187,6 +157,28 @@ def test_sigterm_stops_the_workers_and_leaves_no_temporary(tmp_path: Path) -> No
     assert report.read_text(encoding="utf-8") == "the previous report\n"
     assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
     _assert_group_ends(process.pid)
+
+
+def _stalled_batch(folder: Path, output: str) -> subprocess.Popen[bytes]:
+    """`assess` on eight plans with --jobs 2 and --format `output`, in its own process group, returned once a
+    worker is busy with the plan that stalls (the fourth)."""
+    plans = _plans(folder, 8, set())
+    stalled = folder / "stalled"
+    plans[3] = plans[3].rename(folder / "stall-03.json")
+    env = _hooked(folder, ASSESS_TEST_STALL_ON="stall", ASSESS_TEST_STALLED=str(stalled), ASSESS_TEST_SIGNAL="0")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "assess", *(p.name for p in plans), "--jobs", "2", "--format", output],
+        cwd=folder,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,  # its own process group: a signal to the group, and no worker left in it
+    )
+    deadline = time.monotonic() + 60
+    while not stalled.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert stalled.exists()  # a worker is busy with the stalling plan
+    return process
 
 
 def _assert_group_ends(group: int) -> None:
