@@ -21,13 +21,13 @@ import math
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import fields
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal, Self
 
 from assess.errors import ConfigError
-from assess.frozen import Frozen
+from assess.frozen import Frozen, record
 from assess.paths import resolved
 from assess.reading import DEFAULT_MAX_PLAN_BYTES, MAX_CONFIG_BYTES, TooLarge, parse_size, read_limited
 from assess.results.kinds import Severity
@@ -331,7 +331,7 @@ _SCORING_CHECKS: Mapping[str, Check] = {
 }
 
 
-@dataclass(frozen=True, slots=True, init=False, eq=False, repr=False)
+@record
 class Scoring(Frozen):
     """The scoring formula's knobs (see README: Scoring). Keyword arguments only; see `Config`."""
 
@@ -413,7 +413,7 @@ _CONFIG_CHECKS: Mapping[str, Check] = {
 }
 
 
-@dataclass(frozen=True, slots=True, init=False, eq=False, repr=False)
+@record
 class Config(Frozen):
     """Everything that changes what `assess` reports, in one object.
 

@@ -268,7 +268,9 @@ def test_the_run_time_objects_hold_the_fields_of_the_pack_models(name: str) -> N
     from assess.rules import packmodel
 
     model, plain = getattr(packmodel, name), getattr(rulepack, name)
-    assert dataclasses.is_dataclass(plain) and getattr(plain, "__dataclass_params__").frozen  # noqa: B009
+    assert isinstance(plain, type) and dataclasses.is_dataclass(plain)
+    with pytest.raises(dataclasses.FrozenInstanceError):  # frozen: a rule's objects are shared by every run
+        object.__new__(plain).value = 1  # type: ignore[attr-defined]
     assert "__slots__" in vars(plain)
     fields = dataclasses.fields(plain)
     assert [f.name for f in fields] == list(model.model_fields)

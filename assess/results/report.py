@@ -33,7 +33,7 @@ import typing
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, NoReturn, TypeVar
 
-from assess.frozen import Frozen
+from assess.frozen import Frozen, record
 from assess.results.kinds import Maturity, Severity, Status
 
 if TYPE_CHECKING:
@@ -156,7 +156,7 @@ class ReadOnlyList(list[str]):
         return self  # texts, and it cannot change
 
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
+@record
 class Finding(Record):
     """One failed check about one element of the plan."""
 
@@ -173,14 +173,14 @@ class Finding(Record):
     fingerprint: str
 
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
+@record
 class SuppressedFinding(Record):
     finding: Finding
     justification: str
     expires: dt.date | None = None
 
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
+@record
 class SuppressionNotice(Record):
     """A suppression that is expired, or that suppresses nothing."""
 
@@ -192,7 +192,7 @@ class SuppressionNotice(Record):
     column: int | None = None
 
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
+@record
 class RuleResult(Record):
     """The outcome of one rule on one plan (JUnit: one testcase)."""
 
@@ -206,7 +206,7 @@ class RuleResult(Record):
     blocked_by: str | None = None
 
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
+@record
 class StepResult(Record):
     step: int
     key: str
@@ -220,7 +220,7 @@ class StepResult(Record):
     capped: bool = False
 
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
+@record
 class Recommendation(Record):
     """An action, with the score the plan would reach once it is done."""
 
@@ -243,7 +243,7 @@ class Recommendation(Record):
     includes: list[str] = dataclasses.field(default_factory=_empty_list)
 
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
+@record
 class Score(Record):
     overall: float
     grade: str
@@ -252,7 +252,7 @@ class Score(Record):
     written: float = 100.0
 
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
+@record
 class PlanProblem(Record):
     """Why a plan could not be assessed (syntax or schema error, unreadable file...)."""
 
@@ -264,7 +264,7 @@ class PlanProblem(Record):
     excerpt: str | None = None
 
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
+@record
 class PlanGate(Record):
     """The gate's verdict on one plan: whether it passed, and why not (`assess.results.gate`)."""
 
@@ -274,7 +274,7 @@ class PlanGate(Record):
     reasons: list[str] = dataclasses.field(default_factory=_empty_list)
 
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
+@record
 class PlanReport(Record):
     """The assessment of one plan (or why it could not be assessed)."""
 
@@ -296,7 +296,7 @@ class PlanReport(Record):
     fill_first: list[str] = dataclasses.field(default_factory=_empty_list)
 
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
+@record
 class ToolInfo(Record):
     name: str
     version: str
@@ -304,7 +304,7 @@ class ToolInfo(Record):
     engine: str | None = None
 
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
+@record
 class RulePackInfo(Record):
     name: str
     version: str
@@ -312,7 +312,7 @@ class RulePackInfo(Record):
     sha256: str
 
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
+@record
 class Summary(Record):
     plans: int
     assessed: int
@@ -321,7 +321,7 @@ class Summary(Record):
     skipped: int = 0
 
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
+@record
 class Gate(Record):
     """The gate the run applied and its verdict: what the exit code says, and why (`assess.results.gate`)."""
 
@@ -335,7 +335,7 @@ class Gate(Record):
     more_reasons: int = 0
 
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
+@record
 class Report(Record):
     """The whole output of one run: the same shape for one plan or many."""
 

@@ -27,7 +27,7 @@ from assess._version import __version__
 from assess.atomic import write_atomic
 from assess.cachedir import cache_dir
 from assess.errors import RulePackError, single_line
-from assess.frozen import Frozen
+from assess.frozen import Frozen, record
 from assess.reading import MAX_DEPTH, MAX_PACK_FILE_BYTES, TooLarge, read_limited, too_deep
 from assess.results.kinds import Severity
 from assess.rules.conditions import ConditionError, absent_kinds, alternative_bindings, compile_condition
@@ -54,7 +54,7 @@ DEFAULT_WEIGHTS: dict[Severity, float] = {
 # A pack from the verified cache thus never imports pydantic (issue 15: a fifth of the cold budget).
 
 
-@dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
+@record
 class Threshold(Frozen):
     value: float
     unit: str
@@ -62,7 +62,7 @@ class Threshold(Frozen):
     source: str
 
 
-@dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
+@record
 class Example(Frozen):
     note: str
     patch: dict[str, Any] = field(default_factory=dict)
@@ -70,13 +70,13 @@ class Example(Frozen):
     findings: int | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
+@record
 class Examples(Frozen):
     passing: list[Example]
     failing: list[Example]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
+@record
 class Translation(Frozen):
     title: str
     action: str | None = None
@@ -89,7 +89,7 @@ class Translation(Frozen):
 Required = str | dict[Literal["any"], list[str]]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
+@record
 class RuleSpec(Frozen):
     """One rule, as written in a pack (see `assess.rules.packmodel.RuleSpec` for what each field means)."""
 
@@ -113,7 +113,7 @@ class RuleSpec(Frozen):
     fr: Translation | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
+@record
 class Placeholders(Frozen):
     """Texts that stand in for a fact not yet written: a field holding one counts as unstated."""
 
