@@ -123,3 +123,42 @@ def test_the_configuration_is_read_without_pydantic() -> None:
         [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120, check=True
     )
     assert done.stdout.strip() == "[]"
+
+
+GC_PROBE = """
+import gc, json, sys
+mode, plan = sys.argv[1:]
+sys.argv = ["assess", "-qq", plan]  # what the console script sees
+import assess.cli.check as check
+seen = []
+original = check.assess_targets
+def spy(*args, **kwargs):
+    seen.append([gc.isenabled(), gc.get_freeze_count()])
+    return original(*args, **kwargs)
+check.assess_targets = spy
+if mode == "caller-off":
+    gc.disable()
+from assess.cli import main
+try:
+    main(None if mode == "script" else ["-qq", plan])
+except SystemExit:
+    pass
+print(json.dumps({"seen": seen, "after": [gc.isenabled(), gc.get_freeze_count()]}))
+"""
+
+
+@pytest.mark.parametrize("how", ["script", "caller", "caller-off"])
+def test_the_console_script_freezes_its_start_up_and_collects_during_the_work(how: str) -> None:
+    """As the process's entry point (no argv), start-up runs without the collector and is frozen, and the
+    work runs with it on (a batch's garbage is collected); a caller passing argv keeps its own collector."""
+    run = subprocess.run(
+        [sys.executable, "-c", GC_PROBE, how, str(SAMPLE)], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    result = json.loads(run.stdout)
+    [(enabled, frozen)] = result["seen"]
+    if how == "script":
+        assert enabled and frozen > 10_000  # the modules' objects
+        assert result["after"][0]
+    else:
+        assert enabled == (how == "caller") and frozen == 0
+        assert result["after"] == [how == "caller", 0]

@@ -14,6 +14,7 @@ if sys.version_info < (3, 11):  # noqa: UP036  # pragma: no cover - runs where r
     raise SystemExit(2)
 
 import contextlib
+import gc
 import importlib
 import importlib.util
 import os
@@ -87,6 +88,7 @@ class AssessGroup(click.Group):
         module_name, attribute, _ = COMMANDS[cmd_name]
         command = getattr(importlib.import_module(module_name), attribute)
         assert isinstance(command, click.Command)
+        _start_up_done()
         return command
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
@@ -160,9 +162,30 @@ def cli() -> None:
     """
 
 
+# Start-up (importing the command's modules) allocates much and frees almost nothing: the garbage
+# collector would walk every new module's objects, again and again, and once more at exit. So the
+# console script runs its start-up with the collector off, then freezes what start-up made (it lives
+# as long as the process; frozen objects are never walked again, not even at exit) and turns the
+# collector back on for the work itself, where batches need it. A cold run: ~40 M instructions less
+# (6%). Only when `main` runs as the process's own entry point: a caller's collector is left alone.
+_START_UP: list[bool] = []
+
+
+def _start_up_done() -> None:
+    if _START_UP and _START_UP.pop():
+        gc.freeze()
+        gc.enable()
+
+
 def main(argv: list[str] | None = None) -> Any:
     """Console-script entry point."""
     # The command uses no pydantic plugin; scanning every installed package for one
     # costs ~20 ms of each start. (The library leaves the caller's setting alone.)
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-    return cli.main(args=argv, prog_name="assess")
+    if argv is None and gc.isenabled():  # the console script (see _START_UP)
+        _START_UP.append(True)
+        gc.disable()
+    try:
+        return cli.main(args=argv, prog_name="assess")
+    finally:
+        _start_up_done()  # a run that never loaded a command (--help, a usage error)
