@@ -629,8 +629,12 @@ def assess_plan(
     return make_report([assess_loaded(loaded, catalog, config)], catalog, config)
 
 
+Sources = Iterable[Union[tuple[str, Source], str, "os.PathLike[str]"]]
+"""What `assess_many` and `iter_assess` take: (display name, source) pairs, or paths (each its own name)."""
+
+
 def assess_many(
-    sources: Iterable[tuple[str, Source]],
+    sources: Sources,
     *,
     config: Config | None = None,
     limits: Limits | None = None,
@@ -638,7 +642,8 @@ def assess_many(
 ) -> Report:
     """Assess many plans with one engine; a broken plan is reported in place, not raised.
 
-    `sources` yields (display name, source) pairs; the report keeps their order.
+    `sources` yields (display name, source) pairs, or paths (a `Path`, or a str ending in .json, .yaml
+    or .yml or holding a slash), each named by itself; the report keeps their order.
     """
     config = _config(config)
     catalog = build_catalog(config)
@@ -651,15 +656,38 @@ def assess_many(
 
 
 def iter_assess(
-    sources: Iterable[tuple[str, Source]], *, config: Config | None = None, limits: Limits | None = None
+    sources: Sources, *, config: Config | None = None, limits: Limits | None = None
 ) -> Iterator[PlanReport]:
     """`assess_many`'s plan reports one at a time, as each is done, holding none of them."""
     config = _config(config)
     catalog = build_catalog(config)
     limits = limits or config_limits(config)
-    for name, source in sources:
+    for name, source in _named(sources):
         try:
             plan_report = assess_loaded(load(source, name=name, limits=limits), catalog, config)
         except PlanError as error:
             plan_report = problem_report(name, error, config.lang or "en")
         yield plan_report
+
+
+def _named(sources: Sources) -> Iterator[tuple[str, Source]]:
+    """Each source with its display name; anything else is a TypeError saying what to pass (a str given
+    whole was read a character at a time: 'not enough values to unpack')."""
+    if isinstance(sources, (str, bytes, os.PathLike, Mapping)):
+        raise TypeError(
+            f"assess_many takes many plans: a list of paths or of (name, source) pairs, not one "
+            f"{type(sources).__name__} (for one plan, call assess_plan)"
+        )
+    for item in sources:
+        if isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str):
+            yield item
+        elif isinstance(item, os.PathLike):
+            yield os.fspath(item), item
+        elif isinstance(item, str) and _looks_like_a_path(item):
+            yield item, item
+        else:
+            shown = repr(item) if len(repr(item)) <= 60 else f"a {type(item).__name__}"
+            raise TypeError(
+                f"assess_many: each plan is a path or a (name, source) pair, not {shown} "
+                "(a plan's text or data needs a name: pass ('name', text))"
+            )

@@ -207,6 +207,43 @@ def test_assess_many_reports_broken_plans_in_place() -> None:
     assert (report.summary.plans, report.summary.assessed, report.summary.errors) == (3, 2, 1)
 
 
+def test_assess_many_takes_paths_alone_each_named_by_itself(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("plans").mkdir()
+    Path("plans/good.json").write_text(json.dumps(base()), encoding="utf-8")
+    Path("flawed.yaml").write_text(json.dumps(flawed()), encoding="utf-8")  # JSON is YAML
+    pairs = assess.assess_many([("plans/good.json", Path("plans/good.json")), ("flawed.yaml", Path("flawed.yaml"))])
+    for sources in (["plans/good.json", "flawed.yaml"], [Path("plans/good.json"), Path("flawed.yaml")]):
+        report = assess.assess_many(sources, config=Config())
+        assert [p.file for p in report.plans] == ["plans/good.json", "flawed.yaml"]
+        assert report == pairs
+    mixed = assess.assess_many([Path("plans/good.json"), ("named", json.dumps(flawed()))])
+    assert [p.file for p in mixed.plans] == ["plans/good.json", "named"] and mixed.plans[1].assessed
+
+
+@pytest.mark.parametrize(
+    ("sources", "says"),
+    [
+        ("samples/exemplary.json", "not one str (for one plan, call assess_plan)"),
+        (Path("samples/exemplary.json"), "not one PosixPath"),
+        (b"{}", "not one bytes"),
+        (base(), "not one dict"),
+        ([json.dumps({"schema_version": "1.0"})], 'not \'{"schema_version": "1.0"}\' (a plan\'s text or data'),
+        ([base()], "not a dict (a plan's text or data needs a name"),
+        ([("a.json",)], "not ('a.json',)"),
+        ([(Path("a.json"), "{}")], "not (PosixPath('a.json'), '{}')"),
+    ],
+)
+def test_assess_many_says_what_to_pass_instead_of_failing_to_unpack(sources: Any, says: str) -> None:
+    """A str given whole was read a character at a time ('not enough values to unpack'), a list of texts
+    the same ('too many values to unpack')."""
+    with pytest.raises(TypeError, match="assess_many") as raised:
+        assess.assess_many(sources)
+    assert says in str(raised.value)
+    with pytest.raises(TypeError):
+        list(assess.api.iter_assess(sources))
+
+
 def test_reports_share_no_list_of_pack_records_and_name_their_engine() -> None:
     """The pack records and the tool record are made once per catalog; each report gets its own list."""
     first = assess.assess_plan(base(), config=Config(engine="builtin"))
