@@ -124,6 +124,15 @@ def test_a_baseline_for_another_file_does_not_apply(report: Report) -> None:
             '  {"file": "a", "rule_id": 7, "fingerprint": "f"}]}',
             "b.json:3:17: /findings/1/rule_id: 'rule_id' must be a string, not a number",
         ),
+        # A repeated key: the stdlib kept the last value silently (the entry read another finding than it showed).
+        (
+            '{"assess_baseline": 1, "findings": [\n  {"file": "a", "rule_id": "R", "rule_id": "S", "fingerprint": "f"}]}',
+            'b.json:2:33: /findings/0/rule_id: duplicate key "rule_id" (first defined on line 2)',
+        ),
+        (
+            '{"assess_baseline": 1,\n "assess_baseline": 1, "findings": []}',
+            "b.json:2:2: /assess_baseline: duplicate key",
+        ),
     ],
 )
 def test_a_broken_baseline_is_one_located_line(text: str, line: str) -> None:

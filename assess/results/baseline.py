@@ -182,7 +182,7 @@ def parse_baseline(text: str, name: str = "baseline", *, updating: bool = False)
 def _parse(text: str, name: str, new: str) -> Baseline:
     """`parse_baseline`; `new` ends the messages that say the file is not a baseline (how to write one)."""
     try:
-        document: Any = json.loads(text)
+        document: Any = json.loads(text, object_pairs_hook=_without_duplicates)
     except (ValueError, RecursionError) as error:  # RecursionError: nested too deeply for the stdlib
         raise _syntax_error(text, name, error, new) from None
     if not isinstance(document, dict):
@@ -218,6 +218,15 @@ def _parse(text: str, name: str, new: str) -> Baseline:
         message_text = entry.get("message")
         messages[found] = message_text if isinstance(message_text, str) else ""
     return Baseline(frozenset(entries), messages)
+
+
+def _without_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object of the baseline, refused (ValueError, then located by the strict parser) if a key repeats:
+    the stdlib keeps the last value silently, so an edited entry could name another finding than it shows."""
+    found = dict(pairs)
+    if len(found) != len(pairs):
+        raise ValueError("duplicate key")
+    return found
 
 
 def _kind(value: Any) -> str:
