@@ -91,10 +91,10 @@ def test_a_good_custom_pack_passes_its_examples(tmp_path: Path) -> None:
         ),
         (with_change(message=["a", "b"]), "2 messages for 1 alternatives"),
         (with_change(about="zz"), "about 'zz' is not a binding"),
-        (with_change(requires=[{"any": ["/visuals/formats"]}]), "requires.0.any.any: List should have at least 2"),
+        (with_change(requires=[{"any": ["/visuals/formats"]}]), "requires.0.any.any: needs at least 2 items, not 1"),
         (
             with_change(requires=[{"either": ["/visuals/formats", "/x"]}]),
-            "requires.0.any.either.[key]: Input should be 'any'",
+            "requires.0.any.either.[key]: must be one of 'any', not 'either'",
         ),
         (
             with_change(requires=[{"any": ["/visuals/formats", "visuals/sources"]}]),
@@ -311,3 +311,61 @@ def test_rules_test_runs_a_custom_pack_beside_the_catalog_unless_told_alone(tmp_
     assert alone.exit_code == 0, alone.output
     assert alone.output.splitlines()[0] == f"{clash}: alone"
     assert alone.output.splitlines()[-1] == "2 passed, 0 failed"
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        ({"version": "1"}, "pack: 'pack' is missing (a pack starts with 'pack: NAME' and 'version: \"1.0\"')"),
+        ({"pack": {"name": "x"}, "version": "1"}, "pack: must be a text, not a mapping"),
+        ({"pack": "x", "version": 1.5}, 'version: must be a text, not 1.5 (in quotes: "1.5")'),
+        ({"pack": "x", "version": "1", "descripton": "d"}, "descripton: 'descripton' is not a field here: did you "),
+        ({"pack": "x", "version": "1", "zzz": "d"}, "zzz: 'zzz' is not a field here"),
+        ({"pack": "My Pack", "version": "1"}, "pack: must be a pack name like my-pack: lower-case letters, digits"),
+        ({"pack": "x", "version": "1", "rules": [with_change(id="X-01")]}, "id: must be a rule id like POL-03"),
+        (
+            {"pack": "x", "version": "1", "rules": [with_change(step="five")]},
+            "rule XTRA-01: step: must be a whole number, not 'five'",
+        ),
+        (
+            {"pack": "x", "version": "1", "rules": [with_change(step=13)]},
+            "rule XTRA-01: step: must be at most 11, not 13",
+        ),
+        (
+            {"pack": "x", "version": "1", "rules": [with_change(title=None)]},
+            "title: must be a text, not nothing (null)",
+        ),
+        (
+            {"pack": "x", "version": "1", "rules": [with_change(unlocks="AB-01")]},
+            "unlocks: must be a list, not 'AB-01'",
+        ),
+        (
+            {"pack": "x", "version": "1", "rules": [with_change(severity="huge")]},
+            "severity: must be one of 'critical',",
+        ),
+        (
+            {
+                "pack": "x",
+                "version": "1",
+                "thresholds": {"t": {"value": "two", "unit": "u", "description": "d", "source": "s"}},
+            },
+            "thresholds.t.value: must be a number, not 'two'",
+        ),
+    ],
+)
+def test_a_pack_error_says_what_to_write_and_what_was_found(data: dict[str, Any], expected: str) -> None:
+    """pydantic's own words ('Field required', 'Input should be a valid string', 'String should match
+    pattern ...') named neither what to write nor what was found."""
+    from assess.rules.packmodel import Invalid, PackFile, validated
+
+    with pytest.raises(Invalid) as raised:
+        validated(PackFile, data)
+    assert expected in str(raised.value)
+    for pydantic_words in ("Field required", "Input should", "Extra inputs", "should match pattern"):
+        assert pydantic_words not in str(raised.value)
+
+
+def test_a_pack_error_pydantic_words_alone_keep_the_value_found() -> None:
+    from assess.rules.packmodel import _wording
+
+    assert _wording({"type": "unheard_of", "msg": "Odd value", "input": [1]}, ["x"]) == "Odd value (found a list)"

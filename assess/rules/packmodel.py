@@ -10,6 +10,7 @@ for its rule packs (issue 15: importing pydantic alone costs a fifth of the cold
 
 from __future__ import annotations
 
+import difflib
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationError
@@ -17,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, Validatio
 from assess.results.kinds import Severity
 
 RULE_ID = r"^[A-Z][A-Z0-9]{1,7}-[0-9]{2,3}$"
+PACK_NAME = r"^[a-z][a-z0-9-]*$"
 
 Condition = Annotated[
     list[dict[str, Any]] | dict[str, Any],
@@ -169,7 +171,7 @@ class Placeholders(_Strict):
 
 
 class PackHeader(_Strict):
-    pack: Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]*$")] = Field(description="Pack name.")
+    pack: Annotated[str, Field(pattern=PACK_NAME)] = Field(description="Pack name.")
     version: str = Field(description="Pack version.")
     description: str = Field("", description="What the pack covers.")
     thresholds: dict[str, Threshold] = Field(
@@ -216,4 +218,89 @@ def _problem(exc: ValidationError, data: Any) -> str:
             where = f"rule {rules[loc[1]].get('id', '#' + str(loc[1]))}: "
         loc = loc[2:]
     path = ".".join(str(part) for part in loc) or "(top level)"
-    return f"{where}{path}: {error['msg']}"
+    return f"{where}{path}: {_wording(error, loc)}"
+
+
+# What a pattern asks for, in words (pydantic quotes the regular expression).
+_PATTERNS = {
+    RULE_ID: "a rule id like POL-03: a capital, one to seven more capitals or digits, a hyphen, two or three digits",
+    PACK_NAME: "a pack name like my-pack: lower-case letters, digits and hyphens, starting with a letter",
+}
+
+
+def _wording(error: Any, loc: list[Any]) -> str:
+    """pydantic's error in the words of a pack's author: what the value must be, and what was found.
+
+    pydantic says "Field required", "Input should be a valid string", "Extra inputs are not permitted",
+    "String should match pattern '^[A-Z]...'": true, but it names neither what to write nor what it got.
+    """
+    kind, ctx, found = error["type"], error.get("ctx") or {}, _found(error.get("input"))
+    name = str(loc[-1]) if loc else "it"
+    if kind == "missing":
+        hint = " (a pack starts with 'pack: NAME' and 'version: \"1.0\"')" if loc == ["pack"] else ""
+        return f"'{name}' is missing{hint}"
+    if kind == "extra_forbidden":
+        close = difflib.get_close_matches(name, _FIELD_NAMES, n=1)
+        return f"'{name}' is not a field here" + (f": did you mean '{close[0]}'?" if close else "")
+    if kind == "string_pattern_mismatch":
+        pattern = str(ctx.get("pattern", ""))
+        return f"must be {_PATTERNS.get(pattern, f'text matching {pattern}')}, not {found}"
+    if kind in ("too_short", "too_long"):
+        bound = f"at least {ctx.get('min_length')}" if kind == "too_short" else f"at most {ctx.get('max_length')}"
+        return f"needs {bound} items, not {ctx.get('actual_length')}"
+    wanted = _WANTED.get(kind)
+    if wanted is not None:
+        quote = f' (in quotes: "{error["input"]}")' if kind == "string_type" and _is_number(error["input"]) else ""
+        return f"must be {wanted.format(**ctx)}, not {found}{quote}"
+    return f"{error['msg']} (found {found})"
+
+
+_WANTED = {
+    "string_type": "a text",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+    "list_type": "a list",
+    "dict_type": "a mapping (key: value)",
+    "model_type": "a mapping (key: value)",
+    "model_attributes_type": "a mapping (key: value)",
+    "literal_error": "one of {expected}",
+    "enum": "one of {expected}",
+    "greater_than": "more than {gt}",
+    "greater_than_equal": "at least {ge}",
+    "less_than": "less than {lt}",
+    "less_than_equal": "at most {le}",
+    "string_too_short": "at least {min_length} characters long",
+}
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _found(value: Any) -> str:
+    """A value as an error message names it: short values themselves, others by their kind."""
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float, str)):
+        shown = repr(value)
+        return shown if len(shown) <= 40 else f"{shown[:37]}..."
+    if isinstance(value, dict):
+        return "a mapping"
+    return "a list" if isinstance(value, list) else f"a {type(value).__name__}"
+
+
+# Every field name of a pack, for "did you mean" (an unknown one is most often a misspelt one).
+_FIELD_NAMES = sorted(
+    {
+        field.alias or name
+        for model in (PackFile, RulesFile, RuleSpec, Threshold, Placeholders, Examples, Example, Translation)
+        for name, field in model.model_fields.items()
+    }
+)
