@@ -171,6 +171,12 @@ def test_github_annotations_parse_with_levels_by_severity(report: Report) -> Non
     summaries = [p for p in parsed if p[1].get("title") == "assess summary"]
     assert [p[1]["file"] for p in summaries] == ["samples/exemplary.json", FAILING]
     assert all(p[0] == "notice" for p in summaries)
+    # Each says the gate's stored verdict on its plan (why the job fails, beside the findings that fail it).
+    for (_, _, message), plan in zip(summaries, report.plans, strict=False):
+        assert plan.gate is not None and report.gate is not None
+        status = "passed" if plan.gate.passed else "failed"
+        assert message.endswith(f"; Gate: {status} (--fail-on {report.gate.fail_on})")
+    assert {plan.gate.passed for plan in report.plans[:2] if plan.gate} == {True, False}  # both verdicts seen
     broken = [p for p in parsed if p[1].get("file") == "samples/invalid/syntax-error.json"]
     assert broken and all(p[0] == "error" and "line" in p[1] for p in broken)
 

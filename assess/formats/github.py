@@ -3,7 +3,8 @@
 ``::error file=F,line=L,col=C,title=ID title::message`` (``warning`` for medium,
 ``notice`` for low and info), escaped as the Actions toolkit does: ``%``, CR and
 LF everywhere, and also ``:`` and ``,`` in properties. Each plan also gets one
-``::notice`` with its score; a plan that could not be assessed gets one
+``::notice`` with its score and the gate's verdict on it ("Gate: failed (--fail-on high)":
+why the job fails, beside the findings that made it fail); a plan that could not be assessed gets one
 ``::error`` per problem. With ``--fail-under N`` (`RenderOptions.fail_under`), a plan
 scoring below N (as the gate decides) gets an ``::error`` titled ``assess: score >= N``
 with its score, the minimum and the actions to do first: the job fails for it, so the
@@ -15,8 +16,8 @@ from __future__ import annotations
 from assess.errors import single_line
 from assess.formats import RenderOptions, first_actions, gate_settings, score_text
 from assess.i18n import colon, counted, label
-from assess.results.gate import below_minimum, minimum_text, score_reason
-from assess.results.report import PlanReport, Report, Severity
+from assess.results.gate import below_minimum, minimum_text, plan_verdict, score_reason
+from assess.results.report import Gate, PlanReport, Report, Severity
 
 COMMANDS = {
     Severity.CRITICAL: "error",
@@ -47,11 +48,11 @@ def render(report: Report, options: RenderOptions) -> str:
     _, fail_under = gate_settings(report, options)
     options = options._replace(fail_under=fail_under)
     for plan in report.plans:
-        lines.extend(_plan(plan, options))
+        lines.extend(_plan(plan, options, report.gate))
     return "\n".join(lines) + ("\n" if lines else "")
 
 
-def _plan(plan: PlanReport, options: RenderOptions) -> list[str]:
+def _plan(plan: PlanReport, options: RenderOptions, gate: Gate | None) -> list[str]:
     lang = plan.language
     if not plan.assessed or plan.score is None:
         return [
@@ -107,6 +108,9 @@ def _plan(plan: PlanReport, options: RenderOptions) -> list[str]:
     )
     if baselined:
         summary += ", " + label("baselined_short", lang).format(count=baselined)
+    verdict = plan_verdict(plan, gate, lang)
+    if verdict is not None:
+        summary += label("semicolon", lang) + verdict.line
     lines.append(command("notice", summary, file=plan.file, title=label("annotation_summary", lang)))
     return lines
 
