@@ -406,3 +406,56 @@ def test_the_exit_2_line_is_in_the_run_language(
     result = CliRunner().invoke(cli, [*names, "--lang", lang, "-q", "--no-config"])
     assert result.exit_code == 2
     assert result.stderr.splitlines()[-1] == expected
+
+
+FRENCH_PLAN = ROOT / "tests" / "qa_plans" / "seniors-numerique-fr.yaml"
+ENGLISH_PLAN = ROOT / "samples" / "channels-first.json"
+
+
+@pytest.mark.parametrize("to_file", [False, True])
+@pytest.mark.parametrize(
+    ("plans", "flags", "expected"),
+    [
+        ([FRENCH_PLAN], [], "fr"),  # the plans' own language: the rules as the results
+        ([FRENCH_PLAN], ["--lang", "en"], "en"),  # the language asked for
+        ([ENGLISH_PLAN], ["--lang", "fr"], "fr"),
+        ([ENGLISH_PLAN], [], "en"),
+        ([FRENCH_PLAN, ENGLISH_PLAN], [], "en"),  # plans that differ: English, as the run's other texts
+    ],
+)
+def test_sarif_describes_the_rules_in_the_language_of_its_results(
+    tmp_path: Path, plans: list[Path], flags: list[str], expected: str, to_file: bool
+) -> None:
+    """A French plan's SARIF, run without --lang, had French results but English rule descriptions."""
+    from assess.formats import rule_infos
+    from assess.rules.catalog import build_catalog
+
+    out = tmp_path / "out.sarif"
+    target = f"sarif:{out}" if to_file else "sarif"
+    result = CliRunner().invoke(cli, [*map(str, plans), "--format", target, "--no-config", *flags])
+    assert result.exit_code in (0, 1), result.output
+    document = json.loads(out.read_text(encoding="utf-8") if to_file else result.stdout)
+    run = document["runs"][0]
+    rules = run["tool"]["driver"]["rules"]
+    catalog = rule_infos(build_catalog(Config()), expected)
+    assert [rule["shortDescription"]["text"] for rule in rules] == [info.title for info in catalog]
+    assert rules[0]["help"]["text"].startswith(label("why", expected))
+    for finding in run["results"]:  # every result still points at its own rule
+        assert rules[finding["ruleIndex"]]["id"] == finding["ruleId"]
+
+
+def test_sarif_rendered_by_a_library_caller_keeps_the_rules_it_was_given_unless_told_how_to_translate() -> None:
+    from assess.formats import rule_infos
+    from assess.rules.catalog import build_catalog
+
+    catalog = build_catalog(Config())
+    report = assess_plan(FRENCH_PLAN)
+    english = RenderOptions(rules=rule_infos(catalog, "en"))
+
+    def titles(options: RenderOptions) -> list[str]:
+        rules = json.loads(render("sarif", report, options))["runs"][0]["tool"]["driver"]["rules"]
+        return [rule["shortDescription"]["text"] for rule in rules]
+
+    assert titles(english) == [info.title for info in rule_infos(catalog, "en")]
+    translated = english._replace(rules_in=lambda lang: rule_infos(catalog, lang))
+    assert titles(translated) == [info.title for info in rule_infos(catalog, "fr")]

@@ -25,6 +25,7 @@ functions, so ``assess --help`` stays fast.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import shutil
 import sys
@@ -313,6 +314,7 @@ def _run(
         quiet=quiet,
         width=PIPED_WIDTH,
         rules=rule_infos(catalog, config.lang or "en"),
+        rules_in=None if config.lang else functools.partial(rule_infos, catalog),
         fail_on=str(config.fail_on),
         fail_under=config.fail_under,
     )

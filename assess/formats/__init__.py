@@ -64,7 +64,9 @@ class RenderOptions(NamedTuple):
     is None: a report made by hand or before report_version 1.1); a report's own gate, the one
     that decided its exit code, always wins (`gate_settings`). ``fail_on``: the severity that
     fails (``"none"``: nothing does; None: every finding is a failure); ``fail_under``: the score
-    gate's minimum (None: no score gate).
+    gate's minimum (None: no score gate). ``rules_in``: the catalog's `rules` in another language
+    (`rule_infos` of the catalog), for a run that leaves the language to the plans (no --lang): SARIF
+    describes the rules in the plans' language when they share one, as it writes its other texts.
     """
 
     color: bool = False
@@ -75,6 +77,7 @@ class RenderOptions(NamedTuple):
     baselined: Mapping[str, int] = MappingProxyType({})
     fail_on: str | None = None
     fail_under: float | None = None
+    rules_in: Callable[[str], tuple[RuleInfo, ...]] | None = None
 
 
 Renderer = Callable[["Report", RenderOptions], str]

@@ -50,6 +50,7 @@ LEVELS = {
 def render(report: Report, options: RenderOptions) -> str:
     rules = _rules(report, options.rules)
     index = {rule.id: position for position, rule in enumerate(rules)}
+    lang = common_language(plan.language for plan in report.plans)
     results: list[dict[str, Any]] = []
     notifications: list[dict[str, Any]] = []
     configuration: list[dict[str, Any]] = []
@@ -61,14 +62,14 @@ def render(report: Report, options: RenderOptions) -> str:
         configuration.extend(_configuration(plan))
     document = _document(
         report.tool,
-        rules,
+        _in_language(rules, options, lang),
         all(plan.assessed for plan in report.plans),
         notifications,
         configuration,
         results,
         [_plan_properties(plan) for plan in report.plans],
         report.gate,
-        common_language(plan.language for plan in report.plans),
+        lang,
     )
     return json.dumps(document, indent=2, ensure_ascii=False)
 
@@ -155,6 +156,7 @@ class Writer:
     def __init__(self, head: Report, options: RenderOptions, out: IO[str]) -> None:
         self._tool = head.tool
         self._out = out
+        self._options = options
         self._rules = list(options.rules)
         self._index = {rule.id: position for position, rule in enumerate(self._rules)}
         self._successful = True
@@ -185,16 +187,17 @@ class Writer:
         try:
             # The skeleton: each long list empty; the notifications present only when render writes them.
             nonempty: list[dict[str, Any]] = [{}]
+            lang = common_language(self._languages)
             document = _document(
                 self._tool,
-                self._rules,
+                _in_language(self._rules, self._options, lang),
                 self._successful,
                 nonempty if self._notifications.count else [],
                 nonempty if self._configuration.count else [],
                 [],
                 [],
                 gate,
-                common_language(self._languages),
+                lang,
             )
             invocation = document["runs"][0]["invocations"][0]
             lists = [("results", RESULTS_DEPTH, self._results), ("plans", PLANS_DEPTH, self._plans)]
@@ -220,6 +223,19 @@ def _rules(report: Report, catalog: tuple[RuleInfo, ...]) -> list[RuleInfo]:
             known[rule.id] = len(rules)
             rules.append(rule)
     return rules
+
+
+def _in_language(rules: list[RuleInfo], options: RenderOptions, lang: str) -> list[RuleInfo]:
+    """`rules` with the catalog's (the first ones, `options.rules`) in `lang`, when the run left the language
+    to the plans (`options.rules_in`): a French plan's SARIF described its rules in English. The same rules in
+    the same order, so each result's ruleIndex still points at its rule."""
+    catalog = options.rules
+    if options.rules_in is None or not catalog or catalog[0].lang == lang:
+        return rules
+    translated = options.rules_in(lang)
+    if [rule.id for rule in translated] != [rule.id for rule in catalog]:
+        return rules  # another catalog than the one the options describe: keep the order they gave
+    return [*translated, *rules[len(catalog) :]]
 
 
 def _unknown_rules(plan: PlanReport, known: dict[str, int]) -> list[RuleInfo]:
