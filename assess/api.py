@@ -283,6 +283,7 @@ def _plan_report(
 
 
 _RANK = {severity: severity.rank for severity in Severity}
+_SEVERITIES = tuple(Severity)  # the summary's keys, in order
 _STATUS = operator.itemgetter(1)  # a `RuleOutcome`'s status
 _FINDINGS = operator.itemgetter(2)  # a `RuleOutcome`'s findings
 _FIRST = operator.itemgetter(0)
@@ -575,8 +576,14 @@ def problem_report(name: str, error: PlanError, lang: str = "en") -> PlanReport:
 
 def make_report(plans: Iterable[PlanReport], catalog: Catalog, config: Config) -> Report:
     """Wrap plan reports into the top-level report, with totals and the verdict of `config`'s gate."""
-    plans, gate = judged(plans, Settings.of(config))
-    counts = dict.fromkeys(Severity, 0)
+    return _whole_report(plans, catalog, config, verdicts=False)
+
+
+def _whole_report(plans: Iterable[PlanReport], catalog: Catalog, config: Config, verdicts: bool) -> Report:
+    """`make_report`; `verdicts`: the plans carry their verdict under `config`'s gate already (made by
+    `assess_loaded`, or `problem_report`'s, which no gate changes), not judged a second time."""
+    plans, gate = judged(plans, Settings.of(config), verdicts=verdicts)
+    counts = dict.fromkeys(_SEVERITIES, 0)
     for plan in plans:
         for finding in plan.findings:
             counts[finding.severity] += 1
@@ -626,7 +633,7 @@ def assess_plan(
     config = _config(config)
     catalog = build_catalog(config)
     loaded = load(source, name=name, limits=limits or config_limits(config))
-    return make_report([assess_loaded(loaded, catalog, config)], catalog, config)
+    return _whole_report([assess_loaded(loaded, catalog, config)], catalog, config, verdicts=True)
 
 
 def assess_many(
@@ -647,7 +654,7 @@ def assess_many(
         plans.append(plan_report)
         if on_done is not None:
             on_done(plan_report)
-    return make_report(plans, catalog, config)
+    return _whole_report(plans, catalog, config, verdicts=True)  # `iter_assess` judged them
 
 
 def iter_assess(
