@@ -251,8 +251,8 @@ def _plan_report(
         findings = list(applied.findings)
         suppressed_ids = {s["finding"].fingerprint for s in applied.suppressed}
         for position, outcome in enumerate(outcomes):
-            if outcome.status is Status.FAIL and all(f.fingerprint in suppressed_ids for f in outcome.findings):
-                statuses[position] = Status.SUPPRESSED
+            if outcome.status is _FAIL and all(f.fingerprint in suppressed_ids for f in outcome.findings):
+                statuses[position] = _SUPPRESSED
         suppressed = [
             SuppressedFinding(finding=item["finding"], justification=item["justification"], expires=item["expires"])
             for item in applied.suppressed
@@ -283,6 +283,7 @@ def _plan_report(
 
 
 _RANK = {severity: severity.rank for severity in Severity}
+_SEVERITIES = tuple(Severity)  # the summary's keys, in order
 _STATUS = operator.itemgetter(1)  # a `RuleOutcome`'s status
 _FINDINGS = operator.itemgetter(2)  # a `RuleOutcome`'s findings
 _FIRST = operator.itemgetter(0)
@@ -426,7 +427,10 @@ class _Tables:
         return records
 
 
-_PASS = Status.PASS
+# The statuses as module globals: reading one off its enum class (`Status.FAIL`) costs a plan's loops ~1,000
+# instructions each time, three times a global's.
+_PASS, _FAIL, _SUPPRESSED = Status.PASS, Status.FAIL, Status.SUPPRESSED
+_NOT_APPLICABLE, _UNKNOWN = Status.NOT_APPLICABLE, Status.UNKNOWN
 _Ending = tuple[Status, int, tuple[str, ...], str | None]
 """How a rule ended on a plan, all its `RuleResult` says of it but its heading: status, findings, missing, blocker."""
 _ENDINGS = 64
@@ -467,12 +471,12 @@ def _blockers(tables: _Tables, outcomes: list[RuleOutcome], statuses: list[Statu
     """
     blocked: dict[int, str] = {}
     for position, unlocks in tables.unlocking:
-        if statuses[position] is not Status.FAIL:
+        if statuses[position] is not _FAIL:
             continue
         for hidden in unlocks:
             status = statuses[hidden]
-            if status is Status.NOT_APPLICABLE or (
-                status is Status.UNKNOWN and _section_missing(outcomes[hidden], tables.depths[hidden])
+            if status is _NOT_APPLICABLE or (
+                status is _UNKNOWN and _section_missing(outcomes[hidden], tables.depths[hidden])
             ):
                 blocked.setdefault(hidden, tables.ids[position])
     return blocked
@@ -507,7 +511,7 @@ def _recommendations(
     # Sorted by severity and named check first (`groups`), only the rules up to the end of the group
     # holding the last one shown can be shown: the others need no prediction.
     failing = sorted(
-        itertools.compress(range(len(statuses)), map(operator.is_, statuses, itertools.repeat(Status.FAIL))),
+        itertools.compress(range(len(statuses)), map(operator.is_, statuses, itertools.repeat(_FAIL))),
         key=groups.__getitem__,
     )
     shown = max(config.recommendations, sum(map(tables.always_shown.__getitem__, failing)))
@@ -575,8 +579,14 @@ def problem_report(name: str, error: PlanError, lang: str = "en") -> PlanReport:
 
 def make_report(plans: Iterable[PlanReport], catalog: Catalog, config: Config) -> Report:
     """Wrap plan reports into the top-level report, with totals and the verdict of `config`'s gate."""
-    plans, gate = judged(plans, Settings.of(config))
-    counts = dict.fromkeys(Severity, 0)
+    return _whole_report(plans, catalog, config, verdicts=False)
+
+
+def _whole_report(plans: Iterable[PlanReport], catalog: Catalog, config: Config, verdicts: bool) -> Report:
+    """`make_report`; `verdicts`: the plans carry their verdict under `config`'s gate already (made by
+    `assess_loaded`, or `problem_report`'s, which no gate changes), not judged a second time."""
+    plans, gate = judged(plans, Settings.of(config), verdicts=verdicts)
+    counts = dict.fromkeys(_SEVERITIES, 0)
     for plan in plans:
         for finding in plan.findings:
             counts[finding.severity] += 1
@@ -626,7 +636,7 @@ def assess_plan(
     config = _config(config)
     catalog = build_catalog(config)
     loaded = load(source, name=name, limits=limits or config_limits(config))
-    return make_report([assess_loaded(loaded, catalog, config)], catalog, config)
+    return _whole_report([assess_loaded(loaded, catalog, config)], catalog, config, verdicts=True)
 
 
 Sources = Iterable[Union[tuple[str, Source], str, "os.PathLike[str]"]]
@@ -652,7 +662,7 @@ def assess_many(
         plans.append(plan_report)
         if on_done is not None:
             on_done(plan_report)
-    return make_report(plans, catalog, config)
+    return _whole_report(plans, catalog, config, verdicts=True)  # `iter_assess` judged them
 
 
 def iter_assess(

@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from strategies import plans
 
+import assess
+from assess import api
 from assess.config import Config
 from assess.results.gate import (
     EXIT_ERROR,
@@ -20,6 +26,7 @@ from assess.results.gate import (
     regate,
 )
 from assess.results.report import Finding, PlanProblem, PlanReport, Report, Score, Severity, Summary, ToolInfo
+from assess.rules.catalog import build_catalog
 
 
 def finding(severity: Severity, rule_id: str = "POL-01") -> Finding:
@@ -160,3 +167,26 @@ def test_regate_judges_a_report_again_under_its_own_gate_or_another() -> None:
         ["b.json: could not be assessed"],
     )
     assert regate(report(assessed("a.json", 70))).gate is None  # no gate of its own, none given: left as it is
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    drawn=st.lists(plans(), min_size=1, max_size=3),
+    broken_at=st.none() | st.integers(0, 3),
+    fail_on=st.sampled_from(["none", "critical", "high", "medium", "low", "info"]),
+    fail_under=st.none() | st.floats(0, 100),
+    lang=st.sampled_from([None, "en", "fr"]),
+)
+def test_a_report_of_plans_judged_as_they_were_made_is_the_one_judged_again(
+    drawn: list[dict[str, Any]], broken_at: int | None, fail_on: str, fail_under: float | None, lang: str | None
+) -> None:
+    # assess_plan and assess_many count each plan's verdict as `assess_loaded` (or `problem_report`) made it,
+    # rather than judging it a second time: the same report as `make_report`, which judges every plan again.
+    config = Config(fail_on=fail_on, fail_under=fail_under, lang=lang)
+    sources: list[tuple[str, Any]] = [(f"p{index}.json", plan) for index, plan in enumerate(drawn)]
+    if broken_at is not None:
+        sources.insert(min(broken_at, len(sources)), ("broken.json", "{not json"))
+    made = assess.assess_many(sources, config=config)
+    assert made == api.make_report(made.plans, build_catalog(config), config)
+    single = assess.assess_plan(drawn[0], config=config, name="p0.json")
+    assert single == api.make_report(single.plans, build_catalog(config), config)

@@ -65,6 +65,8 @@ def test_a_record_has_its_models_fields_in_order_with_the_same_defaults(record: 
         (report.PlanReport, report.new_plan_report),
         (report.Summary, report.new_summary),
         (report.Report, report.new_report),
+        (report.PlanGate, report.new_plan_gate),
+        (report.Gate, report.new_gate),
     ],
     ids=lambda item: getattr(item, "__name__", ""),
 )

@@ -16,12 +16,13 @@ lines on standard error), and every format writes these records rather than judg
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from typing import NamedTuple
 
 from assess.config import Config
 from assess.i18n import colon, counted, label, number, plural
-from assess.results.report import Finding, Gate, PlanGate, PlanReport, Report, Score, Severity
+from assess.results.report import Finding, Gate, PlanGate, PlanReport, Report, Score, Severity, new_gate, new_plan_gate
 
 EXIT_OK = 0
 EXIT_GATE_FAILED = 1
@@ -56,13 +57,13 @@ class Verdict(NamedTuple):
 
 # Severity name -> rank (0: critical): a `Severity` is a str and hashes as its value, so one lookup serves both.
 _RANKS: dict[str, int] = {severity.value: severity.rank for severity in Severity}
+_LIMITS: dict[str, int] = {"none": -1, **_RANKS}  # `_limit` of each valid ``fail_on``
 
 
 def _limit(fail_on: str) -> int:
     """The largest rank that fails ``--fail-on fail_on`` (-1 for ``none``: no finding fails)."""
-    if fail_on == "none":
-        return -1
-    return Severity(fail_on).rank
+    limit = _LIMITS.get(fail_on)
+    return Severity(fail_on).rank if limit is None else limit  # an unknown name: Severity's ValueError
 
 
 def fails_gate(severity: Severity, fail_on: str | None) -> bool:
@@ -84,23 +85,27 @@ def judge(findings: Iterable[Finding], score: Score | None, lang: str, settings:
     """The verdict on an assessed plan from its (unsuppressed, unbaselined) findings and its score, in `lang`."""
     reasons: list[str] = []
     limit = _limit(settings.fail_on)  # once, not per finding: a plan has dozens
-    serious = [f for f in findings if _RANKS[f.severity] <= limit]
+    serious = [f.severity for f in findings if _RANKS[f.severity] <= limit]
     if serious:
-        worst = min((f.severity for f in serious), key=_RANKS.__getitem__)
-        reasons.append(
-            label("gate_findings", lang).format(
-                count=counted("finding", len(serious), lang),
-                severity=label(f"sev_{settings.fail_on}", lang),
-                worst=label(f"sev_{worst.value}", lang),
-                option=settings.fail_on,
-            )
-        )
+        worst = min(serious, key=_RANKS.__getitem__)
+        reasons.append(_findings_reason(len(serious), settings.fail_on, worst.value, lang))
     minimum = settings.fail_under
     low = score is not None and minimum is not None and below_minimum(score.overall, minimum)
     if low:
         assert score is not None and minimum is not None
         reasons.append(score_reason(score.overall, minimum, lang))
-    return PlanGate(passed=not reasons, findings=len(serious), below_minimum=low, reasons=reasons)
+    return new_plan_gate(not reasons, len(serious), low, reasons)
+
+
+@functools.lru_cache(maxsize=256)
+def _findings_reason(count: int, fail_on: str, worst: str, lang: str) -> str:
+    """Why a plan's findings fail the gate, in `lang` (kept: nearly every plan gives one, and they repeat)."""
+    return label("gate_findings", lang).format(
+        count=counted("finding", count, lang),
+        severity=label(f"sev_{fail_on}", lang),
+        worst=label(f"sev_{worst}", lang),
+        option=fail_on,
+    )
 
 
 def plan_gate(plan: PlanReport, settings: Settings) -> PlanGate:
@@ -134,10 +139,13 @@ def decide(report: Report, config: Config) -> Verdict:
     return tally.verdict()
 
 
-def judged(plans: Iterable[PlanReport], settings: Settings) -> tuple[list[PlanReport], Gate]:
-    """The plans, each carrying its verdict, and the run's `Gate` (for a whole report)."""
+def judged(plans: Iterable[PlanReport], settings: Settings, *, verdicts: bool = False) -> tuple[list[PlanReport], Gate]:
+    """The plans, each carrying its verdict, and the run's `Gate` (for a whole report).
+
+    `verdicts`: the plans carry their verdict under `settings` already (`Tally.add`).
+    """
     tally = Tally(settings, keep=REASONS_KEPT)
-    return [tally.add(plan) for plan in plans], tally.gate()
+    return [tally.add(plan, verdict=verdicts) for plan in plans], tally.gate()
 
 
 def regate(report: Report, settings: Settings | None = None) -> Report:
@@ -220,17 +228,22 @@ class Tally:
         self._failed = 0
         self._unassessed = 0
 
-    def add(self, plan: PlanReport) -> PlanReport:
-        """Judge a plan and count it in; returns the plan carrying that verdict (`PlanReport.gate`)."""
+    def add(self, plan: PlanReport, verdict: bool = False) -> PlanReport:
+        """Judge a plan and count it in; returns the plan carrying that verdict (`PlanReport.gate`).
+
+        `verdict`: the plan's `gate` is its verdict under this tally's settings already (the caller
+        made it so, and knows it): counted as it is rather than judged again.
+        """
         self._plans += 1
-        verdict = plan_gate(plan, self._settings)
+        given = plan.gate if verdict else None
+        ruling = given if given is not None else plan_gate(plan, self._settings)
         if not plan.assessed:
             self._unassessed += 1
-        elif not verdict.passed:
+        elif not ruling.passed:
             self._failed += 1
-        for reason in verdict.reasons:
+        for reason in ruling.reasons:
             self._reason(f"{plan.file}: {reason}")
-        return plan if plan.gate == verdict else plan.model_copy(update={"gate": verdict})
+        return plan if ruling is given or plan.gate == ruling else plan.model_copy(update={"gate": ruling})
 
     def _reason(self, reason: str) -> None:
         if self._keep is None or len(self._reasons) < self._keep:
@@ -252,13 +265,13 @@ class Tally:
         """The run's gate and verdict (`Report.gate`), listing the first `REASONS_KEPT` reasons."""
         reasons = list(self.verdict().reasons)
         code = self._exit_code()
-        return Gate(
-            fail_on=self._settings.fail_on,
-            fail_under=None if self._settings.fail_under is None else float(self._settings.fail_under),
-            exit_code=code,
-            passed=code == EXIT_OK,
-            plans_failed=self._failed,
-            plans_not_assessed=self._unassessed,
-            reasons=reasons[:REASONS_KEPT],
-            more_reasons=max(len(reasons) - REASONS_KEPT, 0) + self.omitted,
+        return new_gate(
+            self._settings.fail_on,
+            None if self._settings.fail_under is None else float(self._settings.fail_under),
+            code,
+            code == EXIT_OK,
+            self._failed,
+            self._unassessed,
+            reasons[:REASONS_KEPT],
+            max(len(reasons) - REASONS_KEPT, 0) + self.omitted,
         )

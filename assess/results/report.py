@@ -367,7 +367,8 @@ def _draft(cls: type[Record]) -> type[Record]:
 
 # By number, not by name: only the records are classes of this module.
 _DRAFTS = tuple(
-    _draft(cls) for cls in (RuleResult, StepResult, Finding, Recommendation, Score, PlanReport, Summary, Report)
+    _draft(cls)
+    for cls in (RuleResult, StepResult, Finding, Recommendation, Score, PlanReport, Summary, Report, PlanGate, Gate)
 )
 
 
@@ -582,6 +583,41 @@ def new_report(
     record.gate = gate
     record.__class__ = Report
     built: Report = record
+    return built
+
+
+def new_plan_gate(passed: bool, findings: int, below_minimum: bool, reasons: list[str]) -> PlanGate:
+    record: Any = _new(_DRAFTS[8])
+    record.passed = passed
+    record.findings = findings
+    record.below_minimum = below_minimum
+    record.reasons = reasons
+    record.__class__ = PlanGate
+    built: PlanGate = record
+    return built
+
+
+def new_gate(
+    fail_on: str,
+    fail_under: float | None,
+    exit_code: int,
+    passed: bool,
+    plans_failed: int,
+    plans_not_assessed: int,
+    reasons: list[str],
+    more_reasons: int,
+) -> Gate:
+    record: Any = _new(_DRAFTS[9])
+    record.fail_on = fail_on
+    record.fail_under = fail_under
+    record.exit_code = exit_code
+    record.passed = passed
+    record.plans_failed = plans_failed
+    record.plans_not_assessed = plans_not_assessed
+    record.reasons = reasons
+    record.more_reasons = more_reasons
+    record.__class__ = Gate
+    built: Gate = record
     return built
 
 
