@@ -556,7 +556,6 @@ def _kind_lines(patterns: dict[int, _Pattern], namespace: dict[str, Any], tag: s
     cannot be written so (`_term_tests` None) runs its compiled tests apart; one that asks for its kind
     alone takes ``of_kind`` itself.
     """
-    head: list[str] = []
     tail: list[str] = []
     fields: dict[str, str] = {}  # each field any test reads, read once a fact
     terms: dict[str, str] = {}  # each distinct test, written once
@@ -570,12 +569,12 @@ def _kind_lines(patterns: dict[int, _Pattern], namespace: dict[str, Any], tag: s
             namespace[f"APART{index}"] = partial(_passing, pattern.alpha)
             tail.append(f"    a{index} = APART{index}(of_kind)")
             continue
-        head.append(f"    a{index} = []")
         chains[index] = tests
     if not chains:
-        return head + tail
-    body = ["    for fact in of_kind:", *_field_lines(fields, namespace, "        ", tag)]
-    return head + body + _tree_lines(chains, "        ") + tail
+        return tail
+    # Each list starts as the shared empty one and is made at a pattern's first fact: most stay empty.
+    head = [f"    {' = '.join(f'a{index}' for index in chains)} = NO_FACTS", "    for fact in of_kind:"]
+    return head + _field_lines(fields, namespace, "        ", tag) + _tree_lines(chains, "        ") + tail
 
 
 def _tree_lines(chains: dict[int, list[str]], indent: str) -> list[str]:
@@ -601,12 +600,12 @@ def _tree_lines(chains: dict[int, list[str]], indent: str) -> list[str]:
 
 def _branch_lines(chains: dict[int, list[str]], depth: int, indent: str) -> list[str]:
     """`_tree_lines` below a node `depth` tests deep: each chain's first `depth` tests hold (and are shared)."""
-    lines = [f"{indent}a{index}.append(fact)" for index, tests in chains.items() if len(tests) == depth]
+    lines = [line for index, tests in chains.items() if len(tests) == depth for line in _append_lines(index, indent)]
     if depth == _MAX_NESTING:
         for index, tests in chains.items():
             if len(tests) > depth:
                 lines += [f"{indent}if {' and '.join(f'({test})' for test in tests[depth:])}:"]
-                lines += [f"{indent}    a{index}.append(fact)"]
+                lines += _append_lines(index, indent + "    ")
         return lines
     below: dict[str, dict[int, list[str]]] = {}
     for index, tests in chains.items():
@@ -618,10 +617,20 @@ def _branch_lines(chains: dict[int, list[str]], depth: int, indent: str) -> list
     return lines
 
 
+def _append_lines(index: int, indent: str) -> list[str]:
+    """``fact`` added to ``a{index}``, which is the shared empty list (`_NO_FACTS`, never changed) until its first."""
+    return [
+        f"{indent}if a{index}:",
+        f"{indent}    a{index}.append(fact)",
+        f"{indent}else:",
+        f"{indent}    a{index} = [fact]",
+    ]
+
+
 def _kind_selector(patterns: dict[int, _Pattern]) -> KindSelector:
     """`_kind_lines` as a function that sets ``passing[id]`` for each of `patterns`: the engine runs those
     lines inside its generated run (`_run_function`); this one is what the tests compare with the closures."""
-    namespace: dict[str, Any] = {"MISSING": _MISSING, "NUMBERS": _NUMBERS, "compare": compare}
+    namespace: dict[str, Any] = {"MISSING": _MISSING, "NUMBERS": _NUMBERS, "compare": compare, "NO_FACTS": _NO_FACTS}
     lines = ["def select(of_kind, passing):", *_kind_lines(patterns, namespace, "")]
     lines += [f"    passing[{index}] = a{index}" for index in patterns]
     exec("\n".join(lines), namespace)
