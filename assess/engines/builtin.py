@@ -583,11 +583,12 @@ def _tree_lines(chains: dict[int, list[str]], indent: str) -> list[str]:
 
     Why: a kind's patterns repeat the same few tests (``active == true`` opens 8 of a channel's 16), and a
     block per pattern evaluated them again for each: a third of the tests run. Each pattern's tests are
-    put in one order, the ones most patterns have first (calls last), so patterns with tests in common share a prefix:
-    a tree of ``if``s. The tests on the fact alone are pure and never raise, so the order they run in
-    changes nothing but their count.
+    put in one order, the ones most patterns have first (calls last), so patterns with tests in common
+    share a prefix: a tree of ``if``s. The tests on the fact alone are pure and never raise, so the order
+    they run in changes nothing but their count.
     """
-    distinct = {index: list(dict.fromkeys(tests)) for index, tests in chains.items()}  # a set's order varies
+    # Not sets: a set's order varies from process to process, and the source must not (`assess.codecache`).
+    distinct = {index: list(dict.fromkeys(tests)) for index, tests in chains.items()}
     count: dict[str, int] = {}
     for tests in distinct.values():
         for test in tests:
