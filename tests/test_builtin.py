@@ -7,6 +7,7 @@ misdescribes durable fails here, not only in the differential suite.
 from __future__ import annotations
 
 import functools
+import math
 import os
 import random
 import tempfile
@@ -22,12 +23,13 @@ from assess.api import load
 from assess.config import Config
 from assess.engines.base import CompiledRule, EngineError, Match
 from assess.engines.builtin import (
+    _MAX_NESTING,
     BuiltinEngine,
     _frames,
     _integer_join,
     _integer_join_maker,
     _kind_selector,
-    _selector,
+    _Pattern,
     _test,
     arithmetic,
     compare,
@@ -246,12 +248,14 @@ def test_the_generated_selectors_pick_the_facts_the_compiled_tests_pick() -> Non
     checked = 0
     for condition in engine._conditions:
         for pattern in condition.patterns:
-            select = _selector(pattern) if pattern.alpha_id >= 0 else None
-            if select is None or pattern.alpha is None:
+            if pattern.alpha_id < 0 or pattern.alpha is None:
                 continue
+            select = _kind_selector({0: pattern})
             for facts in fact_lists:
                 of_kind = [fact for fact in facts if fact["kind"] == pattern.kind]
-                assert select(of_kind) == [fact for fact in of_kind if pattern.alpha(fact)], pattern.alpha_terms
+                alone: list[list[dict[str, Any]]] = [[]]
+                select(of_kind, alone)
+                assert alone[0] == [fact for fact in of_kind if pattern.alpha(fact)], pattern.alpha_terms
             checked += 1
     assert checked > 200
     # As the engine runs them: all of a kind's patterns in one loop (`_kind_lines`), every one the same facts.
@@ -264,6 +268,75 @@ def test_the_generated_selectors_pick_the_facts_the_compiled_tests_pick() -> Non
             of_kind = [fact for fact in facts if fact["kind"] == pattern.kind]
             alpha = pattern.alpha
             assert passing[index] == (of_kind if alpha is None else [f for f in of_kind if alpha(f)]), index
+
+
+_FIELDS = ("p", "q", "r")
+_CONSTANTS = st.one_of(
+    st.integers(-2, 2), st.booleans(), st.just(0.5), st.just(math.nan), st.sampled_from(["", "a", "b", "a\0", "1"])
+)
+_VALUES = st.one_of(
+    _CONSTANTS, st.floats(allow_nan=True), st.text(max_size=2), st.none(), st.lists(_CONSTANTS, max_size=2)
+)
+_ALPHA_TERMS = st.one_of(
+    st.builds(lambda field, constant: {field: constant}, st.sampled_from(_FIELDS), _CONSTANTS),
+    st.builds(
+        lambda op, field, constant: {op: {field: constant}},
+        st.sampled_from(["$neq", "$lt", "$lte", "$gt", "$gte"]),
+        st.sampled_from(_FIELDS),
+        _CONSTANTS,
+    ),
+    st.builds(lambda op, field: {op: {field: 1}}, st.sampled_from(["$ex", "$nex"]), st.sampled_from(_FIELDS)),
+    st.builds(lambda field, constant: {"$iany": {field: {"$i": constant}}}, st.sampled_from(_FIELDS), _CONSTANTS),
+    st.builds(
+        lambda a, b, c: {"$or": [{a: b}, {"$nex": {c: 1}}]},
+        st.sampled_from(_FIELDS),
+        _CONSTANTS,
+        st.sampled_from(_FIELDS),
+    ),
+)
+
+
+def _alpha_pattern(terms: list[dict[str, Any]]) -> _Pattern:
+    return _Pattern("a", {"$and": [{"kind": "channel"}, *terms]}, [])
+
+
+def _selected(patterns: list[_Pattern], facts: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """What `_kind_selector` picks for each of `patterns` (all of a kind, in one loop), by position."""
+    passing: list[list[dict[str, Any]]] = [[] for _ in patterns]
+    _kind_selector(dict(enumerate(patterns)))(facts, passing)
+    return passing
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    pool=st.lists(_ALPHA_TERMS, min_size=1, max_size=8),
+    picks=st.lists(st.lists(st.integers(0, 7), min_size=1, max_size=5), min_size=1, max_size=8),
+    facts=st.lists(st.dictionaries(st.sampled_from(_FIELDS), _VALUES), max_size=6),
+)
+def test_a_kinds_tests_written_once_in_a_tree_pick_what_each_patterns_closures_pick(
+    pool: list[dict[str, Any]], picks: list[list[int]], facts: list[dict[str, Any]]
+) -> None:
+    """`_tree_lines` runs a test shared by several patterns once and nests them under it, the tests put in
+    another order: each pattern still gets exactly the facts its own compiled tests pass, in order.
+
+    Drawn: a pool of tests on the fact alone (every operator, numbers, booleans, NaN, strings with NUL,
+    lists, ``$ex``/``$nex``, ``$iany``, ``$or``), patterns of a kind picking from it (so they share tests, in
+    any order, some twice), and facts with any values, absent fields included."""
+    patterns = [_alpha_pattern([pool[pick % len(pool)] for pick in chosen]) for chosen in picks]
+    of_kind = [{"kind": "channel", "fid": f"channel:{i}", **fields} for i, fields in enumerate(facts)]
+    expected = [[fact for fact in of_kind if pattern.alpha is not None and pattern.alpha(fact)] for pattern in patterns]
+    assert _selected(patterns, of_kind) == expected
+
+
+def test_tests_deeper_than_the_nesting_limit_are_joined_on_one_line() -> None:
+    """A pattern with more tests than `_MAX_NESTING` (and one sharing its first ones) still compiles and picks
+    what its closures pick."""
+    terms = [{"$neq": {"p": number}} for number in range(_MAX_NESTING + 5)]
+    patterns = [_alpha_pattern(terms), _alpha_pattern(terms[:3]), _alpha_pattern([*terms, {"q": 1}])]
+    values = (-1, 0, 3, _MAX_NESTING + 4, _MAX_NESTING + 5)
+    of_kind: list[dict[str, Any]] = [{"kind": "channel", "p": p, "q": 1} for p in values]
+    outside = [[0, 4], [0, 2, 3, 4], [0, 4]]  # each pattern's facts: those whose p none of its tests names
+    assert _selected(patterns, of_kind) == [[of_kind[i] for i in indexes] for indexes in outside]
 
 
 def _reference_run(engine: BuiltinEngine, facts: list[dict[str, Any]]) -> list[Match]:

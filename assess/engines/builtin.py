@@ -351,7 +351,7 @@ def _literal_factories() -> tuple[dict[str, Callable[..., AlphaTest]], dict[str,
     return numeric, text
 
 
-_NUMBERS = (int, float, bool)
+_NUMBERS = frozenset((int, float, bool))  # a set: a bool or a str is found as fast as an int (a tuple compares each)
 _NUMERIC, _TEXT = _literal_factories()
 
 
@@ -489,83 +489,61 @@ def _alpha_terms(expression: dict[str, Any], kind: str) -> list[Any]:
     return [expression]
 
 
-Selector = Callable[[list[Fact]], list[Fact]]
-
-
-def _selector(pattern: _Pattern) -> Selector | None:
-    """The facts of the pattern's kind that pass its tests on the fact alone, or None when its kind is all it asks.
-
-    Written as one generated loop over the facts, each test inline (`_test_lines`). The same facts as
-    ``[fact for fact in facts if pattern.alpha(fact)]``. The engine runs these tests through
-    `_kind_selector`, all of a kind's patterns in one loop; this one is the reference the tests compare with.
-    """
-    alpha = pattern.alpha
-    if alpha is None:
-        return None
-    namespace: dict[str, Any] = {"MISSING": _MISSING, "NUMBERS": _NUMBERS, "compare": compare}
-    fields: dict[str, str] = {}
-    tests = _test_lines(pattern, namespace, "", fields)
-    if tests is None:
-        return partial(_passing, alpha)
-    tests = _field_lines(fields, namespace, "        ") + tests
-    lines = [
-        "def select(facts):",
-        "    out = []",
-        "    for fact in facts:",
-        *tests,
-        "        out.append(fact)",
-        "    return out",
-    ]
-    exec("\n".join(lines), namespace)
-    select: Selector = namespace["select"]
-    return select
-
-
-def _test_lines(pattern: _Pattern, namespace: dict[str, Any], tag: str, fields: dict[str, str]) -> list[str] | None:
-    """The pattern's tests on ``fact`` as source lines (indented for a loop's body, ``continue`` on a failed
-    test), the names they use added to `namespace` with `tag` in them; None when a test cannot be written so.
+def _term_tests(
+    pattern: _Pattern, namespace: dict[str, Any], tag: str, fields: dict[str, str], terms: dict[str, str]
+) -> list[str] | None:
+    """The pattern's tests on ``fact`` as boolean expressions, or None when a test cannot be written so.
 
     The common tests (a field against a number or a string, ``$ex``, ``$nex``) with the very expressions
     of `_literal`'s closures, any other one by calling its compiled test. A field is read from the local
     variable `fields` names for it (added when new): the caller reads each once a fact (`_field_lines`).
+    A term is written once for all of a kind's patterns (`terms`, by its JSON): the same term gives the
+    same expression, which is how `_tree_lines` finds the tests patterns share. The names an expression
+    uses are added to `namespace` with `tag` in them.
     """
-    lines: list[str] = []
-    for i, term in enumerate(pattern.alpha_terms):
-        name = f"{tag}{i}"
-        ((key, value),) = term.items()
-        field: Any = None
-        constant: Any = None
-        if isinstance(value, dict) and len(value) == 1:
-            ((field, constant),) = value.items()
-        if key in ("$ex", "$nex") and field is not None:
-            read = fields.setdefault(field, f"v{len(fields)}")
-            lines += [f"        if {read} is {'' if key == '$ex' else 'not '}MISSING:", "            continue"]
-            continue
-        op, field, constant = (key, field, constant) if key in _COMPARISONS else ("$eq", key, value)
-        numeric = type(constant) in _NUMBERS
-        text = type(constant) is str and "\0" not in constant
-        if ((key in _COMPARISONS and field is not None) or not key.startswith("$")) and (numeric or text):
-            namespace.update({f"C{name}": constant, f"O{name}": op})
-            read = fields.setdefault(field, f"v{len(fields)}")
-            guard = f"{read}.__class__ in NUMBERS" if numeric else f'{read}.__class__ is str and "\\0" not in {read}'
-            order = _ORDERED[op].replace("value", read).replace("constant", f"C{name}")
-            lines += [
-                f"        if {guard}:",
-                f"            if not ({order}):",
-                "                continue",
-                f"        elif {read} is MISSING or compare(O{name}, {read}, C{name}) is not True:",
-                "            continue",
-            ]
-            continue
-        split = _split(term, pattern.kind)
-        if split is None or split[1] or not split[0]:
-            return None
-        namespace[f"T{name}"] = _every(split[0])
-        lines += [f"        if not T{name}(fact):", "            continue"]
-    return lines
+    tests: list[str] = []
+    for term in pattern.alpha_terms:
+        key = json.dumps(term, sort_keys=True)
+        test = terms.get(key)
+        if test is None:
+            test = _term_test(term, pattern.kind, namespace, f"{tag}_{len(terms)}", fields)
+            if test is None:
+                return None
+            terms[key] = test
+        tests.append(test)
+    return tests
+
+
+def _term_test(
+    term: dict[str, Any], kind: str, namespace: dict[str, Any], name: str, fields: dict[str, str]
+) -> str | None:
+    """One term's test on ``fact`` as a boolean expression (see `_term_tests`), its names ending in `name`."""
+    ((key, value),) = term.items()
+    field: Any = None
+    constant: Any = None
+    if isinstance(value, dict) and len(value) == 1:
+        ((field, constant),) = value.items()
+    if key in ("$ex", "$nex") and field is not None:
+        read = fields.setdefault(field, f"v{len(fields)}")
+        return f"{read} is {'not ' if key == '$ex' else ''}MISSING"
+    op, field, constant = (key, field, constant) if key in _COMPARISONS else ("$eq", key, value)
+    numeric = type(constant) in _NUMBERS
+    text = type(constant) is str and "\0" not in constant
+    if ((key in _COMPARISONS and field is not None) or not key.startswith("$")) and (numeric or text):
+        namespace.update({f"C{name}": constant, f"O{name}": op})
+        read = fields.setdefault(field, f"v{len(fields)}")
+        guard = f"{read}.__class__ in NUMBERS" if numeric else f'{read}.__class__ is str and "\\0" not in {read}'
+        order = _ORDERED[op].replace("value", read).replace("constant", f"C{name}")
+        return f"({order}) if {guard} else ({read} is not MISSING and compare(O{name}, {read}, C{name}) is True)"
+    split = _split(term, kind)
+    if split is None or split[1] or not split[0]:
+        return None
+    namespace[f"T{name}"] = _every(split[0])
+    return f"T{name}(fact)"
 
 
 KindSelector = Callable[[list[Fact], list[list[Fact]]], None]
+_MAX_NESTING = 20  # tests nested deeper than this are joined by ``and`` on one line (Python allows 100 indents)
 
 
 def _kind_lines(patterns: dict[int, _Pattern], namespace: dict[str, Any], tag: str) -> list[str]:
@@ -573,39 +551,87 @@ def _kind_lines(patterns: dict[int, _Pattern], namespace: dict[str, Any], tag: s
     pattern's tests on the fact alone, by the patterns' ids (`patterns`, all of one kind); `tag` keeps the
     names they add to `namespace` apart from another kind's.
 
-    One loop over the kind's facts: each pattern's tests sit in a block of their own (``while True``, left by
-    ``break`` where `_selector`'s loop continues with the next fact), so a fact is read once for all of its
-    kind's ~10 patterns. A pattern whose tests cannot be written so (`_test_lines` None) runs its compiled
-    tests apart; one that asks for its kind alone takes ``of_kind`` itself.
+    One loop over the kind's facts: a fact's fields are read once for all of its kind's ~10 patterns, and
+    each distinct test once for all the patterns that have it (`_tree_lines`). A pattern whose tests
+    cannot be written so (`_term_tests` None) runs its compiled tests apart; one that asks for its kind
+    alone takes ``of_kind`` itself.
     """
-    head: list[str] = []
-    body = ["    for fact in of_kind:"]
     tail: list[str] = []
     fields: dict[str, str] = {}  # each field any test reads, read once a fact
+    terms: dict[str, str] = {}  # each distinct test, written once
+    chains: dict[int, list[str]] = {}
     for index, pattern in patterns.items():
         if pattern.alpha is None:  # its kind is all it asks
             tail.append(f"    a{index} = of_kind")
             continue
-        tests = _test_lines(pattern, namespace, f"_{index}_", fields)
+        tests = _term_tests(pattern, namespace, tag, fields, terms)
         if tests is None:
             namespace[f"APART{index}"] = partial(_passing, pattern.alpha)
             tail.append(f"    a{index} = APART{index}(of_kind)")
             continue
-        head.append(f"    a{index} = []")
-        body.append("        while True:")
-        body += ["    " + (line.replace("continue", "break") if line.strip() == "continue" else line) for line in tests]
-        body += [f"            a{index}.append(fact)", "            break"]
-    if len(body) == 1:
-        body = []
-    else:
-        body[1:1] = _field_lines(fields, namespace, "        ", tag)
-    return head + body + tail
+        chains[index] = tests
+    if not chains:
+        return tail
+    # Each list starts as the shared empty one and is made at a pattern's first fact: most stay empty.
+    head = [f"    {' = '.join(f'a{index}' for index in chains)} = NO_FACTS", "    for fact in of_kind:"]
+    return head + _field_lines(fields, namespace, "        ", tag) + _tree_lines(chains, "        ") + tail
+
+
+def _tree_lines(chains: dict[int, list[str]], indent: str) -> list[str]:
+    """Lines appending ``fact`` to ``a{id}`` for each pattern id of `chains` whose every test (expression)
+    holds, each test written once for the patterns that share it and those patterns nested under it.
+
+    Why: a kind's patterns repeat the same few tests (``active == true`` opens 8 of a channel's 16), and a
+    block per pattern evaluated them again for each: a third of the tests run. Each pattern's tests are
+    put in one order, the ones most patterns have first (calls last), so patterns with tests in common
+    share a prefix: a tree of ``if``s. The tests on the fact alone are pure and never raise, so the order
+    they run in changes nothing but their count.
+    """
+    # Not sets: a set's order varies from process to process, and the source must not (`assess.codecache`).
+    distinct = {index: list(dict.fromkeys(tests)) for index, tests in chains.items()}
+    count: dict[str, int] = {}
+    for tests in distinct.values():
+        for test in tests:
+            count[test] = count.get(test, 0) + 1
+    # A compiled test (``T…(fact)``) costs a call, often a loop over a list: after the tests written inline.
+    rank = {test: number for number, test in enumerate(sorted(count, key=lambda t: (t.endswith("(fact)"), -count[t])))}
+    ordered = {index: sorted(tests, key=rank.__getitem__) for index, tests in distinct.items()}
+    return _branch_lines(ordered, 0, indent)
+
+
+def _branch_lines(chains: dict[int, list[str]], depth: int, indent: str) -> list[str]:
+    """`_tree_lines` below a node `depth` tests deep: each chain's first `depth` tests hold (and are shared)."""
+    lines = [line for index, tests in chains.items() if len(tests) == depth for line in _append_lines(index, indent)]
+    if depth == _MAX_NESTING:
+        for index, tests in chains.items():
+            if len(tests) > depth:
+                lines += [f"{indent}if {' and '.join(f'({test})' for test in tests[depth:])}:"]
+                lines += _append_lines(index, indent + "    ")
+        return lines
+    below: dict[str, dict[int, list[str]]] = {}
+    for index, tests in chains.items():
+        if len(tests) > depth:
+            below.setdefault(tests[depth], {})[index] = tests
+    for test, sharing in below.items():
+        lines.append(f"{indent}if {test}:")
+        lines += _branch_lines(sharing, depth + 1, indent + "    ")
+    return lines
+
+
+def _append_lines(index: int, indent: str) -> list[str]:
+    """``fact`` added to ``a{index}``, which is the shared empty list (`_NO_FACTS`, never changed) until its first."""
+    return [
+        f"{indent}if a{index}:",
+        f"{indent}    a{index}.append(fact)",
+        f"{indent}else:",
+        f"{indent}    a{index} = [fact]",
+    ]
 
 
 def _kind_selector(patterns: dict[int, _Pattern]) -> KindSelector:
     """`_kind_lines` as a function that sets ``passing[id]`` for each of `patterns`: the engine runs those
     lines inside its generated run (`_run_function`); this one is what the tests compare with the closures."""
-    namespace: dict[str, Any] = {"MISSING": _MISSING, "NUMBERS": _NUMBERS, "compare": compare}
+    namespace: dict[str, Any] = {"MISSING": _MISSING, "NUMBERS": _NUMBERS, "compare": compare, "NO_FACTS": _NO_FACTS}
     lines = ["def select(of_kind, passing):", *_kind_lines(patterns, namespace, "")]
     lines += [f"    passing[{index}] = a{index}" for index in patterns]
     exec("\n".join(lines), namespace)
