@@ -595,3 +595,50 @@ def test_year_0000_is_not_a_date_for_either_validator(day: str) -> None:
     assert not assess.plan.validate.is_plan(plan)
     plan["plan"]["start_date"] = "0001-01-01"  # the first day Python holds is still a date
     assert assess.plan.validate.is_plan(plan)
+
+
+def _date_places(node: Any) -> list[tuple[Any, Any]]:
+    """(container, key) of every date of a plan (the exemplary sample has one in each date field it uses)."""
+    if isinstance(node, dict):
+        items: Any = node.items()
+    elif isinstance(node, list):
+        items = enumerate(node)
+    else:
+        return []
+    places: list[tuple[Any, Any]] = []
+    for key, value in items:
+        if isinstance(value, str) and assess.plan.validate.is_date(value):
+            places.append((node, key))
+        places += _date_places(value)
+    return places
+
+
+DATE_LIKE = st.one_of(
+    st.dates().map(dt.date.isoformat),
+    st.from_regex(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", fullmatch=True),  # mostly no day of the calendar
+    st.from_regex(r"0000-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9])", fullmatch=True),
+    st.from_regex(r"\d{4}-\d{2}-\d{2}\s?", fullmatch=True),  # any Unicode digit, a trailing space
+    st.text(max_size=12),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data(), DATE_LIKE)
+def test_the_quick_validator_reads_dates_as_is_date_does(data: st.DataObject, text: str) -> None:
+    """The quick validator checks dates in Rust (its own "date" format, and a pattern refusing year 0000,
+    `_quick_schema`), not with `is_date`: the two must agree in every date field."""
+    plan = copy.deepcopy(EXEMPLARY)
+    container, key = data.draw(st.sampled_from(_date_places(plan)))
+    container[key] = text
+    assert assess.plan.validate._is_valid(plan) is assess.plan.validate.is_date(text)
+
+
+def test_every_date_field_refuses_year_0000() -> None:
+    """`_quick_schema` guards each date of the schema, wherever it stands (sample places and schema alike)."""
+    for index in range(len(_date_places(EXEMPLARY))):
+        plan = copy.deepcopy(EXEMPLARY)
+        container, key = _date_places(plan)[index]
+        container[key] = "0000-03-01"
+        assert not assess.plan.validate._is_valid(plan), (index, key)
+    quick = json.dumps(assess.plan.validate._quick_schema(assess.plan.validate.plan_schema()))
+    assert quick.count('"format": "date"') == quick.count('"pattern": "^0000"') > 0
