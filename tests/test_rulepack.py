@@ -327,6 +327,9 @@ def test_rules_test_runs_a_custom_pack_beside_the_catalog_unless_told_alone(tmp_
             {"pack": "x", "version": "1", "rules": [with_change(step="five")]},
             "rule XTRA-01: step: must be a whole number, not 'five'",
         ),
+        # pydantic's lax mode read these as step 1 and step 3: strict whole numbers now
+        ({"pack": "x", "version": "1", "rules": [with_change(step=True)]}, "step: must be a whole number, not true"),
+        ({"pack": "x", "version": "1", "rules": [with_change(step="3")]}, "step: must be a whole number, not '3'"),
         (
             {"pack": "x", "version": "1", "rules": [with_change(step=13)]},
             "rule XTRA-01: step: must be at most 11, not 13",

@@ -63,7 +63,9 @@ class Example(_Strict):
         default_factory=_empty_dict,
         description="Then, JSON pointer -> value: set that element (null removes it; '-' appends to a list).",
     )
-    findings: int | None = Field(None, ge=1, description="For failing examples: how many findings are expected.")
+    findings: int | None = Field(
+        None, strict=True, ge=1, description="For failing examples: how many findings are expected."
+    )
 
 
 class Examples(_Strict):
@@ -97,7 +99,7 @@ class RuleSpec(_Strict):
     """One rule, as written in a pack."""
 
     id: Annotated[str, Field(pattern=RULE_ID)] = Field(description="Stable id: a prefix and a number, e.g. 'POL-03'.")
-    step: Annotated[int, Field(ge=1, le=11)] = Field(description="The step of the article (1-11).")
+    step: Annotated[int, Field(strict=True, ge=1, le=11)] = Field(description="The step of the article (1-11).")
     title: str = Field(min_length=3, description="What a passing plan does, in a few words.")
     action: str | None = Field(
         default=None,
