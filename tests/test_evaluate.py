@@ -60,11 +60,29 @@ REQUIRES = sorted(
 )
 
 
+def _without_defaults(node: Any, shape: Any) -> Any:
+    """`node` with every key that holds its default left out (a channel's "active" status, an empty list...):
+    what a plan written by hand says, where the generated plans state every key."""
+    if isinstance(node, list):
+        return [_without_defaults(item, shape) for item in node]
+    if not isinstance(node, dict) or shape is None:
+        return node
+    return {
+        key: _without_defaults(value, shape.children.get(key))
+        for key, value in node.items()
+        if not (key in shape.defaults and shape.defaults[key] == value)
+    }
+
+
 def test_missing_pointers_of_a_plans_own_data_are_those_of_its_typed_model() -> None:
     """The model fills defaults in; the document's data leaves them out: both must say the same."""
+    from assess.plan.defaults import plan_shape
     from bench.plans import generate
 
-    plans = [*generate(300, 11), *(assess.api.load(path).data for path in sorted(SAMPLES.glob("*.json")))]
+    stated = [*generate(300, 11), *(assess.api.load(path).data for path in sorted(SAMPLES.glob("*.json")))]
+    bare = [_without_defaults(data, plan_shape()) for data in stated]
+    assert sum(data != stripped for data, stripped in zip(stated, bare, strict=True)) > 200  # defaults left out
+    plans = [*stated, *bare]
     assert REQUIRES
     for data in plans:
         own = checked_data(data)
@@ -77,12 +95,14 @@ def test_an_unknown_outcome_lists_the_missing_pointers_of_the_rules_requires() -
     """evaluate reads `requires` through patterns compiled once per catalog: they find what `missing_pointers` finds."""
     from assess.config import Config
     from assess.engines.evaluate import evaluate
+    from assess.plan.defaults import plan_shape
     from assess.results.kinds import Status
     from assess.rules.catalog import build_catalog
     from bench.plans import generate
 
     catalog = build_catalog(Config(engine="builtin"))
-    plans = [*generate(200, 5), *(assess.api.load(path).data for path in sorted(SAMPLES.glob("*.json")))]
+    stated = [*generate(200, 5), *(assess.api.load(path).data for path in sorted(SAMPLES.glob("*.json")))]
+    plans = [*stated, *(_without_defaults(data, plan_shape()) for data in stated)]  # defaults stated, and left out
     unknown = 0
     for data in plans:
         plan = checked_data(data)
