@@ -113,14 +113,18 @@ class Catalog(Frozen):
         return ""  # the pack documents its rules nowhere: reports give no link rather than a made-up one
 
 
-_cache: dict[str, Catalog] = {}
+# A catalog's key (`_key`): the settings' JSON and each pack's signature, as a tuple of texts kept from call
+# to call, so that looking one up hashes and compares strings whose hashes are cached (a joined text, made
+# anew each call, was hashed whole every time: ~1,200 characters).
+_Key = tuple[str, ...]
+_cache: dict[_Key, Catalog] = {}
 _pack_cache: dict[str, RulePack] = {}
 _lock = threading.Lock()
 # Per-call lookups, so that a caller assessing thousands of plans with one `Config` pays
 # for the key once: the settings' JSON by the config object (held, so its id stays its own;
 # a `Config` is frozen), and the catalogs already checked against a key's selectors.
 _settings_of: dict[int, tuple[Config, str]] = {}
-_checked: dict[tuple[str, bool], Catalog] = {}
+_checked: dict[tuple[_Key, bool], Catalog] = {}
 _BUNDLED_RECHECK_SECONDS = 1.0
 _bundled_signature: tuple[float, str] | None = None
 
@@ -217,7 +221,7 @@ def _settings(config: Config) -> str:
     return json.dumps([config.select, config.ignore, config.severity, config.thresholds, scoring, config.engine])
 
 
-def _key(config: Config) -> str:
+def _key(config: Config) -> _Key:
     """What the catalog depends on: the settings that shape it and the packs' current signatures."""
     known = _settings_of.get(id(config))
     if known is not None and known[0] is config:
@@ -228,10 +232,10 @@ def _key(config: Config) -> str:
             if len(_settings_of) >= 64:  # many short-lived configs: forget them rather than grow
                 _settings_of.clear()
             _settings_of[id(config)] = (config, settings)
-    return "\n".join([settings, *(_current_signature(path) for path in _pack_paths(config))])
+    return (settings, *map(_current_signature, _pack_paths(config)))
 
 
-def _build_catalog(config: Config, key: str) -> Catalog:
+def _build_catalog(config: Config, key: _Key) -> Catalog:
     with _lock:
         if key in _cache:
             return _cache[key]
