@@ -12,10 +12,10 @@ Every function is safe to call from several threads at once.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import functools
 import hashlib
-import itertools
 import json
 import operator
 import os
@@ -233,8 +233,11 @@ def _plan_report(
     what does not change from plan to plan is in the catalog's `_Tables`.
     """
     tables = _tables(catalog, config.scoring)
-    findings = tables.findings(outcomes)
     statuses = list(map(_STATUS, outcomes))
+    # The failing rules, in catalog order: the only ones with findings (`evaluate` gives a rule that does not
+    # fail none), and the only ones a recommendation can name.
+    failing = [position for position, status in enumerate(statuses) if status is _FAIL]
+    findings = tables.findings(outcomes, failing)
     settings = loaded.data.get("x-assess")
     suppress = settings.get("suppress", []) if settings else []
     suppressed: list[SuppressedFinding] = []
@@ -250,9 +253,10 @@ def _plan_report(
         )
         findings = list(applied.findings)
         suppressed_ids = {s["finding"].fingerprint for s in applied.suppressed}
-        for position, outcome in enumerate(outcomes):
-            if outcome.status is _FAIL and all(f.fingerprint in suppressed_ids for f in outcome.findings):
+        for position in failing:
+            if all(f.fingerprint in suppressed_ids for f in outcomes[position].findings):
                 statuses[position] = _SUPPRESSED
+        failing = [position for position in failing if statuses[position] is _FAIL]
         suppressed = [
             SuppressedFinding(finding=item["finding"], justification=item["justification"], expires=item["expires"])
             for item in applied.suppressed
@@ -276,7 +280,7 @@ def _plan_report(
         findings,
         suppressed,
         notices,
-        _recommendations(outcomes, statuses, blockers, card, tables, config, lang),
+        _recommendations(outcomes, failing, blockers, card, tables, config, lang),
         len(scan.found),
         fill_first(scan),
     )
@@ -285,7 +289,6 @@ def _plan_report(
 _RANK = {severity: severity.rank for severity in Severity}
 _SEVERITIES = tuple(Severity)  # the summary's keys, in order
 _STATUS = operator.itemgetter(1)  # a `RuleOutcome`'s status
-_FINDINGS = operator.itemgetter(2)  # a `RuleOutcome`'s findings
 _FIRST = operator.itemgetter(0)
 
 
@@ -371,19 +374,17 @@ class _Tables:
             )
         return found
 
-    def findings(self, outcomes: list[RuleOutcome]) -> list[Finding]:
-        """The findings of the plan's outcomes, in the report's order (`_report_order`): its failing rules
-        in their order (`first`), each rule's findings by line and pointer, rather than every finding
-        sorted by a key made in Python."""
+    def findings(self, outcomes: list[RuleOutcome], failing: list[int]) -> list[Finding]:
+        """The findings of the plan's `failing` rules (by position: the only outcomes with findings), in the
+        report's order (`_report_order`): the rules in their order (`first`), each rule's findings by line and
+        pointer, rather than every finding sorted by a key made in Python."""
         first = self.first
         if first is None:
-            findings = list(itertools.chain.from_iterable(map(_FINDINGS, outcomes)))
+            findings = [finding for position in failing for finding in outcomes[position].findings]
             findings.sort(key=_report_order)
             return findings
         findings = []
-        for position in sorted(
-            itertools.compress(range(len(outcomes)), map(_FINDINGS, outcomes)), key=first.__getitem__
-        ):
+        for position in sorted(failing, key=first.__getitem__):
             found = outcomes[position].findings
             if len(found) == 1:
                 findings.append(found[0])
@@ -489,7 +490,7 @@ def _section_missing(outcome: RuleOutcome, depth: int) -> bool:
 
 def _recommendations(
     outcomes: list[RuleOutcome],
-    statuses: list[Status],
+    failing: list[int],
     blockers: Mapping[int, str],
     before: ScoreCard,
     tables: _Tables,
@@ -502,7 +503,8 @@ def _recommendations(
     a severity the named checks come first, then the larger score gain. The list holds
     `config.recommendations` actions, and more when needed so that no failing critical or
     named check is left out (none at all when it is 0). Only the rules that can be shown are
-    re-scored (`predict_positions`), and only those shown are written out.
+    re-scored (`predict_positions`), and only those shown are written out. `failing`: the failing rules'
+    positions.
     """
     if config.recommendations == 0:
         return []
@@ -510,14 +512,10 @@ def _recommendations(
     ids, steps, groups = tables.ids, tables.steps, tables.groups
     # Sorted by severity and named check first (`groups`), only the rules up to the end of the group
     # holding the last one shown can be shown: the others need no prediction.
-    failing = sorted(
-        itertools.compress(range(len(statuses)), map(operator.is_, statuses, itertools.repeat(_FAIL))),
-        key=groups.__getitem__,
-    )
+    failing = sorted(failing, key=groups.__getitem__)
     shown = max(config.recommendations, sum(map(tables.always_shown.__getitem__, failing)))
     if len(failing) > shown:
-        last = groups[failing[shown - 1]]
-        failing = [position for position in failing if groups[position] <= last]
+        failing = failing[: bisect.bisect_right(failing, groups[failing[shown - 1]], key=groups.__getitem__)]
     candidates: list[tuple[tuple[int, float, float, str], int, list[str], Predicted]] = []
     all_unlocks, scoring, step_cards = tables.unlocks, config.scoring, before.steps
     for position in failing:
