@@ -520,12 +520,12 @@ def _recommendations(
     all_unlocks, scoring, step_cards = tables.unlocks, config.scoring, before.steps
     for position in failing:
         rule_id = ids[position]
-        chosen = [position]
+        chosen, fixed = [position], [rule_id]  # by position and by id
         if blockers and all_unlocks[position]:  # the details it hides pass with it
             for hidden in all_unlocks[position]:
                 if blockers.get(hidden) == rule_id:
                     chosen.append(hidden)
-        fixed = [ids[p] for p in chosen] if len(chosen) > 1 else [rule_id]
+                    fixed.append(ids[hidden])
         predicted = predict_rule(before, chosen, fixed, scoring)
         step_gain = (predicted[3] or 0.0) - (step_cards[steps[position] - 1].score or 0.0)
         candidates.append(((groups[position], overall - predicted[0], -step_gain, rule_id), position, fixed, predicted))

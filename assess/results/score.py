@@ -546,24 +546,38 @@ def predict_positions(
 ) -> Prediction:
     """`predict_with_pass` of the rules at the `chosen` positions (`rule_ids`: their ids)."""
     basis = card.basis
+    steps = basis.rules.steps
     if len(chosen) == 1:
         (position,) = chosen
         if basis.statuses[position] is _FAIL and position not in basis.charged:
             overall, capped, limited_by, value, step_capped = _predict_one(card, position, rule_ids, scoring)
-            number = basis.rules.steps[position]
+            number = steps[position]
             return Prediction(overall, capped, limited_by, {number: value}, {number: step_capped})
+    overall, capped, limited_by = _predict_overall(card, chosen, rule_ids, scoring)
+    changed: dict[int, float | None] = {}
+    steps_capped: dict[int, bool] = {}
+    for number in sorted({steps[position] for position in chosen}):
+        changed[number], steps_capped[number] = _predict_step(basis, number, chosen, scoring)
+    return Prediction(overall, capped, limited_by, changed, steps_capped)
+
+
+def _predict_overall(
+    card: ScoreCard, chosen: Collection[int], rule_ids: Collection[str], scoring: Scoring
+) -> tuple[float, bool, str | None]:
+    """The overall score once the rules at the `chosen` positions pass, whether a configured flat cap holds it,
+    and the rule whose placeholders hold it: each failing (or charged) one's penalty leaves its severity's
+    list (kept sorted in the card), the counts move, and the product is taken up from the first penalty
+    removed, multiplied in the same order as a full score would."""
+    basis = card.basis
     rules, statuses, charged = basis.rules, basis.statuses, basis.charged
-    ranks, weights, steps, penalties = rules.ranks, rules.weights, rules.steps, rules.penalties
+    ranks, penalties = rules.ranks, rules.penalties
     criticals, counted, unknown = basis.criticals, basis.counted, basis.unknown
     by_rank = basis.by_rank
     removed: dict[int, list[float]] = {}  # severity rank -> its penalties once the chosen ones are gone
     first, k = _RANKS, 0  # the first penalty removed: the product is the card's up to there
-    touched: list[int] = []  # the steps of the chosen rules
-    recount: list[int] = []  # those whose counted weight is not the same sum once the chosen rules pass
     for position in chosen:
         status = statuses[position]
-        bad = status is _FAIL or position in charged
-        if bad:
+        if status is _FAIL or position in charged:
             rank = ranks[position]
             penalty = penalties[position]
             shares = removed.get(rank)
@@ -580,25 +594,6 @@ def predict_positions(
             counted += 1
         elif status is _NOT_APPLICABLE:
             counted += 1
-        number = steps[position]
-        if number not in touched:
-            touched.append(number)
-        # A passing rule's weight counts once in its step's total, where `card` counted it once already when
-        # it failed or was charged, or else passed: then the total is the same sum, else it is summed again.
-        if bad is (status is _PASS or status is _SUPPRESSED):
-            recount.append(number)
-    changed: dict[int, float | None] = {}
-    steps_capped: dict[int, bool] = {}
-    for number in sorted(touched) if len(touched) > 1 else touched:
-        index = number - 1
-        total = _total(rules, statuses, charged, index, chosen) if number in recount else basis.totals[index]
-        lost = 0.0
-        step_criticals = 0
-        for position in basis.bad[index]:
-            if position not in chosen:
-                lost += weights[position]
-                step_criticals += not ranks[position]
-        changed[number], steps_capped[number] = _value(total, lost, step_criticals, scoring)
     starts, factors, offsets = basis.product
     kept = starts[first][k] if first < _RANKS else starts[-1][-1]
     decay = rules.decay
@@ -611,8 +606,32 @@ def predict_positions(
             kept *= 1.0 - shares[j] * decay[j]
     overall, overall_capped = _overall(kept, _known(counted, unknown, scoring)[1], criticals, scoring)
     limited = card.written.limit(overall, rule_ids)
-    limited_by = card.written.rule_id if limited < overall else None
-    return Prediction(limited, overall_capped, limited_by, changed, steps_capped)
+    return limited, overall_capped, card.written.rule_id if limited < overall else None
+
+
+def _predict_step(basis: _Basis, number: int, chosen: Collection[int], scoring: Scoring) -> tuple[float | None, bool]:
+    """A step's score once the rules at the `chosen` positions pass, and whether a critical failure still caps it:
+    only its lost weight is summed again, over its failing (or charged) rules in order."""
+    rules, statuses, charged = basis.rules, basis.statuses, basis.charged
+    weights, ranks, steps = rules.weights, rules.ranks, rules.steps
+    index = number - 1
+    total = basis.totals[index]
+    for position in chosen:
+        # A passing rule's weight counts once in its step's total, where `card` counted it once already when
+        # it failed or was charged, or else passed: then the total is the same sum, else it is summed again.
+        status = statuses[position]
+        if steps[position] == number and (status is _FAIL or position in charged) is (
+            status is _PASS or status is _SUPPRESSED
+        ):
+            total = _total(rules, statuses, charged, index, chosen)
+            break
+    lost = 0.0
+    step_criticals = 0
+    for position in basis.bad[index]:
+        if position not in chosen:
+            lost += weights[position]
+            step_criticals += not ranks[position]
+    return _value(total, lost, step_criticals, scoring)
 
 
 Predicted = tuple[float, bool, str | None, float | None, bool]
@@ -627,15 +646,8 @@ def predict_rule(card: ScoreCard, chosen: Sequence[int], rule_ids: Collection[st
         position = chosen[0]
         if basis.statuses[position] is _FAIL and position not in basis.charged:
             return _predict_one(card, position, rule_ids, scoring)
-    predicted = predict_positions(card, chosen, rule_ids, scoring)
-    number = basis.rules.steps[chosen[0]]
-    return (
-        predicted.overall,
-        predicted.capped,
-        predicted.limited_by,
-        predicted.steps[number],
-        predicted.steps_capped[number],
-    )
+    overall, capped, limited_by = _predict_overall(card, chosen, rule_ids, scoring)
+    return (overall, capped, limited_by, *_predict_step(basis, basis.rules.steps[chosen[0]], chosen, scoring))
 
 
 def _predict_one(card: ScoreCard, position: int, rule_ids: Collection[str], scoring: Scoring) -> Predicted:
