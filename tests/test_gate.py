@@ -13,6 +13,7 @@ from strategies import plans
 import assess
 from assess import api
 from assess.config import Config
+from assess.results import gate
 from assess.results.gate import (
     EXIT_ERROR,
     EXIT_GATE_FAILED,
@@ -22,6 +23,7 @@ from assess.results.gate import (
     Tally,
     decide,
     describe,
+    judge,
     plan_failures,
     regate,
 )
@@ -190,3 +192,23 @@ def test_a_report_of_plans_judged_as_they_were_made_is_the_one_judged_again(
     assert made == api.make_report(made.plans, build_catalog(config), config)
     single = assess.assess_plan(drawn[0], config=config, name="p0.json")
     assert single == api.make_report(single.plans, build_catalog(config), config)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    severities=st.lists(st.sampled_from(list(Severity)), max_size=30),
+    fail_on=st.sampled_from(["none", "critical", "high", "medium", "low", "info"]),
+    lang=st.sampled_from(["en", "fr"]),
+)
+def test_judge_counts_the_findings_at_or_above_the_gate_and_names_the_worst(
+    severities: list[Severity], fail_on: str, lang: str
+) -> None:
+    # `judge` counts by severity, worst first, rather than ranking every finding: the same count and worst.
+    ranks = list(Severity)
+    limit = -1 if fail_on == "none" else ranks.index(Severity(fail_on))
+    serious = [severity for severity in severities if ranks.index(severity) <= limit]
+    verdict = judge([finding(severity) for severity in severities], None, lang, Settings(fail_on))
+    assert (verdict.passed, verdict.findings) == (not serious, len(serious))
+    if serious:
+        worst = min(serious, key=ranks.index)
+        assert verdict.reasons == [gate._findings_reason(len(serious), fail_on, worst.value, lang)]

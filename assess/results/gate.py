@@ -41,7 +41,19 @@ class Settings(NamedTuple):
 
     @classmethod
     def of(cls, config: Config) -> Settings:
-        return cls(str(config.fail_on), config.fail_under)
+        """The gate `config` sets (kept by the config object, as a `Config` is frozen: a plan asks twice)."""
+        known = _SETTINGS_OF.get(id(config))
+        if known is not None and known[0] is config:
+            return known[1]
+        settings = cls(str(config.fail_on), config.fail_under)
+        if len(_SETTINGS_OF) >= 64:  # many short-lived configs: forget them rather than grow
+            _SETTINGS_OF.clear()
+        _SETTINGS_OF[id(config)] = (config, settings)
+        return settings
+
+
+_SETTINGS_OF: dict[int, tuple[Config, Settings]] = {}
+"""`Settings.of` by the config's id (each entry holds its config, so that the id stays its own)."""
 
 
 class Verdict(NamedTuple):
@@ -58,6 +70,7 @@ class Verdict(NamedTuple):
 # Severity name -> rank (0: critical): a `Severity` is a str and hashes as its value, so one lookup serves both.
 _RANKS: dict[str, int] = {severity.value: severity.rank for severity in Severity}
 _LIMITS: dict[str, int] = {"none": -1, **_RANKS}  # `_limit` of each valid ``fail_on``
+_FAILING = {limit: tuple(Severity)[: limit + 1] for limit in _LIMITS.values()}  # by `_limit`: what fails, worst first
 
 
 def _limit(fail_on: str) -> int:
@@ -84,17 +97,22 @@ def below_minimum(score: float, minimum: float) -> bool:
 def judge(findings: Iterable[Finding], score: Score | None, lang: str, settings: Settings) -> PlanGate:
     """The verdict on an assessed plan from its (unsuppressed, unbaselined) findings and its score, in `lang`."""
     reasons: list[str] = []
-    limit = _limit(settings.fail_on)  # once, not per finding: a plan has dozens
-    serious = [f.severity for f in findings if _RANKS[f.severity] <= limit]
-    if serious:
-        worst = min(serious, key=_RANKS.__getitem__)
-        reasons.append(_findings_reason(len(serious), settings.fail_on, worst.value, lang))
+    severities = [finding.severity for finding in findings]
+    serious = 0
+    worst: Severity | None = None
+    for severity in _FAILING[_limit(settings.fail_on)]:  # most severe first; counted in C: a plan has dozens
+        count = severities.count(severity)
+        if count:
+            serious += count
+            worst = worst or severity
+    if worst is not None:
+        reasons.append(_findings_reason(serious, settings.fail_on, worst.value, lang))
     minimum = settings.fail_under
     low = score is not None and minimum is not None and below_minimum(score.overall, minimum)
     if low:
         assert score is not None and minimum is not None
         reasons.append(score_reason(score.overall, minimum, lang))
-    return new_plan_gate(not reasons, len(serious), low, reasons)
+    return new_plan_gate(not reasons, serious, low, reasons)
 
 
 @functools.lru_cache(maxsize=256)
@@ -213,6 +231,9 @@ def plan_verdict(plan: PlanReport, gate: Gate | None, lang: str) -> PlanVerdict 
     return PlanVerdict(status, line, tuple(verdict.reasons) if status == "failed" else ())
 
 
+_NO_PLAN = "no plan to assess"
+
+
 class Tally:
     """The verdict plan by plan, for a batch that does not keep its plans: the run's `Gate` and its first reasons.
 
@@ -256,14 +277,15 @@ class Tally:
             return EXIT_ERROR
         return EXIT_GATE_FAILED if self._failed else EXIT_OK
 
+    def _all_reasons(self) -> list[str]:
+        return self._reasons if self._plans else [_NO_PLAN]
+
     def verdict(self) -> Verdict:
-        if not self._plans:
-            return Verdict(EXIT_ERROR, ("no plan to assess",))
-        return Verdict(self._exit_code(), tuple(self._reasons))
+        return Verdict(self._exit_code(), tuple(self._all_reasons()))
 
     def gate(self) -> Gate:
         """The run's gate and verdict (`Report.gate`), listing the first `REASONS_KEPT` reasons."""
-        reasons = list(self.verdict().reasons)
+        reasons = self._all_reasons()
         code = self._exit_code()
         return new_gate(
             self._settings.fail_on,
