@@ -585,10 +585,11 @@ def _whole_report(plans: Iterable[PlanReport], catalog: Catalog, config: Config,
     `assess_loaded`, or `problem_report`'s, which no gate changes), not judged a second time."""
     plans, gate = judged(plans, Settings.of(config), verdicts=verdicts)
     counts = dict.fromkeys(_SEVERITIES, 0)
+    assessed = 0
     for plan in plans:
+        assessed += plan.assessed
         for finding in plan.findings:
             counts[finding.severity] += 1
-    assessed = sum(plan.assessed for plan in plans)
     summary = new_summary(len(plans), assessed, len(plans) - assessed, counts, 0)
     return new_report(REPORT_VERSION, _tool(catalog.engine.name), catalog.pack_info, plans, summary, gate)
 
