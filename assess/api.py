@@ -308,6 +308,7 @@ class _Tables:
 
     __slots__ = (
         "_active",
+        "_advice",
         "_heads",
         "_records",
         "always_shown",
@@ -363,6 +364,7 @@ class _Tables:
             self.first = tuple(sorted(range(len(order)), key=order.__getitem__))
         self._active = active
         self._heads: dict[str, tuple[tuple[str, int, Severity, str], ...]] = {}
+        self._advice: dict[str, tuple[_Advice, ...]] = {}
         self._records: dict[str, tuple[tuple[RuleResult, ...], tuple[dict[_Ending, RuleResult], ...]]] = {}
 
     def heads(self, lang: str) -> tuple[tuple[str, int, Severity, str], ...]:
@@ -372,6 +374,21 @@ class _Tables:
             found = self._heads[lang] = tuple(
                 (rule.id, rule.step, rule.severity, rule.texts(lang)["title"]) for rule in self._active
             )
+        return found
+
+    def advice(self, lang: str) -> tuple[_Advice, ...]:
+        """Each rule's id, step, severity, action, title, whether it is a named check, and recommendation in
+        `lang`: what its `Recommendation` says of it whatever the plan, in the record's order."""
+        found = self._advice.get(lang)
+        if found is None:
+            advice = []
+            for rule in self._active:
+                words = rule.texts(lang)
+                named = rule.id in self.named
+                advice.append(
+                    (rule.id, rule.step, rule.severity, words["action"], words["title"], named, words["recommendation"])
+                )
+            found = self._advice[lang] = tuple(advice)
         return found
 
     def findings(self, outcomes: list[RuleOutcome], failing: list[int]) -> list[Finding]:
@@ -432,6 +449,8 @@ class _Tables:
 # instructions each time, three times a global's.
 _PASS, _FAIL, _SUPPRESSED = Status.PASS, Status.FAIL, Status.SUPPRESSED
 _NOT_APPLICABLE, _UNKNOWN = Status.NOT_APPLICABLE, Status.UNKNOWN
+_Advice = tuple[str, int, Severity, str, str, bool, str]
+"""What a rule's `Recommendation` says of it whatever the plan (`_Tables.advice`)."""
 _Ending = tuple[Status, int, tuple[str, ...], str | None]
 """How a rule ended on a plan, all its `RuleResult` says of it but its heading: status, findings, missing, blocker."""
 _ENDINGS = 64
@@ -531,20 +550,20 @@ def _recommendations(
         candidates.append(((groups[position], overall - predicted[0], -step_gain, rule_id), position, fixed, predicted))
     candidates.sort(key=_FIRST)
     recommendations: list[Recommendation] = []
+    advice = tables.advice(lang)
     for number, (_, position, fixed, predicted) in enumerate(candidates[:shown], 1):
         after, capped, limited_by, step_after, step_capped = predicted
-        words = outcomes[position].active.texts(lang)
-        step = steps[position]
+        rule_id, step, severity, action, title, named, recommendation = advice[position]
         recommendations.append(
             new_recommendation(
                 number,
-                ids[position],
+                rule_id,
                 step,
-                tables.severities[position],
-                words["action"],
-                words["title"],
-                ids[position] in tables.named,
-                words["recommendation"],
+                severity,
+                action,
+                title,
+                named,
+                recommendation,
                 len(outcomes[position].findings),
                 overall,
                 after,
