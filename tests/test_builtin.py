@@ -328,6 +328,39 @@ def test_a_kinds_tests_written_once_in_a_tree_pick_what_each_patterns_closures_p
     assert _selected(patterns, of_kind) == expected
 
 
+_TYPED_CONSTANTS = st.one_of(
+    st.booleans(), st.integers(-3, 3), st.integers(), st.just(0.5), st.sampled_from(["a", "1"])
+)
+_TYPED_VALUES = st.one_of(
+    st.booleans(),
+    st.integers(-3, 3),
+    st.integers(),
+    st.floats(allow_nan=True),
+    st.sampled_from(["", "1", "true ", "a\0", "0.500000"]),
+    st.none(),
+    st.lists(st.integers(-1, 1), max_size=1),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    op=st.sampled_from(["$eq", "$neq", "$lt", "$lte", "$gt", "$gte"]),
+    constant=_TYPED_CONSTANTS,
+    values=st.lists(st.one_of(_TYPED_VALUES, st.just(KeyError)), min_size=1, max_size=6),
+)
+def test_a_literal_test_with_a_fast_path_for_its_constants_type_picks_what_compare_picks(
+    op: str, constant: Any, values: list[Any]
+) -> None:
+    """`_typed_test`: a test against a boolean constant decided by identity for booleans, against an int
+    constant by Python's operator for ints, anything else by the general test: the facts it picks are those
+    `compare` (durable's order) says pass, for every operator and values of every type (bool is not an int;
+    NaN is "equal" to every number; text compares with a number by its text; KeyError: the field is absent)."""
+    term = {"p": constant} if op == "$eq" else {op: {"p": constant}}
+    of_kind = [{"kind": "channel"} if value is KeyError else {"kind": "channel", "p": value} for value in values]
+    expected = [fact for fact in of_kind if "p" in fact and compare(op, fact["p"], constant) is True]
+    assert _selected([_alpha_pattern([term])], of_kind) == [expected]
+
+
 def test_tests_deeper_than_the_nesting_limit_are_joined_on_one_line() -> None:
     """A pattern with more tests than `_MAX_NESTING` (and one sharing its first ones) still compiles and picks
     what its closures pick."""

@@ -534,12 +534,37 @@ def _term_test(
         read = fields.setdefault(field, f"v{len(fields)}")
         guard = f"{read}.__class__ in NUMBERS" if numeric else f'{read}.__class__ is str and "\\0" not in {read}'
         order = _ORDERED[op].replace("value", read).replace("constant", f"C{name}")
-        return f"({order}) if {guard} else ({read} is not MISSING and compare(O{name}, {read}, C{name}) is True)"
+        test = f"({order}) if {guard} else ({read} is not MISSING and compare(O{name}, {read}, C{name}) is True)"
+        return _typed_test(op, constant, read, test)
     split = _split(term, kind)
     if split is None or split[1] or not split[0]:
         return None
     namespace[f"T{name}"] = _every(split[0])
     return f"T{name}(fact)"
+
+
+_PYTHON_ORDER = {"$eq": "==", "$neq": "!=", "$lt": "<", "$lte": "<=", "$gt": ">", "$gte": ">="}
+
+
+def _typed_test(op: str, constant: Any, read: str, test: str) -> str:
+    """`test` (``read op constant`` for any value) with a first test for the value type the constant implies.
+
+    Why: the catalog's fields hold booleans compared with ``true``/``false`` and integers compared with
+    integers, and the general test paid a type lookup in `_NUMBERS` and two comparisons for each
+    (``not (v < c or v > c)``: durable's order, for NaN). A boolean against a boolean constant is decided
+    by identity (its two answers known here, from `compare`); an int against an int constant by Python's
+    own operator, as durable's C code orders two integers. Any other value goes on to `test`.
+    """
+    if type(constant) is bool:
+        on_true, on_false = (compare(op, value, constant) is True for value in (True, False))
+        if on_true and on_false:
+            return f"{read}.__class__ is bool or ({test})"
+        if on_true or on_false:
+            return f"{read} is {on_true} or ({read}.__class__ is not bool and ({test}))"
+        return f"{read}.__class__ is not bool and ({test})"
+    if type(constant) is int:
+        return f"({read} {_PYTHON_ORDER[op]} {constant!r}) if {read}.__class__ is int else ({test})"
+    return test
 
 
 KindSelector = Callable[[list[Fact], list[list[Fact]]], None]
