@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections import Counter
 from collections.abc import Callable, Sequence
 from functools import cache, partial
 from typing import Any
@@ -791,12 +792,20 @@ def _run_function(
     loop over the ~140 conditions asked each one what it is (simple, paired, general) and found most of
     them without a fact; then a dict by (rule, outcome, alternative, key) took the matches and `sorted`
     put them in order. Here what passes each test is a local variable (``a{id}``, set by the lines of
-    `_kind_lines`, the shared empty list when no fact has its kind), each condition is a few lines of its
-    own, decided once a catalog, its matches by key in a local (``m{i}``, empty when its first pattern
-    has no fact), and the owners, written in their sorted order, take them in turn. It must equal
-    (tests/test_builtin.py holds it to that) every match of every condition's frames, one per owner and
-    key (the first frame found), sorted by rule, outcome, alternative and key: each owner has one
-    condition, so a condition's keys sorted and the owners sorted give that order without sorting.
+    `_kind_lines`, the shared empty list when no fact has its kind), and the owners, written in their sorted
+    order, each add their condition's matches to the list: a condition is a few lines of its own, decided
+    once a catalog (`_condition_lines`), written at its first owner; only one shared by several owners keeps
+    its matches by key in a local (``m{i}``) for the others. It must equal (tests/test_builtin.py holds it
+    to that) every match of every condition's frames, one per owner and key (the first frame found), sorted
+    by rule, outcome, alternative and key: each owner has one condition, so a condition's keys sorted and
+    the owners sorted give that order without sorting. (The conditions are found in their first owners'
+    order, so of two joins that would both fail (error 311/312, which the rule compiler's guards prevent),
+    the one raised may not be the one `_frames` meets first over the conditions in the rules' order.)
+
+    Why the owners' order: a condition found apart kept its matches as (key, bindings) entries in a tuple
+    for the owners' loop to read, in ~140 locals (the run had 317, 193 now: past 256, a local's every read
+    and write pays an extended argument), and the owners' loop tested each of ~190 owners; most conditions
+    have one owner, whose matches are now made where they are found.
     """
     namespace: dict[str, Any] = {
         "Match": Match,
@@ -830,47 +839,17 @@ def _run_function(
         ]
     if any(condition.first < 0 or (condition.pair is None and not condition.simple) for condition in conditions):
         lines.append(f"    passing = [{', '.join(f'a{index}' for index in sorted(alpha_ids))}]")  # for `_general`
-    owners: list[tuple[Owner, int]] = []
-    for i, condition in enumerate(conditions):
-        namespace[f"N{i}"] = condition.name
-        namespace[f"P{i}"] = condition.patterns
-        namespace[f"B{i}"] = condition.names
-        owners += [(owner, i) for owner in condition.owners]
-        index, second = condition.first, condition.pair
-        if index < 0:
-            lines.append(f"    m{i} = general(P{i}, B{i}, passing, by_kind)")
-            continue
-        if condition.simple or (second is not None and second.negated and not second.beta and not second.same_kind):
-            # each fact of the first pattern is a match (unless, negated, any fact of the second kind blocks all)
-            blocked = "" if condition.simple else f" and not a{second.alpha_id}"  # type: ignore[union-attr]
-            lines += [
-                f"    f = a{index}",
-                f"    if f{blocked}:",
-                "        if len(f) == 1:",
-                "            x = f[0]",
-                f"            m{i} = (((f\"{{N{i}}}={{x['fid']}}\",), ((N{i}, x),)),)",
-                "        else:",
-                f"            m{i} = alone(N{i}, f)",
-                "    else:",
-                f"        m{i} = ()",
-            ]
-            continue
-        if second is not None and not second.negated:
-            lines += _pair_lines(i, condition.name, index, second, namespace)
-            continue
-        if second is not None:
-            namespace[f"S{i}"] = second
-            call = f"unless(N{i}, f, S{i}, a{second.alpha_id})"
-        else:
-            call = f"general(P{i}, B{i}, passing, by_kind)"
-        lines += [f"    f = a{index}", f"    m{i} = {call} if f else ()"]
+    owners = sorted((owner, i) for i, condition in enumerate(conditions) for owner in condition.owners)
+    shared = {i for i, count in Counter(i for _, i in owners).items() if count > 1}
     lines += ["    out = []", "    append = out.append"]
-    for (rule_id, outcome, alternative), i in sorted(owners):
-        lines += [
-            f"    if m{i}:",
-            f"        for key, bindings in m{i}:",
-            f"            append(new(Match, ({rule_id!r}, {outcome!r}, {alternative!r}, key, bindings)))",
-        ]
+    found: set[int] = set()
+    for (rule_id, outcome, alternative), i in owners:
+        match = f"append(new(Match, ({rule_id!r}, {outcome!r}, {alternative!r}, key, bindings)))"
+        if i in found:  # a condition shared with an earlier owner: its matches are in m{i} already
+            lines += [f"    if m{i}:", f"        for key, bindings in m{i}:", f"            {match}"]
+            continue
+        found.add(i)
+        lines += _condition_lines(i, conditions[i], f"m{i}" if i in shared else "", match, namespace)
     lines.append("    return out")
     code, cached = compiled("\n".join(lines), RUN_FILENAME)  # compiled once per catalog, not once a process
     exec(code, namespace)
@@ -878,15 +857,63 @@ def _run_function(
     return run, cached
 
 
-def _pair_lines(i: int, name: str, index: int, second: _Pattern, namespace: dict[str, Any]) -> list[str]:
+def _condition_lines(i: int, condition: _Condition, kept: str, match: str, namespace: dict[str, Any]) -> list[str]:
+    """Lines of the run that find condition `i`'s matches and add each to ``out`` with `match` (a line using
+    ``key`` and ``bindings``); `kept` names the variable keeping them for the condition's later owners ("" when
+    it has none). The names the lines use are added to `namespace`."""
+    namespace[f"N{i}"] = condition.name
+    namespace[f"P{i}"] = condition.patterns
+    namespace[f"B{i}"] = condition.names
+    index, second = condition.first, condition.pair
+    found = kept or "m"
+    each = [f"    if {found}:", f"        for key, bindings in {found}:", f"            {match}"]
+    if index < 0:
+        return [f"    {found} = general(P{i}, B{i}, passing, by_kind)", *each]
+    if condition.simple or (second is not None and second.negated and not second.beta and not second.same_kind):
+        # each fact of the first pattern is a match (unless, negated, any fact of the second kind blocks all)
+        blocked = "" if condition.simple else f" and not a{second.alpha_id}"  # type: ignore[union-attr]
+        one = f"(f\"{{N{i}}}={{x['fid']}}\",), ((N{i}, x),)"
+        if not kept:  # one fact (the usual case): its match made at once, without the (key, bindings) between
+            return [
+                f"    if a{index}{blocked}:",
+                f"        if len(a{index}) == 1:",
+                f"            x = a{index}[0]",
+                f"            key, bindings = {one}",
+                f"            {match}",
+                "        else:",
+                f"            for key, bindings in alone(N{i}, a{index}):",
+                f"                {match}",
+            ]
+        return [
+            f"    if a{index}{blocked}:",
+            f"        if len(a{index}) == 1:",
+            f"            x = a{index}[0]",
+            f"            {kept} = (({one}),)",
+            "        else:",
+            f"            {kept} = alone(N{i}, a{index})",
+            *["    " + line for line in each],
+            "    else:",
+            f"        {kept} = ()",
+        ]
+    if second is not None and not second.negated:
+        return _pair_lines(i, found, condition.name, index, second, namespace) + each
+    if second is not None:
+        namespace[f"S{i}"] = second
+        call = f"unless(N{i}, a{index}, S{i}, a{second.alpha_id})"
+    else:
+        call = f"general(P{i}, B{i}, passing, by_kind)"
+    return [f"    {found} = {call} if a{index} else ()", *each]
+
+
+def _pair_lines(i: int, found: str, name: str, index: int, second: _Pattern, namespace: dict[str, Any]) -> list[str]:
     """The matches of two patterns, both split, the second positive, written out as lines of the run (in
-    ``m{i}``, by key): each fact of the first paired with every other fact of the second that passes its
+    the variable `found`, by key): each fact of the first paired with every other fact of the second that passes its
     joins, in `_frames`' order (so the same matches, and the same first error of a join)."""
     other = second.name
     namespace[f"O{i}"] = other
     lines = [
         f"    if a{index} and a{second.alpha_id}:",  # no fact for either pattern: no pair
-        f"        m{i} = []",
+        f"        {found} = []",
         f"        for x in a{index}:",
     ]
     if second.beta:
@@ -903,11 +930,11 @@ def _pair_lines(i: int, name: str, index: int, second: _Pattern, namespace: dict
     else:
         entry = f"(({y_key}, {x_key}), ((O{i}, y), (N{i}, x)))"
     lines += [
-        f"                m{i}.append({entry})",
-        f"        if len(m{i}) > 1:",
-        f"            m{i} = ordered(m{i})",
+        f"                {found}.append({entry})",
+        f"        if len({found}) > 1:",
+        f"            {found} = ordered({found})",
         "    else:",
-        f"        m{i} = ()",
+        f"        {found} = ()",
     ]
     return lines
 
