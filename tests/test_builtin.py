@@ -317,7 +317,9 @@ def test_a_kinds_tests_written_once_in_a_tree_pick_what_each_patterns_closures_p
     pool: list[dict[str, Any]], picks: list[list[int]], facts: list[dict[str, Any]]
 ) -> None:
     """`_tree_lines` runs a test shared by several patterns once and nests them under it, the tests put in
-    another order: each pattern still gets exactly the facts its own compiled tests pass, in order.
+    another order, and reads each field only on the paths whose tests need it (a field read for one fact
+    and not for the next must never be tested with the first fact's value): each pattern still gets
+    exactly the facts its own compiled tests pass, in order.
 
     Drawn: a pool of tests on the fact alone (every operator, numbers, booleans, NaN, strings with NUL,
     lists, ``$ex``/``$nex``, ``$iany``, ``$or``), patterns of a kind picking from it (so they share tests, in

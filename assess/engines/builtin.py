@@ -31,9 +31,9 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import cache, partial
-from typing import Any
+from typing import Any, NamedTuple
 
 from assess.codecache import compiled
 from assess.engines.base import CompiledRule, EngineError, Match, Owner, distinct_conditions
@@ -491,34 +491,44 @@ def _alpha_terms(expression: dict[str, Any], kind: str) -> list[Any]:
 
 
 def _term_tests(
-    pattern: _Pattern, namespace: dict[str, Any], tag: str, fields: dict[str, str], terms: dict[str, str]
+    pattern: _Pattern,
+    namespace: dict[str, Any],
+    tag: str,
+    fields: dict[str, str],
+    terms: dict[str, str],
+    reads: dict[str, str],
 ) -> list[str] | None:
     """The pattern's tests on ``fact`` as boolean expressions, or None when a test cannot be written so.
 
     The common tests (a field against a number or a string, ``$ex``, ``$nex``) with the very expressions
     of `_literal`'s closures, any other one by calling its compiled test. A field is read from the local
-    variable `fields` names for it (added when new): the caller reads each once a fact (`_field_lines`).
-    A term is written once for all of a kind's patterns (`terms`, by its JSON): the same term gives the
-    same expression, which is how `_tree_lines` finds the tests patterns share. The names an expression
-    uses are added to `namespace` with `tag` in them.
+    variable `fields` names for it (added when new), and `reads` gives the variable each expression reads:
+    the caller reads each where the tests need it (`_tree_lines`), at most once a fact. A term is written
+    once for all of a kind's patterns (`terms`, by its JSON): the same term gives the same expression,
+    which is how `_tree_lines` finds the tests patterns share. The names an expression uses are added to
+    `namespace` with `tag` in them.
     """
     tests: list[str] = []
     for term in pattern.alpha_terms:
         key = json.dumps(term, sort_keys=True)
         test = terms.get(key)
         if test is None:
-            test = _term_test(term, pattern.kind, namespace, f"{tag}_{len(terms)}", fields)
-            if test is None:
+            written = _term_test(term, pattern.kind, namespace, f"{tag}_{len(terms)}", fields)
+            if written is None:
                 return None
+            test, read = written
             terms[key] = test
+            if read:
+                reads[test] = read
         tests.append(test)
     return tests
 
 
 def _term_test(
     term: dict[str, Any], kind: str, namespace: dict[str, Any], name: str, fields: dict[str, str]
-) -> str | None:
-    """One term's test on ``fact`` as a boolean expression (see `_term_tests`), its names ending in `name`."""
+) -> tuple[str, str] | None:
+    """One term's test on ``fact`` as a boolean expression (see `_term_tests`), its names ending in `name`, and
+    the variable it reads ("" for a compiled test, which reads the fact itself)."""
     ((key, value),) = term.items()
     field: Any = None
     constant: Any = None
@@ -526,7 +536,7 @@ def _term_test(
         ((field, constant),) = value.items()
     if key in ("$ex", "$nex") and field is not None:
         read = fields.setdefault(field, f"v{len(fields)}")
-        return f"{read} is {'not ' if key == '$ex' else ''}MISSING"
+        return f"{read} is {'not ' if key == '$ex' else ''}MISSING", read
     op, field, constant = (key, field, constant) if key in _COMPARISONS else ("$eq", key, value)
     numeric = type(constant) in _NUMBERS
     text = type(constant) is str and "\0" not in constant
@@ -536,12 +546,12 @@ def _term_test(
         guard = f"{read}.__class__ in NUMBERS" if numeric else f'{read}.__class__ is str and "\\0" not in {read}'
         order = _ORDERED[op].replace("value", read).replace("constant", f"C{name}")
         test = f"({order}) if {guard} else ({read} is not MISSING and compare(O{name}, {read}, C{name}) is True)"
-        return _typed_test(op, constant, read, test)
+        return _typed_test(op, constant, read, test), read
     split = _split(term, kind)
     if split is None or split[1] or not split[0]:
         return None
     namespace[f"T{name}"] = _every(split[0])
-    return f"T{name}(fact)"
+    return f"T{name}(fact)", ""
 
 
 _PYTHON_ORDER = {"$eq": "==", "$neq": "!=", "$lt": "<", "$lte": "<=", "$gt": ">", "$gte": ">="}
@@ -577,20 +587,21 @@ def _kind_lines(patterns: dict[int, _Pattern], namespace: dict[str, Any], tag: s
     pattern's tests on the fact alone, by the patterns' ids (`patterns`, all of one kind); `tag` keeps the
     names they add to `namespace` apart from another kind's.
 
-    One loop over the kind's facts: a fact's fields are read once for all of its kind's ~10 patterns, and
-    each distinct test once for all the patterns that have it (`_tree_lines`). A pattern whose tests
+    One loop over the kind's facts: a fact's fields are read at most once for all of its kind's ~10
+    patterns, and each distinct test run once for all the patterns that have it (`_tree_lines`). A pattern whose tests
     cannot be written so (`_term_tests` None) runs its compiled tests apart; one that asks for its kind
     alone takes ``of_kind`` itself.
     """
     tail: list[str] = []
     fields: dict[str, str] = {}  # each field any test reads, read once a fact
     terms: dict[str, str] = {}  # each distinct test, written once
+    reads: dict[str, str] = {}  # the variable each test reads
     chains: dict[int, list[str]] = {}
     for index, pattern in patterns.items():
         if pattern.alpha is None:  # its kind is all it asks
             tail.append(f"    a{index} = of_kind")
             continue
-        tests = _term_tests(pattern, namespace, tag, fields, terms)
+        tests = _term_tests(pattern, namespace, tag, fields, terms, reads)
         if tests is None:
             namespace[f"APART{index}"] = partial(_passing, pattern.alpha)
             tail.append(f"    a{index} = APART{index}(of_kind)")
@@ -600,10 +611,22 @@ def _kind_lines(patterns: dict[int, _Pattern], namespace: dict[str, Any], tag: s
         return tail
     # Each list starts as the shared empty one and is made at a pattern's first fact: most stay empty.
     head = [f"    {' = '.join(f'a{index}' for index in chains)} = NO_FACTS", "    for fact in of_kind:"]
-    return head + _field_lines(fields, namespace, "        ", tag) + _tree_lines(chains, "        ") + tail
+    statements = _field_reads(fields, namespace, tag)
+    return head + _tree_lines(chains, "        ", _Reads(reads, statements)) + tail
 
 
-def _tree_lines(chains: dict[int, list[str]], indent: str) -> list[str]:
+class _Reads(NamedTuple):
+    """Where `_branch_lines` finds what a test reads: the variable each test reads (none for a compiled
+    test), and the statement reading each variable from ``fact``."""
+
+    of_test: dict[str, str]
+    statement: dict[str, str]
+
+    def lines(self, variables: Iterable[str], indent: str) -> list[str]:
+        return [f"{indent}{self.statement[variable]}" for variable in variables]
+
+
+def _tree_lines(chains: dict[int, list[str]], indent: str, reads: _Reads) -> list[str]:
     """Lines appending ``fact`` to ``a{id}`` for each pattern id of `chains` whose every test (expression)
     holds, each test written once for the patterns that share it and those patterns nested under it.
 
@@ -612,6 +635,9 @@ def _tree_lines(chains: dict[int, list[str]], indent: str) -> list[str]:
     put in one order, the ones most patterns have first (calls last), so patterns with tests in common
     share a prefix: a tree of ``if``s. The tests on the fact alone are pure and never raise, so the order
     they run in changes nothing but their count.
+
+    A field is read where the tests first need it (`_branch_lines`), not for every fact at the loop's top:
+    a metric's 19 fields were all read for each metric, where most of its tests sit under a few that fail.
     """
     # Not sets: a set's order varies from process to process, and the source must not (`assess.codecache`).
     distinct = {index: list(dict.fromkeys(tests)) for index, tests in chains.items()}
@@ -622,15 +648,22 @@ def _tree_lines(chains: dict[int, list[str]], indent: str) -> list[str]:
     # A compiled test (``T…(fact)``) costs a call, often a loop over a list: after the tests written inline.
     rank = {test: number for number, test in enumerate(sorted(count, key=lambda t: (t.endswith("(fact)"), -count[t])))}
     ordered = {index: sorted(tests, key=rank.__getitem__) for index, tests in distinct.items()}
-    return _branch_lines(ordered, 0, indent)
+    return _branch_lines(ordered, 0, indent, reads, frozenset())
 
 
-def _branch_lines(chains: dict[int, list[str]], depth: int, indent: str) -> list[str]:
-    """`_tree_lines` below a node `depth` tests deep: each chain's first `depth` tests hold (and are shared)."""
+def _branch_lines(
+    chains: dict[int, list[str]], depth: int, indent: str, reads: _Reads, read: frozenset[str]
+) -> list[str]:
+    """`_tree_lines` below a node `depth` tests deep: each chain's first `depth` tests hold (and are shared),
+    and the variables `read` are read. A variable the tests below need is read here when two branches need
+    it, else in the branch that does (just before its test when the test reads it): once on every path, and
+    only on the paths that need it."""
     lines = [line for index, tests in chains.items() if len(tests) == depth for line in _append_lines(index, indent)]
     if depth == _MAX_NESTING:
         for index, tests in chains.items():
             if len(tests) > depth:
+                needed = dict.fromkeys(reads.of_test[test] for test in tests[depth:] if test in reads.of_test)
+                lines += reads.lines((variable for variable in needed if variable not in read), indent)
                 lines += [f"{indent}if {' and '.join(f'({test})' for test in tests[depth:])}:"]
                 lines += _append_lines(index, indent + "    ")
         return lines
@@ -638,9 +671,23 @@ def _branch_lines(chains: dict[int, list[str]], depth: int, indent: str) -> list
     for index, tests in chains.items():
         if len(tests) > depth:
             below.setdefault(tests[depth], {})[index] = tests
+    # Not sets: the order of the reads written must not vary from process to process (`assess.codecache`).
+    needs = {
+        test: dict.fromkeys(
+            reads.of_test[later] for tests in sharing.values() for later in tests[depth:] if later in reads.of_test
+        )
+        for test, sharing in below.items()
+    }
+    branches = Counter(variable for needed in needs.values() for variable in needed if variable not in read)
+    shared = [variable for variable, count in branches.items() if count > 1]
+    lines += reads.lines(shared, indent)
+    read = read.union(shared)
     for test, sharing in below.items():
+        own = reads.of_test.get(test)
+        if own is not None and own not in read:
+            lines += reads.lines([own], indent)
         lines.append(f"{indent}if {test}:")
-        lines += _branch_lines(sharing, depth + 1, indent + "    ")
+        lines += _branch_lines(sharing, depth + 1, indent + "    ", reads, read if own is None else read | {own})
     return lines
 
 
@@ -665,14 +712,14 @@ def _kind_selector(patterns: dict[int, _Pattern]) -> KindSelector:
     return select
 
 
-def _field_lines(fields: dict[str, str], namespace: dict[str, Any], indent: str, tag: str = "") -> list[str]:
-    """The lines that read each of `fields` from ``fact`` into its variable (MISSING when absent); the
-    field's name is ``K{tag}{variable}`` in `namespace`."""
-    lines = []
+def _field_reads(fields: dict[str, str], namespace: dict[str, Any], tag: str) -> dict[str, str]:
+    """The statement reading each of `fields` from ``fact`` into its variable (MISSING when absent), by
+    variable; the field's name is ``K{tag}{variable}`` in `namespace`."""
+    statements = {}
     for field, read in fields.items():
         namespace[f"K{tag}{read}"] = field
-        lines.append(f"{indent}{read} = fact.get(K{tag}{read}, MISSING)")
-    return lines
+        statements[read] = f"{read} = fact.get(K{tag}{read}, MISSING)"
+    return statements
 
 
 def _passing(alpha: AlphaTest, facts: list[Fact]) -> list[Fact]:
