@@ -566,13 +566,13 @@ def _typed_test(op: str, constant: Any, read: str, test: str) -> str:
     by identity (its two answers known here, from `compare`); an int against an int constant by Python's
     own operator, as durable's C code orders two integers. Any other value goes on to `test`.
     """
-    if type(constant) is bool:
+    if type(constant) is bool:  # (a value that is neither True nor False is not a boolean)
         on_true, on_false = (compare(op, value, constant) is True for value in (True, False))
         if on_true and on_false:
-            return f"{read}.__class__ is bool or ({test})"
+            return f"{read} is True or {read} is False or ({test})"
         if on_true or on_false:
-            return f"{read} is {on_true} or ({read}.__class__ is not bool and ({test}))"
-        return f"{read}.__class__ is not bool and ({test})"
+            return f"{read} is {on_true} or ({read} is not {on_false} and ({test}))"
+        return f"{read} is not True and {read} is not False and ({test})"
     if type(constant) is int:
         return f"({read} {_PYTHON_ORDER[op]} {constant!r}) if {read}.__class__ is int else ({test})"
     return test
