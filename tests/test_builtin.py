@@ -317,7 +317,9 @@ def test_a_kinds_tests_written_once_in_a_tree_pick_what_each_patterns_closures_p
     pool: list[dict[str, Any]], picks: list[list[int]], facts: list[dict[str, Any]]
 ) -> None:
     """`_tree_lines` runs a test shared by several patterns once and nests them under it, the tests put in
-    another order: each pattern still gets exactly the facts its own compiled tests pass, in order.
+    another order, and reads each field only on the paths whose tests need it (a field read for one fact
+    and not for the next must never be tested with the first fact's value): each pattern still gets
+    exactly the facts its own compiled tests pass, in order.
 
     Drawn: a pool of tests on the fact alone (every operator, numbers, booleans, NaN, strings with NUL,
     lists, ``$ex``/``$nex``, ``$iany``, ``$or``), patterns of a kind picking from it (so they share tests, in
@@ -326,6 +328,39 @@ def test_a_kinds_tests_written_once_in_a_tree_pick_what_each_patterns_closures_p
     of_kind = [{"kind": "channel", "fid": f"channel:{i}", **fields} for i, fields in enumerate(facts)]
     expected = [[fact for fact in of_kind if pattern.alpha is not None and pattern.alpha(fact)] for pattern in patterns]
     assert _selected(patterns, of_kind) == expected
+
+
+_TYPED_CONSTANTS = st.one_of(
+    st.booleans(), st.integers(-3, 3), st.integers(), st.just(0.5), st.sampled_from(["a", "1"])
+)
+_TYPED_VALUES = st.one_of(
+    st.booleans(),
+    st.integers(-3, 3),
+    st.integers(),
+    st.floats(allow_nan=True),
+    st.sampled_from(["", "1", "true ", "a\0", "0.500000"]),
+    st.none(),
+    st.lists(st.integers(-1, 1), max_size=1),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    op=st.sampled_from(["$eq", "$neq", "$lt", "$lte", "$gt", "$gte"]),
+    constant=_TYPED_CONSTANTS,
+    values=st.lists(st.one_of(_TYPED_VALUES, st.just(KeyError)), min_size=1, max_size=6),
+)
+def test_a_literal_test_with_a_fast_path_for_its_constants_type_picks_what_compare_picks(
+    op: str, constant: Any, values: list[Any]
+) -> None:
+    """`_typed_test`: a test against a boolean constant decided by identity for booleans, against an int
+    constant by Python's operator for ints, anything else by the general test: the facts it picks are those
+    `compare` (durable's order) says pass, for every operator and values of every type (bool is not an int;
+    NaN is "equal" to every number; text compares with a number by its text; KeyError: the field is absent)."""
+    term = {"p": constant} if op == "$eq" else {op: {"p": constant}}
+    of_kind = [{"kind": "channel"} if value is KeyError else {"kind": "channel", "p": value} for value in values]
+    expected = [fact for fact in of_kind if "p" in fact and compare(op, fact["p"], constant) is True]
+    assert _selected([_alpha_pattern([term])], of_kind) == [expected]
 
 
 def test_tests_deeper_than_the_nesting_limit_are_joined_on_one_line() -> None:

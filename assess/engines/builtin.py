@@ -30,9 +30,10 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from functools import cache, partial
-from typing import Any
+from typing import Any, NamedTuple
 
 from assess.codecache import compiled
 from assess.engines.base import CompiledRule, EngineError, Match, Owner, distinct_conditions
@@ -490,34 +491,44 @@ def _alpha_terms(expression: dict[str, Any], kind: str) -> list[Any]:
 
 
 def _term_tests(
-    pattern: _Pattern, namespace: dict[str, Any], tag: str, fields: dict[str, str], terms: dict[str, str]
+    pattern: _Pattern,
+    namespace: dict[str, Any],
+    tag: str,
+    fields: dict[str, str],
+    terms: dict[str, str],
+    reads: dict[str, str],
 ) -> list[str] | None:
     """The pattern's tests on ``fact`` as boolean expressions, or None when a test cannot be written so.
 
     The common tests (a field against a number or a string, ``$ex``, ``$nex``) with the very expressions
     of `_literal`'s closures, any other one by calling its compiled test. A field is read from the local
-    variable `fields` names for it (added when new): the caller reads each once a fact (`_field_lines`).
-    A term is written once for all of a kind's patterns (`terms`, by its JSON): the same term gives the
-    same expression, which is how `_tree_lines` finds the tests patterns share. The names an expression
-    uses are added to `namespace` with `tag` in them.
+    variable `fields` names for it (added when new), and `reads` gives the variable each expression reads:
+    the caller reads each where the tests need it (`_tree_lines`), at most once a fact. A term is written
+    once for all of a kind's patterns (`terms`, by its JSON): the same term gives the same expression,
+    which is how `_tree_lines` finds the tests patterns share. The names an expression uses are added to
+    `namespace` with `tag` in them.
     """
     tests: list[str] = []
     for term in pattern.alpha_terms:
         key = json.dumps(term, sort_keys=True)
         test = terms.get(key)
         if test is None:
-            test = _term_test(term, pattern.kind, namespace, f"{tag}_{len(terms)}", fields)
-            if test is None:
+            written = _term_test(term, pattern.kind, namespace, f"{tag}_{len(terms)}", fields)
+            if written is None:
                 return None
+            test, read = written
             terms[key] = test
+            if read:
+                reads[test] = read
         tests.append(test)
     return tests
 
 
 def _term_test(
     term: dict[str, Any], kind: str, namespace: dict[str, Any], name: str, fields: dict[str, str]
-) -> str | None:
-    """One term's test on ``fact`` as a boolean expression (see `_term_tests`), its names ending in `name`."""
+) -> tuple[str, str] | None:
+    """One term's test on ``fact`` as a boolean expression (see `_term_tests`), its names ending in `name`, and
+    the variable it reads ("" for a compiled test, which reads the fact itself)."""
     ((key, value),) = term.items()
     field: Any = None
     constant: Any = None
@@ -525,7 +536,7 @@ def _term_test(
         ((field, constant),) = value.items()
     if key in ("$ex", "$nex") and field is not None:
         read = fields.setdefault(field, f"v{len(fields)}")
-        return f"{read} is {'not ' if key == '$ex' else ''}MISSING"
+        return f"{read} is {'not ' if key == '$ex' else ''}MISSING", read
     op, field, constant = (key, field, constant) if key in _COMPARISONS else ("$eq", key, value)
     numeric = type(constant) in _NUMBERS
     text = type(constant) is str and "\0" not in constant
@@ -534,12 +545,37 @@ def _term_test(
         read = fields.setdefault(field, f"v{len(fields)}")
         guard = f"{read}.__class__ in NUMBERS" if numeric else f'{read}.__class__ is str and "\\0" not in {read}'
         order = _ORDERED[op].replace("value", read).replace("constant", f"C{name}")
-        return f"({order}) if {guard} else ({read} is not MISSING and compare(O{name}, {read}, C{name}) is True)"
+        test = f"({order}) if {guard} else ({read} is not MISSING and compare(O{name}, {read}, C{name}) is True)"
+        return _typed_test(op, constant, read, test), read
     split = _split(term, kind)
     if split is None or split[1] or not split[0]:
         return None
     namespace[f"T{name}"] = _every(split[0])
-    return f"T{name}(fact)"
+    return f"T{name}(fact)", ""
+
+
+_PYTHON_ORDER = {"$eq": "==", "$neq": "!=", "$lt": "<", "$lte": "<=", "$gt": ">", "$gte": ">="}
+
+
+def _typed_test(op: str, constant: Any, read: str, test: str) -> str:
+    """`test` (``read op constant`` for any value) with a first test for the value type the constant implies.
+
+    Why: the catalog's fields hold booleans compared with ``true``/``false`` and integers compared with
+    integers, and the general test paid a type lookup in `_NUMBERS` and two comparisons for each
+    (``not (v < c or v > c)``: durable's order, for NaN). A boolean against a boolean constant is decided
+    by identity (its two answers known here, from `compare`); an int against an int constant by Python's
+    own operator, as durable's C code orders two integers. Any other value goes on to `test`.
+    """
+    if type(constant) is bool:  # (a value that is neither True nor False is not a boolean)
+        on_true, on_false = (compare(op, value, constant) is True for value in (True, False))
+        if on_true and on_false:
+            return f"{read} is True or {read} is False or ({test})"
+        if on_true or on_false:
+            return f"{read} is {on_true} or ({read} is not {on_false} and ({test}))"
+        return f"{read} is not True and {read} is not False and ({test})"
+    if type(constant) is int:
+        return f"({read} {_PYTHON_ORDER[op]} {constant!r}) if {read}.__class__ is int else ({test})"
+    return test
 
 
 KindSelector = Callable[[list[Fact], list[list[Fact]]], None]
@@ -551,20 +587,21 @@ def _kind_lines(patterns: dict[int, _Pattern], namespace: dict[str, Any], tag: s
     pattern's tests on the fact alone, by the patterns' ids (`patterns`, all of one kind); `tag` keeps the
     names they add to `namespace` apart from another kind's.
 
-    One loop over the kind's facts: a fact's fields are read once for all of its kind's ~10 patterns, and
-    each distinct test once for all the patterns that have it (`_tree_lines`). A pattern whose tests
+    One loop over the kind's facts: a fact's fields are read at most once for all of its kind's ~10
+    patterns, and each distinct test run once for all the patterns that have it (`_tree_lines`). A pattern whose tests
     cannot be written so (`_term_tests` None) runs its compiled tests apart; one that asks for its kind
     alone takes ``of_kind`` itself.
     """
     tail: list[str] = []
     fields: dict[str, str] = {}  # each field any test reads, read once a fact
     terms: dict[str, str] = {}  # each distinct test, written once
+    reads: dict[str, str] = {}  # the variable each test reads
     chains: dict[int, list[str]] = {}
     for index, pattern in patterns.items():
         if pattern.alpha is None:  # its kind is all it asks
             tail.append(f"    a{index} = of_kind")
             continue
-        tests = _term_tests(pattern, namespace, tag, fields, terms)
+        tests = _term_tests(pattern, namespace, tag, fields, terms, reads)
         if tests is None:
             namespace[f"APART{index}"] = partial(_passing, pattern.alpha)
             tail.append(f"    a{index} = APART{index}(of_kind)")
@@ -574,10 +611,22 @@ def _kind_lines(patterns: dict[int, _Pattern], namespace: dict[str, Any], tag: s
         return tail
     # Each list starts as the shared empty one and is made at a pattern's first fact: most stay empty.
     head = [f"    {' = '.join(f'a{index}' for index in chains)} = NO_FACTS", "    for fact in of_kind:"]
-    return head + _field_lines(fields, namespace, "        ", tag) + _tree_lines(chains, "        ") + tail
+    statements = _field_reads(fields, namespace, tag)
+    return head + _tree_lines(chains, "        ", _Reads(reads, statements)) + tail
 
 
-def _tree_lines(chains: dict[int, list[str]], indent: str) -> list[str]:
+class _Reads(NamedTuple):
+    """Where `_branch_lines` finds what a test reads: the variable each test reads (none for a compiled
+    test), and the statement reading each variable from ``fact``."""
+
+    of_test: dict[str, str]
+    statement: dict[str, str]
+
+    def lines(self, variables: Iterable[str], indent: str) -> list[str]:
+        return [f"{indent}{self.statement[variable]}" for variable in variables]
+
+
+def _tree_lines(chains: dict[int, list[str]], indent: str, reads: _Reads) -> list[str]:
     """Lines appending ``fact`` to ``a{id}`` for each pattern id of `chains` whose every test (expression)
     holds, each test written once for the patterns that share it and those patterns nested under it.
 
@@ -586,6 +635,9 @@ def _tree_lines(chains: dict[int, list[str]], indent: str) -> list[str]:
     put in one order, the ones most patterns have first (calls last), so patterns with tests in common
     share a prefix: a tree of ``if``s. The tests on the fact alone are pure and never raise, so the order
     they run in changes nothing but their count.
+
+    A field is read where the tests first need it (`_branch_lines`), not for every fact at the loop's top:
+    a metric's 19 fields were all read for each metric, where most of its tests sit under a few that fail.
     """
     # Not sets: a set's order varies from process to process, and the source must not (`assess.codecache`).
     distinct = {index: list(dict.fromkeys(tests)) for index, tests in chains.items()}
@@ -596,15 +648,22 @@ def _tree_lines(chains: dict[int, list[str]], indent: str) -> list[str]:
     # A compiled test (``T…(fact)``) costs a call, often a loop over a list: after the tests written inline.
     rank = {test: number for number, test in enumerate(sorted(count, key=lambda t: (t.endswith("(fact)"), -count[t])))}
     ordered = {index: sorted(tests, key=rank.__getitem__) for index, tests in distinct.items()}
-    return _branch_lines(ordered, 0, indent)
+    return _branch_lines(ordered, 0, indent, reads, frozenset())
 
 
-def _branch_lines(chains: dict[int, list[str]], depth: int, indent: str) -> list[str]:
-    """`_tree_lines` below a node `depth` tests deep: each chain's first `depth` tests hold (and are shared)."""
+def _branch_lines(
+    chains: dict[int, list[str]], depth: int, indent: str, reads: _Reads, read: frozenset[str]
+) -> list[str]:
+    """`_tree_lines` below a node `depth` tests deep: each chain's first `depth` tests hold (and are shared),
+    and the variables `read` are read. A variable the tests below need is read here when two branches need
+    it, else in the branch that does (just before its test when the test reads it): once on every path, and
+    only on the paths that need it."""
     lines = [line for index, tests in chains.items() if len(tests) == depth for line in _append_lines(index, indent)]
     if depth == _MAX_NESTING:
         for index, tests in chains.items():
             if len(tests) > depth:
+                needed = dict.fromkeys(reads.of_test[test] for test in tests[depth:] if test in reads.of_test)
+                lines += reads.lines((variable for variable in needed if variable not in read), indent)
                 lines += [f"{indent}if {' and '.join(f'({test})' for test in tests[depth:])}:"]
                 lines += _append_lines(index, indent + "    ")
         return lines
@@ -612,9 +671,23 @@ def _branch_lines(chains: dict[int, list[str]], depth: int, indent: str) -> list
     for index, tests in chains.items():
         if len(tests) > depth:
             below.setdefault(tests[depth], {})[index] = tests
+    # Not sets: the order of the reads written must not vary from process to process (`assess.codecache`).
+    needs = {
+        test: dict.fromkeys(
+            reads.of_test[later] for tests in sharing.values() for later in tests[depth:] if later in reads.of_test
+        )
+        for test, sharing in below.items()
+    }
+    branches = Counter(variable for needed in needs.values() for variable in needed if variable not in read)
+    shared = [variable for variable, count in branches.items() if count > 1]
+    lines += reads.lines(shared, indent)
+    read = read.union(shared)
     for test, sharing in below.items():
+        own = reads.of_test.get(test)
+        if own is not None and own not in read:
+            lines += reads.lines([own], indent)
         lines.append(f"{indent}if {test}:")
-        lines += _branch_lines(sharing, depth + 1, indent + "    ")
+        lines += _branch_lines(sharing, depth + 1, indent + "    ", reads, read if own is None else read | {own})
     return lines
 
 
@@ -639,14 +712,14 @@ def _kind_selector(patterns: dict[int, _Pattern]) -> KindSelector:
     return select
 
 
-def _field_lines(fields: dict[str, str], namespace: dict[str, Any], indent: str, tag: str = "") -> list[str]:
-    """The lines that read each of `fields` from ``fact`` into its variable (MISSING when absent); the
-    field's name is ``K{tag}{variable}`` in `namespace`."""
-    lines = []
+def _field_reads(fields: dict[str, str], namespace: dict[str, Any], tag: str) -> dict[str, str]:
+    """The statement reading each of `fields` from ``fact`` into its variable (MISSING when absent), by
+    variable; the field's name is ``K{tag}{variable}`` in `namespace`."""
+    statements = {}
     for field, read in fields.items():
         namespace[f"K{tag}{read}"] = field
-        lines.append(f"{indent}{read} = fact.get(K{tag}{read}, MISSING)")
-    return lines
+        statements[read] = f"{read} = fact.get(K{tag}{read}, MISSING)"
+    return statements
 
 
 def _passing(alpha: AlphaTest, facts: list[Fact]) -> list[Fact]:
@@ -766,12 +839,20 @@ def _run_function(
     loop over the ~140 conditions asked each one what it is (simple, paired, general) and found most of
     them without a fact; then a dict by (rule, outcome, alternative, key) took the matches and `sorted`
     put them in order. Here what passes each test is a local variable (``a{id}``, set by the lines of
-    `_kind_lines`, the shared empty list when no fact has its kind), each condition is a few lines of its
-    own, decided once a catalog, its matches by key in a local (``m{i}``, empty when its first pattern
-    has no fact), and the owners, written in their sorted order, take them in turn. It must equal
-    (tests/test_builtin.py holds it to that) every match of every condition's frames, one per owner and
-    key (the first frame found), sorted by rule, outcome, alternative and key: each owner has one
-    condition, so a condition's keys sorted and the owners sorted give that order without sorting.
+    `_kind_lines`, the shared empty list when no fact has its kind), and the owners, written in their sorted
+    order, each add their condition's matches to the list: a condition is a few lines of its own, decided
+    once a catalog (`_condition_lines`), written at its first owner; only one shared by several owners keeps
+    its matches by key in a local (``m{i}``) for the others. It must equal (tests/test_builtin.py holds it
+    to that) every match of every condition's frames, one per owner and key (the first frame found), sorted
+    by rule, outcome, alternative and key: each owner has one condition, so a condition's keys sorted and
+    the owners sorted give that order without sorting. (The conditions are found in their first owners'
+    order, so of two joins that would both fail (error 311/312, which the rule compiler's guards prevent),
+    the one raised may not be the one `_frames` meets first over the conditions in the rules' order.)
+
+    Why the owners' order: a condition found apart kept its matches as (key, bindings) entries in a tuple
+    for the owners' loop to read, in ~140 locals (the run had 317, 193 now: past 256, a local's every read
+    and write pays an extended argument), and the owners' loop tested each of ~190 owners; most conditions
+    have one owner, whose matches are now made where they are found.
     """
     namespace: dict[str, Any] = {
         "Match": Match,
@@ -789,12 +870,8 @@ def _run_function(
         "def run(facts):",
         "    by_kind = {}",
         "    for fact in facts:",
-        '        kind = fact["kind"]',
-        "        group = by_kind.get(kind)",
-        "        if group is None:",
-        "            by_kind[kind] = [fact]",
-        "        else:",
-        "            group.append(fact)",
+        # One line a fact: a get, a test and two branches cost more than the empty list setdefault may not keep.
+        '        by_kind.setdefault(fact["kind"], []).append(fact)',
     ]
     alpha_ids: list[int] = []
     for number, (kind, patterns) in enumerate(patterns_by_kind.items()):
@@ -809,47 +886,17 @@ def _run_function(
         ]
     if any(condition.first < 0 or (condition.pair is None and not condition.simple) for condition in conditions):
         lines.append(f"    passing = [{', '.join(f'a{index}' for index in sorted(alpha_ids))}]")  # for `_general`
-    owners: list[tuple[Owner, int]] = []
-    for i, condition in enumerate(conditions):
-        namespace[f"N{i}"] = condition.name
-        namespace[f"P{i}"] = condition.patterns
-        namespace[f"B{i}"] = condition.names
-        owners += [(owner, i) for owner in condition.owners]
-        index, second = condition.first, condition.pair
-        if index < 0:
-            lines.append(f"    m{i} = general(P{i}, B{i}, passing, by_kind)")
-            continue
-        if condition.simple or (second is not None and second.negated and not second.beta and not second.same_kind):
-            # each fact of the first pattern is a match (unless, negated, any fact of the second kind blocks all)
-            blocked = "" if condition.simple else f" and not a{second.alpha_id}"  # type: ignore[union-attr]
-            lines += [
-                f"    f = a{index}",
-                f"    if f{blocked}:",
-                "        if len(f) == 1:",
-                "            x = f[0]",
-                f"            m{i} = (((f\"{{N{i}}}={{x['fid']}}\",), ((N{i}, x),)),)",
-                "        else:",
-                f"            m{i} = alone(N{i}, f)",
-                "    else:",
-                f"        m{i} = ()",
-            ]
-            continue
-        if second is not None and not second.negated:
-            lines += _pair_lines(i, condition.name, index, second, namespace)
-            continue
-        if second is not None:
-            namespace[f"S{i}"] = second
-            call = f"unless(N{i}, f, S{i}, a{second.alpha_id})"
-        else:
-            call = f"general(P{i}, B{i}, passing, by_kind)"
-        lines += [f"    f = a{index}", f"    m{i} = {call} if f else ()"]
+    owners = sorted((owner, i) for i, condition in enumerate(conditions) for owner in condition.owners)
+    shared = {i for i, count in Counter(i for _, i in owners).items() if count > 1}
     lines += ["    out = []", "    append = out.append"]
-    for (rule_id, outcome, alternative), i in sorted(owners):
-        lines += [
-            f"    if m{i}:",
-            f"        for key, bindings in m{i}:",
-            f"            append(new(Match, ({rule_id!r}, {outcome!r}, {alternative!r}, key, bindings)))",
-        ]
+    found: set[int] = set()
+    for (rule_id, outcome, alternative), i in owners:
+        match = f"append(new(Match, ({rule_id!r}, {outcome!r}, {alternative!r}, key, bindings)))"
+        if i in found:  # a condition shared with an earlier owner: its matches are in m{i} already
+            lines += [f"    if m{i}:", f"        for key, bindings in m{i}:", f"            {match}"]
+            continue
+        found.add(i)
+        lines += _condition_lines(i, conditions[i], f"m{i}" if i in shared else "", match, namespace)
     lines.append("    return out")
     code, cached = compiled("\n".join(lines), RUN_FILENAME)  # compiled once per catalog, not once a process
     exec(code, namespace)
@@ -857,15 +904,63 @@ def _run_function(
     return run, cached
 
 
-def _pair_lines(i: int, name: str, index: int, second: _Pattern, namespace: dict[str, Any]) -> list[str]:
+def _condition_lines(i: int, condition: _Condition, kept: str, match: str, namespace: dict[str, Any]) -> list[str]:
+    """Lines of the run that find condition `i`'s matches and add each to ``out`` with `match` (a line using
+    ``key`` and ``bindings``); `kept` names the variable keeping them for the condition's later owners ("" when
+    it has none). The names the lines use are added to `namespace`."""
+    namespace[f"N{i}"] = condition.name
+    namespace[f"P{i}"] = condition.patterns
+    namespace[f"B{i}"] = condition.names
+    index, second = condition.first, condition.pair
+    found = kept or "m"
+    each = [f"    if {found}:", f"        for key, bindings in {found}:", f"            {match}"]
+    if index < 0:
+        return [f"    {found} = general(P{i}, B{i}, passing, by_kind)", *each]
+    if condition.simple or (second is not None and second.negated and not second.beta and not second.same_kind):
+        # each fact of the first pattern is a match (unless, negated, any fact of the second kind blocks all)
+        blocked = "" if condition.simple else f" and not a{second.alpha_id}"  # type: ignore[union-attr]
+        one = f"(f\"{{N{i}}}={{x['fid']}}\",), ((N{i}, x),)"
+        if not kept:  # one fact (the usual case): its match made at once, without the (key, bindings) between
+            return [
+                f"    if a{index}{blocked}:",
+                f"        if len(a{index}) == 1:",
+                f"            x = a{index}[0]",
+                f"            key, bindings = {one}",
+                f"            {match}",
+                "        else:",
+                f"            for key, bindings in alone(N{i}, a{index}):",
+                f"                {match}",
+            ]
+        return [
+            f"    if a{index}{blocked}:",
+            f"        if len(a{index}) == 1:",
+            f"            x = a{index}[0]",
+            f"            {kept} = (({one}),)",
+            "        else:",
+            f"            {kept} = alone(N{i}, a{index})",
+            *["    " + line for line in each],
+            "    else:",
+            f"        {kept} = ()",
+        ]
+    if second is not None and not second.negated:
+        return _pair_lines(i, found, condition.name, index, second, namespace) + each
+    if second is not None:
+        namespace[f"S{i}"] = second
+        call = f"unless(N{i}, a{index}, S{i}, a{second.alpha_id})"
+    else:
+        call = f"general(P{i}, B{i}, passing, by_kind)"
+    return [f"    {found} = {call} if a{index} else ()", *each]
+
+
+def _pair_lines(i: int, found: str, name: str, index: int, second: _Pattern, namespace: dict[str, Any]) -> list[str]:
     """The matches of two patterns, both split, the second positive, written out as lines of the run (in
-    ``m{i}``, by key): each fact of the first paired with every other fact of the second that passes its
+    the variable `found`, by key): each fact of the first paired with every other fact of the second that passes its
     joins, in `_frames`' order (so the same matches, and the same first error of a join)."""
     other = second.name
     namespace[f"O{i}"] = other
     lines = [
         f"    if a{index} and a{second.alpha_id}:",  # no fact for either pattern: no pair
-        f"        m{i} = []",
+        f"        {found} = []",
         f"        for x in a{index}:",
     ]
     if second.beta:
@@ -882,11 +977,11 @@ def _pair_lines(i: int, name: str, index: int, second: _Pattern, namespace: dict
     else:
         entry = f"(({y_key}, {x_key}), ((O{i}, y), (N{i}, x)))"
     lines += [
-        f"                m{i}.append({entry})",
-        f"        if len(m{i}) > 1:",
-        f"            m{i} = ordered(m{i})",
+        f"                {found}.append({entry})",
+        f"        if len({found}) > 1:",
+        f"            {found} = ordered({found})",
         "    else:",
-        f"        m{i} = ()",
+        f"        {found} = ()",
     ]
     return lines
 
