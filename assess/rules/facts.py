@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from itertools import filterfalse
+from operator import itemgetter
 from typing import Any
 
 from assess.plan.enums import (
@@ -485,6 +487,18 @@ def _days(cadence: str | None) -> int | None:
     return None if cadence is None else _CADENCE_DAYS[cadence]
 
 
+# Lists and dicts below are built by map, zip and filter where a comprehension would do: a
+# comprehension is a function call of its own in CPython 3.11 (a dozen a plan). Their zips go
+# without strict=, which costs a keyword parse a call: both sides are maps of one list.
+_ID = itemgetter("id")
+_KIND = itemgetter("kind")
+
+
+def _by_id(entries: Sequence[PlanData]) -> dict[str, PlanData]:
+    """Entries by id (the last of a repeated id)."""
+    return dict(zip(map(_ID, entries), entries))  # noqa: B905
+
+
 def build_facts(plan: PlanData) -> list[Fact]:
     """All data facts of a validated plain plan, in document order (the trigger is added by the engine).
 
@@ -520,7 +534,7 @@ def build_facts(plan: PlanData) -> list[Fact]:
     metrics = plan.get("metrics", _NONE)
     goal_metric_ids: set[str] = set()
     goals_using: dict[str, int] = {}  # metric id -> goals naming it
-    metric_kinds: dict[str, str] = {metric["id"]: metric["kind"] for metric in metrics}
+    metric_kinds: dict[str, str] = dict(zip(map(_ID, metrics), map(_KIND, metrics)))  # noqa: B905
     fundraising_goals = 0
     primary_goals = 0
     for index, goal in enumerate(goals):
@@ -529,7 +543,7 @@ def build_facts(plan: PlanData) -> list[Fact]:
         for mid in set(goal_metrics):
             goals_using[mid] = goals_using.get(mid, 0) + 1
         goal_metric_ids.update(goal_metrics)
-        kinds = [metric_kinds[mid] for mid in goal_metrics if mid in metric_kinds]
+        kinds = list(filter(None, map(metric_kinds.get, goal_metrics)))  # of its known metrics (a kind is never "")
         donations_only = kinds.count(_DONATIONS) == len(kinds) if kinds else None
         fundraising = goal["category"] == _FUNDRAISING or bool(donations_only)
         fundraising_goals += fundraising
@@ -563,7 +577,7 @@ def build_facts(plan: PlanData) -> list[Fact]:
         if target_day is None:
             del fact["target_day"]
         facts.append(fact)
-    sourced_metrics = 0
+    goal_outcome_metrics = sourced_metrics = 0
     for index, metric in enumerate(metrics):
         ptr, fid = _METRIC[index] if index < _NAMED else _name("metric", "/metrics", index)
         mid = metric["id"]
@@ -571,8 +585,10 @@ def build_facts(plan: PlanData) -> list[Fact]:
         vanity = kind in _VANITY
         name = metric.get("name")
         source = metric.get("source")
-        if source and not vanity and mid in goal_metric_ids:
-            sourced_metrics += 1
+        if not vanity and mid in goal_metric_ids:  # (ids are unique: each metric counts once)
+            goal_outcome_metrics += 1
+            if source:
+                sourced_metrics += 1
         baseline = metric.get("baseline")
         fact = {
             "kind": "metric",
@@ -639,12 +655,13 @@ def build_facts(plan: PlanData) -> list[Fact]:
             evidence = segment["evidence"]
             rests_on = segment.get("research", _NONE)
             platforms = segment.get("platforms", _NONE)
-            evidenced = _evidenced(evidence, rests_on, audience_research)
+            audience_rests_on = audience_research.keys() & rests_on  # the audience research it rests on
+            # Evidence: not an assumption, nor resting only on research that asked staff or board.
+            evidenced = evidence != "assumption" and (not rests_on or bool(audience_rests_on))
             assumption_segments += not evidenced
             segment_platforms[sid] = set(platforms)
-            days = [audience_research[rid] for rid in rests_on if rid in audience_research]
-            if days:
-                segment_latest[sid] = max(days)
+            if audience_rests_on:
+                segment_latest[sid] = max(map(audience_research.__getitem__, audience_rests_on))
             else:
                 segment_latest.pop(sid, None)  # of two segments with one id, the last is read
             name = segment.get("name")
@@ -761,9 +778,7 @@ def build_facts(plan: PlanData) -> list[Fact]:
         "primary_goals": primary_goals,
         "metrics": len(metrics),
         "goal_metrics": len(goal_metric_ids & metric_kinds.keys()),
-        "goal_outcome_metrics": sum(
-            1 for mid in goal_metric_ids if mid in metric_kinds and metric_kinds[mid] not in _VANITY
-        ),
+        "goal_outcome_metrics": goal_outcome_metrics,
         "sourced_metrics": sourced_metrics,
         "channels": len(channels),
         "active_channels": active_channels,
@@ -841,21 +856,18 @@ def _tracking_fact(tracking: PlanData) -> Fact:
     return fact
 
 
-def _evidenced(evidence: str, research: Sequence[str], audience_research: dict[str, int]) -> bool:
-    """A segment rests on evidence: not an assumption, nor only on research that asked staff or board."""
-    return evidence != "assumption" and (not research or not audience_research.keys().isdisjoint(research))
-
-
 def _committee_facts(plan: PlanData, humans: Humans, facts: list[Fact]) -> None:
     committee = plan["committee"]
     members = committee.get("members", _NONE)
-    people = {person["id"]: person for person in plan.get("people", _NONE)}
+    people = _by_id(plan.get("people", _NONE))
+    listed: list[str] = []  # the members' person ids
     departments: set[str] = set()
     traits: set[str] = set()
     member_facts: list[Fact] = []
     for index, member in enumerate(members):
         ptr, fid = _MEMBER[index] if index < _NAMED else _name("member", "/committee/members", index)
         pid = member["person"]
+        listed.append(pid)
         person = people.get(pid)
         if person is not None:
             name = person.get("name")
@@ -890,11 +902,11 @@ def _committee_facts(plan: PlanData, humans: Humans, facts: list[Fact]) -> None:
         "kind": "committee",
         "fid": "committee:/committee",
         "ptr": "/committee",
-        "members": humans.count(member["person"] for member in members),
-        "members_listed": len({member["person"] for member in members}),
+        "members": humans.count(listed),
+        "members_listed": len(set(listed)),
         "departments": len(departments),
         "traits": len(traits),
-        "missing_traits": [trait for trait in _TRAITS if trait not in traits],
+        "missing_traits": list(filterfalse(traits.__contains__, _TRAITS)),
         "meets_days": meets_days,
     }
     if meets_days is None:
@@ -1102,7 +1114,7 @@ def _visuals_fact(visuals: PlanData) -> Fact:
         "format_list": formats,
         "sources": sources,
         "source_count": len(sources),
-        "own_sources": sum(source not in _BORROWED_VISUALS for source in sources),
+        "own_sources": len(sources) - len(_BORROWED_VISUALS.intersection(sources)),  # (sources are distinct)
         "profile_images": profile_images,
     }
     if share_percent is None:
