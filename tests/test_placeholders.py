@@ -437,6 +437,23 @@ def test_a_patterns_hint_is_what_every_match_must_contain(pattern: str, literal:
     assert _required_literal(pattern) == literal
 
 
+@pytest.mark.parametrize(
+    ("pattern", "leads"),
+    [
+        (r"(?<![=\w])<[^\W\d_][\w .'-]{0,40}>", True),  # a look-behind matches no character
+        (r"(?<![\w.-])(?:[\w-]+\.)*example\.(?:org|com|net)\b", False),
+        (r"^\b(?=x)(?:<a)b\w", True),
+        (r"a?<<<", False),  # the longest run, after a character that may be there
+        (r"<\w+>>>", False),  # a longer run further on
+        (r"(?i:<)x", False),  # a group changing flags is no plain character
+    ],
+)
+def test_a_patterns_hint_says_whether_every_match_starts_with_it(pattern: str, leads: bool) -> None:
+    from assess.rules.placeholders import _pattern_literal
+
+    assert _pattern_literal(pattern)[1] is leads
+
+
 _TRICKY = "aé <>.TODOtbdexampl-Kſ\x00\n\t\u00a0\u2028\x1f\u0301ıİßﬁ\u2019…:!"
 """Characters where the texts' joint normalisation or a hint could go wrong: a NUL (the joint), white
 space `str.split` collapses, a combining accent (NFKC composes it), case foldings that change
@@ -461,6 +478,10 @@ _DETECTORS = [
     (["tbd"], [r"(a)\1<", r"(b)<", r"<\w+>"]),  # groups: the patterns are searched together only
     (["tbd"], [r"<\w+>", r"(?x) exa mple \. org", r"le\.o"]),  # a global flag: one search a pattern, in order
     (["tbd"], [r"b  <", r"le\.o"]),  # a literal with white space: not found in the texts normalised
+    # the built-in patterns, and others whose literal leads every match (matched only where it stands)
+    (["tbd"], [r"(?<![\w.-])(?:[\w-]+\.)*example\.(?:org|com|net)\b", r"(?<![=\w])<[^\W\d_][\w .'-]{0,40}>"]),
+    (["tbd"], [r"(?<![=\w])<[^\W\d_][\w .'-]{0,40}>", r"\bexample\.(?!org)"]),
+    (["tbd"], [r"^<\w", r"(?<=b)<b>", r"\B<x"]),
 ]
 
 
@@ -489,6 +510,10 @@ _FRAGMENTS = [
     "ſ",
     "ı",
     "\x00",
+    "=<b>",
+    "<<b",
+    "<x",
+    "Example.com",
 ]
 
 

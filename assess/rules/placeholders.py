@@ -117,19 +117,21 @@ class Detector:
             self._patterns = [re.compile(pattern, re.IGNORECASE) for pattern in patterns]
         self._together = len(self._patterns) == 1
         # Hints: what any match must contain, searched once over all of a plan's texts (see `scan`).
-        literals = [_required_literal(p) for p in patterns]
+        required = [_pattern_literal(p) for p in patterns]
+        literals = [literal for literal, _leads in required]
         self._word_hint = _Hint.of(words, ignore_case=False) if words else None
         self._pattern_hint = _Hint.of(literals, ignore_case=True) if patterns else None
-        # Each pattern with what its matches must contain (lowered, when ASCII: None, anything), so a text
-        # a hint picked out is searched only by the patterns that can match it. Searched apart, the
-        # patterns find what they find together only if none has a group (groups are numbered across
-        # them in one search, and a backreference would change meaning): else None, all are searched.
-        self._each: list[tuple[re.Pattern[str], str | None]] | None = None
+        # Each pattern with what its matches must contain (lowered, when ASCII: None, anything) and whether
+        # every match starts with it, so a text a hint picked out is searched only by the patterns that can
+        # match it, and only where they can. Searched apart, the patterns find what they find together
+        # only if none has a group (groups are numbered across them in one search, and a backreference
+        # would change meaning): else None, all are searched.
+        self._each: list[tuple[re.Pattern[str], str | None, bool]] | None = None
         each = [re.compile(pattern, re.IGNORECASE) for pattern in patterns]
         if patterns and not any(regex.groups for regex in each):
             self._each = [
-                (regex, literal.lower() if literal and literal.isascii() else None)
-                for regex, literal in zip(each, literals, strict=True)
+                (regex, literal.lower(), leads) if literal and literal.isascii() else (regex, None, False)
+                for regex, (literal, leads) in zip(each, required, strict=True)
             ]
 
     def match(self, text: str) -> tuple[str, bool] | None:
@@ -165,10 +167,15 @@ class Detector:
         folded = nfkc.lower() if nfkc.isascii() else None  # ignoring case is lowering, in ASCII
         assert self._each is not None
         best: re.Match[str] | None = None
-        for regex, literal in self._each:
-            if literal is not None and folded is not None and literal not in folded:
+        for regex, literal, leads in self._each:
+            if literal is None or folded is None:
+                hit = regex.search(nfkc)
+            elif literal not in folded:
                 continue  # cannot match
-            hit = regex.search(nfkc)
+            elif leads:
+                hit = _match_where(regex, nfkc, folded, literal)
+            else:
+                hit = regex.search(nfkc)
             if hit is not None and (best is None or hit.start() < best.start()):
                 best = hit
                 if not self._together:
@@ -244,6 +251,21 @@ class Detector:
             )
             is not None
         ]
+
+
+def _match_where(regex: re.Pattern[str], text: str, folded: str, literal: str) -> re.Match[str] | None:
+    r"""``regex.search(text)`` for a regex whose every match starts with ``literal`` (found in ``folded``, the
+    text lowered): matched where the literal stands only. A search tries every place in turn, and a
+    pattern opening with a look-behind (the built-in ``(?<![=\w])<``) is tried slowly at each: a text like
+    ``utm_source=<network>&utm_campaign=<goal>`` cost some 25 k instructions. Matching at a place gives
+    what the search finds there (it sees the text before it, for look-behinds and word boundaries)."""
+    at = folded.find(literal)
+    while at >= 0:
+        hit = regex.match(text, at)
+        if hit is not None:
+            return hit
+        at = folded.find(literal, at + 1)
+    return None
 
 
 CHUNK_CHARACTERS = 1 << 20
@@ -377,19 +399,33 @@ def _holding(search: bool, hint: _Hint | None, joined: str | None, normalised: s
 
 
 def _required_literal(pattern: str) -> str | None:
-    """The longest run of plain characters every match of `pattern` must contain, or None if unsure.
+    """The longest run of plain characters every match of `pattern` must contain, or None if unsure."""
+    return _pattern_literal(pattern)[0]
+
+
+def _pattern_literal(pattern: str) -> tuple[str | None, bool]:
+    """(the longest run of plain characters every match of `pattern` must contain, or None if unsure;
+    whether every match starts with it).
 
     Only the pattern's top-level sequence (and plain groups in it) is read: an item there
     matches exactly once in every match. Anything else (a branch, a repeat, a class, a
-    group changing flags) ends a run. Read with the parser of the `re` module itself, so
-    escapes and verbose patterns are understood as the search understands them.
+    group changing flags) ends a run. A run leads the match when only assertions, which match
+    no character (a look-behind, a word boundary...), stand before it. Read with the parser
+    of the `re` module itself, so escapes and verbose patterns are understood as the search
+    understands them.
     """
     try:
         parsed = re._parser.parse(pattern, re.IGNORECASE)  # type: ignore[attr-defined,unused-ignore]
     except Exception:  # a private module: any surprise means no hint, never a wrong one
-        return None
-    runs: list[str] = []
+        return None, False
+    runs: list[tuple[str, bool]] = []  # (run, whether it leads)
     current: list[str] = []
+    leading = [True]  # no character matched before the current run yet
+
+    def end_run(width: bool) -> None:
+        runs.append(("".join(current), leading[0]))
+        current.clear()
+        leading[0] = leading[0] and not width and not runs[-1][0]
 
     def read(items: Any) -> bool:
         """Append the runs of `items`; False when something cannot be read (no hint then)."""
@@ -422,18 +458,21 @@ def _required_literal(pattern: str) -> str | None:
                 "CATEGORY",
             ):
                 return False
-            runs.append("".join(current))
-            current.clear()
+            end_run(width=name not in _NO_WIDTH)
         return True
 
     try:
         if not read(parsed):
-            return None
+            return None, False
     except Exception:  # as above
-        return None
-    runs.append("".join(current))
-    longest = max(runs, key=len)
-    return longest or None
+        return None, False
+    end_run(width=False)
+    longest, leads = max(runs, key=lambda run: len(run[0]))
+    return (longest, leads) if longest else (None, False)
+
+
+_NO_WIDTH = frozenset({"ASSERT", "ASSERT_NOT", "AT"})
+"""What a pattern may hold before a run that leads its matches: assertions, which match no character."""
 
 
 _WORD = re.compile(r"[^\W\d_]{2,}")
