@@ -626,6 +626,7 @@ def test_the_stated_plan_is_new_plain_data_without_the_placeholders(lang: Langua
     before = copy.deepcopy(plan)
     scan = scan_of(plan)
     stated = scan.stated
+    assert scan.stated is stated  # built once
     assert plan == before  # the caller's data is never modified
     assert "name" not in stated["organization"]  # a required field that is a placeholder is absent (None typed)
     assert "title" in stated["plan"]  # a kept text stays
@@ -673,6 +674,27 @@ def test_texts_searched_a_chunk_at_a_time_give_the_same_placeholders(
     monkeypatch.setattr(module, "CHUNK_CHARACTERS", chunk)
     assert [detector.scan(plan).found for plan in plans] == expected
     assert any(expected) and not all(expected)  # plans with placeholders and plans without
+
+
+def test_no_free_text_is_longer_than_longest_text() -> None:
+    """`LONGEST_TEXT` bounds every free text of the schema (a string without pattern, format, enum or
+    const), so that plans with few texts are known to fit in one chunk without counting them."""
+    from assess.plan.validate import plan_schema
+    from assess.rules.placeholders import LONGEST_TEXT
+
+    def lengths(node: Any) -> list[Any]:
+        if isinstance(node, list):
+            return [found for item in node for found in lengths(item)]
+        if not isinstance(node, dict):
+            return []
+        free = node.get("type") == "string" and not {"pattern", "format", "enum", "const"} & node.keys()
+        return ([node.get("maxLength")] if free else []) + [
+            found for value in node.values() for found in lengths(value)
+        ]
+
+    found = lengths(plan_schema())
+    assert len(found) > 20 and None not in found
+    assert max(found) == LONGEST_TEXT
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -211,7 +211,8 @@ class Detector:
         The texts are searched together a chunk of about `CHUNK_CHARACTERS` at a time: each text's
         match depends on that text alone, and joining a big plan's texts all at once held several
         copies of them (a tenth of the largest plan's peak memory)."""
-        if sum(map(len, texts)) <= CHUNK_CHARACTERS:  # one chunk: all but the largest plans
+        if len(texts) * LONGEST_TEXT <= CHUNK_CHARACTERS or sum(map(len, texts)) <= CHUNK_CHARACTERS:
+            # one chunk: all but the largest plans (counted only for those with many texts)
             return self._chunk_matches(texts)
         found: list[tuple[int, tuple[str, bool]]] = []
         start = 0
@@ -270,6 +271,10 @@ def _match_where(regex: re.Pattern[str], text: str, folded: str, literal: str) -
 
 CHUNK_CHARACTERS = 1 << 20
 """Characters of text searched together (all of a plan's below the largest; see `Detector._matches`)."""
+
+LONGEST_TEXT = 2000
+"""The longest free text the plan schema allows (its largest ``maxLength``; tests/test_placeholders.py checks
+it): so many texts fit in a chunk without counting their characters."""
 
 _JOIN = "\x00"  # between the texts searched together: no hint holds it, so no hint is found across two texts
 
@@ -507,12 +512,16 @@ class Scan:
     def is_placeholder(self, pointer: str) -> bool:
         return any(item.pointer == pointer for item in self.found)
 
-    @functools.cached_property
+    @property
     def stated(self) -> PlanData:
         """The plan as if no placeholder had been written: a new plan without them, or the same object
         when there is none. What a placeholder stood in for is absent, as if never written."""
-        if not self.found:
+        if not self.found:  # most plans: no cached_property (its lock cost a tenth of the scan)
             return self.plan
+        return self._without
+
+    @functools.cached_property
+    def _without(self) -> PlanData:
         return _without(self.plan, self.found)
 
 
