@@ -471,6 +471,20 @@ def test_the_hinted_scan_finds_what_matching_each_text_finds(texts: list[str]) -
     _assert_the_scan_matches_each_text(texts)
 
 
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.text(alphabet=" aB.\x00\t\n\x1f", max_size=8), max_size=8))
+def test_ascii_texts_are_normalised_together_as_one_by_one(texts: list[str]) -> None:
+    """ASCII texts: those already single-spaced are only case-folded together, the others collapsed and
+    stripped; either way, each text as `normalise` gives it, and the joined texts are those joined."""
+    from assess.rules.placeholders import _JOIN, _normalised, normalise
+
+    nfkc, normalised, norms = _normalised(texts)
+    assert norms == [normalise(text) for text in texts]
+    if normalised is not None:
+        assert normalised == _JOIN.join(norms)
+        assert nfkc == _JOIN.join(texts)
+
+
 _DETECTORS = [
     (["TODO", "tbd", "à compléter", "to do", "todo list"], [r"<[a-z]+>", r"exa(?:mple)\.org", "k{2}ſ"]),
     (["ı", "ß", "…"], [r"<[a-z]+>", r"exa(?:mple)\.org", "K\\.", "x(?i:s)"]),
