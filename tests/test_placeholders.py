@@ -437,6 +437,23 @@ def test_a_patterns_hint_is_what_every_match_must_contain(pattern: str, literal:
     assert _required_literal(pattern) == literal
 
 
+@pytest.mark.parametrize(
+    ("pattern", "leads"),
+    [
+        (r"(?<![=\w])<[^\W\d_][\w .'-]{0,40}>", True),  # a look-behind matches no character
+        (r"(?<![\w.-])(?:[\w-]+\.)*example\.(?:org|com|net)\b", False),
+        (r"^\b(?=x)(?:<a)b\w", True),
+        (r"a?<<<", False),  # the longest run, after a character that may be there
+        (r"<\w+>>>", False),  # a longer run further on
+        (r"(?i:<)x", False),  # a group changing flags is no plain character
+    ],
+)
+def test_a_patterns_hint_says_whether_every_match_starts_with_it(pattern: str, leads: bool) -> None:
+    from assess.rules.placeholders import _pattern_literal
+
+    assert _pattern_literal(pattern)[1] is leads
+
+
 _TRICKY = "aé <>.TODOtbdexampl-Kſ\x00\n\t\u00a0\u2028\x1f\u0301ıİßﬁ\u2019…:!"
 """Characters where the texts' joint normalisation or a hint could go wrong: a NUL (the joint), white
 space `str.split` collapses, a combining accent (NFKC composes it), case foldings that change
@@ -454,6 +471,20 @@ def test_the_hinted_scan_finds_what_matching_each_text_finds(texts: list[str]) -
     _assert_the_scan_matches_each_text(texts)
 
 
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.text(alphabet=" aB.\x00\t\n\x1f", max_size=8), max_size=8))
+def test_ascii_texts_are_normalised_together_as_one_by_one(texts: list[str]) -> None:
+    """ASCII texts: those already single-spaced are only case-folded together, the others collapsed and
+    stripped; either way, each text as `normalise` gives it, and the joined texts are those joined."""
+    from assess.rules.placeholders import _JOIN, _normalised, normalise
+
+    nfkc, normalised, norms = _normalised(texts)
+    assert norms == [normalise(text) for text in texts]
+    if normalised is not None:
+        assert normalised == _JOIN.join(norms)
+        assert nfkc == _JOIN.join(texts)
+
+
 _DETECTORS = [
     (["TODO", "tbd", "à compléter", "to do", "todo list"], [r"<[a-z]+>", r"exa(?:mple)\.org", "k{2}ſ"]),
     (["ı", "ß", "…"], [r"<[a-z]+>", r"exa(?:mple)\.org", "K\\.", "x(?i:s)"]),
@@ -461,6 +492,10 @@ _DETECTORS = [
     (["tbd"], [r"(a)\1<", r"(b)<", r"<\w+>"]),  # groups: the patterns are searched together only
     (["tbd"], [r"<\w+>", r"(?x) exa mple \. org", r"le\.o"]),  # a global flag: one search a pattern, in order
     (["tbd"], [r"b  <", r"le\.o"]),  # a literal with white space: not found in the texts normalised
+    # the built-in patterns, and others whose literal leads every match (matched only where it stands)
+    (["tbd"], [r"(?<![\w.-])(?:[\w-]+\.)*example\.(?:org|com|net)\b", r"(?<![=\w])<[^\W\d_][\w .'-]{0,40}>"]),
+    (["tbd"], [r"(?<![=\w])<[^\W\d_][\w .'-]{0,40}>", r"\bexample\.(?!org)"]),
+    (["tbd"], [r"^<\w", r"(?<=b)<b>", r"\B<x"]),
 ]
 
 
@@ -489,6 +524,10 @@ _FRAGMENTS = [
     "ſ",
     "ı",
     "\x00",
+    "=<b>",
+    "<<b",
+    "<x",
+    "Example.com",
 ]
 
 
@@ -601,6 +640,7 @@ def test_the_stated_plan_is_new_plain_data_without_the_placeholders(lang: Langua
     before = copy.deepcopy(plan)
     scan = scan_of(plan)
     stated = scan.stated
+    assert scan.stated is stated  # built once
     assert plan == before  # the caller's data is never modified
     assert "name" not in stated["organization"]  # a required field that is a placeholder is absent (None typed)
     assert "title" in stated["plan"]  # a kept text stays
@@ -648,6 +688,27 @@ def test_texts_searched_a_chunk_at_a_time_give_the_same_placeholders(
     monkeypatch.setattr(module, "CHUNK_CHARACTERS", chunk)
     assert [detector.scan(plan).found for plan in plans] == expected
     assert any(expected) and not all(expected)  # plans with placeholders and plans without
+
+
+def test_no_free_text_is_longer_than_longest_text() -> None:
+    """`LONGEST_TEXT` bounds every free text of the schema (a string without pattern, format, enum or
+    const), so that plans with few texts are known to fit in one chunk without counting them."""
+    from assess.plan.validate import plan_schema
+    from assess.rules.placeholders import LONGEST_TEXT
+
+    def lengths(node: Any) -> list[Any]:
+        if isinstance(node, list):
+            return [found for item in node for found in lengths(item)]
+        if not isinstance(node, dict):
+            return []
+        free = node.get("type") == "string" and not {"pattern", "format", "enum", "const"} & node.keys()
+        return ([node.get("maxLength")] if free else []) + [
+            found for value in node.values() for found in lengths(value)
+        ]
+
+    found = lengths(plan_schema())
+    assert len(found) > 20 and None not in found
+    assert max(found) == LONGEST_TEXT
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
+import jsonschema_rs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -21,7 +22,7 @@ import assess.plan.validate
 from assess.errors import PlanSchemaError, Problem
 from assess.plan.load import parse_bytes
 from assess.plan.model import Plan
-from assess.plan.patterns import ID_PATTERN
+from assess.plan.patterns import ID_PATTERN, ONE_LINE
 from assess.plan.validate import ID_LISTS, REFERENCES, reference_problems, validate_data, validate_document
 from assess.resources import PLAN_SCHEMA_PATH
 
@@ -642,3 +643,48 @@ def test_every_date_field_refuses_year_0000() -> None:
         assert not assess.plan.validate._is_valid(plan), (index, key)
     quick = json.dumps(assess.plan.validate._quick_schema(assess.plan.validate.plan_schema()))
     assert quick.count('"format": "date"') == quick.count('"pattern": "^0000"') > 0
+
+
+def _one_line_fields(node: Any) -> list[dict[str, Any]]:
+    """Every part of the plan schema that `ONE_LINE` guards (ids, references, rule ids)."""
+    if isinstance(node, list):
+        return [found for item in node for found in _one_line_fields(item)]
+    if not isinstance(node, dict):
+        return []
+    here = [node] if node.get("not") == ONE_LINE["not"] else []
+    return here + [found for value in node.values() for found in _one_line_fields(value)]
+
+
+ONE_LINE_FIELDS = _one_line_fields(assess.plan.validate.plan_schema())
+BROKEN_LINES = st.sampled_from(["\n", "\r", "\r\n", "\u2028", "\x85", "\v", ""])
+ID_LIKE = st.one_of(
+    st.builds(
+        lambda head, tail, at, where: head[:at] + where + head[at:] + tail,
+        st.from_regex(ID_PATTERN, fullmatch=True),
+        BROKEN_LINES,
+        st.integers(0, 64),
+        BROKEN_LINES,
+    ),
+    st.from_regex(r"[A-Z]{1,4}-[0-9]{2,3}\n?", fullmatch=True),
+    st.text(max_size=12),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(ONE_LINE_FIELDS), ID_LIKE)
+def test_the_quick_validator_keeps_ids_to_one_line_as_the_slow_one_does(field: dict[str, Any], text: str) -> None:
+    """`_quick_schema` leaves out `ONE_LINE` where the field's own pattern already refuses a line break in Rust:
+    on drawn texts, line breaks anywhere, the quick check of each such field answers as the full schema does."""
+    quick = jsonschema_rs.validator_for(assess.plan.validate._quick_schema(field))
+    full = jsonschema.Draft202012Validator(field)
+    assert quick.is_valid(text) is full.is_valid(text)
+
+
+def test_ids_are_checked_once_for_a_line_break_in_the_quick_schema() -> None:
+    """Each field `ONE_LINE` guards is one of the whole-text patterns: the quick schema drops every guard."""
+    assert len(ONE_LINE_FIELDS) > 20
+    quick = json.dumps(assess.plan.validate._quick_schema(assess.plan.validate.plan_schema()))
+    assert json.dumps(ONE_LINE["not"]) not in quick
+    plan = copy.deepcopy(EXEMPLARY)
+    plan["goals"][0]["metrics"][0] += "\n"
+    assert not assess.plan.validate._is_valid(plan)

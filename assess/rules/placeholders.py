@@ -117,19 +117,21 @@ class Detector:
             self._patterns = [re.compile(pattern, re.IGNORECASE) for pattern in patterns]
         self._together = len(self._patterns) == 1
         # Hints: what any match must contain, searched once over all of a plan's texts (see `scan`).
-        literals = [_required_literal(p) for p in patterns]
+        required = [_pattern_literal(p) for p in patterns]
+        literals = [literal for literal, _leads in required]
         self._word_hint = _Hint.of(words, ignore_case=False) if words else None
         self._pattern_hint = _Hint.of(literals, ignore_case=True) if patterns else None
-        # Each pattern with what its matches must contain (lowered, when ASCII: None, anything), so a text
-        # a hint picked out is searched only by the patterns that can match it. Searched apart, the
-        # patterns find what they find together only if none has a group (groups are numbered across
-        # them in one search, and a backreference would change meaning): else None, all are searched.
-        self._each: list[tuple[re.Pattern[str], str | None]] | None = None
+        # Each pattern with what its matches must contain (lowered, when ASCII: None, anything) and whether
+        # every match starts with it, so a text a hint picked out is searched only by the patterns that can
+        # match it, and only where they can. Searched apart, the patterns find what they find together
+        # only if none has a group (groups are numbered across them in one search, and a backreference
+        # would change meaning): else None, all are searched.
+        self._each: list[tuple[re.Pattern[str], str | None, bool]] | None = None
         each = [re.compile(pattern, re.IGNORECASE) for pattern in patterns]
         if patterns and not any(regex.groups for regex in each):
             self._each = [
-                (regex, literal.lower() if literal and literal.isascii() else None)
-                for regex, literal in zip(each, literals, strict=True)
+                (regex, literal.lower(), leads) if literal and literal.isascii() else (regex, None, False)
+                for regex, (literal, leads) in zip(each, required, strict=True)
             ]
 
     def match(self, text: str) -> tuple[str, bool] | None:
@@ -165,10 +167,15 @@ class Detector:
         folded = nfkc.lower() if nfkc.isascii() else None  # ignoring case is lowering, in ASCII
         assert self._each is not None
         best: re.Match[str] | None = None
-        for regex, literal in self._each:
-            if literal is not None and folded is not None and literal not in folded:
+        for regex, literal, leads in self._each:
+            if literal is None or folded is None:
+                hit = regex.search(nfkc)
+            elif literal not in folded:
                 continue  # cannot match
-            hit = regex.search(nfkc)
+            elif leads:
+                hit = _match_where(regex, nfkc, folded, literal)
+            else:
+                hit = regex.search(nfkc)
             if hit is not None and (best is None or hit.start() < best.start()):
                 best = hit
                 if not self._together:
@@ -204,7 +211,8 @@ class Detector:
         The texts are searched together a chunk of about `CHUNK_CHARACTERS` at a time: each text's
         match depends on that text alone, and joining a big plan's texts all at once held several
         copies of them (a tenth of the largest plan's peak memory)."""
-        if sum(map(len, texts)) <= CHUNK_CHARACTERS:  # one chunk: all but the largest plans
+        if len(texts) * LONGEST_TEXT <= CHUNK_CHARACTERS or sum(map(len, texts)) <= CHUNK_CHARACTERS:
+            # one chunk: all but the largest plans (counted only for those with many texts)
             return self._chunk_matches(texts)
         found: list[tuple[int, tuple[str, bool]]] = []
         start = 0
@@ -246,13 +254,35 @@ class Detector:
         ]
 
 
+def _match_where(regex: re.Pattern[str], text: str, folded: str, literal: str) -> re.Match[str] | None:
+    r"""``regex.search(text)`` for a regex whose every match starts with ``literal`` (found in ``folded``, the
+    text lowered): matched where the literal stands only. A search tries every place in turn, and a
+    pattern opening with a look-behind (the built-in ``(?<![=\w])<``) is tried slowly at each: a text like
+    ``utm_source=<network>&utm_campaign=<goal>`` cost some 25 k instructions. Matching at a place gives
+    what the search finds there (it sees the text before it, for look-behinds and word boundaries)."""
+    at = folded.find(literal)
+    while at >= 0:
+        hit = regex.match(text, at)
+        if hit is not None:
+            return hit
+        at = folded.find(literal, at + 1)
+    return None
+
+
 CHUNK_CHARACTERS = 1 << 20
 """Characters of text searched together (all of a plan's below the largest; see `Detector._matches`)."""
+
+LONGEST_TEXT = 2000
+"""The longest free text the plan schema allows (its largest ``maxLength``; tests/test_placeholders.py checks
+it): so many texts fit in a chunk without counting their characters."""
 
 _JOIN = "\x00"  # between the texts searched together: no hint holds it, so no hint is found across two texts
 
 
-_SPACING = (*(char for char in map(chr, range(128)) if char.isspace() and char != " "), "  ")
+_CONTROL_SPACES = tuple(char for char in map(chr, range(128)) if char.isspace() and char != " ")
+"""The ASCII white space other than the space (tabs, line breaks...), which `str.split` also breaks at."""
+
+_SPACING = (*_CONTROL_SPACES, "  ")
 """What white space `str.split` collapses in ASCII text, beyond single spaces."""
 
 
@@ -272,18 +302,21 @@ def _normalised(texts: list[str]) -> tuple[str | None, str | None, list[str]]:
         return "", "", []
     joined = _JOIN.join(texts)
     nfkc = joined
-    if not joined.isascii():
-        nfkc = unicodedata.normalize("NFKC", joined)
-        joined = " ".join(nfkc.translate(_QUOTES).split())
-    elif any(map(joined.__contains__, _SPACING)):
-        joined = " ".join(joined.split())
+    if joined.isascii() and _single_spaced(joined):
+        normalised = joined.casefold()  # most plans: case is all there is to normalise
     else:
-        joined = joined.strip(" ")
-    normalised = joined.casefold()
-    if _SPACE_JOIN in normalised:  # looking is cheaper than replacing: few texts end or start with a space
-        normalised = normalised.replace(_SPACE_JOIN, _JOIN)
-    if _JOIN_SPACE in normalised:
-        normalised = normalised.replace(_JOIN_SPACE, _JOIN)
+        if not joined.isascii():
+            nfkc = unicodedata.normalize("NFKC", joined)
+            joined = " ".join(nfkc.translate(_QUOTES).split())
+        elif any(map(joined.__contains__, _SPACING)):
+            joined = " ".join(joined.split())
+        else:
+            joined = joined.strip(" ")
+        normalised = joined.casefold()
+        if _SPACE_JOIN in normalised:  # looking is cheaper than replacing: few texts end or start with a space
+            normalised = normalised.replace(_SPACE_JOIN, _JOIN)
+        if _JOIN_SPACE in normalised:
+            normalised = normalised.replace(_JOIN_SPACE, _JOIN)
     norms = normalised.split(_JOIN)
     if len(norms) != len(texts):
         return None, None, [normalise(text) for text in texts]
@@ -292,6 +325,17 @@ def _normalised(texts: list[str]) -> tuple[str | None, str | None, list[str]]:
 
 _SPACE_JOIN = " " + _JOIN
 _JOIN_SPACE = _JOIN + " "
+
+
+def _single_spaced(joined: str) -> bool:
+    """Whether ASCII texts joined by `_JOIN` hold no white space but single spaces between words, so that
+    `normalise` leaves them as they are but for case: no other white space, no space twice, none at a
+    text's ends. With each joint read as a space, a space at a text's end stands beside another: one
+    search finds all three (the three searches this saves cost a tenth of the scan)."""
+    if any(map(joined.__contains__, _CONTROL_SPACES)):
+        return False
+    spaced = joined.replace(_JOIN, " ")  # one character for another: a copy, at C speed
+    return "  " not in spaced and not spaced.startswith(" ") and not spaced.endswith(" ")
 
 
 class _Hint:
@@ -377,19 +421,33 @@ def _holding(search: bool, hint: _Hint | None, joined: str | None, normalised: s
 
 
 def _required_literal(pattern: str) -> str | None:
-    """The longest run of plain characters every match of `pattern` must contain, or None if unsure.
+    """The longest run of plain characters every match of `pattern` must contain, or None if unsure."""
+    return _pattern_literal(pattern)[0]
+
+
+def _pattern_literal(pattern: str) -> tuple[str | None, bool]:
+    """(the longest run of plain characters every match of `pattern` must contain, or None if unsure;
+    whether every match starts with it).
 
     Only the pattern's top-level sequence (and plain groups in it) is read: an item there
     matches exactly once in every match. Anything else (a branch, a repeat, a class, a
-    group changing flags) ends a run. Read with the parser of the `re` module itself, so
-    escapes and verbose patterns are understood as the search understands them.
+    group changing flags) ends a run. A run leads the match when only assertions, which match
+    no character (a look-behind, a word boundary...), stand before it. Read with the parser
+    of the `re` module itself, so escapes and verbose patterns are understood as the search
+    understands them.
     """
     try:
         parsed = re._parser.parse(pattern, re.IGNORECASE)  # type: ignore[attr-defined,unused-ignore]
     except Exception:  # a private module: any surprise means no hint, never a wrong one
-        return None
-    runs: list[str] = []
+        return None, False
+    runs: list[tuple[str, bool]] = []  # (run, whether it leads)
     current: list[str] = []
+    leading = [True]  # no character matched before the current run yet
+
+    def end_run(width: bool) -> None:
+        runs.append(("".join(current), leading[0]))
+        current.clear()
+        leading[0] = leading[0] and not width and not runs[-1][0]
 
     def read(items: Any) -> bool:
         """Append the runs of `items`; False when something cannot be read (no hint then)."""
@@ -422,18 +480,21 @@ def _required_literal(pattern: str) -> str | None:
                 "CATEGORY",
             ):
                 return False
-            runs.append("".join(current))
-            current.clear()
+            end_run(width=name not in _NO_WIDTH)
         return True
 
     try:
         if not read(parsed):
-            return None
+            return None, False
     except Exception:  # as above
-        return None
-    runs.append("".join(current))
-    longest = max(runs, key=len)
-    return longest or None
+        return None, False
+    end_run(width=False)
+    longest, leads = max(runs, key=lambda run: len(run[0]))
+    return (longest, leads) if longest else (None, False)
+
+
+_NO_WIDTH = frozenset({"ASSERT", "ASSERT_NOT", "AT"})
+"""What a pattern may hold before a run that leads its matches: assertions, which match no character."""
 
 
 _WORD = re.compile(r"[^\W\d_]{2,}")
@@ -468,12 +529,16 @@ class Scan:
     def is_placeholder(self, pointer: str) -> bool:
         return any(item.pointer == pointer for item in self.found)
 
-    @functools.cached_property
+    @property
     def stated(self) -> PlanData:
         """The plan as if no placeholder had been written: a new plan without them, or the same object
         when there is none. What a placeholder stood in for is absent, as if never written."""
-        if not self.found:
+        if not self.found:  # most plans: no cached_property (its lock cost a tenth of the scan)
             return self.plan
+        return self._without
+
+    @functools.cached_property
+    def _without(self) -> PlanData:
         return _without(self.plan, self.found)
 
 
