@@ -186,3 +186,95 @@ def test_every_finding_points_at_a_place_the_plan_schema_has() -> None:
     assert {"POL-09", "CHN-02", "POL-01", "VIS-01"} <= seen  # the check saw the rules it is about
     assert _schema_has("/policies/social_media_policy/reviewed_by") and not _schema_has("/plan/reviewed_by")
     assert _schema_has("/channels/3/account/admins") and not _schema_has("/channels/x")
+
+
+def _plain_findings(
+    catalog: Any, matches: list[Any], rule_id: str, source_map: Any, lang: str
+) -> list[tuple[Any, ...]]:
+    """A failing rule's findings the plain way: each message rendered from its template (`render`), each
+    fingerprint hashed anew, no shared finding, no compiled reader; one a fingerprint (the last), in file order."""
+    import hashlib
+
+    from assess.engines.evaluate import _identity, render
+
+    active = next(rule for rule in catalog.rules if rule.id == rule_id)
+    rule = active.rule
+    made = []
+    for match in matches:
+        if match.rule_id != rule_id or match.outcome != "fail":
+            continue
+        bindings = dict(match.bindings)
+        fact = bindings.get(rule.about(match.alternative)) or match.bindings[0][1]
+        pointer = str(fact["ptr"])
+        pointer = f"{pointer}/{rule.spec.field}" if rule.spec.field else pointer or rule.absent[match.alternative] or ""
+        identities = sorted(_identity(bound) for bound in bindings.values())
+        whole = "|".join([f"{rule.id}|{rule.spec.field or ''}", *identities])
+        location = source_map.locate(pointer) if source_map is not None else None
+        made.append(
+            (
+                render(rule.message(match.alternative, lang), match, catalog.thresholds, lang),
+                pointer,
+                location[0] if location else None,
+                location[1] if location else None,
+                hashlib.sha256(whole.encode()).hexdigest()[:16],
+            )
+        )
+    unique = {finding[4]: finding for finding in made}
+    return sorted(unique.values(), key=lambda f: (f[2] or 0, f[3] or 0, f[1], f[0]))
+
+
+def test_findings_are_those_the_plain_path_makes() -> None:
+    """`_findings` reads a match's fact in one call, keys its shared findings on what it read and sorts without
+    a lambda when no finding has a line: plan after plan (so findings made for earlier plans are reused), in
+    both languages, with and without a source map, each finding is the one rendered the plain way."""
+    from assess.config import Config
+    from assess.engines.evaluate import evaluate
+    from assess.results.kinds import Status
+    from assess.rules.catalog import build_catalog
+    from bench.plans import generate
+
+    catalog = build_catalog(Config(engine="builtin"))
+    loaded = [
+        *(assess.api.load(path) for path in sorted(SAMPLES.glob("*.json"))),
+        *(assess.api.load(data) for data in generate(300, 23)),
+    ]
+    compared = 0
+    for lang in ("en", "fr"):
+        for plan in [*loaded, *loaded]:  # twice: the second time, from the shared findings
+            stated = catalog.placeholders.scan(plan.data).stated
+            facts = build_facts(stated)
+            matches = catalog.engine.run(facts)
+            for outcome in evaluate(catalog, facts, stated, plan.source_map, lang):
+                if outcome.status is Status.FAIL:
+                    made = [(f.message, f.pointer, f.line, f.column, f.fingerprint) for f in outcome.findings]
+                    assert made == _plain_findings(catalog, matches, outcome.active.id, plan.source_map, lang)
+                    compared += len(made)
+    assert compared > 10_000
+
+
+def test_compiled_requires_find_what_missing_pointers_finds_for_any_pattern() -> None:
+    """`_Required` reads leading keys, then items' selector and keys, compiled: for patterns beyond the rules'
+    (keys below items that no schema default fills, absent sections, lists of lists) it finds what the plain
+    walk finds, on plans with their defaults stated and left out."""
+    from assess.engines.evaluate import _Required
+    from assess.plan.defaults import plan_shape
+    from bench.plans import generate
+
+    patterns = [
+        *REQUIRES,
+        "/channels/*/account/handle",
+        "/channels/*[status=active]/account/admins",
+        "/channels/*[platform=facebook]/account/nothing/deeper",
+        "/channels/*[status=paused]/name",
+        "/people/*/nothing",
+        "/goals/*/metrics/*/target",
+        "/nothing/*/name",
+        "/plan/name/deeper",
+    ]
+    stated = [*generate(100, 41), *(assess.api.load(path).data for path in sorted(SAMPLES.glob("*.json")))]
+    for data in [*stated, *(_without_defaults(data, plan_shape()) for data in stated)]:
+        plan = checked_data(data)
+        for pattern in patterns:
+            found: list[str] = []
+            _Required(pattern).missing(plan, found)
+            assert found == missing_pointers(plan, pattern), pattern

@@ -16,7 +16,8 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
+from operator import attrgetter, itemgetter
 from typing import Any, NamedTuple
 
 from assess.engines.base import Match
@@ -83,12 +84,17 @@ class _Slot(NamedTuple):
 
 class _Template(NamedTuple):
     """A message cut into its leading text and the slots its facts fill, each with the text that follows it;
-    and when every slot reads one binding (most messages), its name and the fields they read, in order."""
+    and when every slot reads one binding (most messages), its name and the fields they read, in order.
+
+    ``read`` takes from the fact of a match of one binding (when every slot reads it, or there is no
+    slot) its kind, its pointer and then the values of the slots, in one call (`operator.itemgetter`:
+    `KeyError` when the fact lacks one of the fields); None when the slots read several bindings."""
 
     head: str
     slots: tuple[_Slot, ...]
     binding: str | None
     names: tuple[str, ...]
+    read: Callable[[Fact], tuple[Any, ...]] | None
 
 
 def _compile(template: str, thresholds: dict[str, float], lang: str) -> _Template:
@@ -120,7 +126,9 @@ def _compile(template: str, thresholds: dict[str, float], lang: str) -> _Templat
         head = text
     bindings = {slot.binding for slot in slots}
     binding = bindings.pop() if len(bindings) == 1 else None
-    return _Template(head, tuple(slots), binding, tuple(slot.name for slot in slots))
+    names = tuple(slot.name for slot in slots)
+    read = itemgetter("kind", "ptr", *names) if binding is not None or not slots else None
+    return _Template(head, tuple(slots), binding, names, read)
 
 
 def _fill(template: _Template, bindings: dict[str, Fact], lang: str) -> str:
@@ -219,9 +227,11 @@ def _walk(node: Any, shape: Shape | None, tokens: tuple[_Token, ...], index: int
 class _Required:
     """A ``requires`` pattern compiled for `_passed_or_unknown`: its leading keys (up to its first ``*``)
     each with the pointer reported when it is missing and the defaults of the object holding it, read
-    straight from the plan; the rest, if any, walked by `_walk`."""
+    straight from the plan; then, for the usual rest of one ``*`` followed by keys
+    (``/channels/*[status=active]/account/two_factor``), the items read in a loop, their selector and keys
+    compiled the same way; any other rest walked by `_walk`."""
 
-    __slots__ = ("item_key", "keys", "prefix", "selector", "shape", "start", "tokens")
+    __slots__ = ("item_keys", "keys", "prefix", "selector", "shape", "start", "tokens")
 
     def __init__(self, pattern: str) -> None:
         self.tokens = _tokens(pattern)
@@ -238,11 +248,12 @@ class _Required:
         self.start = len(keys)
         self.prefix = prefix
         self.shape = shape
-        # The usual rest: one key of every item (``/channels/*/selected_on``), read in a loop, not by `_walk`.
         rest = self.tokens[self.start :]
-        plain_item_key = len(rest) == 2 and rest[0].every and not rest[1].every
-        self.item_key = rest[1].name if plain_item_key else None
-        self.selector = rest[0].selector if plain_item_key else None
+        plain_items = len(rest) >= 2 and rest[0].every and not any(token.every for token in rest[1:])
+        self.item_keys = _item_keys(rest[1:], shape) if plain_items else None
+        selector = rest[0].selector if plain_items else None
+        # (field, value, the item's defaults): `_child` compiled (an absent field reads its default).
+        self.selector = (*selector, shape.defaults if shape is not None else None) if selector else None
 
     def missing(self, plan: PlanData, out: list[str]) -> None:
         """Append to `out` the pointers of `plan` this pattern finds unstated (as `missing_pointers`)."""
@@ -254,20 +265,43 @@ class _Required:
             if node is None:
                 out.append(pointer)
                 return
-        if self.item_key is not None:
+        if self.item_keys is not None:
             if isinstance(node, list):
-                key, selector, shape = self.item_key, self.selector, self.shape
-                defaults = shape.defaults if shape is not None else None
-                for position, item in enumerate(node):
-                    if selector and str(_child(item, shape, selector[0])) != selector[1]:
-                        continue
-                    value = item.get(key) if isinstance(item, dict) else None
-                    if value is None and defaults is not None:
-                        value = defaults.get(key)
-                    if value is None:
-                        out.append(f"{self.prefix}/{position}/{key}")
+                self._missing_in_items(node, out)
         elif self.start < len(self.tokens):
             _walk(node, self.shape, self.tokens, self.start, self.prefix, out)
+
+    def _missing_in_items(self, items: list[Any], out: list[str]) -> None:
+        """The item keys' part of `missing`: what each (selected) item leaves unstated."""
+        selector, item_keys = self.selector, self.item_keys
+        assert item_keys is not None
+        for position, item in enumerate(items):
+            if selector is not None:
+                field, wanted, defaults = selector
+                value = item.get(field) if isinstance(item, dict) else None
+                if value is None and defaults is not None and isinstance(item, dict):
+                    value = defaults.get(field)
+                if str(value) != wanted:
+                    continue
+            node = item
+            for name, suffix, defaults in item_keys:
+                node = node.get(name) if isinstance(node, dict) else None
+                if node is None and defaults is not None:
+                    node = defaults.get(name)
+                if node is None:
+                    out.append(f"{self.prefix}/{position}{suffix}")
+                    break
+
+
+def _item_keys(tokens: tuple[_Token, ...], shape: Shape | None) -> tuple[tuple[str, str, dict[str, Any] | None], ...]:
+    """Keys read below each item: name, the pointer's end when it is missing, the defaults of the object holding it."""
+    keys = []
+    suffix = ""
+    for token in tokens:
+        suffix = f"{suffix}/{token.name}"
+        keys.append((token.name, suffix, shape.defaults if shape is not None else None))
+        shape = shape.children.get(token.name) if shape is not None else None
+    return tuple(keys)
 
 
 def _child(node: Any, shape: Shape | None, name: str) -> Any:
@@ -470,13 +504,15 @@ def _findings(
     """One finding per failing match, one per fingerprint (the last), in file order (`texts`: the rule's in `lang`).
 
     A finding depends only on the rule, the language, the alternative that matched, what the facts
-    stand for (`_identity`), where the fact it is about lies and the values its message quotes; plans
-    repeat these (the same rule failing about the same channel with the same figures): a finding is
-    made once for them and shared (a `Finding` is immutable), up to `_MADE` a rule. The usual match,
-    of one fact, is read here rather than through helpers: this is done for every finding of every plan.
+    stand for (`_identity`: for one fact, its kind and natural key or else pointer), the kind and
+    pointer of the fact it is about, where that lies in the file and the values its message quotes;
+    plans repeat these (the same rule failing about the same channel with the same figures): a
+    finding is made once for them and shared (a `Finding` is immutable), up to `_MADE` a rule. The
+    key is made of these as they are read (the identity and pointer strings are written on a miss
+    only); the usual match, of one fact that every slot reads, is read in one call (`_Template.read`):
+    this is done for every finding of every plan.
     """
     made = table._made
-    field = table.field
     findings: list[Finding] = []
     for _, _, alternative, _, pairs in failures:
         words = texts[alternative]
@@ -484,51 +520,70 @@ def _findings(
         if len(pairs) == 1:  # the usual match: its one fact is what the finding is about
             bound, fact = pairs[0]
             kind = fact["kind"]
-            natural = fact.get(kind) if kind != "member" else fact.get("person")
-            identity: Hashable = f"{kind}:{natural if isinstance(natural, str) else fact['ptr']}"  # `_identity`
-            if not message.slots:
-                values: tuple[Any, ...] = ()
-            elif message.binding == bound:  # every slot reads this fact
-                values = (*map(fact.get, message.names),)
+            about: Hashable = fact.get(kind) if kind != "member" else fact.get("person")  # `_identity`'s own
+            read = message.read
+            if read is not None and (message.binding == bound or not message.slots):
+                try:
+                    got = read(fact)
+                except KeyError:  # a field the message quotes is absent from the fact: it reads None
+                    got = _got(message, fact, {bound: fact})
             else:
-                values = _values(message, {bound: fact})
+                got = _got(message, fact, {bound: fact})
         else:
             bindings = dict(pairs)
             fact = bindings.get(table.about[alternative]) or pairs[0][1]
-            identity = tuple(sorted([_identity(f) for f in bindings.values()]))
-            values = _values(message, bindings)
-        pointer = str(fact["ptr"])
-        if field:
-            pointer = f"{pointer}/{field}"
-        elif not pointer:  # about the plan as a whole: point at the element it says is missing, if any
-            pointer = table.absent[alternative] or pointer
-        location = source_map.locate(pointer) if source_map is not None else None
-        # Only texts, integers and None are keys: equal values of other types may be written apart (True
-        # and 1, 0.0 and -0.0 are equal keys, not equal words); a list is no key at all.
-        key = (lang, alternative, identity, pointer, location, *values)
-        keyed = not values or _KEYS.issuperset(map(type, values))
-        finding = made.get(key) if keyed else None
+            about = tuple(sorted(map(_identity, bindings.values())))
+            got = _got(message, fact, bindings)
+        location = source_map.locate(_pointer(table, alternative, got[1])) if source_map is not None else None
+        # Only texts, integers and None are values of a key: equal values of other types may be written
+        # apart (True and 1, 0.0 and -0.0 are equal keys, not equal words); a list is no key at all.
+        key = (lang, alternative, about, location, got) if _KEYS.issuperset(map(type, got)) else None
+        try:
+            finding = made.get(key) if key is not None else None
+        except TypeError:  # `about` is no key (a fact's natural key is a list): the finding is made anew
+            finding = key = None
         if finding is None:
-            active = table.active
+            identity = about if len(pairs) > 1 else _identity(fact)
             finding = new_finding(
                 table.id,
-                active.step,
-                active.severity,
+                table.active.step,
+                table.active.severity,
                 words.title,
-                _written(message, values, lang) if values else message.head,
+                _written(message, got[2:], lang) if message.slots else message.head,
                 words.rationale,
                 words.recommendation,
-                pointer,
+                _pointer(table, alternative, got[1]),
                 location[0] if location else None,
                 location[1] if location else None,
                 table.fingerprint(identity),
             )
-            if keyed:
+            if key is not None:
                 if len(made) >= _MADE:
                     made.clear()
                 made[key] = finding
         findings.append(finding)
     if len(findings) == 1:
         return (findings[0],)
-    unique = {f.fingerprint: f for f in findings}
+    unique = dict(zip(map(_FINGERPRINT, findings), findings, strict=True))  # the last of each fingerprint
+    if source_map is None:  # no finding has a line or column: file order is the pointers' (read in C, no lambda)
+        return tuple(sorted(unique.values(), key=_POINTER_ORDER))
     return tuple(sorted(unique.values(), key=lambda f: (f.line or 0, f.column or 0, f.pointer, f.message)))
+
+
+_FINGERPRINT = attrgetter("fingerprint")
+_POINTER_ORDER = attrgetter("pointer", "message")
+
+
+def _got(message: _Template, fact: Fact, bindings: dict[str, Fact]) -> tuple[Any, ...]:
+    """What `_Template.read` takes, for any match: the kind and pointer of the fact the finding is about,
+    then the values of the message's slots from the facts the match bound (None where a fact lacks one)."""
+    return (fact["kind"], fact["ptr"], *_values(message, bindings))
+
+
+def _pointer(table: RuleTable, alternative: int, ptr: str) -> str:
+    """Where a finding points: the rule's field of the fact it is about; about the plan as a whole (pointer
+    ""), the element that the alternative says is missing, if any."""
+    pointer = str(ptr)
+    if table.field:
+        return f"{pointer}/{table.field}"
+    return pointer or table.absent[alternative] or pointer
