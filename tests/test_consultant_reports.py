@@ -281,3 +281,32 @@ def test_rule_ids_in_the_html_report_do_not_break_at_their_hyphen() -> None:
     assert ".rule-id { white-space: nowrap; }" in html
     assert '<span class="mono muted rule-id">POL-02</span>' in html  # the recommendations table
     assert '<span class="mono rule-id">MEA-03</span>' in html  # what was checked
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "wrong"),
+    [
+        ("en", "the crisis communication plan is not written", "has no crisis communication plan"),
+        ("fr", "le plan de communication de crise n'est pas rédigé", "n'a pas de plan de communication de crise"),
+    ],
+)
+def test_a_crisis_plan_whose_document_is_a_placeholder_is_called_unwritten_not_missing(
+    lang: str, said: str, wrong: str
+) -> None:
+    """The half-written plan's crisis plan names contacts, a responder and a backup; only its document is
+    the starter's sentence. POL-01 told the client 'the plan has no crisis communication plan' and pointed
+    at a section the file has: it now says what is missing and points at the document."""
+    (finding,) = _findings(QA / "harbour-literacy-midrewrite.yaml", lang, "POL-01")
+    message = _spaces(finding.message)
+    assert said in message and wrong not in message, message
+    assert "Where your crisis communication plan lives" in message  # the placeholder it quotes
+    assert finding.pointer == "/policies/crisis_plan/document"
+    assert finding.line is not None
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_a_plan_without_a_crisis_plan_is_still_told_it_has_none(lang: str) -> None:
+    """The other alternative holds: the pantry has no crisis plan at all (no placeholder to quote)."""
+    (finding,) = _findings(PANTRY, lang, "POL-01")
+    assert "placeholder" not in finding.message and "provisoire" not in finding.message
+    assert finding.pointer == "/policies/crisis_plan"
