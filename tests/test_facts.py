@@ -16,7 +16,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, get_args
 
-import facts_oracle
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -375,57 +374,3 @@ def test_element_facts_past_the_pointers_written_once_are_named_alike() -> None:
         pointers = [fact["ptr"] for fact in facts if fact["kind"] == kind]
         assert pointers == [f"{path}/{index}" for index in range(entries)], kind
     _assert_plain(facts)
-
-
-def test_active_hours_are_summed_as_written_and_rounded_once() -> None:
-    # Each channel's hours rounded first would sum to 1 + 1 + 2 = 4: the plan's hours are 4.0001.
-    channels = copy.deepcopy(BASE["channels"])
-    channels[0]["hours_per_week"] = channels[1]["hours_per_week"] = 1.00004
-    built = facts(plan_with(channels=channels))
-    assert [fact["active_hours"] for fact in built if fact["kind"] == "plan"] == [4.0001]
-    assert [fact.get("hours") for fact in built if fact["kind"] == "channel"][:2] == [1, 1]  # each rounded on its own
-
-
-# ------------------------------------------------------------------ the fast build and the plain one
-
-
-def assert_as_plain_build(plan: dict[str, Any]) -> None:
-    """`build_facts` gives the facts of the plain build (tests/facts_oracle.py): the same kinds, in the same
-    order, each with the same keys in the same order and the same values (json.dumps tells True from 1
-    and 1 from 1.0)."""
-    assert json.dumps(build_facts(plan)) == json.dumps(facts_oracle.build_facts(plan))
-
-
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(plans(), st.randoms(use_true_random=False))
-def test_the_facts_are_those_of_the_plain_build(plan: dict[str, Any], rng: random.Random) -> None:
-    data = valid(plan)
-    assert_as_plain_build(data)
-    assert_as_plain_build(without_defaults(data, Plan, lambda: rng.random() < 0.5))  # defaults left out
-    assert_as_plain_build(_as_floats(data))  # integers written 3.0
-
-
-def test_the_facts_of_bench_and_sample_plans_are_those_of_the_plain_build() -> None:
-    samples = [load(path).data for path in sorted((Path(__file__).resolve().parent.parent / "samples").glob("*.json"))]
-    for data in [*generate(200, 2025), *samples]:
-        plan = valid(data)
-        assert_as_plain_build(plan)
-        assert_as_plain_build(load(plan).plan.model_dump(mode="json", by_alias=True))  # every absent field a null
-
-
-def test_the_dates_kept_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
-    # Dates are parsed once and kept, up to a bound (a server reading odd dates must not grow without end).
-    from assess.rules import facts as facts_module
-
-    monkeypatch.setattr(facts_module, "_DAYS", {})
-    monkeypatch.setattr(facts_module, "_DAYS_KEPT", 3)
-    dates = [dt.date(2025, 1, day) for day in range(1, 11)]
-    for _ in range(2):  # read, then read again from what was kept
-        assert [facts_module._day(date.isoformat()) for date in dates] == [
-            (date - dt.date(1970, 1, 1)).days for date in dates
-        ]
-        assert [facts_module._epoch(date.isoformat()) for date in dates] == [
-            (date - dt.date(1970, 1, 1)).days for date in dates
-        ]
-    assert len(facts_module._DAYS) == 3
-    assert facts_module._day(None) is None

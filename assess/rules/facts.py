@@ -23,8 +23,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from itertools import filterfalse
-from operator import itemgetter
 from typing import Any
 
 from assess.plan.enums import (
@@ -409,14 +407,10 @@ def _fact(kind: str, ptr: str, **fields: Any) -> Fact:
     return fact
 
 
-# The builders below write each fact as one dict display holding every field of its kind, in the
-# order of `FACT_MODEL`, then delete the fields that are absent (None): a display sizes the dict once,
-# where field-by-field stores grow it two or three times, and most fields are stated, so a test
-# that finds a value costs less than a store. tests/test_facts.py checks that no fact holds a None
-# and that the facts equal those of the plain build (tests/facts_oracle.py).
-# A display holds at most 15 fields: CPython 3.11 builds a larger one key by key from an empty dict
-# and merges its tail, dearer than stores. So the channel and plan facts are a display of their first
-# 15 fields, then the others stored one by one (an absent one left out).
+# The builders below write each fact as a dict display up to its first field that may be absent,
+# then field by field, an absent one (None) left out: cheaper than `_fact`'s keyword arguments and
+# per-field loop (~250 fields a plan), and the keys keep the order of `_fact`'s.
+# tests/test_facts.py checks that no fact holds a None.
 
 
 def _num(value: Any) -> Any:
@@ -425,39 +419,17 @@ def _num(value: Any) -> Any:
     return _number(value) if type(value) is float else value
 
 
-_FROM_ISO = dt.date.fromisoformat  # bound once
-
-_DAYS: dict[str, int] = {}
-"""ISO date -> epoch day, for the dates already read: a plan reads some twenty dates, fourteen distinct,
-and plans share their dates (those of a few recent years), so a look-up mostly replaces a parse."""
-_DAYS_KEPT = 8192
-"""Dates `_DAYS` keeps at most (some twenty years of days): a server reading odd dates stays bounded."""
-
-
-def _parsed(value: str) -> int:
-    """The epoch day of an ISO date not in `_DAYS` yet (kept there while there is room)."""
-    day = _FROM_ISO(value).toordinal() - _EPOCH
-    if len(_DAYS) < _DAYS_KEPT:
-        _DAYS[value] = day
-    return day
+_FROM_ISO = dt.date.fromisoformat  # bound once: some twenty dates a plan
 
 
 def _epoch(value: str) -> int:
     """The epoch day of an ISO date, as the validated plan holds dates."""
-    try:
-        return _DAYS[value]
-    except KeyError:
-        return _parsed(value)
+    return _FROM_ISO(value).toordinal() - _EPOCH
 
 
 def _day(value: str | None) -> int | None:
     """`_epoch` of an optional date (None when absent)."""
-    if value is None:
-        return None
-    try:
-        return _DAYS[value]
-    except KeyError:
-        return _parsed(value)
+    return None if value is None else _FROM_ISO(value).toordinal() - _EPOCH
 
 
 _NAMED = 32
@@ -487,18 +459,6 @@ def _days(cadence: str | None) -> int | None:
     return None if cadence is None else _CADENCE_DAYS[cadence]
 
 
-# Lists and dicts below are built by map, zip and filter where a comprehension would do: a
-# comprehension is a function call of its own in CPython 3.11 (a dozen a plan). Their zips go
-# without strict=, which costs a keyword parse a call: both sides are maps of one list.
-_ID = itemgetter("id")
-_KIND = itemgetter("kind")
-
-
-def _by_id(entries: Sequence[PlanData]) -> dict[str, PlanData]:
-    """Entries by id (the last of a repeated id)."""
-    return dict(zip(map(_ID, entries), entries))  # noqa: B905
-
-
 def build_facts(plan: PlanData) -> list[Fact]:
     """All data facts of a validated plain plan, in document order (the trigger is added by the engine).
 
@@ -506,113 +466,103 @@ def build_facts(plan: PlanData) -> list[Fact]:
     """
     humans = Humans(plan)
     org = plan["organization"]
-    name = org.get("name")
-    size = org.get("size")
-    staff_hours = _num(org.get("staff_hours_per_week"))
-    fact: Fact = {
-        "kind": "organization",
-        "fid": "organization:/organization",
-        "ptr": "/organization",
-        "name": name,
-        "type": org.get("type", _ORGANIZATION_TYPE),
-        "size": size,
-        "staff_hours": staff_hours,
-    }
-    if name is None:
-        del fact["name"]
-    if size is None:
-        del fact["size"]
-    if staff_hours is None:
-        del fact["staff_hours"]
+    fact: Fact = {"kind": "organization", "fid": "organization:/organization", "ptr": "/organization"}
+    if (name := org.get("name")) is not None:
+        fact["name"] = name
+    fact["type"] = org.get("type", _ORGANIZATION_TYPE)
+    if (size := org.get("size")) is not None:
+        fact["size"] = size
+    if (staff_hours := _num(org.get("staff_hours_per_week"))) is not None:
+        fact["staff_hours"] = staff_hours
     facts = [fact]
     info = plan.get("plan")
     if info is not None:
-        facts.append(_info_fact(info))
+        start_day = _day(info.get("start_date"))
+        as_of_day = _day(info.get("as_of"))
+        fact = {"kind": "info", "fid": "info:/plan", "ptr": "/plan"}
+        if (title := info.get("title")) is not None:
+            fact["title"] = title
+        fact["language"] = info.get("language", _LANGUAGE)
+        if start_day is not None:
+            fact["start_day"] = start_day
+        if (horizon_months := _num(info.get("horizon_months"))) is not None:
+            fact["horizon_months"] = horizon_months
+        if as_of_day is not None:
+            fact["as_of_day"] = as_of_day
+        if as_of_day is not None and start_day is not None:
+            fact["plan_age_days"] = as_of_day - start_day
+        if (plan_owner := info.get("owner")) is not None:
+            fact["owner"] = plan_owner
+        facts.append(fact)
     if plan.get("committee") is not None:
         _committee_facts(plan, humans, facts)
     goals = plan.get("goals", _NONE)
     metrics = plan.get("metrics", _NONE)
     goal_metric_ids: set[str] = set()
     goals_using: dict[str, int] = {}  # metric id -> goals naming it
-    metric_kinds: dict[str, str] = dict(zip(map(_ID, metrics), map(_KIND, metrics)))  # noqa: B905
+    metric_kinds: dict[str, str] = {metric["id"]: metric["kind"] for metric in metrics}
     fundraising_goals = 0
     primary_goals = 0
     for index, goal in enumerate(goals):
-        ptr, fid = _GOAL[index] if index < _NAMED else _name("goal", "/goals", index)
         goal_metrics = goal.get("metrics", _NONE)
         for mid in set(goal_metrics):
             goals_using[mid] = goals_using.get(mid, 0) + 1
         goal_metric_ids.update(goal_metrics)
-        kinds = list(filter(None, map(metric_kinds.get, goal_metrics)))  # of its known metrics (a kind is never "")
+        kinds = [metric_kinds[mid] for mid in goal_metrics if mid in metric_kinds]
         donations_only = kinds.count(_DONATIONS) == len(kinds) if kinds else None
         fundraising = goal["category"] == _FUNDRAISING or bool(donations_only)
         fundraising_goals += fundraising
         primary = goal.get("primary", False)
         primary_goals += primary
-        statement = goal.get("statement")
-        target_value = _num(goal.get("target_value"))
-        target_day = _day(goal.get("target_date"))
-        fact = {
-            "kind": "goal",
-            "fid": fid,
-            "ptr": ptr,
-            "goal": goal["id"],
-            "statement": statement,
-            "category": goal["category"],
-            "fundraising": fundraising,
-            "donations_only": donations_only,
-            "vanity_only": _VANITY.issuperset(kinds) if kinds else None,
-            "primary": primary,
-            "metric_count": len(goal_metrics),
-            "target_value": target_value,
-            "target_day": target_day,
-            "has_objective": goal.get("objective") is not None,
-        }
-        if statement is None:
-            del fact["statement"]
-        if not kinds:
-            del fact["donations_only"], fact["vanity_only"]
-        if target_value is None:
-            del fact["target_value"]
-        if target_day is None:
-            del fact["target_day"]
+        ptr, fid = _GOAL[index] if index < _NAMED else _name("goal", "/goals", index)
+        fact = {"kind": "goal", "fid": fid, "ptr": ptr, "goal": goal["id"]}
+        if (statement := goal.get("statement")) is not None:
+            fact["statement"] = statement
+        fact["category"] = goal["category"]
+        fact["fundraising"] = fundraising
+        if donations_only is not None:
+            fact["donations_only"] = donations_only
+        if kinds:
+            fact["vanity_only"] = _VANITY.issuperset(kinds)
+        fact["primary"] = primary
+        fact["metric_count"] = len(goal_metrics)
+        if (target_value := _num(goal.get("target_value"))) is not None:
+            fact["target_value"] = target_value
+        if (target_day := _day(goal.get("target_date"))) is not None:
+            fact["target_day"] = target_day
+        fact["has_objective"] = goal.get("objective") is not None
         facts.append(fact)
-    goal_outcome_metrics = sourced_metrics = 0
+    sourced_metrics = 0
     for index, metric in enumerate(metrics):
-        ptr, fid = _METRIC[index] if index < _NAMED else _name("metric", "/metrics", index)
-        mid = metric["id"]
-        kind = metric["kind"]
-        vanity = kind in _VANITY
-        name = metric.get("name")
-        source = metric.get("source")
-        if not vanity and mid in goal_metric_ids:  # (ids are unique: each metric counts once)
-            goal_outcome_metrics += 1
-            if source:
-                sourced_metrics += 1
         baseline = metric.get("baseline")
-        fact = {
-            "kind": "metric",
-            "fid": fid,
-            "ptr": ptr,
-            "metric": mid,
-            "name": name,
-            "type": kind,
-            "vanity": vanity,
-            "source": source,
-            "baseline_value": _num(baseline["value"]) if baseline is not None else None,
-            "baseline_day": _epoch(baseline["date"]) if baseline is not None else None,
-            "goal_count": goals_using.get(mid, 0),
-        }
-        if name is None:
-            del fact["name"]
-        if source is None:
-            del fact["source"]
-        if baseline is None:
-            del fact["baseline_value"], fact["baseline_day"]
+        vanity = metric["kind"] in _VANITY
+        if metric.get("source") and metric["id"] in goal_metric_ids and not vanity:
+            sourced_metrics += 1
+        ptr, fid = _METRIC[index] if index < _NAMED else _name("metric", "/metrics", index)
+        fact = {"kind": "metric", "fid": fid, "ptr": ptr, "metric": metric["id"]}
+        if (name := metric.get("name")) is not None:
+            fact["name"] = name
+        fact["type"] = metric["kind"]
+        fact["vanity"] = vanity
+        if (source := metric.get("source")) is not None:
+            fact["source"] = source
+        if baseline is not None:
+            fact["baseline_value"] = _num(baseline["value"])
+            fact["baseline_day"] = _epoch(baseline["date"])
+        fact["goal_count"] = goals_using.get(metric["id"], 0)
         facts.append(fact)
     tracking = plan.get("tracking")
     if tracking is not None:
-        facts.append(_tracking_fact(tracking))
+        fact = {"kind": "tracking", "fid": "tracking:/tracking", "ptr": "/tracking"}
+        if (sheet := tracking.get("sheet")) is not None:
+            fact["sheet"] = sheet
+        if (tracking_start := _day(tracking.get("start_date"))) is not None:
+            fact["start_day"] = tracking_start
+        if (web_analytics := tracking.get("web_analytics")) is not None:
+            fact["web_analytics"] = web_analytics
+        if (utm := tracking.get("utm_convention")) is not None:
+            fact["utm"] = utm
+        facts.append(fact)
     if plan.get("policies") is not None:
         _policy_facts(plan, humans, facts)
     research_days: list[int] = []
@@ -624,9 +574,7 @@ def build_facts(plan: PlanData) -> list[Fact]:
     segment_platforms: dict[str, set[str]] = {}
     segment_latest: dict[str, int] = {}  # segment id -> the day of the latest audience research it rests on
     if audience is not None:
-        all_research = audience.get("research", _NONE)
-        for index, research in enumerate(all_research):
-            ptr, fid = _RESEARCH[index] if index < _NAMED else _name("research", "/audience/research", index)
+        for index, research in enumerate(audience.get("research", _NONE)):
             day = _epoch(research["date"])
             is_audience = is_audience_research(research)
             if is_audience:
@@ -634,7 +582,7 @@ def build_facts(plan: PlanData) -> list[Fact]:
                 audience_research[research["id"]] = day
             else:
                 insider_research += 1
-            respondents = _num(research.get("respondents"))
+            ptr, fid = _RESEARCH[index] if index < _NAMED else _name("research", "/audience/research", index)
             fact = {
                 "kind": "research",
                 "fid": fid,
@@ -642,42 +590,31 @@ def build_facts(plan: PlanData) -> list[Fact]:
                 "research": research["id"],
                 "method": research["method"],
                 "day": day,
-                "respondents": respondents,
-                "participants": sorted(research.get("participants", _NONE)),
-                "audience": is_audience,
             }
-            if respondents is None:
-                del fact["respondents"]
+            if (respondents := _num(research.get("respondents"))) is not None:
+                fact["respondents"] = respondents
+            fact["participants"] = sorted(research.get("participants", _NONE))
+            fact["audience"] = is_audience
             facts.append(fact)
         for index, segment in enumerate(segments):
-            ptr, fid = _SEGMENT[index] if index < _NAMED else _name("segment", "/audience/segments", index)
-            sid = segment["id"]
-            evidence = segment["evidence"]
             rests_on = segment.get("research", _NONE)
             platforms = segment.get("platforms", _NONE)
-            audience_rests_on = audience_research.keys() & rests_on  # the audience research it rests on
-            # Evidence: not an assumption, nor resting only on research that asked staff or board.
-            evidenced = evidence != "assumption" and (not rests_on or bool(audience_rests_on))
+            evidenced = _evidenced(segment["evidence"], rests_on, audience_research)
             assumption_segments += not evidenced
-            segment_platforms[sid] = set(platforms)
-            if audience_rests_on:
-                segment_latest[sid] = max(map(audience_research.__getitem__, audience_rests_on))
+            segment_platforms[segment["id"]] = set(platforms)
+            days = [audience_research[rid] for rid in rests_on if rid in audience_research]
+            if days:
+                segment_latest[segment["id"]] = max(days)
             else:
-                segment_latest.pop(sid, None)  # of two segments with one id, the last is read
-            name = segment.get("name")
-            fact = {
-                "kind": "segment",
-                "fid": fid,
-                "ptr": ptr,
-                "segment": sid,
-                "name": name,
-                "evidence": evidence,
-                "platforms": list(platforms),
-                "research_count": len(rests_on),
-                "evidenced": evidenced,
-            }
-            if name is None:
-                del fact["name"]
+                segment_latest.pop(segment["id"], None)  # of two segments with one id, the last is read
+            ptr, fid = _SEGMENT[index] if index < _NAMED else _name("segment", "/audience/segments", index)
+            fact = {"kind": "segment", "fid": fid, "ptr": ptr, "segment": segment["id"]}
+            if (name := segment.get("name")) is not None:
+                fact["name"] = name
+            fact["evidence"] = segment["evidence"]
+            fact["platforms"] = list(platforms)
+            fact["research_count"] = len(rests_on)
+            fact["evidenced"] = evidenced
             facts.append(fact)
     first_research_day = min(research_days) if research_days else None
     content = plan.get("content")
@@ -687,11 +624,9 @@ def build_facts(plan: PlanData) -> list[Fact]:
     active_hours = 0.0
     active_channels = planned_channels = 0
     for index, channel in enumerate(channels):
-        ptr, fid = _CHANNEL[index] if index < _NAMED else _name("channel", "/channels", index)
-        cid = channel["id"]
         status = channel.get("status", _CHANNEL_STATUS)
         active = status == "active"
-        hours = channel.get("hours_per_week")  # summed as written, rounded once (`_num`) in the sum
+        hours = channel.get("hours_per_week")
         if active:
             active_channels += 1
             if hours is not None:
@@ -707,12 +642,9 @@ def build_facts(plan: PlanData) -> list[Fact]:
         if account is not None:
             admins = account.get("admins", _NONE)
             handle = account.get("handle")
-            personal = account.get("ownership") == "personal"
-            two_factor = account.get("two_factor")
         else:
             admins = _NONE
-            handle = two_factor = None
-            personal = False
+            handle = None
         on_platform: bool | None = None  # one of its segments gathers on its platform (None: no segments)
         reconfirmed_by_research = False  # ... and rests on audience research dated after the channel was selected
         if channel_segments:
@@ -724,31 +656,28 @@ def build_facts(plan: PlanData) -> list[Fact]:
                     if selected_day is not None and latest is not None and latest > selected_day:
                         reconfirmed_by_research = True
                         break
+        ptr, fid = _CHANNEL[index] if index < _NAMED else _name("channel", "/channels", index)
         fact = {
             "kind": "channel",
             "fid": fid,
             "ptr": ptr,
-            "channel": cid,
-            "name": handle if handle else cid,
+            "channel": channel["id"],
+            "name": handle if handle else channel["id"],
             "platform": platform,
             "status": status,
             "active": active,
-            "selected_day": selected_day,
-            "has_rationale": channel.get("rationale") is not None,
-            "segment_count": len(channel_segments),
-            "audience_on_platform": on_platform,
-            "owner": owner,
-            "owner_current": humans.current(owner) if owner is not None else None,
-            "hours": _num(hours),
-        }  # the fields past the 15th one by one (see above `_num`)
-        if selected_day is None:
-            del fact["selected_day"]
-        if on_platform is None:
-            del fact["audience_on_platform"]
-        if owner is None:
-            del fact["owner"], fact["owner_current"]
-        if hours is None:
-            del fact["hours"]
+        }
+        if selected_day is not None:
+            fact["selected_day"] = selected_day
+        fact["has_rationale"] = channel.get("rationale") is not None
+        fact["segment_count"] = len(channel_segments)
+        if on_platform is not None:
+            fact["audience_on_platform"] = on_platform
+        if owner is not None:
+            fact["owner"] = owner
+            fact["owner_current"] = humans.current(owner)
+        if hours is not None:
+            fact["hours"] = _num(hours)
         if (posts_per_week := _num(channel.get("posts_per_week"))) is not None:
             fact["posts_per_week"] = posts_per_week
         if (last_post_day := _day(channel.get("last_post_on"))) is not None:
@@ -756,15 +685,15 @@ def build_facts(plan: PlanData) -> list[Fact]:
         fact["has_account"] = account is not None
         fact["admins"] = humans.count(admins)
         fact["admins_listed"] = len(set(admins))
-        fact["personal"] = personal
+        fact["personal"] = account is not None and account.get("ownership") == "personal"
         if reconfirmed_day is not None:
             fact["reconfirmed_day"] = reconfirmed_day
-            if first_research_day is not None:
-                fact["reconfirmed_after_research"] = reconfirmed_day >= first_research_day
+        if reconfirmed_day is not None and first_research_day is not None:
+            fact["reconfirmed_after_research"] = reconfirmed_day >= first_research_day
         fact["reconfirmed_by_research"] = reconfirmed_by_research
-        if two_factor is not None:
+        if account is not None and (two_factor := account.get("two_factor")) is not None:
             fact["two_factor"] = two_factor
-        fact["in_calendar"] = cid in calendar_channels
+        fact["in_calendar"] = channel["id"] in calendar_channels
         facts.append(fact)
     _section_facts(plan, facts)
     celebration = plan.get("celebration")
@@ -778,158 +707,83 @@ def build_facts(plan: PlanData) -> list[Fact]:
         "primary_goals": primary_goals,
         "metrics": len(metrics),
         "goal_metrics": len(goal_metric_ids & metric_kinds.keys()),
-        "goal_outcome_metrics": goal_outcome_metrics,
+        "goal_outcome_metrics": sum(
+            1 for mid in goal_metric_ids if mid in metric_kinds and metric_kinds[mid] not in _VANITY
+        ),
         "sourced_metrics": sourced_metrics,
         "channels": len(channels),
         "active_channels": active_channels,
         "planned_channels": planned_channels,
         "active_hours": _num(active_hours),
-    }  # the fields past the 15th one by one (see above `_num`)
-    fact["research"] = len(research_days)
-    fact["insider_research"] = insider_research
-    fact["segments"] = len(segments)
-    fact["assumption_segments"] = assumption_segments
-    if research_days:
+        "research": len(research_days),
+        "insider_research": insider_research,
+        "segments": len(segments),
+        "assumption_segments": assumption_segments,
+    }
+    if first_research_day is not None:
         fact["first_research_day"] = first_research_day
+    if research_days:
         fact["latest_research_day"] = max(research_days)
     fact["milestones"] = len(celebration.get("milestones", _NONE)) if celebration is not None else 0
     facts.append(fact)
     return facts
 
 
-def _info_fact(info: PlanData) -> Fact:
-    title = info.get("title")
-    start_day = _day(info.get("start_date"))
-    horizon_months = _num(info.get("horizon_months"))
-    as_of_day = _day(info.get("as_of"))
-    plan_age_days = as_of_day - start_day if as_of_day is not None and start_day is not None else None
-    owner = info.get("owner")
-    fact: Fact = {
-        "kind": "info",
-        "fid": "info:/plan",
-        "ptr": "/plan",
-        "title": title,
-        "language": info.get("language", _LANGUAGE),
-        "start_day": start_day,
-        "horizon_months": horizon_months,
-        "as_of_day": as_of_day,
-        "plan_age_days": plan_age_days,
-        "owner": owner,
-    }
-    if title is None:
-        del fact["title"]
-    if start_day is None:
-        del fact["start_day"]
-    if horizon_months is None:
-        del fact["horizon_months"]
-    if as_of_day is None:
-        del fact["as_of_day"]
-    if plan_age_days is None:
-        del fact["plan_age_days"]
-    if owner is None:
-        del fact["owner"]
-    return fact
-
-
-def _tracking_fact(tracking: PlanData) -> Fact:
-    sheet = tracking.get("sheet")
-    start_day = _day(tracking.get("start_date"))
-    web_analytics = tracking.get("web_analytics")
-    utm = tracking.get("utm_convention")
-    fact: Fact = {
-        "kind": "tracking",
-        "fid": "tracking:/tracking",
-        "ptr": "/tracking",
-        "sheet": sheet,
-        "start_day": start_day,
-        "web_analytics": web_analytics,
-        "utm": utm,
-    }
-    if sheet is None:
-        del fact["sheet"]
-    if start_day is None:
-        del fact["start_day"]
-    if web_analytics is None:
-        del fact["web_analytics"]
-    if utm is None:
-        del fact["utm"]
-    return fact
+def _evidenced(evidence: str, research: Sequence[str], audience_research: dict[str, int]) -> bool:
+    """A segment rests on evidence: not an assumption, nor only on research that asked staff or board."""
+    return evidence != "assumption" and (not research or not audience_research.keys().isdisjoint(research))
 
 
 def _committee_facts(plan: PlanData, humans: Humans, facts: list[Fact]) -> None:
     committee = plan["committee"]
     members = committee.get("members", _NONE)
-    people = _by_id(plan.get("people", _NONE))
-    listed: list[str] = []  # the members' person ids
+    people = {person["id"]: person for person in plan.get("people", _NONE)}
     departments: set[str] = set()
     traits: set[str] = set()
     member_facts: list[Fact] = []
     for index, member in enumerate(members):
-        ptr, fid = _MEMBER[index] if index < _NAMED else _name("member", "/committee/members", index)
         pid = member["person"]
-        listed.append(pid)
         person = people.get(pid)
-        if person is not None:
-            name = person.get("name")
-            department = person.get("department")
-            department = department.strip().lower() if department else None
-        else:
-            name = pid
-            department = None
+        department = person.get("department") if person is not None else None
+        department = department.strip().lower() if department else None
         member_traits = member.get("traits", _NONE)
         current = humans.current(pid)
         if current:
             if department:
                 departments.add(department)
             traits.update(member_traits)
-        fact: Fact = {
-            "kind": "member",
-            "fid": fid,
-            "ptr": ptr,
-            "person": pid,
-            "name": name,
-            "department": department,
-            "traits": sorted(member_traits),
-            "current": current,
-        }
-        if name is None:
-            del fact["name"]
-        if department is None:
-            del fact["department"]
+        ptr, fid = _MEMBER[index] if index < _NAMED else _name("member", "/committee/members", index)
+        fact: Fact = {"kind": "member", "fid": fid, "ptr": ptr, "person": pid}
+        if (name := person.get("name") if person is not None else pid) is not None:
+            fact["name"] = name
+        if department is not None:
+            fact["department"] = department
+        fact["traits"] = sorted(member_traits)
+        fact["current"] = current
         member_facts.append(fact)
-    meets_days = _days(committee.get("meets"))
     fact = {
         "kind": "committee",
         "fid": "committee:/committee",
         "ptr": "/committee",
-        "members": humans.count(listed),
-        "members_listed": len(set(listed)),
+        "members": humans.count(member["person"] for member in members),
+        "members_listed": len({member["person"] for member in members}),
         "departments": len(departments),
         "traits": len(traits),
-        "missing_traits": list(filterfalse(traits.__contains__, _TRAITS)),
-        "meets_days": meets_days,
+        "missing_traits": [trait for trait in _TRAITS if trait not in traits],
     }
-    if meets_days is None:
-        del fact["meets_days"]
+    if (meets_days := _days(committee.get("meets"))) is not None:
+        fact["meets_days"] = meets_days
     facts.append(fact)
     facts.extend(member_facts)
 
 
 def _policy_facts(plan: PlanData, humans: Humans, facts: list[Fact]) -> None:
     policies = plan["policies"]
-    enforcement = policies.get("enforcement")
-    credential_storage = policies.get("credential_storage")
-    fact: Fact = {
-        "kind": "policies",
-        "fid": "policies:/policies",
-        "ptr": "/policies",
-        "enforcement": enforcement,
-        "credential_storage": credential_storage,
-    }
-    if enforcement is None:
-        del fact["enforcement"]
-    if credential_storage is None:
-        del fact["credential_storage"]
+    fact: Fact = {"kind": "policies", "fid": "policies:/policies", "ptr": "/policies"}
+    if (enforcement := policies.get("enforcement")) is not None:
+        fact["enforcement"] = enforcement
+    if (credential_storage := policies.get("credential_storage")) is not None:
+        fact["credential_storage"] = credential_storage
     facts.append(fact)
     policy = policies.get("social_media_policy")
     if policy is not None:
@@ -942,96 +796,87 @@ def _policy_facts(plan: PlanData, humans: Humans, facts: list[Fact]) -> None:
             "ptr": "/policies/social_media_policy",
             "reviewers": sorted(reviewed_by),
             "legal_or_hr": bool(_LEGAL_OR_HR.intersection(reviewed_by)),
-            "adopted_day": adopted_day,
-            "last_reviewed_day": last_reviewed_day,
-            "reviewed_day": _later(adopted_day, last_reviewed_day),
         }
-        if adopted_day is None:
-            del fact["adopted_day"]
-        if last_reviewed_day is None:
-            del fact["last_reviewed_day"]
-            if adopted_day is None:
-                del fact["reviewed_day"]
+        if adopted_day is not None:
+            fact["adopted_day"] = adopted_day
+        if last_reviewed_day is not None:
+            fact["last_reviewed_day"] = last_reviewed_day
+        if adopted_day is not None or last_reviewed_day is not None:  # the later of the two
+            fact["reviewed_day"] = max(day for day in (adopted_day, last_reviewed_day) if day is not None)
         facts.append(fact)
     crisis = policies.get("crisis_plan")
     if crisis is not None:
-        facts.append(_crisis_fact(crisis, humans))
+        contacts = crisis.get("contacts", _NONE)
+        responder = crisis.get("responder")
+        if responder is None:
+            responder = next(iter(contacts), None)
+        backup = crisis.get("backup_responder")
+        fact = {
+            "kind": "crisis",
+            "fid": "crisis:/policies/crisis_plan",
+            "ptr": "/policies/crisis_plan",
+            "contacts": humans.count(contacts),
+            "contacts_listed": len(set(contacts)),
+            "backup": backup is not None
+            and humans.current(backup)
+            and (responder is None or humans.human(backup) != humans.human(responder)),
+            "backup_named": backup is not None,
+        }
+        if (first_response_hours := _num(crisis.get("first_response_hours"))) is not None:
+            fact["first_response_hours"] = first_response_hours
+        if (last_reviewed_day := _day(crisis.get("last_reviewed"))) is not None:
+            fact["last_reviewed_day"] = last_reviewed_day
+        facts.append(fact)
     training = policies.get("training")
     if training is not None:
-        last_day = _day(training.get("last_session"))
-        fact = {
-            "kind": "training",
-            "fid": "training:/policies/training",
-            "ptr": "/policies/training",
-            "last_day": last_day,
-            "topics": len(training.get("topics", _NONE)),
-        }
-        if last_day is None:
-            del fact["last_day"]
+        fact = {"kind": "training", "fid": "training:/policies/training", "ptr": "/policies/training"}
+        if (last_day := _day(training.get("last_session"))) is not None:
+            fact["last_day"] = last_day
+        fact["topics"] = len(training.get("topics", _NONE))
         facts.append(fact)
 
 
-def _later(first: int | None, second: int | None) -> int | None:
-    """The later of two optional days (None when both are)."""
-    if first is None:
-        return second
-    return first if second is None or first > second else second
-
-
-def _crisis_fact(crisis: PlanData, humans: Humans) -> Fact:
-    contacts = crisis.get("contacts", _NONE)
-    responder = crisis.get("responder")
-    if responder is None:
-        responder = next(iter(contacts), None)
-    backup = crisis.get("backup_responder")
-    first_response_hours = _num(crisis.get("first_response_hours"))
-    last_reviewed_day = _day(crisis.get("last_reviewed"))
-    fact: Fact = {
-        "kind": "crisis",
-        "fid": "crisis:/policies/crisis_plan",
-        "ptr": "/policies/crisis_plan",
-        "contacts": humans.count(contacts),
-        "contacts_listed": len(set(contacts)),
-        "backup": backup is not None
-        and humans.current(backup)
-        and (responder is None or humans.human(backup) != humans.human(responder)),
-        "backup_named": backup is not None,
-        "first_response_hours": first_response_hours,
-        "last_reviewed_day": last_reviewed_day,
-    }
-    if first_response_hours is None:
-        del fact["first_response_hours"]
-    if last_reviewed_day is None:
-        del fact["last_reviewed_day"]
-    return fact
-
-
 def _section_facts(plan: PlanData, facts: list[Fact]) -> None:
-    """The facts of the sections whose facts stand on their own (listening ... celebration), in plan order."""
     listening = plan.get("listening")
     if listening is not None:
-        cadence_days = _days(listening.get("cadence"))
         fact: Fact = {
             "kind": "listening",
             "fid": "listening:/listening",
             "ptr": "/listening",
             "keywords": len(listening.get("keywords", _NONE)),
-            "cadence_days": cadence_days,
-            "peers": len(listening.get("peers_followed", _NONE)),
         }
-        if cadence_days is None:
-            del fact["cadence_days"]
+        if (cadence_days := _days(listening.get("cadence"))) is not None:
+            fact["cadence_days"] = cadence_days
+        fact["peers"] = len(listening.get("peers_followed", _NONE))
         facts.append(fact)
     tools = plan.get("tools")
     if tools is not None:
-        facts.append(_tools_fact(tools))
+        fact = {
+            "kind": "tools",
+            "fid": "tools:/tools",
+            "ptr": "/tools",
+            "has_scheduler": tools.get("scheduler") is not None,
+        }
+        if (scheduler := tools.get("scheduler")) is not None:
+            fact["scheduler"] = scheduler
+        if (live_check_days := _days(tools.get("live_check"))) is not None:
+            fact["live_check_days"] = live_check_days
+        if (automated_percent := _num(tools.get("automated_percent"))) is not None:
+            fact["automated_percent"] = automated_percent
+        facts.append(fact)
     engagement = plan.get("engagement")
     if engagement is not None:
-        facts.append(_engagement_fact(engagement))
+        fact = {"kind": "engagement", "fid": "engagement:/engagement", "ptr": "/engagement"}
+        if (reply_target_hours := _num(engagement.get("reply_target_hours"))) is not None:
+            fact["reply_target_hours"] = reply_target_hours
+        if (shares_others := engagement.get("shares_others")) is not None:
+            fact["shares_others"] = shares_others
+        if (acknowledges_sharers := engagement.get("acknowledges_sharers")) is not None:
+            fact["acknowledges_sharers"] = acknowledges_sharers
+        facts.append(fact)
     content = plan.get("content")
     if content is not None:
         calendar = content.get("calendar")
-        fundraising_percent = _num(content.get("fundraising_percent"))
         fact = {
             "kind": "content",
             "fid": "content:/content",
@@ -1039,142 +884,60 @@ def _section_facts(plan: PlanData, facts: list[Fact]) -> None:
             "has_calendar": calendar is not None,
             "calendar_channels": len(set(calendar.get("channels", _NONE))) if calendar is not None else 0,
             "pillars": len(content.get("pillars", _NONE)),
-            "fundraising_percent": fundraising_percent,
         }
-        if fundraising_percent is None:
-            del fact["fundraising_percent"]
+        if (fundraising_percent := _num(content.get("fundraising_percent"))) is not None:
+            fact["fundraising_percent"] = fundraising_percent
         facts.append(fact)
     visuals = plan.get("visuals")
     if visuals is not None:
-        facts.append(_visuals_fact(visuals))
+        formats = set(visuals.get("formats", _NONE))
+        sources = sorted(set(visuals.get("sources", _NONE)))
+        fact = {"kind": "visuals", "fid": "visuals:/visuals", "ptr": "/visuals"}
+        if (share_percent := _num(visuals.get("share_percent"))) is not None:
+            fact["share_percent"] = share_percent
+        if (assets_per_month := _num(visuals.get("assets_per_month"))) is not None:
+            fact["assets_per_month"] = assets_per_month
+        fact["formats"] = len(formats)
+        fact["format_list"] = sorted(formats)
+        fact["sources"] = sources
+        fact["source_count"] = len(sources)
+        fact["own_sources"] = sum(source not in _BORROWED_VISUALS for source in sources)
+        if (profile_images := visuals.get("profile_images")) is not None:
+            fact["profile_images"] = profile_images
+        facts.append(fact)
     measurement = plan.get("measurement")
     if measurement is not None:
-        facts.append(_measurement_fact(measurement))
+        fact = {
+            "kind": "measurement",
+            "fid": "measurement:/measurement",
+            "ptr": "/measurement",
+            "tools": len(measurement.get("tools", _NONE)),
+        }
+        if (review_days := _days(measurement.get("review_cadence"))) is not None:
+            fact["review_days"] = review_days
+            fact["review_cadence"] = measurement["review_cadence"]
+        fact["has_decision_rule"] = measurement.get("decision_rule") is not None
+        if (last_review_day := _day(measurement.get("last_review"))) is not None:
+            fact["last_review_day"] = last_review_day
+        facts.append(fact)
     celebration = plan.get("celebration")
     if celebration is not None:
-        _celebration_facts(celebration, facts)
-
-
-def _tools_fact(tools: PlanData) -> Fact:
-    scheduler = tools.get("scheduler")
-    live_check_days = _days(tools.get("live_check"))
-    automated_percent = _num(tools.get("automated_percent"))
-    fact: Fact = {
-        "kind": "tools",
-        "fid": "tools:/tools",
-        "ptr": "/tools",
-        "has_scheduler": scheduler is not None,
-        "scheduler": scheduler,
-        "live_check_days": live_check_days,
-        "automated_percent": automated_percent,
-    }
-    if scheduler is None:
-        del fact["scheduler"]
-    if live_check_days is None:
-        del fact["live_check_days"]
-    if automated_percent is None:
-        del fact["automated_percent"]
-    return fact
-
-
-def _engagement_fact(engagement: PlanData) -> Fact:
-    reply_target_hours = _num(engagement.get("reply_target_hours"))
-    shares_others = engagement.get("shares_others")
-    acknowledges_sharers = engagement.get("acknowledges_sharers")
-    fact: Fact = {
-        "kind": "engagement",
-        "fid": "engagement:/engagement",
-        "ptr": "/engagement",
-        "reply_target_hours": reply_target_hours,
-        "shares_others": shares_others,
-        "acknowledges_sharers": acknowledges_sharers,
-    }
-    if reply_target_hours is None:
-        del fact["reply_target_hours"]
-    if shares_others is None:
-        del fact["shares_others"]
-    if acknowledges_sharers is None:
-        del fact["acknowledges_sharers"]
-    return fact
-
-
-def _visuals_fact(visuals: PlanData) -> Fact:
-    share_percent = _num(visuals.get("share_percent"))
-    assets_per_month = _num(visuals.get("assets_per_month"))
-    formats = sorted(set(visuals.get("formats", _NONE)))
-    sources = sorted(set(visuals.get("sources", _NONE)))
-    profile_images = visuals.get("profile_images")
-    fact: Fact = {
-        "kind": "visuals",
-        "fid": "visuals:/visuals",
-        "ptr": "/visuals",
-        "share_percent": share_percent,
-        "assets_per_month": assets_per_month,
-        "formats": len(formats),
-        "format_list": formats,
-        "sources": sources,
-        "source_count": len(sources),
-        "own_sources": len(sources) - len(_BORROWED_VISUALS.intersection(sources)),  # (sources are distinct)
-        "profile_images": profile_images,
-    }
-    if share_percent is None:
-        del fact["share_percent"]
-    if assets_per_month is None:
-        del fact["assets_per_month"]
-    if profile_images is None:
-        del fact["profile_images"]
-    return fact
-
-
-def _measurement_fact(measurement: PlanData) -> Fact:
-    review_cadence = measurement.get("review_cadence")
-    last_review_day = _day(measurement.get("last_review"))
-    fact: Fact = {
-        "kind": "measurement",
-        "fid": "measurement:/measurement",
-        "ptr": "/measurement",
-        "tools": len(measurement.get("tools", _NONE)),
-        "review_days": _days(review_cadence),
-        "review_cadence": review_cadence,
-        "has_decision_rule": measurement.get("decision_rule") is not None,
-        "last_review_day": last_review_day,
-    }
-    if review_cadence is None:
-        del fact["review_days"], fact["review_cadence"]
-    if last_review_day is None:
-        del fact["last_review_day"]
-    return fact
-
-
-def _celebration_facts(celebration: PlanData, facts: list[Fact]) -> None:
-    milestones = celebration.get("milestones", _NONE)
-    facts.append(
-        {
+        milestones = celebration.get("milestones", _NONE)
+        fact = {
             "kind": "celebration",
             "fid": "celebration:/celebration",
             "ptr": "/celebration",
             "milestones": len(milestones),
             "has_thanks": celebration.get("thanks") is not None,
         }
-    )
-    for index, milestone in enumerate(milestones):
-        ptr, fid = _MILESTONE[index] if index < _NAMED else _name("milestone", "/celebration/milestones", index)
-        description = milestone.get("description")
-        metric = milestone.get("metric")
-        value = _num(milestone.get("value"))
-        fact: Fact = {
-            "kind": "milestone",
-            "fid": fid,
-            "ptr": ptr,
-            "milestone": milestone["id"],
-            "description": description,
-            "metric": metric,
-            "value": value,
-        }
-        if description is None:
-            del fact["description"]
-        if metric is None:
-            del fact["metric"]
-        if value is None:
-            del fact["value"]
         facts.append(fact)
+        for index, milestone in enumerate(milestones):
+            ptr, fid = _MILESTONE[index] if index < _NAMED else _name("milestone", "/celebration/milestones", index)
+            fact = {"kind": "milestone", "fid": fid, "ptr": ptr, "milestone": milestone["id"]}
+            if (description := milestone.get("description")) is not None:
+                fact["description"] = description
+            if (metric := milestone.get("metric")) is not None:
+                fact["metric"] = metric
+            if (value := _num(milestone.get("value"))) is not None:
+                fact["value"] = value
+            facts.append(fact)
