@@ -49,7 +49,7 @@ def test_a_rule_page_in_french_has_no_english_labels_or_texts() -> None:
     for key, words in LABELS.items():
         if words["en"] != words["fr"] and len(words["en"].strip()) > 3 and words["en"] in english:
             assert words["en"] not in french, key
-    assert "Le plan prévoit un flux constant de visuels" in french
+    assert "Le plan produit des visuels (photos, vidéos ou graphiques)" in french
     assert "Why it matters" not in french
 
 

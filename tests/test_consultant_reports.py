@@ -310,3 +310,16 @@ def test_a_plan_without_a_crisis_plan_is_still_told_it_has_none(lang: str) -> No
     (finding,) = _findings(PANTRY, lang, "POL-01")
     assert "placeholder" not in finding.message and "provisoire" not in finding.message
     assert finding.pointer == "/policies/crisis_plan"
+
+
+@pytest.mark.parametrize(("lang", "overclaim"), [("en", "steady flow"), ("fr", "flux constant")])
+def test_a_thin_visual_plan_passes_vis01_under_a_title_that_claims_no_more_than_it_checks(
+    lang: str, overclaim: str
+) -> None:
+    """The French plan plans 6 stock images a month on 30% of posts: VIS-01 ("no visuals") rightly passes
+    and VIS-02/VIS-03 report the thinness, but the pass read "The plan has a steady flow of visuals" in the
+    list of what was checked, a claim the client's plan does not bear out."""
+    rules = {rule.rule_id: rule for rule in _report(FRENCH, lang).plans[0].rules}
+    assert rules["VIS-01"].status == "pass"
+    assert {rules["VIS-02"].status, rules["VIS-03"].status} == {"fail"}
+    assert overclaim not in rules["VIS-01"].title
