@@ -20,11 +20,12 @@ import datetime as dt
 import math
 import os
 import re
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import fields
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Literal, Self
+from typing import Any, Literal, Self, TypeVar
 
 from assess.errors import ConfigError
 from assess.frozen import Frozen, record
@@ -502,6 +503,35 @@ class Config(Frozen):
         values = {field.name: getattr(self, field.name) for field in fields(self)}
         values.update((key, value) for key, value in overrides.items() if value is not None)
         return Config.model_validate(values)
+
+
+_Derived = TypeVar("_Derived")
+_CONFIGS_KEPT = 64
+"""Configurations `per_config` remembers at most: many short-lived ones are forgotten, not accumulated."""
+
+
+def per_config(derive: Callable[[Config], _Derived]) -> Callable[[Config], _Derived]:
+    """`derive`, computed once per configuration object rather than once per call.
+
+    A `Config` is frozen, so what is derived from it holds while it lives: a caller assessing thousands
+    of plans with one `Config` pays for it once. Keyed by the object's id, each entry holding its
+    configuration so that the id cannot be reused by another while the entry stands.
+    """
+    known: dict[int, tuple[Config, _Derived]] = {}
+    lock = threading.Lock()
+
+    def derived(config: Config) -> _Derived:
+        entry = known.get(id(config))
+        if entry is not None and entry[0] is config:
+            return entry[1]
+        value = derive(config)
+        with lock:
+            if len(known) >= _CONFIGS_KEPT:
+                known.clear()
+            known[id(config)] = (config, value)
+        return value
+
+    return derived
 
 
 CONFIG_FILES = (".assess.toml", "pyproject.toml")

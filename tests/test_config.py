@@ -389,3 +389,23 @@ def test_property_any_value_builds_a_config_or_is_one_line_naming_its_setting(
         assert "\n" not in message
     else:
         assert config.merged() == config
+
+
+def test_per_config_derives_once_per_config_object_and_never_serves_another_objects_value() -> None:
+    from assess.config import _CONFIGS_KEPT, per_config
+
+    calls: list[Config] = []
+
+    @per_config
+    def derived(config: Config) -> tuple[str, int]:
+        calls.append(config)
+        return (str(config.fail_on), len(calls))
+
+    first = Config(fail_on="high")
+    assert derived(first) == derived(first) == ("high", 1)  # once for the object
+    other = Config(fail_on="low")
+    assert derived(other) == ("low", 2)  # another object is derived for itself
+    many = [Config(fail_on="medium") for _ in range(_CONFIGS_KEPT + 1)]  # forgetting, then deriving again
+    assert [derived(config)[0] for config in many] == ["medium"] * len(many)
+    assert derived(first)[0] == "high" and derived(other)[0] == "low"
+    assert len(calls) == 2 + len(many) + 2  # the two were forgotten when the table filled, then made again

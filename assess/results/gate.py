@@ -20,7 +20,7 @@ import functools
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from assess.config import Config
+from assess.config import Config, per_config
 from assess.i18n import colon, counted, label, number, plural
 from assess.results.report import Finding, Gate, PlanGate, PlanReport, Report, Score, Severity, new_gate, new_plan_gate
 
@@ -39,21 +39,15 @@ class Settings(NamedTuple):
     fail_on: str = Severity.HIGH.value
     fail_under: float | None = None
 
-    @classmethod
-    def of(cls, config: Config) -> Settings:
-        """The gate `config` sets (kept by the config object, as a `Config` is frozen: a plan asks twice)."""
-        known = _SETTINGS_OF.get(id(config))
-        if known is not None and known[0] is config:
-            return known[1]
-        settings = cls(str(config.fail_on), config.fail_under)
-        if len(_SETTINGS_OF) >= 64:  # many short-lived configs: forget them rather than grow
-            _SETTINGS_OF.clear()
-        _SETTINGS_OF[id(config)] = (config, settings)
-        return settings
+    @staticmethod
+    def of(config: Config) -> Settings:
+        """The gate `config` sets (made once per config object: a plan asks twice)."""
+        return _settings_of(config)
 
 
-_SETTINGS_OF: dict[int, tuple[Config, Settings]] = {}
-"""`Settings.of` by the config's id (each entry holds its config, so that the id stays its own)."""
+@per_config
+def _settings_of(config: Config) -> Settings:
+    return Settings(str(config.fail_on), config.fail_under)
 
 
 class Verdict(NamedTuple):

@@ -20,7 +20,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from assess.config import Config
+from assess.config import Config, per_config
 from assess.engines.base import CompiledRule, Engine
 from assess.engines.select import make_engine
 from assess.errors import ConfigError, RulePackError
@@ -120,10 +120,8 @@ _Key = tuple[str, ...]
 _cache: dict[_Key, Catalog] = {}
 _pack_cache: dict[str, RulePack] = {}
 _lock = threading.Lock()
-# Per-call lookups, so that a caller assessing thousands of plans with one `Config` pays
-# for the key once: the settings' JSON by the config object (held, so its id stays its own;
-# a `Config` is frozen), and the catalogs already checked against a key's selectors.
-_settings_of: dict[int, tuple[Config, str]] = {}
+# The catalogs already checked against a key's selectors (the settings' JSON is kept by the config
+# object: `_settings`, `per_config`).
 _checked: dict[tuple[_Key, bool], Catalog] = {}
 _BUNDLED_RECHECK_SECONDS = 1.0
 _bundled_signature: tuple[float, str] | None = None
@@ -215,6 +213,7 @@ def build_catalog(config: Config) -> Catalog:
     return catalog
 
 
+@per_config
 def _settings(config: Config) -> str:
     """The settings that shape a catalog, as text: equal settings give equal text."""
     scoring = [getattr(config.scoring, knob.name) for knob in fields(config.scoring)]
@@ -223,16 +222,7 @@ def _settings(config: Config) -> str:
 
 def _key(config: Config) -> _Key:
     """What the catalog depends on: the settings that shape it and the packs' current signatures."""
-    known = _settings_of.get(id(config))
-    if known is not None and known[0] is config:
-        settings = known[1]
-    else:
-        settings = _settings(config)
-        with _lock:
-            if len(_settings_of) >= 64:  # many short-lived configs: forget them rather than grow
-                _settings_of.clear()
-            _settings_of[id(config)] = (config, settings)
-    return (settings, *map(_current_signature, _pack_paths(config)))
+    return (_settings(config), *map(_current_signature, _pack_paths(config)))
 
 
 def _build_catalog(config: Config, key: _Key) -> Catalog:
