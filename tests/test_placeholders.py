@@ -79,6 +79,8 @@ INSIDE = [
     "contact@example.net",
     "<name>",
     "<Your organisation>",
+    "<name>.",
+    "<name>, ",
 ]
 # Whole values: a placeholder only when they are the whole text (case, spaces, quotes aside).
 WHOLE = [
@@ -103,6 +105,12 @@ REAL = [
     "https://riversidefoodbank.org/examples",
     "Examples of good posts: see the shared folder",
     "utm_source=<platform>&utm_medium=social&utm_campaign=<goal id>",
+    # a naming convention's variables joined to its other characters (a QA plan's real UTM convention)
+    "utm_source=<network>&utm_medium=social&utm_campaign=<yyyy-mm>-<campaign>",
+    "<network>_<goal>",
+    "<org>/<campaign>",
+    "Photos are named <yyyy-mm-dd>-<event>.jpg",
+    "Campaign tags: <goal>+<month>",
     "Stories from the XXe siècle archive",
     "Our organisation's name is Riverside Food Bank",
     "Riverside Food Bank",

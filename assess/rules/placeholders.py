@@ -257,7 +257,7 @@ class Detector:
 def _match_where(regex: re.Pattern[str], text: str, folded: str, literal: str) -> re.Match[str] | None:
     r"""``regex.search(text)`` for a regex whose every match starts with ``literal`` (found in ``folded``, the
     text lowered): matched where the literal stands only. A search tries every place in turn, and a
-    pattern opening with a look-behind (the built-in ``(?<![=\w])<``) is tried slowly at each: a text like
+    pattern opening with a look-behind (the built-in ``(?<![=\w/&+.-])<``) is tried slowly at each: a text like
     ``utm_source=<network>&utm_campaign=<goal>`` cost some 25 k instructions. Matching at a place gives
     what the search finds there (it sees the text before it, for look-behinds and word boundaries)."""
     at = folded.find(literal)
