@@ -505,6 +505,21 @@ _FRENCH: dict[str, str] = {
     "missing": "absentes",
 }
 VALUE_LABELS.update({value: {"en": value.replace("_", " "), "fr": fr} for value, fr in _FRENCH.items()})
+VALUE_LABELS.update(
+    {
+        # Why a crisis plan has no real backup (the crisis fact's `backup_gap`), as POL-02's messages say it after
+        # "The crisis plan": a plan that names a backup who left must not hear that it names none.
+        "no_backup": {"en": "names no backup responder", "fr": "ne nomme aucun remplaçant"},
+        "backup_same_person": {
+            "en": "names as backup responder the responder again, under another entry",
+            "fr": "nomme comme remplaçant le responsable lui-même, sous une autre entrée",
+        },
+        "backup_left": {
+            "en": "names as backup responder someone who has left the organisation",
+            "fr": "nomme comme remplaçant une personne qui a quitté l'organisation",
+        },
+    }
+)
 
 
 def value_label(value: object, lang: str = "en") -> str:

@@ -1,7 +1,8 @@
 """What a client reads in a consultant's reports: sentences that hold for the plan they are about.
 
 The plans in `qa_plans/` (a two-volunteer pantry, a federation with volunteer-run regional pages, a
-French association writing in French, a plan half rewritten from the starter) were written and
+French association writing in French, a plan half rewritten from the starter; then a hospital
+foundation, a volunteer dog rescue, a youth soccer club writing in French and an NGO's national office) were written and
 labelled before the tool ran on them (`qa_plans/README.md`); each test here reads a report of one
 of them as the client would and checks a sentence a QA pass found wrong.
 """
@@ -323,3 +324,45 @@ def test_a_thin_visual_plan_passes_vis01_under_a_title_that_claims_no_more_than_
     assert rules["VIS-01"].status == "pass"
     assert {rules["VIS-02"].status, rules["VIS-03"].status} == {"fail"}
     assert overclaim not in rules["VIS-01"].title
+
+
+HOSPITAL = QA / "tamarack-hospital-foundation.yaml"  # backup responder: the responder's own after-hours entry
+KENYA = QA / "verdant-earth-kenya-v2.yaml"  # backup responder: the intern who left; a real UTM convention
+
+
+@pytest.mark.parametrize(
+    ("path", "lang", "said"),
+    [
+        (HOSPITAL, "en", "The crisis plan names as backup responder the responder again, under another entry: "),
+        (KENYA, "en", "The crisis plan names as backup responder someone who has left the organisation: "),
+        (KENYA, "fr", "Le plan de crise nomme comme remplaçant une personne qui a quitté l'organisation : "),
+    ],
+)
+def test_a_crisis_plan_that_names_a_backup_is_told_why_it_does_not_count(path: Path, lang: str, said: str) -> None:
+    """Both plans name a backup responder: 'names no backup responder' is what the client would contradict."""
+    messages = [_spaces(finding.message) for finding in _findings(path, lang, "POL-02")]
+    assert any(message.startswith(said) for message in messages), messages
+    assert not any("no backup" in message or "aucun remplaçant" in message for message in messages)
+
+
+def test_a_crisis_plan_with_no_backup_is_still_told_it_names_none() -> None:
+    hospital = HOSPITAL.read_text(encoding="utf-8")
+    assert "backup_responder: dana-cell" in hospital
+    without = assess_plan(hospital.replace("backup_responder: dana-cell", ""), name="h.yaml")
+    messages = [f.message for f in without.plans[0].findings if f.rule_id == "POL-02"]
+    assert any(m.startswith("The crisis plan names no backup responder: ") for m in messages), messages
+
+
+def test_the_crisis_plans_review_date_is_found_at_the_crisis_plan_not_at_the_plans_header() -> None:
+    (old,) = [f for f in _findings(KENYA, "en", "POL-02") if "last reviewed" in f.message]
+    assert old.pointer == "/policies/crisis_plan"
+    assert old.line is not None
+    assert KENYA.read_text(encoding="utf-8").splitlines()[old.line - 1].strip().startswith("crisis_plan:")
+
+
+def test_a_utm_convention_with_joined_variables_is_written_not_a_placeholder() -> None:
+    """'utm_campaign=<yyyy-mm>-<campaign>' is the plan's convention: no PLAN-01, and ORG-04 passes."""
+    plan = _report(KENYA, "en").plans[0]
+    assert "utm_campaign=<yyyy-mm>-<campaign>" in KENYA.read_text(encoding="utf-8")
+    assert not [f for f in plan.findings if f.rule_id in ("PLAN-01", "ORG-04")]
+    assert plan.placeholders == 0

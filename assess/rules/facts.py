@@ -160,6 +160,8 @@ FACT_MODEL: dict[str, dict[str, str]] = {
         "backup": "true when the backup responder is a current human other than the responder (the first contact "
         "when no responder is named)",
         "backup_named": "true when a backup responder is named",
+        "backup_gap": "why there is no real backup (for messages): no_backup (none named), backup_same_person (the "
+        "responder under another entry), backup_left (left the organisation); absent when the backup is real",
         "first_response_hours": "hours to the first public response",
         "last_reviewed_day": "last review (epoch day)",
     },
@@ -811,17 +813,18 @@ def _policy_facts(plan: PlanData, humans: Humans, facts: list[Fact]) -> None:
         if responder is None:
             responder = next(iter(contacts), None)
         backup = crisis.get("backup_responder")
+        gap = _backup_gap(backup, responder, humans)
         fact = {
             "kind": "crisis",
             "fid": "crisis:/policies/crisis_plan",
             "ptr": "/policies/crisis_plan",
             "contacts": humans.count(contacts),
             "contacts_listed": len(set(contacts)),
-            "backup": backup is not None
-            and humans.current(backup)
-            and (responder is None or humans.human(backup) != humans.human(responder)),
+            "backup": gap is None,
             "backup_named": backup is not None,
         }
+        if gap is not None:
+            fact["backup_gap"] = gap
         if (first_response_hours := _num(crisis.get("first_response_hours"))) is not None:
             fact["first_response_hours"] = first_response_hours
         if (last_reviewed_day := _day(crisis.get("last_reviewed"))) is not None:
@@ -834,6 +837,19 @@ def _policy_facts(plan: PlanData, humans: Humans, facts: list[Fact]) -> None:
             fact["last_day"] = last_day
         fact["topics"] = len(training.get("topics", _NONE))
         facts.append(fact)
+
+
+def _backup_gap(backup: str | None, responder: str | None, humans: Humans) -> str | None:
+    """Why a crisis plan's backup responder could not take over, or None when it could: a backup is a current
+    human other than the responder. The reason is what POL-02 tells the client: a plan that names a backup
+    must not hear that it names none."""
+    if backup is None:
+        return "no_backup"
+    if responder is not None and humans.human(backup) == humans.human(responder):
+        return "backup_same_person"
+    if not humans.current(backup):
+        return "backup_left"
+    return None
 
 
 def _section_facts(plan: PlanData, facts: list[Fact]) -> None:
