@@ -206,9 +206,10 @@ def _plain_findings(
         bindings = dict(match.bindings)
         fact = bindings.get(rule.about(match.alternative)) or match.bindings[0][1]
         pointer = str(fact["ptr"])
-        pointer = f"{pointer}/{rule.spec.field}" if rule.spec.field else pointer or rule.absent[match.alternative] or ""
+        field = rule.field(match.alternative)
+        pointer = f"{pointer}/{field}" if field else pointer or rule.absent[match.alternative] or ""
         identities = sorted(_identity(bound) for bound in bindings.values())
-        whole = "|".join([f"{rule.id}|{rule.spec.field or ''}", *identities])
+        whole = "|".join([f"{rule.id}|{field or ''}", *identities])
         location = source_map.locate(pointer) if source_map is not None else None
         made.append(
             (

@@ -335,9 +335,9 @@ class RuleTable:
         "about",
         "absent",
         "active",
-        "field",
+        "fields",
         "id",
-        "identity",
+        "identities",
         "not_applicable",
         "passed",
         "requires",
@@ -352,27 +352,31 @@ class RuleTable:
         self.requires = tuple(
             tuple(_Required(pattern) for pattern in required_options(entry)) for entry in rule.spec.requires
         )
-        self.field = rule.spec.field
-        self.identity = f"{rule.id}|{rule.spec.field or ''}"
-        self.about = tuple(rule.about(alternative) for alternative in range(len(rule.alternatives)))
+        alternatives = range(len(rule.alternatives))
+        self.fields = tuple(rule.field(alternative) for alternative in alternatives)
+        # What a fingerprint is of, besides the facts: the rule and the field pointed at (as when `field` was one).
+        self.identities = tuple(f"{rule.id}|{field or ''}" for field in self.fields)
+        self.about = tuple(rule.about(alternative) for alternative in alternatives)
         self.absent = tuple(rule.absent)
         self._thresholds = thresholds
         self._texts: dict[str, tuple[_Texts, ...]] = {}
-        self._prints: dict[Hashable, str] = {}
+        self._prints: dict[tuple[str, Hashable], str] = {}
         self._made: dict[tuple[Any, ...], Finding] = {}
 
-    def fingerprint(self, identity: Hashable) -> str:
+    def fingerprint(self, identity: Hashable, alternative: int) -> str:
         """The fingerprint of this rule's finding about the facts of `identity` (`_identity`: one fact's, or
-        a sorted tuple of several): a sha256 of them all, worked out once for each and kept, as plans
-        repeat them (the same rule about the same channel...), up to `_PRINTS` a rule (a dict entry set
-        whole: threads at worst compute one twice)."""
-        found = self._prints.get(identity)
+        a sorted tuple of several), through `alternative` (its field): a sha256 of them all, worked out once
+        for each and kept, as plans repeat them (the same rule about the same channel...), up to `_PRINTS` a
+        rule (a dict entry set whole: threads at worst compute one twice)."""
+        rule = self.identities[alternative]
+        key = (rule, identity)
+        found = self._prints.get(key)
         if found is None:
-            whole = "|".join([self.identity, *identity]) if type(identity) is tuple else f"{self.identity}|{identity}"
+            whole = "|".join([rule, *identity]) if type(identity) is tuple else f"{rule}|{identity}"
             found = hashlib.sha256(whole.encode()).hexdigest()[:16]
             if len(self._prints) >= _PRINTS:
                 self._prints.clear()
-            self._prints[identity] = found
+            self._prints[key] = found
         return found
 
     def texts(self, lang: str) -> tuple[_Texts, ...]:
@@ -555,7 +559,7 @@ def _findings(
                 _pointer(table, alternative, got[1]),
                 location[0] if location else None,
                 location[1] if location else None,
-                table.fingerprint(identity),
+                table.fingerprint(identity, alternative),
             )
             if key is not None:
                 if len(made) >= _MADE:
@@ -584,6 +588,7 @@ def _pointer(table: RuleTable, alternative: int, ptr: str) -> str:
     """Where a finding points: the rule's field of the fact it is about; about the plan as a whole (pointer
     ""), the element that the alternative says is missing, if any."""
     pointer = str(ptr)
-    if table.field:
-        return f"{pointer}/{table.field}"
+    field = table.fields[alternative]
+    if field:
+        return f"{pointer}/{field}"
     return pointer or table.absent[alternative] or pointer

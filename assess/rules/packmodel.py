@@ -123,7 +123,11 @@ class RuleSpec(_Strict):
         description="The binding whose plan element the finding points at, when the matched alternative has it "
         "(default: the alternative's first binding).",
     )
-    field: str | None = Field(None, description="A field of that element to point at more precisely.")
+    field: str | list[str | None] | None = Field(
+        None,
+        description="A field of that element to point at more precisely. A list gives one per alternative of an "
+        "'any' condition (null: the element itself).",
+    )
     when: Condition
     skip_when: Condition | None = Field(
         None, description="When this matches, the rule does not apply (not applicable)."

@@ -103,7 +103,9 @@ class RuleSpec(Frozen):
     recommendation: str
     message: str | list[str]
     about: str | None = None
-    field: str | None = None  # shadows dataclasses.field in this class body, hence dataclasses.field below
+    field: str | list[str | None] | None = (
+        None  # shadows dataclasses.field in this class body, hence dataclasses.field below
+    )
     when: list[dict[str, Any]] | dict[str, Any]
     skip_when: list[dict[str, Any]] | dict[str, Any] | None = None
     requires: list[Required] = dataclasses.field(default_factory=list)
@@ -185,6 +187,11 @@ class Rule(Frozen):
         if self.spec.about in bindings:
             return self.spec.about
         return next(iter(bindings))
+
+    def field(self, alternative: int) -> str | None:
+        """The field of the element a finding of `alternative` points at (None: the element itself)."""
+        field = self.spec.field
+        return field[alternative] if isinstance(field, list) else field
 
     def message(self, alternative: int, lang: str = "en") -> str:
         spec = self.spec
@@ -567,6 +574,8 @@ def _check_rules(
             raise RulePackError(f"{where}: every alternative of 'when' needs a positive binding to report on")
         if spec.about is not None and not any(spec.about in bindings for bindings in alternatives):
             raise RulePackError(f"{where}: about {spec.about!r} is not a binding of 'when'")
+        if isinstance(spec.field, list) and len(spec.field) != len(alternatives):
+            raise RulePackError(f"{where}: field has {len(spec.field)} entries for {len(alternatives)} alternatives")
         templates = {"message": spec.message}
         if spec.fr is not None:
             templates["fr.message"] = spec.fr.message
