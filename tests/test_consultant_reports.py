@@ -366,3 +366,20 @@ def test_a_utm_convention_with_joined_variables_is_written_not_a_placeholder() -
     assert "utm_campaign=<yyyy-mm>-<campaign>" in KENYA.read_text(encoding="utf-8")
     assert not [f for f in plan.findings if f.rule_id in ("PLAN-01", "ORG-04")]
     assert plan.placeholders == 0
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_a_channel_chosen_for_an_assumed_segment_only_is_not_passed_as_resting_on_evidence(lang: str) -> None:
+    """The hospital foundation's TikTok serves one segment, 'evidence: assumption', while its other segments rest
+    on a survey: CHN-04 passed it under 'Audience segments rest on current evidence, not on assumption'."""
+    (finding,) = _findings(HOSPITAL, lang, "CHN-04")
+    assert finding.pointer == "/channels/3/segments"
+    assert "TikTok" in finding.message and "@tvrhfoundation" in finding.message
+    assert HOSPITAL.read_text(encoding="utf-8").splitlines()[(finding.line or 0) - 1].strip() == "segments: [s-young]"
+
+
+def test_a_channel_chosen_before_the_research_is_reported_once_by_chn02_not_again_by_chn04() -> None:
+    """The rescue's TikTok was opened before any research, for an assumed segment: one problem, one finding."""
+    rescue = QA / "slievebawn-rescue-ie.yaml"
+    assert [f.pointer for f in _findings(rescue, "en", "CHN-02")] == ["/channels/1/selected_on"]
+    assert _findings(rescue, "en", "CHN-04") == []

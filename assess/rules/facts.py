@@ -80,6 +80,7 @@ FACT_MODEL: dict[str, dict[str, str]] = {
         "insider_research": "research entries that asked only staff or board (their opinion, not audience research)",
         "segments": "number of audience segments",
         "assumption_segments": "segments without evidence: 'assumption', or resting only on staff or board opinion",
+        "evidenced_segments": "segments resting on evidence (segments - assumption_segments)",
         "first_research_day": "epoch day of the earliest audience research (absent without research)",
         "latest_research_day": "epoch day of the latest audience research (absent without research)",
         "milestones": "number of milestones",
@@ -195,6 +196,8 @@ FACT_MODEL: dict[str, dict[str, str]] = {
         "has_rationale": "true when a rationale is given",
         "segment_count": "number of audience segments reached",
         "audience_on_platform": "true when one of its segments gathers on its platform (absent without segments)",
+        "audience_evidenced": "true when one of its segments that gathers on its platform rests on evidence (absent "
+        "when none gathers there)",
         "owner": "person id of the owner",
         "owner_current": "false when the owner left before the as-of date (absent without owner)",
         "hours": "staff hours per week",
@@ -575,6 +578,7 @@ def build_facts(plan: PlanData) -> list[Fact]:
     assumption_segments = 0
     segment_platforms: dict[str, set[str]] = {}
     segment_latest: dict[str, int] = {}  # segment id -> the day of the latest audience research it rests on
+    segment_evidenced: dict[str, bool] = {}  # segment id -> whether it rests on evidence (of two with one id, the last)
     if audience is not None:
         for index, research in enumerate(audience.get("research", _NONE)):
             day = _epoch(research["date"])
@@ -604,6 +608,7 @@ def build_facts(plan: PlanData) -> list[Fact]:
             evidenced = _evidenced(segment["evidence"], rests_on, audience_research)
             assumption_segments += not evidenced
             segment_platforms[segment["id"]] = set(platforms)
+            segment_evidenced[segment["id"]] = evidenced
             days = [audience_research[rid] for rid in rests_on if rid in audience_research]
             if days:
                 segment_latest[segment["id"]] = max(days)
@@ -649,15 +654,16 @@ def build_facts(plan: PlanData) -> list[Fact]:
             handle = None
         on_platform: bool | None = None  # one of its segments gathers on its platform (None: no segments)
         reconfirmed_by_research = False  # ... and rests on audience research dated after the channel was selected
+        evidenced_audience = False  # ... and rests on evidence
         if channel_segments:
             on_platform = False
             for sid in channel_segments:
                 if platform in segment_platforms.get(sid, ()):
                     on_platform = True
+                    evidenced_audience = evidenced_audience or segment_evidenced[sid]
                     latest = segment_latest.get(sid)
                     if selected_day is not None and latest is not None and latest > selected_day:
                         reconfirmed_by_research = True
-                        break
         ptr, fid = _CHANNEL[index] if index < _NAMED else _name("channel", "/channels", index)
         fact = {
             "kind": "channel",
@@ -675,6 +681,8 @@ def build_facts(plan: PlanData) -> list[Fact]:
         fact["segment_count"] = len(channel_segments)
         if on_platform is not None:
             fact["audience_on_platform"] = on_platform
+            if on_platform:
+                fact["audience_evidenced"] = evidenced_audience
         if owner is not None:
             fact["owner"] = owner
             fact["owner_current"] = humans.current(owner)
@@ -721,6 +729,7 @@ def build_facts(plan: PlanData) -> list[Fact]:
         "insider_research": insider_research,
         "segments": len(segments),
         "assumption_segments": assumption_segments,
+        "evidenced_segments": len(segments) - assumption_segments,
     }
     if first_research_day is not None:
         fact["first_research_day"] = first_research_day
