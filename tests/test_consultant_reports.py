@@ -383,3 +383,22 @@ def test_a_channel_chosen_before_the_research_is_reported_once_by_chn02_not_agai
     rescue = QA / "slievebawn-rescue-ie.yaml"
     assert [f.pointer for f in _findings(rescue, "en", "CHN-02")] == ["/channels/1/selected_on"]
     assert _findings(rescue, "en", "CHN-04") == []
+
+
+@pytest.mark.parametrize(
+    ("path", "lang", "source"),
+    [
+        (HOSPITAL, "en", "about half of nonprofits post at least 3 times a week"),
+        (
+            QA / "soccer-fleurimont-qc.yaml",
+            "fr",
+            "environ la moitié des organisations à but non lucratif publient au moins 3",
+        ),
+    ],
+)
+def test_the_posting_norm_is_quoted_as_its_source_says_it(path: Path, lang: str, source: str) -> None:
+    """The source is '48% of nonprofits post three or more times a week' (TechSoup 2020): not 'peers post at least
+    3', which tells a client posting twice a week that they are below every peer."""
+    (finding,) = _findings(path, lang, "CNT-04")
+    assert source in _spaces(finding.message)
+    assert "peers" not in finding.message and "comparables" not in finding.message
