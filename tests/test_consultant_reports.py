@@ -402,3 +402,25 @@ def test_the_posting_norm_is_quoted_as_its_source_says_it(path: Path, lang: str,
     (finding,) = _findings(path, lang, "CNT-04")
     assert source in _spaces(finding.message)
     assert "peers" not in finding.message and "comparables" not in finding.message
+
+
+RESCUE = QA / "slievebawn-rescue-ie.yaml"  # a backup responder named, a first response at 48 h
+
+
+@pytest.mark.parametrize(
+    ("path", "rule_id", "wrong"),
+    [
+        (RESCUE, "POL-02", "Name a crisis backup"),  # the rescue names one: only the response time fails
+        (HOSPITAL, "POL-09", "Have a lawyer or HR review the social media policy"),  # reviewed by both, in 2019
+    ],
+)
+def test_a_recommendations_headline_fits_every_way_its_rule_fails(path: Path, rule_id: str, wrong: str) -> None:
+    """The headline titles the rule's recommendation whichever of its conditions failed: it must not ask for what
+    the plan already has (a backup; a lawyer's and HR's review) when only another condition (a reply at 48 h; a
+    review from 2019) failed."""
+    (recommendation,) = [r for r in _report(path, "en").plans[0].recommendations if r.rule_id == rule_id]
+    assert recommendation.title != wrong
+    if rule_id == "POL-09":
+        assert recommendation.title.endswith("at least every two years")
+    else:
+        assert "first response within a day" in recommendation.title
