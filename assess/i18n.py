@@ -6,6 +6,8 @@ Rule texts live with the rules (``fr:`` in each rule); step names live in
 
 from __future__ import annotations
 
+import datetime
+
 LANGUAGES = ("en", "fr")
 
 LABELS: dict[str, dict[str, str]] = {
@@ -550,6 +552,28 @@ def counted(key: str, count: float, lang: str = "en") -> str:
 def colon(lang: str) -> str:
     """ ": " in English; " : " (a no-break space before) in French."""
     return label("colon", lang)
+
+
+_MONTHS = {
+    "en": (
+        "January", "February", "March", "April", "May", "June",
+        "July", "August", "September", "October", "November", "December",
+    ),
+    "fr": (
+        "janvier", "février", "mars", "avril", "mai", "juin",
+        "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+    ),
+}  # fmt: skip
+
+
+def long_date(day: datetime.date, lang: str = "en") -> str:
+    """A date as a report's sentence writes it: "20 February 2025", "20 février 2025", "1er mars 2025".
+
+    Messages are read by people (a consultant hands them to a client); the ISO form stays in the data
+    (JSON pointers, the plan's own fields), where tools read it."""
+    months = _MONTHS.get(lang, _MONTHS["en"])
+    first = "1er" if lang == "fr" and day.day == 1 else str(day.day)
+    return f"{first} {months[day.month - 1]} {day.year}"
 
 
 def number(value: float | None, lang: str, digits: int | None = None) -> str:

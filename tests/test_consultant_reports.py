@@ -424,3 +424,16 @@ def test_a_recommendations_headline_fits_every_way_its_rule_fails(path: Path, ru
         assert recommendation.title.endswith("at least every two years")
     else:
         assert "first response within a day" in recommendation.title
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", "last reviewed on 20 February 2025, more than 365 days before 10 March 2026"),
+        ("fr", "relu pour la dernière fois le 20 février 2025, plus de 365 jours avant le 10 mars 2026"),
+    ],
+)
+def test_a_messages_dates_are_written_as_a_consultant_writes_them(lang: str, said: str) -> None:
+    """« le 2026-03-15 » in a French sentence reads as a machine's output; the client reads '10 March 2026'."""
+    messages = [_spaces(finding.message) for finding in _findings(KENYA, lang, "POL-02")]
+    assert any(said in message for message in messages), messages

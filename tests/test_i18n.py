@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 from html.parser import HTMLParser
@@ -10,12 +11,14 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from assess.api import assess_many, assess_plan
 from assess.cli import cli
 from assess.config import Config
 from assess.formats import RenderOptions, render
-from assess.i18n import LABELS, LANGUAGES, counted, label
+from assess.i18n import LABELS, LANGUAGES, counted, label, long_date
 from assess.results.report import Report
 from assess.rules.catalog import load_packs
 from assess.rules.rulepack import PLACEHOLDER as RULE_PLACEHOLDER
@@ -459,3 +462,25 @@ def test_sarif_rendered_by_a_library_caller_keeps_the_rules_it_was_given_unless_
     assert titles(english) == [info.title for info in rule_infos(catalog, "en")]
     translated = english._replace(rules_in=lambda lang: rule_infos(catalog, lang))
     assert titles(translated) == [info.title for info in rule_infos(catalog, "fr")]
+
+
+@pytest.mark.parametrize(
+    ("day", "lang", "written"),
+    [
+        (datetime.date(2025, 2, 20), "en", "20 February 2025"),
+        (datetime.date(2025, 2, 20), "fr", "20 février 2025"),
+        (datetime.date(2025, 3, 1), "en", "1 March 2025"),
+        (datetime.date(2025, 3, 1), "fr", "1er mars 2025"),  # the first of the month is an ordinal in French
+        (datetime.date(2024, 12, 31), "fr", "31 décembre 2024"),
+        (datetime.date(2026, 8, 2), "fr", "2 août 2026"),
+    ],
+)
+def test_a_messages_date_is_written_for_its_reader(day: datetime.date, lang: str, written: str) -> None:
+    assert long_date(day, lang) == written
+
+
+@given(st.dates(), st.sampled_from(LANGUAGES))
+def test_every_date_is_written_with_its_day_month_and_year(day: datetime.date, lang: str) -> None:
+    words = long_date(day, lang).split(" ")
+    assert len(words) == 3 and words[2] == str(day.year)
+    assert words[0] == ("1er" if lang == "fr" and day.day == 1 else str(day.day))

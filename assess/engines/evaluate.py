@@ -21,7 +21,7 @@ from operator import attrgetter, itemgetter
 from typing import Any, NamedTuple
 
 from assess.engines.base import Match
-from assess.i18n import is_singular, label, number, value_label
+from assess.i18n import is_singular, label, long_date, number, value_label
 from assess.plan.defaults import Shape, plan_shape
 from assess.plan.load import SourceMap
 from assess.plan.validate import PlanData
@@ -45,7 +45,7 @@ def _format_value(value: Any, flt: str | None, lang: str = "en", forms: tuple[st
     if value is None:
         return "?"
     if flt == "date" and isinstance(value, int) and not isinstance(value, bool):
-        return _iso_day(value)
+        return _written_day(value, lang)
     if flt == "list" and isinstance(value, list):
         return ", ".join(value_label(item, lang) for item in value) or "-"
     if flt == "label":
@@ -62,9 +62,10 @@ def _format_value(value: Any, flt: str | None, lang: str = "en", forms: tuple[st
 
 
 @functools.lru_cache(maxsize=4096)
-def _iso_day(day: int) -> str:
-    """An epoch day as an ISO date (cached: a plan's dates recur in its messages, and in the next plan's)."""
-    return from_epoch_day(day).isoformat()
+def _written_day(day: int, lang: str) -> str:
+    """An epoch day as a message writes it (`long_date`; cached: a plan's dates recur in its messages, and in the
+    next plan's)."""
+    return long_date(from_epoch_day(day), lang)
 
 
 def render(template: str, match: Match, thresholds: dict[str, float], lang: str = "en") -> str:
