@@ -235,7 +235,7 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "* step score capped by a critical finding",
         "fr": "* score de l'étape plafonné par un constat critique",
     },
-    "gate_failed": {"en": "gate failed (exit 1)", "fr": "seuil non atteint (code de sortie 1)"},
+    "gate_failed": {"en": "gate failed (exit 1)", "fr": "seuil non respecté (code de sortie 1)"},
     "gate_failing": {"en": "findings that fail the gate", "fr": "constats qui font échouer le seuil"},
     "gate_findings": {
         "en": "{count} at or above {severity} (worst: {worst}; --fail-on {option})",
@@ -258,20 +258,20 @@ LABELS: dict[str, dict[str, str]] = {
     # The gate's verdict as the reports show it (results/gate.py: `plan_verdict`, `headline`, `describe`).
     # {setting}: the gate as flags ("--fail-on high, --fail-under 60"), never translated.
     "gate": {"en": "Gate", "fr": "Seuil"},
-    "gate_status_passed": {"en": "passed", "fr": "atteint"},
-    "gate_status_failed": {"en": "failed", "fr": "non atteint"},
+    "gate_status_passed": {"en": "passed", "fr": "respecté"},
+    "gate_status_failed": {"en": "failed", "fr": "non respecté"},
     "gate_status_not_assessed": {"en": "not assessed", "fr": "non évalué"},
     "gate_run_passed": {
         "en": "gate passed (exit 0; {setting})",
-        "fr": "seuil atteint (code de sortie 0\u00a0; {setting})",
+        "fr": "seuil respecté (code de sortie 0\u00a0; {setting})",
     },
     "gate_run_all_passed": {
         "en": "every plan was assessed and passed",
-        "fr": "chaque plan a été évalué et a atteint le seuil",
+        "fr": "chaque plan a été évalué et a respecté le seuil",
     },
     "gate_run_failed": {
         "en": "gate failed (exit 1; {setting})",
-        "fr": "seuil non atteint (code de sortie 1\u00a0; {setting})",
+        "fr": "seuil non respecté (code de sortie 1\u00a0; {setting})",
     },
     "gate_run_unassessed": {
         "en": "could not assess (exit 2; {setting})",
@@ -355,10 +355,10 @@ PLURALS: dict[str, dict[str, tuple[str, str]]] = {
         "en": ("could not be assessed", "could not be assessed"),
         "fr": ("n'a pas pu être évalué", "n'ont pas pu être évalués"),
     },
-    # "1 plan failed the gate" / "2 plans n'ont pas atteint le seuil" (SARIF's exitCodeDescription).
+    # "1 plan failed the gate" / "2 plans n'ont pas respecté le seuil" (SARIF's exitCodeDescription).
     "failed_gate": {
         "en": ("failed the gate", "failed the gate"),
-        "fr": ("n'a pas atteint le seuil", "n'ont pas atteint le seuil"),
+        "fr": ("n'a pas respecté le seuil", "n'ont pas respecté le seuil"),
     },
     "skipped_not_plans": {
         "en": ("skipped (not a plan)", "skipped (not plans)"),
@@ -416,7 +416,7 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
     "tech_comfortable": {"en": "comfortable with technology", "fr": "à l'aise avec la technologie"},
     "creative": {"en": "creative", "fr": "créatif"},
     "news_aware": {"en": "aware of the news", "fr": "au fait de l'actualité"},
-    "well_connected": {"en": "well connected", "fr": "bien entouré"},
+    "well_connected": {"en": "well connected", "fr": "bien connecté"},
     # visual formats (VisualFormat)
     "photo": {"en": "photos", "fr": "photos"},
     "video": {"en": "videos", "fr": "vidéos"},

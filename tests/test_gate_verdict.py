@@ -321,7 +321,7 @@ def test_a_french_run_shows_and_describes_the_verdict_in_french(tmp_path: Path) 
     assert result.code == 1
     assert_agrees(result)
     file = result.json["plans"][0]["file"]
-    line = "Seuil\u00a0: non atteint (--fail-on high, --fail-under 60)"
+    line = "Seuil\u00a0: non respecté (--fail-on high, --fail-under 60)"
     reasons = [
         "4 constats de gravité élevée ou plus (le pire : critique ; --fail-on high)",
         "le score global est de 50,2, sous 60 (--fail-under)",
@@ -330,7 +330,7 @@ def test_a_french_run_shows_and_describes_the_verdict_in_french(tmp_path: Path) 
     assert f"**{line}**\n" + "".join(f"- {reason}\n" for reason in reasons) in result.markdown
     # Every plan is French, so SARIF's one-line description is too (a mixed run's is English).
     assert result.sarif["runs"][0]["invocations"][0]["exitCodeDescription"] == (
-        "seuil non atteint (code de sortie 1\u00a0; --fail-on high, --fail-under 60)\u00a0: 1 plan n'a pas atteint "
+        "seuil non respecté (code de sortie 1\u00a0; --fail-on high, --fail-under 60)\u00a0: 1 plan n'a pas respecté "
         f"le seuil\u00a0: {file}: {reasons[0]}\u00a0; {file}: {reasons[1]}"
     )
 

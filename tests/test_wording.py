@@ -124,7 +124,7 @@ def test_totals_and_summary_lines_agree_in_number() -> None:
 def test_the_gate_message_is_translated() -> None:
     result = CliRunner().invoke(cli, [str(FAILING), "--no-config", "--quiet", "--lang", "fr"])
     assert result.exit_code == 1
-    assert f"assess: seuil non atteint (code de sortie 1){NBSP}:" in result.stderr
+    assert f"assess: seuil non respecté (code de sortie 1){NBSP}:" in result.stderr
     assert "5 constats de gravité élevée ou plus (le pire : critique ; --fail-on high)" in result.stderr
     assert "[critique]" in result.stderr and "gate failed" not in result.stderr
     english = CliRunner().invoke(cli, [str(FAILING), "--no-config", "--quiet", "--fail-under", "99"])
