@@ -437,3 +437,30 @@ def test_a_messages_dates_are_written_as_a_consultant_writes_them(lang: str, sai
     """« le 2026-03-15 » in a French sentence reads as a machine's output; the client reads '10 March 2026'."""
     messages = [_spaces(finding.message) for finding in _findings(KENYA, lang, "POL-02")]
     assert any(said in message for message in messages), messages
+
+
+MUSEUM = QA / "millrace-museum-education.yaml"  # started from `assess init`; TikTok planned, with no date yet
+ADVOCACY = QA / "equal-footing-advocacy-au.yaml"  # a fortnightly podcast (platform other)
+FEDERATION_FR = QA / "flone-federation-environnement-fr.yaml"  # French; no current committee member well connected
+
+
+def test_a_planned_channel_with_no_date_yet_leaves_no_named_check_unknown() -> None:
+    """The starter says to set selected_on when a channel is decided: a planned TikTok without one is not yet chosen,
+    and CHN-02 (a named check) judges the channels that are, instead of waiting for the planned one's date."""
+    text = MUSEUM.read_text(encoding="utf-8")
+    assert "status: planned" in text
+    (chn02,) = [rule for rule in _report(MUSEUM, "en").plans[0].rules if rule.rule_id == "CHN-02"]
+    assert chn02.status.value == "pass"
+
+
+def test_a_podcast_is_not_held_to_the_feed_posting_norm() -> None:
+    """CNT-04 exempts blogs, newsletters and YouTube for their own rhythm; a podcast can only be 'other'."""
+    podcasts = [f for f in _findings(ADVOCACY, "en", "CNT-04") if "Podcasts" in f.message or "other" in f.message]
+    assert podcasts == []
+    assert [f.rule_id for f in _findings(ADVOCACY, "en", "CNT-04")] == ["CNT-04"]  # LinkedIn, 2 a week, still is
+
+
+def test_the_well_connected_trait_is_named_as_the_article_names_it_in_french() -> None:
+    """The article asks for committee members « bien connectés »; « bien entouré » means well supported."""
+    (finding,) = _findings(FEDERATION_FR, "fr", "COM-02")
+    assert finding.message.endswith("bien connecté")
