@@ -464,3 +464,16 @@ def test_the_well_connected_trait_is_named_as_the_article_names_it_in_french() -
     """The article asks for committee members « bien connectés »; « bien entouré » means well supported."""
     (finding,) = _findings(FEDERATION_FR, "fr", "COM-02")
     assert finding.message.endswith("bien connecté")
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", "is active but its owner, Lucas Morvan, has left the organisation"),
+        ("fr", "est actif mais son responsable, Lucas Morvan, a quitté l'organisation"),
+    ],
+)
+def test_an_owner_who_left_is_named_as_the_client_knows_them(lang: str, said: str) -> None:
+    """« son responsable « lucas » » quoted the plan's id; the people section says 'Lucas Morvan'."""
+    (finding,) = _findings(FEDERATION_FR, lang, "CHN-06")
+    assert finding.message.endswith(said)

@@ -200,6 +200,7 @@ FACT_MODEL: dict[str, dict[str, str]] = {
         "when none gathers there)",
         "owner": "person id of the owner",
         "owner_current": "false when the owner left before the as-of date (absent without owner)",
+        "owner_name": "the name of an owner who left, as the plan's people give it (for messages; absent otherwise)",
         "hours": "staff hours per week",
         "posts_per_week": "posts per week",
         "last_post_day": "date of the latest post (epoch day)",
@@ -685,7 +686,9 @@ def build_facts(plan: PlanData) -> list[Fact]:
                 fact["audience_evidenced"] = evidenced_audience
         if owner is not None:
             fact["owner"] = owner
-            fact["owner_current"] = humans.current(owner)
+            fact["owner_current"] = owner_current = humans.current(owner)
+            if not owner_current:  # a message names who left as the client knows them, not by the plan's id
+                fact["owner_name"] = _person_name(plan, owner)
         if hours is not None:
             fact["hours"] = _num(hours)
         if (posts_per_week := _num(channel.get("posts_per_week"))) is not None:
@@ -846,6 +849,14 @@ def _policy_facts(plan: PlanData, humans: Humans, facts: list[Fact]) -> None:
             fact["last_day"] = last_day
         fact["topics"] = len(training.get("topics", _NONE))
         facts.append(fact)
+
+
+def _person_name(plan: PlanData, pid: str) -> str:
+    """A person's name as the plan gives it (their id when it gives none)."""
+    for person in plan.get("people", _NONE):
+        if person["id"] == pid:
+            return str(person.get("name") or pid)
+    return pid
 
 
 def _backup_gap(backup: str | None, responder: str | None, humans: Humans) -> str | None:
