@@ -35,11 +35,13 @@ def scores(versions: tuple[Path, Path]) -> tuple[str, str, str]:
 
 @pytest.fixture
 def versions(tmp_path: Path) -> tuple[Path, Path]:
-    """OLD is the sample; NEW adds a crisis plan (POL-01 resolved) and drops web analytics (ORG-03 new)."""
+    """OLD is the sample; NEW adds a crisis plan (POL-01 resolved) and drops web analytics (ORG-03 new): from the
+    tracking section and from the measurement tools, where Plausible counts too."""
     old: dict[str, Any] = json.loads(SAMPLE.read_text(encoding="utf-8"))
     new = copy.deepcopy(old)
     new["policies"]["crisis_plan"] = CRISIS_PLAN
     del new["tracking"]["web_analytics"]
+    new["measurement"]["tools"].remove("Plausible Analytics")
     old_path, new_path = tmp_path / "old.json", tmp_path / "new.json"
     old_path.write_text(json.dumps(old, indent=2), encoding="utf-8")
     new_path.write_text(json.dumps(new, indent=2), encoding="utf-8")

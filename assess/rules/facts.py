@@ -83,6 +83,8 @@ FACT_MODEL: dict[str, dict[str, str]] = {
         "evidenced_segments": "segments resting on evidence (segments - assumption_segments)",
         "first_research_day": "epoch day of the earliest audience research (absent without research)",
         "latest_research_day": "epoch day of the latest audience research (absent without research)",
+        "analytics_named": "true when a web analytics tool is named (tracking.web_analytics, or among the measurement "
+        "tools), as on the tracking fact: for plans without a tracking section",
         "milestones": "number of milestones",
     },
     "organization": {
@@ -140,6 +142,8 @@ FACT_MODEL: dict[str, dict[str, str]] = {
     },
     "tracking": {
         "sheet": "tracking sheet name or link",
+        "analytics_named": "true when a web analytics tool is named: web_analytics, or a measurement tool that is one "
+        "(Google Analytics, Matomo, Plausible...: WEB_ANALYTICS_PRODUCTS)",
         "start_day": "tracking start (epoch day)",
         "web_analytics": "web analytics tool",
         "utm": "UTM convention",
@@ -558,8 +562,9 @@ def build_facts(plan: PlanData) -> list[Fact]:
         fact["goal_count"] = goals_using.get(metric["id"], 0)
         facts.append(fact)
     tracking = plan.get("tracking")
+    analytics_named = (tracking is not None and tracking.get("web_analytics") is not None) or _analytics_tool(plan)
     if tracking is not None:
-        fact = {"kind": "tracking", "fid": "tracking:/tracking", "ptr": "/tracking"}
+        fact = {"kind": "tracking", "fid": "tracking:/tracking", "ptr": "/tracking", "analytics_named": analytics_named}
         if (sheet := tracking.get("sheet")) is not None:
             fact["sheet"] = sheet
         if (tracking_start := _day(tracking.get("start_date"))) is not None:
@@ -733,6 +738,7 @@ def build_facts(plan: PlanData) -> list[Fact]:
         "segments": len(segments),
         "assumption_segments": assumption_segments,
         "evidenced_segments": len(segments) - assumption_segments,
+        "analytics_named": analytics_named,
     }
     if first_research_day is not None:
         fact["first_research_day"] = first_research_day
@@ -849,6 +855,34 @@ def _policy_facts(plan: PlanData, humans: Humans, facts: list[Fact]) -> None:
             fact["last_day"] = last_day
         fact["topics"] = len(training.get("topics", _NONE))
         facts.append(fact)
+
+
+WEB_ANALYTICS_PRODUCTS = (
+    "google analytics",
+    "matomo",
+    "piwik",
+    "plausible",
+    "fathom",
+    "umami",
+    "simple analytics",
+    "adobe analytics",
+    "wix analytics",
+    "squarespace analytics",
+    "jetpack stats",
+    "cloudflare web analytics",
+    "statcounter",
+    "clicky",
+)
+"""Web analytics products, as a measurement tool names them (compared without case, anywhere in its text): a plan
+that lists 'Google Analytics 4 (Marketing's account)' among its measurement tools measures visits from social
+media even without a tracking section (ORG-03). Platform insights (Meta Business Suite...) measure no website."""
+
+
+def _analytics_tool(plan: PlanData) -> bool:
+    """Whether a measurement tool is a web analytics product (`WEB_ANALYTICS_PRODUCTS`)."""
+    measurement = plan.get("measurement")
+    tools = measurement.get("tools", _NONE) if measurement is not None else _NONE
+    return any(product in tool.lower() for tool in tools for product in WEB_ANALYTICS_PRODUCTS)
 
 
 def _person_name(plan: PlanData, pid: str) -> str:
