@@ -444,13 +444,22 @@ ADVOCACY = QA / "equal-footing-advocacy-au.yaml"  # a fortnightly podcast (platf
 FEDERATION_FR = QA / "flone-federation-environnement-fr.yaml"  # French; no current committee member well connected
 
 
-def test_a_planned_channel_with_no_date_yet_leaves_no_named_check_unknown() -> None:
-    """The starter says to set selected_on when a channel is decided: a planned TikTok without one is not yet chosen,
-    and CHN-02 (a named check) judges the channels that are, instead of waiting for the planned one's date."""
-    text = MUSEUM.read_text(encoding="utf-8")
-    assert "status: planned" in text
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_starter_asks_for_a_planned_channels_choice_date(lang: str, tmp_path: Path) -> None:
+    """A planned channel is a choice the plan makes, and CHN-02 (a named check) reads when it was made: the museum's
+    author followed the starter's 'when you decide, set status: active and selected_on', left the planned TikTok
+    undated, and CHN-02 stayed unknown. The starter now asks for the date of every channel chosen, planned too."""
+    from click.testing import CliRunner
+
+    from assess.cli import cli
+
+    path = tmp_path / "plan.yaml"
+    assert CliRunner().invoke(cli, ["init", str(path), "--lang", lang]).exit_code == 0
+    text = " ".join(path.read_text(encoding="utf-8").split())
+    assert ("planned or active" if lang == "en" else "prévu ou actif") in text
+    assert "decide, set status: active and selected_on" not in text
     (chn02,) = [rule for rule in _report(MUSEUM, "en").plans[0].rules if rule.rule_id == "CHN-02"]
-    assert chn02.status.value == "pass"
+    assert chn02.status.value == "unknown" and chn02.missing == ["/channels/3/selected_on"]
 
 
 def test_a_podcast_is_not_held_to_the_feed_posting_norm() -> None:
@@ -477,3 +486,13 @@ def test_an_owner_who_left_is_named_as_the_client_knows_them(lang: str, said: st
     """« son responsable « lucas » » quoted the plan's id; the people section says 'Lucas Morvan'."""
     (finding,) = _findings(FEDERATION_FR, lang, "CHN-06")
     assert finding.message.endswith(said)
+
+
+def test_web_analytics_among_the_measurement_tools_is_named() -> None:
+    """The museum deleted the starter's tracking section but measures with 'Google Analytics 4 (Marketing's
+    account)': ORG-03 (high) said 'The plan names no web analytics tool' and told it to set one up."""
+    assert "Google Analytics 4 (Marketing's account)" in MUSEUM.read_text(encoding="utf-8")
+    assert "\ntracking:" not in MUSEUM.read_text(encoding="utf-8")
+    (org03,) = [rule for rule in _report(MUSEUM, "en").plans[0].rules if rule.rule_id == "ORG-03"]
+    assert org03.status.value == "pass"
+    assert [f.rule_id for f in _findings(PANTRY, "en", "ORG-03")] == ["ORG-03"]  # no tool anywhere: still told

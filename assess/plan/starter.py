@@ -169,11 +169,12 @@ _COMMENTS: dict[Language, dict[str, str]] = {
         "(asking only staff or board is their opinion, not audience research), and give each\n"
         "segment evidence: survey and research: [survey-1].",
         "/channels": "Step 5 - Channels, chosen for the audience they reach, after the research above.\n"
-        "Beware of shiny-object syndrome: start with the channel your audience uses most. When you\n"
-        "decide, set status: active and selected_on: YYYY-MM-DD; a channel chosen before the research\n"
-        "and re-checked against it gets  reconfirmed_on: YYYY-MM-DD. Step 4: every account belongs to\n"
-        "the organisation (ownership: organisation, not someone's personal profile) and needs at least\n"
-        "two admins, two different current people, who can take over from each other, and two_factor: true.",
+        "Beware of shiny-object syndrome: start with the channel your audience uses most. Write the day\n"
+        "you choose a channel as selected_on: YYYY-MM-DD, planned or active (status: active once it runs);\n"
+        "a channel chosen before the research and re-checked against it gets  reconfirmed_on: YYYY-MM-DD.\n"
+        "Step 4: every account belongs to the organisation (ownership: organisation, not someone's\n"
+        "personal profile) and needs at least two admins, two different current people, who can take\n"
+        "over from each other, and two_factor: true.",
         "/listening": "Step 6 - Listen: take part in the channels to learn their culture, follow similar\n"
         "organisations, and note what people say and share. cadence: daily, weekly...",
         "/tools": "Step 7 - Work smarter: a scheduler saves time, but still log in to each site every day\n"
@@ -237,7 +238,8 @@ _COMMENTS: dict[Language, dict[str, str]] = {
         "et donnez à chaque segment evidence: survey et research: [sondage-1].",
         "/channels": "Étape 5 - Les canaux, choisis pour le public qu'ils atteignent, après l'étude ci-dessus.\n"
         "Méfiez-vous de l'attrait de la nouveauté : commencez par le canal que votre public utilise\n"
-        "le plus. Une fois décidé : status: active et selected_on: AAAA-MM-JJ ; un canal choisi avant\n"
+        "le plus. Notez le jour où vous choisissez un canal dans selected_on: AAAA-MM-JJ, prévu ou actif\n"
+        "(status: active dès qu'il sert) ; un canal choisi avant\n"
         "l'étude puis revérifié à sa lumière reçoit  reconfirmed_on: AAAA-MM-JJ. Étape 4 : chaque compte\n"
         "appartient à l'organisation (ownership: organisation, pas le profil personnel de quelqu'un) et\n"
         "a besoin d'au moins deux administrateurs, deux personnes actuelles différentes, qui peuvent se\n"
