@@ -496,3 +496,29 @@ def test_web_analytics_among_the_measurement_tools_is_named() -> None:
     (org03,) = [rule for rule in _report(MUSEUM, "en").plans[0].rules if rule.rule_id == "ORG-03"]
     assert org03.status.value == "pass"
     assert [f.rule_id for f in _findings(PANTRY, "en", "ORG-03")] == ["ORG-03"]  # no tool anywhere: still told
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "pointer", "said", "wrong"),
+    [
+        (
+            "CNT-01",
+            "/content/calendar/tool",
+            "The editorial calendar is not written: where it lives still holds a placeholder",
+            "has no editorial calendar",
+        ),
+        (
+            "CNT-03",
+            "/content/pillars/0/name",
+            "The content pillars are not written: the first still holds a placeholder",
+            "names no content pillar",
+        ),
+    ],
+)
+def test_a_section_left_as_the_starter_wrote_it_is_called_unwritten_not_missing(
+    rule_id: str, pointer: str, said: str, wrong: str
+) -> None:
+    """The museum kept the starter's calendar and pillars: the client would answer 'but we have one' to 'no calendar'."""
+    (finding,) = _findings(MUSEUM, "en", rule_id)
+    assert finding.message.startswith(said) and wrong not in finding.message
+    assert finding.pointer == pointer
