@@ -522,3 +522,12 @@ def test_a_section_left_as_the_starter_wrote_it_is_called_unwritten_not_missing(
     (finding,) = _findings(MUSEUM, "en", rule_id)
     assert finding.message.startswith(said) and wrong not in finding.message
     assert finding.pointer == pointer
+
+
+def test_a_channel_resting_only_on_research_older_than_two_years_is_not_passed_as_current() -> None:
+    """The federation moved to Bluesky for journalists and elected officials, a segment resting on a 2023 watch
+    (three years before the plan's date) while its newer survey covers other segments: CHN-04 passed it under
+    '... rest on current evidence'."""
+    (finding,) = _findings(FEDERATION_FR, "fr", "CHN-04")
+    assert finding.pointer == "/channels/4/segments"
+    assert "Bluesky" in finding.message and "5 mars 2023" in finding.message

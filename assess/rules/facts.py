@@ -202,6 +202,8 @@ FACT_MODEL: dict[str, dict[str, str]] = {
         "audience_on_platform": "true when one of its segments gathers on its platform (absent without segments)",
         "audience_evidenced": "true when one of its segments that gathers on its platform rests on evidence (absent "
         "when none gathers there)",
+        "audience_evidence_day": "the latest audience research behind those segments (epoch day; absent when one "
+        "of them rests on undated evidence, such as analytics with no research entry, or none does)",
         "owner": "person id of the owner",
         "owner_current": "false when the owner left before the as-of date (absent without owner)",
         "owner_name": "the name of an owner who left, as the plan's people give it (for messages; absent otherwise)",
@@ -661,13 +663,20 @@ def build_facts(plan: PlanData) -> list[Fact]:
         on_platform: bool | None = None  # one of its segments gathers on its platform (None: no segments)
         reconfirmed_by_research = False  # ... and rests on audience research dated after the channel was selected
         evidenced_audience = False  # ... and rests on evidence
+        evidence_day: int | None = None  # ... the latest research behind that evidence (None: undated, or none)
+        undated_evidence = False
         if channel_segments:
             on_platform = False
             for sid in channel_segments:
                 if platform in segment_platforms.get(sid, ()):
                     on_platform = True
-                    evidenced_audience = evidenced_audience or segment_evidenced[sid]
                     latest = segment_latest.get(sid)
+                    if segment_evidenced[sid]:
+                        evidenced_audience = True
+                        if latest is None:
+                            undated_evidence = True
+                        elif evidence_day is None or latest > evidence_day:
+                            evidence_day = latest
                     if selected_day is not None and latest is not None and latest > selected_day:
                         reconfirmed_by_research = True
         ptr, fid = _CHANNEL[index] if index < _NAMED else _name("channel", "/channels", index)
@@ -689,6 +698,8 @@ def build_facts(plan: PlanData) -> list[Fact]:
             fact["audience_on_platform"] = on_platform
             if on_platform:
                 fact["audience_evidenced"] = evidenced_audience
+                if evidence_day is not None and not undated_evidence:
+                    fact["audience_evidence_day"] = evidence_day
         if owner is not None:
             fact["owner"] = owner
             fact["owner_current"] = owner_current = humans.current(owner)
