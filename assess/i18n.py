@@ -343,6 +343,8 @@ LABELS: dict[str, dict[str, str]] = {
 # The severities agree with "findings" (French "constats", masculine): "3 moyens", "1 élevé".
 PLURALS: dict[str, dict[str, tuple[str, str]]] = {
     "finding": {"en": ("finding", "findings"), "fr": ("constat", "constats")},
+    "day": {"en": ("day", "days"), "fr": ("jour", "jours")},
+    "year": {"en": ("year", "years"), "fr": ("an", "ans")},
     "plan": {"en": ("plan", "plans"), "fr": ("plan", "plans")},
     "assessed": {"en": ("assessed", "assessed"), "fr": ("évalué", "évalués")},
     # "3 could not be assessed" / "3 plans n'ont pas pu être évalués" (the summary line's count).
@@ -574,6 +576,17 @@ def long_date(day: datetime.date, lang: str = "en") -> str:
     months = _MONTHS.get(lang, _MONTHS["en"])
     first = "1er" if lang == "fr" and day.day == 1 else str(day.day)
     return f"{first} {months[day.month - 1]} {day.year}"
+
+
+def days(count: float, lang: str = "en") -> str:
+    """A number of days as a sentence says it: whole years as years ("a year", "2 years"; "douze mois", "2 ans"), since
+    the article's limits are (a crisis plan reviewed within the year, research younger than two years); else days."""
+    if count > 0 and count % 365 == 0:
+        years = count // 365
+        if years == 1:
+            return "a year" if lang != "fr" else "douze mois"  # "plus de douze mois": no elision to make
+        return counted("year", years, lang)
+    return counted("day", count, lang)
 
 
 def number(value: float | None, lang: str, digits: int | None = None) -> str:

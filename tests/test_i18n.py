@@ -18,7 +18,7 @@ from assess.api import assess_many, assess_plan
 from assess.cli import cli
 from assess.config import Config
 from assess.formats import RenderOptions, render
-from assess.i18n import LABELS, LANGUAGES, counted, label, long_date
+from assess.i18n import LABELS, LANGUAGES, counted, days, label, long_date
 from assess.results.report import Report
 from assess.rules.catalog import load_packs
 from assess.rules.rulepack import PLACEHOLDER as RULE_PLACEHOLDER
@@ -484,3 +484,21 @@ def test_every_date_is_written_with_its_day_month_and_year(day: datetime.date, l
     words = long_date(day, lang).split(" ")
     assert len(words) == 3 and words[2] == str(day.year)
     assert words[0] == ("1er" if lang == "fr" and day.day == 1 else str(day.day))
+
+
+@pytest.mark.parametrize(
+    ("count", "lang", "written"),
+    [
+        (364, "en", "364 days"),
+        (365, "en", "a year"),
+        (365, "fr", "douze mois"),  # "plus de douze mois": "plus de un an" would need an elision
+        (366, "en", "366 days"),
+        (730, "en", "2 years"),
+        (730.0, "fr", "2 ans"),
+        (91, "fr", "91 jours"),
+        (1, "en", "1 day"),
+    ],
+)
+def test_a_limit_in_days_is_written_in_years_when_it_is_whole_years(count: float, lang: str, written: str) -> None:
+    """The article's limits are a year or two; 'more than 730 days' made the client count."""
+    assert days(count, lang) == written

@@ -21,7 +21,7 @@ from operator import attrgetter, itemgetter
 from typing import Any, NamedTuple
 
 from assess.engines.base import Match
-from assess.i18n import is_singular, label, long_date, number, value_label
+from assess.i18n import days, is_singular, label, long_date, number, value_label
 from assess.plan.defaults import Shape, plan_shape
 from assess.plan.load import SourceMap
 from assess.plan.validate import PlanData
@@ -46,6 +46,8 @@ def _format_value(value: Any, flt: str | None, lang: str = "en", forms: tuple[st
         return "?"
     if flt == "date" and isinstance(value, int) and not isinstance(value, bool):
         return _written_day(value, lang)
+    if flt == "days" and isinstance(value, int | float) and not isinstance(value, bool):
+        return days(value, lang)
     if flt == "list" and isinstance(value, list):
         return ", ".join(value_label(item, lang) for item in value) or "-"
     if flt == "label":

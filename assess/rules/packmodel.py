@@ -113,8 +113,9 @@ class RuleSpec(_Strict):
     rationale: str = Field(min_length=10, description="Why it matters, citing the step of the article.")
     recommendation: str = Field(min_length=10, description="What to do.")
     message: str | list[str] = Field(
-        description="Finding message; {binding.field} placeholders, optional |date, |list (of labels), |label "
-        "(a value's display name), |round, or |count:singular:plural (the number and the agreeing noun: "
+        description="Finding message; {binding.field} placeholders, optional |date, |days (a number of days: whole "
+        "years as years), |list (of labels), |label (a value's display name), |round, or |count:singular:plural "
+        "(the number and the agreeing noun: "
         "'{p.active_channels|count:channel is:channels are} active'). "
         "A list gives one message per alternative of an 'any' condition."
     )

@@ -35,7 +35,7 @@ from assess.rules.facts import FACT_MODEL, SECTIONS
 
 # {binding.field}, {binding.field|filter}, or {binding.field|count:singular:plural} ("3 channels").
 PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\.([a-z_][a-z0-9_]*)(?:\|([a-z]+)(?::([^{}:|]*):([^{}:|]*))?)?\}")
-FILTERS = frozenset({"count", "date", "label", "list", "round"})
+FILTERS = frozenset({"count", "date", "days", "label", "list", "round"})
 # Reports link to it (SARIF helpUri, HTML): a web address only, never javascript: or data:, no blanks or controls.
 _WEB_ADDRESS = re.compile(r"^https?://[^\s\x00-\x1f\x7f-\x9f\"<>\\^`|]+$", re.IGNORECASE)
 DEFAULT_WEIGHTS: dict[Severity, float] = {
