@@ -531,3 +531,16 @@ def test_a_channel_resting_only_on_research_older_than_two_years_is_not_passed_a
     (finding,) = _findings(FEDERATION_FR, "fr", "CHN-04")
     assert finding.pointer == "/channels/4/segments"
     assert "Bluesky" in finding.message and "5 mars 2023" in finding.message and "plus de 2 ans" in finding.message
+
+
+@pytest.mark.parametrize(
+    ("path", "lang", "said"),
+    [
+        (FEDERATION_FR, "fr", "La politique sur les médias sociaux a été relue pour la dernière fois le 15 mars 2024"),
+        (HOSPITAL, "en", "The social media policy was adopted on 14 May 2019 and not reviewed since"),
+    ],
+)
+def test_a_policys_age_says_whether_it_was_reviewed_or_only_adopted(path: Path, lang: str, said: str) -> None:
+    """'last reviewed or adopted on' left the client to guess which; the plan says which."""
+    (finding,) = _findings(path, lang, "POL-09")
+    assert finding.message.startswith(said)
