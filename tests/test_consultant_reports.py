@@ -544,3 +544,11 @@ def test_a_policys_age_says_whether_it_was_reviewed_or_only_adopted(path: Path, 
     """'last reviewed or adopted on' left the client to guess which; the plan says which."""
     (finding,) = _findings(path, lang, "POL-09")
     assert finding.message.startswith(said)
+
+
+def test_a_goal_due_before_the_plan_starts_is_not_passed_as_time_bound() -> None:
+    """The federation's third version kept a newsletter goal due on 31 December 2025 for a plan starting on
+    1 January 2026: PLN-02 passed it under 'Every goal is measurable and time-bound'."""
+    (finding,) = _findings(FEDERATION_FR, "fr", "PLN-02")
+    assert finding.pointer == "/goals/2/target_date"
+    assert "31 décembre 2025, avant le début du plan (1er janvier 2026)" in finding.message

@@ -25,20 +25,21 @@ REPORT_SCHEMA_ID = "report.schema.json"
 RULE_PACK_SCHEMA_ID = "rule-pack.schema.json"
 
 
-def _without_null(node: Any) -> Any:
+def _without_null(node: Any, item: bool = False) -> Any:
     """Drop the ``null`` branch pydantic adds for optional fields.
 
     In a plan, an optional field is omitted rather than written as null, and a
     schema without the null branches gives editors and error messages the
-    real type.
+    real type. An `item` of a list keeps it: a list's null is written, not
+    omitted (a rule's ``field: [null, target_date]``).
     """
     if isinstance(node, list):
-        return [_without_null(item) for item in node]
+        return [_without_null(entry) for entry in node]
     if not isinstance(node, dict):
         return node
-    node = {key: _without_null(value) for key, value in node.items()}
+    node = {key: _without_null(value, item=key == "items") for key, value in node.items()}
     branches = node.get("anyOf")
-    if isinstance(branches, list) and {"type": "null"} in branches:
+    if not item and isinstance(branches, list) and {"type": "null"} in branches:
         rest = [b for b in branches if b != {"type": "null"}]
         del node["anyOf"]
         if node.get("default", "missing") is None:
