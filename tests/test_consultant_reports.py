@@ -552,3 +552,35 @@ def test_a_goal_due_before_the_plan_starts_is_not_passed_as_time_bound() -> None
     (finding,) = _findings(FEDERATION_FR, "fr", "PLN-02")
     assert finding.pointer == "/goals/2/target_date"
     assert "31 décembre 2025, avant le début du plan (1er janvier 2026)" in finding.message
+
+
+SWISS = QA / "vieux-pressoir-cully-ch.yaml"  # French; goals measured in likes
+FOOD_BANK = QA / "mid-south-harvest-network-us.yaml"  # 55% of posts automated
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", "Goal 'benevoles' is labelled 'volunteer signups', but every metric"),
+        ("fr", "Le but « benevoles » est classé « inscriptions de bénévoles », mais tous"),
+    ],
+)
+def test_a_goals_category_is_named_in_words_not_as_its_code(lang: str, said: str) -> None:
+    """With the event goal measured by registrations (as the QA pass tried), the volunteers goal alone fails
+    PLN-04: its message said 'labelled volunteer_signups' in both languages."""
+    text = SWISS.read_text(encoding="utf-8")
+    line = "{id: m-jaime-annonces, name: J'aime cumulés sur les publications d'annonce des soirées (Facebook et Instagram), kind: likes"
+    assert line in text
+    fixed = text.replace(line, line.replace("kind: likes", "kind: event_registrations"))
+    report = assess_plan(fixed, name="swiss.yaml", config=Config(lang=lang))
+    messages = [f.message for f in report.plans[0].findings if f.rule_id == "PLN-04"]
+    assert [m for m in messages if m.startswith(said)], messages
+
+
+def test_the_automation_rule_claims_no_more_than_its_threshold() -> None:
+    """55% of the food bank's posts are automated and WRK-05 (limit 90%) passes: under 'Most posts are not published
+    by automation' the pass claimed what the plan contradicts."""
+    assert "automated_percent: 55" in FOOD_BANK.read_text(encoding="utf-8")
+    (wrk05,) = [rule for rule in _report(FOOD_BANK, "en").plans[0].rules if rule.rule_id == "WRK-05"]
+    assert wrk05.status.value == "pass"
+    assert wrk05.title == "Some posts are published live, not all by automation"
