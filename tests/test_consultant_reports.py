@@ -584,3 +584,25 @@ def test_the_automation_rule_claims_no_more_than_its_threshold() -> None:
     (wrk05,) = [rule for rule in _report(FOOD_BANK, "en").plans[0].rules if rule.rule_id == "WRK-05"]
     assert wrk05.status.value == "pass"
     assert wrk05.title == "Some posts are published live, not all by automation"
+
+
+@pytest.mark.parametrize(
+    ("path", "lang", "said"),
+    [
+        (
+            QA / "ochil-young-minds-v2.yaml",
+            "en",
+            "lists 2 admins, including 1 person who has left the organisation (Callum Reid)",
+        ),
+        (FEDERATION_FR, "fr", "compte 2 administrateurs, dont 1 personne qui a quitté l'organisation (Lucas Morvan)"),
+        (QA / "soccer-fleurimont-qc.yaml", "fr", "mais certaines entrées désignent la même personne"),
+    ],
+)
+def test_an_account_short_of_admins_is_told_who_left_or_that_entries_are_one_person(
+    path: Path, lang: str, said: str
+) -> None:
+    """POL-03 said 'an admin who left, or the same human under another entry' where the plan says which (three
+    QA passes asked for the name)."""
+    messages = [f.message for f in _findings(path, lang, "POL-03")]
+    assert any(said in message for message in messages), messages
+    assert not any(" ou la même personne sous une autre entrée" in m or "or the same human" in m for m in messages)

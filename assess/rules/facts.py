@@ -206,6 +206,9 @@ FACT_MODEL: dict[str, dict[str, str]] = {
         "of them rests on undated evidence, such as analytics with no research entry, or none does)",
         "owner": "person id of the owner",
         "owner_current": "false when the owner left before the as-of date (absent without owner)",
+        "admins_left": "the names of listed admins who have left, as the plan's people give them (for messages; absent "
+        "when none has)",
+        "admins_left_count": "how many listed admins have left (absent when none has)",
         "owner_name": "the name of an owner who left, as the plan's people give it (for messages; absent otherwise)",
         "hours": "staff hours per week",
         "posts_per_week": "posts per week",
@@ -714,6 +717,11 @@ def build_facts(plan: PlanData) -> list[Fact]:
         fact["has_account"] = account is not None
         fact["admins"] = humans.count(admins)
         fact["admins_listed"] = len(set(admins))
+        if fact["admins"] < fact["admins_listed"]:  # someone left, or is listed twice: messages say which
+            left = sorted({_person_name(plan, pid) for pid in admins if not humans.current(pid)})
+            if left:
+                fact["admins_left"] = left
+                fact["admins_left_count"] = len(left)
         fact["personal"] = account is not None and account.get("ownership") == "personal"
         if reconfirmed_day is not None:
             fact["reconfirmed_day"] = reconfirmed_day
