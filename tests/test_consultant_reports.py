@@ -606,3 +606,36 @@ def test_an_account_short_of_admins_is_told_who_left_or_that_entries_are_one_per
     messages = [f.message for f in _findings(path, lang, "POL-03")]
     assert any(said in message for message in messages), messages
     assert not any(" ou la même personne sous une autre entrée" in m or "or the same human" in m for m in messages)
+
+
+OCHIL_V2 = QA / "ochil-young-minds-v2.yaml"  # Instagram fixed; TikTok's second admin, Callum Reid, has left
+
+
+def test_the_first_actions_say_which_account_and_who_they_are_about() -> None:
+    """'Give every active account a backup admin' headed the client's first page with no account named, to a
+    client who had just given Instagram its second admin: each action now quotes its findings."""
+    report = _report(OCHIL_V2, "en")
+    html = render("html", report)
+    first = html[
+        html.index('<ol class="first-actions">') : html.index("</ol>", html.index('<ol class="first-actions">'))
+    ]
+    assert "Give every active account a backup admin" in first
+    assert "TikTok account &#39;@ochilyoungminds&#39;" in first or "TikTok account '@ochilyoungminds'" in first
+    assert "Callum Reid" in first
+    markdown = render("markdown", report)
+    (row,) = [line for line in markdown.splitlines() if line.startswith("| ") and "`POL-03`" in line]
+    assert "Callum Reid" in row
+
+
+def test_an_action_quotes_at_most_three_findings_then_says_how_many_more() -> None:
+    from assess.formats import ABOUT_SHOWN, action_about
+
+    plan = _report(PANTRY, "en").plans[0]
+    for rec in plan.recommendations:
+        messages = [f.message for f in plan.findings if f.rule_id == rec.rule_id]
+        about = action_about(plan, rec)
+        if len(messages) <= ABOUT_SHOWN:
+            assert about == messages
+        else:
+            assert about[:ABOUT_SHOWN] == messages[:ABOUT_SHOWN]
+            assert about[ABOUT_SHOWN:] == [f"... and {len(messages) - ABOUT_SHOWN} more"]

@@ -23,7 +23,7 @@ from assess.errors import single_line, visible
 from assess.i18n import label, number
 
 if TYPE_CHECKING:
-    from assess.results.report import Recommendation, Report, Severity
+    from assess.results.report import PlanReport, Recommendation, Report, Severity
     from assess.rules.catalog import Catalog
 
 FIRST_ACTIONS = 3  # "three things to do first", and any further critical or named check
@@ -163,6 +163,21 @@ def held_notes(rec: Recommendation, lang: str) -> list[str]:
         words = label("includes_one" if len(rec.includes) == 1 else "includes", lang)
         notes.append(words.format(score=score_text(rec.score_after, lang), rules=", ".join(rec.includes)))
     return notes
+
+
+ABOUT_SHOWN = 3
+"""Findings quoted under an action in the reports' recommendations (then "... and N more")."""
+
+
+def action_about(plan: PlanReport, rec: Recommendation) -> list[str]:
+    """What an action is about, as the client reads it: the messages of its rule's findings, in report order (at
+    most `ABOUT_SHOWN`, then "... and N more"). The action's own words are the rule's, the same for every plan;
+    these name the account, the person, the date ("a backup admin" for which account, since who left)."""
+    messages = [finding.message for finding in plan.findings if finding.rule_id == rec.rule_id]
+    if len(messages) > ABOUT_SHOWN:
+        more = label("and_more", plan.language).format(count=len(messages) - ABOUT_SHOWN)
+        return [*messages[:ABOUT_SHOWN], more]
+    return messages
 
 
 def first_actions(recommendations: list[Recommendation]) -> list[Recommendation]:

@@ -27,6 +27,7 @@ from assess.formats import (
     FIRST_ACTIONS,
     NOT_STARTED_BELOW,
     RenderOptions,
+    action_about,
     charts,
     common_language,
     first_actions,
@@ -240,6 +241,7 @@ class _ActionView:
     step_after: str
     held: list[str] = field(default_factory=list)
     first: bool = False
+    about: list[str] = field(default_factory=list)  # its findings' messages (`action_about`)
 
 
 @dataclass(frozen=True)
@@ -411,6 +413,7 @@ def _plan_view(index: int, plan: PlanReport, lang: str, baselined: int, gate: Ga
             step_after=number(rec.step_score_after, lang),
             held=held_notes(rec, lang),
             first=rec.rule_id in first_ids,
+            about=action_about(plan, rec),
         )
         for rec in plan.recommendations
     ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from assess.errors import no_workflow_commands, single_line
-from assess.formats import NOT_STARTED_BELOW, RenderOptions, held_notes, score_text
+from assess.formats import NOT_STARTED_BELOW, RenderOptions, action_about, held_notes, score_text
 from assess.i18n import colon, counted, label, percent
 from assess.plan.sourcemap import field_name
 from assess.results.gate import headline, plan_verdict
@@ -187,9 +187,10 @@ def _recommendations(plan: PlanReport) -> list[str]:
         if rec.step_score_before != rec.step_score_after:
             step = f" ({label('step', lang).lower()} {rec.step}{colon(lang)}{_score(rec.step_score_after, lang)})"
         held = "".join(f"<br>_{escape(note)}_" for note in held_notes(rec, lang))
+        about = "".join(f"<br>• {escape(message)}" for message in action_about(plan, rec))
         severity = label("sev_" + rec.severity.value, lang)
         lines.append(
-            f"| {rec.rank} | **{escape(rec.title)}** ({severity}){colon(lang)}{escape(rec.action)} | `{rec.rule_id}` | "
+            f"| {rec.rank} | **{escape(rec.title)}** ({severity}){about}<br>{escape(rec.action)} | `{rec.rule_id}` | "
             f"{_score(rec.score_before, lang)} | {_score(rec.score_after, lang)}{step}{held} |"
         )
     return [*lines, ""]
