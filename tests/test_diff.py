@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -242,3 +243,32 @@ def test_no_organisation_warning_when_a_version_names_none() -> None:
     for old, new in ((report, unnamed), (unnamed, report)):
         diff = compare(old, new)
         assert not diff.other_organisation and diff.organisation_warning() is None
+
+
+OCHIL = ROOT / "tests" / "qa_plans"
+
+
+def test_a_step_held_by_a_critical_finding_is_marked_capped_on_both_sides() -> None:
+    """Four Policies findings are resolved between the two versions, yet the step reads 40 -> 40: a critical finding
+    caps it in both (a new one, on TikTok). The reports mark such a score with * and a legend; the diff did not,
+    so a client read 'no progress' (QA pass on two versions of a plan)."""
+    diff = compare_plans(OCHIL / "ochil-young-minds-v1.yaml", OCHIL / "ochil-young-minds-v2.yaml")
+    policies = diff.steps[3]
+    assert (policies.capped_before, policies.capped_after) == (True, True)
+    channels = diff.steps[4]
+    assert (channels.capped_before, channels.capped_after) == (True, False)
+    text = render(diff, "text")
+    assert re.search(r"4 Policies\s+40\*\s+40\*", text)
+    assert "* step score capped by a critical finding" in text
+    markdown = render(diff, "markdown")
+    assert "| 4. Policies | 40\\* | 40\\* | 0 |" in markdown and "| 5. Channels | 40\\* | 100 |" in markdown
+    html = render(diff, "html")
+    assert ">40 *</td>" in html and "step score capped by a critical finding" in html
+
+
+def test_a_diff_with_no_capped_step_has_no_legend() -> None:
+    exemplary = ROOT / "samples" / "exemplary.json"
+    diff = compare_plans(exemplary, exemplary)
+    assert not any(step.capped_before or step.capped_after for step in diff.steps)
+    assert "capped" not in render(diff, "text")
+    assert "\\*" not in render(diff, "markdown") and "capped" not in render(diff, "html")

@@ -91,7 +91,7 @@ def render(report: Report, options: RenderOptions | None = None, *, lang: str | 
 
 def render_diff(diff: PlanDiff, *, lang: str | None = None) -> str:
     """Two versions of a plan compared, as one HTML document (same layout, CSS and guarantees as the report)."""
-    from assess.results.diff import change
+    from assess.results.diff import capped_legend, change, step_score
 
     lang = lang or diff.language
     t = _translator(lang)
@@ -144,8 +144,8 @@ def render_diff(diff: PlanDiff, *, lang: str | None = None) -> str:
             {
                 "number": s.step,
                 "name": step_name(s.step, lang),
-                "before": number(s.before, lang),
-                "after": number(s.after, lang),
+                "before": step_score(s.before, s.capped_before, lang, " *"),
+                "after": step_score(s.after, s.capped_after, lang, " *"),
                 "band": band(s.after),
                 "change": change(s.before, s.after, lang),
                 "direction": _direction(s.before, s.after),
@@ -156,6 +156,7 @@ def render_diff(diff: PlanDiff, *, lang: str | None = None) -> str:
             for s in diff.steps
         ],
         direction=_direction(diff.score_before, diff.score_after),
+        capped=capped_legend(diff),
         groups=groups,
         tool={"name": "assess", "version": __version__},
         packs=[],

@@ -40,6 +40,8 @@ class StepChange(_Model):
     after: float | None = Field(description="Step score in the new version.")
     maturity_before: Maturity = Field(description="Maturity in the old version.")
     maturity_after: Maturity = Field(description="Maturity in the new version.")
+    capped_before: bool = Field(False, description="The old version's step score is capped by a critical finding.")
+    capped_after: bool = Field(False, description="The new version's step score is capped by a critical finding.")
 
 
 class PlanDiff(_Model):
@@ -117,6 +119,8 @@ def compare(old: PlanReport, new: PlanReport) -> PlanDiff:
                 after=step.score,
                 maturity_before=old_steps[step.step].maturity if step.step in old_steps else Maturity.ABSENT,
                 maturity_after=step.maturity,
+                capped_before=old_steps[step.step].capped if step.step in old_steps else False,
+                capped_after=step.capped,
             )
             for step in new.steps
         ],
@@ -170,6 +174,17 @@ def change(before: float | None, after: float | None, lang: str) -> str:
     return ("+" if delta > 0 else "-") + number(abs(delta), lang)
 
 
+def step_score(score: float | None, capped: bool, lang: str, mark: str = "*") -> str:
+    """A step score as the diff writes it: with `mark` when a critical finding caps it (as the reports do), so that
+    findings resolved in a step that stays capped do not read as no progress."""
+    return number(score, lang) + (mark if capped else "")
+
+
+def capped_legend(diff: PlanDiff) -> bool:
+    """Whether the diff's step table needs the reports' legend for capped scores."""
+    return any(step.capped_before or step.capped_after for step in diff.steps)
+
+
 def step_name(step: int, lang: str) -> str:
     names = STEP_BY_NUMBER[step].name
     return names.get(lang, names["en"])
@@ -213,8 +228,8 @@ def render_text(diff: PlanDiff) -> str:
         rows.append(
             (
                 f"{step.step:>2} {step_name(step.step, lang)}",
-                number(step.before, lang),
-                number(step.after, lang),
+                step_score(step.before, step.capped_before, lang),
+                step_score(step.after, step.capped_after, lang),
                 change(step.before, step.after, lang),
                 f"{t('mat_' + step.maturity_before.value)} -> {t('mat_' + step.maturity_after.value)}"
                 if step.maturity_before is not step.maturity_after
@@ -226,6 +241,8 @@ def render_text(diff: PlanDiff) -> str:
         first = row[0].ljust(widths[0])
         numbers = "  ".join(cell.rjust(widths[i + 1]) for i, cell in enumerate(row[1:4]))
         lines.append(f"  {first}  {numbers}  {row[4]}".rstrip())
+    if capped_legend(diff):
+        lines.append(f"  {t('capped_legend')}")
     for key, file, findings in _groups(diff):
         lines += ["", f"{t(key)} ({len(findings)})"]
         if not findings:
@@ -241,6 +258,9 @@ def _md(text: str) -> str:
     """Plan text in a Markdown table cell or list item: no markup, no table breaks."""
     escaped = "".join("\\" + char if char in "\\`*_[]<>|~" else char for char in single_line(text))
     return " ".join(escaped.split())
+
+
+_MD_CAPPED = "\\*"  # Markdown's escaped star: a capped step score
 
 
 def render_markdown(diff: PlanDiff) -> str:
@@ -264,10 +284,12 @@ def render_markdown(diff: PlanDiff) -> str:
         f"{change(diff.completeness_before, diff.completeness_after, lang)} |",
     ]
     for step in diff.steps:
-        lines.append(
-            f"| {step.step}. {step_name(step.step, lang)} | {number(step.before, lang)} | {number(step.after, lang)} | "
-            f"{change(step.before, step.after, lang)} |"
-        )
+        before = step_score(step.before, step.capped_before, lang, _MD_CAPPED)
+        after = step_score(step.after, step.capped_after, lang, _MD_CAPPED)
+        moved = change(step.before, step.after, lang)
+        lines.append(f"| {step.step}. {step_name(step.step, lang)} | {before} | {after} | {moved} |")
+    if capped_legend(diff):
+        lines += ["", _md(t("capped_legend"))]
     for key, file, findings in _groups(diff):
         lines += ["", f"### {t(key)} ({len(findings)})", ""]
         if not findings:
