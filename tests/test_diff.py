@@ -272,3 +272,18 @@ def test_a_diff_with_no_capped_step_has_no_legend() -> None:
     assert not any(step.capped_before or step.capped_after for step in diff.steps)
     assert "capped" not in render(diff, "text")
     assert "\\*" not in render(diff, "markdown") and "capped" not in render(diff, "html")
+
+
+def test_the_html_diff_gives_advice_on_the_work_left_not_on_the_work_done() -> None:
+    """Resolved findings carried their 'Why' and 'What to do' and the unchanged ones, the work still to do, none
+    (QA pass on two versions of a plan): the advice now goes with the new and unchanged findings."""
+    diff = compare_plans(OCHIL / "ochil-young-minds-v1.yaml", OCHIL / "ochil-young-minds-v2.yaml")
+    assert diff.resolved and diff.unchanged and diff.new
+    html = render(diff, "html")
+    sections = html.split("<h2>")
+    resolved = next(part for part in sections if part.startswith("Resolved"))
+    unchanged = next(part for part in sections if part.startswith("Unchanged"))
+    new = next(part for part in sections if part.startswith("New"))
+    assert "What to do" not in resolved
+    assert unchanged.count("What to do") == len(diff.unchanged)
+    assert new.count("What to do") == len(diff.new)
