@@ -248,6 +248,8 @@ LABELS: dict[str, dict[str, str]] = {
     "yes": {"en": "yes", "fr": "oui"},
     "no": {"en": "no", "fr": "non"},
     "and_more": {"en": "... and {count} more", "fr": "... et {count} de plus"},
+    # `days` for 365: "more than a year"; "plus de douze mois", as "plus de un an" would need an elision.
+    "one_year": {"en": "a year", "fr": "douze mois"},
     "gate_unassessed": {"en": "could not be assessed", "fr": "n'a pas pu être évalué"},
     # The last line on standard error when a plan could not be assessed: {noun} is `plural("plan", plans)`,
     # {verb} `plural("unassessed", errors)` (the noun goes with the plans in all, the verb with the failures).
@@ -584,7 +586,7 @@ def days(count: float, lang: str = "en") -> str:
     if count > 0 and count % 365 == 0:
         years = count // 365
         if years == 1:
-            return "a year" if lang != "fr" else "douze mois"  # "plus de douze mois": no elision to make
+            return label("one_year", lang)
         return counted("year", years, lang)
     return counted("day", count, lang)
 

@@ -7,9 +7,12 @@ import functools
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 import assess
 import assess.api
-from assess.engines.evaluate import missing_pointers, missing_required
+from assess.engines.base import Match
+from assess.engines.evaluate import missing_pointers, missing_required, render
 from assess.plan.model import Plan
 from assess.plan.validate import checked_data, drop_dangling_references
 from assess.resources import RULES_DIR
@@ -279,3 +282,20 @@ def test_compiled_requires_find_what_missing_pointers_finds_for_any_pattern() ->
             found: list[str] = []
             _Required(pattern).missing(plan, found)
             assert found == missing_pointers(plan, pattern), pattern
+
+
+@pytest.mark.parametrize(
+    ("value", "lang", "written"),
+    [
+        (["Callum Reid"], "en", "1 person"),
+        (["A", "B"], "en", "2 people"),
+        ([], "en", "0 people"),
+        (["A"], "fr", "1 personne"),
+        (2, "en", "2 people"),
+    ],
+)
+def test_count_agrees_with_a_number_or_a_lists_length(value: Any, lang: str, written: str) -> None:
+    """|count:one:many counts a list by its items (POL-03's admins who left), as it writes a number."""
+    match = Match("X-01", "fail", 0, ("k",), (("ch", {"kind": "channel", "ptr": "/channels/0", "left": value}),))
+    forms = "personne:personnes" if lang == "fr" else "person:people"
+    assert render("{ch.left|count:" + forms + "}", match, {}, lang) == written

@@ -54,6 +54,8 @@ def _format_value(value: Any, flt: str | None, lang: str = "en", forms: tuple[st
         return value_label(value, lang)
     if flt == "round" and isinstance(value, int | float) and not isinstance(value, bool):
         return number(value, lang, 0)
+    if flt == "count" and forms is not None and isinstance(value, list):  # a list is counted by its items
+        value = len(value)
     if flt == "count" and forms is not None and isinstance(value, int | float) and not isinstance(value, bool):
         return f"{number(value, lang)} {forms[0] if is_singular(value, lang) else forms[1]}"
     if isinstance(value, bool):

@@ -208,7 +208,6 @@ FACT_MODEL: dict[str, dict[str, str]] = {
         "owner_current": "false when the owner left before the as-of date (absent without owner)",
         "admins_left": "the names of listed admins who have left, as the plan's people give them (for messages; absent "
         "when none has)",
-        "admins_left_count": "how many listed admins have left (absent when none has)",
         "owner_name": "the name of an owner who left, as the plan's people give it (for messages; absent otherwise)",
         "hours": "staff hours per week",
         "posts_per_week": "posts per week",
@@ -721,7 +720,6 @@ def build_facts(plan: PlanData) -> list[Fact]:
             left = sorted({_person_name(plan, pid) for pid in admins if not humans.current(pid)})
             if left:
                 fact["admins_left"] = left
-                fact["admins_left_count"] = len(left)
         fact["personal"] = account is not None and account.get("ownership") == "personal"
         if reconfirmed_day is not None:
             fact["reconfirmed_day"] = reconfirmed_day

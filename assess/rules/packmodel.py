@@ -115,7 +115,7 @@ class RuleSpec(_Strict):
     message: str | list[str] = Field(
         description="Finding message; {binding.field} placeholders, optional |date, |days (a number of days: whole "
         "years as years), |list (of labels), |label (a value's display name), |round, or |count:singular:plural "
-        "(the number and the agreeing noun: "
+        "(the number, or a list's length, and the agreeing noun: "
         "'{p.active_channels|count:channel is:channels are} active'). "
         "A list gives one message per alternative of an 'any' condition."
     )

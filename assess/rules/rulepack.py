@@ -103,9 +103,8 @@ class RuleSpec(Frozen):
     recommendation: str
     message: str | list[str]
     about: str | None = None
-    field: str | list[str | None] | None = (
-        None  # shadows dataclasses.field in this class body, hence dataclasses.field below
-    )
+    # `field` shadows dataclasses.field in this class body, hence dataclasses.field below
+    field: str | list[str | None] | None = None
     when: list[dict[str, Any]] | dict[str, Any]
     skip_when: list[dict[str, Any]] | dict[str, Any] | None = None
     requires: list[Required] = dataclasses.field(default_factory=list)
